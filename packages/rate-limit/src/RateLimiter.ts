@@ -1,0 +1,113 @@
+/**
+ * The rate limiter: HttpClient middleware that waits for permits (concurrency caps, windows, per-route rules, a daily
+ * write cap), closes one shared gate when the server answers 429/503, and retries what is safe to retry.
+ *
+ * @since 0.1.0
+ */
+import type * as HttpClient from "@effect/platform/HttpClient"
+import * as Context from "effect/Context"
+import type * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import type * as Scope from "effect/Scope"
+import * as internal from "./internal/limiter.js"
+import type { InvalidPolicy, RateLimited } from "./RateLimitError.js"
+import type * as RateLimitPolicy from "./RateLimitPolicy.js"
+
+/**
+ * Counters for one method class (`read` = GET/HEAD, `write` = every other method).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ClassStats {
+  /** Requests waiting for a permit right now. */
+  readonly waiting: number
+  /** Requests sent whose response body is not consumed yet (they hold a concurrency permit). */
+  readonly inFlight: number
+  /** The highest `inFlight` seen. */
+  readonly peakInFlight: number
+  /** Requests sent (retries included). */
+  readonly sent: number
+}
+
+/**
+ * A snapshot of a limiter's activity, cheap to take and safe to print (no URL, no secret).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface RateLimitStats {
+  readonly policy: string
+  readonly read: ClassStats
+  readonly write: ClassStats
+  /** Requests that had to wait for a permit (a window, a concurrency slot or the gate). */
+  readonly throttled: number
+  /** 429 answers seen. */
+  readonly refused429: number
+  /** 503 answers seen. */
+  readonly refused503: number
+  /** Retries sent (after 429/503, or 502/504/transport errors for GET/HEAD). */
+  readonly retries: number
+  /** Requests failed with `RateLimited`. */
+  readonly rateLimited: number
+  /** Total time this limiter closed the shared gate for, in milliseconds. */
+  readonly gateClosedMillis: number
+  /** When the shared gate reopens, if it is closed now. */
+  readonly gateClosedUntil: Date | undefined
+}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface RateLimiter {
+  readonly policy: RateLimitPolicy.RateLimitPolicy
+  /**
+   * Wraps any HttpClient: waits for permits, holds concurrency permits until the response body is consumed or its
+   * scope closes, closes the shared gate on 429/503, retries safely.
+   */
+  readonly apply: <E, R>(client: HttpClient.HttpClient.With<E, R>) => HttpClient.HttpClient.With<E | RateLimited, R>
+  /** A snapshot of the limiter's counters. */
+  readonly stats: Effect.Effect<RateLimitStats>
+}
+
+/**
+ * @since 0.1.0
+ * @category tags
+ */
+export const RateLimiter: Context.Tag<RateLimiter, RateLimiter> = Context.GenericTag<RateLimiter>(
+  "@effect-docspace/rate-limit/RateLimiter"
+)
+
+/**
+ * Validates the policy and builds a limiter. It uses the `RateLimitStore` in context when there is one (to share
+ * limits between limiters or processes), else a fresh memory store. The scope owns the lease renewal fiber.
+ *
+ * @since 0.1.0
+ * @category constructors
+ * @example
+ * ```ts
+ * import { FetchHttpClient, HttpClient } from "@effect/platform"
+ * import { RateLimiter, RateLimitPolicy } from "@effect-docspace/rate-limit"
+ * import { Effect } from "effect"
+ *
+ * const program = Effect.gen(function*() {
+ *   const limiter = yield* RateLimiter.make(RateLimitPolicy.docSpaceCloud)
+ *   const client = limiter.apply(yield* HttpClient.HttpClient)
+ *   const response = yield* client.get("https://example.onlyoffice.com/api/2.0/people/@self")
+ *   return yield* response.json
+ * }).pipe(Effect.scoped, Effect.provide(FetchHttpClient.layer))
+ * ```
+ */
+export const make: (
+  policy: RateLimitPolicy.RateLimitPolicy
+) => Effect.Effect<RateLimiter, InvalidPolicy, Scope.Scope> = internal.make
+
+/**
+ * A layer building the limiter for `policy`; fails with `InvalidPolicy` when the policy is invalid.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer = (policy: RateLimitPolicy.RateLimitPolicy): Layer.Layer<RateLimiter, InvalidPolicy> =>
+  Layer.scoped(RateLimiter, make(policy))

@@ -1,0 +1,19 @@
+/**
+ * @since 0.1.0
+ */
+export * as RateLimitError from "./RateLimitError.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as RateLimiter from "./RateLimiter.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as RateLimitPolicy from "./RateLimitPolicy.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as RateLimitStore from "./RateLimitStore.js"

@@ -1,0 +1,424 @@
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientError from "@effect/platform/HttpClientError"
+import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import * as Cause from "effect/Cause"
+import * as Clock from "effect/Clock"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Metric from "effect/Metric"
+import * as Option from "effect/Option"
+import * as Random from "effect/Random"
+import * as Schedule from "effect/Schedule"
+import * as Scope from "effect/Scope"
+import type { ClassStats, RateLimiter, RateLimitStats } from "../RateLimiter.js"
+import { RateLimited } from "../RateLimitError.js"
+import type { StoreError } from "../RateLimitError.js"
+import * as RateLimitPolicy from "../RateLimitPolicy.js"
+import { makeMemoryUnsafe, RateLimitStore } from "../RateLimitStore.js"
+import type { WindowSpec } from "../RateLimitStore.js"
+import { FifoLock } from "./fifo.js"
+import * as metrics from "./metrics.js"
+import { hasNoBody, holdPermit } from "./response.js"
+import { retryHint } from "./retryHint.js"
+import { matchRoute, parseRoute, splitPath } from "./route.js"
+import type { CompiledRoute } from "./route.js"
+
+type Class = "read" | "write"
+
+const classOf = (method: string): Class => (method === "GET" || method === "HEAD" ? "read" : "write")
+
+const DAY = 24 * 60 * 60 * 1000
+
+interface GlobalWindow {
+  readonly spec: WindowSpec
+  readonly methods: ReadonlySet<string> | undefined
+}
+
+interface CompiledRule {
+  readonly route: CompiledRoute
+  readonly windows: ReadonlyArray<GlobalWindow>
+}
+
+interface RequestContext {
+  readonly method: string
+  readonly url: string
+  readonly cls: Class
+  readonly specific: ReadonlyArray<WindowSpec>
+  readonly all: ReadonlyArray<WindowSpec>
+}
+
+interface MutableClassStats {
+  waiting: number
+  inFlight: number
+  peakInFlight: number
+  sent: number
+}
+
+interface Permit {
+  readonly release: Effect.Effect<void>
+  readonly markSent: Effect.Effect<void>
+}
+
+type Attempt<E> =
+  | { readonly _tag: "Done"; readonly response: HttpClientResponse.HttpClientResponse }
+  | { readonly _tag: "Failed"; readonly cause: Cause.Cause<E | RateLimited> }
+  | { readonly _tag: "Retry"; readonly delay: number; readonly viaGate: boolean }
+
+const specOf = (key: string, w: RateLimitPolicy.Window): GlobalWindow => ({
+  spec: { key, limit: w.limit, intervalMillis: Duration.toMillis(w.interval), kind: w.kind },
+  methods: w.methods === undefined ? undefined : new Set(w.methods.map((m) => m.toUpperCase()))
+})
+
+const windowKey = (w: RateLimitPolicy.Window) =>
+  `${w.kind}:${w.limit}/${Duration.toMillis(w.interval)}:${w.methods?.join(",") ?? "*"}`
+
+const stripQuery = (url: string): string => {
+  const i = url.search(/[?#]/)
+  return i === -1 ? url : url.slice(0, i)
+}
+
+const pathOf = (url: string): string => {
+  try {
+    return new URL(url).pathname
+  } catch {
+    return stripQuery(url)
+  }
+}
+
+/** @internal */
+export const make = Effect.fnUntraced(function*(input: RateLimitPolicy.RateLimitPolicy) {
+  const policy = yield* RateLimitPolicy.validate(input)
+  const store = Option.getOrElse(yield* Effect.serviceOption(RateLimitStore), makeMemoryUnsafe)
+  const scope = yield* Effect.scope
+
+  const ttl = Duration.toMillis(policy.leaseTtl)
+  const maxWait = Duration.toMillis(policy.maxWait)
+  const maxTotalWait = Duration.toMillis(policy.retry.maxTotalWait)
+  const gateKey = "gate"
+  const caps: Record<Class, number | undefined> = { read: policy.concurrency.read, write: policy.concurrency.write }
+  const leaseKeys: Record<Class, string> = { read: "lease:read", write: "lease:write" }
+  const globals = policy.windows.map((w, i) => specOf(`window:${i}:${windowKey(w)}`, w))
+  const rules: ReadonlyArray<CompiledRule> = policy.routes.map((rule) => ({
+    route: parseRoute(rule.route) as CompiledRoute,
+    windows: rule.windows.map((w, i) => specOf(`route:${rule.route}:${i}:${windowKey(w)}`, w))
+  }))
+  const daily: WindowSpec | undefined = policy.writesPerDay === undefined ? undefined : {
+    key: `writes-per-day:${policy.writesPerDay}`,
+    limit: policy.writesPerDay,
+    intervalMillis: DAY,
+    kind: "sliding"
+  }
+
+  const tags = (cls?: Class) =>
+    cls === undefined ? [["policy", policy.name]] as const : [["policy", policy.name], ["class", cls]] as const
+  const withTags = <M extends Metric.Metric<any, any, any>>(metric: M, cls?: Class): M => {
+    let m: any = metric
+    for (const [k, v] of tags(cls)) m = Metric.tagged(m, k, v)
+    return m
+  }
+  const waitingGauge = { read: withTags(metrics.waiting, "read"), write: withTags(metrics.waiting, "write") }
+  const inFlightGauge = { read: withTags(metrics.inFlight, "read"), write: withTags(metrics.inFlight, "write") }
+  const throttledCounter = withTags(metrics.throttled)
+  const retriesCounter = withTags(metrics.retries)
+  const gateCounter = withTags(metrics.gateClosedMillis)
+  const failedCounter = withTags(metrics.failedFast)
+
+  const classes: Record<Class, MutableClassStats> = {
+    read: { waiting: 0, inFlight: 0, peakInFlight: 0, sent: 0 },
+    write: { waiting: 0, inFlight: 0, peakInFlight: 0, sent: 0 }
+  }
+  const counts = { throttled: 0, refused429: 0, refused503: 0, retries: 0, rateLimited: 0, gateClosedMillis: 0 }
+  let gateUntil = 0
+  const locks: Record<Class, FifoLock> = { read: new FifoLock(), write: new FifoLock() }
+  const held = new Map<string, string>() // leaseId -> key
+
+  // leases in a shared store expire unless renewed: renew every third of the TTL while we hold them
+  if (store.leasesExpire) {
+    yield* Effect.forkIn(
+      Effect.suspend(() => {
+        const byKey = new Map<string, Array<string>>()
+        for (const [id, key] of held) byKey.set(key, [...(byKey.get(key) ?? []), id])
+        return Effect.flatMap(Clock.currentTimeMillis, (now) =>
+          Effect.forEach(
+            byKey,
+            ([key, leaseIds]) => Effect.ignore(store.renew({ key, leaseIds, ttlMillis: ttl, now })),
+            { discard: true }
+          ))
+      }).pipe(Effect.repeat(Schedule.spaced(Duration.millis(Math.max(1, Math.floor(ttl / 3))))), Effect.interruptible),
+      scope
+    )
+  }
+
+  const setWaiting = (cls: Class, delta: number) =>
+    Effect.suspend(() => {
+      classes[cls].waiting += delta
+      return Metric.set(waitingGauge[cls], classes[cls].waiting)
+    })
+
+  const rateLimited = (
+    ctx: RequestContext,
+    reason: RateLimited["reason"],
+    retryAfterMillis: number,
+    status?: number
+  ) =>
+    Effect.suspend(() => {
+      counts.rateLimited++
+      const fields = {
+        method: ctx.method,
+        url: ctx.url,
+        reason,
+        retryAfter: Duration.millis(Math.max(0, retryAfterMillis))
+      }
+      return Metric.increment(failedCounter).pipe(
+        Effect.zipRight(Effect.fail(new RateLimited(status === undefined ? fields : { ...fields, status })))
+      )
+    })
+
+  const storeCall = <A>(ctx: RequestContext, effect: Effect.Effect<A, StoreError>) =>
+    Effect.catchAll(effect, () => rateLimited(ctx, "store-unavailable", 1000))
+
+  const markThrottled = (state: { throttled: boolean }) =>
+    state.throttled ? Effect.void : Effect.suspend(() => {
+      state.throttled = true
+      counts.throttled++
+      return Metric.increment(throttledCounter)
+    })
+
+  const waitWindows = (
+    ctx: RequestContext,
+    windows: ReadonlyArray<WindowSpec>,
+    dryRun: boolean,
+    state: { throttled: boolean }
+  ): Effect.Effect<void, RateLimited> =>
+    Effect.gen(function*() {
+      while (true) {
+        const now = yield* Clock.currentTimeMillis
+        const result = yield* storeCall(ctx, store.take({ windows, gateKey, now, dryRun }))
+        if (result._tag === "Taken") return
+        const wait = result.retryAt - now
+        if (wait > maxWait) return yield* rateLimited(ctx, "wait-exceeds-limit", wait)
+        yield* markThrottled(state)
+        yield* Effect.sleep(Duration.millis(wait))
+      }
+    })
+
+  const makePermit = (ctx: RequestContext, leaseId: string | undefined): Permit => {
+    let sent = false
+    let released = false
+    const stats = classes[ctx.cls]
+    return {
+      markSent: Effect.suspend(() => {
+        sent = true
+        stats.sent++
+        stats.inFlight++
+        if (stats.inFlight > stats.peakInFlight) stats.peakInFlight = stats.inFlight
+        return Metric.set(inFlightGauge[ctx.cls], stats.inFlight)
+      }),
+      release: Effect.suspend(() => {
+        if (released) return Effect.void
+        released = true
+        const gauge = sent ?
+          Effect.suspend(() => {
+            stats.inFlight--
+            return Metric.set(inFlightGauge[ctx.cls], stats.inFlight)
+          }) :
+          Effect.void
+        if (leaseId === undefined) return gauge
+        held.delete(leaseId)
+        return Effect.zipRight(gauge, Effect.ignore(store.release(leaseKeys[ctx.cls], leaseId)))
+      }).pipe(Effect.uninterruptible)
+    }
+  }
+
+  // runs in an uninterruptible region: only the waits are interruptible (through `restore`)
+  const acquirePermit = (
+    ctx: RequestContext,
+    restore: <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
+  ): Effect.Effect<Permit, RateLimited> => {
+    const state = { throttled: false }
+    const cap = caps[ctx.cls]
+    const lock = locks[ctx.cls]
+    const acquireLease = Effect.gen(function*() {
+      const leaseId = crypto.randomUUID()
+      while (true) {
+        const now = yield* Clock.currentTimeMillis
+        const result = yield* storeCall(
+          ctx,
+          store.acquire({ key: leaseKeys[ctx.cls], limit: cap!, leaseId, ttlMillis: ttl, now })
+        )
+        if (result._tag === "Acquired") {
+          held.set(leaseId, leaseKeys[ctx.cls])
+          return leaseId
+        }
+        yield* markThrottled(state)
+        yield* restore(result.wait)
+      }
+    })
+    const underLock = Effect.gen(function*() {
+      const leaseId = cap === undefined ? undefined : yield* acquireLease
+      const permit = makePermit(ctx, leaseId)
+      yield* restore(waitWindows(ctx, ctx.all, false, state)).pipe(Effect.onError(() => permit.release))
+      return permit
+    })
+    return Effect.gen(function*() {
+      // per-route and daily windows first, without taking anything, so that a request held back by its own route
+      // does not block its whole class queue
+      if (ctx.specific.length > 0) yield* restore(waitWindows(ctx, ctx.specific, true, state))
+      if (locks[ctx.cls].waiting > 0 || cap !== undefined) yield* markThrottled({ throttled: true })
+      yield* restore(lock.acquire)
+      return yield* Effect.ensuring(underLock, lock.release)
+    }).pipe(
+      Effect.ensuring(setWaiting(ctx.cls, -1)),
+      (self) => Effect.zipRight(setWaiting(ctx.cls, 1), self)
+    )
+  }
+
+  const closeGate = (ctx: RequestContext, until: number, now: number) =>
+    Effect.gen(function*() {
+      if (until > gateUntil) {
+        const added = until - Math.max(now, gateUntil)
+        gateUntil = until
+        counts.gateClosedMillis += added
+        yield* Metric.incrementBy(gateCounter, added)
+      }
+      yield* storeCall(ctx, store.closeGate(gateKey, until, now))
+    })
+
+  const backoff = (n: number) =>
+    Effect.map(Random.next, (r) => {
+      const base = Math.min(
+        Duration.toMillis(policy.retry.maxDelay),
+        Duration.toMillis(policy.retry.baseDelay) * 2 ** n
+      )
+      return Math.max(1, Math.round(base * (1 - policy.retry.jitter * r)))
+    })
+
+  const execute = <E, R>(
+    effect: Effect.Effect<HttpClientResponse.HttpClientResponse, E, R>,
+    request: HttpClientRequest.HttpClientRequest
+  ): Effect.Effect<HttpClientResponse.HttpClientResponse, E | RateLimited, R> => {
+    const method = request.method.toUpperCase()
+    const url = stripQuery(request.url)
+    const segments = splitPath(pathOf(request.url))
+    const specific: Array<WindowSpec> = []
+    for (const rule of rules) {
+      if (!matchRoute(rule.route, method, segments)) continue
+      for (const w of rule.windows) if (w.methods === undefined || w.methods.has(method)) specific.push(w.spec)
+    }
+    if (daily !== undefined && (method === "POST" || method === "PUT")) specific.push(daily)
+    const all = [...globals.filter((w) => w.methods === undefined || w.methods.has(method)).map((w) => w.spec)]
+    all.push(...specific)
+    const ctx: RequestContext = { method, url, cls: classOf(method), specific, all }
+    const idempotent = ctx.cls === "read"
+    const budget = { retries: 0, waited: 0, backoffs: 0 }
+
+    const canRetry = (delay: number) => budget.retries < policy.retry.attempts && budget.waited + delay <= maxTotalWait
+
+    const attempt: Effect.Effect<Attempt<E>, never, R> = Effect.uninterruptibleMask((restore) =>
+      Effect.gen(function*() {
+        const permitExit = yield* Effect.exit(acquirePermit(ctx, restore))
+        if (Exit.isFailure(permitExit)) return { _tag: "Failed", cause: permitExit.cause } as const
+        const permit = permitExit.value
+        yield* permit.markSent
+        const exit = yield* Effect.exit(restore(effect))
+        const now = yield* Clock.currentTimeMillis
+        if (Exit.isFailure(exit)) {
+          yield* permit.release
+          const error = Cause.failureOption(exit.cause)
+          const transport = Option.isSome(error) && HttpClientError.isHttpClientError(error.value) &&
+            error.value._tag === "RequestError" && error.value.reason === "Transport"
+          if (transport && idempotent) {
+            const delay = yield* backoff(budget.backoffs)
+            if (canRetry(delay)) return { _tag: "Retry", delay, viaGate: false } as const
+          }
+          return { _tag: "Failed", cause: exit.cause } as const
+        }
+        const response = exit.value
+        const status = response.status
+        const drainAndRelease = Effect.ensuring(Effect.ignore(restore(response.arrayBuffer)), permit.release)
+        if (status === 429 || status === 503) {
+          if (status === 429) counts.refused429++
+          else counts.refused503++
+          yield* Metric.increment(Metric.tagged(withTags(metrics.refused), "status", String(status)))
+          const hint = retryHint(response.headers, now)
+          // a 429, or a 503 carrying a retry hint, was refused unprocessed: safe to retry whatever the method
+          const refused = status === 429 || hint !== undefined
+          if (!refused && !idempotent) return { _tag: "Done", response: wrap(response, permit) } as const
+          const delay = hint === undefined ? yield* backoff(budget.backoffs) : Math.max(0, hint - now)
+          yield* drainAndRelease
+          const gate = yield* Effect.exit(closeGate(ctx, now + delay, now))
+          if (Exit.isFailure(gate)) return { _tag: "Failed", cause: gate.cause } as const
+          if (delay > maxWait) {
+            return {
+              _tag: "Failed",
+              cause: Cause.fail(yield* Effect.flip(rateLimited(ctx, "wait-exceeds-limit", delay, status)))
+            } as const
+          }
+          if (!canRetry(delay)) {
+            return {
+              _tag: "Failed",
+              cause: Cause.fail(yield* Effect.flip(rateLimited(ctx, "retry-budget-exhausted", delay, status)))
+            } as const
+          }
+          return { _tag: "Retry", delay, viaGate: true } as const
+        }
+        if ((status === 502 || status === 504) && idempotent) {
+          const delay = yield* backoff(budget.backoffs)
+          if (canRetry(delay)) {
+            yield* drainAndRelease
+            return { _tag: "Retry", delay, viaGate: false } as const
+          }
+        }
+        return { _tag: "Done", response: wrap(response, permit) } as const
+      })
+    )
+
+    const wrap = (response: HttpClientResponse.HttpClientResponse, permit: Permit) => {
+      if (hasNoBody(response)) {
+        Effect.runFork(permit.release)
+        return response
+      }
+      return holdPermit(response, permit.release)
+    }
+
+    return Effect.gen(function*() {
+      while (true) {
+        const result = yield* attempt
+        if (result._tag === "Done") {
+          const scope = yield* Effect.serviceOption(Scope.Scope)
+          if (Option.isSome(scope)) {
+            const release = (result.response as { releasePermit?: Effect.Effect<void> }).releasePermit
+            if (release !== undefined) yield* Scope.addFinalizer(scope.value, release)
+          }
+          return result.response
+        }
+        if (result._tag === "Failed") return yield* Effect.failCause(result.cause)
+        budget.retries++
+        budget.waited += result.delay
+        budget.backoffs++
+        counts.retries++
+        yield* Metric.increment(retriesCounter)
+        // gate retries wait on the gate itself when they ask for their permits again
+        if (!result.viaGate) yield* Effect.sleep(Duration.millis(result.delay))
+      }
+    })
+  }
+
+  const snapshot = (s: MutableClassStats): ClassStats => ({ ...s })
+
+  const limiter: RateLimiter = {
+    policy,
+    apply: <E, R>(client: HttpClient.HttpClient.With<E, R>) =>
+      HttpClient.transform(client, (effect, request) => execute(effect, request)),
+    stats: Effect.map(Clock.currentTimeMillis, (now): RateLimitStats => ({
+      policy: policy.name,
+      read: snapshot(classes.read),
+      write: snapshot(classes.write),
+      ...counts,
+      gateClosedUntil: gateUntil > now ? new Date(gateUntil) : undefined
+    }))
+  }
+  return limiter
+})
