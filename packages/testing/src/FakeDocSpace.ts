@@ -1,0 +1,294 @@
+/**
+ * An in-memory DocSpace that behaves like the real one for everything the curated resource modules use: password,
+ * token, API-key, cookie and Basic authentication (2FA included), people, groups, rooms, folders, files with
+ * versions, trash, favorites and recent, chunked uploads (the `location` handler and the 3.7 REST sessions),
+ * downloads with `Range`, presigned URIs, file operations that progress with the `Clock`, sharing links and signed
+ * webhook deliveries. Bodies use the real envelope and the real field names of the 3.7 spec.
+ *
+ * `makeHandler` gives the raw `Handler` and a `FakeState` to inspect the server side; `layer` / `serve` (below)
+ * expose it as an `HttpClient` or on a loopback port.
+ *
+ * @since 0.1.0
+ */
+import * as Clock from "effect/Clock"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Redacted from "effect/Redacted"
+import type { Counters } from "./internal/fake/server.js"
+import { makeDispatcher } from "./internal/fake/server.js"
+import { FakeModel } from "./internal/fake/state.js"
+import { formatDate, makeRandom } from "./internal/fake/util.js"
+import type { Handler } from "./internal/handler.js"
+
+/**
+ * A user the fake knows from the start.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface FakeUser {
+  readonly email: string
+  readonly password: string | Redacted.Redacted<string>
+  readonly firstName?: string
+  readonly lastName?: string
+  readonly isAdmin?: boolean
+  /** Turns on two-factor authentication: login answers `tfa: true` and `/authentication/{code}` needs this code. */
+  readonly tfaCode?: string
+}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface Options {
+  /** Seeds ids, tokens and keys; the same seed gives the same values. Default 1. */
+  readonly seed?: number
+  /** Users; the first is the portal owner. Default: `admin@example.com` / `admin-password`, an admin. */
+  readonly users?: ReadonlyArray<FakeUser>
+  /**
+   * API keys (`sk-` + 64 hex) and the user each acts as (by email; default the first user). Default: one key,
+   * derived from the seed, for the first user.
+   */
+  readonly apiKeys?: ReadonlyArray<{ readonly key: string | Redacted.Redacted<string>; readonly email?: string }>
+  /** Stored bytes (every version, trash included) may not exceed this; the excess gets 402. Default 1 GiB. */
+  readonly quotaBytes?: number
+  /** `chunkUploadSize` from `GET /api/2.0/files/settings`. Default 10 MiB. */
+  readonly chunkUploadSize?: number
+  /** Lifetime of a login token. Default 24 hours. */
+  readonly tokenLifetimeMillis?: number
+  /** Lifetime of a presigned download URL. Default 1 hour. */
+  readonly presignedLifetimeMillis?: number
+  /** How long a file operation takes to reach 100 %. Default 2 seconds. */
+  readonly fileOperationMillis?: number
+  /** An upload session expires after this long without a chunk. Default 12 hours. */
+  readonly uploadSessionLifetimeMillis?: number
+  /** Called with each signed webhook delivery after it is recorded, e.g. to POST it with an `HttpClient`. */
+  readonly deliver?: (delivery: WebhookDelivery) => Effect.Effect<void>
+}
+
+/**
+ * A webhook delivery as the fake recorded it: `headers["x-docspace-signature-256"]` is
+ * `sha256=<UPPERCASE hex HMAC-SHA256(secretKey, body)>`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface WebhookDelivery {
+  readonly id: number
+  readonly webhookId: number
+  readonly uri: string
+  readonly trigger: string
+  readonly triggerType: number
+  readonly body: string
+  readonly headers: Readonly<Record<string, string>>
+  readonly timestamp: number
+}
+
+/**
+ * What the server received: requests by `"METHOD /template"` (unknown routes as `"METHOD (unknown)"`), writes
+ * (anything but GET/HEAD/OPTIONS), and requests in flight, counted until their response body stream ends.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface RequestCounts {
+  readonly total: number
+  readonly writes: number
+  readonly inFlight: number
+  readonly peakInFlight: number
+  readonly byRoute: Readonly<Record<string, number>>
+}
+
+/**
+ * A stored file as the state API shows it.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface StoredFile {
+  readonly id: number
+  readonly folderId: number
+  readonly title: string
+  readonly versions: number
+  readonly size: number
+}
+
+/**
+ * A file operation as the state API shows it.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface StoredOperation {
+  readonly id: string
+  /** `FileOperationType`: Move 0, Copy 1, Delete 2, Download 3, Duplicate 7. */
+  readonly type: number
+  readonly progress: number
+  readonly finished: boolean
+  readonly error: string
+}
+
+/**
+ * Inspects and seeds the fake from the test side. Every read first advances file operations to the `Clock`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface FakeState {
+  /** The ready API key of the first user (`Authorization: Bearer sk-...`). */
+  readonly apiKey: Redacted.Redacted<string>
+  /** The first user's email and password. */
+  readonly admin: { readonly email: string; readonly password: Redacted.Redacted<string> }
+  readonly counts: Effect.Effect<RequestCounts>
+  readonly resetCounts: Effect.Effect<void>
+  readonly storedBytes: Effect.Effect<number>
+  readonly files: Effect.Effect<ReadonlyArray<StoredFile>>
+  readonly fileContent: (fileId: number) => Effect.Effect<Option.Option<Uint8Array>>
+  readonly operations: Effect.Effect<ReadonlyArray<StoredOperation>>
+  readonly webhookDeliveries: Effect.Effect<ReadonlyArray<WebhookDelivery>>
+  /** The id of a user's "My documents" (default: the first user). */
+  readonly myFolderId: (email?: string) => Effect.Effect<number>
+  /** Stores a file directly (no request, not counted); it still counts against the quota. */
+  readonly seedFile: (input: {
+    readonly folderId: number
+    readonly title: string
+    readonly content: Uint8Array | string
+    readonly email?: string
+  }) => Effect.Effect<StoredFile>
+  /** Logs a user in without a request and returns the token. */
+  readonly login: (email?: string) => Effect.Effect<Redacted.Redacted<string>>
+}
+
+const unwrap = (value: string | Redacted.Redacted<string>): string =>
+  typeof value === "string" ? value : Redacted.value(value)
+
+/**
+ * Builds a fresh fake: its `Handler` (what `layer` and `serve` wrap) and its `FakeState`.
+ *
+ * @example
+ * ```ts
+ * import { FakeDocSpace } from "@effect-docspace/testing"
+ * import * as Effect from "effect/Effect"
+ *
+ * const program = Effect.gen(function*() {
+ *   const { handler, state } = yield* FakeDocSpace.makeHandler({ quotaBytes: 1024 * 1024 })
+ *   const counts = yield* state.counts
+ * })
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const makeHandler = (
+  options: Options = {}
+): Effect.Effect<{ readonly handler: Handler; readonly state: FakeState }> =>
+  Effect.gen(function*() {
+    const now = yield* Clock.currentTimeMillis
+    const seed = options.seed ?? 1
+    const users = (options.users ?? [{ email: "admin@example.com", password: "admin-password", isAdmin: true }]).map((
+      u
+    ) => ({ ...u, password: unwrap(u.password) }))
+    const firstEmail = users[0]?.email ?? "admin@example.com"
+    const defaultKey = `sk-${makeRandom(seed ^ 0x5eed).hex(64)}`
+    const apiKeys = (options.apiKeys ?? [{ key: defaultKey }]).map((k) => ({
+      key: unwrap(k.key),
+      email: k.email ?? firstEmail
+    }))
+    const model = new FakeModel({
+      seed,
+      users,
+      apiKeys,
+      quotaBytes: options.quotaBytes ?? 1024 * 1024 * 1024,
+      chunkUploadSize: options.chunkUploadSize ?? 10 * 1024 * 1024,
+      tokenLifetimeMillis: options.tokenLifetimeMillis ?? 24 * 60 * 60 * 1000,
+      presignedLifetimeMillis: options.presignedLifetimeMillis ?? 60 * 60 * 1000,
+      fileOperationMillis: options.fileOperationMillis ?? 2000,
+      uploadSessionLifetimeMillis: options.uploadSessionLifetimeMillis ?? 12 * 60 * 60 * 1000,
+      now
+    })
+    const counters: Counters = { total: 0, writes: 0, inFlight: 0, peakInFlight: 0, byRoute: new Map() }
+    const deliver = options.deliver
+    const handler = makeDispatcher(
+      model,
+      counters,
+      (deliveries) => deliver === undefined ? Effect.void : Effect.forEach(deliveries, deliver, { discard: true })
+    )
+    const synced = <A>(f: (now: number) => A): Effect.Effect<A> =>
+      Effect.flatMap(Clock.currentTimeMillis, (t) =>
+        Effect.sync(() => {
+          model.advance(t, "http://fake.docspace.local")
+          return f(t)
+        }))
+    const userOf = (email?: string) => {
+      const user = model.userByEmail(email ?? firstEmail)
+      if (user === undefined) throw new Error(`FakeDocSpace: no user ${email}`)
+      return user
+    }
+    const stored = (id: number): StoredFile => {
+      const f = model.files.get(id)!
+      return {
+        id: f.id,
+        folderId: f.folderId,
+        title: f.title,
+        versions: f.versions.length,
+        size: model.fileSize(f)
+      }
+    }
+    const state: FakeState = {
+      apiKey: Redacted.make(apiKeys[0]?.key ?? defaultKey),
+      admin: { email: firstEmail, password: Redacted.make(users[0]?.password ?? "") },
+      counts: Effect.sync(() => ({
+        total: counters.total,
+        writes: counters.writes,
+        inFlight: counters.inFlight,
+        peakInFlight: counters.peakInFlight,
+        byRoute: Object.fromEntries(counters.byRoute)
+      })),
+      resetCounts: Effect.sync(() => {
+        counters.total = 0
+        counters.writes = 0
+        counters.peakInFlight = counters.inFlight
+        counters.byRoute.clear()
+      }),
+      storedBytes: synced(() => model.storedBytes()),
+      files: synced(() => [...model.files.keys()].map(stored)),
+      fileContent: (id) =>
+        synced(() => {
+          const f = model.files.get(id)
+          return f === undefined ? Option.none() : Option.some(f.versions[f.versions.length - 1].bytes)
+        }),
+      operations: synced(() =>
+        model.operations.map((op) => ({
+          id: op.id,
+          type: op.type,
+          progress: op.progress,
+          finished: op.finished,
+          error: op.error
+        }))
+      ),
+      webhookDeliveries: Effect.sync(() => [...model.deliveries]),
+      myFolderId: (email) => Effect.sync(() => userOf(email).myFolderId),
+      seedFile: (input) =>
+        synced((t) => {
+          const bytes = typeof input.content === "string" ? new TextEncoder().encode(input.content) : input.content
+          const { file } = model.storeUpload(input.folderId, input.title, bytes, userOf(input.email).id, t, false)
+          model.pending.splice(0)
+          return stored(file.id)
+        }),
+      login: (email) =>
+        synced((t) => {
+          const token = model.random.hex(64)
+          model.tokens.set(token, { userId: userOf(email).id, expires: t + model.options.tokenLifetimeMillis })
+          return Redacted.make(token)
+        })
+    }
+    return { handler, state }
+  })
+
+/**
+ * The wire format of dates (`ApiDateTime`): `2026-11-27T04:00:00.0000000+00:00`.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
+export const formatApiDate: (millis: number) => string = formatDate
