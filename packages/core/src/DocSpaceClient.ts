@@ -1,0 +1,501 @@
+/**
+ * The `DocSpaceClient` service: every DocSpace operation goes through it. It prepends the base URL, sets JSON
+ * headers, applies auth (with one re-login on a 401 for password and OAuth2 auth), rate-limits, bounds every
+ * request with a timeout, unwraps the `{"response": ...}` envelope, decodes it with a Schema and maps every
+ * failure to a typed {@link DocSpaceError.DocSpaceError}. One span per request, named `DocSpace.<operation>`.
+ *
+ * @example
+ * ```ts
+ * import { Auth, DocSpaceClient, DocSpaceConfig } from "@effect-docspace/core"
+ * import { NodeHttpClient } from "@effect/platform-node"
+ * import * as Effect from "effect/Effect"
+ * import * as Layer from "effect/Layer"
+ * import * as Redacted from "effect/Redacted"
+ * import * as Schema from "effect/Schema"
+ *
+ * const Me = Schema.Struct({ id: Schema.String, displayName: Schema.String })
+ *
+ * const program = DocSpaceClient.request(
+ *   { operation: "getSelfProfile", method: "GET", path: "/api/2.0/people/@self" },
+ *   Me
+ * )
+ *
+ * const Live = DocSpaceClient.layer().pipe(
+ *   Layer.provide(DocSpaceConfig.layer({
+ *     baseUrl: "https://example.onlyoffice.com",
+ *     auth: Auth.apiKey(Redacted.make("sk-..."))
+ *   })),
+ *   Layer.provide(NodeHttpClient.layerUndici)
+ * )
+ *
+ * Effect.runPromise(program.pipe(Effect.provide(Live)))
+ * ```
+ *
+ * @since 0.1.0
+ */
+import * as RateLimiter from "@effect-docspace/rate-limit/RateLimiter"
+import * as Headers from "@effect/platform/Headers"
+import * as HttpBody from "@effect/platform/HttpBody"
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import * as Clock from "effect/Clock"
+import * as Context from "effect/Context"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as FiberRef from "effect/FiberRef"
+import { globalValue } from "effect/GlobalValue"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import type * as Schema from "effect/Schema"
+import type * as Scope from "effect/Scope"
+import * as Stream from "effect/Stream"
+import type { DocSpaceConfig } from "./DocSpaceConfig.js"
+import * as Config from "./DocSpaceConfig.js"
+import * as Errors from "./DocSpaceError.js"
+import { makeAuthenticator } from "./internal/auth.js"
+import { buildPath, type PathParam } from "./internal/path.js"
+import { safeUrl } from "./internal/redact.js"
+import * as Response from "./internal/response.js"
+
+export type {
+  /**
+   * @since 0.1.0
+   * @category models
+   */
+  PathParam
+}
+
+/**
+ * The HTTP methods of the DocSpace API.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Method = "GET" | "POST" | "PUT" | "DELETE" | "PATCH" | "HEAD" | "OPTIONS"
+
+/**
+ * A query parameter's value. Arrays repeat the key (`fileIds=1&fileIds=2`), `undefined` omits it, dates are sent
+ * as ISO strings.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type UrlParam = string | number | boolean | bigint | Date
+
+/**
+ * One request. `path` is a template as in the spec (`/api/2.0/files/folder/{folderId}`) filled from `pathParams`
+ * (each encoded and validated: an id can never change the path), or an absolute URL on the portal's own origin
+ * (for the upload `location` the portal hands out).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface RequestOptions {
+  /** The operation's name (the spec's `operationId`): names the span and appears in errors. */
+  readonly operation: string
+  readonly method: Method
+  readonly path: string
+  readonly pathParams?: Readonly<Record<string, PathParam | undefined>> | undefined
+  readonly urlParams?: Readonly<Record<string, UrlParam | ReadonlyArray<UrlParam> | undefined>> | undefined
+  readonly body?: HttpBody.HttpBody | undefined
+  readonly headers?: Readonly<Record<string, string>> | undefined
+  /** The answer is wrapped in `{"response": ...}` (true for the whole `/api/2.0` API). Default true. */
+  readonly envelope?: boolean | undefined
+  /** Overrides the configured timeout for this request. */
+  readonly timeout?: Duration.DurationInput | undefined
+}
+
+/**
+ * A decoded success envelope: the response and the envelope's `count` and `total` (when the portal sent them).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Envelope<A> {
+  readonly response: A
+  readonly count?: number | undefined
+  readonly total?: number | undefined
+}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface DocSpaceClient {
+  readonly config: DocSpaceConfig
+  /**
+   * A JSON request: the envelope's `response` decoded by `schema` (unknown extra fields are ignored).
+   */
+  readonly request: <A, I, R>(
+    options: RequestOptions,
+    schema: Schema.Schema<A, I, R>
+  ) => Effect.Effect<A, Errors.DocSpaceError, R>
+  /**
+   * Like `request`, keeping the envelope's `count` and `total` (for pagination).
+   */
+  readonly requestEnvelope: <A, I, R>(
+    options: RequestOptions,
+    schema: Schema.Schema<A, I, R>
+  ) => Effect.Effect<Envelope<A>, Errors.DocSpaceError, R>
+  /**
+   * The raw response of a successful (2xx) request, for streaming bodies; a non-2xx answer is read and mapped to
+   * its typed error. The connection (and its rate-limit permit) is held until the scope closes or the body is read.
+   */
+  readonly raw: (
+    options: RequestOptions
+  ) => Effect.Effect<HttpClientResponse.HttpClientResponse, Errors.DocSpaceError, Scope.Scope>
+  /**
+   * The body of a successful request as bytes, in constant memory.
+   */
+  readonly stream: (options: RequestOptions) => Stream.Stream<Uint8Array, Errors.DocSpaceError>
+}
+
+/**
+ * @since 0.1.0
+ * @category tags
+ */
+export const DocSpaceClient: Context.Tag<DocSpaceClient, DocSpaceClient> = Context.GenericTag<DocSpaceClient>(
+  "@effect-docspace/core/DocSpaceClient"
+)
+
+/**
+ * Options for {@link make} and {@link layer}.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface MakeOptions {
+  /**
+   * Your own middleware over the HTTP client (logging, tracing, extra headers). It sees every request with its
+   * URL and auth already applied (the Authorization header is redacted wherever headers are printed).
+   */
+  readonly transformClient?:
+    | ((
+      client: HttpClient.HttpClient.With<Errors.DocSpaceError, Scope.Scope>
+    ) => HttpClient.HttpClient.With<Errors.DocSpaceError, Scope.Scope>)
+    | undefined
+}
+
+// The operation of the request in flight, for the transport-level timeout (which runs below the rate limiter so
+// that waiting for permits is not counted against it).
+const currentRequest = globalValue(
+  Symbol.for("@effect-docspace/core/DocSpaceClient/currentRequest"),
+  () => FiberRef.unsafeMake<{ readonly operation: string; readonly timeout: Duration.Duration } | undefined>(undefined)
+)
+
+const redactedHeaderNames = ["authorization", "cookie", "set-cookie", "x-auth-token"] as const
+
+const withRedactedHeaders = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
+  Effect.locallyWith(
+    effect,
+    Headers.currentRedactedNames,
+    (names) => [...names, ...redactedHeaderNames.filter((name) => !names.includes(name))]
+  )
+
+const appendUrlParams = (
+  request: HttpClientRequest.HttpClientRequest,
+  params: RequestOptions["urlParams"]
+): HttpClientRequest.HttpClientRequest => {
+  if (params === undefined) return request
+  const entries: Array<[string, string]> = []
+  for (const [key, value] of Object.entries(params)) {
+    if (value === undefined) continue
+    const values: ReadonlyArray<UrlParam> = Array.isArray(value) ? value : [value as UrlParam]
+    for (const v of values) entries.push([key, v instanceof Date ? v.toISOString() : String(v)])
+  }
+  return entries.length === 0 ? request : HttpClientRequest.appendUrlParams(request, entries)
+}
+
+/**
+ * Builds the client from its configuration and an `HttpClient`. The rate limiter is the `RateLimiter` in context
+ * when there is one (to share one limiter between clients, or one Redis-backed limit between processes), else one
+ * built from `config.rateLimit`.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = (
+  options?: MakeOptions
+): Effect.Effect<DocSpaceClient, never, Config.DocSpaceConfig | HttpClient.HttpClient | Scope.Scope> =>
+  Effect.gen(function*() {
+    const config = yield* Config.DocSpaceConfig
+    const transport = yield* HttpClient.HttpClient
+    const limiter = yield* Effect.serviceOption(RateLimiter.RateLimiter).pipe(
+      Effect.flatMap(Option.match({
+        onSome: Effect.succeed,
+        onNone: () => Effect.orDie(RateLimiter.make(config.rateLimit))
+      }))
+    )
+
+    // transport -> timeout (per request, not counting the wait for permits) -> rate limiter -> base URL & headers
+    // every request is tied to a scope: interrupting it, or closing the scope of a streamed body, aborts it
+    const timed = HttpClient.transform(
+      HttpClient.withScope(transport),
+      (effect, request) =>
+        Effect.flatMap(
+          FiberRef.get(currentRequest),
+          (current) =>
+            current === undefined ? effect : Effect.timeoutFail(effect, {
+              duration: current.timeout,
+              onTimeout: () =>
+                new Errors.Timeout({
+                  operation: current.operation,
+                  method: request.method,
+                  url: safeUrl(request.url),
+                  timeoutMillis: Duration.toMillis(current.timeout)
+                })
+            })
+        )
+    )
+    const limited = limiter.apply(timed)
+    const origin = config.baseUrl.origin
+    const based: HttpClient.HttpClient.With<Errors.DocSpaceError, Scope.Scope> = limited.pipe(
+      HttpClient.mapRequest((request) => {
+        const withUrl = request.url.startsWith("/")
+          ? HttpClientRequest.setUrl(request, `${config.baseUrl.href.replace(/\/$/, "")}${request.url}`)
+          : request
+        return withUrl.pipe(
+          HttpClientRequest.acceptJson,
+          HttpClientRequest.setHeader("user-agent", config.userAgent)
+        )
+      }),
+      HttpClient.catchAll((error): Effect.Effect<never, Errors.DocSpaceError> =>
+        Effect.fail(
+          Errors.isDocSpaceError(error)
+            ? error
+            : Response.transportError({
+              operation: "unknown",
+              method: error.request.method,
+              url: safeUrl(error.request.url)
+            }, error)
+        )
+      )
+    )
+    const client = options?.transformClient ? options.transformClient(based) : based
+    const authenticator = yield* makeAuthenticator(config.auth, client)
+
+    const toRequest = (
+      opts: RequestOptions
+    ): Either.Either<readonly [HttpClientRequest.HttpClientRequest, Response.RequestInfo], Errors.DocSpaceError> => {
+      const isAbsolute = /^https?:\/\//i.test(opts.path)
+      if (isAbsolute) {
+        let url: URL
+        try {
+          url = new URL(opts.path)
+        } catch {
+          return Either.left(badRequest(opts, opts.path, "not a valid URL"))
+        }
+        if (url.origin !== origin) {
+          // never send the portal's credentials anywhere else
+          return Either.left(badRequest(opts, safeUrl(url), `the URL is not on the portal's origin ${origin}`))
+        }
+        return Either.right(build(opts, url.href, safeUrl(url)))
+      }
+      return Either.match(buildPath(opts.path, opts.pathParams), {
+        onLeft: (message) => Either.left(badRequest(opts, `${origin}${opts.path}`, message)),
+        onRight: (path) => Either.right(build(opts, path, `${config.baseUrl.href.replace(/\/$/, "")}${path}`))
+      })
+    }
+
+    const build = (
+      opts: RequestOptions,
+      url: string,
+      infoUrl: string
+    ): readonly [HttpClientRequest.HttpClientRequest, Response.RequestInfo] => {
+      let request = HttpClientRequest.make(opts.method)(url)
+      request = appendUrlParams(request, opts.urlParams)
+      if (opts.headers) request = HttpClientRequest.setHeaders(request, opts.headers)
+      if (opts.body) request = HttpClientRequest.setBody(request, opts.body)
+      return [request, { operation: opts.operation, method: opts.method, url: infoUrl }] as const
+    }
+
+    // Sends with auth; a 401 with a refreshable credential (password, OAuth2) gets exactly one more try.
+    const send = (
+      request: HttpClientRequest.HttpClientRequest
+    ): Effect.Effect<HttpClientResponse.HttpClientResponse, Errors.DocSpaceError, Scope.Scope> =>
+      Effect.flatMap(
+        authenticator.authorize(request),
+        ([authorized, used]) =>
+          Effect.flatMap(client.execute(authorized), (response) =>
+            response.status !== 401
+              ? Effect.succeed(response)
+              : Effect.flatMap(authenticator.invalidate(used), (retry) =>
+                retry
+                  ? Effect.flatMap(authenticator.authorize(request), ([again]) => client.execute(again))
+                  : Effect.succeed(response)))
+      )
+
+    const instrument = <A, E, R>(opts: RequestOptions) => (effect: Effect.Effect<A, E, R>) =>
+      effect.pipe(
+        Effect.locally(currentRequest, {
+          operation: opts.operation,
+          timeout: opts.timeout === undefined ? config.timeout : Duration.decode(opts.timeout)
+        }),
+        Effect.withSpan(`DocSpace.${opts.operation}`, {
+          kind: "client",
+          attributes: {
+            "docspace.operation": opts.operation,
+            "http.request.method": opts.method,
+            "url.template": /^https?:/i.test(opts.path) ? safeUrl(opts.path) : opts.path,
+            "server.address": config.baseUrl.host
+          }
+        }),
+        withRedactedHeaders
+      ) as Effect.Effect<A, E, R>
+
+    const bodyTimeout = (opts: RequestOptions, info: Response.RequestInfo) => {
+      const timeout = opts.timeout === undefined ? config.timeout : Duration.decode(opts.timeout)
+      return <A, E, R>(effect: Effect.Effect<A, E, R>) =>
+        Effect.timeoutFail(effect, {
+          duration: timeout,
+          onTimeout: () => new Errors.Timeout({ ...info, timeoutMillis: Duration.toMillis(timeout) })
+        })
+    }
+
+    const requestEnvelope = <A, I, R>(
+      opts: RequestOptions,
+      schema: Schema.Schema<A, I, R>
+    ): Effect.Effect<Envelope<A>, Errors.DocSpaceError, R> =>
+      Either.match(toRequest(opts), {
+        onLeft: Effect.fail,
+        onRight: ([request, info]) =>
+          send(request).pipe(
+            Effect.flatMap((response) =>
+              Effect.flatMap(Clock.currentTimeMillis, (now) =>
+                Response.readJson(info, response, now).pipe(
+                  bodyTimeout(opts, info),
+                  Effect.flatMap((json) => {
+                    const envelope = opts.envelope === false ? { response: json } : Response.unwrapEnvelope(json)
+                    return Effect.map(
+                      Response.decode(
+                        { ...info, status: response.status },
+                        schema,
+                        envelope.response,
+                        opts.envelope === false ? "" : "response"
+                      ),
+                      (decoded): Envelope<A> => ({ ...envelope, response: decoded })
+                    )
+                  })
+                ))
+            ),
+            Effect.scoped,
+            instrument(opts)
+          )
+      })
+
+    const raw = (
+      opts: RequestOptions
+    ): Effect.Effect<HttpClientResponse.HttpClientResponse, Errors.DocSpaceError, Scope.Scope> =>
+      Either.match(toRequest(opts), {
+        onLeft: Effect.fail,
+        onRight: ([request, info]) =>
+          // the request (its socket, and the rate-limit permit the limiter holds for it) lives until the caller's
+          // scope closes or the body has been read
+          Effect.flatMap(send(request), (response) =>
+            response.status >= 200 && response.status < 300
+              ? Effect.succeed(response)
+              : Effect.flatMap(Clock.currentTimeMillis, (now) =>
+                Effect.flatMap(
+                  Response.readJson(info, response, now),
+                  () =>
+                    Effect.fail(
+                      Response.errorForStatus(info, response.status, {}, { message: `HTTP ${response.status}` }, now)
+                    )
+                ))).pipe(instrument(opts))
+      })
+
+    const stream = (opts: RequestOptions): Stream.Stream<Uint8Array, Errors.DocSpaceError> =>
+      Stream.unwrapScoped(
+        Effect.map(raw(opts), (response) =>
+          Stream.mapError(response.stream, (error) =>
+            Response.transportError({
+              operation: opts.operation,
+              method: opts.method,
+              url: safeUrl(response.request.url)
+            }, error)))
+      )
+
+    return DocSpaceClient.of({
+      config,
+      request: (opts, schema) => Effect.map(requestEnvelope(opts, schema), (envelope) => envelope.response),
+      requestEnvelope,
+      raw,
+      stream
+    })
+  })
+
+const badRequest = (opts: RequestOptions, url: string, message: string) =>
+  new Errors.BadRequest({ operation: opts.operation, method: opts.method, url: safeUrl(url), message })
+
+/**
+ * The client as a layer; needs a `DocSpaceConfig` and an `HttpClient` (e.g. `NodeHttpClient.layerUndici`).
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer = (
+  options?: MakeOptions
+): Layer.Layer<DocSpaceClient, never, Config.DocSpaceConfig | HttpClient.HttpClient> =>
+  Layer.scoped(DocSpaceClient, make(options))
+
+/**
+ * A JSON request through the `DocSpaceClient` in context; see {@link DocSpaceClient.request}.
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const request = <A, I, R>(
+  options: RequestOptions,
+  schema: Schema.Schema<A, I, R>
+): Effect.Effect<A, Errors.DocSpaceError, DocSpaceClient | R> =>
+  Effect.flatMap(DocSpaceClient, (client) => client.request(options, schema))
+
+/**
+ * A JSON request keeping the envelope's `count` and `total`; see {@link DocSpaceClient.requestEnvelope}.
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const requestEnvelope = <A, I, R>(
+  options: RequestOptions,
+  schema: Schema.Schema<A, I, R>
+): Effect.Effect<Envelope<A>, Errors.DocSpaceError, DocSpaceClient | R> =>
+  Effect.flatMap(DocSpaceClient, (client) => client.requestEnvelope(options, schema))
+
+/**
+ * The raw response of a successful request; see {@link DocSpaceClient.raw}.
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const raw = (
+  options: RequestOptions
+): Effect.Effect<HttpClientResponse.HttpClientResponse, Errors.DocSpaceError, DocSpaceClient | Scope.Scope> =>
+  Effect.flatMap(DocSpaceClient, (client) => client.raw(options))
+
+/**
+ * The body of a successful request as a byte stream; see {@link DocSpaceClient.stream}.
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const stream = (options: RequestOptions): Stream.Stream<Uint8Array, Errors.DocSpaceError, DocSpaceClient> =>
+  Stream.unwrap(Effect.map(DocSpaceClient, (client) => client.stream(options)))
+
+/**
+ * A JSON body for a request.
+ *
+ * @since 0.1.0
+ * @category bodies
+ */
+export const jsonBody = (value: unknown): HttpBody.HttpBody => HttpBody.unsafeJson(value)
+
+/**
+ * A multipart body for a request (uploads).
+ *
+ * @since 0.1.0
+ * @category bodies
+ */
+export const formDataBody = (value: FormData): HttpBody.HttpBody => HttpBody.formData(value)

@@ -1,0 +1,249 @@
+/**
+ * Where the portal is and how to talk to it: base URL, auth, user agent, request timeout, rate-limit policy.
+ *
+ * @example
+ * ```ts
+ * import { Auth, DocSpaceConfig } from "@effect-docspace/core"
+ * import * as Redacted from "effect/Redacted"
+ *
+ * const Config = DocSpaceConfig.layer({
+ *   baseUrl: "https://example.onlyoffice.com",
+ *   auth: Auth.apiKey(Redacted.make("sk-..."))
+ * })
+ * // or from DOCSPACE_URL and DOCSPACE_API_KEY | DOCSPACE_TOKEN | DOCSPACE_USERNAME + DOCSPACE_PASSWORD
+ * const FromEnv = DocSpaceConfig.layerConfig()
+ * ```
+ *
+ * @since 0.1.0
+ */
+import * as RateLimitPolicy from "@effect-docspace/rate-limit/RateLimitPolicy"
+import * as Config from "effect/Config"
+import * as ConfigError from "effect/ConfigError"
+import * as Context from "effect/Context"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as Redacted from "effect/Redacted"
+import * as Auth from "./Auth.js"
+
+/**
+ * What a user gives.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Options {
+  /** The portal, e.g. `https://example.onlyoffice.com`. `http:` is accepted only for loopback hosts. */
+  readonly baseUrl: string | URL
+  readonly auth: Auth.Auth
+  /** Sent as `User-Agent`. */
+  readonly userAgent?: string | undefined
+  /** Bounds every request (waiting for rate-limit permits is not counted). Default 30 seconds. */
+  readonly timeout?: Duration.DurationInput | undefined
+  /** Accept a plain `http:` URL to a host that is not loopback. Default false. */
+  readonly allowInsecureHttp?: boolean | undefined
+  /** The client-side rate-limit policy. Default `RateLimitPolicy.docSpaceCloud`. */
+  readonly rateLimit?: RateLimitPolicy.RateLimitPolicy | undefined
+}
+
+/**
+ * The validated configuration.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface DocSpaceConfig {
+  /** The portal's origin, without a trailing slash. */
+  readonly baseUrl: URL
+  readonly auth: Auth.Auth
+  readonly userAgent: string
+  readonly timeout: Duration.Duration
+  readonly rateLimit: RateLimitPolicy.RateLimitPolicy
+}
+
+/**
+ * @since 0.1.0
+ * @category tags
+ */
+export const DocSpaceConfig: Context.Tag<DocSpaceConfig, DocSpaceConfig> = Context.GenericTag<DocSpaceConfig>(
+  "@effect-docspace/core/DocSpaceConfig"
+)
+
+/**
+ * The default `User-Agent`.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const defaultUserAgent = "effect-docspace/0.1.0"
+
+/**
+ * The default request timeout: 30 seconds.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const defaultTimeout: Duration.Duration = Duration.seconds(30)
+
+const loopbackHosts = new Set(["localhost", "127.0.0.1", "[::1]", "::1"])
+
+/**
+ * Is this host a loopback address (`localhost`, `127.0.0.0/8`, `::1`)?
+ *
+ * @since 0.1.0
+ * @category validation
+ */
+export const isLoopbackHost = (hostname: string): boolean =>
+  loopbackHosts.has(hostname) || /^127(\.\d{1,3}){3}$/.test(hostname) || hostname.endsWith(".localhost")
+
+/**
+ * Validates a base URL: absolute, `https:` (or `http:` to loopback, or when explicitly allowed), no credentials,
+ * query or fragment. Returns the origin plus path without a trailing slash.
+ *
+ * @since 0.1.0
+ * @category validation
+ */
+export const parseBaseUrl = (
+  input: string | URL,
+  options?: { readonly allowInsecureHttp?: boolean | undefined }
+): Either.Either<URL, string> => {
+  let url: URL
+  try {
+    url = new URL(String(input))
+  } catch {
+    return Either.left(`not an absolute URL: ${JSON.stringify(String(input).slice(0, 80))}`)
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") {
+    return Either.left(`unsupported protocol ${url.protocol} (use https:)`)
+  }
+  if (url.protocol === "http:" && !isLoopbackHost(url.hostname) && options?.allowInsecureHttp !== true) {
+    return Either.left(
+      `plain http: is only accepted for loopback hosts; use https: or set allowInsecureHttp (host ${url.hostname})`
+    )
+  }
+  if (url.username !== "" || url.password !== "") {
+    return Either.left("the URL must not carry credentials; use the auth option")
+  }
+  if (url.search !== "" || url.hash !== "") {
+    return Either.left("the URL must not have a query or fragment")
+  }
+  url.pathname = url.pathname.replace(/\/+$/, "")
+  return Either.right(url)
+}
+
+/**
+ * Validates options into a {@link DocSpaceConfig}; an invalid base URL fails with a `ConfigError` naming `baseUrl`.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = (options: Options): Effect.Effect<DocSpaceConfig, ConfigError.ConfigError> =>
+  Either.match(parseBaseUrl(options.baseUrl, options), {
+    onLeft: (message) => Effect.fail(ConfigError.InvalidData(["baseUrl"], message)),
+    onRight: (baseUrl) =>
+      Effect.succeed({
+        baseUrl,
+        auth: options.auth,
+        userAgent: options.userAgent ?? defaultUserAgent,
+        timeout: options.timeout === undefined ? defaultTimeout : Duration.decode(options.timeout),
+        rateLimit: options.rateLimit ?? RateLimitPolicy.docSpaceCloud
+      })
+  })
+
+/**
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer = (options: Options): Layer.Layer<DocSpaceConfig, ConfigError.ConfigError> =>
+  Layer.effect(DocSpaceConfig, make(options))
+
+const authConfig: Config.Config<Auth.Auth> = Config.all({
+  apiKey: Config.option(Config.redacted("DOCSPACE_API_KEY")),
+  token: Config.option(Config.redacted("DOCSPACE_TOKEN")),
+  userName: Config.option(Config.string("DOCSPACE_USERNAME")),
+  password: Config.option(Config.redacted("DOCSPACE_PASSWORD")),
+  code: Config.option(Config.redacted("DOCSPACE_TOTP_CODE"))
+}).pipe(
+  Config.mapOrFail(({ apiKey, code, password, token, userName }) => {
+    if (Option.isSome(apiKey)) {
+      return Auth.isApiKeyFormat(Redacted.value(apiKey.value))
+        ? Either.right(Auth.apiKey(apiKey.value))
+        : Either.left(
+          ConfigError.InvalidData(["DOCSPACE_API_KEY"], "expected an API key: sk- followed by 64 hex digits")
+        )
+    }
+    if (Option.isSome(token)) return Either.right(Auth.token(token.value))
+    if (Option.isSome(userName) && Option.isSome(password)) {
+      return Either.right(Auth.password({
+        userName: userName.value,
+        password: password.value,
+        code: Option.isSome(code) ? Effect.succeed(code.value) : undefined
+      }))
+    }
+    if (Option.isSome(userName)) {
+      return Either.left(
+        ConfigError.MissingData(["DOCSPACE_PASSWORD"], "DOCSPACE_USERNAME is set but DOCSPACE_PASSWORD is not")
+      )
+    }
+    if (Option.isSome(password)) {
+      return Either.left(
+        ConfigError.MissingData(["DOCSPACE_USERNAME"], "DOCSPACE_PASSWORD is set but DOCSPACE_USERNAME is not")
+      )
+    }
+    return Either.left(
+      ConfigError.MissingData(
+        ["DOCSPACE_API_KEY"],
+        "no credentials: set DOCSPACE_API_KEY, DOCSPACE_TOKEN, or DOCSPACE_USERNAME and DOCSPACE_PASSWORD"
+      )
+    )
+  })
+)
+
+/**
+ * The configuration read from the environment (or any `ConfigProvider`): `DOCSPACE_URL`, then
+ * `DOCSPACE_API_KEY` | `DOCSPACE_TOKEN` | `DOCSPACE_USERNAME` + `DOCSPACE_PASSWORD` (optional
+ * `DOCSPACE_TOTP_CODE`), optional `DOCSPACE_ALLOW_INSECURE_HTTP` and `DOCSPACE_TIMEOUT` (e.g. `30 seconds`).
+ *
+ * @since 0.1.0
+ * @category config
+ */
+export const config = (
+  overrides?: Partial<Omit<Options, "baseUrl" | "auth">>
+): Config.Config<DocSpaceConfig> =>
+  Config.all({
+    url: Config.string("DOCSPACE_URL"),
+    allowInsecureHttp: Config.withDefault(Config.boolean("DOCSPACE_ALLOW_INSECURE_HTTP"), false),
+    timeout: Config.option(Config.duration("DOCSPACE_TIMEOUT")),
+    auth: authConfig
+  }).pipe(
+    Config.mapOrFail(({ allowInsecureHttp, auth, timeout, url }) =>
+      Either.map(
+        Either.mapLeft(
+          parseBaseUrl(url, { allowInsecureHttp: overrides?.allowInsecureHttp ?? allowInsecureHttp }),
+          (message) => ConfigError.InvalidData(["DOCSPACE_URL"], message)
+        ),
+        (baseUrl): DocSpaceConfig => ({
+          baseUrl,
+          auth,
+          userAgent: overrides?.userAgent ?? defaultUserAgent,
+          timeout: overrides?.timeout !== undefined
+            ? Duration.decode(overrides.timeout)
+            : Option.getOrElse(timeout, () => defaultTimeout),
+          rateLimit: overrides?.rateLimit ?? RateLimitPolicy.docSpaceCloud
+        })
+      )
+    )
+  )
+
+/**
+ * The configuration from the environment, as a layer; fails with a `ConfigError` naming the missing or invalid
+ * variable.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerConfig = (
+  overrides?: Partial<Omit<Options, "baseUrl" | "auth">>
+): Layer.Layer<DocSpaceConfig, ConfigError.ConfigError> => Layer.effect(DocSpaceConfig, config(overrides))

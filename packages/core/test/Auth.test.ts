@@ -1,0 +1,239 @@
+import { Auth, DocSpaceClient } from "@effect-docspace/core"
+import { describe, expect, it } from "@effect/vitest"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Inspectable from "effect/Inspectable"
+import * as Logger from "effect/Logger"
+import * as Redacted from "effect/Redacted"
+import * as Ref from "effect/Ref"
+import * as Schema from "effect/Schema"
+import * as TestClock from "effect/TestClock"
+import { clientLayer, envelope, errorEnvelope, mockTransport, type Seen } from "./utils.js"
+
+const PASSWORD = "correct horse battery staple"
+const TOKEN = "tok-5d41402abc4b2a76b9719d911017c592"
+
+const self = DocSpaceClient.request(
+  { operation: "getSelfProfile", method: "GET", path: "/api/2.0/people/@self" },
+  Schema.Struct({ id: Schema.String })
+)
+
+const passwordAuth = Auth.password({ userName: "me@example.com", password: Redacted.make(PASSWORD) })
+
+const isLogin = (seen: Seen) => seen.url.pathname.startsWith("/api/2.0/authentication")
+
+/** A portal that issues `token-N` tokens valid for an hour and accepts only the newest one. */
+const portal = () => {
+  let issued = 0
+  return (seen: Seen) => {
+    if (isLogin(seen)) {
+      const body = JSON.parse(seen.body) as { userName: string; password: string }
+      if (body.password !== PASSWORD) return errorEnvelope(401, "User authentication failed")
+      issued++
+      return envelope({ token: `${TOKEN}-${issued}`, expires: new Date(Date.now() + 3_600_000).toISOString() })
+    }
+    return seen.headers["authorization"] === `Bearer ${TOKEN}-${issued}`
+      ? envelope({ id: "me" })
+      : errorEnvelope(401, "Unauthorized")
+  }
+}
+
+describe("Auth", () => {
+  it.effect("API key, token and Basic are sent on every request", () =>
+    Effect.gen(function*() {
+      const cases = [
+        [Auth.token(Redacted.make(TOKEN)), `Bearer ${TOKEN}`],
+        [Auth.basic("me", Redacted.make("pw")), `Basic ${btoa("me:pw")}`]
+      ] as const
+      for (const [auth, header] of cases) {
+        const { client, seen } = yield* mockTransport(() => envelope({ id: "me" }))
+        yield* Effect.provide(self, clientLayer(client, { auth }))
+        expect((yield* Ref.get(seen))[0].headers["authorization"]).toBe(header)
+      }
+    }))
+
+  it.effect("100 concurrent calls needing a password token cause exactly 1 login", () =>
+    Effect.gen(function*() {
+      const { client, seen } = yield* mockTransport(portal())
+      const results = yield* Effect.provide(
+        Effect.all(Array.from({ length: 100 }, () => self), { concurrency: "unbounded" }),
+        clientLayer(client, { auth: passwordAuth })
+      )
+      expect(results).toHaveLength(100)
+      const sent = yield* Ref.get(seen)
+      expect(sent.filter(isLogin)).toHaveLength(1)
+      expect(sent.filter((s) => !isLogin(s))).toHaveLength(100)
+      expect(JSON.parse(sent.find(isLogin)!.body)).toEqual({ userName: "me@example.com", password: PASSWORD })
+    }))
+
+  it.effect("the token is reused until it expires, then renewed", () =>
+    Effect.gen(function*() {
+      let logins = 0
+      const { client, seen } = yield* mockTransport((s) => {
+        if (!isLogin(s)) return envelope({ id: "me" })
+        logins++
+        // expiry is read from the portal's answer; TestClock starts at 0
+        return envelope({ token: `${TOKEN}-${logins}`, expires: new Date(10 * 60_000).toISOString() })
+      })
+      yield* Effect.provide(
+        Effect.gen(function*() {
+          yield* self
+          yield* self
+          yield* TestClock.adjust("20 minutes")
+          yield* self
+        }),
+        clientLayer(client, { auth: passwordAuth })
+      )
+      const sent = yield* Ref.get(seen)
+      expect(sent.filter(isLogin)).toHaveLength(2)
+      expect(sent.filter((s) => !isLogin(s)).map((s) => s.headers["authorization"])).toEqual([
+        `Bearer ${TOKEN}-1`,
+        `Bearer ${TOKEN}-1`,
+        `Bearer ${TOKEN}-2`
+      ])
+    }))
+
+  it.effect("a 401 causes exactly one re-login and one retry", () =>
+    Effect.gen(function*() {
+      let first = true
+      const { client, seen } = yield* mockTransport((s) => {
+        if (isLogin(s)) return envelope({ token: TOKEN, expires: new Date(3_600_000).toISOString() })
+        if (first) {
+          first = false
+          return errorEnvelope(401, "token revoked")
+        }
+        return envelope({ id: "me" })
+      })
+      const result = yield* Effect.provide(self, clientLayer(client, { auth: passwordAuth }))
+      expect(result).toEqual({ id: "me" })
+      const sent = yield* Ref.get(seen)
+      expect(sent.map((s) => (isLogin(s) ? "login" : "self"))).toEqual(["login", "self", "login", "self"])
+    }))
+
+  it.effect("a second 401 fails with Unauthorized (no loop)", () =>
+    Effect.gen(function*() {
+      const { client, seen } = yield* mockTransport((s) =>
+        isLogin(s)
+          ? envelope({ token: TOKEN, expires: new Date(3_600_000).toISOString() })
+          : errorEnvelope(401, "no")
+      )
+      const result = yield* Effect.either(Effect.provide(self, clientLayer(client, { auth: passwordAuth })))
+      expect(Either.getLeft(result).pipe((o) => o._tag === "Some" && o.value._tag)).toBe("Unauthorized")
+      expect((yield* Ref.get(seen)).filter(isLogin)).toHaveLength(2)
+    }))
+
+  it.effect("API keys are not retried on 401", () =>
+    Effect.gen(function*() {
+      const { client, seen } = yield* mockTransport(() => errorEnvelope(401, "bad key"))
+      const result = yield* Effect.either(Effect.provide(self, clientLayer(client)))
+      expect(Either.isLeft(result) && result.left._tag).toBe("Unauthorized")
+      expect(yield* Ref.get(seen)).toHaveLength(1)
+    }))
+
+  it.effect("a wrong password is Unauthorized", () =>
+    Effect.gen(function*() {
+      const { client } = yield* mockTransport(portal())
+      const auth = Auth.password({ userName: "me@example.com", password: Redacted.make("wrong") })
+      const result = yield* Effect.either(Effect.provide(self, clientLayer(client, { auth })))
+      expect(Either.isLeft(result) && result.left).toMatchObject({
+        _tag: "Unauthorized",
+        message: "User authentication failed"
+      })
+    }))
+
+  it.effect("two-factor: the code is sent to /authentication/{code} when the portal asks", () =>
+    Effect.gen(function*() {
+      const { client, seen } = yield* mockTransport((s) => {
+        if (s.url.pathname === "/api/2.0/authentication") return envelope({ tfa: true, tfaKey: "x" })
+        if (s.url.pathname === "/api/2.0/authentication/123456") {
+          return envelope({ token: TOKEN, expires: new Date(3_600_000).toISOString() })
+        }
+        return s.headers["authorization"] === `Bearer ${TOKEN}` ? envelope({ id: "me" }) : errorEnvelope(401, "no")
+      })
+      const auth = Auth.password({
+        userName: "me@example.com",
+        password: Redacted.make(PASSWORD),
+        code: Effect.succeed(Redacted.make("123456"))
+      })
+      expect(yield* Effect.provide(self, clientLayer(client, { auth }))).toEqual({ id: "me" })
+      expect((yield* Ref.get(seen)).map((s) => s.url.pathname)).toEqual([
+        "/api/2.0/authentication",
+        "/api/2.0/authentication/123456",
+        "/api/2.0/people/@self"
+      ])
+    }))
+
+  it.effect("two-factor without a code is a clear Unauthorized", () =>
+    Effect.gen(function*() {
+      const { client } = yield* mockTransport(() => envelope({ tfa: true }))
+      const result = yield* Effect.either(Effect.provide(self, clientLayer(client, { auth: passwordAuth })))
+      expect(Either.isLeft(result) && result.left.message).toContain("two-factor")
+    }))
+
+  it.effect("OAuth2: the token effect is asked once, and again after a 401", () =>
+    Effect.gen(function*() {
+      const asked = yield* Ref.make(0)
+      let rejectNext = false
+      const { client } = yield* mockTransport((s) => {
+        if (rejectNext && s.headers["authorization"] === "Bearer jwt-1") {
+          rejectNext = false
+          return errorEnvelope(401, "expired")
+        }
+        return envelope({ id: "me" })
+      })
+      const auth = Auth.oauth2(Ref.updateAndGet(asked, (n) => n + 1).pipe(Effect.map((n) => Redacted.make(`jwt-${n}`))))
+      yield* Effect.provide(
+        Effect.gen(function*() {
+          yield* self
+          yield* self
+          expect(yield* Ref.get(asked)).toBe(1)
+          rejectNext = true
+          yield* self
+        }),
+        clientLayer(client, { auth })
+      )
+      expect(yield* Ref.get(asked)).toBe(2)
+    }))
+
+  it.effect("no secret appears in an error's string, JSON or logged form", () =>
+    Effect.gen(function*() {
+      // the portal echoes the token and password back in an error body: both must be redacted
+      const { client } = yield* mockTransport((s) =>
+        isLogin(s)
+          ? envelope({ token: TOKEN, expires: new Date(3_600_000).toISOString() })
+          : new Response(
+            JSON.stringify({ response: { id: 42, token: TOKEN, password: PASSWORD }, note: `Bearer ${TOKEN}` }),
+            { status: 200 }
+          )
+      )
+      const result = yield* Effect.either(Effect.provide(self, clientLayer(client, { auth: passwordAuth })))
+      expect(Either.isLeft(result)).toBe(true)
+      const error = Either.getLeft(result).pipe((o) => (o._tag === "Some" ? o.value : undefined))!
+      expect(error._tag).toBe("DecodeError")
+      const logs: Array<string> = []
+      yield* Effect.logError("request failed", error).pipe(
+        Effect.provide(Logger.replace(
+          Logger.defaultLogger,
+          Logger.make(({ message }) => {
+            logs.push(Inspectable.format(message))
+          })
+        ))
+      )
+      const forms = [String(error), JSON.stringify(error), Inspectable.format(error), error.message, ...logs]
+      for (const form of forms) {
+        expect(form).not.toContain(TOKEN)
+        expect(form).not.toContain(PASSWORD)
+      }
+      expect(JSON.stringify(error)).toContain("<redacted>")
+    }))
+
+  it("Auth values never print their secrets", () => {
+    const key = `sk-${"0f".repeat(32)}`
+    for (const auth of [Auth.apiKey(Redacted.make(key)), passwordAuth, Auth.basic("u", Redacted.make(PASSWORD))]) {
+      for (const form of [String(auth), JSON.stringify(auth), Inspectable.format(auth)]) {
+        expect(form).not.toContain(key)
+        expect(form).not.toContain(PASSWORD)
+      }
+    }
+  })
+})

@@ -1,0 +1,316 @@
+import { Auth, DocSpaceClient, DocSpaceConfig } from "@effect-docspace/core"
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import { describe, expect, it } from "@effect/vitest"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Fiber from "effect/Fiber"
+import * as Layer from "effect/Layer"
+import * as Redacted from "effect/Redacted"
+import * as Ref from "effect/Ref"
+import * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
+import * as TestClock from "effect/TestClock"
+import {
+  API_KEY,
+  BASE,
+  clientLayer,
+  envelope,
+  errorEnvelope,
+  json,
+  mockTransport,
+  PassThroughLimiter,
+  type Reply,
+  type Seen
+} from "./utils.js"
+
+const Folder = Schema.Struct({ id: Schema.Number, title: Schema.String })
+
+const getFolder = (folderId: string | number = 7) =>
+  DocSpaceClient.request({
+    operation: "getFolderInfo",
+    method: "GET",
+    path: "/api/2.0/files/folder/{folderId}",
+    pathParams: { folderId }
+  }, Folder)
+
+/** Runs `program` against a transport answering `reply`; returns the result (as Either) and what was sent. */
+const run = <A, E>(
+  program: Effect.Effect<A, E, DocSpaceClient.DocSpaceClient>,
+  reply: (seen: Seen, index: number) => Reply,
+  options: Parameters<typeof clientLayer>[1] = {}
+) =>
+  Effect.gen(function*() {
+    const { client, seen } = yield* mockTransport(reply)
+    const result = yield* Effect.either(Effect.provide(program, clientLayer(client, options)))
+    return { result, seen: yield* Ref.get(seen) }
+  })
+
+const failure = <A, E>(result: Either.Either<A, E>): E => {
+  if (Either.isRight(result)) throw new Error(`expected a failure, got ${JSON.stringify(result.right)}`)
+  return result.left
+}
+
+describe("DocSpaceClient", () => {
+  it.effect("unwraps the envelope and decodes the response, sending auth, JSON headers and the base URL", () =>
+    Effect.gen(function*() {
+      const { result, seen } = yield* run(getFolder(), () => envelope({ id: 7, title: "Docs", extra: "ignored" }))
+      expect(result).toEqual(Either.right({ id: 7, title: "Docs" }))
+      expect(seen).toHaveLength(1)
+      expect(seen[0].method).toBe("GET")
+      expect(seen[0].url.href).toBe(`${BASE}/api/2.0/files/folder/7`)
+      expect(seen[0].headers["authorization"]).toBe(`Bearer ${API_KEY}`)
+      expect(seen[0].headers["accept"]).toBe("application/json")
+      expect(seen[0].headers["user-agent"]).toMatch(/^effect-docspace\//)
+    }))
+
+  it.effect("keeps count and total from the envelope", () =>
+    Effect.gen(function*() {
+      const program = DocSpaceClient.requestEnvelope(
+        {
+          operation: "list",
+          method: "GET",
+          path: "/api/2.0/people",
+          urlParams: { count: 2, startIndex: 0, ids: [1, 2] }
+        },
+        Schema.Array(Schema.Number)
+      )
+      const { result, seen } = yield* run(program, () => envelope([1, 2], { total: 9 }))
+      expect(result).toEqual(Either.right({ response: [1, 2], count: 2, total: 9 }))
+      expect(seen[0].url.search).toBe("?count=2&startIndex=0&ids=1&ids=2")
+    }))
+
+  it.effect("sends JSON bodies", () =>
+    Effect.gen(function*() {
+      const program = DocSpaceClient.request({
+        operation: "createFolder",
+        method: "POST",
+        path: "/api/2.0/files/folder/{folderId}",
+        pathParams: { folderId: "@my" },
+        body: DocSpaceClient.jsonBody({ title: "New" })
+      }, Folder)
+      const { result, seen } = yield* run(program, () => envelope({ id: 8, title: "New" }))
+      expect(Either.isRight(result)).toBe(true)
+      expect(seen[0].url.pathname).toBe("/api/2.0/files/folder/@my")
+      expect(seen[0].headers["content-type"]).toBe("application/json")
+      expect(JSON.parse(seen[0].body)).toEqual({ title: "New" })
+    }))
+
+  describe("maps each failure to its typed error", () => {
+    const cases: ReadonlyArray<readonly [number, string]> = [
+      [400, "BadRequest"],
+      [401, "Unauthorized"],
+      [402, "PaymentRequired"],
+      [403, "Forbidden"],
+      [404, "NotFound"],
+      [409, "BadRequest"],
+      [500, "ServerError"],
+      [503, "ServerError"]
+    ]
+    for (const [status, tag] of cases) {
+      it.effect(`${status} -> ${tag}`, () =>
+        Effect.gen(function*() {
+          const { result } = yield* run(getFolder(), () => errorEnvelope(status, `The server says ${status}`))
+          const error = failure(result)
+          expect(error._tag).toBe(tag)
+          expect(error).toMatchObject({
+            status,
+            message: `The server says ${status}`,
+            serverType: "System.Exception",
+            operation: "getFolderInfo",
+            method: "GET",
+            url: `${BASE}/api/2.0/files/folder/7`
+          })
+        }))
+    }
+
+    it.effect("429 -> RateLimited with the Retry-After", () =>
+      Effect.gen(function*() {
+        const { result } = yield* run(getFolder(), () =>
+          json({ error: { message: "Too many" }, statusCode: 429 }, 429, { "retry-after": "17" }))
+        const error = failure(result)
+        expect(error._tag).toBe("RateLimited")
+        if (error._tag === "RateLimited") {
+          expect(Duration.toSeconds(error.retryAfter)).toBe(17)
+        }
+      }))
+
+    it.effect("a 2xx body carrying `error` is an error, with the envelope's statusCode", () =>
+      Effect.gen(function*() {
+        const { result } = yield* run(getFolder(), () =>
+          json({ error: { message: "Access denied" }, status: 1, statusCode: 403 }, 200))
+        expect(failure(result)).toMatchObject({ _tag: "Forbidden", status: 403, message: "Access denied" })
+      }))
+
+    it.effect("an HTML 502 from a proxy is a ServerError with an excerpt", () =>
+      Effect.gen(function*() {
+        const html = "<html><head><title>502 Bad Gateway</title></head><body><center>nginx</center></body></html>"
+        const { result } = yield* run(getFolder(), () =>
+          new Response(html, { status: 502, headers: { "content-type": "text/html" } }))
+        const error = failure(result)
+        expect(error._tag).toBe("ServerError")
+        expect(error.message).toContain("HTML")
+        expect(error).toMatchObject({ status: 502 })
+        expect((error as { excerpt?: string }).excerpt).toContain("502 Bad Gateway")
+      }))
+
+    it.effect("an HTML 200 (a login page) is a DecodeError", () =>
+      Effect.gen(function*() {
+        const { result } = yield* run(getFolder(), () =>
+          new Response("<!DOCTYPE html><html>Sign in</html>", {
+            status: 200,
+            headers: { "content-type": "text/html" }
+          }))
+        const error = failure(result)
+        expect(error._tag).toBe("DecodeError")
+        expect(error.message).toContain("HTML")
+      }))
+
+    it.effect("truncated JSON is a DecodeError with an excerpt", () =>
+      Effect.gen(function*() {
+        const { result } = yield* run(getFolder(), () =>
+          new Response(`{"response": {"id": 7, "tit`, { status: 200, headers: { "content-type": "application/json" } }))
+        const error = failure(result)
+        expect(error._tag).toBe("DecodeError")
+        expect(error.message).toContain("not valid JSON")
+        expect((error as { excerpt?: string }).excerpt).toContain(`"id": 7`)
+      }))
+
+    it.effect("an empty 200 is a DecodeError", () =>
+      Effect.gen(function*() {
+        const { result } = yield* run(getFolder(), () => new Response("", { status: 200 }))
+        expect(failure(result)._tag).toBe("DecodeError")
+      }))
+
+    it.effect("a wrong type is a DecodeError naming the field path", () =>
+      Effect.gen(function*() {
+        const { result } = yield* run(getFolder(), () => envelope({ id: "seven", title: "Docs" }))
+        const error = failure(result)
+        expect(error).toMatchObject({ _tag: "DecodeError", path: "response.id", status: 200 })
+      }))
+
+    it.effect("a connection failure is a TransportError", () =>
+      Effect.gen(function*() {
+        const failing = HttpClient.make((request) =>
+          Effect.fail(
+            new (class extends Error {
+              readonly _tag = "RequestError"
+              readonly reason = "Transport"
+              readonly description = "connect ECONNREFUSED 127.0.0.1:1"
+              readonly request = request
+            })() as never
+          )
+        )
+        const result = yield* Effect.either(Effect.provide(getFolder(), clientLayer(failing)))
+        const error = failure(result)
+        expect(error._tag).toBe("TransportError")
+        expect(error.message).toContain("ECONNREFUSED")
+      }))
+
+    it.effect("a body that breaks off mid-stream is a TransportError", () =>
+      Effect.gen(function*() {
+        const { result } = yield* run(getFolder(), () =>
+          new Response(
+            new ReadableStream({
+              start(controller) {
+                controller.enqueue(new TextEncoder().encode(`{"response": {"id": 7,`))
+                controller.error(new Error("socket hang up"))
+              }
+            }),
+            { status: 200 }
+          ))
+        expect(failure(result)._tag).toBe("TransportError")
+      }))
+  })
+
+  describe("path parameters cannot change the request path", () => {
+    for (const evil of ["../settings", "..", "a/b", "1?fields=all", "1#frag", "", "%2e%2e", "a\\b", "1\nX-Evil: 1"]) {
+      it.effect(`rejects ${JSON.stringify(evil)} without sending anything`, () =>
+        Effect.gen(function*() {
+          const { result, seen } = yield* run(getFolder(evil), () => envelope({ id: 1, title: "x" }))
+          expect(failure(result)._tag).toBe("BadRequest")
+          expect(seen).toHaveLength(0)
+        }))
+    }
+
+    it.effect("encodes ordinary ids and keeps DocSpace's @ ids", () =>
+      Effect.gen(function*() {
+        const { seen } = yield* run(
+          Effect.zip(getFolder("@my"), getFolder("a b+c")),
+          () => envelope({ id: 1, title: "x" })
+        )
+        expect(seen.map((s) => s.url.pathname)).toEqual([
+          "/api/2.0/files/folder/@my",
+          "/api/2.0/files/folder/a%20b%2Bc"
+        ])
+      }))
+
+    it.effect("refuses an absolute URL on another origin (credentials never leave the portal)", () =>
+      Effect.gen(function*() {
+        const program = DocSpaceClient.request(
+          { operation: "upload", method: "POST", path: "https://evil.example.net/ChunkedUploader.ashx?uid=1" },
+          Schema.Unknown
+        )
+        const { result, seen } = yield* run(program, () => envelope({}))
+        expect(failure(result)._tag).toBe("BadRequest")
+        expect(seen).toHaveLength(0)
+      }))
+  })
+
+  it.effect("bounds a request with the timeout (TestClock)", () =>
+    Effect.gen(function*() {
+      const { client } = yield* mockTransport(() =>
+        Effect.as(Effect.sleep("1 hour"), envelope({ id: 1, title: "late" }))
+      )
+      const fiber = yield* Effect.fork(
+        Effect.either(Effect.provide(getFolder(), clientLayer(client, { timeout: 5000 })))
+      )
+      yield* TestClock.adjust("4 seconds")
+      expect(fiber.unsafePoll()).toBeNull()
+      yield* TestClock.adjust("2 seconds")
+      const error = failure(yield* Fiber.join(fiber))
+      expect(error).toMatchObject({ _tag: "Timeout", timeoutMillis: 5000, operation: "getFolderInfo" })
+    }))
+
+  it.effect("streams a body as bytes", () =>
+    Effect.gen(function*() {
+      const bytes = new Uint8Array(100_000).map((_, i) => i % 251)
+      const program = DocSpaceClient.stream({
+        operation: "download",
+        method: "GET",
+        path: "/filehandler.ashx",
+        urlParams: { action: "download", fileid: 5 },
+        envelope: false
+      }).pipe(Stream.runFold(0, (n, chunk) => n + chunk.length))
+      const { result, seen } = yield* run(program, () => new Response(bytes, { status: 200 }))
+      expect(result).toEqual(Either.right(100_000))
+      expect(seen[0].url.search).toBe("?action=download&fileid=5")
+    }))
+
+  it.effect("a failed stream request is its typed error", () =>
+    Effect.gen(function*() {
+      const program = DocSpaceClient.stream({ operation: "download", method: "GET", path: "/filehandler.ashx" }).pipe(
+        Stream.runDrain
+      )
+      const { result } = yield* run(program, () => errorEnvelope(404, "The file could not be found"))
+      expect(failure(result)).toMatchObject({ _tag: "NotFound", message: "The file could not be found" })
+    }))
+
+  it.effect("applies the user's transformClient to every request", () =>
+    Effect.gen(function*() {
+      const { client, seen } = yield* mockTransport(() => envelope({ id: 1, title: "x" }))
+      const live = DocSpaceClient.layer({
+        transformClient: HttpClient.mapRequest(HttpClientRequest.setHeader("x-trace", "abc"))
+      }).pipe(
+        Layer.provide(DocSpaceConfig.layer({ baseUrl: BASE, auth: Auth.apiKey(Redacted.make(API_KEY)) })),
+        Layer.provide(Layer.succeed(HttpClient.HttpClient, client)),
+        Layer.provide(PassThroughLimiter),
+        Layer.orDie
+      )
+      yield* Effect.provide(getFolder(), live)
+      const sent = yield* Ref.get(seen)
+      expect(sent[0].headers["x-trace"]).toBe("abc")
+      expect(sent[0].url.href).toBe(`${BASE}/api/2.0/files/folder/7`)
+    }))
+})

@@ -1,0 +1,106 @@
+import { Auth, DocSpaceConfig } from "@effect-docspace/core"
+import { describe, expect, it } from "@effect/vitest"
+import * as ConfigProvider from "effect/ConfigProvider"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Inspectable from "effect/Inspectable"
+import * as Redacted from "effect/Redacted"
+
+const KEY = `sk-${"a1".repeat(32)}`
+
+const fromEnv = (env: Record<string, string>) =>
+  Effect.either(
+    Effect.withConfigProvider(DocSpaceConfig.config(), ConfigProvider.fromMap(new Map(Object.entries(env))))
+  )
+
+describe("DocSpaceConfig", () => {
+  it.effect("reads DOCSPACE_URL and DOCSPACE_API_KEY", () =>
+    Effect.gen(function*() {
+      const result = yield* fromEnv({ DOCSPACE_URL: "https://portal.example.com/", DOCSPACE_API_KEY: KEY })
+      const config = Either.getOrThrow(result)
+      expect(config.baseUrl.href).toBe("https://portal.example.com/")
+      expect(config.auth._tag).toBe("ApiKey")
+      expect(Duration.toMillis(config.timeout)).toBe(30_000)
+      expect(Inspectable.format(config)).not.toContain(KEY)
+    }))
+
+  it.effect("falls back to DOCSPACE_TOKEN, then DOCSPACE_USERNAME + DOCSPACE_PASSWORD (+ DOCSPACE_TOTP_CODE)", () =>
+    Effect.gen(function*() {
+      const token = Either.getOrThrow(yield* fromEnv({ DOCSPACE_URL: "https://p.example.com", DOCSPACE_TOKEN: "t" }))
+      expect(token.auth._tag).toBe("Token")
+      const password = Either.getOrThrow(
+        yield* fromEnv({
+          DOCSPACE_URL: "https://p.example.com",
+          DOCSPACE_USERNAME: "me@example.com",
+          DOCSPACE_PASSWORD: "pw",
+          DOCSPACE_TOTP_CODE: "123456"
+        })
+      )
+      expect(password.auth._tag).toBe("Password")
+      if (password.auth._tag === "Password") {
+        expect(password.auth.userName).toBe("me@example.com")
+        expect(Redacted.value(yield* password.auth.code!)).toBe("123456")
+      }
+    }))
+
+  const failures: ReadonlyArray<readonly [string, Record<string, string>, string]> = [
+    ["a missing DOCSPACE_URL", { DOCSPACE_API_KEY: KEY }, "DOCSPACE_URL"],
+    ["no credentials at all", { DOCSPACE_URL: "https://p.example.com" }, "DOCSPACE_API_KEY"],
+    [
+      "a password without a user name",
+      { DOCSPACE_URL: "https://p.example.com", DOCSPACE_PASSWORD: "x" },
+      "DOCSPACE_USERNAME"
+    ],
+    [
+      "a user name without a password",
+      { DOCSPACE_URL: "https://p.example.com", DOCSPACE_USERNAME: "x" },
+      "DOCSPACE_PASSWORD"
+    ],
+    ["a malformed API key", { DOCSPACE_URL: "https://p.example.com", DOCSPACE_API_KEY: "sk-123" }, "DOCSPACE_API_KEY"],
+    ["an invalid URL", { DOCSPACE_URL: "not a url", DOCSPACE_API_KEY: KEY }, "DOCSPACE_URL"],
+    ["plain http to a public host", { DOCSPACE_URL: "http://p.example.com", DOCSPACE_API_KEY: KEY }, "DOCSPACE_URL"]
+  ]
+  for (const [name, env, variable] of failures) {
+    it.effect(`${name} is a ConfigError naming ${variable}`, () =>
+      Effect.gen(function*() {
+        const result = yield* fromEnv(env)
+        expect(Either.isLeft(result)).toBe(true)
+        const error = String(Either.getLeft(result).pipe((o) => (o._tag === "Some" ? o.value : "")))
+        expect(error).toContain(variable)
+        expect(error).not.toContain("sk-123")
+      }))
+  }
+
+  it.effect("plain http is accepted for loopback, or when explicitly allowed", () =>
+    Effect.gen(function*() {
+      for (const url of ["http://127.0.0.1:8080", "http://localhost:3000", "http://[::1]:80", "http://127.1.2.3"]) {
+        expect(Either.isRight(yield* fromEnv({ DOCSPACE_URL: url, DOCSPACE_API_KEY: KEY }))).toBe(true)
+      }
+      const allowed = yield* fromEnv({
+        DOCSPACE_URL: "http://portal.lan",
+        DOCSPACE_API_KEY: KEY,
+        DOCSPACE_ALLOW_INSECURE_HTTP: "true"
+      })
+      expect(Either.isRight(allowed)).toBe(true)
+    }))
+
+  it.effect("layer options are validated too", () =>
+    Effect.gen(function*() {
+      const auth = Auth.apiKey(Redacted.make(KEY))
+      for (
+        const baseUrl of [
+          "http://portal.example.com",
+          "ftp://portal.example.com",
+          "https://u:p@portal.example.com",
+          "https://p.example.com/?x=1"
+        ]
+      ) {
+        const result = yield* Effect.either(DocSpaceConfig.make({ baseUrl, auth }))
+        expect(Either.isLeft(result)).toBe(true)
+      }
+      const ok = yield* DocSpaceConfig.make({ baseUrl: "https://p.example.com/base/", auth, timeout: "5 seconds" })
+      expect(ok.baseUrl.pathname).toBe("/base")
+      expect(Duration.toMillis(ok.timeout)).toBe(5000)
+    }))
+})

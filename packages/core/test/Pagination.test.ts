@@ -1,0 +1,88 @@
+import { Pagination } from "@effect-docspace/core"
+import { describe, expect, it } from "@effect/vitest"
+import * as Chunk from "effect/Chunk"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Ref from "effect/Ref"
+import * as Stream from "effect/Stream"
+
+/** A server holding `size` items; `withTotal` says whether it reports the total. Records each page asked. */
+const server = (size: number, options: { readonly withTotal: boolean } = { withTotal: true }) =>
+  Effect.map(Ref.make<ReadonlyArray<Pagination.PageRequest>>([]), (asked) => ({
+    asked,
+    fetch: (request: Pagination.PageRequest) =>
+      Effect.as(Ref.update(asked, (all) => [...all, request]), {
+        items: Array.from(
+          { length: Math.max(0, Math.min(request.count, size - request.startIndex)) },
+          (_, i) => request.startIndex + i
+        ),
+        ...(options.withTotal ? { total: size } : {})
+      })
+  }))
+
+describe("Pagination.stream", () => {
+  const cases: ReadonlyArray<readonly [string, number, boolean, ReadonlyArray<number>]> = [
+    ["total 0", 0, true, [0]],
+    ["an exact multiple of the page size stops on total without an extra request", 200, true, [0, 100]],
+    ["a short last page", 250, true, [0, 100, 200]],
+    ["a missing total: stops on the short page", 250, false, [0, 100, 200]],
+    ["a missing total and an exact multiple: one empty page ends it", 200, false, [0, 100, 200]]
+  ]
+  for (const [name, size, withTotal, starts] of cases) {
+    it.effect(name, () =>
+      Effect.gen(function*() {
+        const { asked, fetch } = yield* server(size, { withTotal })
+        const items = yield* Stream.runCollect(Pagination.stream(fetch))
+        expect(Chunk.toReadonlyArray(items)).toEqual(Array.from({ length: size }, (_, i) => i))
+        expect((yield* Ref.get(asked)).map((r) => r.startIndex)).toEqual(starts)
+        expect((yield* Ref.get(asked)).every((r) => r.count === 100)).toBe(true)
+      }))
+  }
+
+  it.effect("takes only the pages it needs", () =>
+    Effect.gen(function*() {
+      const { asked, fetch } = yield* server(10_000)
+      const items = yield* Stream.runCollect(Stream.take(Pagination.stream(fetch, { pageSize: 50 }), 120))
+      expect(Chunk.size(items)).toBe(120)
+      expect((yield* Ref.get(asked)).map((r) => r.startIndex)).toEqual([0, 50, 100])
+    }))
+
+  it.effect("clamps the page size to the portal's 1..100", () =>
+    Effect.gen(function*() {
+      const { asked, fetch } = yield* server(5)
+      yield* Stream.runDrain(Pagination.stream(fetch, { pageSize: 1000 }))
+      yield* Stream.runDrain(Pagination.stream(fetch, { pageSize: 0 }))
+      expect((yield* Ref.get(asked)).map((r) => r.count)).toEqual([100, 1, 1, 1, 1, 1])
+    }))
+
+  it.effect("a server that answers the same page twice fails with PaginationError instead of looping", () =>
+    Effect.gen(function*() {
+      let calls = 0
+      const stuck = () => {
+        calls++
+        return Effect.succeed({ items: Array.from({ length: 100 }, (_, i) => i), total: 1000 })
+      }
+      const result = yield* Effect.either(Stream.runCollect(Pagination.stream(stuck)))
+      expect(Either.isLeft(result) && result.left).toMatchObject({ _tag: "PaginationError", startIndex: 100 })
+      expect(calls).toBe(2)
+    }))
+
+  it.effect("prefetch yields the same items", () =>
+    Effect.gen(function*() {
+      const { fetch } = yield* server(345)
+      const items = yield* Stream.runCollect(Pagination.stream(fetch, { prefetch: true, startIndex: 5 }))
+      expect(Chunk.toReadonlyArray(items)).toEqual(Array.from({ length: 340 }, (_, i) => i + 5))
+    }))
+
+  it.effect("a failing page fails the stream with its error", () =>
+    Effect.gen(function*() {
+      const result = yield* Effect.either(
+        Stream.runCollect(Pagination.stream((r) =>
+          r.startIndex === 0
+            ? Effect.succeed({ items: Array.from({ length: 100 }, () => 1) })
+            : Effect.fail("boom" as const)
+        ))
+      )
+      expect(result).toEqual(Either.left("boom"))
+    }))
+})
