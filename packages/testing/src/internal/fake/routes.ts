@@ -3,7 +3,7 @@
  * `Reply` or throws an `HttpError` / `ChunkError`, which the dispatcher turns into the real failure shapes.
  */
 import type { FakeRequest } from "../handler.js"
-import type { FakeModel, FileEntry, Folder, Link, UploadSession, User } from "./state.js"
+import type { FakeModel, FileEntry, Folder, Link, UploadSession, User, Webhook } from "./state.js"
 import { FolderType, roomFolderType, roomTypeNames, summary, Trigger } from "./state.js"
 import type { Reply } from "./util.js"
 import {
@@ -1129,7 +1129,7 @@ export const routes: ReadonlyArray<Route> = [
   }
 ]
 
-const webhookDto = (ctx: Ctx, w: import("./state.js").Webhook) => ({
+const webhookDto = (ctx: Ctx, w: Webhook) => ({
   id: w.id,
   name: w.name,
   uri: w.uri,
