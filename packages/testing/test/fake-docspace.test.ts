@@ -67,7 +67,7 @@ const send = (handler: Handler, method: string, path: string, o: CallOptions) =>
   Effect.gen(function*() {
     const headers: Record<string, string> = { ...o.headers }
     if (o.auth !== false && o.auth !== undefined) headers["authorization"] = o.auth
-    let body = new Uint8Array(0)
+    let body: Uint8Array = new Uint8Array(0)
     if (o.json !== undefined) {
       body = new TextEncoder().encode(JSON.stringify(o.json))
       headers["content-type"] = "application/json"
@@ -88,7 +88,9 @@ const send = (handler: Handler, method: string, path: string, o: CallOptions) =>
     return { status: response.status, headers: response.headers, bytes, text, json } satisfies Sent
   })
 
-const upload = (call: ReturnType<typeof make> extends Effect.Effect<infer A> ? A["call"] : never) =>
+type Call = (method: string, path: string, o?: CallOptions) => Effect.Effect<Sent>
+
+const upload = (call: Call) =>
 (
   folder: number | string,
   name: string,
