@@ -224,17 +224,19 @@ export interface Served {
   readonly port: number
 }
 
+/** Writes a chunk and waits until it is handed to the socket, so a reset after it cannot swallow it. */
 const writeChunk = (res: Http.ServerResponse, chunk: Uint8Array): Effect.Effect<void> =>
   Effect.async<void>((resume) => {
     if (res.destroyed) return resume(Effect.void)
-    if (res.write(chunk)) return resume(Effect.void)
-    const done = () => {
-      res.off("drain", done)
-      res.off("close", done)
+    let done = false
+    const finish = () => {
+      if (done) return
+      done = true
+      res.off("close", finish)
       resume(Effect.void)
     }
-    res.on("drain", done)
-    res.on("close", done)
+    res.on("close", finish)
+    res.write(chunk, finish)
   })
 
 const respond = (handler: Handler, request: FakeRequest, res: Http.ServerResponse): Effect.Effect<void> =>
@@ -248,6 +250,7 @@ const respond = (handler: Handler, request: FakeRequest, res: Http.ServerRespons
         if (noBody) delete headers["content-length"]
         try {
           res.writeHead(response.status, headers)
+          res.flushHeaders()
         } catch {
           res.socket?.destroy()
           return Effect.void
