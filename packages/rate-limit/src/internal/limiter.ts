@@ -6,6 +6,7 @@ import * as Cause from "effect/Cause"
 import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as ExecutionStrategy from "effect/ExecutionStrategy"
 import * as Exit from "effect/Exit"
 import * as Metric from "effect/Metric"
 import * as Option from "effect/Option"
@@ -345,7 +346,7 @@ export const make = Effect.fnUntraced(function*(input: RateLimitPolicy.RateLimit
           const hint = retryHint(response.headers, now)
           // a 429, or a 503 carrying a retry hint, was refused unprocessed: safe to retry whatever the method
           const refused = status === 429 || hint !== undefined
-          if (!refused && !idempotent) return { _tag: "Done", response: wrap(response, permit) } as const
+          if (!refused && !idempotent) return { _tag: "Done", response: yield* finish(response, permit) } as const
           const delay = hint === undefined ? yield* backoff(budget.backoffs) : Math.max(0, hint - now)
           yield* drainAndRelease
           const gate = yield* Effect.exit(closeGate(ctx, now + delay, now))
@@ -371,29 +372,29 @@ export const make = Effect.fnUntraced(function*(input: RateLimitPolicy.RateLimit
             return { _tag: "Retry", delay, viaGate: false } as const
           }
         }
-        return { _tag: "Done", response: wrap(response, permit) } as const
+        return { _tag: "Done", response: yield* finish(response, permit) } as const
       })
     )
 
-    const wrap = (response: HttpClientResponse.HttpClientResponse, permit: Permit) => {
-      if (hasNoBody(response)) {
-        Effect.runFork(permit.release)
-        return response
-      }
-      return holdPermit(response, permit.release)
-    }
+    // the permit is held until the body is consumed, or the caller's scope (if any) closes; a child scope keeps a
+    // long-lived parent scope from accumulating one finalizer per response
+    const finish = (response: HttpClientResponse.HttpClientResponse, permit: Permit) =>
+      Effect.gen(function*() {
+        if (hasNoBody(response)) {
+          yield* permit.release
+          return response
+        }
+        const scope = yield* Effect.serviceOption(Scope.Scope)
+        if (Option.isNone(scope)) return holdPermit(response, permit.release)
+        const child = yield* Scope.fork(scope.value, ExecutionStrategy.sequential)
+        yield* Scope.addFinalizer(child, permit.release)
+        return holdPermit(response, Effect.zipRight(permit.release, Scope.close(child, Exit.void)))
+      })
 
     return Effect.gen(function*() {
       while (true) {
         const result = yield* attempt
-        if (result._tag === "Done") {
-          const scope = yield* Effect.serviceOption(Scope.Scope)
-          if (Option.isSome(scope)) {
-            const release = (result.response as { releasePermit?: Effect.Effect<void> }).releasePermit
-            if (release !== undefined) yield* Scope.addFinalizer(scope.value, release)
-          }
-          return result.response
-        }
+        if (result._tag === "Done") return result.response
         if (result._tag === "Failed") return yield* Effect.failCause(result.cause)
         budget.retries++
         budget.waited += result.delay

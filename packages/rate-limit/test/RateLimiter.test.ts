@@ -1,0 +1,435 @@
+import { RateLimiter, RateLimitError, RateLimitPolicy } from "@effect-docspace/rate-limit"
+import { assert, describe, it } from "@effect/vitest"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Fiber from "effect/Fiber"
+import * as Stream from "effect/Stream"
+import * as TestClock from "effect/TestClock"
+import { makeTransport, runWithClock, settle } from "./utils.js"
+
+const policy = (overrides: Partial<RateLimitPolicy.RateLimitPolicy> = {}): RateLimitPolicy.RateLimitPolicy => ({
+  ...RateLimitPolicy.unlimited,
+  name: "test",
+  retry: { ...RateLimitPolicy.defaultRetry, jitter: 0 },
+  ...overrides
+})
+
+const URL = "http://api.test/api/2.0/files/1"
+
+describe("Retry-After and X-RateLimit-Reset", () => {
+  const retriedAt = (headers: Record<string, string>, start = 0) =>
+    Effect.gen(function*() {
+      yield* TestClock.setTime(start)
+      const t = makeTransport((_, n) => (n === 0 ? { status: 429, headers } : { status: 200 }))
+      const limiter = yield* RateLimiter.make(policy())
+      const res = yield* runWithClock(Effect.flatMap(limiter.apply(t.client).get(URL), (r) => r.text), "100 millis")
+      assert.strictEqual(res, "ok")
+      assert.strictEqual(t.calls.length, 2)
+      return t.calls[1].at - start
+    }).pipe(Effect.scoped)
+
+  it.effect("delta-seconds", () =>
+    Effect.gen(function*() {
+      assert.strictEqual(yield* retriedAt({ "retry-after": "3" }), 3000)
+    }))
+
+  it.effect("HTTP-date", () =>
+    Effect.gen(function*() {
+      const start = 1_700_000_000_000
+      const date = new Date(start + 7000).toUTCString()
+      assert.strictEqual(yield* retriedAt({ "retry-after": date }, start), 7000)
+    }))
+
+  it.effect("X-RateLimit-Reset in Unix seconds", () =>
+    Effect.gen(function*() {
+      const start = 1_700_000_000_000
+      assert.strictEqual(yield* retriedAt({ "x-ratelimit-reset": String(start / 1000 + 12) }, start), 12000)
+    }))
+
+  it.effect("the later of Retry-After and X-RateLimit-Reset", () =>
+    Effect.gen(function*() {
+      const start = 1_700_000_000_000
+      const headers = { "retry-after": "2", "x-ratelimit-reset": String(start / 1000 + 5) }
+      assert.strictEqual(yield* retriedAt(headers, start), 5000)
+    }))
+
+  it.effect("no header: exponential backoff with jitter, and the gate closes for it", () =>
+    Effect.gen(function*() {
+      let gets = 0
+      const t = makeTransport((req) => (req.method === "GET" && gets++ < 2 ? { status: 429 } : { status: 200 }))
+      const limiter = yield* RateLimiter.make(
+        policy({ retry: { ...RateLimitPolicy.defaultRetry, baseDelay: Duration.seconds(1), jitter: 0.5 } })
+      )
+      const client = limiter.apply(t.client)
+      const fiber = yield* Effect.fork(Effect.flatMap(client.get(URL), (r) => r.text))
+      yield* settle
+      // a second request arriving while the gate is closed does not reach the transport
+      const other = yield* Effect.fork(Effect.flatMap(client.post(URL), (r) => r.text))
+      yield* TestClock.adjust("499 millis")
+      assert.strictEqual(t.calls.length, 1)
+      yield* TestClock.adjust("10 seconds")
+      yield* Fiber.join(fiber)
+      yield* Fiber.join(other)
+      const first = t.calls.find((c, i) => i > 0 && c.method === "GET")!
+      // 1st backoff in [500, 1000] ms, 2nd in [1000, 2000] ms after it
+      assert.isAtLeast(first.at, 500)
+      assert.isAtMost(first.at, 1000)
+      const third = t.calls.filter((c) => c.method === "GET")[2]
+      assert.isAtLeast(third.at - first.at, 1000)
+      assert.isAtMost(third.at - first.at, 2000)
+    }).pipe(Effect.scoped))
+})
+
+describe("the shared gate", () => {
+  it.effect("a 429 closes one gate for every fiber of the limiter", () =>
+    Effect.gen(function*() {
+      const t = makeTransport((_, n) => (n === 0 ? { status: 429, headers: { "retry-after": "10" } } : {}))
+      const limiter = yield* RateLimiter.make(policy())
+      const client = limiter.apply(t.client)
+      const first = yield* Effect.fork(Effect.flatMap(client.get(URL), (r) => r.text))
+      yield* settle
+      assert.strictEqual(t.calls.length, 1)
+      const others = yield* Effect.fork(
+        Effect.forEach(
+          Array.from({ length: 20 }, (_, i) => i),
+          (i) => Effect.flatMap(i % 2 === 0 ? client.get(URL) : client.del(URL), (r) => r.text),
+          { concurrency: "unbounded" }
+        )
+      )
+      yield* TestClock.adjust("9999 millis")
+      assert.strictEqual(t.calls.length, 1, "nobody walks into the wall while the gate is closed")
+      const stats = yield* limiter.stats
+      assert.isDefined(stats.gateClosedUntil)
+      yield* TestClock.adjust("1 millis")
+      yield* Fiber.join(first)
+      yield* Fiber.join(others)
+      assert.strictEqual(t.calls.length, 22)
+      assert.isTrue(t.calls.slice(1).every((c) => c.at === 10_000))
+      const after = yield* limiter.stats
+      assert.strictEqual(after.refused429, 1)
+      assert.strictEqual(after.retries, 1)
+      assert.strictEqual(after.gateClosedMillis, 10_000)
+    }).pipe(Effect.scoped))
+})
+
+describe("concurrency caps", () => {
+  it.effect("1,000 concurrent fibers never exceed the caps, and every permit comes back", () =>
+    Effect.gen(function*() {
+      const t = makeTransport((req) => ({ body: req.method }))
+      const limiter = yield* RateLimiter.make(policy({ concurrency: { read: 10, write: 3 } }))
+      const client = limiter.apply(t.client)
+      const methods = ["GET", "POST", "PUT", "DELETE", "HEAD", "GET", "GET"] as const
+      const results = yield* Effect.forEach(
+        Array.from({ length: 1000 }, (_, i) => i),
+        (i) => {
+          const m = methods[i % methods.length]
+          const req = m === "GET" ? client.get(URL) : m === "HEAD" ? client.head(URL) : m === "POST"
+            ? client.post(URL) :
+            m === "PUT"
+            ? client.put(URL)
+            : client.del(URL)
+          return Effect.flatMap(req, (r) => (m === "HEAD" ? Effect.succeed("") : r.text))
+        },
+        { concurrency: "unbounded" }
+      )
+      assert.strictEqual(results.length, 1000)
+      assert.strictEqual(t.peak.read, 10)
+      assert.strictEqual(t.peak.write, 3)
+      const stats = yield* limiter.stats
+      assert.strictEqual(stats.read.peakInFlight, 10)
+      assert.strictEqual(stats.write.peakInFlight, 3)
+      assert.strictEqual(stats.read.inFlight + stats.write.inFlight, 0)
+      assert.strictEqual(stats.read.waiting + stats.write.waiting, 0)
+      assert.strictEqual(stats.read.sent + stats.write.sent, 1000)
+    }).pipe(Effect.scoped), 30_000)
+
+  it.effect("FIFO within a class", () =>
+    Effect.gen(function*() {
+      const t = makeTransport(() => ({ latency: 5 }))
+      const limiter = yield* RateLimiter.make(policy({ concurrency: { write: 1 } }))
+      const client = limiter.apply(t.client)
+      yield* runWithClock(
+        Effect.forEach(
+          Array.from({ length: 50 }, (_, i) => i),
+          (i) => Effect.flatMap(client.post(`${URL}?n=${i}`), (r) => r.text),
+          { concurrency: "unbounded" }
+        ),
+        "1 millis"
+      )
+      assert.deepStrictEqual(t.calls.map((c) => Number(new globalThis.URL(c.url).searchParams.get("n"))), [
+        ...Array.from({ length: 50 }, (_, i) => i)
+      ])
+    }).pipe(Effect.scoped))
+
+  it.effect("writes cannot starve reads, nor the reverse", () =>
+    Effect.gen(function*() {
+      const t = makeTransport(() => ({ latency: 1000 }))
+      const limiter = yield* RateLimiter.make(policy({ concurrency: { read: 1, write: 1 } }))
+      const client = limiter.apply(t.client)
+      const writes = yield* Effect.fork(
+        Effect.forEach(Array.from({ length: 10 }), () => Effect.flatMap(client.post(URL), (r) => r.text), {
+          concurrency: "unbounded"
+        })
+      )
+      yield* settle
+      const read = yield* Effect.fork(Effect.flatMap(client.get(URL), (r) => r.text))
+      yield* TestClock.adjust("1 second")
+      yield* Fiber.join(read)
+      // the read was served after one write, not after the ten queued writes
+      assert.strictEqual(t.calls.filter((c) => c.method === "GET")[0].at, 0)
+      yield* TestClock.adjust("20 seconds")
+      yield* Fiber.join(writes)
+    }).pipe(Effect.scoped))
+})
+
+describe("windows", () => {
+  it.effect("sliding: a permit taken at t is free again at exactly t + interval", () =>
+    Effect.gen(function*() {
+      const t = makeTransport(() => ({}))
+      const limiter = yield* RateLimiter.make(policy({ windows: [RateLimitPolicy.window(2, "1 second")] }))
+      const client = limiter.apply(t.client)
+      yield* runWithClock(
+        Effect.forEach(Array.from({ length: 5 }), () => Effect.flatMap(client.get(URL), (r) => r.text), {
+          concurrency: "unbounded"
+        }),
+        "1 millis"
+      )
+      assert.deepStrictEqual(t.calls.map((c) => c.at), [0, 0, 1000, 1000, 2000])
+    }).pipe(Effect.scoped))
+
+  it.effect("sliding: never more than limit in any span of interval", () =>
+    Effect.gen(function*() {
+      const t = makeTransport(() => ({}))
+      const limiter = yield* RateLimiter.make(policy({ windows: [RateLimitPolicy.window(3, "1 second")] }))
+      const client = limiter.apply(t.client)
+      const one = Effect.flatMap(client.get(URL), (r) => r.text)
+      yield* one
+      yield* TestClock.adjust("400 millis")
+      yield* Effect.all([one, one])
+      yield* runWithClock(Effect.all([one, one, one], { concurrency: "unbounded" }), "1 millis")
+      // 0, 400, 400 then the next free instants are 1000, 1400, 1400
+      assert.deepStrictEqual(t.calls.map((c) => c.at), [0, 400, 400, 1000, 1400, 1400])
+    }).pipe(Effect.scoped))
+
+  it.effect("fixed: windows aligned on multiples of the interval", () =>
+    Effect.gen(function*() {
+      yield* TestClock.setTime(500)
+      const t = makeTransport(() => ({}))
+      const limiter = yield* RateLimiter.make(
+        policy({ windows: [RateLimitPolicy.window(2, "1 second", { kind: "fixed" })] })
+      )
+      const client = limiter.apply(t.client)
+      yield* runWithClock(
+        Effect.forEach(Array.from({ length: 5 }), () => Effect.flatMap(client.get(URL), (r) => r.text), {
+          concurrency: "unbounded"
+        }),
+        "1 millis"
+      )
+      assert.deepStrictEqual(t.calls.map((c) => c.at), [500, 500, 1000, 1000, 2000])
+    }).pipe(Effect.scoped))
+
+  it.effect("per-route rules limit only their route, without blocking the others", () =>
+    Effect.gen(function*() {
+      const t = makeTransport(() => ({}))
+      const limiter = yield* RateLimiter.make(policy({
+        concurrency: { write: 1 },
+        routes: [{ route: "POST /api/2.0/keys", windows: [RateLimitPolicy.window(1, "1 minute")] }]
+      }))
+      const client = limiter.apply(t.client)
+      yield* Effect.flatMap(client.post("http://api.test/api/2.0/keys"), (r) => r.text)
+      const blocked = yield* Effect.fork(Effect.flatMap(client.post("http://api.test/api/2.0/keys"), (r) => r.text))
+      yield* settle
+      // another write of the same class is not stuck behind the waiting route
+      yield* Effect.flatMap(client.post("http://api.test/api/2.0/files/1"), (r) => r.text)
+      assert.strictEqual(t.calls.length, 2)
+      yield* TestClock.adjust("1 minute")
+      yield* Fiber.join(blocked)
+      assert.deepStrictEqual(t.calls.map((c) => c.at), [0, 0, 60_000])
+    }).pipe(Effect.scoped))
+
+  it.effect("the daily cap fails fast instead of hanging", () =>
+    Effect.gen(function*() {
+      const t = makeTransport(() => ({}))
+      const limiter = yield* RateLimiter.make(policy({ writesPerDay: 2 }))
+      const client = limiter.apply(t.client)
+      yield* Effect.flatMap(client.post(URL), (r) => r.text)
+      yield* TestClock.adjust("1 hour")
+      yield* Effect.flatMap(client.put(URL), (r) => r.text)
+      yield* Effect.flatMap(client.get(URL), (r) => r.text) // GET does not count
+      const error = yield* Effect.flip(client.post(URL))
+      assert.strictEqual(error._tag, "RateLimited")
+      if (error._tag === "RateLimited") {
+        assert.strictEqual(error.reason, "wait-exceeds-limit")
+        assert.strictEqual(Duration.toMillis(error.retryAfter), 23 * 3600 * 1000)
+      }
+      assert.strictEqual(t.calls.length, 3)
+    }).pipe(Effect.scoped))
+})
+
+describe("retries", () => {
+  it.effect("a POST refused with 503 + Retry-After is retried", () =>
+    Effect.gen(function*() {
+      const t = makeTransport((_, n) => (n === 0 ? { status: 503, headers: { "retry-after": "1" } } : { body: "done" }))
+      const limiter = yield* RateLimiter.make(policy())
+      const body = yield* runWithClock(Effect.flatMap(limiter.apply(t.client).post(URL), (r) => r.text))
+      assert.strictEqual(body, "done")
+      assert.deepStrictEqual(t.calls.map((c) => c.at), [0, 1000])
+      assert.strictEqual((yield* limiter.stats).refused503, 1)
+    }).pipe(Effect.scoped))
+
+  it.effect("a POST meeting a transport error is not retried", () =>
+    Effect.gen(function*() {
+      const t = makeTransport(() => "transport-error")
+      const limiter = yield* RateLimiter.make(policy())
+      const error = yield* runWithClock(Effect.flip(limiter.apply(t.client).post(URL)))
+      assert.strictEqual(error._tag, "RequestError")
+      assert.strictEqual(t.calls.length, 1)
+    }).pipe(Effect.scoped))
+
+  it.effect("a GET meeting a transport error is retried", () =>
+    Effect.gen(function*() {
+      const t = makeTransport((_, n) => (n === 0 ? "transport-error" : {}))
+      const limiter = yield* RateLimiter.make(policy())
+      assert.strictEqual(yield* runWithClock(Effect.flatMap(limiter.apply(t.client).get(URL), (r) => r.text)), "ok")
+      assert.strictEqual(t.calls.length, 2)
+    }).pipe(Effect.scoped))
+
+  it.effect("a GET meeting 502 is retried; a PUT meeting 502 or 503 without hint is not", () =>
+    Effect.gen(function*() {
+      const t = makeTransport((req, n) => (req.method === "GET" ? (n === 0 ? { status: 502 } : {}) : { status: 502 }))
+      const limiter = yield* RateLimiter.make(policy())
+      const client = limiter.apply(t.client)
+      const get = yield* runWithClock(Effect.flatMap(client.get(URL), (r) => Effect.as(r.text, r.status)))
+      assert.strictEqual(get, 200)
+      assert.strictEqual(t.calls.length, 2)
+      const put = yield* runWithClock(Effect.flatMap(client.put(URL), (r) => Effect.as(r.text, r.status)))
+      assert.strictEqual(put, 502)
+      assert.strictEqual(t.calls.length, 3)
+      const t2 = makeTransport(() => ({ status: 503 }))
+      const put503 = yield* runWithClock(
+        Effect.flatMap(limiter.apply(t2.client).put(URL), (r) => Effect.as(r.text, r.status))
+      )
+      assert.strictEqual(put503, 503)
+      assert.strictEqual(t2.calls.length, 1)
+    }).pipe(Effect.scoped))
+
+  it.effect("when the budget is spent the caller gets RateLimited with retryAfter", () =>
+    Effect.gen(function*() {
+      const t = makeTransport(() => ({ status: 429, headers: { "retry-after": "2" } }))
+      const limiter = yield* RateLimiter.make(
+        policy({ retry: { ...RateLimitPolicy.defaultRetry, attempts: 2 } })
+      )
+      const error = yield* runWithClock(Effect.flip(limiter.apply(t.client).post(`${URL}?token=secret`)))
+      assert.instanceOf(error, RateLimitError.RateLimited)
+      if (error._tag === "RateLimited") {
+        assert.strictEqual(error.reason, "retry-budget-exhausted")
+        assert.strictEqual(Duration.toMillis(error.retryAfter), 2000)
+        assert.strictEqual(error.status, 429)
+        assert.strictEqual(error.url, URL)
+        assert.notInclude(error.message, "secret")
+      }
+      assert.strictEqual(t.calls.length, 3)
+    }).pipe(Effect.scoped))
+
+  it.effect("the total wait bounds the budget too", () =>
+    Effect.gen(function*() {
+      const t = makeTransport(() => ({ status: 429, headers: { "retry-after": "50" } }))
+      const limiter = yield* RateLimiter.make(
+        policy({ retry: { ...RateLimitPolicy.defaultRetry, attempts: 10, maxTotalWait: Duration.seconds(120) } })
+      )
+      const error = yield* runWithClock(Effect.flip(limiter.apply(t.client).get(URL)), "1 second")
+      assert.strictEqual(error._tag === "RateLimited" && error.reason, "retry-budget-exhausted")
+      assert.strictEqual(t.calls.length, 3) // waits of 50 + 50, a third would reach 150 s
+    }).pipe(Effect.scoped))
+
+  it.effect("a Retry-After longer than maxWait fails fast", () =>
+    Effect.gen(function*() {
+      const t = makeTransport(() => ({ status: 429, headers: { "retry-after": "3600" } }))
+      const limiter = yield* RateLimiter.make(policy())
+      const error = yield* Effect.flip(limiter.apply(t.client).get(URL))
+      assert.strictEqual(error._tag === "RateLimited" && error.reason, "wait-exceeds-limit")
+      // the gate stays closed for everyone: the next request fails fast too, without reaching the server
+      const next = yield* Effect.flip(limiter.apply(t.client).get(URL))
+      assert.strictEqual(next._tag === "RateLimited" && next.reason, "wait-exceeds-limit")
+      assert.strictEqual(t.calls.length, 1)
+    }).pipe(Effect.scoped))
+})
+
+describe("permits follow the response body", () => {
+  it.effect("a streaming body holds its GET slot until consumed", () =>
+    Effect.gen(function*() {
+      const t = makeTransport(() => ({ body: "x".repeat(100) }))
+      const limiter = yield* RateLimiter.make(policy({ concurrency: { read: 1 } }))
+      const client = limiter.apply(t.client)
+      const first = yield* client.get(URL)
+      const second = yield* Effect.fork(Effect.flatMap(client.get(URL), (r) => r.text))
+      yield* TestClock.adjust("1 hour")
+      assert.strictEqual(t.calls.length, 1)
+      assert.strictEqual((yield* limiter.stats).read.inFlight, 1)
+      const bytes = yield* Stream.runFold(first.stream, 0, (n, chunk) => n + chunk.length)
+      assert.strictEqual(bytes, 100)
+      yield* Fiber.join(second)
+      assert.strictEqual(t.calls.length, 2)
+      assert.strictEqual((yield* limiter.stats).read.inFlight, 0)
+    }).pipe(Effect.scoped))
+
+  it.effect("an unread body is released when its scope closes, and interruption leaks nothing", () =>
+    Effect.gen(function*() {
+      const t = makeTransport((req) => (req.method === "POST" ? { latency: 100 } : {}))
+      const limiter = yield* RateLimiter.make(policy({ concurrency: { read: 1, write: 1 } }))
+      const client = limiter.apply(t.client)
+      yield* Effect.scoped(client.get(URL)) // never read
+      assert.strictEqual((yield* limiter.stats).read.inFlight, 0)
+      // interrupted while in flight, and while waiting for a permit
+      const held = yield* client.post(URL).pipe(Effect.fork)
+      const queued = yield* client.post(URL).pipe(Effect.fork)
+      yield* settle
+      yield* Fiber.interrupt(queued)
+      yield* Fiber.interrupt(held)
+      const stats = yield* limiter.stats
+      assert.strictEqual(stats.write.inFlight + stats.write.waiting, 0)
+      // the slot is free again
+      const ok = yield* runWithClock(Effect.flatMap(client.post(URL), (r) => r.text))
+      assert.strictEqual(ok, "ok")
+      // a failing body read releases too
+      const res = yield* client.get(URL)
+      assert.isTrue(Either.isLeft(yield* Effect.either(res.json))) // "ok" is not JSON
+      assert.strictEqual((yield* limiter.stats).read.inFlight, 0)
+    }).pipe(Effect.scoped))
+})
+
+describe("policy", () => {
+  it.effect("an invalid policy is InvalidPolicy when the layer is built", () =>
+    Effect.gen(function*() {
+      const bad = [
+        policy({ windows: [RateLimitPolicy.window(-1, "1 second")] }),
+        policy({ windows: [RateLimitPolicy.window(1, 0)] }),
+        policy({ concurrency: { read: 0 } }),
+        policy({ routes: [{ route: "POST api/no-slash", windows: [] }] }),
+        policy({ retry: { ...RateLimitPolicy.defaultRetry, jitter: 2 } })
+      ]
+      for (const p of bad) {
+        const result = yield* Effect.either(
+          Effect.scoped(Effect.provide(RateLimiter.RateLimiter, RateLimiter.layer(p)))
+        )
+        assert.isTrue(Either.isLeft(result))
+        if (Either.isLeft(result)) assert.strictEqual(result.left._tag, "InvalidPolicy")
+      }
+      for (const p of [RateLimitPolicy.docSpaceCloud, RateLimitPolicy.docSpaceLegacy, RateLimitPolicy.unlimited]) {
+        const ok = yield* Effect.either(RateLimitPolicy.validate(p))
+        assert.isTrue(Either.isRight(ok))
+      }
+    }))
+
+  it.effect("stats are a printable snapshot", () =>
+    Effect.gen(function*() {
+      const t = makeTransport(() => ({}))
+      const limiter = yield* RateLimiter.make(RateLimitPolicy.docSpaceCloud)
+      yield* Effect.flatMap(limiter.apply(t.client).get(URL), (r) => r.text)
+      const stats = yield* limiter.stats
+      assert.strictEqual(stats.policy, "docspace-cloud")
+      assert.strictEqual(stats.read.sent, 1)
+      assert.include(JSON.stringify(stats), "\"refused429\":0")
+    }).pipe(Effect.scoped))
+})
