@@ -1,0 +1,241 @@
+/**
+ * Rooms: create, list (a page or a `Stream`), get, archive and unarchive. A room is a folder with a `roomType`;
+ * its files are listed with {@link Folders.stream}.
+ *
+ * @example
+ * ```ts
+ * import { Rooms } from "@effect-docspace/resources"
+ * import * as Effect from "effect/Effect"
+ *
+ * const program = Effect.gen(function*() {
+ *   const room = yield* Rooms.create({ title: "Contracts", roomType: "CustomRoom" })
+ *   yield* Rooms.archive(room.id)
+ * })
+ * ```
+ *
+ * @since 0.1.0
+ */
+import type * as DocSpaceClient from "@effect-docspace/core/DocSpaceClient"
+import * as Client from "@effect-docspace/core/DocSpaceClient"
+import type * as DocSpaceError from "@effect-docspace/core/DocSpaceError"
+import * as Pagination from "@effect-docspace/core/Pagination"
+import * as Effect from "effect/Effect"
+import type * as Stream from "effect/Stream"
+import * as FileOperations from "./FileOperations.js"
+import * as Schemas from "./internal/schemas.js"
+
+/**
+ * A room: a folder with `roomType`, `tags`, `private`, `quotaLimit`, ...
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Room = Schemas.Folder
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface Room extends Schemas.Folder {}
+
+/**
+ * The `RoomType` numbers of the API.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const RoomType = {
+  FillingFormsRoom: 1,
+  EditingRoom: 2,
+  CustomRoom: 5,
+  PublicRoom: 6,
+  VirtualDataRoom: 8,
+  AiRoom: 9
+} as const
+
+/**
+ * A room type by name or by its number.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type RoomTypeInput = keyof typeof RoomType | number
+
+const roomTypeNumber = (input: RoomTypeInput): number => typeof input === "number" ? input : RoomType[input]
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface CreateOptions {
+  readonly title: string
+  readonly roomType: RoomTypeInput
+  readonly private?: boolean | undefined
+  readonly tags?: ReadonlyArray<string> | undefined
+  /** Storage quota in bytes. */
+  readonly quota?: number | undefined
+  readonly indexing?: boolean | undefined
+  readonly denyDownload?: boolean | undefined
+}
+
+/**
+ * Creates a room (`POST /api/2.0/files/rooms`).
+ *
+ * @since 0.1.0
+ * @category mutations
+ */
+export const create = (
+  options: CreateOptions
+): Effect.Effect<Room, DocSpaceError.DocSpaceError, DocSpaceClient.DocSpaceClient> => {
+  const { roomType, ...rest } = options
+  const body: Record<string, unknown> = { roomType: roomTypeNumber(roomType) }
+  for (const [key, value] of Object.entries(rest)) if (value !== undefined) body[key] = value
+  return Client.request({
+    operation: "createRoom",
+    method: "POST",
+    path: "/api/2.0/files/rooms",
+    body: Client.jsonBody(body)
+  }, Room)
+}
+
+/**
+ * A room's information (`GET /api/2.0/files/rooms/{id}`).
+ *
+ * @since 0.1.0
+ * @category getters
+ */
+export const get = (
+  id: number | string
+): Effect.Effect<Room, DocSpaceError.DocSpaceError, DocSpaceClient.DocSpaceClient> =>
+  Client.request(
+    { operation: "getRoomInfo", method: "GET", path: "/api/2.0/files/rooms/{id}", pathParams: { id } },
+    Room
+  )
+
+/**
+ * Filters and sorting for the list of rooms.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ListFilter {
+  /** Only these room types. */
+  readonly type?: ReadonlyArray<RoomTypeInput> | undefined
+  /** A text the titles must contain. */
+  readonly filterValue?: string | undefined
+  /** `1` active rooms (default), `2` archived rooms (the API's `SearchArea`). */
+  readonly searchArea?: number | undefined
+  readonly tags?: ReadonlyArray<string> | undefined
+  readonly sortBy?: string | undefined
+  readonly sortOrder?: "ascending" | "descending" | undefined
+}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface ListOptions extends ListFilter {
+  readonly count?: number | undefined
+  readonly startIndex?: number | undefined
+}
+
+/**
+ * One page of rooms, with the number of rooms in the whole list.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Page {
+  readonly items: ReadonlyArray<Room>
+  readonly total?: number | undefined
+}
+
+/**
+ * One page of rooms (`GET /api/2.0/files/rooms`).
+ *
+ * @since 0.1.0
+ * @category getters
+ */
+export const list = (
+  options?: ListOptions
+): Effect.Effect<Page, DocSpaceError.DocSpaceError, DocSpaceClient.DocSpaceClient> =>
+  Effect.map(
+    Client.request({
+      operation: "getRoomsFolder",
+      method: "GET",
+      path: "/api/2.0/files/rooms",
+      urlParams: {
+        type: options?.type?.map(roomTypeNumber),
+        filterValue: options?.filterValue,
+        searchArea: options?.searchArea,
+        tags: options?.tags === undefined ? undefined : JSON.stringify(options.tags),
+        sortBy: options?.sortBy,
+        sortOrder: options?.sortOrder === undefined ? undefined : options.sortOrder === "descending" ? 1 : 0,
+        count: options?.count,
+        startIndex: options?.startIndex
+      }
+    }, Schemas.FolderContent),
+    (content): Page => ({ items: content.folders, total: content.total })
+  )
+
+/**
+ * Every room, page by page as the stream is consumed.
+ *
+ * @since 0.1.0
+ * @category streams
+ */
+export const stream = (
+  options?: ListFilter & Pagination.Options
+): Stream.Stream<Room, DocSpaceError.DocSpaceError, DocSpaceClient.DocSpaceClient> =>
+  Pagination.stream(({ count, startIndex }) => list({ ...options, count, startIndex }), options)
+
+const archiveLike = (
+  kind: "archive" | "unarchive",
+  id: number | string,
+  options: (FileOperations.WaitOptions & { readonly deleteAfter?: boolean | undefined }) | undefined
+) =>
+  FileOperations.run(
+    Effect.map(
+      Client.request({
+        operation: kind === "archive" ? "archiveRoom" : "unarchiveRoom",
+        method: "PUT",
+        path: `/api/2.0/files/rooms/{id}/${kind}`,
+        pathParams: { id },
+        body: Client.jsonBody({ deleteAfter: options?.deleteAfter ?? false })
+      }, FileOperations.FileOperation),
+      (op): ReadonlyArray<FileOperations.FileOperation> => [op]
+    ),
+    options
+  ).pipe(Effect.map((ops) => ops[0]!))
+
+/**
+ * Moves a room to the archive (`PUT /api/2.0/files/rooms/{id}/archive`) and waits for the portal's file
+ * operation to finish.
+ *
+ * @since 0.1.0
+ * @category mutations
+ */
+export const archive = (
+  id: number | string,
+  options?: FileOperations.WaitOptions & { readonly deleteAfter?: boolean | undefined }
+): Effect.Effect<
+  FileOperations.FileOperation,
+  DocSpaceError.DocSpaceError | FileOperations.FileOperationFailed,
+  DocSpaceClient.DocSpaceClient
+> => archiveLike("archive", id, options)
+
+/**
+ * Brings a room back from the archive (`PUT /api/2.0/files/rooms/{id}/unarchive`) and waits for the portal's
+ * file operation to finish.
+ *
+ * @since 0.1.0
+ * @category mutations
+ */
+export const unarchive = (
+  id: number | string,
+  options?: FileOperations.WaitOptions & { readonly deleteAfter?: boolean | undefined }
+): Effect.Effect<
+  FileOperations.FileOperation,
+  DocSpaceError.DocSpaceError | FileOperations.FileOperationFailed,
+  DocSpaceClient.DocSpaceClient
+> => archiveLike("unarchive", id, options)
