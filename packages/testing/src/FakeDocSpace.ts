@@ -292,3 +292,141 @@ export const makeHandler = (
  * @category utils
  */
 export const formatApiDate: (millis: number) => string = formatDate
+
+// ---------------------------------------------------------------------------------------------------------------
+// Runners: the fake as an in-process HttpClient layer or on a loopback port, with server-side limits and faults.
+// (Imports for this part are kept here so the part above stays as its author wrote it.)
+// ---------------------------------------------------------------------------------------------------------------
+
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as Context from "effect/Context"
+import * as Layer from "effect/Layer"
+import type * as Scope from "effect/Scope"
+import type * as FakeServer from "./FakeServer.js"
+import * as Adapters from "./internal/adapters.js"
+import * as Faults from "./internal/faults.js"
+import type { InvalidOptions } from "./internal/limits.js"
+import * as Limits from "./internal/limits.js"
+
+/**
+ * Options of `layer`, `serve` and `make`: the fake's own options, plus server-side limits and faults. Faults sit in
+ * front of the limits (as a proxy sits in front of the server): a fault that never reaches the server is not
+ * counted by the limits.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface RunOptions extends Options {
+  /** Server-side rate limits (off unless given). */
+  readonly limits?: FakeServer.LimitsOptions | undefined
+  /** Fault injection (off unless given). */
+  readonly faults?: FakeServer.FaultsOptions | undefined
+}
+
+/**
+ * A running fake: where it is, a ready API key, its state, and the limits' and faults' counters.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Running {
+  /** The base URL to give the client: `http://127.0.0.1:<port>` for `serve`, `baseUrl` for `layer`. */
+  readonly url: string
+  /** The first user's API key (`sk-` + 64 hex), sent as `Authorization: Bearer`. */
+  readonly apiKey: Redacted.Redacted<string>
+  readonly state: FakeState
+  /** The complete handler (faults, then limits, then the fake). */
+  readonly handler: Handler
+  readonly limits: Option.Option<FakeServer.Limits>
+  readonly faults: Option.Option<FakeServer.Faults>
+}
+
+/**
+ * The running fake, provided by `layer` next to its `HttpClient`.
+ *
+ * @since 0.1.0
+ * @category tags
+ */
+export class Server extends Context.Tag("@effect-docspace/testing/FakeDocSpace/Server")<Server, Running>() {}
+
+/**
+ * Builds a fresh fake wrapped in its limits and faults, without running it anywhere.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = (
+  options: RunOptions = {},
+  url = "http://fake.docspace.local"
+): Effect.Effect<Running, InvalidOptions> =>
+  Effect.gen(function*() {
+    const { handler: inner, state } = yield* makeHandler(options)
+    const limits = options.limits === undefined ? undefined : yield* Limits.make(options.limits)
+    const faults = options.faults === undefined ? undefined : yield* Faults.make(options.faults)
+    const limited = limits === undefined ? inner : limits.middleware(inner)
+    const handler = faults === undefined ? limited : faults.middleware(limited)
+    return {
+      url,
+      apiKey: state.apiKey,
+      state,
+      handler,
+      limits: Option.fromNullable(limits),
+      faults: Option.fromNullable(faults)
+    }
+  })
+
+/**
+ * The fake as an in-process `HttpClient` layer: no sockets, and everything that takes time (file operations,
+ * limits' windows, latency and drip faults) follows the `Clock`, so tests are deterministic under `TestClock`.
+ * Requests may use any host; give the client `baseUrl` (default `http://fake.docspace.local`). The `Server`
+ * service gives the API key, the state and the counters.
+ *
+ * @example
+ * ```ts
+ * import { FakeDocSpace } from "@effect-docspace/testing"
+ * import * as HttpClient from "@effect/platform/HttpClient"
+ * import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+ * import * as Effect from "effect/Effect"
+ * import * as Redacted from "effect/Redacted"
+ *
+ * const program = Effect.gen(function*() {
+ *   const fake = yield* FakeDocSpace.Server
+ *   const client = yield* HttpClient.HttpClient
+ *   const me = yield* client.execute(
+ *     HttpClientRequest.get(`${fake.url}/api/2.0/people/@self`).pipe(
+ *       HttpClientRequest.bearerToken(Redacted.value(fake.apiKey))
+ *     )
+ *   )
+ *   return me.status
+ * }).pipe(Effect.provide(FakeDocSpace.layer({ limits: { regime: "cloud", timeScale: 0.01 } })))
+ * ```
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer = (
+  options: RunOptions & { readonly baseUrl?: string | undefined } = {}
+): Layer.Layer<HttpClient.HttpClient | Server, InvalidOptions> =>
+  Layer.effectContext(
+    Effect.map(make(options, (options.baseUrl ?? "http://fake.docspace.local").replace(/\/+$/, "")), (running) =>
+      Context.make(HttpClient.HttpClient, Adapters.toHttpClient(running.handler)).pipe(
+        Context.add(Server, running)
+      ))
+  )
+
+/**
+ * Serves the fake on a loopback port for the life of the scope: `port` 0 (default) picks a free one, `host`
+ * defaults to `127.0.0.1`. Returns the URL (`http://127.0.0.1:<port>`) and a ready API key. Time is the `Clock`
+ * of the caller (real time in a program, `TestClock` under `it.effect`).
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const serve = (
+  options: RunOptions & { readonly port?: number | undefined; readonly host?: string | undefined } = {}
+): Effect.Effect<Running, InvalidOptions | FakeServer.ServeError, Scope.Scope> =>
+  Effect.gen(function*() {
+    const running = yield* make(options)
+    const served = yield* Adapters.serve(running.handler, { port: options.port, host: options.host })
+    return { ...running, url: served.url }
+  })
