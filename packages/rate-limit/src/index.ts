@@ -17,3 +17,8 @@ export * as RateLimitPolicy from "./RateLimitPolicy.js"
  * @since 0.1.0
  */
 export * as RateLimitStore from "./RateLimitStore.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as RedisStore from "./RedisStore.js"

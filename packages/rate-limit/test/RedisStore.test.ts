@@ -1,0 +1,127 @@
+import { RateLimiter, RateLimitPolicy, RedisStore } from "@effect-docspace/rate-limit"
+import { assert, describe, it } from "@effect/vitest"
+import * as Context from "effect/Context"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Fiber from "effect/Fiber"
+import * as Layer from "effect/Layer"
+import { inject } from "vitest"
+import { makeTransport } from "./utils.js"
+
+const url = inject("redisUrl")
+if (!url) console.warn(`[rate-limit] Redis tests skipped: ${inject("redisSkipReason")}`)
+
+const URL = "http://api.test/api/2.0/files/1"
+
+const policy = (overrides: Partial<RateLimitPolicy.RateLimitPolicy>): RateLimitPolicy.RateLimitPolicy => ({
+  ...RateLimitPolicy.unlimited,
+  name: "redis-test",
+  retry: { ...RateLimitPolicy.defaultRetry, jitter: 0 },
+  ...overrides
+})
+
+/** A limiter with its own Redis connection (as a separate process would have) under `prefix`. */
+const limiterOn = (prefix: string, p: RateLimitPolicy.RateLimitPolicy) =>
+  Layer.build(RateLimiter.layer(p).pipe(Layer.provide(RedisStore.layer({ url, prefix, pollInterval: "5 millis" }))))
+    .pipe(Effect.map(Context.get(RateLimiter.RateLimiter)))
+
+describe.skipIf(!url)("RedisStore (real redis-server)", () => {
+  it.live("a crashed holder's lease expires after its TTL", () =>
+    Effect.gen(function*() {
+      const prefix = `test:${crypto.randomUUID()}`
+      const holder = yield* Effect.scoped(
+        Effect.gen(function*() {
+          const store = yield* RedisStore.make({ url, prefix })
+          const r = yield* store.acquire({
+            key: "lease:write",
+            limit: 1,
+            leaseId: "crashed",
+            ttlMillis: 400,
+            now: Date.now()
+          })
+          return r._tag
+        })
+      ) // the connection is gone and the lease was never released
+      assert.strictEqual(holder, "Acquired")
+      const store = yield* RedisStore.make({ url, prefix })
+      const start = Date.now()
+      const first = yield* store.acquire({ key: "lease:write", limit: 1, leaseId: "next", ttlMillis: 400, now: start })
+      assert.strictEqual(first._tag, "Busy")
+      let acquiredAt = 0
+      while (acquiredAt === 0 && Date.now() - start < 3000) {
+        const r = yield* store.acquire({
+          key: "lease:write",
+          limit: 1,
+          leaseId: "next",
+          ttlMillis: 400,
+          now: Date.now()
+        })
+        if (r._tag === "Acquired") acquiredAt = Date.now()
+        else yield* Effect.sleep("20 millis")
+      }
+      assert.isAbove(acquiredAt, 0)
+      assert.isAtMost(acquiredAt - start, 1000)
+    }).pipe(Effect.scoped), 10_000)
+
+  it.live("a live holder renews its lease: a long body keeps its slot across processes", () =>
+    Effect.gen(function*() {
+      const prefix = `test:${crypto.randomUUID()}`
+      const p = policy({ concurrency: { write: 1 }, leaseTtl: Duration.millis(150) })
+      const a = yield* limiterOn(prefix, p)
+      const b = yield* limiterOn(prefix, p)
+      const t = makeTransport(() => ({}))
+      const held = yield* a.apply(t.client).post(URL) // body not read yet
+      const other = yield* Effect.fork(Effect.flatMap(b.apply(t.client).post(URL), (r) => r.text))
+      yield* Effect.sleep("600 millis") // four lease lifetimes
+      assert.strictEqual(t.calls.length, 1, "the other process waits while the lease is renewed")
+      yield* held.text
+      yield* Fiber.join(other)
+      assert.strictEqual(t.calls.length, 2)
+    }).pipe(Effect.scoped), 10_000)
+
+  it.live(
+    "two limiters sharing one prefix stay within one window and one concurrency cap together",
+    () =>
+      Effect.gen(function*() {
+        const prefix = `test:${crypto.randomUUID()}`
+        const p = policy({ windows: [RateLimitPolicy.window(4, "600 millis")], concurrency: { read: 2 } })
+        const a = yield* limiterOn(prefix, p)
+        const b = yield* limiterOn(prefix, p)
+        const t = makeTransport(() => ({ latency: 20 }))
+        const ca = a.apply(t.client)
+        const cb = b.apply(t.client)
+        yield* Effect.forEach(
+          Array.from({ length: 12 }, (_, i) => i),
+          (i) => Effect.flatMap((i % 2 === 0 ? ca : cb).get(URL), (r) => r.text),
+          { concurrency: "unbounded" }
+        )
+        const times = t.calls.map((c) => c.at).sort((x, y) => x - y)
+        assert.strictEqual(times.length, 12)
+        for (let i = 0; i + 4 < times.length; i++) {
+          // the 5th send after any send is at least one interval later (a few ms of slack between take and transport)
+          assert.isAtLeast(times[i + 4] - times[i], 590, `sends ${i} and ${i + 4}: ${times.join(",")}`)
+        }
+        assert.isAtMost(t.peak.read, 2)
+        const sa = yield* a.stats
+        const sb = yield* b.stats
+        assert.isAbove(sa.read.sent, 0)
+        assert.isAbove(sb.read.sent, 0)
+      }).pipe(Effect.scoped),
+    10_000
+  )
+
+  it.live("a 429 seen by one process closes the gate for the other", () =>
+    Effect.gen(function*() {
+      const prefix = `test:${crypto.randomUUID()}`
+      const a = yield* limiterOn(prefix, policy({}))
+      const b = yield* limiterOn(prefix, policy({}))
+      const t = makeTransport((_, n) => (n === 0 ? { status: 429, headers: { "retry-after": "1" } } : {}))
+      const first = yield* Effect.fork(Effect.flatMap(a.apply(t.client).get(URL), (r) => r.text))
+      yield* Effect.sleep("100 millis")
+      const start = Date.now()
+      yield* Effect.flatMap(b.apply(t.client).del(URL), (r) => r.text)
+      assert.isAtLeast(Date.now() - start, 700)
+      yield* Fiber.join(first)
+      assert.strictEqual(t.calls.length, 3)
+    }).pipe(Effect.scoped), 10_000)
+})
