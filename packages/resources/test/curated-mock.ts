@@ -1,0 +1,88 @@
+// A small programmable transport for the curated-module tests: a handler answers each request; every request is
+// recorded (method, URL, headers, body bytes or form data).
+import * as HttpClient from "@effect/platform/HttpClient"
+import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import { Auth } from "@effect-docspace/core"
+import type * as DocSpaceClient from "@effect-docspace/core/DocSpaceClient"
+import * as RateLimitPolicy from "@effect-docspace/rate-limit/RateLimitPolicy"
+import { DocSpace } from "@effect-docspace/resources"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Redacted from "effect/Redacted"
+
+export const baseUrl = "https://portal.example.com"
+export const apiKey = `sk-${"ab".repeat(32)}`
+
+export interface Recorded {
+  readonly method: string
+  readonly url: URL
+  readonly headers: Readonly<Record<string, string>>
+  /** The JSON body, when there was one. */
+  readonly json?: unknown
+  /** The form data, when the body was multipart. */
+  readonly form?: FormData
+}
+
+export interface Reply {
+  readonly status?: number
+  readonly headers?: Record<string, string>
+  readonly body?: BodyInit | null
+  /** A JSON body (sets content-type). */
+  readonly json?: unknown
+}
+
+export type Handler = (request: Recorded) => Reply | Effect.Effect<Reply>
+
+const decoder = new TextDecoder()
+
+const record = (request: HttpClientRequest.HttpClientRequest, url: URL): Recorded => {
+  const body = request.body
+  const base = { method: request.method, url, headers: request.headers as unknown as Record<string, string> }
+  switch (body._tag) {
+    case "Uint8Array":
+      return { ...base, json: body.contentType.includes("json") ? JSON.parse(decoder.decode(body.body)) : undefined }
+    case "FormData":
+      return { ...base, form: body.formData }
+    default:
+      return base
+  }
+}
+
+/** Envelope helper: `{"response": value, ...extra}`. */
+export const envelope = (response: unknown, extra?: Record<string, unknown>): Reply => ({
+  json: { response, count: Array.isArray(response) ? response.length : 1, status: 0, statusCode: 200, ...extra }
+})
+
+export const make = (handler: Handler) => {
+  const requests: Array<Recorded> = []
+  const client = HttpClient.make((request, url) =>
+    Effect.gen(function*() {
+      const recorded = record(request, url)
+      requests.push(recorded)
+      const result = handler(recorded)
+      const reply = Effect.isEffect(result) ? yield* result : result
+      const headers = new Headers(reply.headers)
+      let body: BodyInit | null | undefined = reply.body
+      if (reply.json !== undefined) {
+        headers.set("content-type", "application/json")
+        body = JSON.stringify(reply.json)
+      }
+      return HttpClientResponse.fromWeb(request, new Response(body ?? null, { status: reply.status ?? 200, headers }))
+    })
+  )
+  const layer: Layer.Layer<DocSpaceClient.DocSpaceClient> = DocSpace.layer({
+    baseUrl,
+    auth: Auth.apiKey(Redacted.make(apiKey)),
+    rateLimit: RateLimitPolicy.unlimited
+  }).pipe(Layer.provide(Layer.succeed(HttpClient.HttpClient, client)), Layer.orDie)
+  return { requests, layer }
+}
+
+/** Reads a multipart part's bytes. */
+export const partBytes = (form: FormData | undefined): Effect.Effect<Uint8Array> =>
+  Effect.promise(async () => {
+    const file = form?.get("file")
+    if (!(file instanceof Blob)) throw new Error("no file part")
+    return new Uint8Array(await file.arrayBuffer())
+  })

@@ -1,0 +1,213 @@
+import { describe, expect, it } from "@effect/vitest"
+import { Uploads } from "@effect-docspace/resources"
+import * as Effect from "effect/Effect"
+import * as Ref from "effect/Ref"
+import * as Stream from "effect/Stream"
+import { baseUrl, envelope, make, partBytes, type Recorded, type Reply } from "./curated-mock.js"
+
+const CHUNK = 1000
+
+// bytes 0..n-1 of a recognisable pattern
+const pattern = (from: number, length: number) => Uint8Array.from({ length }, (_, i) => (from + i) % 251)
+
+// a content stream of `pieces` arrays of `pieceSize` bytes, counting what has been pulled
+const counted = (pulled: Ref.Ref<number>, pieces: number, pieceSize: number) =>
+  Stream.range(0, pieces - 1).pipe(
+    Stream.mapEffect((i) => Effect.as(Ref.update(pulled, (n) => n + pieceSize), pattern(i * pieceSize, pieceSize)))
+  )
+
+interface Portal {
+  readonly parts: Array<Uint8Array>
+  /** Bytes pulled from the content when each part arrived. */
+  readonly pulledAt: Array<number>
+}
+
+// a portal with the location protocol: `refuse(n)` makes part n answer `success: false`
+const uploadPortal = (options: { readonly pulled?: Ref.Ref<number>; readonly refuse?: number } = {}) => {
+  const state: Portal = { parts: [], pulledAt: [] }
+  let total = 0
+  let fileName = ""
+  const transport = make((request: Recorded): Effect.Effect<Reply> =>
+    Effect.gen(function*() {
+      const path = request.url.pathname
+      if (path === "/api/2.0/files/settings") return envelope({ chunkUploadSize: CHUNK, extsDocument: [".docx"] })
+      if (path.endsWith("/upload/create_session")) {
+        const body = request.json as { fileName: string; fileSize: number }
+        total = body.fileSize
+        fileName = body.fileName
+        return envelope({
+          success: true,
+          data: { id: "s1", location: `${baseUrl}/ChunkedUploader.ashx?uid=s1`, bytes_total: total }
+        })
+      }
+      if (path === "/ChunkedUploader.ashx") {
+        if (request.url.searchParams.get("abort") === "true") return { json: { success: true, message: "" } }
+        const bytes = yield* partBytes(request.form)
+        state.parts.push(bytes)
+        if (options.pulled) state.pulledAt.push(yield* Ref.get(options.pulled))
+        if (options.refuse === state.parts.length) {
+          return { json: { success: false, message: "Quota exceeded" } }
+        }
+        const received = state.parts.reduce((n, p) => n + p.length, 0)
+        if (received < total) return { json: { success: true, data: { id: "s1", bytes_uploaded: received } } }
+        return {
+          status: 201,
+          json: {
+            success: true,
+            message: "",
+            data: {
+              id: 77,
+              folderId: 5,
+              version: 1,
+              title: fileName,
+              uploaded: true,
+              file: { id: 77, title: fileName, folderId: 5, version: 1, pureContentLength: received }
+            }
+          }
+        }
+      }
+      return { status: 404, json: { error: { message: `no route ${path}` }, statusCode: 404 } }
+    })
+  )
+  return { ...transport, state }
+}
+
+const concat = (parts: ReadonlyArray<Uint8Array>) => {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0))
+  let offset = 0
+  for (const p of parts) {
+    out.set(p, offset)
+    offset += p.length
+  }
+  return out
+}
+
+describe("Uploads", () => {
+  it.effect("sends exact chunk-sized parts in order; the last is shorter; the chunk size is asked once", () => {
+    const portal = uploadPortal()
+    return Effect.gen(function*() {
+      const pulled = yield* Ref.make(0)
+      const file = yield* Uploads.upload({
+        folderId: 5,
+        fileName: "a.bin",
+        size: 3500,
+        content: counted(pulled, 10, 350)
+      })
+      expect(file).toMatchObject({ id: 77, title: "a.bin", folderId: 5 })
+      expect(portal.state.parts.map((p) => p.length)).toEqual([1000, 1000, 1000, 500])
+      expect(concat(portal.state.parts)).toEqual(pattern(0, 3500))
+      const session = portal.requests.find((r) => r.url.pathname.endsWith("create_session"))!
+      expect(session.json).toEqual({ fileName: "a.bin", fileSize: 3500 })
+      expect(session.url.pathname).toBe("/api/2.0/files/5/upload/create_session")
+
+      // a second upload with the same client: no second settings request
+      yield* Uploads.upload({ folderId: 5, fileName: "b.bin", size: 10, content: Stream.make(pattern(0, 10)) })
+      expect(portal.requests.filter((r) => r.url.pathname === "/api/2.0/files/settings").length).toBe(1)
+    }).pipe(Effect.provide(portal.layer))
+  })
+
+  it.effect("pulls the content lazily: at most one part ahead of what was sent", () => {
+    const pulled = Effect.runSync(Ref.make(0))
+    const portal = uploadPortal({ pulled })
+    return Effect.gen(function*() {
+      // 100 parts from 400 pieces of 250 bytes
+      yield* Uploads.upload({ folderId: 5, fileName: "big.bin", size: 100_000, content: counted(pulled, 400, 250) })
+      expect(portal.state.parts.length).toBe(100)
+      portal.state.pulledAt.forEach((pulledBytes, i) => {
+        // part i is sent once part i+1 has been assembled (the look-ahead that detects the end), never more
+        expect(pulledBytes).toBeLessThanOrEqual(Math.min(100_000, (i + 2) * CHUNK))
+        expect(pulledBytes).toBeGreaterThanOrEqual((i + 1) * CHUNK)
+      })
+    }).pipe(Effect.provide(portal.layer))
+  })
+
+  it.effect("a longer stream than the size fails with BadRequest before the file is complete, and aborts", () => {
+    const portal = uploadPortal()
+    return Effect.gen(function*() {
+      const error = yield* Effect.flip(
+        Uploads.upload({ folderId: 5, fileName: "a.bin", size: 3000, content: Stream.make(pattern(0, 3500)) })
+      )
+      expect(error._tag).toBe("BadRequest")
+      expect(error.message).toContain("longer than the declared size of 3000")
+      // the third part would have completed the file: it was never sent
+      expect(portal.state.parts.length).toBeLessThan(3)
+      expect(portal.requests.some((r) => r.url.searchParams.get("abort") === "true")).toBe(true)
+    }).pipe(Effect.provide(portal.layer))
+  })
+
+  it.effect("a shorter stream than the size fails with BadRequest before its last part", () => {
+    const portal = uploadPortal()
+    return Effect.gen(function*() {
+      const error = yield* Effect.flip(
+        Uploads.upload({ folderId: 5, fileName: "a.bin", size: 4000, content: Stream.make(pattern(0, 3500)) })
+      )
+      expect(error._tag).toBe("BadRequest")
+      expect(error.message).toContain("3500 bytes but the declared size is 4000")
+      expect(portal.state.parts.map((p) => p.length)).toEqual([1000, 1000, 1000])
+    }).pipe(Effect.provide(portal.layer))
+  })
+
+  it.effect("a part answered with HTTP 200 and success:false is a typed BadRequest with the portal's message", () => {
+    const portal = uploadPortal({ refuse: 2 })
+    return Effect.gen(function*() {
+      const error = yield* Effect.flip(
+        Uploads.upload({ folderId: 5, fileName: "a.bin", size: 3500, content: Stream.make(pattern(0, 3500)) })
+      )
+      expect(error._tag).toBe("BadRequest")
+      expect(error).toMatchObject({ message: "Quota exceeded", status: 200, operation: "uploadChunk" })
+      // the location's query (the upload id) is not in the error
+      expect(error._tag === "BadRequest" && error.url).toBe(`${baseUrl}/ChunkedUploader.ashx`)
+      expect(portal.state.parts.length).toBe(2)
+    }).pipe(Effect.provide(portal.layer))
+  })
+
+  it.effect("an invalid size is a BadRequest before any request", () => {
+    const portal = uploadPortal()
+    return Effect.gen(function*() {
+      const error = yield* Effect.flip(
+        Uploads.upload({ folderId: 5, fileName: "a.bin", size: 1.5, content: Stream.empty })
+      )
+      expect(error._tag).toBe("BadRequest")
+      expect(portal.requests.length).toBe(0)
+    }).pipe(Effect.provide(portal.layer))
+  })
+
+  it.effect("an empty file is one empty part", () => {
+    const portal = uploadPortal()
+    return Effect.gen(function*() {
+      const file = yield* Uploads.upload({ folderId: 5, fileName: "empty.txt", size: 0, content: Stream.empty })
+      expect(file.id).toBe(77)
+      expect(portal.state.parts.map((p) => p.length)).toEqual([0])
+    }).pipe(Effect.provide(portal.layer))
+  })
+
+  it.effect("the 3.7 REST session protocol: numbered parts, then finalize", () => {
+    const parts: Array<[string | null, number]> = []
+    const portal = make((request) =>
+      Effect.gen(function*() {
+        const path = request.url.pathname
+        if (path === "/api/2.0/files/settings") return envelope({ chunkUploadSize: CHUNK })
+        if (path === "/api/2.0/files/5/session") return envelope({ id: "abc", bytes_total: 2500 })
+        if (path === "/api/2.0/files/5/session/abc/upload") {
+          parts.push([request.url.searchParams.get("chunkNumber"), (yield* partBytes(request.form)).length])
+          return envelope({ id: "abc" })
+        }
+        if (path === "/api/2.0/files/5/session/abc/finalize" && request.method === "PUT") {
+          return envelope({ id: 78, title: "r.bin", uploaded: true, file: { id: 78, title: "r.bin" } })
+        }
+        return { status: 404, json: { error: { message: "no route" } } }
+      })
+    )
+    return Effect.gen(function*() {
+      const file = yield* Uploads.upload({
+        folderId: 5,
+        fileName: "r.bin",
+        size: 2500,
+        content: Stream.make(pattern(0, 2500)),
+        protocol: "session"
+      })
+      expect(file).toMatchObject({ id: 78, title: "r.bin" })
+      expect(parts).toEqual([["1", 1000], ["2", 1000], ["3", 500]])
+    }).pipe(Effect.provide(portal.layer))
+  })
+})
