@@ -14,11 +14,22 @@ import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
+import * as Schema from "effect/Schema"
 import type { Counters } from "./internal/fake/server.js"
 import { makeDispatcher } from "./internal/fake/server.js"
 import { FakeModel } from "./internal/fake/state.js"
-import { formatDate, makeRandom } from "./internal/fake/util.js"
+import { formatDate, HttpError, makeRandom } from "./internal/fake/util.js"
 import type { Handler } from "./internal/handler.js"
+
+/**
+ * A state-API call the fake cannot honour: an unknown user, a missing folder, the quota.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class FakeStateError extends Schema.TaggedError<FakeStateError>()("FakeStateError", {
+  message: Schema.String
+}) {}
 
 /**
  * A user the fake knows from the start.
@@ -147,16 +158,16 @@ export interface FakeState {
   readonly operations: Effect.Effect<ReadonlyArray<StoredOperation>>
   readonly webhookDeliveries: Effect.Effect<ReadonlyArray<WebhookDelivery>>
   /** The id of a user's "My documents" (default: the first user). */
-  readonly myFolderId: (email?: string) => Effect.Effect<number>
+  readonly myFolderId: (email?: string) => Effect.Effect<number, FakeStateError>
   /** Stores a file directly (no request, not counted); it still counts against the quota. */
   readonly seedFile: (input: {
     readonly folderId: number
     readonly title: string
     readonly content: Uint8Array | string
     readonly email?: string
-  }) => Effect.Effect<StoredFile>
+  }) => Effect.Effect<StoredFile, FakeStateError>
   /** Logs a user in without a request and returns the token. */
-  readonly login: (email?: string) => Effect.Effect<Redacted.Redacted<string>>
+  readonly login: (email?: string) => Effect.Effect<Redacted.Redacted<string>, FakeStateError>
 }
 
 const unwrap = (value: string | Redacted.Redacted<string>): string =>
@@ -221,9 +232,19 @@ export const makeHandler = (
         }))
     const userOf = (email?: string) => {
       const user = model.userByEmail(email ?? firstEmail)
-      if (user === undefined) throw new Error(`FakeDocSpace: no user ${email}`)
+      if (user === undefined) throw new HttpError(404, `FakeDocSpace: no user ${email ?? firstEmail}`)
       return user
     }
+    /** Like `synced`, but an `HttpError` thrown by the model becomes a `FakeStateError`. */
+    const attempt = <A>(f: (now: number) => A): Effect.Effect<A, FakeStateError> =>
+      Effect.flatMap(Clock.currentTimeMillis, (t) =>
+        Effect.try({
+          try: () => {
+            model.advance(t, "http://fake.docspace.local")
+            return f(t)
+          },
+          catch: (e) => new FakeStateError({ message: e instanceof HttpError ? e.message : String(e) })
+        }))
     const stored = (id: number): StoredFile => {
       const f = model.files.get(id)!
       return {
@@ -267,16 +288,16 @@ export const makeHandler = (
         }))
       ),
       webhookDeliveries: Effect.sync(() => [...model.deliveries]),
-      myFolderId: (email) => Effect.sync(() => userOf(email).myFolderId),
+      myFolderId: (email) => attempt(() => userOf(email).myFolderId),
       seedFile: (input) =>
-        synced((t) => {
+        attempt((t) => {
           const bytes = typeof input.content === "string" ? new TextEncoder().encode(input.content) : input.content
           const { file } = model.storeUpload(input.folderId, input.title, bytes, userOf(input.email).id, t, false)
           model.pending.splice(0)
           return stored(file.id)
         }),
       login: (email) =>
-        synced((t) => {
+        attempt((t) => {
           const token = model.random.hex(64)
           model.tokens.set(token, { userId: userOf(email).id, expires: t + model.options.tokenLifetimeMillis })
           return Redacted.make(token)

@@ -463,12 +463,20 @@ describe("FakeDocSpace uploads", () => {
       yield* upload(call)(myId, "a.bin", "12345678")
       const over = yield* call("POST", `/api/2.0/files/${myId}/upload`, multipart("b.bin", "123"))
       expect(over.status).toBe(402)
-      expect(over.json.error.type).toBe("ASC.Core.Tenants.TenantQuotaException")
+      expect(over.json.error).toEqual({
+        message: "The used storage size should not exceed 10",
+        type: "ASC.Core.Tenants.TenantQuotaException"
+      })
       const session = yield* call("POST", `/api/2.0/files/${myId}/upload/create_session`, {
         json: { fileName: "c.bin", fileSize: 3 }
       })
       expect(session.status).toBe(402)
       expect(yield* state.storedBytes).toBe(8)
+      const seeded = yield* Effect.flip(state.seedFile({ folderId: myId, title: "d.bin", content: "123" }))
+      expect(seeded._tag).toBe("FakeStateError")
+      expect(seeded.message).toBe("The used storage size should not exceed 10")
+      const nobody = yield* Effect.flip(state.myFolderId("nobody@example.com"))
+      expect(nobody.message).toBe("FakeDocSpace: no user nobody@example.com")
     }))
 })
 

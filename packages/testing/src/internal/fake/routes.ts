@@ -4,7 +4,7 @@
  */
 import type { FakeRequest } from "../handler.js"
 import type { FakeModel, FileEntry, Folder, Link, UploadSession, User, Webhook } from "./state.js"
-import { FolderType, roomFolderType, roomTypeNames, summary, Trigger } from "./state.js"
+import { FolderType, roomFolderType, roomTypeNames, summary } from "./state.js"
 import type { Reply } from "./util.js"
 import {
   badRequest,
@@ -13,12 +13,10 @@ import {
   FILE_NOT_FOUND,
   FOLDER_NOT_FOUND,
   formatDate,
-  fromUtf8,
   HttpError,
   jsonReply,
   notFound,
-  parseMultipart,
-  QUOTA_MESSAGE
+  parseMultipart
 } from "./util.js"
 
 export interface Ctx {
@@ -1232,8 +1230,3 @@ export const presignedRoute: Route = {
 }
 
 export const allRoutes: ReadonlyArray<Route> = [...routes, downloadRoute, presignedRoute]
-
-/** Used by tests and docs: quota and not-found messages the fake answers with. */
-export const messages = { QUOTA_MESSAGE, FILE_NOT_FOUND, FOLDER_NOT_FOUND, triggers: Trigger } as const
-
-export const decodeText = fromUtf8

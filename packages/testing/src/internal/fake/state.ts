@@ -460,7 +460,7 @@ export class FakeModel {
   }
 
   checkQuota(extra: number): void {
-    if (this.storedBytes() + extra > this.options.quotaBytes) throw quotaExceeded()
+    if (this.storedBytes() + extra > this.options.quotaBytes) throw quotaExceeded(this.options.quotaBytes)
   }
 
   /** A title not yet used in the folder: "a.txt" -> "a (1).txt". */

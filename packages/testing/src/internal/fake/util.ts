@@ -25,8 +25,9 @@ export const forbidden = (message: string) => new HttpError(403, message, "Syste
 
 export const FILE_NOT_FOUND = "The required file was not found"
 export const FOLDER_NOT_FOUND = "The required folder was not found"
-export const QUOTA_MESSAGE = "The used storage space exceeds the quota"
-export const quotaExceeded = () => new HttpError(402, QUOTA_MESSAGE, "ASC.Core.Tenants.TenantQuotaException")
+/** The server's `MaxTotalSizeChecker` message, raised as `TenantQuotaException` (402 Payment Required). */
+export const quotaExceeded = (quotaBytes: number) =>
+  new HttpError(402, `The used storage size should not exceed ${quotaBytes}`, "ASC.Core.Tenants.TenantQuotaException")
 
 /** `2026-11-27T04:00:00.0000000+00:00`, the wire format of `ApiDateTime`. */
 export const formatDate = (millis: number): string => {
