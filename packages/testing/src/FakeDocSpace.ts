@@ -15,6 +15,8 @@ import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
+import type * as HttpClient_ from "@effect/platform/HttpClient"
+import { postWith } from "./internal/fake/deliver.js"
 import type { Counters } from "./internal/fake/server.js"
 import { makeDispatcher } from "./internal/fake/server.js"
 import { FakeModel } from "./internal/fake/state.js"
@@ -305,6 +307,28 @@ export const makeHandler = (
     }
     return { handler, state }
   })
+
+/**
+ * A `deliver` option that POSTs each signed delivery to its webhook's `uri` through the given `HttpClient`, with
+ * the `x-docspace-signature-256` header and the raw body; the subscriber's answer and failures are ignored.
+ *
+ * @example
+ * ```ts
+ * import { FakeDocSpace } from "@effect-docspace/testing"
+ * import * as HttpClient from "@effect/platform/HttpClient"
+ * import * as Effect from "effect/Effect"
+ *
+ * const program = Effect.gen(function*() {
+ *   const client = yield* HttpClient.HttpClient
+ *   const fake = yield* FakeDocSpace.makeHandler({ deliver: FakeDocSpace.deliverWith(client) })
+ * })
+ * ```
+ *
+ * @since 0.1.0
+ * @category webhooks
+ */
+export const deliverWith: (client: HttpClient_.HttpClient) => (delivery: WebhookDelivery) => Effect.Effect<void> =
+  postWith
 
 /**
  * The wire format of dates (`ApiDateTime`): `2026-11-27T04:00:00.0000000+00:00`.

@@ -1,4 +1,6 @@
 import { FakeDocSpace } from "@effect-docspace/testing"
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import { describe, expect, it } from "@effect/vitest"
 import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
@@ -475,6 +477,16 @@ describe("FakeDocSpace uploads", () => {
       const seeded = yield* Effect.flip(state.seedFile({ folderId: myId, title: "d.bin", content: "123" }))
       expect(seeded._tag).toBe("FakeStateError")
       expect(seeded.message).toBe("The used storage size should not exceed 10")
+      // chunks held by open sessions count too: memory stays bounded
+      const open = yield* call("POST", `/api/2.0/files/${myId}/session`, { json: { fileName: "e.bin", fileSize: 2 } })
+      const sessionPath = `/api/2.0/files/${myId}/session/${open.json.response.id}`
+      expect((yield* call("POST", `${sessionPath}/upload?chunkNumber=1`, multipart("b", "12"))).status).toBe(200)
+      const loc = yield* call("POST", `/api/2.0/files/${myId}/upload/create_session`, {
+        json: { fileName: "f.bin", fileSize: 1 }
+      })
+      expect(loc.status).toBe(402)
+      const chunkOver = yield* call("POST", `${sessionPath}/upload?chunkNumber=1`, multipart("b", "123"))
+      expect(chunkOver.status).toBe(402)
       const nobody = yield* Effect.flip(state.myFolderId("nobody@example.com"))
       expect(nobody.message).toBe("FakeDocSpace: no user nobody@example.com")
     }))
@@ -632,6 +644,31 @@ describe("FakeDocSpace sharing links and webhooks", () => {
     }))
 })
 
+describe("FakeDocSpace webhook delivery through an HttpClient", () => {
+  it.effect("deliverWith POSTs the raw body with the signature header", () =>
+    Effect.gen(function*() {
+      const seen: Array<{ url: string; signature: string | undefined; body: string }> = []
+      const client = HttpClient.make((request) =>
+        Effect.sync(() => {
+          const body = request.body._tag === "Uint8Array" ? new TextDecoder().decode(request.body.body) : ""
+          seen.push({ url: request.url, signature: request.headers["x-docspace-signature-256"], body })
+          return HttpClientResponse.fromWeb(request, new Response("ok"))
+        })
+      )
+      const { call, state } = yield* make({ deliver: FakeDocSpace.deliverWith(client) })
+      yield* call("POST", "/api/2.0/settings/webhook", {
+        json: { name: "n", uri: "https://hooks.example.com/x", secretKey: "key", triggers: 32768 }
+      })
+      yield* call("POST", `/api/2.0/files/folder/${yield* state.myFolderId()}`, { json: { title: "Hooked" } })
+      yield* upload(call)(yield* state.myFolderId(), "not-subscribed.txt", "x")
+      expect(seen).toHaveLength(1)
+      expect(seen[0].url).toBe("https://hooks.example.com/x")
+      expect(JSON.parse(seen[0].body).event.trigger).toBe("folder.created")
+      const expected = createHmac("sha256", "key").update(seen[0].body).digest("hex").toUpperCase()
+      expect(seen[0].signature).toBe(`sha256=${expected}`)
+    }))
+})
+
 describe("FakeDocSpace robustness and counting", () => {
   it.effect("unknown routes get a 404 envelope naming method and path; malformed JSON gets 400", () =>
     Effect.gen(function*() {
@@ -645,6 +682,11 @@ describe("FakeDocSpace robustness and counting", () => {
       })
       expect(bad.status).toBe(400)
       expect(bad.json).toMatchObject({ status: 1, statusCode: 400, error: { type: "System.Text.Json.JsonException" } })
+      const badUrl = yield* call("GET", "/api/2.0/people/%E0%A4%A")
+      expect(badUrl.status).toBe(400)
+      const head = yield* call("HEAD", "/api/2.0/people/@self")
+      expect(head.status).toBe(200)
+      expect(head.bytes.length).toBe(0)
     }))
 
   it.effect("counts requests by route, writes, and concurrency until the body is consumed", () =>

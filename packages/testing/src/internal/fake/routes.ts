@@ -302,6 +302,11 @@ const addChunk = (
   }
   const previous = session.chunks.get(number)?.length ?? 0
   const uploaded = session.bytesUploaded - previous + bytes.length
+  try {
+    ctx.model.checkQuota(bytes.length - previous)
+  } catch (e) {
+    throw e instanceof HttpError && fail("") instanceof ChunkError ? fail(e.message) : e
+  }
   if (uploaded > session.bytesTotal) {
     ctx.model.sessions.delete(session.id)
     throw fail(`The uploaded data (${uploaded} bytes) exceeds the declared file size (${session.bytesTotal} bytes)`)

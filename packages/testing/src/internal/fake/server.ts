@@ -133,54 +133,55 @@ export const makeDispatcher = (
 ): Handler => {
   const table = compile(allRoutes)
   const run = (req: FakeRequest, now: number): { readonly reply: Reply; readonly key: string } => {
-    const origin = req.url.origin
-    model.advance(now, origin)
-    const path = req.url.pathname.replace(/\/+$/, "") || "/"
-    const found = match(table, req.method.toUpperCase(), path)
-    if (found === undefined || found === "method") {
-      return {
-        reply: errorReply(new HttpError(404, `No route for ${req.method.toUpperCase()} ${req.url.pathname}`)),
-        key: `${req.method.toUpperCase()} (unknown)`
-      }
-    }
-    const key = `${found.route.method} ${found.route.template}`
-    const auth = authenticate(model, req, now)
-    if (auth === undefined && found.route.anonymous !== true) return { reply: errorReply(unauthorized()), key }
-    let parsed: Record<string, unknown> | undefined
-    const ctx: Ctx = {
-      model,
-      req,
-      params: found.params,
-      query: req.url.searchParams,
-      user: auth?.user as User,
-      token: auth?.token,
-      now,
-      origin,
-      json: () => {
-        if (parsed !== undefined) return parsed
-        const text = fromUtf8(req.body).trim()
-        if (text === "") return (parsed = {})
-        let value: unknown
-        try {
-          value = JSON.parse(text)
-        } catch (e) {
-          throw new HttpError(
-            400,
-            `The JSON value could not be converted: ${String(e)}`,
-            "System.Text.Json.JsonException"
-          )
-        }
-        if (value === null || typeof value !== "object" || Array.isArray(value)) {
-          throw new HttpError(400, "The request body must be a JSON object", "System.Text.Json.JsonException")
-        }
-        return (parsed = value as Record<string, unknown>)
-      }
-    }
+    const method = req.method.toUpperCase()
+    let key = `${method} (unknown)`
     try {
+      const origin = req.url.origin
+      model.advance(now, origin)
+      const path = req.url.pathname.replace(/\/+$/, "") || "/"
+      let found = match(table, method, path)
+      if (method === "HEAD" && (found === undefined || found === "method")) found = match(table, "GET", path)
+      if (found === undefined || found === "method") {
+        return { reply: errorReply(new HttpError(404, `No route for ${method} ${req.url.pathname}`)), key }
+      }
+      key = `${found.route.method} ${found.route.template}`
+      const auth = authenticate(model, req, now)
+      if (auth === undefined && found.route.anonymous !== true) return { reply: errorReply(unauthorized()), key }
+      let parsed: Record<string, unknown> | undefined
+      const ctx: Ctx = {
+        model,
+        req,
+        params: found.params,
+        query: req.url.searchParams,
+        user: auth?.user as User,
+        token: auth?.token,
+        now,
+        origin,
+        json: () => {
+          if (parsed !== undefined) return parsed
+          const text = fromUtf8(req.body).trim()
+          if (text === "") return (parsed = {})
+          let value: unknown
+          try {
+            value = JSON.parse(text)
+          } catch (e) {
+            throw new HttpError(
+              400,
+              `The JSON value could not be converted: ${String(e)}`,
+              "System.Text.Json.JsonException"
+            )
+          }
+          if (value === null || typeof value !== "object" || Array.isArray(value)) {
+            throw new HttpError(400, "The request body must be a JSON object", "System.Text.Json.JsonException")
+          }
+          return (parsed = value as Record<string, unknown>)
+        }
+      }
       return { reply: found.route.handle(ctx), key }
     } catch (e) {
       if (e instanceof HttpError) return { reply: errorReply(e), key }
       if (e instanceof ChunkError) return { reply: jsonReply(200, { success: false, message: e.message }), key }
+      if (e instanceof URIError) return { reply: errorReply(new HttpError(400, `Malformed URL: ${e.message}`)), key }
       return { reply: errorReply(new HttpError(500, `Internal error in the fake: ${String(e)}`)), key }
     }
   }

@@ -459,8 +459,17 @@ export class FakeModel {
     return total
   }
 
+  /** Bytes held by open upload sessions: they live in memory too, so they count against the bound. */
+  sessionBytes(): number {
+    let total = 0
+    for (const session of this.sessions.values()) total += session.bytesUploaded
+    return total
+  }
+
   checkQuota(extra: number): void {
-    if (this.storedBytes() + extra > this.options.quotaBytes) throw quotaExceeded(this.options.quotaBytes)
+    if (this.storedBytes() + this.sessionBytes() + extra > this.options.quotaBytes) {
+      throw quotaExceeded(this.options.quotaBytes)
+    }
   }
 
   /** A title not yet used in the folder: "a.txt" -> "a (1).txt". */
@@ -710,6 +719,9 @@ export class FakeModel {
   // -------------------------------------------------------------------------------------------------------------
 
   advance(now: number, origin: string): void {
+    for (const session of [...this.sessions.values()]) {
+      if (session.expires <= now) this.sessions.delete(session.id)
+    }
     for (const op of this.operations) {
       if (op.finished) continue
       const elapsed = now - op.startedAt
