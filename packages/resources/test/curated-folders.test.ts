@@ -1,5 +1,5 @@
-import { describe, expect, it } from "@effect/vitest"
 import { Files, Folders, People, Rooms } from "@effect-docspace/resources"
+import { describe, expect, it } from "@effect/vitest"
 import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as Stream from "effect/Stream"

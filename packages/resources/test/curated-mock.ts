@@ -1,12 +1,12 @@
 // A small programmable transport for the curated-module tests: a handler answers each request; every request is
 // recorded (method, URL, headers, body bytes or form data).
-import * as HttpClient from "@effect/platform/HttpClient"
-import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
-import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import { Auth } from "@effect-docspace/core"
 import type * as DocSpaceClient from "@effect-docspace/core/DocSpaceClient"
 import * as RateLimitPolicy from "@effect-docspace/rate-limit/RateLimitPolicy"
 import { DocSpace } from "@effect-docspace/resources"
+import * as HttpClient from "@effect/platform/HttpClient"
+import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"

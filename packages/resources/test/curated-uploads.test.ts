@@ -1,5 +1,5 @@
-import { describe, expect, it } from "@effect/vitest"
 import { Uploads } from "@effect-docspace/resources"
+import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Ref from "effect/Ref"
 import * as Stream from "effect/Stream"
