@@ -10,12 +10,12 @@
  *
  * @since 0.1.0
  */
+import type * as HttpClient_ from "@effect/platform/HttpClient"
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
-import type * as HttpClient_ from "@effect/platform/HttpClient"
 import { postWith } from "./internal/fake/deliver.js"
 import type { Counters } from "./internal/fake/server.js"
 import { makeDispatcher } from "./internal/fake/server.js"
