@@ -229,7 +229,7 @@ export const makeHandler = (
     const synced = <A>(f: (now: number) => A): Effect.Effect<A> =>
       Effect.flatMap(Clock.currentTimeMillis, (t) =>
         Effect.sync(() => {
-          model.advance(t, "http://fake.docspace.local")
+          model.advance(t)
           return f(t)
         }))
     const userOf = (email?: string) => {
@@ -242,7 +242,7 @@ export const makeHandler = (
       Effect.flatMap(Clock.currentTimeMillis, (t) =>
         Effect.try({
           try: () => {
-            model.advance(t, "http://fake.docspace.local")
+            model.advance(t)
             return f(t)
           },
           catch: (e) => new FakeStateError({ message: e instanceof HttpError ? e.message : String(e) })

@@ -493,7 +493,8 @@ const batch = (ctx: Ctx, type: number): Reply => {
     destFolderId,
     conflictResolveType: enumValue(body.conflictResolveType, { Skip: 0, Overwrite: 1, Duplicate: 2 }),
     immediately: bool(body.immediately),
-    now: ctx.now
+    now: ctx.now,
+    origin: ctx.origin
   })
   return opsReply(ctx, [op])
 }
@@ -515,7 +516,8 @@ const deleteOne = (ctx: Ctx, kind: "file" | "folder"): Reply => {
     fileIds: kind === "file" ? [id] : [],
     folderIds: kind === "folder" ? [id] : [],
     immediately: bool(body.immediately),
-    now: ctx.now
+    now: ctx.now,
+    origin: ctx.origin
   })
   return opsReply(ctx, [op])
 }
@@ -531,7 +533,8 @@ const archive = (ctx: Ctx, toArchive: boolean): Reply => {
     fileIds: [],
     folderIds: [],
     now: ctx.now,
-    durationMillis: 0
+    durationMillis: 0,
+    origin: ctx.origin
   })
   if (room.parentId !== target) {
     room.parentId = target
@@ -1039,7 +1042,8 @@ export const routes: ReadonlyArray<Route> = [
         fileIds: ctx.model.childFiles(trash).map((f) => f.id),
         folderIds: ctx.model.childFolders(trash).map((f) => f.id),
         immediately: true,
-        now: ctx.now
+        now: ctx.now,
+        origin: ctx.origin
       })
       return opsReply(ctx, [op])
     }

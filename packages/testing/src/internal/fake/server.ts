@@ -137,7 +137,7 @@ export const makeDispatcher = (
     let key = `${method} (unknown)`
     try {
       const origin = req.url.origin
-      model.advance(now, origin)
+      model.advance(now)
       const path = req.url.pathname.replace(/\/+$/, "") || "/"
       let found = match(table, method, path)
       if (method === "HEAD" && (found === undefined || found === "method")) found = match(table, "GET", path)

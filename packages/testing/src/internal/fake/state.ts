@@ -134,6 +134,8 @@ export interface FileOperation {
   readonly immediately: boolean
   readonly startedAt: number
   readonly durationMillis: number
+  /** The origin of the request that started it: where a bulk-download URL points. */
+  readonly origin: string
   progress: number
   finished: boolean
   /** `DistributedTaskStatus`: Created 0, Running 1, Completed 2, Canceled 3, Failted 4. */
@@ -718,7 +720,7 @@ export class FakeModel {
   // file operations: progress is a function of time; results land when the operation finishes
   // -------------------------------------------------------------------------------------------------------------
 
-  advance(now: number, origin: string): void {
+  advance(now: number): void {
     for (const session of [...this.sessions.values()]) {
       if (session.expires <= now) this.sessions.delete(session.id)
     }
@@ -731,7 +733,7 @@ export class FakeModel {
         continue
       }
       try {
-        this.apply(op, op.startedAt + op.durationMillis, origin)
+        this.apply(op, op.startedAt + op.durationMillis)
         op.status = 2
       } catch (e) {
         op.error = e instanceof HttpError ? e.message : String(e)
@@ -742,7 +744,7 @@ export class FakeModel {
     }
   }
 
-  private apply(op: FileOperation, now: number, origin: string): void {
+  private apply(op: FileOperation, now: number): void {
     const files = op.fileIds.map((id) => this.getFile(id))
     const folders = op.folderIds.map((id) => this.getFolder(id))
     const dest = op.destFolderId === undefined ? undefined : this.getFolder(op.destFolderId)
@@ -816,7 +818,7 @@ export class FakeModel {
         for (const folder of folders) addFolder(folder, `${folder.title}/`)
         const name = `${op.id}.zip`
         this.archives.set(op.id, { userId: op.userId, name, bytes: zipStored(entries) })
-        op.url = `${origin}/filehandler.ashx?action=bulk&ext=.zip&id=${op.id}`
+        op.url = `${op.origin}/filehandler.ashx?action=bulk&ext=.zip&id=${op.id}`
         op.processed = entries.length
         return
       }
@@ -834,6 +836,7 @@ export class FakeModel {
     readonly conflictResolveType?: number | undefined
     readonly immediately?: boolean | undefined
     readonly now: number
+    readonly origin: string
     readonly durationMillis?: number | undefined
   }): FileOperation {
     const op: FileOperation = {
@@ -848,6 +851,7 @@ export class FakeModel {
       immediately: input.immediately ?? false,
       startedAt: input.now,
       durationMillis: input.durationMillis ?? this.options.fileOperationMillis,
+      origin: input.origin,
       progress: 0,
       finished: false,
       status: 0,
