@@ -323,7 +323,11 @@ export const make = (
               ? Effect.succeed(response)
               : Effect.flatMap(authenticator.invalidate(used), (retry) =>
                 retry
-                  ? Effect.flatMap(authenticator.authorize(request), ([again]) => client.execute(again))
+                  // drain the refused answer first: its connection and rate-limit permit are released at once
+                  ? Effect.zipRight(
+                    Effect.ignore(response.text),
+                    Effect.flatMap(authenticator.authorize(request), ([again]) => client.execute(again))
+                  )
                   : Effect.succeed(response)))
       )
 
