@@ -11,6 +11,7 @@ import {
   ChunkError,
   envelope,
   FILE_NOT_FOUND,
+  fileTypeOf,
   FOLDER_NOT_FOUND,
   formatDate,
   HttpError,
@@ -138,7 +139,7 @@ const folderContent = (
   const sortBy = (ctx.query.get("sortBy") ?? "DateAndTime").toLowerCase()
   const descending = (ctx.query.get("sortOrder") ?? (sortBy === "az" ? "ascending" : "descending")).toLowerCase()
     .startsWith("desc")
-  const dtoFileType = (f: FileEntry) => model.fileDto(f, origin, user.id).fileType
+  const dtoFileType = (f: FileEntry) => fileTypeOf(f.title)
   const keep = (e: FileEntry | Folder) =>
     matchesFilter(filter, e, dtoFileType) && (search === "" || e.title.toLowerCase().includes(search))
   const key = (e: FileEntry | Folder): string | number => {

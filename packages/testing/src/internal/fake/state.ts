@@ -455,10 +455,20 @@ export class FakeModel {
     return file.versions[file.versions.length - 1].bytes.length
   }
 
+  /** Bytes of every stored version, trash included; kept as a running total (see `addBytes`). */
   storedBytes(): number {
-    let total = 0
-    for (const file of this.files.values()) for (const v of file.versions) total += v.bytes.length
-    return total
+    return this.bytesStored
+  }
+
+  private bytesStored = 0
+
+  private addBytes(delta: number): void {
+    this.bytesStored += delta
+  }
+
+  private dropFile(file: FileEntry): void {
+    this.files.delete(file.id)
+    for (const v of file.versions) this.addBytes(-v.bytes.length)
   }
 
   /** Bytes held by open upload sessions: they live in memory too, so they count against the bound. */
@@ -509,6 +519,7 @@ export class FakeModel {
       ? undefined
       : this.childFiles(folderId).find((f) => f.title.toLowerCase() === title.toLowerCase())
     if (existing !== undefined) {
+      this.addBytes(bytes.length)
       existing.versions.push({
         version: existing.versions.length + 1,
         bytes,
@@ -534,6 +545,7 @@ export class FakeModel {
       previousParentId: undefined
     }
     this.files.set(file.id, file)
+    this.addBytes(bytes.length)
     const user = this.users.get(userId)
     if (user !== undefined) user.recent = [file.id, ...user.recent.filter((id) => id !== file.id)].slice(0, 100)
     this.emit("FileUploaded", summary(file), userId)
@@ -628,13 +640,13 @@ export class FakeModel {
     if (kind === "file") {
       const file = this.files.get(id)
       if (file === undefined) return
-      this.files.delete(id)
+      this.dropFile(file)
       this.emit("FileDeleted", { file: { id: file.id, title: file.title } }, userId)
       return
     }
     const folder = this.folders.get(id)
     if (folder === undefined) return
-    for (const f of this.childFiles(id)) this.files.delete(f.id)
+    for (const f of this.childFiles(id)) this.dropFile(f)
     for (const child of this.childFolders(id)) this.purge("folder", child.id, userId)
     this.folders.delete(id)
     this.emit("FolderDeleted", { folder: { id: folder.id, title: folder.title } }, userId)
@@ -669,6 +681,7 @@ export class FakeModel {
       if (resolve === 0) return undefined // Skip
       if (resolve === 1) { // Overwrite: a new version
         this.checkQuota(bytes.length)
+        this.addBytes(bytes.length)
         clash.versions.push({
           version: clash.versions.length + 1,
           bytes,
@@ -694,6 +707,7 @@ export class FakeModel {
       previousParentId: undefined
     }
     this.files.set(copy.id, copy)
+    this.addBytes(bytes.length)
     this.emit("FileCopied", { file: { id: copy.id, title: copy.title } }, userId)
     return copy
   }
