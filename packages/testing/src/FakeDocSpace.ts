@@ -395,16 +395,17 @@ export interface Running {
 export class Server extends Context.Tag("@effect-docspace/testing/FakeDocSpace/Server")<Server, Running>() {}
 
 /**
- * Builds a fresh fake wrapped in its limits and faults, without running it anywhere.
+ * Builds a fresh fake wrapped in its limits and faults, without running it anywhere (`url` is `baseUrl`, default
+ * `http://fake.docspace.local`).
  *
  * @since 0.1.0
  * @category constructors
  */
 export const make = (
-  options: RunOptions = {},
-  url = "http://fake.docspace.local"
+  options: RunOptions & { readonly baseUrl?: string | undefined } = {}
 ): Effect.Effect<Running, InvalidOptions> =>
   Effect.gen(function*() {
+    const url = (options.baseUrl ?? "http://fake.docspace.local").replace(/\/+$/, "")
     const { handler: inner, state } = yield* makeHandler(options)
     const limits = options.limits === undefined ? undefined : yield* Limits.make(options.limits)
     const faults = options.faults === undefined ? undefined : yield* Faults.make(options.faults)
@@ -453,7 +454,7 @@ export const layer = (
   options: RunOptions & { readonly baseUrl?: string | undefined } = {}
 ): Layer.Layer<HttpClient.HttpClient | Server, InvalidOptions> =>
   Layer.effectContext(
-    Effect.map(make(options, (options.baseUrl ?? "http://fake.docspace.local").replace(/\/+$/, "")), (running) =>
+    Effect.map(make(options), (running) =>
       Context.make(HttpClient.HttpClient, Adapters.toHttpClient(running.handler)).pipe(
         Context.add(Server, running)
       ))
