@@ -445,6 +445,36 @@ describe("FakeDocSpace uploads", () => {
       expect((yield* call("DELETE", abortPath)).status).toBe(400)
     }))
 
+  it.effect("upload sessions expire on the Clock and belong to the user who opened them", () =>
+    Effect.gen(function*() {
+      const { call, state } = yield* make({
+        chunkUploadSize: chunkSize,
+        uploadSessionLifetimeMillis: 60_000,
+        users: [{ email: "a@example.com", password: "a" }, { email: "b@example.com", password: "b" }]
+      })
+      const myId = yield* state.myFolderId()
+      const created = yield* call("POST", `/api/2.0/files/${myId}/upload/create_session`, {
+        json: { fileName: "e.bin", fileSize: 8 }
+      })
+      const location = created.json.response.data.location as string
+      const other = `Bearer ${Redacted.value(yield* state.login("b@example.com"))}`
+      const url = new URL(location)
+      const stolen = yield* call("POST", `${url.pathname}${url.search}`, { ...multipart("b", "0123"), auth: other })
+      expect(stolen.json.success).toBe(false)
+      expect((yield* postChunk(call, location, "0123")).json.success).toBe(true)
+      yield* TestClock.adjust("59 seconds") // each chunk slides the expiry
+      expect((yield* postChunk(call, location, "4567")).status).toBe(201)
+      const late = yield* call("POST", `/api/2.0/files/${myId}/upload/create_session`, {
+        json: { fileName: "l.bin", fileSize: 8 }
+      })
+      yield* TestClock.adjust("61 seconds")
+      const expired = yield* postChunk(call, late.json.response.data.location, "0123")
+      expect(expired.json).toEqual({
+        success: false,
+        message: "Not authorized or session with specified upload id already expired"
+      })
+    }))
+
   it.effect("simple multipart upload and its errors", () =>
     Effect.gen(function*() {
       const { call, state } = yield* make()
