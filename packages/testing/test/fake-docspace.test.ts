@@ -325,15 +325,18 @@ describe("FakeDocSpace rooms, folders and files", () => {
       expect(v1.json.response.pureContentLength).toBe(2)
       const renamed = yield* call("PUT", `/api/2.0/files/file/${f.id}`, { json: { title: "final" } })
       expect(renamed.json.response.title).toBe("final.docx")
+      const sameName = yield* put(myId, "FINAL.docx", "v3") // titles match case-insensitively: a new version
+      expect(sameName).toMatchObject({ id: f.id, version: 3 })
+      expect((yield* put(myId, "report.docx", "new")).id).not.toBe(f.id)
       expect((yield* call("GET", "/api/2.0/files/file/999")).json.error.message).toBe("The required file was not found")
       yield* call("DELETE", `/api/2.0/files/file/${f.id}`, { json: {} })
       const trash = yield* call("GET", "/api/2.0/files/@trash")
       expect(trash.json.response.files.map((x: any) => x.id)).toEqual([f.id])
-      expect(yield* state.storedBytes).toBe(11)
+      expect(yield* state.storedBytes).toBe(16)
       const empty = yield* call("PUT", "/api/2.0/files/fileops/emptytrash")
       expect(empty.json.response[0].Operation).toBe(2)
       expect((yield* call("GET", "/api/2.0/files/@trash")).json.response.total).toBe(0)
-      expect(yield* state.storedBytes).toBe(0)
+      expect(yield* state.storedBytes).toBe(3)
     }))
 
   it.effect("favorites and recent", () =>

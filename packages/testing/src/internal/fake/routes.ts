@@ -538,7 +538,7 @@ const archive = (ctx: Ctx, toArchive: boolean): Reply => {
     origin: ctx.origin
   })
   if (room.parentId !== target) {
-    room.parentId = target
+    ctx.model.placeFolder(room, target)
     room.updated = ctx.now
     ctx.model.emit(toArchive ? "RoomArchived" : "RoomRestored", { id: room.id, title: room.title }, ctx.user.id)
   }
@@ -862,7 +862,11 @@ export const routes: ReadonlyArray<Route> = [
       if (title !== undefined) {
         if (title.trim() === "") throw badRequest("title is required")
         const ext = file.title.slice(file.title.lastIndexOf("."))
-        file.title = title.includes(".") || !file.title.includes(".") ? title : `${title}${ext}`
+        ctx.model.placeFile(
+          file,
+          file.folderId,
+          title.includes(".") || !file.title.includes(".") ? title : `${title}${ext}`
+        )
         file.updated = ctx.now
         file.updatedBy = ctx.user.id
         ctx.model.emit("FileUpdated", summary(file), ctx.user.id)

@@ -405,7 +405,61 @@ export class FakeModel {
       previousParentId: undefined
     }
     this.folders.set(folder.id, folder)
+    this.kidsOf(this.folderKids, parentId).add(folder)
     return folder
+  }
+
+  // indexes: children by parent, files by lower-case title, so big folders stay fast -------------------------------
+  private readonly folderKids = new Map<number, Set<Folder>>()
+  private readonly fileKids = new Map<number, Set<FileEntry>>()
+  private readonly fileTitles = new Map<number, Map<string, Set<FileEntry>>>()
+
+  private kidsOf<A>(index: Map<number, Set<A>>, parentId: number): Set<A> {
+    let set = index.get(parentId)
+    if (set === undefined) index.set(parentId, set = new Set())
+    return set
+  }
+
+  private indexFile(file: FileEntry): void {
+    this.kidsOf(this.fileKids, file.folderId).add(file)
+    let titles = this.fileTitles.get(file.folderId)
+    if (titles === undefined) this.fileTitles.set(file.folderId, titles = new Map())
+    const key = file.title.toLowerCase()
+    let same = titles.get(key)
+    if (same === undefined) titles.set(key, same = new Set())
+    same.add(file)
+  }
+
+  private unindexFile(file: FileEntry): void {
+    this.fileKids.get(file.folderId)?.delete(file)
+    this.fileTitles.get(file.folderId)?.get(file.title.toLowerCase())?.delete(file)
+  }
+
+  /** Adds a new file to the model. */
+  addFile(file: FileEntry): void {
+    this.files.set(file.id, file)
+    this.indexFile(file)
+  }
+
+  /** Moves and/or renames a file, keeping the indexes right. */
+  placeFile(file: FileEntry, folderId: number, title: string): void {
+    this.unindexFile(file)
+    file.folderId = folderId
+    file.title = title
+    this.indexFile(file)
+  }
+
+  /** Moves a folder under another parent, keeping the index right. */
+  placeFolder(folder: Folder, parentId: number): void {
+    this.folderKids.get(folder.parentId)?.delete(folder)
+    folder.parentId = parentId
+    this.kidsOf(this.folderKids, parentId).add(folder)
+  }
+
+  /** A file of the folder with this title (case-insensitive), other than `except`. */
+  fileByTitle(folderId: number, title: string, except?: FileEntry): FileEntry | undefined {
+    for (const f of this.fileTitles.get(folderId)?.get(title.toLowerCase()) ?? []) if (f !== except) return f
+    return undefined
   }
 
   getFolder(id: number): Folder {
@@ -444,11 +498,11 @@ export class FakeModel {
   }
 
   childFolders(folderId: number): Array<Folder> {
-    return [...this.folders.values()].filter((f) => f.parentId === folderId)
+    return [...(this.folderKids.get(folderId) ?? [])]
   }
 
   childFiles(folderId: number): Array<FileEntry> {
-    return [...this.files.values()].filter((f) => f.folderId === folderId)
+    return [...(this.fileKids.get(folderId) ?? [])]
   }
 
   fileSize(file: FileEntry): number {
@@ -468,6 +522,7 @@ export class FakeModel {
 
   private dropFile(file: FileEntry): void {
     this.files.delete(file.id)
+    this.unindexFile(file)
     for (const v of file.versions) this.addBytes(-v.bytes.length)
   }
 
@@ -486,17 +541,16 @@ export class FakeModel {
 
   /** A title not yet used in the folder: "a.txt" -> "a (1).txt". */
   freeTitle(folderId: number, title: string, kind: "file" | "folder"): string {
-    const taken = new Set(
+    const taken = (candidate: string) =>
       kind === "file"
-        ? this.childFiles(folderId).map((f) => f.title.toLowerCase())
-        : this.childFolders(folderId).map((f) => f.title.toLowerCase())
-    )
-    if (!taken.has(title.toLowerCase())) return title
+        ? this.fileByTitle(folderId, candidate) !== undefined
+        : this.childFolders(folderId).some((f) => f.title.toLowerCase() === candidate.toLowerCase())
+    if (!taken(title)) return title
     const ext = kind === "file" ? extensionOf(title) : ""
     const base = ext.length > 0 ? title.slice(0, title.length - ext.length) : title
     for (let n = 1;; n++) {
       const candidate = `${base} (${n})${ext}`
-      if (!taken.has(candidate.toLowerCase())) return candidate
+      if (!taken(candidate)) return candidate
     }
   }
 
@@ -517,7 +571,7 @@ export class FakeModel {
     this.checkQuota(bytes.length)
     const existing = createNewIfExist
       ? undefined
-      : this.childFiles(folderId).find((f) => f.title.toLowerCase() === title.toLowerCase())
+      : this.fileByTitle(folderId, title)
     if (existing !== undefined) {
       this.addBytes(bytes.length)
       existing.versions.push({
@@ -544,7 +598,7 @@ export class FakeModel {
       updatedBy: userId,
       previousParentId: undefined
     }
-    this.files.set(file.id, file)
+    this.addFile(file)
     this.addBytes(bytes.length)
     const user = this.users.get(userId)
     if (user !== undefined) user.recent = [file.id, ...user.recent.filter((id) => id !== file.id)].slice(0, 100)
@@ -649,6 +703,8 @@ export class FakeModel {
     for (const f of this.childFiles(id)) this.dropFile(f)
     for (const child of this.childFolders(id)) this.purge("folder", child.id, userId)
     this.folders.delete(id)
+    this.folderKids.get(folder.parentId)?.delete(folder)
+    this.folderKids.delete(id)
     this.emit("FolderDeleted", { folder: { id: folder.id, title: folder.title } }, userId)
   }
 
@@ -661,21 +717,21 @@ export class FakeModel {
     if (kind === "file") {
       const file = this.getFile(id)
       file.previousParentId = file.folderId
-      file.folderId = user.trashFolderId
+      this.placeFile(file, user.trashFolderId, file.title)
       file.updated = now
       this.emit("FileTrashed", { file: { id: file.id, title: file.title } }, userId)
     } else {
       const folder = this.getFolder(id)
       if (folder.parentId === 0) throw new HttpError(403, "You don't have enough permission to delete the folder")
       folder.previousParentId = folder.parentId
-      folder.parentId = user.trashFolderId
+      this.placeFolder(folder, user.trashFolderId)
       folder.updated = now
       this.emit("FolderTrashed", { folder: { id: folder.id, title: folder.title } }, userId)
     }
   }
 
   copyFile(file: FileEntry, destId: number, userId: string, now: number, resolve: number): FileEntry | undefined {
-    const clash = this.childFiles(destId).find((f) => f.title.toLowerCase() === file.title.toLowerCase())
+    const clash = this.fileByTitle(destId, file.title)
     const bytes = file.versions[file.versions.length - 1].bytes
     if (clash !== undefined && clash.id !== file.id) {
       if (resolve === 0) return undefined // Skip
@@ -706,7 +762,7 @@ export class FakeModel {
       updatedBy: userId,
       previousParentId: undefined
     }
-    this.files.set(copy.id, copy)
+    this.addFile(copy)
     this.addBytes(bytes.length)
     this.emit("FileCopied", { file: { id: copy.id, title: copy.title } }, userId)
     return copy
@@ -772,17 +828,16 @@ export class FakeModel {
           }
         }
         for (const file of files) {
-          const clash = this.childFiles(dest.id).find((f) => f.title.toLowerCase() === file.title.toLowerCase())
-          if (clash !== undefined && clash.id !== file.id && op.conflictResolveType === 0) continue
-          if (clash !== undefined && clash.id !== file.id) file.title = this.freeTitle(dest.id, file.title, "file")
-          file.folderId = dest.id
+          const clash = this.fileByTitle(dest.id, file.title, file)
+          if (clash !== undefined && op.conflictResolveType === 0) continue
+          this.placeFile(file, dest.id, clash === undefined ? file.title : this.freeTitle(dest.id, file.title, "file"))
           file.updated = now
           op.resultFiles.push(file.id)
           op.processed++
           this.emit("FileMoved", { file: { id: file.id, title: file.title } }, op.userId)
         }
         for (const folder of folders) {
-          folder.parentId = dest.id
+          this.placeFolder(folder, dest.id)
           folder.updated = now
           op.resultFolders.push(folder.id)
           op.processed++
