@@ -59,6 +59,18 @@ const reserved = new Set([
   "DocSpaceError"
 ])
 
+/**
+ * The exported name of a component schema (PascalCase; a name that would shadow a global gets `Dto`). Enums
+ * export their schema as `<name>Schema`, objects their wire type as `<name>Encoded`.
+ *
+ * @since 0.1.0
+ * @category names
+ */
+export const identOf = (name: string): string => {
+  const ident = pascal(name)
+  return reserved.has(ident) ? `${ident}Dto` : ident
+}
+
 const doc = (lines: ReadonlyArray<string | undefined>): string => {
   const body = lines.filter((line): line is string => line !== undefined)
     .flatMap((line) => line.replace(/\r\n?/g, "\n").split("\n"))
@@ -203,8 +215,7 @@ export const generate = (spec: Document, options: { readonly format?: boolean } 
   const idents = new Map<string, Component>()
   const taken = new Map<string, string>()
   for (const [name, s] of components) {
-    let ident = pascal(name)
-    if (reserved.has(ident)) ident = `${ident}Dto`
+    const ident = identOf(name)
     const isEnum = s.enum !== undefined && Overrides.replacedSchemas[name] === undefined
     const names = isEnum ? [ident, `${ident}Schema`] : [ident, `${ident}Encoded`]
     for (const n of names) {
@@ -357,12 +368,25 @@ export const generate = (spec: Document, options: { readonly format?: boolean } 
       : [...literals, "(number & {})"].join(" | ")
   }
 
-  const enumCode = (ctx: Ctx, identifier: string, s: SchemaObject, type: string) =>
-    `${runtime(ctx)}.${s.type === "string" ? "stringEnum" : "intEnum"}<${type}>(${JSON.stringify(identifier)}, ${
-      JSON.stringify(
-        (s.enum ?? []).map((v, i) => `${v} = ${enumNames(s)[i]}`).join(", ")
-      )
-    })`
+  const enumCode = (ctx: Ctx, identifier: string, s: SchemaObject, type: string, members: string) =>
+    `${runtime(ctx)}.${s.type === "string" ? "stringEnum" : "intEnum"}<${type}>(${
+      JSON.stringify(identifier)
+    }, ${members}, ${JSON.stringify((s.enum ?? []).map((v, i) => `${v} = ${enumNames(s)[i]}`).join(", "))})`
+
+  const enumMembers = (s: SchemaObject): string => {
+    const names = enumNames(s)
+    const seen = new Map<string, number>()
+    return `{ ${
+      (s.enum ?? []).map((v, i) => {
+        let n = names[i]!
+        const count = seen.get(n) ?? 0
+        seen.set(n, count + 1)
+        if (count > 0) n = `${n}${count + 1}`
+        if (/^\d/.test(n)) n = `Value${n}`
+        return `${key(n)}: ${JSON.stringify(v)}`
+      }).join(", ")
+    } }`
+  }
 
   const nullable = (ctx: Ctx, m: Mapped, s: SchemaObject): Mapped =>
     s.nullable === true
@@ -383,7 +407,7 @@ export const generate = (spec: Document, options: { readonly format?: boolean } 
     }
     if (s.enum !== undefined) {
       const type = enumType(s)
-      return nullable(ctx, { code: enumCode(ctx, "enum", s, type), type, encoded: type }, s)
+      return nullable(ctx, { code: enumCode(ctx, "enum", s, type, enumMembers(s)), type, encoded: type }, s)
     }
     switch (s.type) {
       case "string": {
@@ -420,7 +444,7 @@ export const generate = (spec: Document, options: { readonly format?: boolean } 
             encoded: `{ readonly [key: string]: ${value.encoded} }`
           }, s)
         }
-        if (s.type === "object") {
+        if (s.type === "object" && !Overrides.bareObjectIsAnyJson) {
           return nullable(ctx, {
             code: `${schemaNs(ctx)}.Record({ key: ${schemaNs(ctx)}.String, value: ${schemaNs(ctx)}.Unknown })`,
             type: "{ readonly [key: string]: unknown }",
@@ -540,17 +564,6 @@ export const generate = (spec: Document, options: { readonly format?: boolean } 
             `export const ${ident}: ${schemaNs(ctx)}.Schema<${ident}, ${ident}Encoded> = ${runtime(ctx)}.DateTime\n`
         )
       } else if (component.kind === "enum") {
-        const names = enumNames(s)
-        const values = s.enum!
-        const seen = new Map<string, number>()
-        const members = values.map((v, i) => {
-          let n = names[i]!
-          const count = seen.get(n) ?? 0
-          seen.set(n, count + 1)
-          if (count > 0) n = `${n}${count + 1}`
-          if (/^\d/.test(n)) n = `Value${n}`
-          return `${key(n)}: ${JSON.stringify(v)}`
-        })
         chunks.push(
           doc([
             description,
@@ -559,11 +572,11 @@ export const generate = (spec: Document, options: { readonly format?: boolean } 
             "",
             "@since 0.1.0",
             "@category enums"
-          ]) + `export const ${ident} = { ${members.join(", ")} } as const\n`,
+          ]) + `export const ${ident} = ${enumMembers(s)} as const\n`,
           doc([description, "", "@since 0.1.0", "@category enums"]) + `export type ${ident} = ${enumType(s)}\n`,
           doc([`The schema of {@link ${ident}}.`, "", "@since 0.1.0", "@category enums"]) +
             `export const ${ident}Schema: ${schemaNs(ctx)}.Schema<${ident}> = /*#__PURE__*/ ${
-              enumCode(ctx, ident, s, ident)
+              enumCode(ctx, ident, s, ident, ident)
             }\n`
         )
       } else {

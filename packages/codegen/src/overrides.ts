@@ -5,6 +5,8 @@
  *
  * @since 0.1.0
  */
+import type { Document, SchemaObject } from "./spec.js"
+import { refName } from "./spec.js"
 
 /**
  * Component schemas replaced by a wire format the generator knows.
@@ -88,6 +90,16 @@ export const propertyTypes: Readonly<Record<string, Readonly<Record<string, { re
 }
 
 /**
+ * A schema that is only `type: object` (no properties, no `additionalProperties` schema) is how the spec writes
+ * C#'s `object`: any JSON value (`disabledRooms` holds room ids, `ObjectArrayWrapper` anything). It decodes as
+ * `unknown` rather than as a record, which would reject numbers and strings.
+ *
+ * @since 0.1.0
+ * @category overrides
+ */
+export const bareObjectIsAnyJson = true
+
+/**
  * Abstract base schemas (`x-derived-types`) whose subtype cannot be told from the payload: their decoded value
  * keeps every extra field (as `unknown`) instead of dropping the subtype's data.
  *
@@ -144,30 +156,167 @@ export const bareJsonPathPrefixes: ReadonlyArray<string> = [
 ]
 
 /**
- * Fixes for the spec's own examples that are wrong on the wire (used by the examples test; the fix never weakens
- * a schema):
+ * Fixes for the spec's own examples where they are wrong on the wire or do not match their own schema (used by
+ * the examples test, `packages/resources/test/generated-examples.test.ts`). The fix walks the example along its
+ * schema and never changes a schema. Each rule, and why:
  *
- * - Every `ApiDateTime` example is the documented object `{utcTime, timeZoneOffset}`; the wire has the string
- *   (see {@link replacedSchemas}), so the object becomes its `utcTime` string.
- * - `ObjectArrayWrapper` (and other `type: object` arrays) show `"{}"` strings where the portal sends objects.
- * - A few enum examples are the member's name (`"Base"`) for an integer enum, or a number out of the enum: these
- *   decode anyway (open enums), so they need no fix.
+ * - `date`: every `ApiDateTime` example is the documented `{utcTime, timeZoneOffset}` object; the wire has the
+ *   string (see {@link replacedSchemas}), so the object becomes its `utcTime`.
+ * - `json-string`: `security`, `shareSettings`, `availableShareRights`, `viewAccessibility` examples are the
+ *   object serialized into a string (`"{\"Read\":true}"`); the portal sends the object.
+ * - `numeric-string`: integer lists shown as strings (`ChunkedUploadSessionResponse.path: ["123"]`).
+ * - `missing-required`: examples that leave out a required, non-nullable field (`isLocked`, `isEnabled`,
+ *   `entryType`, `id`): the field's own example is filled in.
+ * - `placeholder`: a value of the wrong kind where the schema wants another (`"item1"` for a key-value object,
+ *   `0` for a `HistoryAction` object, `"conn1"` for an integer id, `{"maxSize": n}` for an integer-or-string quota,
+ *   `"payment"` for an `OperationType`): replaced by the example the schema at that place gives.
+ * - `array`: a single value where a list is wanted (`Tariff.quotas: {"quotas": [...]}`, a file name for a file
+ *   list): the inner list, or a one-item list.
+ *
+ * `log` receives `rule at path` for every fix, so the test can report how many examples needed one.
  *
  * @since 0.1.0
  * @category overrides
  */
-export const fixExample = (value: unknown): unknown => {
-  if (Array.isArray(value)) return value.map(fixExample)
-  if (typeof value === "string" && value === "{}") return {}
-  if (typeof value !== "object" || value === null) return value
-  const record = value as Record<string, unknown>
-  const keys = Object.keys(record)
-  if (keys.length > 0 && keys.every((key) => key === "utcTime" || key === "timeZoneOffset")) {
-    return typeof record.utcTime === "string" ? record.utcTime : value
+export const fixExample = (
+  doc: Document,
+  schema: SchemaObject,
+  value: unknown,
+  log: (fix: string) => void = () => {},
+  path = "",
+  replaced = false
+): unknown => {
+  if (value === undefined || value === null) return value
+  let s = schema
+  if (s.$ref !== undefined) {
+    const name = refName(s.$ref)
+    if (replacedSchemas[name] === "DateTime") {
+      if (isRecord(value) && typeof value.utcTime === "string") {
+        log(`date at ${path}`)
+        return value.utcTime
+      }
+      return value
+    }
+    s = doc.components.schemas[name] ?? {}
   }
-  const out: Record<string, unknown> = {}
-  for (const key of keys) out[key] = fixExample(record[key])
+  if (s.allOf !== undefined) s = flatten(doc, s)
+  const fallback = (rule: string) => {
+    const given = replaced ? undefined : exampleAt(doc, schema)
+    // a struct without examples and without required fields: its smallest value
+    const replacement = given === undefined && !replaced && s.properties !== undefined &&
+        (s.required ?? []).every((k) => s.properties?.[k]?.nullable === true)
+      ? {}
+      : given
+    if (replacement === undefined) return value
+    log(`${rule} at ${path}`)
+    return fixExample(doc, schema, replacement, log, path, true)
+  }
+  const members = s.oneOf ?? s.anyOf
+  if (members !== undefined) {
+    const primitive = members.every((m) => m.type === "integer" || m.type === "string" || m.type === "number")
+    if (!primitive || typeof value !== "object") return value
+    const replacement = replaced ? undefined : exampleAt(doc, members[0]!)
+    if (replacement === undefined) return value
+    log(`placeholder at ${path}`)
+    return replacement
+  }
+  if (s.enum !== undefined) {
+    if (s.type === "integer" && typeof value === "string") {
+      const names = (s["x-enum-varnames"] ?? []).map((n) => n.toLowerCase())
+      if (!names.includes(value.toLowerCase()) && !/^-?\d+$/.test(value)) return fallback("placeholder")
+    }
+    return value
+  }
+  if (s.type === "array") {
+    let list = value
+    if (!Array.isArray(list)) {
+      const inner = isRecord(list) ? Object.values(list).filter(Array.isArray) : []
+      list = inner.length === 1 ? inner[0] : [list]
+      log(`array at ${path}`)
+    }
+    return (list as ReadonlyArray<unknown>).map((item, i) =>
+      s.items === undefined ? item : fixExample(doc, s.items, item, log, `${path}[${i}]`)
+    )
+  }
+  if (s.type === "integer" || s.type === "number") {
+    if (typeof value === "string" && value.trim() !== "" && Number.isFinite(Number(value))) {
+      log(`numeric-string at ${path}`)
+      return Number(value)
+    }
+    return typeof value === "number" ? value : fallback("placeholder")
+  }
+  if (s.type === "string" || s.type === "boolean") return value
+  const isStruct = s.properties !== undefined && Object.keys(s.properties).length > 0
+  const isMap = typeof s.additionalProperties === "object"
+  if (!isStruct && !isMap) return value
+  let record = value
+  if (typeof record === "string" && record.trim().startsWith("{")) {
+    try {
+      record = JSON.parse(record)
+      log(`json-string at ${path}`)
+    } catch {
+      return value
+    }
+  }
+  if (!isRecord(record)) return fallback("placeholder")
+  const out: Record<string, unknown> = { ...record }
+  if (isMap && !isStruct) {
+    for (const [k, v] of Object.entries(out)) {
+      out[k] = fixExample(doc, s.additionalProperties as SchemaObject, v, log, `${path}.${k}`)
+    }
+    return out
+  }
+  for (const [k, prop] of Object.entries(s.properties ?? {})) {
+    if (out[k] === undefined) {
+      if ((s.required ?? []).includes(k) && prop.nullable !== true) {
+        const filled = exampleAt(doc, prop)
+        if (filled !== undefined) {
+          log(`missing-required at ${path}.${k}`)
+          out[k] = filled
+        }
+      }
+    }
+    if (out[k] !== undefined) out[k] = fixExample(doc, prop, out[k], log, `${path}.${k}`)
+  }
   return out
+}
+
+const isRecord = (u: unknown): u is Record<string, unknown> => typeof u === "object" && u !== null && !Array.isArray(u)
+
+const flatten = (doc: Document, s: SchemaObject): SchemaObject => {
+  const properties: Record<string, SchemaObject> = {}
+  const required: Array<string> = []
+  const visit = (part: SchemaObject) => {
+    const resolved = part.$ref !== undefined ? doc.components.schemas[refName(part.$ref)] ?? {} : part
+    resolved.allOf?.forEach(visit)
+    Object.assign(properties, resolved.properties ?? {})
+    required.push(...(resolved.required ?? []))
+  }
+  visit(s)
+  return { type: "object", properties, required }
+}
+
+/** The example a schema gives at one place: its own, its target's, or its first union member's. */
+const exampleAt = (doc: Document, s: SchemaObject, depth = 0): unknown => {
+  if (depth > 5) return undefined
+  if (s.example !== undefined) return s.example
+  if (s.$ref !== undefined) return exampleAt(doc, doc.components.schemas[refName(s.$ref)] ?? {}, depth + 1)
+  const member = (s.oneOf ?? s.anyOf)?.[0]
+  if (member !== undefined) return exampleAt(doc, member, depth + 1)
+  if (s.type === "array" && s.items !== undefined) {
+    const item = exampleAt(doc, s.items, depth + 1)
+    return item === undefined ? undefined : [item]
+  }
+  const flat = s.allOf !== undefined ? flatten(doc, s) : s
+  if (flat.properties !== undefined) {
+    const out: Record<string, unknown> = {}
+    for (const [k, prop] of Object.entries(flat.properties)) {
+      const v = exampleAt(doc, prop, depth + 1)
+      if (v !== undefined) out[k] = v
+    }
+    return Object.keys(out).length > 0 ? out : undefined
+  }
+  return undefined
 }
 
 /**

@@ -1678,9 +1678,7 @@ export const createTextFileInMyDocuments = (
     body: params.body === undefined ? undefined : DocSpaceClient.jsonBody(params.body)
   }, Common.FileDtoInteger)
 
-const createThumbnailsResponse = /*#__PURE__*/ Schema.Array(
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
-)
+const createThumbnailsResponse = /*#__PURE__*/ Schema.Array(Schema.Unknown)
 
 /**
  * The parameters of {@link createThumbnails}.
@@ -1704,11 +1702,7 @@ export interface CreateThumbnailsParams {
  */
 export const createThumbnails = (
   params: CreateThumbnailsParams = {}
-): Effect.Effect<
-  ReadonlyArray<{ readonly [key: string]: unknown }>,
-  DocSpaceError.DocSpaceError,
-  DocSpaceClient.DocSpaceClient
-> =>
+): Effect.Effect<ReadonlyArray<unknown>, DocSpaceError.DocSpaceError, DocSpaceClient.DocSpaceClient> =>
   DocSpaceClient.request({
     operation: "createThumbnails",
     method: "POST",

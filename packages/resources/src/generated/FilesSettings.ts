@@ -201,8 +201,6 @@ export const changeDeleteConfirm = (
     body: params.body === undefined ? undefined : DocSpaceClient.jsonBody(params.body)
   }, Schema.Boolean)
 
-const changeDownloadZipFromBodyResponse = /*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.Unknown })
-
 /**
  * The parameters of {@link changeDownloadZipFromBody}.
  *
@@ -225,13 +223,13 @@ export interface ChangeDownloadZipFromBodyParams {
  */
 export const changeDownloadZipFromBody = (
   params: ChangeDownloadZipFromBodyParams = {}
-): Effect.Effect<{ readonly [key: string]: unknown }, DocSpaceError.DocSpaceError, DocSpaceClient.DocSpaceClient> =>
+): Effect.Effect<unknown, DocSpaceError.DocSpaceError, DocSpaceClient.DocSpaceClient> =>
   DocSpaceClient.request({
     operation: "changeDownloadZipFromBody",
     method: "PUT",
     path: "/api/2.0/files/settings/downloadtargz",
     body: params.body === undefined ? undefined : DocSpaceClient.jsonBody(params.body)
-  }, changeDownloadZipFromBodyResponse)
+  }, Schema.Unknown)
 
 /**
  * The parameters of {@link displayRecent}.

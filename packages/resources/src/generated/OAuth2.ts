@@ -154,25 +154,19 @@ export const exchangeToken = (
     envelope: false
   }, OAuth2Schemas.ExchangeToken200Response)
 
-const handleOptionsResponse = /*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.Unknown })
-
 /**
  * `OPTIONS /.well-known/oauth-authorization-server` (rate-limit class: read)
  *
  * @since 0.1.0
  * @category OAuth 2.0 / Discovery
  */
-export const handleOptions = (): Effect.Effect<
-  { readonly [key: string]: unknown },
-  DocSpaceError.DocSpaceError,
-  DocSpaceClient.DocSpaceClient
-> =>
+export const handleOptions = (): Effect.Effect<unknown, DocSpaceError.DocSpaceError, DocSpaceClient.DocSpaceClient> =>
   DocSpaceClient.request({
     operation: "handleOptions",
     method: "OPTIONS",
     path: "/.well-known/oauth-authorization-server",
     envelope: false
-  }, handleOptionsResponse)
+  }, Schema.Unknown)
 
 /**
  * The parameters of {@link getClient}.
@@ -208,8 +202,6 @@ export const getClient = (
     envelope: false
   }, OAuth2Schemas.ClientResponse)
 
-const updateClientResponse = /*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.Unknown })
-
 /**
  * The parameters of {@link updateClient}.
  *
@@ -236,7 +228,7 @@ export interface UpdateClientParams {
  */
 export const updateClient = (
   params: UpdateClientParams
-): Effect.Effect<{ readonly [key: string]: unknown }, DocSpaceError.DocSpaceError, DocSpaceClient.DocSpaceClient> =>
+): Effect.Effect<unknown, DocSpaceError.DocSpaceError, DocSpaceClient.DocSpaceClient> =>
   DocSpaceClient.request({
     operation: "updateClient",
     method: "PUT",
@@ -244,9 +236,7 @@ export const updateClient = (
     pathParams: { clientId: params.clientId },
     body: DocSpaceClient.jsonBody(params.body),
     envelope: false
-  }, updateClientResponse)
-
-const deleteClientResponse = /*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  }, Schema.Unknown)
 
 /**
  * The parameters of {@link deleteClient}.
@@ -273,14 +263,14 @@ export interface DeleteClientParams {
  */
 export const deleteClient = (
   params: DeleteClientParams
-): Effect.Effect<{ readonly [key: string]: unknown }, DocSpaceError.DocSpaceError, DocSpaceClient.DocSpaceClient> =>
+): Effect.Effect<unknown, DocSpaceError.DocSpaceError, DocSpaceClient.DocSpaceClient> =>
   DocSpaceClient.request({
     operation: "deleteClient",
     method: "DELETE",
     path: "/api/2.0/clients/{clientId}",
     pathParams: { clientId: params.clientId },
     envelope: false
-  }, deleteClientResponse)
+  }, Schema.Unknown)
 
 /**
  * The parameters of {@link getClients}.
@@ -355,8 +345,6 @@ export const createClient = (
     envelope: false
   }, OAuth2Schemas.ClientResponse)
 
-const deleteUserClientsResponse = /*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.Unknown })
-
 /**
  * Delete all user OAuth2 clients
  *
@@ -368,7 +356,7 @@ const deleteUserClientsResponse = /*#__PURE__*/ Schema.Record({ key: Schema.Stri
  * @category OAuth 2.0 / Client Management
  */
 export const deleteUserClients = (): Effect.Effect<
-  { readonly [key: string]: unknown },
+  unknown,
   DocSpaceError.DocSpaceError,
   DocSpaceClient.DocSpaceClient
 > =>
@@ -377,7 +365,7 @@ export const deleteUserClients = (): Effect.Effect<
     method: "DELETE",
     path: "/api/2.0/clients",
     envelope: false
-  }, deleteUserClientsResponse)
+  }, Schema.Unknown)
 
 /**
  * The parameters of {@link regenerateSecret}.
@@ -413,8 +401,6 @@ export const regenerateSecret = (
     envelope: false
   }, OAuth2Schemas.ClientSecretResponse)
 
-const changeActivationResponse = /*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.Unknown })
-
 /**
  * The parameters of {@link changeActivation}.
  *
@@ -441,7 +427,7 @@ export interface ChangeActivationParams {
  */
 export const changeActivation = (
   params: ChangeActivationParams
-): Effect.Effect<{ readonly [key: string]: unknown }, DocSpaceError.DocSpaceError, DocSpaceClient.DocSpaceClient> =>
+): Effect.Effect<unknown, DocSpaceError.DocSpaceError, DocSpaceClient.DocSpaceClient> =>
   DocSpaceClient.request({
     operation: "changeActivation",
     method: "PATCH",
@@ -449,7 +435,7 @@ export const changeActivation = (
     pathParams: { clientId: params.clientId },
     body: DocSpaceClient.jsonBody(params.body),
     envelope: false
-  }, changeActivationResponse)
+  }, Schema.Unknown)
 
 /**
  * List available OAuth2 scopes
@@ -625,8 +611,6 @@ export const getConsents = (
     envelope: false
   }, OAuth2Schemas.PageableModificationResponse)
 
-const revokeUserClientResponse = /*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.Unknown })
-
 /**
  * The parameters of {@link revokeUserClient}.
  *
@@ -652,16 +636,14 @@ export interface RevokeUserClientParams {
  */
 export const revokeUserClient = (
   params: RevokeUserClientParams
-): Effect.Effect<{ readonly [key: string]: unknown }, DocSpaceError.DocSpaceError, DocSpaceClient.DocSpaceClient> =>
+): Effect.Effect<unknown, DocSpaceError.DocSpaceError, DocSpaceClient.DocSpaceClient> =>
   DocSpaceClient.request({
     operation: "revokeUserClient",
     method: "DELETE",
     path: "/api/2.0/clients/{clientId}/revoke",
     pathParams: { clientId: params.clientId },
     envelope: false
-  }, revokeUserClientResponse)
-
-const deleteTenantClientsResponse = /*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.Unknown })
+  }, Schema.Unknown)
 
 /**
  * Delete all tenant OAuth2 clients
@@ -674,7 +656,7 @@ const deleteTenantClientsResponse = /*#__PURE__*/ Schema.Record({ key: Schema.St
  * @category OAuth 2.0 / Client Management
  */
 export const deleteTenantClients = (): Effect.Effect<
-  { readonly [key: string]: unknown },
+  unknown,
   DocSpaceError.DocSpaceError,
   DocSpaceClient.DocSpaceClient
 > =>
@@ -683,4 +665,4 @@ export const deleteTenantClients = (): Effect.Effect<
     method: "DELETE",
     path: "/api/2.0/clients/tenant",
     envelope: false
-  }, deleteTenantClientsResponse)
+  }, Schema.Unknown)

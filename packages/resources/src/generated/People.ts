@@ -439,8 +439,6 @@ export const deleteMemberPhoto = (
     pathParams: { userid: params.userid }
   }, PeopleSchemas.ThumbnailsDataDto)
 
-const getClaimsResponse = /*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.Unknown })
-
 /**
  * Get user claims
  *
@@ -451,14 +449,10 @@ const getClaimsResponse = /*#__PURE__*/ Schema.Record({ key: Schema.String, valu
  * @since 0.1.0
  * @category People / Profiles
  */
-export const getClaims = (): Effect.Effect<
-  { readonly [key: string]: unknown },
-  DocSpaceError.DocSpaceError,
-  DocSpaceClient.DocSpaceClient
-> =>
+export const getClaims = (): Effect.Effect<unknown, DocSpaceError.DocSpaceError, DocSpaceClient.DocSpaceClient> =>
   DocSpaceClient.request(
     { operation: "getClaims", method: "GET", path: "/api/2.0/people/tokendiagnostics" },
-    getClaimsResponse
+    Schema.Unknown
   )
 
 const getAllProfilesResponse = /*#__PURE__*/ Schema.Array(Common.EmployeeFullDto)
@@ -977,9 +971,7 @@ export const resetUsersQuota = (
     body: params.body === undefined ? undefined : DocSpaceClient.jsonBody(params.body)
   }, resetUsersQuotaResponse)
 
-const getAccountsEntriesWithRoomsSharedResponse = /*#__PURE__*/ Schema.Array(
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
-)
+const getAccountsEntriesWithRoomsSharedResponse = /*#__PURE__*/ Schema.Array(Schema.Unknown)
 
 /**
  * The parameters of {@link getAccountsEntriesWithRoomsShared}.
@@ -1054,11 +1046,7 @@ export interface GetAccountsEntriesWithRoomsSharedParams {
  */
 export const getAccountsEntriesWithRoomsShared = (
   params: GetAccountsEntriesWithRoomsSharedParams
-): Effect.Effect<
-  ReadonlyArray<{ readonly [key: string]: unknown }>,
-  DocSpaceError.DocSpaceError,
-  DocSpaceClient.DocSpaceClient
-> =>
+): Effect.Effect<ReadonlyArray<unknown>, DocSpaceError.DocSpaceError, DocSpaceClient.DocSpaceClient> =>
   DocSpaceClient.request({
     operation: "getAccountsEntriesWithRoomsShared",
     method: "GET",
@@ -1096,7 +1084,7 @@ export const getAccountsEntriesWithRoomsShared = (
 export const getAccountsEntriesWithRoomsSharedStream = (
   params: Omit<GetAccountsEntriesWithRoomsSharedParams, "count" | "startIndex">,
   options?: Pagination.Options
-): Stream.Stream<{ readonly [key: string]: unknown }, DocSpaceError.DocSpaceError, DocSpaceClient.DocSpaceClient> =>
+): Stream.Stream<unknown, DocSpaceError.DocSpaceError, DocSpaceClient.DocSpaceClient> =>
   Pagination.stream((page) =>
     Effect.map(
       DocSpaceClient.requestEnvelope({
@@ -1122,9 +1110,7 @@ export const getAccountsEntriesWithRoomsSharedStream = (
       (envelope) => ({ items: envelope.response, total: envelope.total })
     ), options)
 
-const getAccountsEntriesWithFoldersSharedResponse = /*#__PURE__*/ Schema.Array(
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
-)
+const getAccountsEntriesWithFoldersSharedResponse = /*#__PURE__*/ Schema.Array(Schema.Unknown)
 
 /**
  * The parameters of {@link getAccountsEntriesWithFoldersShared}.
@@ -1199,11 +1185,7 @@ export interface GetAccountsEntriesWithFoldersSharedParams {
  */
 export const getAccountsEntriesWithFoldersShared = (
   params: GetAccountsEntriesWithFoldersSharedParams
-): Effect.Effect<
-  ReadonlyArray<{ readonly [key: string]: unknown }>,
-  DocSpaceError.DocSpaceError,
-  DocSpaceClient.DocSpaceClient
-> =>
+): Effect.Effect<ReadonlyArray<unknown>, DocSpaceError.DocSpaceError, DocSpaceClient.DocSpaceClient> =>
   DocSpaceClient.request({
     operation: "getAccountsEntriesWithFoldersShared",
     method: "GET",
@@ -1241,7 +1223,7 @@ export const getAccountsEntriesWithFoldersShared = (
 export const getAccountsEntriesWithFoldersSharedStream = (
   params: Omit<GetAccountsEntriesWithFoldersSharedParams, "count" | "startIndex">,
   options?: Pagination.Options
-): Stream.Stream<{ readonly [key: string]: unknown }, DocSpaceError.DocSpaceError, DocSpaceClient.DocSpaceClient> =>
+): Stream.Stream<unknown, DocSpaceError.DocSpaceError, DocSpaceClient.DocSpaceClient> =>
   Pagination.stream((page) =>
     Effect.map(
       DocSpaceClient.requestEnvelope({
@@ -1267,9 +1249,7 @@ export const getAccountsEntriesWithFoldersSharedStream = (
       (envelope) => ({ items: envelope.response, total: envelope.total })
     ), options)
 
-const getAccountsEntriesWithFilesSharedResponse = /*#__PURE__*/ Schema.Array(
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
-)
+const getAccountsEntriesWithFilesSharedResponse = /*#__PURE__*/ Schema.Array(Schema.Unknown)
 
 /**
  * The parameters of {@link getAccountsEntriesWithFilesShared}.
@@ -1344,11 +1324,7 @@ export interface GetAccountsEntriesWithFilesSharedParams {
  */
 export const getAccountsEntriesWithFilesShared = (
   params: GetAccountsEntriesWithFilesSharedParams
-): Effect.Effect<
-  ReadonlyArray<{ readonly [key: string]: unknown }>,
-  DocSpaceError.DocSpaceError,
-  DocSpaceClient.DocSpaceClient
-> =>
+): Effect.Effect<ReadonlyArray<unknown>, DocSpaceError.DocSpaceError, DocSpaceClient.DocSpaceClient> =>
   DocSpaceClient.request({
     operation: "getAccountsEntriesWithFilesShared",
     method: "GET",
@@ -1386,7 +1362,7 @@ export const getAccountsEntriesWithFilesShared = (
 export const getAccountsEntriesWithFilesSharedStream = (
   params: Omit<GetAccountsEntriesWithFilesSharedParams, "count" | "startIndex">,
   options?: Pagination.Options
-): Stream.Stream<{ readonly [key: string]: unknown }, DocSpaceError.DocSpaceError, DocSpaceClient.DocSpaceClient> =>
+): Stream.Stream<unknown, DocSpaceError.DocSpaceError, DocSpaceClient.DocSpaceClient> =>
   Pagination.stream((page) =>
     Effect.map(
       DocSpaceClient.requestEnvelope({

@@ -1061,8 +1061,6 @@ export const getPortalInformation = (): Effect.Effect<
     PortalSchemas.TenantDto
   )
 
-const getPortalPathResponse = /*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.Unknown })
-
 /**
  * The parameters of {@link getPortalPath}.
  *
@@ -1088,13 +1086,13 @@ export interface GetPortalPathParams {
  */
 export const getPortalPath = (
   params: GetPortalPathParams = {}
-): Effect.Effect<{ readonly [key: string]: unknown }, DocSpaceError.DocSpaceError, DocSpaceClient.DocSpaceClient> =>
+): Effect.Effect<unknown, DocSpaceError.DocSpaceError, DocSpaceClient.DocSpaceClient> =>
   DocSpaceClient.request({
     operation: "getPortalPath",
     method: "GET",
     path: "/api/2.0/portal/path",
     urlParams: { virtualPath: params.virtualPath }
-  }, getPortalPathResponse)
+  }, Schema.Unknown)
 
 /**
  * Deactivate a portal

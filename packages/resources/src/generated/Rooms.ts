@@ -1294,7 +1294,7 @@ export const createRoomThirdParty = (
     body: DocSpaceClient.jsonBody(params.body)
   }, Common.FolderDtoString)
 
-const getRoomTagsInfoResponse = /*#__PURE__*/ Schema.Array(Schema.Record({ key: Schema.String, value: Schema.Unknown }))
+const getRoomTagsInfoResponse = /*#__PURE__*/ Schema.Array(Schema.Unknown)
 
 /**
  * The parameters of {@link getRoomTagsInfo}.
@@ -1333,11 +1333,7 @@ export interface GetRoomTagsInfoParams {
  */
 export const getRoomTagsInfo = (
   params: GetRoomTagsInfoParams = {}
-): Effect.Effect<
-  ReadonlyArray<{ readonly [key: string]: unknown }>,
-  DocSpaceError.DocSpaceError,
-  DocSpaceClient.DocSpaceClient
-> =>
+): Effect.Effect<ReadonlyArray<unknown>, DocSpaceError.DocSpaceError, DocSpaceClient.DocSpaceClient> =>
   DocSpaceClient.request({
     operation: "getRoomTagsInfo",
     method: "GET",
@@ -1361,7 +1357,7 @@ export const getRoomTagsInfo = (
 export const getRoomTagsInfoStream = (
   params: Omit<GetRoomTagsInfoParams, "count" | "startIndex"> = {},
   options?: Pagination.Options
-): Stream.Stream<{ readonly [key: string]: unknown }, DocSpaceError.DocSpaceError, DocSpaceClient.DocSpaceClient> =>
+): Stream.Stream<unknown, DocSpaceError.DocSpaceError, DocSpaceClient.DocSpaceClient> =>
   Pagination.stream(
     (page) =>
       Effect.map(

@@ -322,8 +322,6 @@ export const getAuditEventsByFilterStream = (
       (envelope) => ({ items: envelope.response, total: envelope.total })
     ), options)
 
-const getAuditTrailTypesResponse = /*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.Unknown })
-
 /**
  * Get audit trail types
  *
@@ -335,16 +333,14 @@ const getAuditTrailTypesResponse = /*#__PURE__*/ Schema.Record({ key: Schema.Str
  * @category Security / Audit trail data
  */
 export const getAuditTrailTypes = (): Effect.Effect<
-  { readonly [key: string]: unknown },
+  unknown,
   DocSpaceError.DocSpaceError,
   DocSpaceClient.DocSpaceClient
 > =>
   DocSpaceClient.request(
     { operation: "getAuditTrailTypes", method: "GET", path: "/api/2.0/security/audit/types" },
-    getAuditTrailTypesResponse
+    Schema.Unknown
   )
-
-const getAuditTrailMappersResponse = /*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.Unknown })
 
 /**
  * The parameters of {@link getAuditTrailMappers}.
@@ -375,13 +371,13 @@ export interface GetAuditTrailMappersParams {
  */
 export const getAuditTrailMappers = (
   params: GetAuditTrailMappersParams = {}
-): Effect.Effect<{ readonly [key: string]: unknown }, DocSpaceError.DocSpaceError, DocSpaceClient.DocSpaceClient> =>
+): Effect.Effect<unknown, DocSpaceError.DocSpaceError, DocSpaceClient.DocSpaceClient> =>
   DocSpaceClient.request({
     operation: "getAuditTrailMappers",
     method: "GET",
     path: "/api/2.0/security/audit/mappers",
     urlParams: { productType: params.productType, moduleType: params.moduleType }
-  }, getAuditTrailMappersResponse)
+  }, Schema.Unknown)
 
 /**
  * Generate the audit trail report

@@ -294,8 +294,6 @@ export const getTimeZones = (): Effect.Effect<
     getTimeZonesResponse
   )
 
-const getPortalHostnameResponse = /*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.Unknown })
-
 /**
  * Get hostname
  *
@@ -307,13 +305,13 @@ const getPortalHostnameResponse = /*#__PURE__*/ Schema.Record({ key: Schema.Stri
  * @category Settings / Common settings
  */
 export const getPortalHostname = (): Effect.Effect<
-  { readonly [key: string]: unknown },
+  unknown,
   DocSpaceError.DocSpaceError,
   DocSpaceClient.DocSpaceClient
 > =>
   DocSpaceClient.request(
     { operation: "getPortalHostname", method: "GET", path: "/api/2.0/settings/machine" },
-    getPortalHostnameResponse
+    Schema.Unknown
   )
 
 /**
@@ -560,8 +558,6 @@ export const updateEmailActivationSettings = (
     body: params.body === undefined ? undefined : DocSpaceClient.jsonBody(params.body)
   }, SettingsSchemas.EmailActivationSettings)
 
-const getSocketSettingsResponse = /*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.Unknown })
-
 /**
  * Get the socket settings
  *
@@ -573,13 +569,13 @@ const getSocketSettingsResponse = /*#__PURE__*/ Schema.Record({ key: Schema.Stri
  * @category Settings / Common settings
  */
 export const getSocketSettings = (): Effect.Effect<
-  { readonly [key: string]: unknown },
+  unknown,
   DocSpaceError.DocSpaceError,
   DocSpaceClient.DocSpaceClient
 > =>
   DocSpaceClient.request(
     { operation: "getSocketSettings", method: "GET", path: "/api/2.0/settings/socket" },
-    getSocketSettingsResponse
+    Schema.Unknown
   )
 
 /**
@@ -835,8 +831,6 @@ export const getStorageEncryptionProgress = (): Effect.Effect<
     path: "/api/2.0/settings/encryption/progress"
   }, getStorageEncryptionProgressResponse)
 
-const getGreetingSettingsResponse = /*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.Unknown })
-
 /**
  * Get greeting settings
  *
@@ -848,7 +842,7 @@ const getGreetingSettingsResponse = /*#__PURE__*/ Schema.Record({ key: Schema.St
  * @category Settings / Greeting settings
  */
 export const getGreetingSettings = (): Effect.Effect<
-  { readonly [key: string]: unknown },
+  unknown,
   DocSpaceError.DocSpaceError,
   DocSpaceClient.DocSpaceClient
 > =>
@@ -856,7 +850,7 @@ export const getGreetingSettings = (): Effect.Effect<
     operation: "getGreetingSettings",
     method: "GET",
     path: "/api/2.0/settings/greetingsettings"
-  }, getGreetingSettingsResponse)
+  }, Schema.Unknown)
 
 /**
  * The parameters of {@link saveGreetingSettings}.
@@ -2249,8 +2243,6 @@ export const getWebItemSecurityInfo = (
     pathParams: { id: params.id }
   }, Schema.Boolean)
 
-const getEnabledModulesResponse = /*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.Unknown })
-
 /**
  * Get the enabled modules
  *
@@ -2262,13 +2254,13 @@ const getEnabledModulesResponse = /*#__PURE__*/ Schema.Record({ key: Schema.Stri
  * @category Settings / Security
  */
 export const getEnabledModules = (): Effect.Effect<
-  { readonly [key: string]: unknown },
+  unknown,
   DocSpaceError.DocSpaceError,
   DocSpaceClient.DocSpaceClient
 > =>
   DocSpaceClient.request(
     { operation: "getEnabledModules", method: "GET", path: "/api/2.0/settings/security/modules" },
-    getEnabledModulesResponse
+    Schema.Unknown
   )
 
 /**
@@ -2551,8 +2543,6 @@ export const getDefaultSsoSettingsV2 = (): Effect.Effect<
     path: "/api/2.0/settings/ssov2/default"
   }, SettingsSchemas.SsoSettingsV2)
 
-const getSsoSettingsV2ConstantsResponse = /*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.Unknown })
-
 /**
  * Get the SSO settings constants
  *
@@ -2564,7 +2554,7 @@ const getSsoSettingsV2ConstantsResponse = /*#__PURE__*/ Schema.Record({ key: Sch
  * @category Settings / SSO
  */
 export const getSsoSettingsV2Constants = (): Effect.Effect<
-  { readonly [key: string]: unknown },
+  unknown,
   DocSpaceError.DocSpaceError,
   DocSpaceClient.DocSpaceClient
 > =>
@@ -2572,7 +2562,7 @@ export const getSsoSettingsV2Constants = (): Effect.Effect<
     operation: "getSsoSettingsV2Constants",
     method: "GET",
     path: "/api/2.0/settings/ssov2/constants"
-  }, getSsoSettingsV2ConstantsResponse)
+  }, Schema.Unknown)
 
 const getSpaceUsageStatisticsResponse = /*#__PURE__*/ Schema.Array(SettingsSchemas.UsageSpaceStatItemDto)
 
@@ -2814,8 +2804,6 @@ export const getAllBackupStorages = (
     urlParams: { Dump: params.Dump }
   }, getAllBackupStoragesResponse)
 
-const getAmazonS3RegionsResponse = /*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.Unknown })
-
 /**
  * Get Amazon regions
  *
@@ -2827,7 +2815,7 @@ const getAmazonS3RegionsResponse = /*#__PURE__*/ Schema.Record({ key: Schema.Str
  * @category Settings / Storage
  */
 export const getAmazonS3Regions = (): Effect.Effect<
-  { readonly [key: string]: unknown },
+  unknown,
   DocSpaceError.DocSpaceError,
   DocSpaceClient.DocSpaceClient
 > =>
@@ -2835,7 +2823,7 @@ export const getAmazonS3Regions = (): Effect.Effect<
     operation: "getAmazonS3Regions",
     method: "GET",
     path: "/api/2.0/settings/storage/s3/regions"
-  }, getAmazonS3RegionsResponse)
+  }, Schema.Unknown)
 
 /**
  * Check the Telegram connection

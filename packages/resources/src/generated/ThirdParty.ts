@@ -234,8 +234,6 @@ export const getAllProviders = (
     urlParams: { excludewebdav: params.excludewebdav }
   }, getAllProvidersResponse)
 
-const getThirdPartyCodeResponse = /*#__PURE__*/ Schema.Record({ key: Schema.String, value: Schema.Unknown })
-
 /**
  * The parameters of {@link getThirdPartyCode}.
  *
@@ -261,10 +259,10 @@ export interface GetThirdPartyCodeParams {
  */
 export const getThirdPartyCode = (
   params: GetThirdPartyCodeParams
-): Effect.Effect<{ readonly [key: string]: unknown }, DocSpaceError.DocSpaceError, DocSpaceClient.DocSpaceClient> =>
+): Effect.Effect<unknown, DocSpaceError.DocSpaceError, DocSpaceClient.DocSpaceClient> =>
   DocSpaceClient.request({
     operation: "getThirdPartyCode",
     method: "GET",
     path: "/api/2.0/thirdparty/{provider}",
     pathParams: { provider: params.provider }
-  }, getThirdPartyCodeResponse)
+  }, Schema.Unknown)

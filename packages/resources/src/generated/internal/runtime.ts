@@ -42,12 +42,32 @@ export const DateTime: Schema.Schema<Date, string> = Schema.transformOrFail(Sche
 
 /**
  * An integer enum that stays open: the listed values are named in the type, any other number decodes as itself.
+ * A member's name (any case) or a numeric string decodes to its number too, as some endpoints write enums as
+ * strings.
  *
  * @since 0.1.0
  * @category enums
  */
-export const intEnum = <A extends number>(identifier: string, description: string): Schema.Schema<A> =>
-  Schema.Number.annotations({ identifier, description }) as unknown as Schema.Schema<A>
+export const intEnum = <A extends number>(
+  identifier: string,
+  members: { readonly [name: string]: number },
+  description: string
+): Schema.Schema<A> => {
+  const byName = new Map(Object.entries(members).map(([name, value]) => [name.toLowerCase(), value]))
+  return Schema.transformOrFail(Schema.Union(Schema.Number, Schema.String), Schema.Number, {
+    strict: true,
+    decode: (value, _, ast) => {
+      if (typeof value === "number") return ParseResult.succeed(value)
+      const named = byName.get(value.trim().toLowerCase())
+      if (named !== undefined) return ParseResult.succeed(named)
+      const number = Number(value)
+      return value.trim() !== "" && Number.isInteger(number)
+        ? ParseResult.succeed(number)
+        : ParseResult.fail(new ParseResult.Type(ast, value, `expected a ${identifier} (a number or a member name)`))
+    },
+    encode: ParseResult.succeed
+  }).annotations({ identifier, description }) as unknown as Schema.Schema<A>
+}
 
 /**
  * A string enum that stays open: any string decodes as itself, and so does a number (ASP.NET binds both).
@@ -55,7 +75,11 @@ export const intEnum = <A extends number>(identifier: string, description: strin
  * @since 0.1.0
  * @category enums
  */
-export const stringEnum = <A extends string | number>(identifier: string, description: string): Schema.Schema<A> =>
+export const stringEnum = <A extends string | number>(
+  identifier: string,
+  _members: { readonly [name: string]: string },
+  description: string
+): Schema.Schema<A> =>
   Schema.Union(Schema.String, Schema.Number).annotations({ identifier, description }) as unknown as Schema.Schema<A>
 
 /**

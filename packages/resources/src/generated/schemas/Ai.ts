@@ -175,6 +175,7 @@ export type ProviderType = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | (number & {})
  */
 export const ProviderTypeSchema: Schema.Schema<ProviderType> = /*#__PURE__*/ Runtime.intEnum<ProviderType>(
   "ProviderType",
+  ProviderType,
   "0 = PortalAi, 1 = OpenAi, 2 = TogetherAi, 3 = OpenAiCompatible, 4 = Anthropic, 5 = OpenRouter, 6 = DeepSeek, 7 = XAi, 8 = GoogleAi"
 )
 
@@ -792,7 +793,7 @@ export type ChatReasoningEffort = 0 | 1 | 2 | 3 | 4 | (number & {})
  */
 export const ChatReasoningEffortSchema: Schema.Schema<ChatReasoningEffort> = /*#__PURE__*/ Runtime.intEnum<
   ChatReasoningEffort
->("ChatReasoningEffort", "0 = None, 1 = Low, 2 = Medium, 3 = High, 4 = XHigh")
+>("ChatReasoningEffort", ChatReasoningEffort, "0 = None, 1 = Low, 2 = Medium, 3 = High, 4 = XHigh")
 
 /**
  * @since 0.1.0
@@ -1404,7 +1405,7 @@ export type EmbeddingProviderType = 0 | 1 | 2 | 3 | (number & {})
  */
 export const EmbeddingProviderTypeSchema: Schema.Schema<EmbeddingProviderType> = /*#__PURE__*/ Runtime.intEnum<
   EmbeddingProviderType
->("EmbeddingProviderType", "0 = None, 1 = OpenAi, 2 = OpenRouter, 3 = PortalAi")
+>("EmbeddingProviderType", EmbeddingProviderType, "0 = None, 1 = OpenAi, 2 = OpenRouter, 3 = PortalAi")
 
 /**
  * [0 - None, 1 - Exa, 2 - PortalAi]
@@ -1432,6 +1433,7 @@ export type EngineType = 0 | 1 | 2 | (number & {})
  */
 export const EngineTypeSchema: Schema.Schema<EngineType> = /*#__PURE__*/ Runtime.intEnum<EngineType>(
   "EngineType",
+  EngineType,
   "0 = None, 1 = Exa, 2 = PortalAi"
 )
 
@@ -1712,6 +1714,7 @@ export type ServerType = 0 | 1 | 2 | 3 | (number & {})
  */
 export const ServerTypeSchema: Schema.Schema<ServerType> = /*#__PURE__*/ Runtime.intEnum<ServerType>(
   "ServerType",
+  ServerType,
   "0 = Custom, 1 = DocSpace, 2 = Github, 3 = Box"
 )
 
@@ -2387,7 +2390,11 @@ export type Role = 0 | 1 | (number & {})
  * @since 0.1.0
  * @category enums
  */
-export const RoleSchema: Schema.Schema<Role> = /*#__PURE__*/ Runtime.intEnum<Role>("Role", "0 = User, 1 = Assistant")
+export const RoleSchema: Schema.Schema<Role> = /*#__PURE__*/ Runtime.intEnum<Role>(
+  "Role",
+  Role,
+  "0 = User, 1 = Assistant"
+)
 
 /**
  * [0 - Text, 1 - Tool, 2 - Attachment]
@@ -2415,7 +2422,7 @@ export type MessageContentType = 0 | 1 | 2 | 3 | (number & {})
  */
 export const MessageContentTypeSchema: Schema.Schema<MessageContentType> = /*#__PURE__*/ Runtime.intEnum<
   MessageContentType
->("MessageContentType", "0 = Text, 1 = Tool, 2 = Attachment, 3 = Data")
+>("MessageContentType", MessageContentType, "0 = Text, 1 = Tool, 2 = Attachment, 3 = Data")
 
 /**
  * The base class for message content blocks.
@@ -3459,7 +3466,7 @@ export type ToolExecutionDecision = 0 | 1 | 2 | (number & {})
  */
 export const ToolExecutionDecisionSchema: Schema.Schema<ToolExecutionDecision> = /*#__PURE__*/ Runtime.intEnum<
   ToolExecutionDecision
->("ToolExecutionDecision", "0 = Allow, 1 = AlwaysAllow, 2 = Deny")
+>("ToolExecutionDecision", ToolExecutionDecision, "0 = Allow, 1 = AlwaysAllow, 2 = Deny")
 
 /**
  * Parameters for the tool execution permission decision.

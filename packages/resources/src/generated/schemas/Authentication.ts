@@ -551,6 +551,7 @@ export type ValidationResult = 0 | 1 | 2 | 3 | 4 | 5 | 6 | (number & {})
  */
 export const ValidationResultSchema: Schema.Schema<ValidationResult> = /*#__PURE__*/ Runtime.intEnum<ValidationResult>(
   "ValidationResult",
+  ValidationResult,
   "0 = Ok, 1 = Invalid, 2 = Expired, 3 = TariffLimit, 4 = UserExisted, 5 = UserExcluded, 6 = QuotaFailed"
 )
 
@@ -678,6 +679,7 @@ export type ConfirmType =
  */
 export const ConfirmTypeSchema: Schema.Schema<ConfirmType> = /*#__PURE__*/ Runtime.stringEnum<ConfirmType>(
   "ConfirmType",
+  ConfirmType,
   "EmpInvite = EmpInvite, LinkInvite = LinkInvite, PortalSuspend = PortalSuspend, PortalContinue = PortalContinue, PortalRemove = PortalRemove, DnsChange = DnsChange, PortalOwnerChange = PortalOwnerChange, Activation = Activation, EmailChange = EmailChange, EmailActivation = EmailActivation, PasswordChange = PasswordChange, ProfileRemove = ProfileRemove, PhoneActivation = PhoneActivation, PhoneAuth = PhoneAuth, Auth = Auth, TfaActivation = TfaActivation, TfaAuth = TfaAuth, Wizard = Wizard, GuestShareLink = GuestShareLink"
 )
 

@@ -43,6 +43,7 @@ export const BackupStorageTypeSchema: Schema.Schema<BackupStorageType> = /*#__PU
   BackupStorageType
 >(
   "BackupStorageType",
+  BackupStorageType,
   "0 = Documents, 1 = ThridpartyDocuments, 2 = CustomCloud, 3 = Local, 4 = DataStore, 5 = ThirdPartyConsumer"
 )
 
@@ -266,6 +267,7 @@ export type BackupPeriod = 0 | 1 | 2 | (number & {})
  */
 export const BackupPeriodSchema: Schema.Schema<BackupPeriod> = /*#__PURE__*/ Runtime.intEnum<BackupPeriod>(
   "BackupPeriod",
+  BackupPeriod,
   "0 = EveryDay, 1 = EveryWeek, 2 = EveryMonth"
 )
 
@@ -295,7 +297,7 @@ export type BackupProgressEnum = 0 | 1 | 2 | (number & {})
  */
 export const BackupProgressEnumSchema: Schema.Schema<BackupProgressEnum> = /*#__PURE__*/ Runtime.intEnum<
   BackupProgressEnum
->("BackupProgressEnum", "0 = Backup, 1 = Restore, 2 = Transfer")
+>("BackupProgressEnum", BackupProgressEnum, "0 = Backup, 1 = Restore, 2 = Transfer")
 
 /**
  * The backup progress parameters.

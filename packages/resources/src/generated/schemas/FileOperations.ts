@@ -84,7 +84,7 @@ export type FileConflictResolveType = "Skip" | "Overwrite" | "Duplicate" | (stri
  */
 export const FileConflictResolveTypeSchema: Schema.Schema<FileConflictResolveType> = /*#__PURE__*/ Runtime.stringEnum<
   FileConflictResolveType
->("FileConflictResolveType", "Skip = Skip, Overwrite = Overwrite, Duplicate = Duplicate")
+>("FileConflictResolveType", FileConflictResolveType, "Skip = Skip, Overwrite = Overwrite, Duplicate = Duplicate")
 
 /**
  * The request parameters for copying/moving files.
@@ -259,7 +259,7 @@ export type CheckDestFolderResult = 0 | 1 | 2 | (number & {})
  */
 export const CheckDestFolderResultSchema: Schema.Schema<CheckDestFolderResult> = /*#__PURE__*/ Runtime.intEnum<
   CheckDestFolderResult
->("CheckDestFolderResult", "0 = AllAllowed, 1 = PartAllowed, 2 = NoneAllowed")
+>("CheckDestFolderResult", CheckDestFolderResult, "0 = AllAllowed, 1 = PartAllowed, 2 = NoneAllowed")
 
 /**
  * The result of checking whether files can be moved or copied to the specified folder.

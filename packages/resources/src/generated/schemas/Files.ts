@@ -159,7 +159,7 @@ export type CoEditingConfigMode = 0 | 1 | (number & {})
  */
 export const CoEditingConfigModeSchema: Schema.Schema<CoEditingConfigMode> = /*#__PURE__*/ Runtime.intEnum<
   CoEditingConfigMode
->("CoEditingConfigMode", "0 = Fast, 1 = Strict")
+>("CoEditingConfigMode", CoEditingConfigMode, "0 = Fast, 1 = Strict")
 
 /**
  * The co-editing configuration parameters.
@@ -232,6 +232,7 @@ export type EditorType = 0 | 1 | 2 | (number & {})
  */
 export const EditorTypeSchema: Schema.Schema<EditorType> = /*#__PURE__*/ Runtime.intEnum<EditorType>(
   "EditorType",
+  EditorType,
   "0 = Desktop, 1 = Mobile, 2 = Embedded"
 )
 
@@ -1538,6 +1539,7 @@ export type StartFillingMode = 0 | 1 | 2 | 3 | (number & {})
  */
 export const StartFillingModeSchema: Schema.Schema<StartFillingMode> = /*#__PURE__*/ Runtime.intEnum<StartFillingMode>(
   "StartFillingMode",
+  StartFillingMode,
   "0 = None, 1 = ShareToFillOut, 2 = StartFilling, 3 = StartFillingFormRoom"
 )
 
@@ -1567,6 +1569,7 @@ export type QuotaScope = 0 | 1 | 2 | (number & {})
  */
 export const QuotaScopeSchema: Schema.Schema<QuotaScope> = /*#__PURE__*/ Runtime.intEnum<QuotaScope>(
   "QuotaScope",
+  QuotaScope,
   "0 = User, 1 = Room, 2 = Tenant"
 )
 
@@ -1584,7 +1587,7 @@ export interface EditorToolCallStateDto {
   /**
    * The editor tool call parameters.
    */
-  readonly parameters: { readonly [key: string]: unknown }
+  readonly parameters: unknown
 }
 
 /**
@@ -1595,7 +1598,7 @@ export interface EditorToolCallStateDto {
  */
 export interface EditorToolCallStateDtoEncoded {
   readonly toolName?: string | null | undefined
-  readonly parameters: { readonly [key: string]: unknown }
+  readonly parameters: unknown
 }
 
 /**
@@ -1607,7 +1610,7 @@ export interface EditorToolCallStateDtoEncoded {
 export const EditorToolCallStateDto: Schema.Schema<EditorToolCallStateDto, EditorToolCallStateDtoEncoded> =
   /*#__PURE__*/ Schema.Struct({
     toolName: Schema.optionalWith(Schema.String, { nullable: true }),
-    parameters: Schema.Record({ key: Schema.String, value: Schema.Unknown })
+    parameters: Schema.Unknown
   }).annotations({ identifier: "EditorToolCallStateDto" })
 
 /**
@@ -3059,7 +3062,7 @@ export type FormFillingManageAction = 0 | 1 | 2 | 3 | (number & {})
  */
 export const FormFillingManageActionSchema: Schema.Schema<FormFillingManageAction> = /*#__PURE__*/ Runtime.intEnum<
   FormFillingManageAction
->("FormFillingManageAction", "0 = Stop, 1 = Resume, 2 = Start, 3 = Edit")
+>("FormFillingManageAction", FormFillingManageAction, "0 = Stop, 1 = Resume, 2 = Start, 3 = Edit")
 
 /**
  * @since 0.1.0

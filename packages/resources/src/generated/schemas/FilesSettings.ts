@@ -41,7 +41,11 @@ export type DateToAutoCleanUp = 1 | 2 | 3 | 4 | 5 | 6 | (number & {})
  */
 export const DateToAutoCleanUpSchema: Schema.Schema<DateToAutoCleanUp> = /*#__PURE__*/ Runtime.intEnum<
   DateToAutoCleanUp
->("DateToAutoCleanUp", "1 = OneWeek, 2 = TwoWeeks, 3 = OneMonth, 4 = ThirtyDays, 5 = TwoMonths, 6 = ThreeMonths")
+>(
+  "DateToAutoCleanUp",
+  DateToAutoCleanUp,
+  "1 = OneWeek, 2 = TwoWeeks, 3 = OneMonth, 4 = ThirtyDays, 5 = TwoMonths, 6 = ThreeMonths"
+)
 
 /**
  * The auto-clearing setting parameters.
@@ -972,6 +976,7 @@ export type SortedByType = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11 | 12 
  */
 export const SortedByTypeSchema: Schema.Schema<SortedByType> = /*#__PURE__*/ Runtime.intEnum<SortedByType>(
   "SortedByType",
+  SortedByType,
   "0 = DateAndTime, 1 = AZ, 2 = Size, 3 = Author, 4 = Type, 5 = New, 6 = DateAndTimeCreation, 7 = RoomType, 8 = Tags, 9 = Room, 10 = CustomOrder, 11 = LastOpened, 12 = UsedSpace"
 )
 
@@ -1426,6 +1431,20 @@ export const FilesSettingsDto: Schema.Schema<FilesSettingsDto, FilesSettingsDtoE
     Schema.Array(
       Runtime.intEnum<0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11 | (number & {})>(
         "enum",
+        {
+          None: 0,
+          ReadWrite: 1,
+          Read: 2,
+          Restrict: 3,
+          Varies: 4,
+          Review: 5,
+          Comment: 6,
+          FillForms: 7,
+          CustomFilter: 8,
+          RoomManager: 9,
+          Editing: 10,
+          ContentCreator: 11
+        },
         "0 = None, 1 = ReadWrite, 2 = Read, 3 = Restrict, 4 = Varies, 5 = Review, 6 = Comment, 7 = FillForms, 8 = CustomFilter, 9 = RoomManager, 10 = Editing, 11 = ContentCreator"
       )
     ),
@@ -1547,7 +1566,7 @@ export interface ICompressWrapper {
   /**
    * The archiving class unification interface.
    */
-  readonly response?: { readonly [key: string]: unknown } | undefined
+  readonly response?: unknown | undefined
   /**
    * The total number of items in the response
    */
@@ -1577,7 +1596,7 @@ export interface ICompressWrapper {
  * @category schemas
  */
 export interface ICompressWrapperEncoded {
-  readonly response?: { readonly [key: string]: unknown } | undefined
+  readonly response?: unknown | undefined
   readonly count?: number | undefined
   readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
   readonly status?: number | undefined
@@ -1590,7 +1609,7 @@ export interface ICompressWrapperEncoded {
  * @category schemas
  */
 export const ICompressWrapper: Schema.Schema<ICompressWrapper, ICompressWrapperEncoded> = /*#__PURE__*/ Schema.Struct({
-  response: Schema.optional(Schema.Record({ key: Schema.String, value: Schema.Unknown })),
+  response: Schema.optional(Schema.Unknown),
   count: Schema.optional(Schema.Number),
   links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
   status: Schema.optional(Schema.Number),

@@ -34,7 +34,7 @@ export type ApplyFilterOption = 0 | 1 | 2 | (number & {})
  */
 export const ApplyFilterOptionSchema: Schema.Schema<ApplyFilterOption> = /*#__PURE__*/ Runtime.intEnum<
   ApplyFilterOption
->("ApplyFilterOption", "0 = All, 1 = Files, 2 = Folders")
+>("ApplyFilterOption", ApplyFilterOption, "0 = All, 1 = Files, 2 = Folders")
 
 /**
  * The request parameters for checking file uploads.
@@ -372,6 +372,7 @@ export type FilterType =
  */
 export const FilterTypeSchema: Schema.Schema<FilterType> = /*#__PURE__*/ Runtime.intEnum<FilterType>(
   "FilterType",
+  FilterType,
   "0 = None, 1 = FilesOnly, 2 = FoldersOnly, 3 = DocumentsOnly, 4 = PresentationsOnly, 5 = SpreadsheetsOnly, 7 = ImagesOnly, 8 = ByUser, 9 = ByDepartment, 10 = ArchiveOnly, 11 = ByExtension, 12 = MediaOnly, 13 = FillingFormsRooms, 14 = EditingRooms, 17 = CustomRooms, 20 = PublicRooms, 22 = Pdf, 23 = PdfForm, 24 = VirtualDataRooms, 25 = DiagramsOnly, 26 = AiRooms"
 )
 
@@ -634,6 +635,7 @@ export type Location = 1 | 2 | 3 | (number & {})
  */
 export const LocationSchema: Schema.Schema<Location> = /*#__PURE__*/ Runtime.intEnum<Location>(
   "Location",
+  Location,
   "1 = Room, 2 = Documents, 3 = Link"
 )
 

@@ -448,7 +448,7 @@ export interface PageableModificationResponse {
   /**
    * The paginated modification data.
    */
-  readonly data?: { readonly [key: string]: unknown } | undefined
+  readonly data?: unknown | undefined
   /**
    * The maximum number of results returned per page.
    */
@@ -466,7 +466,7 @@ export interface PageableModificationResponse {
  * @category schemas
  */
 export interface PageableModificationResponseEncoded {
-  readonly data?: { readonly [key: string]: unknown } | undefined
+  readonly data?: unknown | undefined
   readonly limit?: number | undefined
   readonly last_modified_on?: string | undefined
 }
@@ -481,7 +481,7 @@ export const PageableModificationResponse: Schema.Schema<
   PageableModificationResponse,
   PageableModificationResponseEncoded
 > = /*#__PURE__*/ Schema.Struct({
-  data: Schema.optional(Schema.Record({ key: Schema.String, value: Schema.Unknown })),
+  data: Schema.optional(Schema.Unknown),
   limit: Schema.optional(Schema.Number),
   last_modified_on: Schema.optional(Runtime.DateTime)
 }).annotations({ identifier: "PageableModificationResponse" })
@@ -496,7 +496,7 @@ export interface PageableResponse {
   /**
    * The paginated data.
    */
-  readonly data?: { readonly [key: string]: unknown } | undefined
+  readonly data?: unknown | undefined
   /**
    * The maximum number of results returned per page.
    */
@@ -518,7 +518,7 @@ export interface PageableResponse {
  * @category schemas
  */
 export interface PageableResponseEncoded {
-  readonly data?: { readonly [key: string]: unknown } | undefined
+  readonly data?: unknown | undefined
   readonly limit?: number | undefined
   readonly last_client_id?: string | undefined
   readonly last_created_on?: string | undefined
@@ -531,7 +531,7 @@ export interface PageableResponseEncoded {
  * @category schemas
  */
 export const PageableResponse: Schema.Schema<PageableResponse, PageableResponseEncoded> = /*#__PURE__*/ Schema.Struct({
-  data: Schema.optional(Schema.Record({ key: Schema.String, value: Schema.Unknown })),
+  data: Schema.optional(Schema.Unknown),
   limit: Schema.optional(Schema.Number),
   last_client_id: Schema.optional(Schema.String),
   last_created_on: Schema.optional(Runtime.DateTime)
@@ -547,7 +547,7 @@ export interface PageableResponseClientInfoResponse {
   /**
    * The paginated client data.
    */
-  readonly data?: { readonly [key: string]: unknown } | undefined
+  readonly data?: unknown | undefined
   /**
    * The maximum number of results returned per page.
    */
@@ -569,7 +569,7 @@ export interface PageableResponseClientInfoResponse {
  * @category schemas
  */
 export interface PageableResponseClientInfoResponseEncoded {
-  readonly data?: { readonly [key: string]: unknown } | undefined
+  readonly data?: unknown | undefined
   readonly limit?: number | undefined
   readonly last_client_id?: string | undefined
   readonly last_created_on?: string | undefined
@@ -585,7 +585,7 @@ export const PageableResponseClientInfoResponse: Schema.Schema<
   PageableResponseClientInfoResponse,
   PageableResponseClientInfoResponseEncoded
 > = /*#__PURE__*/ Schema.Struct({
-  data: Schema.optional(Schema.Record({ key: Schema.String, value: Schema.Unknown })),
+  data: Schema.optional(Schema.Unknown),
   limit: Schema.optional(Schema.Number),
   last_client_id: Schema.optional(Schema.String),
   last_created_on: Schema.optional(Runtime.DateTime)

@@ -136,6 +136,7 @@ export type AccountLoginType = 0 | 1 | 2 | (number & {})
  */
 export const AccountLoginTypeSchema: Schema.Schema<AccountLoginType> = /*#__PURE__*/ Runtime.intEnum<AccountLoginType>(
   "AccountLoginType",
+  AccountLoginType,
   "0 = SSO, 1 = LDAP, 2 = Standart"
 )
 
@@ -165,6 +166,7 @@ export type Area = 0 | 1 | 2 | (number & {})
  */
 export const AreaSchema: Schema.Schema<Area> = /*#__PURE__*/ Runtime.intEnum<Area>(
   "Area",
+  Area,
   "0 = All, 1 = People, 2 = Guests"
 )
 
@@ -1014,6 +1016,7 @@ export type Payments = 0 | 1 | (number & {})
  */
 export const PaymentsSchema: Schema.Schema<Payments> = /*#__PURE__*/ Runtime.intEnum<Payments>(
   "Payments",
+  Payments,
   "0 = Paid, 1 = Free"
 )
 

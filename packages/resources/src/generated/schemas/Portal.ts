@@ -469,7 +469,7 @@ export type TenantWalletService = -13 | -12 | -11 | (number & {})
  */
 export const TenantWalletServiceSchema: Schema.Schema<TenantWalletService> = /*#__PURE__*/ Runtime.intEnum<
   TenantWalletService
->("TenantWalletService", "-13 = AITools, -12 = Backup, -11 = Storage")
+>("TenantWalletService", TenantWalletService, "-13 = AITools, -12 = Backup, -11 = Storage")
 
 /**
  * The request parameters for changing the tenant wallet service state.
@@ -681,7 +681,7 @@ export type PaymentMethodStatus = 0 | 1 | 2 | (number & {})
  */
 export const PaymentMethodStatusSchema: Schema.Schema<PaymentMethodStatus> = /*#__PURE__*/ Runtime.intEnum<
   PaymentMethodStatus
->("PaymentMethodStatus", "0 = None, 1 = Set, 2 = Expired")
+>("PaymentMethodStatus", PaymentMethodStatus, "0 = None, 1 = Set, 2 = Expired")
 
 /**
  * The customer information.
@@ -862,6 +862,7 @@ export type OperationType =
  */
 export const OperationTypeSchema: Schema.Schema<OperationType> = /*#__PURE__*/ Runtime.intEnum<OperationType>(
   "OperationType",
+  OperationType,
   "0 = Unknown, 1 = ServicePayment, 2 = PackagePayment, 3 = AiServicePayment, 4 = Deposit, 5 = ReceiveProviderInvoice, 6 = ProcessProviderInvoice, 7 = WriteOffServiceProfit, 8 = Profit, 9 = PartnerAccrual, 10 = ProviderPayment, 11 = PartnerPayment, 12 = Refund, 13 = BankDeposit, 14 = BankWithdrawal, 15 = GoodwillCredit, 16 = WriteOffProfit, 17 = WriteOffDifferenceCurrency, 18 = AiDebit, 19 = AiCredit"
 )
 
@@ -891,6 +892,7 @@ export type OperationStatus = 0 | 1 | 2 | 3 | (number & {})
  */
 export const OperationStatusSchema: Schema.Schema<OperationStatus> = /*#__PURE__*/ Runtime.intEnum<OperationStatus>(
   "OperationStatus",
+  OperationStatus,
   "0 = Pending, 1 = Completed, 2 = Rejected, 3 = Canceled"
 )
 
@@ -920,7 +922,7 @@ export type OperationOrderType = 0 | 1 | (number & {})
  */
 export const OperationOrderTypeSchema: Schema.Schema<OperationOrderType> = /*#__PURE__*/ Runtime.intEnum<
   OperationOrderType
->("OperationOrderType", "0 = Descending, 1 = Ascending")
+>("OperationOrderType", OperationOrderType, "0 = Descending, 1 = Ascending")
 
 /**
  * The request parameters for generating a report on client operations.
@@ -1709,7 +1711,7 @@ export type ProductQuantityType = 0 | 1 | 2 | 3 | (number & {})
  */
 export const ProductQuantityTypeSchema: Schema.Schema<ProductQuantityType> = /*#__PURE__*/ Runtime.intEnum<
   ProductQuantityType
->("ProductQuantityType", "0 = Set, 1 = Add, 2 = Sub, 3 = Renew")
+>("ProductQuantityType", ProductQuantityType, "0 = Set, 1 = Add, 2 = Sub, 3 = Renew")
 
 /**
  * The request parameters for specifying payment quantity.
@@ -1771,6 +1773,7 @@ export type QuotaState = 0 | 1 | (number & {})
  */
 export const QuotaStateSchema: Schema.Schema<QuotaState> = /*#__PURE__*/ Runtime.intEnum<QuotaState>(
   "QuotaState",
+  QuotaState,
   "0 = Active, 1 = Overdue"
 )
 
@@ -2586,6 +2589,7 @@ export type TariffState = 0 | 1 | 2 | 3 | (number & {})
  */
 export const TariffStateSchema: Schema.Schema<TariffState> = /*#__PURE__*/ Runtime.intEnum<TariffState>(
   "TariffState",
+  TariffState,
   "0 = Trial, 1 = Paid, 2 = Delay, 3 = NotPaid"
 )
 
@@ -3267,7 +3271,11 @@ export const TenantWalletServiceSettings: Schema.Schema<
 > = /*#__PURE__*/ Schema.Struct({
   enabledServices: Schema.optionalWith(
     Schema.Array(
-      Runtime.intEnum<-13 | -12 | -11 | (number & {})>("enum", "-13 = AITools, -12 = Backup, -11 = Storage")
+      Runtime.intEnum<-13 | -12 | -11 | (number & {})>(
+        "enum",
+        { AITools: -13, Backup: -12, Storage: -11 },
+        "-13 = AITools, -12 = Backup, -11 = Storage"
+      )
     ),
     { nullable: true }
   ),

@@ -1084,6 +1084,7 @@ export type ProviderFilter = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | (number & {
  */
 export const ProviderFilterSchema: Schema.Schema<ProviderFilter> = /*#__PURE__*/ Runtime.intEnum<ProviderFilter>(
   "ProviderFilter",
+  ProviderFilter,
   "0 = None, 1 = Box, 2 = DropBox, 3 = GoogleDrive, 4 = KDrive, 5 = OneDrive, 6 = SharePoint, 7 = WebDav, 8 = Yandex, 9 = Storage"
 )
 
@@ -1639,7 +1640,7 @@ export type RoomSecurityError = 0 | 1 | (number & {})
  */
 export const RoomSecurityErrorSchema: Schema.Schema<RoomSecurityError> = /*#__PURE__*/ Runtime.intEnum<
   RoomSecurityError
->("RoomSecurityError", "0 = None, 1 = FormRoleBlockingDeletion")
+>("RoomSecurityError", RoomSecurityError, "0 = None, 1 = FormRoleBlockingDeletion")
 
 /**
  * The room security parameters.
@@ -2025,6 +2026,7 @@ export type ShareFilterType = 0 | 1 | 2 | 4 | 8 | 15 | 16 | 32 | (number & {})
  */
 export const ShareFilterTypeSchema: Schema.Schema<ShareFilterType> = /*#__PURE__*/ Runtime.intEnum<ShareFilterType>(
   "ShareFilterType",
+  ShareFilterType,
   "0 = UserOrGroup, 1 = InvitationLink, 2 = ExternalLink, 4 = AdditionalExternalLink, 8 = PrimaryExternalLink, 15 = Link, 16 = User, 32 = Group"
 )
 
@@ -2054,6 +2056,7 @@ export type StorageFilter = 0 | 1 | 2 | (number & {})
  */
 export const StorageFilterSchema: Schema.Schema<StorageFilter> = /*#__PURE__*/ Runtime.intEnum<StorageFilter>(
   "StorageFilter",
+  StorageFilter,
   "0 = None, 1 = Internal, 2 = ThirdParty"
 )
 

@@ -76,6 +76,7 @@ export type ActionType =
  */
 export const ActionTypeSchema: Schema.Schema<ActionType> = /*#__PURE__*/ Runtime.intEnum<ActionType>(
   "ActionType",
+  ActionType,
   "0 = None, 1 = Create, 2 = Update, 3 = Delete, 4 = Link, 5 = Unlink, 6 = Attach, 7 = Detach, 8 = Send, 9 = Import, 10 = Export, 11 = UpdateAccess, 12 = Download, 13 = Upload, 14 = Copy, 15 = Move, 16 = Reassigns, 17 = Follow, 18 = Unfollow, 19 = Logout"
 )
 
@@ -299,6 +300,7 @@ export type ProductType = 2 | 3 | 7 | 8 | (number & {})
  */
 export const ProductTypeSchema: Schema.Schema<ProductType> = /*#__PURE__*/ Runtime.intEnum<ProductType>(
   "ProductType",
+  ProductType,
   "2 = Documents, 3 = Login, 7 = Settings, 8 = Contacts"
 )
 
@@ -337,6 +339,7 @@ export type LocationType = 0 | 1 | 2 | 3 | 27 | 29 | 30 | 31 | (number & {})
  */
 export const LocationTypeSchema: Schema.Schema<LocationType> = /*#__PURE__*/ Runtime.intEnum<LocationType>(
   "LocationType",
+  LocationType,
   "0 = None, 1 = Files, 2 = Folders, 3 = DocumentsSettings, 27 = Rooms, 29 = Settings, 30 = Contacts, 31 = Agents"
 )
 
@@ -366,6 +369,7 @@ export type EntryType = 0 | 1 | 2 | 23 | 24 | 25 | 26 | 27 | (number & {})
  */
 export const EntryTypeSchema: Schema.Schema<EntryType> = /*#__PURE__*/ Runtime.intEnum<EntryType>(
   "EntryType",
+  EntryType,
   "0 = None, 1 = File, 2 = Folder, 23 = User, 24 = Group, 25 = Room, 26 = Tag, 27 = Agent"
 )
 

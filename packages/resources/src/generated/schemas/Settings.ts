@@ -1424,7 +1424,7 @@ export type DeepLinkHandlingMode = 0 | 1 | 2 | (number & {})
  */
 export const DeepLinkHandlingModeSchema: Schema.Schema<DeepLinkHandlingMode> = /*#__PURE__*/ Runtime.intEnum<
   DeepLinkHandlingMode
->("DeepLinkHandlingMode", "0 = ProvideChoice, 1 = Web, 2 = App")
+>("DeepLinkHandlingMode", DeepLinkHandlingMode, "0 = ProvideChoice, 1 = Web, 2 = App")
 
 /**
  * The deep link settings.
@@ -1806,7 +1806,7 @@ export type EncryprtionStatus = 0 | 1 | 2 | 3 | (number & {})
  */
 export const EncryprtionStatusSchema: Schema.Schema<EncryprtionStatus> = /*#__PURE__*/ Runtime.intEnum<
   EncryprtionStatus
->("EncryprtionStatus", "0 = Decrypted, 1 = EncryptionStarted, 2 = Encrypted, 3 = DecryptionStarted")
+>("EncryprtionStatus", EncryprtionStatus, "0 = Decrypted, 1 = EncryptionStarted, 2 = Encrypted, 3 = DecryptionStarted")
 
 /**
  * The encryption settings.
@@ -1940,7 +1940,7 @@ export type ExternalDatabaseType = 0 | 1 | (number & {})
  */
 export const ExternalDatabaseTypeSchema: Schema.Schema<ExternalDatabaseType> = /*#__PURE__*/ Runtime.intEnum<
   ExternalDatabaseType
->("ExternalDatabaseType", "0 = MySql, 1 = Sqlite")
+>("ExternalDatabaseType", ExternalDatabaseType, "0 = MySql, 1 = Sqlite")
 
 /**
  * @since 0.1.0
@@ -3213,6 +3213,7 @@ export type NotificationType = 0 | 1 | 2 | 3 | (number & {})
  */
 export const NotificationTypeSchema: Schema.Schema<NotificationType> = /*#__PURE__*/ Runtime.intEnum<NotificationType>(
   "NotificationType",
+  NotificationType,
   "0 = Badges, 1 = RoomsActivity, 2 = DailyFeed, 3 = UsefullTips"
 )
 
@@ -4088,6 +4089,7 @@ export type RegStatus = 0 | 1 | 2 | (number & {})
  */
 export const RegStatusSchema: Schema.Schema<RegStatus> = /*#__PURE__*/ Runtime.intEnum<RegStatus>(
   "RegStatus",
+  RegStatus,
   "0 = Unlinked, 1 = Linked, 2 = Linking"
 )
 
@@ -4101,7 +4103,7 @@ export interface RoomsNotificationSettingsDto {
   /**
    * The list of rooms with the disabled notifications.
    */
-  readonly disabledRooms?: ReadonlyArray<{ readonly [key: string]: unknown }> | undefined
+  readonly disabledRooms?: ReadonlyArray<unknown> | undefined
 }
 
 /**
@@ -4111,7 +4113,7 @@ export interface RoomsNotificationSettingsDto {
  * @category schemas
  */
 export interface RoomsNotificationSettingsDtoEncoded {
-  readonly disabledRooms?: ReadonlyArray<{ readonly [key: string]: unknown }> | null | undefined
+  readonly disabledRooms?: ReadonlyArray<unknown> | null | undefined
 }
 
 /**
@@ -4124,9 +4126,7 @@ export const RoomsNotificationSettingsDto: Schema.Schema<
   RoomsNotificationSettingsDto,
   RoomsNotificationSettingsDtoEncoded
 > = /*#__PURE__*/ Schema.Struct({
-  disabledRooms: Schema.optionalWith(Schema.Array(Schema.Record({ key: Schema.String, value: Schema.Unknown })), {
-    nullable: true
-  })
+  disabledRooms: Schema.optionalWith(Schema.Array(Schema.Unknown), { nullable: true })
 }).annotations({ identifier: "RoomsNotificationSettingsDto" })
 
 /**
@@ -6897,7 +6897,7 @@ export type TfaRequestsDtoType = 0 | 1 | 2 | (number & {})
  */
 export const TfaRequestsDtoTypeSchema: Schema.Schema<TfaRequestsDtoType> = /*#__PURE__*/ Runtime.intEnum<
   TfaRequestsDtoType
->("TfaRequestsDtoType", "0 = None, 1 = Sms, 2 = App")
+>("TfaRequestsDtoType", TfaRequestsDtoType, "0 = None, 1 = Sms, 2 = App")
 
 /**
  * The request parameters for configuring the Two-Factor Authentication (TFA) settings.
@@ -7802,6 +7802,7 @@ export const WhiteLabelLogoTypeSchema: Schema.Schema<WhiteLabelLogoType> = /*#__
   WhiteLabelLogoType
 >(
   "WhiteLabelLogoType",
+  WhiteLabelLogoType,
   "1 = LightSmall, 2 = LoginPage, 3 = Favicon, 4 = DocsEditor, 5 = DocsEditorEmbed, 6 = LeftMenu, 7 = AboutPage, 8 = Notification, 9 = SpreadsheetEditor, 10 = SpreadsheetEditorEmbed, 11 = PresentationEditor, 12 = PresentationEditorEmbed, 13 = PdfEditor, 14 = PdfEditorEmbed, 15 = DiagramEditor, 16 = DiagramEditorEmbed"
 )
 

@@ -218,6 +218,7 @@ export type Status = 0 | 1 | 2 | 3 | 4 | 5 | (number & {})
  */
 export const StatusSchema: Schema.Schema<Status> = /*#__PURE__*/ Runtime.intEnum<Status>(
   "Status",
+  Status,
   "0 = Ok, 1 = Invalid, 2 = Expired, 3 = RequiredPassword, 4 = InvalidPassword, 5 = ExternalAccessDenied"
 )
 

@@ -271,6 +271,7 @@ export type LoginProvider = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11 | 12
  */
 export const LoginProviderSchema: Schema.Schema<LoginProvider> = /*#__PURE__*/ Runtime.intEnum<LoginProvider>(
   "LoginProvider",
+  LoginProvider,
   "0 = Facebook, 1 = Google, 2 = Dropbox, 3 = Docusign, 4 = Box, 5 = OneDrive, 6 = GosUslugi, 7 = LinkedIn, 8 = MailRu, 9 = VK, 10 = Wordpress, 11 = Yahoo, 12 = Yandex, 13 = Github, 14 = Nextcloud"
 )
 

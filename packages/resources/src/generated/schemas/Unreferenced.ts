@@ -162,7 +162,7 @@ export const CompanyWhiteLabelSettingsDto: Schema.Schema<
  * @since 0.1.0
  * @category schemas
  */
-export type EditorToolCallParametersDto = { readonly [key: string]: unknown }
+export type EditorToolCallParametersDto = unknown
 
 /**
  * The wire form of {@link EditorToolCallParametersDto}.
@@ -170,7 +170,7 @@ export type EditorToolCallParametersDto = { readonly [key: string]: unknown }
  * @since 0.1.0
  * @category schemas
  */
-export type EditorToolCallParametersDtoEncoded = { readonly [key: string]: unknown }
+export type EditorToolCallParametersDtoEncoded = unknown
 
 /**
  * The editor tool call parameters.
@@ -181,7 +181,7 @@ export type EditorToolCallParametersDtoEncoded = { readonly [key: string]: unkno
 export const EditorToolCallParametersDto: Schema.Schema<
   EditorToolCallParametersDto,
   EditorToolCallParametersDtoEncoded
-> = /*#__PURE__*/ Schema.asSchema(Schema.Record({ key: Schema.String, value: Schema.Unknown }))
+> = /*#__PURE__*/ Schema.asSchema(Schema.Unknown)
 
 /**
  * The archiving class unification interface.
@@ -189,7 +189,7 @@ export const EditorToolCallParametersDto: Schema.Schema<
  * @since 0.1.0
  * @category schemas
  */
-export type ICompress = { readonly [key: string]: unknown }
+export type ICompress = unknown
 
 /**
  * The wire form of {@link ICompress}.
@@ -197,7 +197,7 @@ export type ICompress = { readonly [key: string]: unknown }
  * @since 0.1.0
  * @category schemas
  */
-export type ICompressEncoded = { readonly [key: string]: unknown }
+export type ICompressEncoded = unknown
 
 /**
  * The archiving class unification interface.
@@ -205,9 +205,7 @@ export type ICompressEncoded = { readonly [key: string]: unknown }
  * @since 0.1.0
  * @category schemas
  */
-export const ICompress: Schema.Schema<ICompress, ICompressEncoded> = /*#__PURE__*/ Schema.asSchema(
-  Schema.Record({ key: Schema.String, value: Schema.Unknown })
-)
+export const ICompress: Schema.Schema<ICompress, ICompressEncoded> = /*#__PURE__*/ Schema.asSchema(Schema.Unknown)
 
 /**
  * @since 0.1.0
@@ -219,7 +217,7 @@ export interface ProblemDetail {
   readonly status?: number | undefined
   readonly detail?: string | undefined
   readonly instance?: string | undefined
-  readonly properties?: { readonly [key: string]: { readonly [key: string]: unknown } } | undefined
+  readonly properties?: { readonly [key: string]: unknown } | undefined
 }
 
 /**
@@ -234,7 +232,7 @@ export interface ProblemDetailEncoded {
   readonly status?: number | undefined
   readonly detail?: string | undefined
   readonly instance?: string | undefined
-  readonly properties?: { readonly [key: string]: { readonly [key: string]: unknown } } | undefined
+  readonly properties?: { readonly [key: string]: unknown } | undefined
 }
 
 /**
@@ -247,7 +245,5 @@ export const ProblemDetail: Schema.Schema<ProblemDetail, ProblemDetailEncoded> =
   status: Schema.optional(Schema.Number),
   detail: Schema.optional(Schema.String),
   instance: Schema.optional(Schema.String),
-  properties: Schema.optional(
-    Schema.Record({ key: Schema.String, value: Schema.Record({ key: Schema.String, value: Schema.Unknown }) })
-  )
+  properties: Schema.optional(Schema.Record({ key: Schema.String, value: Schema.Unknown }))
 }).annotations({ identifier: "ProblemDetail" })

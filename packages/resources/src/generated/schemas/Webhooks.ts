@@ -100,6 +100,7 @@ export type WebhookTrigger =
  */
 export const WebhookTriggerSchema: Schema.Schema<WebhookTrigger> = /*#__PURE__*/ Runtime.intEnum<WebhookTrigger>(
   "WebhookTrigger",
+  WebhookTrigger,
   "0 = Value0, 1 = user, 2 = user, 4 = user, 8 = user, 16 = group, 32 = group, 64 = group, 128 = file, 256 = file, 512 = file, 1024 = file, 2048 = file, 4096 = file, 8192 = file, 16384 = file, 32768 = folder, 65536 = folder, 131072 = folder, 262144 = folder, 524288 = folder, 1048576 = folder, 2097152 = folder, 4194304 = room, 8388608 = room, 16777216 = room, 33554432 = room, 67108864 = room, 134217728 = room, 268435456 = form, 536870912 = form, 1073741824 = form"
 )
 
@@ -286,7 +287,11 @@ export type WebhookGroupStatus = 0 | 1 | 2 | 4 | 8 | 16 | (number & {})
  */
 export const WebhookGroupStatusSchema: Schema.Schema<WebhookGroupStatus> = /*#__PURE__*/ Runtime.intEnum<
   WebhookGroupStatus
->("WebhookGroupStatus", "0 = None, 1 = NotSent, 2 = Status2xx, 4 = Status3xx, 8 = Status4xx, 16 = Status5xx")
+>(
+  "WebhookGroupStatus",
+  WebhookGroupStatus,
+  "0 = None, 1 = NotSent, 2 = Status2xx, 4 = Status3xx, 8 = Status4xx, 16 = Status5xx"
+)
 
 /**
  * The parameters for requesting the webhook delivery retries.
