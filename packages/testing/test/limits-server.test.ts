@@ -4,6 +4,7 @@ import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as Stream from "effect/Stream"
 import * as TestClock from "effect/TestClock"
+import * as Adapters from "../src/internal/adapters.js"
 import type { FakeRequest, FakeResponse, Handler } from "../src/internal/handler.js"
 import * as Limits from "../src/internal/limits.js"
 
@@ -230,6 +231,29 @@ describe("limits: concurrency", () => {
       yield* Effect.yieldNow()
       yield* Fiber.interrupt(reader)
       assert.strictEqual((yield* limits.stats).inFlight.get, 0)
+    }))
+})
+
+describe("limits: through the in-process HttpClient", () => {
+  it.effect("the slot is held until the client has read the body, and released when it stops reading", () =>
+    Effect.gen(function*() {
+      const limits = yield* Limits.make({ regime: "cloud", concurrency: { get: 1, other: 1 } })
+      const client = Adapters.toHttpClient(limits.middleware(() =>
+        Effect.succeed({
+          status: 200,
+          headers: {},
+          body: Stream.make(encoder.encode("a"), encoder.encode("b"), encoder.encode("c"))
+        })
+      ))
+      const first = yield* client.get("http://fake.local/a")
+      assert.strictEqual((yield* client.get("http://fake.local/a")).status, 429)
+      assert.strictEqual(yield* first.text, "abc")
+      const second = yield* client.get("http://fake.local/a")
+      assert.strictEqual(second.status, 200)
+      // read one chunk, then stop: cancelling the body releases the slot
+      yield* Stream.runDrain(Stream.take(second.stream, 1))
+      assert.strictEqual((yield* limits.stats).inFlight.get, 0)
+      assert.strictEqual((yield* client.get("http://fake.local/a")).status, 200)
     }))
 })
 

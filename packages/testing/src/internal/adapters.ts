@@ -6,12 +6,15 @@ import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientError from "@effect/platform/HttpClientError"
 import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import * as Cause from "effect/Cause"
 import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
 import type * as Fiber from "effect/Fiber"
+import * as Option from "effect/Option"
 import * as Runtime from "effect/Runtime"
 import * as Schema from "effect/Schema"
-import type * as Scope from "effect/Scope"
+import * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import * as Http from "node:http"
 import type * as Net from "node:net"
@@ -143,6 +146,53 @@ export const clientBody = (response: FakeResponse): Stream.Stream<Uint8Array, Co
 }
 
 /**
+ * A web `ReadableStream` pulling from `stream` with the caller's runtime (so `TestClock` drives delays in it). Its
+ * finalizers (`Stream.ensuring`) run when it ends, fails, is cancelled, or when `signal` aborts.
+ *
+ * @internal
+ */
+export const toReadableStream = <E>(
+  stream: Stream.Stream<Uint8Array, E>,
+  runtime: Runtime.Runtime<never>,
+  signal: AbortSignal
+): ReadableStream<Uint8Array> => {
+  const scope = Effect.runSync(Scope.make())
+  const close = () => Runtime.runFork(runtime)(Scope.close(scope, Exit.void))
+  let pull: Effect.Effect<Chunk.Chunk<Uint8Array>, Option.Option<E>> | undefined
+  let done = false
+  const finish = () => {
+    if (done) return
+    done = true
+    signal.removeEventListener("abort", finish)
+    close()
+  }
+  if (signal.aborted) finish()
+  else signal.addEventListener("abort", finish, { once: true })
+  return new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (done) {
+        controller.close()
+        return
+      }
+      pull ??= Runtime.runSync(runtime)(Scope.extend(Stream.toPull(stream), scope))
+      return Runtime.runPromiseExit(runtime)(pull).then((exit) => {
+        if (Exit.isSuccess(exit)) {
+          for (const chunk of exit.value) if (chunk.length > 0) controller.enqueue(chunk)
+          return
+        }
+        const failure = Cause.failureOption(exit.cause)
+        finish()
+        if (Option.isSome(failure) && Option.isNone(failure.value)) controller.close()
+        else controller.error(Option.isSome(failure) ? Option.getOrUndefined(failure.value) : Cause.squash(exit.cause))
+      })
+    },
+    cancel() {
+      finish()
+    }
+  })
+}
+
+/**
  * An in-process `HttpClient` answering from `handler`: no socket, and every delay in the handler (`Effect.sleep`)
  * follows the caller's `Clock`, so `TestClock` drives it. A `ConnectionReset` from the handler is a
  * `RequestError` (reason `Transport`); one in the middle of the body makes reading the body fail (`ResponseError`).
@@ -173,17 +223,7 @@ export const toHttpClient = (handler: Handler): HttpClient.HttpClient =>
           )
       )
       const noBody = isNullBodyStatus(response.status) || request.method === "HEAD"
-      const body = noBody ? null : Stream.toReadableStreamRuntime(
-        clientBody(response).pipe(
-          Stream.interruptWhen(Effect.async<void>((resume) => {
-            if (signal.aborted) return resume(Effect.void)
-            const onAbort = () => resume(Effect.void)
-            signal.addEventListener("abort", onAbort, { once: true })
-            return Effect.sync(() => signal.removeEventListener("abort", onAbort))
-          }))
-        ),
-        runtime
-      )
+      const body = noBody ? null : toReadableStream(clientBody(response), runtime, signal)
       return yield* Effect.try({
         try: () =>
           HttpClientResponse.fromWeb(
