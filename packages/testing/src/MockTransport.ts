@@ -85,7 +85,7 @@ export type ReplyFunction = (request: MockRequest) => Reply | Effect.Effect<Repl
  */
 export interface Sequence {
   readonly _tag: "Sequence"
-  readonly answers: ReadonlyArray<Reply | ReplyFunction>
+  readonly answers: ReadonlyArray<Reply | Effect.Effect<Reply> | ReplyFunction>
   readonly whenExhausted: "repeat-last" | "fail"
 }
 
@@ -95,7 +95,7 @@ export interface Sequence {
  * @since 0.1.0
  * @category models
  */
-export type Answer = Reply | ReplyFunction | Sequence
+export type Answer = Reply | Effect.Effect<Reply> | ReplyFunction | Sequence
 
 /**
  * Routes by `"METHOD /path/{param}"` (method `*` for any; a final `*` segment matches the rest). The most
@@ -274,7 +274,7 @@ export const connectionReset = (reason = "connection reset by peer"): MockConnec
  * @category constructors
  */
 export const sequence = (
-  answers: ReadonlyArray<Reply | ReplyFunction>,
+  answers: ReadonlyArray<Reply | Effect.Effect<Reply> | ReplyFunction>,
   options: { readonly whenExhausted?: "repeat-last" | "fail" | undefined } = {}
 ): Sequence => ({ _tag: "Sequence", answers, whenExhausted: options.whenExhausted ?? "repeat-last" })
 
@@ -434,7 +434,8 @@ const toFake = (reply: Reply): Effect.Effect<FakeResponse, ConnectionReset> =>
 const isReply = (u: unknown): u is Reply =>
   Predicate.hasProperty(u, "_tag") && (u._tag === "MockResponse" || u._tag === "MockConnectionReset")
 
-const run = (answer: Reply | ReplyFunction, request: MockRequest): Effect.Effect<Reply> => {
+const run = (answer: Reply | Effect.Effect<Reply> | ReplyFunction, request: MockRequest): Effect.Effect<Reply> => {
+  if (Effect.isEffect(answer)) return answer
   if (typeof answer !== "function") return Effect.succeed(answer)
   return Effect.suspend(() => {
     const out = answer(request)
@@ -481,7 +482,7 @@ export const make = (
             callIndex
           }
           const answer = route.answer
-          if (Predicate.hasProperty(answer, "_tag") && answer._tag === "Sequence") {
+          if (!Effect.isEffect(answer) && Predicate.hasProperty(answer, "_tag") && answer._tag === "Sequence") {
             const seq = answer as Sequence
             if (seq.answers.length === 0 || (callIndex >= seq.answers.length && seq.whenExhausted === "fail")) {
               return toFake(
@@ -496,7 +497,7 @@ export const make = (
             }
             return Effect.flatMap(run(seq.answers[Math.min(callIndex, seq.answers.length - 1)], mockRequest), toFake)
           }
-          return Effect.flatMap(run(answer as Reply | ReplyFunction, mockRequest), toFake)
+          return Effect.flatMap(run(answer as Reply | Effect.Effect<Reply> | ReplyFunction, mockRequest), toFake)
         }
         recorded.push(new RecordedRequest(request, undefined))
         return toFake(

@@ -173,6 +173,23 @@ describe("MockTransport", () => {
       "GET /slow": () => Effect.as(Effect.sleep("5 seconds"), MockTransport.json("late"))
     }))))
 
+  it.effect("an Effect as the answer runs on every call", () =>
+    Effect.gen(function*() {
+      const client = yield* HttpClient.HttpClient
+      const fiber = yield* Effect.fork(client.get(`${base}/later`))
+      yield* TestClock.adjust("1 second")
+      assert.strictEqual((yield* Fiber.join(fiber)).status, 202)
+      const again = yield* Effect.fork(client.get(`${base}/later`))
+      yield* TestClock.adjust("1 second")
+      assert.strictEqual((yield* Fiber.join(again)).status, 202)
+      const seq = yield* Effect.fork(client.get(`${base}/seq`))
+      yield* TestClock.adjust("1 second")
+      assert.strictEqual((yield* Fiber.join(seq)).status, 503)
+    }).pipe(Effect.provide(MockTransport.layer({
+      "GET /later": Effect.as(Effect.sleep("1 second"), MockTransport.empty(202)),
+      "GET /seq": MockTransport.sequence([Effect.as(Effect.sleep("1 second"), MockTransport.error(503, "busy"))])
+    }))))
+
   it.effect("raw, html, text and connection reset answers", () =>
     Effect.gen(function*() {
       const client = yield* HttpClient.HttpClient
