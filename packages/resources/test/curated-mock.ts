@@ -4,12 +4,16 @@ import { Auth } from "@effect-docspace/core"
 import type * as DocSpaceClient from "@effect-docspace/core/DocSpaceClient"
 import * as RateLimitPolicy from "@effect-docspace/rate-limit/RateLimitPolicy"
 import { DocSpace } from "@effect-docspace/resources"
+import { FakeDocSpace } from "@effect-docspace/testing"
 import * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as Effect from "effect/Effect"
+import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
+import * as TestClock from "effect/TestClock"
 
 export const baseUrl = "https://portal.example.com"
 export const apiKey = `sk-${"ab".repeat(32)}`
@@ -86,3 +90,35 @@ export const partBytes = (form: FormData | undefined): Effect.Effect<Uint8Array>
     if (!(file instanceof Blob)) throw new Error("no file part")
     return new Uint8Array(await file.arrayBuffer())
   })
+
+// --- FakeDocSpace ------------------------------------------------------------------------------------------------
+
+export const fakeUrl = "https://fake.docspace.test"
+
+/**
+ * Runs a program against the in-process FakeDocSpace in context, with a client built from the fake's API key. File
+ * operations progress with the clock, so the TestClock is moved (100 ms at a time) until the program is done.
+ */
+export const onFake = <A, E>(program: Effect.Effect<A, E, DocSpaceClient.DocSpaceClient>) =>
+  Effect.gen(function*() {
+    const fake = yield* FakeDocSpace.Server
+    const http = yield* HttpClient.HttpClient
+    const client = DocSpace.layer({
+      baseUrl: fakeUrl,
+      auth: Auth.apiKey(fake.apiKey),
+      rateLimit: RateLimitPolicy.unlimited
+    })
+      .pipe(Layer.provide(Layer.succeed(HttpClient.HttpClient, http)), Layer.orDie)
+    const fiber = yield* Effect.fork(Effect.exit(Effect.provide(program, client)))
+    for (let i = 0; i < 10_000; i++) {
+      if (Option.isSome(yield* Fiber.poll(fiber))) break
+      yield* TestClock.adjust("100 millis")
+      yield* Effect.promise(() => new Promise<void>((resolve) => setImmediate(resolve)))
+    }
+    return { exit: yield* Fiber.join(fiber), fake }
+  })
+
+/** Byte equality (vitest's `toEqual` is slow on large typed arrays). */
+export const sameBytes = (a: Uint8Array, b: Uint8Array): boolean =>
+  a.length === b.length &&
+  Buffer.compare(Buffer.from(a.buffer, a.byteOffset, a.length), Buffer.from(b.buffer, b.byteOffset, b.length)) === 0
