@@ -1,9 +1,11 @@
 import { Auth } from "@effect-docspace/core"
+import type * as DocSpaceClient from "@effect-docspace/core/DocSpaceClient"
 import * as RateLimitPolicy from "@effect-docspace/rate-limit/RateLimitPolicy"
 import { DocSpace, People } from "@effect-docspace/resources"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import { describe, expect, it } from "@effect/vitest"
+import type * as ConfigError from "effect/ConfigError"
 import * as ConfigProvider from "effect/ConfigProvider"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
@@ -101,11 +103,12 @@ describe("DocSpace layers", () => {
   })
 
   it("layerNode and layerConfigNode need no HttpClient", () => {
-    const node: Layer.Layer<unknown, unknown, never> = DocSpace.layerNode({
+    const node: Layer.Layer<DocSpaceClient.DocSpaceClient, ConfigError.ConfigError, never> = DocSpace.layerNode({
       baseUrl: "https://portal.example.com",
       auth: Auth.apiKey(Redacted.make(key))
     })
-    const fromEnv: Layer.Layer<unknown, unknown, never> = DocSpace.layerConfigNode()
+    const fromEnv: Layer.Layer<DocSpaceClient.DocSpaceClient, ConfigError.ConfigError, never> = DocSpace
+      .layerConfigNode()
     expect(Layer.isLayer(node) && Layer.isLayer(fromEnv)).toBe(true)
   })
 })
