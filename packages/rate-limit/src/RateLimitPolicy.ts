@@ -128,6 +128,11 @@ export interface Concurrency extends Schema.Schema.Type<typeof Concurrency> {}
  *   (`"wait-exceeds-limit"`).
  * - `leaseTtl`: how long a concurrency lease lives in a shared store without being renewed (a killed worker's permits
  *   come back after it); live holders renew every third of it.
+ * - `adaptive` (default `true`): when the server refuses a request the policy allowed, lower the limits in force to
+ *   what the server showed (a refusal with `X-RateLimit-Remaining` > 0 was a concurrency refusal: the cap becomes the
+ *   number of requests that were in flight; otherwise the global windows become the number of requests the server
+ *   accepted in the interval before). Limits are only ever lowered. Only with a store of one process (memory): a
+ *   shared store cannot see the other processes' traffic, so it keeps the configured limits.
  *
  * @since 0.1.0
  * @category schemas
@@ -140,7 +145,8 @@ export const RateLimitPolicy = Schema.Struct({
   writesPerDay: Schema.optional(Limit),
   retry: Retry,
   maxWait: NonNegativeDuration,
-  leaseTtl: PositiveDuration
+  leaseTtl: PositiveDuration,
+  adaptive: Schema.optional(Schema.Boolean)
 })
 
 /**

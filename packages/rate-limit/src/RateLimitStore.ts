@@ -62,7 +62,19 @@ export interface RateLimitStore {
     readonly gateKey: string
     readonly now: number
     readonly dryRun: boolean
+    /** Identifies the permits recorded by this call, for `settle`. */
+    readonly permitId: string
   }) => Effect.Effect<TakeResult, StoreError>
+  /**
+   * Moves the sliding-window permits recorded under `permitId` to the later instant `at` (when the response arrived):
+   * the server counted the request when it received it, later than the send, so the permit must not free up before
+   * `at + interval`.
+   */
+  readonly settle: (options: {
+    readonly windows: ReadonlyArray<WindowSpec>
+    readonly permitId: string
+    readonly at: number
+  }) => Effect.Effect<void, StoreError>
   /** Takes one of `limit` concurrency leases under `key`, valid until `now + ttlMillis` unless renewed. */
   readonly acquire: (options: {
     readonly key: string
@@ -96,6 +108,11 @@ export const RateLimitStore: Context.Tag<RateLimitStore, RateLimitStore> = Conte
   "@effect-docspace/rate-limit/RateLimitStore"
 )
 
+interface Entry {
+  t: number
+  readonly id: string
+}
+
 interface FixedState {
   index: number
   count: number
@@ -115,7 +132,7 @@ export const makeMemory: Effect.Effect<RateLimitStore> = Effect.sync(() => makeM
  * @category constructors
  */
 export const makeMemoryUnsafe = (): RateLimitStore => {
-  const sliding = new Map<string, Array<number>>()
+  const sliding = new Map<string, Array<Entry>>()
   const fixed = new Map<string, FixedState>()
   const leases = new Map<string, Set<string>>()
   const signals = new Map<string, Deferred.Deferred<void>>()
@@ -137,10 +154,10 @@ export const makeMemoryUnsafe = (): RateLimitStore => {
       if (log === undefined) return undefined
       // a permit taken at t is free again at exactly t + interval
       let drop = 0
-      while (drop < log.length && log[drop] + w.intervalMillis <= now) drop++
+      while (drop < log.length && log[drop].t + w.intervalMillis <= now) drop++
       if (drop > 0) log.splice(0, drop)
       if (log.length < w.limit) return undefined
-      return log[log.length - w.limit] + w.intervalMillis
+      return log[log.length - w.limit].t + w.intervalMillis
     }
     const index = Math.floor(now / w.intervalMillis)
     const state = fixed.get(w.key)
@@ -148,16 +165,20 @@ export const makeMemoryUnsafe = (): RateLimitStore => {
     return (index + 1) * w.intervalMillis
   }
 
-  const record = (w: WindowSpec, now: number) => {
+  const insert = (log: Array<Entry>, entry: Entry) => {
+    let i = log.length
+    while (i > 0 && log[i - 1].t > entry.t) i--
+    log.splice(i, 0, entry)
+  }
+
+  const record = (w: WindowSpec, now: number, id: string) => {
     if (w.kind === "sliding") {
       let log = sliding.get(w.key)
       if (log === undefined) {
         log = []
         sliding.set(w.key, log)
       }
-      let i = log.length
-      while (i > 0 && log[i - 1] > now) i--
-      log.splice(i, 0, now)
+      insert(log, { t: now, id })
       return
     }
     const index = Math.floor(now / w.intervalMillis)
@@ -168,7 +189,7 @@ export const makeMemoryUnsafe = (): RateLimitStore => {
 
   return {
     leasesExpire: false,
-    take: ({ dryRun, gateKey, now, windows }) =>
+    take: ({ dryRun, gateKey, now, permitId, windows }) =>
       Effect.sync((): TakeResult => {
         let retryAt = 0
         const gate = gates.get(gateKey) ?? 0
@@ -178,8 +199,24 @@ export const makeMemoryUnsafe = (): RateLimitStore => {
           if (at !== undefined && at > retryAt) retryAt = at
         }
         if (retryAt > now) return { _tag: "Blocked", retryAt }
-        if (!dryRun) { for (const w of windows) record(w, now) }
+        if (!dryRun) { for (const w of windows) record(w, now, permitId) }
         return { _tag: "Taken" }
+      }),
+    settle: ({ at, permitId, windows }) =>
+      Effect.sync(() => {
+        for (const w of windows) {
+          const log = w.kind === "sliding" ? sliding.get(w.key) : undefined
+          if (log === undefined) continue
+          for (let i = log.length - 1; i >= 0; i--) {
+            if (log[i].id !== permitId) continue
+            if (log[i].t < at) {
+              const [entry] = log.splice(i, 1)
+              entry.t = at
+              insert(log, entry)
+            }
+            break
+          }
+        }
       }),
     acquire: ({ key, leaseId, limit }) =>
       Effect.sync((): AcquireResult => {

@@ -54,6 +54,15 @@ export interface RateLimitStats {
   readonly gateClosedMillis: number
   /** When the shared gate reopens, if it is closed now. */
   readonly gateClosedUntil: Date | undefined
+  /**
+   * The concurrency caps and global window limits in force: the policy's, or lower ones learned from the server's
+   * refusals (see the policy's `adaptive`).
+   */
+  readonly limits: {
+    readonly read: number | undefined
+    readonly write: number | undefined
+    readonly windows: ReadonlyArray<number>
+  }
 }
 
 /**

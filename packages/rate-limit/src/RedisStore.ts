@@ -111,6 +111,15 @@ redis.call("PEXPIRE", KEYS[1], ttl * 2 + 60000)
 return 1
 `
 
+const SETTLE = `
+local at = tonumber(ARGV[1])
+for i = 1, #KEYS do
+  local score = redis.call("ZSCORE", KEYS[i], ARGV[2])
+  if score and tonumber(score) < at then redis.call("ZADD", KEYS[i], "XX", at, ARGV[2]) end
+end
+return 1
+`
+
 const CLOSE_GATE = `
 local untilAt = tonumber(ARGV[1])
 local now = tonumber(ARGV[2])
@@ -166,20 +175,25 @@ export const make = (options: Options): Effect.Effect<RateLimitStore, StoreError
     const acquire = define("effectDocspaceRateLimitAcquire", 1, ACQUIRE)
     const renew = define("effectDocspaceRateLimitRenew", 1, RENEW)
     const closeGate = define("effectDocspaceRateLimitCloseGate", 1, CLOSE_GATE)
+    const settle = define("effectDocspaceRateLimitSettle", undefined, SETTLE)
     const k = (key: string) => `${prefix}:${key}`
     const wait = Effect.sleep(poll)
 
     const store: RateLimitStore = {
       leasesExpire: true,
-      take: ({ dryRun, gateKey, now, windows }) => {
+      take: ({ dryRun, gateKey, now, permitId, windows }) => {
         const args: Array<string | number> = [windows.length + 1, k(gateKey), ...windows.map((w) => k(w.key))]
-        args.push(now, dryRun ? "1" : "0", `${now}:${crypto.randomUUID()}`)
+        args.push(now, dryRun ? "1" : "0", permitId)
         for (const w of windows) args.push(w.limit, w.intervalMillis, w.kind === "sliding" ? "s" : "f")
         return Effect.map(take(...args), (r): TakeResult => {
           const retryAt = Number(r)
           if (retryAt === 0) return { _tag: "Taken" }
           return { _tag: "Blocked", retryAt: retryAt < 0 ? Infinity : retryAt }
         })
+      },
+      settle: ({ at, permitId, windows }) => {
+        const keys = windows.filter((w) => w.kind === "sliding").map((w) => k(w.key))
+        return keys.length === 0 ? Effect.void : Effect.asVoid(settle(keys.length, ...keys, at, permitId))
       },
       acquire: ({ key, leaseId, limit, now, ttlMillis }) =>
         Effect.map(

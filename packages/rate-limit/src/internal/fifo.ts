@@ -13,8 +13,8 @@ export class FifoLock {
   private locked = false
   private readonly queue: Array<Deferred.Deferred<void>> = []
 
-  get waiting(): number {
-    return this.queue.length
+  get busy(): boolean {
+    return this.locked
   }
 
   readonly acquire: Effect.Effect<void> = Effect.suspend(() => {

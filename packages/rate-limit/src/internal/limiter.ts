@@ -33,8 +33,14 @@ const classOf = (method: string): Class => (method === "GET" || method === "HEAD
 const DAY = 24 * 60 * 60 * 1000
 
 interface GlobalWindow {
-  readonly spec: WindowSpec
+  // mutable: the limit in force can be lowered by what the server shows
+  readonly spec: { -readonly [K in keyof WindowSpec]: WindowSpec[K] }
   readonly methods: ReadonlySet<string> | undefined
+}
+
+interface SendRecord {
+  readonly at: number
+  refused: boolean
 }
 
 interface CompiledRule {
@@ -47,7 +53,8 @@ interface RequestContext {
   readonly url: string
   readonly cls: Class
   readonly specific: ReadonlyArray<WindowSpec>
-  readonly all: ReadonlyArray<WindowSpec>
+  /** every window of the request, with the limits in force now */
+  readonly all: () => ReadonlyArray<WindowSpec>
 }
 
 interface MutableClassStats {
@@ -58,8 +65,9 @@ interface MutableClassStats {
 }
 
 interface Permit {
+  readonly id: string
   readonly release: Effect.Effect<void>
-  readonly markSent: Effect.Effect<void>
+  readonly markSent: Effect.Effect<SendRecord & { readonly inFlightBefore: number }>
 }
 
 type Attempt<E> =
@@ -134,6 +142,33 @@ export const make = Effect.fnUntraced(function*(input: RateLimitPolicy.RateLimit
   let gateUntil = 0
   const locks: Record<Class, FifoLock> = { read: new FifoLock(), write: new FifoLock() }
   const held = new Map<string, string>() // leaseId -> key
+  // learning lower limits from the server only makes sense when this process sees all the traffic
+  const adaptive = (policy.adaptive ?? true) && !store.leasesExpire
+  const longestGlobal = Math.max(0, ...globals.map((g) => g.spec.intervalMillis))
+  const sendLog: Array<SendRecord> = []
+
+  const learn = (
+    ctx: RequestContext,
+    sent: SendRecord & { readonly inFlightBefore: number },
+    headers: HttpClientResponse.HttpClientResponse["headers"]
+  ) => {
+    if (!adaptive) return
+    const remaining = Number(headers["x-ratelimit-remaining"] ?? Number.NaN)
+    if (Number.isFinite(remaining) && remaining > 0) {
+      // the window had room: the server refused for concurrency
+      const cap = Math.max(1, sent.inFlightBefore)
+      if (caps[ctx.cls] === undefined || cap < caps[ctx.cls]!) caps[ctx.cls] = cap
+      return
+    }
+    for (const g of globals) {
+      if (g.methods !== undefined) continue
+      let accepted = 0
+      for (const r of sendLog) {
+        if (r !== sent && !r.refused && r.at > sent.at - g.spec.intervalMillis && r.at <= sent.at) accepted++
+      }
+      if (accepted >= 1 && accepted < g.spec.limit) g.spec.limit = accepted
+    }
+  }
 
   // leases in a shared store expire unless renewed: renew every third of the TTL while we hold them
   if (store.leasesExpire) {
@@ -191,12 +226,13 @@ export const make = Effect.fnUntraced(function*(input: RateLimitPolicy.RateLimit
     ctx: RequestContext,
     windows: ReadonlyArray<WindowSpec>,
     dryRun: boolean,
-    state: { throttled: boolean }
+    state: { throttled: boolean },
+    permitId: string
   ): Effect.Effect<void, RateLimited> =>
     Effect.gen(function*() {
       while (true) {
         const now = yield* Clock.currentTimeMillis
-        const result = yield* storeCall(ctx, store.take({ windows, gateKey, now, dryRun }))
+        const result = yield* storeCall(ctx, store.take({ windows, gateKey, now, dryRun, permitId }))
         if (result._tag === "Taken") return
         const wait = result.retryAt - now
         if (wait > maxWait) return yield* rateLimited(ctx, "wait-exceeds-limit", wait)
@@ -205,17 +241,26 @@ export const make = Effect.fnUntraced(function*(input: RateLimitPolicy.RateLimit
       }
     })
 
-  const makePermit = (ctx: RequestContext, leaseId: string | undefined): Permit => {
+  const makePermit = (ctx: RequestContext, id: string, leaseId: string | undefined): Permit => {
     let sent = false
     let released = false
     const stats = classes[ctx.cls]
     return {
-      markSent: Effect.suspend(() => {
+      id,
+      markSent: Effect.flatMap(Clock.currentTimeMillis, (at) => {
         sent = true
+        const inFlightBefore = stats.inFlight
         stats.sent++
         stats.inFlight++
         if (stats.inFlight > stats.peakInFlight) stats.peakInFlight = stats.inFlight
-        return Metric.set(inFlightGauge[ctx.cls], stats.inFlight)
+        const record = { at, refused: false, inFlightBefore }
+        if (adaptive && longestGlobal > 0) {
+          sendLog.push(record)
+          let drop = 0
+          while (drop < sendLog.length && sendLog[drop].at <= at - longestGlobal) drop++
+          if (drop > 0) sendLog.splice(0, drop)
+        }
+        return Effect.as(Metric.set(inFlightGauge[ctx.cls], stats.inFlight), record)
       }),
       release: Effect.suspend(() => {
         if (released) return Effect.void
@@ -239,7 +284,7 @@ export const make = Effect.fnUntraced(function*(input: RateLimitPolicy.RateLimit
     restore: <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
   ): Effect.Effect<Permit, RateLimited> => {
     const state = { throttled: false }
-    const cap = caps[ctx.cls]
+    const permitId = crypto.randomUUID()
     const lock = locks[ctx.cls]
     const acquireLease = Effect.gen(function*() {
       const leaseId = crypto.randomUUID()
@@ -247,7 +292,7 @@ export const make = Effect.fnUntraced(function*(input: RateLimitPolicy.RateLimit
         const now = yield* Clock.currentTimeMillis
         const result = yield* storeCall(
           ctx,
-          store.acquire({ key: leaseKeys[ctx.cls], limit: cap!, leaseId, ttlMillis: ttl, now })
+          store.acquire({ key: leaseKeys[ctx.cls], limit: caps[ctx.cls] ?? Infinity, leaseId, ttlMillis: ttl, now })
         )
         if (result._tag === "Acquired") {
           held.set(leaseId, leaseKeys[ctx.cls])
@@ -258,16 +303,16 @@ export const make = Effect.fnUntraced(function*(input: RateLimitPolicy.RateLimit
       }
     })
     const underLock = Effect.gen(function*() {
-      const leaseId = cap === undefined ? undefined : yield* acquireLease
-      const permit = makePermit(ctx, leaseId)
-      yield* restore(waitWindows(ctx, ctx.all, false, state)).pipe(Effect.onError(() => permit.release))
+      const leaseId = caps[ctx.cls] === undefined ? undefined : yield* acquireLease
+      const permit = makePermit(ctx, permitId, leaseId)
+      yield* restore(waitWindows(ctx, ctx.all(), false, state, permitId)).pipe(Effect.onError(() => permit.release))
       return permit
     })
     return Effect.gen(function*() {
       // per-route and daily windows first, without taking anything, so that a request held back by its own route
       // does not block its whole class queue
-      if (ctx.specific.length > 0) yield* restore(waitWindows(ctx, ctx.specific, true, state))
-      if (locks[ctx.cls].waiting > 0 || cap !== undefined) yield* markThrottled({ throttled: true })
+      if (ctx.specific.length > 0) yield* restore(waitWindows(ctx, ctx.specific, true, state, permitId))
+      if (lock.busy) yield* markThrottled(state)
       yield* restore(lock.acquire)
       return yield* Effect.ensuring(underLock, lock.release)
     }).pipe(
@@ -309,8 +354,9 @@ export const make = Effect.fnUntraced(function*(input: RateLimitPolicy.RateLimit
       for (const w of rule.windows) if (w.methods === undefined || w.methods.has(method)) specific.push(w.spec)
     }
     if (daily !== undefined && (method === "POST" || method === "PUT")) specific.push(daily)
-    const all = [...globals.filter((w) => w.methods === undefined || w.methods.has(method)).map((w) => w.spec)]
-    all.push(...specific)
+    const mine = globals.filter((w) => w.methods === undefined || w.methods.has(method))
+    const all = () => [...mine.map((w) => ({ ...w.spec })), ...specific]
+    const hasSliding = mine.some((w) => w.spec.kind === "sliding") || specific.some((w) => w.kind === "sliding")
     const ctx: RequestContext = { method, url, cls: classOf(method), specific, all }
     const idempotent = ctx.cls === "read"
     const budget = { retries: 0, waited: 0, backoffs: 0 }
@@ -322,9 +368,11 @@ export const make = Effect.fnUntraced(function*(input: RateLimitPolicy.RateLimit
         const permitExit = yield* Effect.exit(acquirePermit(ctx, restore))
         if (Exit.isFailure(permitExit)) return { _tag: "Failed", cause: permitExit.cause } as const
         const permit = permitExit.value
-        yield* permit.markSent
+        const sent = yield* permit.markSent
         const exit = yield* Effect.exit(restore(effect))
         const now = yield* Clock.currentTimeMillis
+        // the server counted the request when it received it, after we sent it: the window permit runs from now
+        if (hasSliding) yield* Effect.ignore(store.settle({ windows: ctx.all(), permitId: permit.id, at: now }))
         if (Exit.isFailure(exit)) {
           yield* permit.release
           const error = Cause.failureOption(exit.cause)
@@ -347,6 +395,10 @@ export const make = Effect.fnUntraced(function*(input: RateLimitPolicy.RateLimit
           // a 429, or a 503 carrying a retry hint, was refused unprocessed: safe to retry whatever the method
           const refused = status === 429 || hint !== undefined
           if (!refused && !idempotent) return { _tag: "Done", response: yield* finish(response, permit) } as const
+          if (refused) {
+            sent.refused = true
+            learn(ctx, sent, response.headers)
+          }
           const delay = hint === undefined ? yield* backoff(budget.backoffs) : Math.max(0, hint - now)
           yield* drainAndRelease
           const gate = yield* Effect.exit(closeGate(ctx, now + delay, now))
@@ -418,7 +470,8 @@ export const make = Effect.fnUntraced(function*(input: RateLimitPolicy.RateLimit
       read: snapshot(classes.read),
       write: snapshot(classes.write),
       ...counts,
-      gateClosedUntil: gateUntil > now ? new Date(gateUntil) : undefined
+      gateClosedUntil: gateUntil > now ? new Date(gateUntil) : undefined,
+      limits: { read: caps.read, write: caps.write, windows: globals.map((g) => g.spec.limit) }
     }))
   }
   return limiter
