@@ -135,6 +135,19 @@ describe("limits: cloud regime", () => {
       assert.strictEqual((yield* send(handler, "GET", "/a")).status, 200)
     }))
 
+  it.effect("wholeSecondRetryAfter rounds a scaled wait up to whole seconds", () =>
+    Effect.gen(function*() {
+      const limits = yield* Limits.make({
+        regime: "cloud",
+        timeScale: 0.01,
+        wholeSecondRetryAfter: true,
+        requests: { limit: 1, window: "1 minute" }
+      })
+      const handler = limits.middleware(ok)
+      yield* send(handler, "GET", "/a")
+      assert.strictEqual((yield* send(handler, "GET", "/a")).headers["retry-after"], "1")
+    }))
+
   it.effect("the daily POST/PUT cap answers 429 with a Retry-After up to the end of the day", () =>
     Effect.gen(function*() {
       const limits = yield* Limits.make({ regime: "cloud", dailyWrites: 3 })

@@ -58,6 +58,11 @@ export interface LimitsOptions {
     }
     | false
     | undefined
+  /**
+   * `Retry-After` in whole seconds (rounded up) even when `timeScale` is not 1, for clients that accept only the
+   * RFC form. Default: whole seconds at scale 1, milliseconds kept (`0.6`) when scaled.
+   */
+  readonly wholeSecondRetryAfter?: boolean | undefined
   /** The partition key ("per user/IP"). Default: the Authorization header, else the cookie, else "anonymous". */
   readonly key?: ((request: FakeRequest) => string) | undefined
 }
