@@ -276,6 +276,7 @@ const unsafeMake = (options: LimitsOptions): Limits => {
   const sensitiveMs = sensitive ? scaled(sensitive.window) : 0
   const keyOf = options.key ?? defaultKey
   const rejectStatus = cloud ? 429 : 503
+  const wholeSeconds = options.wholeSecondRetryAfter === true
 
   interface KeyState {
     general: Window
@@ -335,7 +336,7 @@ const unsafeMake = (options: LimitsOptions): Limits => {
         ...headers,
         "content-type": "application/json; charset=utf-8",
         "content-length": String(body.length),
-        ...(waitMs !== undefined ? { "retry-after": formatRetryAfter(waitMs, scale) } : {})
+        ...(waitMs !== undefined ? { "retry-after": formatRetryAfter(waitMs, wholeSeconds ? 1 : scale) } : {})
       },
       body: Stream.succeed(body)
     }
