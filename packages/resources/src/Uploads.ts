@@ -44,6 +44,7 @@ import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import { rechunk } from "./internal/bytes.js"
+import { multipartBody } from "./internal/multipart.js"
 import * as Schemas from "./internal/schemas.js"
 
 /**
@@ -183,12 +184,6 @@ const fileOf = (
 const badRequest = (operation: string, url: string, message: string) =>
   new Errors.BadRequest({ operation, method: "POST", url, message })
 
-const formOf = (part: Uint8Array, fileName: string): FormData => {
-  const form = new FormData()
-  form.append("file", new Blob([part as Uint8Array<ArrayBuffer>], { type: "application/octet-stream" }), fileName)
-  return form
-}
-
 // Each part with whether it is the last one, the declared size enforced: a stream longer than `size` fails as soon
 // as it passes it; a shorter one fails before its last part is sent.
 const parts = <E, R>(
@@ -272,7 +267,7 @@ const uploadViaLocation = <E, R>(
           operation: "uploadChunk",
           method: "POST",
           path: location,
-          body: Client.formDataBody(formOf(part, options.fileName)),
+          body: multipartBody(part, options.fileName),
           envelope: false,
           timeout
         }, ChunkReply),
@@ -349,7 +344,7 @@ const uploadViaSession = <E, R>(
           path: "/api/2.0/files/{folderId}/session/{sessionId}/upload",
           pathParams,
           urlParams: { chunkNumber: ++chunkNumber },
-          body: Client.formDataBody(formOf(part, options.fileName)),
+          body: multipartBody(part, options.fileName),
           timeout
         }, Schema.Unknown).pipe(
           Effect.zipRight(

@@ -24,8 +24,8 @@ export interface Recorded {
   readonly headers: Readonly<Record<string, string>>
   /** The JSON body, when there was one. */
   readonly json?: unknown
-  /** The form data, when the body was multipart. */
-  readonly form?: FormData
+  /** The file part, when the body was multipart/form-data. */
+  readonly file?: { readonly fileName: string | undefined; readonly bytes: Uint8Array }
 }
 
 export interface Reply {
@@ -40,14 +40,30 @@ export type Handler = (request: Recorded) => Reply | Effect.Effect<Reply>
 
 const decoder = new TextDecoder()
 
+// the single file part of a multipart body: checks the framing strictly (a malformed body fails the test)
+const parseFilePart = (body: { readonly contentType: string; readonly body: Uint8Array }) => {
+  const boundary = /boundary=(.+)$/.exec(body.contentType)![1]!
+  const text = Buffer.from(body.body).toString("latin1")
+  const start = `--${boundary}\r\n`
+  const end = `\r\n--${boundary}--\r\n`
+  if (!text.startsWith(start) || !text.endsWith(end)) throw new Error("malformed multipart body")
+  const headerEnd = text.indexOf("\r\n\r\n")
+  const headers = text.slice(start.length, headerEnd)
+  if (!/^Content-Disposition: form-data; name="file"/m.test(headers)) throw new Error("no file field")
+  const star = /filename\*=UTF-8''([^;\r\n]+)/.exec(headers)?.[1]
+  return {
+    fileName: star === undefined ? undefined : decodeURIComponent(star),
+    bytes: body.body.slice(headerEnd + 4, body.body.length - end.length)
+  }
+}
+
 const record = (request: HttpClientRequest.HttpClientRequest, url: URL): Recorded => {
   const body = request.body
   const base = { method: request.method, url, headers: request.headers as unknown as Record<string, string> }
   switch (body._tag) {
     case "Uint8Array":
+      if (body.contentType.startsWith("multipart/form-data")) return { ...base, file: parseFilePart(body) }
       return { ...base, json: body.contentType.includes("json") ? JSON.parse(decoder.decode(body.body)) : undefined }
-    case "FormData":
-      return { ...base, form: body.formData }
     default:
       return base
   }
@@ -83,13 +99,9 @@ export const make = (handler: Handler) => {
   return { requests, layer }
 }
 
-/** Reads a multipart part's bytes. */
-export const partBytes = (form: FormData | undefined): Effect.Effect<Uint8Array> =>
-  Effect.promise(async () => {
-    const file = form?.get("file")
-    if (!(file instanceof Blob)) throw new Error("no file part")
-    return new Uint8Array(await file.arrayBuffer())
-  })
+/** The bytes of a recorded multipart file part. */
+export const partBytes = (request: Recorded): Effect.Effect<Uint8Array> =>
+  request.file === undefined ? Effect.dieMessage("no file part") : Effect.succeed(request.file.bytes)
 
 // --- FakeDocSpace ------------------------------------------------------------------------------------------------
 

@@ -42,7 +42,7 @@ const uploadPortal = (options: { readonly pulled?: Ref.Ref<number>; readonly ref
       }
       if (path === "/ChunkedUploader.ashx") {
         if (request.url.searchParams.get("abort") === "true") return { json: { success: true, message: "" } }
-        const bytes = yield* partBytes(request.form)
+        const bytes = yield* partBytes(request)
         state.parts.push(bytes)
         if (options.pulled) state.pulledAt.push(yield* Ref.get(options.pulled))
         if (options.refuse === state.parts.length) {
@@ -172,6 +172,17 @@ describe("Uploads", () => {
     }).pipe(Effect.provide(portal.layer))
   })
 
+  it.effect("each part is a well-formed multipart body carrying the exact file name", () => {
+    const portal = uploadPortal()
+    return Effect.gen(function*() {
+      const fileName = "отчёт \"Q3\"; final.bin"
+      yield* Uploads.upload({ folderId: 5, fileName, size: 1500, content: Stream.make(pattern(0, 1500)) })
+      const parts = portal.requests.filter((r) => r.url.pathname === "/ChunkedUploader.ashx")
+      expect(parts.map((r) => r.file?.fileName)).toEqual([fileName, fileName])
+      expect(parts[0]!.headers["content-type"]).toMatch(/^multipart\/form-data; boundary=/)
+    }).pipe(Effect.provide(portal.layer))
+  })
+
   it.effect("an empty file is one empty part", () => {
     const portal = uploadPortal()
     return Effect.gen(function*() {
@@ -189,7 +200,7 @@ describe("Uploads", () => {
         if (path === "/api/2.0/files/settings") return envelope({ chunkUploadSize: CHUNK })
         if (path === "/api/2.0/files/5/session") return envelope({ id: "abc", bytes_total: 2500 })
         if (path === "/api/2.0/files/5/session/abc/upload") {
-          parts.push([request.url.searchParams.get("chunkNumber"), (yield* partBytes(request.form)).length])
+          parts.push([request.url.searchParams.get("chunkNumber"), (yield* partBytes(request)).length])
           return envelope({ id: "abc" })
         }
         if (path === "/api/2.0/files/5/session/abc/finalize" && request.method === "PUT") {
