@@ -6,6 +6,7 @@ import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
+import * as Net from "node:net"
 import * as Adapters from "../src/internal/adapters.js"
 import * as Faults from "../src/internal/faults.js"
 import type { Handler } from "../src/internal/handler.js"
@@ -131,6 +132,31 @@ describe("serve over a loopback socket (NodeHttpClient)", () => {
       const response = yield* HttpClient.get(`${served.url}/a`)
       assert.strictEqual(response.status, 502)
       assert.include(yield* response.text, "502 Bad Gateway")
+    })).pipe(Effect.provide(NodeHttpClient.layer)))
+
+  it.scopedLive("odd request targets and Host headers never crash the server", () =>
+    bounded(Effect.gen(function*() {
+      const served = yield* Adapters.serve(echo)
+      const raw = (text: string) =>
+        Effect.async<string>((resume) => {
+          const socket = Net.connect(served.port, "127.0.0.1", () => socket.end(text))
+          let out = ""
+          socket.on("data", (d) => (out += d.toString()))
+          socket.on("close", () => resume(Effect.succeed(out)))
+          socket.on("error", () => resume(Effect.succeed(out)))
+        })
+      const doubleSlash = yield* raw(
+        "GET //evil.example/a?x=1 HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+      )
+      assert.include(doubleSlash, "200 OK")
+      assert.include(doubleSlash, `"path":"//evil.example/a"`)
+      const badHost = yield* raw("GET /b HTTP/1.1\r\nHost: a b/c?d\r\nConnection: close\r\n\r\n")
+      assert.match(badHost, /^HTTP\/1\.1 (200|400)/)
+      const absolute = yield* raw("GET http://other.example/c HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+      assert.match(absolute, /^HTTP\/1\.1 400/)
+      // still serving
+      const ok = yield* HttpClient.get(`${served.url}/after`)
+      assert.strictEqual(ok.status, 200)
     })).pipe(Effect.provide(NodeHttpClient.layer)))
 
   it.live("closing the scope closes the server; a taken port is a ServeError", () =>

@@ -324,6 +324,31 @@ const respond = (handler: Handler, request: FakeRequest, res: Http.ServerRespons
   })
 
 /**
+ * The URL of a request as received: the path is taken as it is (`//a` stays a path, never a host), the origin from
+ * the Host header when it is valid. `undefined` when the request target cannot be a URL.
+ *
+ * @internal
+ */
+export const requestUrl = (target: string, hostHeader: string | undefined, fallbackHost: string): URL | undefined => {
+  if (!target.startsWith("/")) return undefined
+  let url: URL
+  try {
+    url = new URL(`http://${hostHeader ?? fallbackHost}`)
+    if (url.pathname !== "/" || url.search !== "" || url.username !== "") throw new Error("not a host")
+  } catch {
+    url = new URL(`http://${fallbackHost}`)
+  }
+  const q = target.indexOf("?")
+  try {
+    url.pathname = q === -1 ? target : target.slice(0, q)
+    url.search = q === -1 ? "" : target.slice(q)
+  } catch {
+    return undefined
+  }
+  return url
+}
+
+/**
  * Serves `handler` with `node:http` on `host` (default 127.0.0.1) and `port` (default 0: a free port) for the
  * life of the scope. The handler runs with the caller's services (its `Clock` included).
  *
@@ -344,7 +369,12 @@ export const serve = (handler: Handler, options: ServeOptions = {}): Effect.Effe
         for (const [name, value] of Object.entries(req.headers)) {
           if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(", ") : value
         }
-        const url = new URL(req.url ?? "/", `http://${headers["host"] ?? `${host}:${port}`}`)
+        const url = requestUrl(req.url ?? "/", headers["host"], `${host}:${port}`)
+        if (url === undefined) {
+          res.writeHead(400, { "content-type": "text/plain", connection: "close" })
+          res.end("Bad Request")
+          return
+        }
         const request: FakeRequest = { method: req.method ?? "GET", url, headers, body: concat(chunks) }
         const fiber = runFork(respond(handler, request, res))
         fibers.add(fiber)
