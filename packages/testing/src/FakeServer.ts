@@ -19,9 +19,10 @@
  *
  * @since 0.1.0
  */
-import type * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClient from "@effect/platform/HttpClient"
 import type * as Duration from "effect/Duration"
 import type * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 import type * as Scope from "effect/Scope"
 import * as adapters from "./internal/adapters.js"
 import * as faultsInternal from "./internal/faults.js"
@@ -122,6 +123,15 @@ export type ServeError = adapters.ServeError
  * @category adapters
  */
 export const toHttpClient: (handler: Handler) => HttpClient.HttpClient = adapters.toHttpClient
+
+/**
+ * `toHttpClient` as a layer.
+ *
+ * @since 0.1.0
+ * @category adapters
+ */
+export const layer = (handler: Handler): Layer.Layer<HttpClient.HttpClient> =>
+  Layer.succeed(HttpClient.HttpClient, adapters.toHttpClient(handler))
 
 /**
  * Options for `serve`.

@@ -7,6 +7,7 @@ import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
+import * as Stream from "effect/Stream"
 import * as TestClock from "effect/TestClock"
 
 const get = (path: string) =>
@@ -83,6 +84,24 @@ describe("FakeDocSpace.layer (in-process)", () => {
         Effect.provide(FakeDocSpace.Server, FakeDocSpace.layer({ limits: { regime: "cloud", timeScale: -1 } }))
       )
       assert.strictEqual(error._tag, "InvalidOptions")
+    }))
+})
+
+describe("FakeServer on its own", () => {
+  it.effect("layer + limits + faults around your own handler", () =>
+    Effect.gen(function*() {
+      const limits = yield* FakeServer.limits({ regime: "legacy", requests: { limit: 1, window: "10 seconds" } })
+      const faults = yield* FakeServer.faults({ rules: [{ route: "GET /broken", fault: FakeServer.malformedJson }] })
+      const handler: FakeServer.Handler = () =>
+        Effect.succeed({ status: 200, headers: {}, body: Stream.succeed(new TextEncoder().encode("{\"a\":1}")) })
+      const status = (path: string) =>
+        HttpClient.get(`http://local${path}`).pipe(
+          Effect.map((r) => r.status),
+          Effect.provide(FakeServer.layer(faults.middleware(limits.middleware(handler))))
+        )
+      assert.strictEqual(yield* status("/broken"), 200)
+      assert.strictEqual(yield* status("/broken"), 503)
+      assert.strictEqual((yield* faults.stats).byFault.MalformedJson, 2)
     }))
 })
 
