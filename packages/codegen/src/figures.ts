@@ -1,0 +1,149 @@
+/**
+ * `pnpm --filter @effect-docspace/codegen figures` prints the closing-note figures of the generated API:
+ * operations and schemas (spec vs generated), generated lines, the `tsc` time of the resources package and the
+ * minified esbuild bundle of a program using one operation vs one importing everything.
+ *
+ * Bundles: `--bundle --minify --format=esm --platform=node`, no externals (node builtins are implicitly external
+ * with `--platform=node`); the generated modules are bundled from their TypeScript sources, the workspace packages
+ * they import (`@effect-docspace/core`, `rate-limit`) from their built `dist/` (this script builds them first).
+ *
+ * @since 0.1.0
+ */
+import { execFileSync } from "node:child_process"
+import * as Fs from "node:fs"
+import * as Path from "node:path"
+import * as Zlib from "node:zlib"
+import { defaultSpecPath, load, operations, repoRoot } from "./spec.js"
+
+const generatedDir = Path.join(repoRoot, "packages/resources/src/generated")
+const bin = (name: string) => Path.join(repoRoot, "node_modules/.bin", name)
+
+const filesUnder = (dir: string): Array<string> =>
+  Fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory() ? filesUnder(Path.join(dir, entry.name)) : [Path.join(dir, entry.name)]
+  )
+
+const time = (command: string, args: ReadonlyArray<string>): number => {
+  const started = process.hrtime.bigint()
+  try {
+    execFileSync(command, args, { cwd: repoRoot, stdio: "pipe" })
+  } catch (error) {
+    // type errors elsewhere in the project still give a timing; say so
+    const output = String((error as { stdout?: unknown }).stdout ?? "")
+    console.log(`  (exit code non-zero; first lines: ${output.split("\n").slice(0, 2).join(" | ")})`)
+  }
+  return Number(process.hrtime.bigint() - started) / 1e6
+}
+
+const lines: Array<string> = []
+const say = (line: string) => {
+  lines.push(line)
+  console.log(line)
+}
+
+// --- counts ------------------------------------------------------------------------------------------------------
+const generatedFiles = filesUnder(generatedDir).filter((f) => f.endsWith(".ts"))
+const generatedLines = generatedFiles.reduce((n, f) => n + Fs.readFileSync(f, "utf8").split("\n").length - 1, 0)
+const operationsText = Fs.readFileSync(Path.join(generatedDir, "Operations.ts"), "utf8")
+const generatedOps = (operationsText.match(/^\s+operationId: "/gm) ?? []).length
+const schemaText = filesUnder(Path.join(generatedDir, "schemas")).map((f) => Fs.readFileSync(f, "utf8")).join("\n")
+const generatedSchemas = (schemaText.match(/^export const \w+(?:Schema)?: Schema\.Schema</gm) ?? []).length
+const streams = (operationsText.match(/paginated: true/g) ?? []).length
+if (Fs.existsSync(defaultSpecPath)) {
+  const spec = load(defaultSpecPath)
+  say(
+    `operations: ${generatedOps} generated, ${
+      operations(spec).length
+    } in the spec (${streams} with a ...Stream variant)`
+  )
+  say(`schemas: ${generatedSchemas} generated, ${Object.keys(spec.components.schemas).length} in the spec`)
+} else {
+  say(`operations: ${generatedOps} generated (spec absent: not compared); schemas: ${generatedSchemas} generated`)
+}
+say(`generated code: ${generatedFiles.length} files, ${generatedLines} lines`)
+
+// what Node loads without a bundler: the import graph of one group module vs the whole generated tree
+const closure = (file: string, seen = new Set<string>()): Set<string> => {
+  if (seen.has(file)) return seen
+  seen.add(file)
+  for (const match of Fs.readFileSync(file, "utf8").matchAll(/from "(\.{1,2}\/[^"]+)\.js"/g)) {
+    closure(Path.resolve(Path.dirname(file), `${match[1]}.ts`), seen)
+  }
+  return seen
+}
+const kib = (files: Iterable<string>) => [...files].reduce((n, f) => n + Fs.statSync(f).size, 0) / 1024
+const folders = closure(Path.join(generatedDir, "Folders.ts"))
+say(
+  `unbundled: importing Folders.ts loads ${folders.size} generated files (${
+    kib(folders).toFixed(0)
+  } KiB of source) of ${generatedFiles.length} (${
+    kib(generatedFiles).toFixed(0)
+  } KiB): the schemas are split by the groups that use them (schemas/<Group>.ts + schemas/Common.ts)`
+)
+
+// --- tsc ---------------------------------------------------------------------------------------------------------
+const tscSrc = time(bin("tsc"), ["-b", "packages/resources/tsconfig.src.json", "--force"])
+say(
+  `tsc -b packages/resources/tsconfig.src.json --force (rebuilds rate-limit, core, resources): ${tscSrc.toFixed(0)} ms`
+)
+const tscOnly = time(bin("tsc"), ["-p", "packages/resources/tsconfig.src.json", "--noEmit"])
+say(
+  `tsc -p packages/resources/tsconfig.src.json --noEmit (resources only, dependencies built): ${tscOnly.toFixed(0)} ms`
+)
+
+// --- bundles -----------------------------------------------------------------------------------------------------
+const outDir = Path.join(repoRoot, "packages/codegen/build/figures")
+Fs.mkdirSync(outDir, { recursive: true })
+const index = Path.join(generatedDir, "index.ts")
+const client = `
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
+import * as Auth from "@effect-docspace/core/Auth"
+import * as DocSpaceClient from "@effect-docspace/core/DocSpaceClient"
+import * as DocSpaceConfig from "@effect-docspace/core/DocSpaceConfig"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Redacted from "effect/Redacted"
+const Live = DocSpaceClient.layer().pipe(
+  Layer.provide(DocSpaceConfig.layer({ baseUrl: "https://example.onlyoffice.com", auth: Auth.apiKey(Redacted.make("sk-x")) })),
+  Layer.provide(FetchHttpClient.layer)
+)
+`
+const programs: Record<string, string> = {
+  "client only (no operation)": `${client}
+import * as Schema from "effect/Schema"
+Effect.runPromise(Effect.provide(DocSpaceClient.request({ operation: "x", method: "GET", path: "/api/2.0/x" }, Schema.Unknown), Live)).then(console.log)
+`,
+  "one operation (Folders.getFolderInfo via the index)": `${client}
+import { Folders } from ${JSON.stringify(index)}
+Effect.runPromise(Effect.provide(Folders.getFolderInfo({ folderId: 1 }), Live)).then(console.log)
+`,
+  "everything (import * as Api, all used)": `${client}
+import * as Api from ${JSON.stringify(index)}
+console.log(Api, Live, Effect)
+`
+}
+const sizes: Array<[string, number, number]> = []
+let n = 0
+for (const [name, source] of Object.entries(programs)) {
+  const entry = Path.join(outDir, `program${n}.ts`)
+  const out = Path.join(outDir, `program${n}.js`)
+  n++
+  Fs.writeFileSync(entry, source)
+  execFileSync(bin("esbuild"), [
+    entry,
+    "--bundle",
+    "--minify",
+    "--format=esm",
+    "--platform=node",
+    `--outfile=${out}`,
+    "--log-level=error"
+  ], {
+    cwd: repoRoot,
+    env: { ...process.env, NODE_PATH: Path.join(repoRoot, "packages/resources/node_modules") }
+  })
+  const bytes = Fs.readFileSync(out)
+  sizes.push([name, bytes.length, Zlib.gzipSync(bytes).length])
+}
+for (const [name, bytes, gzip] of sizes) {
+  say(`esbuild bundle, ${name}: ${(bytes / 1024).toFixed(1)} KiB minified, ${(gzip / 1024).toFixed(1)} KiB gzip`)
+}
