@@ -42,7 +42,8 @@ const PIECE = 64 * 1024
 
 // deterministic pseudo-random bytes, generated piece by piece as the upload pulls them (never all in memory)
 const generated = (size: number): Stream.Stream<Uint8Array> =>
-  Stream.range(0, Math.ceil(size / PIECE) - 1).pipe(
+  // chunk size 1: one 64 KiB array per pull (Stream.range would otherwise emit 4096 pieces at a time)
+  Stream.range(0, Math.ceil(size / PIECE) - 1, 1).pipe(
     Stream.map((i) => {
       const length = Math.min(PIECE, size - i * PIECE)
       const bytes = new Uint8Array(length)
