@@ -1,7 +1,7 @@
 /** The client side of the benchmark: N mixed requests through the real Node HTTP client wrapped by a limiter. */
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
-import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import { RateLimiter, RateLimitPolicy, RedisStore } from "../src/index.js"
@@ -75,7 +75,9 @@ export const runLoad = (options: {
   const limiterLayer = options.redis === undefined
     ? RateLimiter.layer(options.policy)
     : RateLimiter.layer(options.policy).pipe(
-      Layer.provide(RedisStore.layer({ url: options.redis.url, prefix: options.redis.prefix, pollInterval: "2 millis" }))
+      Layer.provide(
+        RedisStore.layer({ url: options.redis.url, prefix: options.redis.prefix, pollInterval: "2 millis" })
+      )
     )
   return Effect.runPromise(program.pipe(Effect.provide(Layer.merge(limiterLayer, NodeHttpClient.layer))))
 }

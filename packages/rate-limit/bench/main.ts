@@ -13,8 +13,8 @@ import { fileURLToPath } from "node:url"
 import type { LoadResult } from "./load.js"
 import { benchPolicy, runLoad } from "./load.js"
 
-const LIMIT = 100
-const WINDOW_MS = 500
+const LIMIT = 200
+const WINDOW_MS = 1000
 const READ = 10
 const WRITE = 3
 const N = 2000
@@ -63,7 +63,16 @@ const ping = (port: number) =>
 const startRedis = async (): Promise<string | undefined> => {
   if (spawnSync("redis-server", ["--version"], { stdio: "ignore" }).status !== 0) return undefined
   const port = await freePort()
-  const child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], {
+  const child = spawn("redis-server", [
+    "--port",
+    String(port),
+    "--bind",
+    "127.0.0.1",
+    "--save",
+    "",
+    "--appendonly",
+    "no"
+  ], {
     stdio: "ignore"
   })
   children.push(child)
@@ -84,6 +93,8 @@ interface ServerStats {
   lastRefusalAt: number
   peakRead: number
   peakWrite: number
+  times: Array<number>
+  refusals: Array<number>
 }
 
 const configure = (baseUrl: string, config: object) =>
@@ -91,10 +102,11 @@ const configure = (baseUrl: string, config: object) =>
 const serverStats = (baseUrl: string) => fetch(`${baseUrl}/__stats`).then((r) => r.json() as Promise<ServerStats>)
 
 const goodput = (s: ServerStats) => {
-  // the most the server could have accepted between its first and last acceptance
+  // whole windows from the first acceptance: in k windows a sliding-window server allows at most k * LIMIT
   const span = s.lastAcceptedAt - s.firstAcceptedAt
-  const allowed = LIMIT * (Math.floor(span / WINDOW_MS) + 1)
-  return { span, allowed, goodput: s.accepted / allowed }
+  const k = Math.max(1, Math.floor(span / WINDOW_MS))
+  const inWindows = s.times.filter((t) => t < s.firstAcceptedAt + k * WINDOW_MS).length
+  return { span, k, inWindows, goodput: inWindows / (k * LIMIT) }
 }
 
 const report = (title: string, s: ServerStats, clients: ReadonlyArray<LoadResult>) => {
@@ -104,9 +116,15 @@ const report = (title: string, s: ServerStats, clients: ReadonlyArray<LoadResult
   for (const c of clients) for (const [k, v] of Object.entries(c.failures)) failures[k] = (failures[k] ?? 0) + v
   const refusals = s.refusedWindow + s.refusedConcurrency
   console.log(`\n== ${title}`)
-  console.log(`  requests ok: ${ok}/${N}${Object.keys(failures).length ? `, failures ${JSON.stringify(failures)}` : ""}`)
   console.log(
-    `  goodput: ${g.goodput.toFixed(3)} (${s.accepted} accepted over ${(g.span / 1000).toFixed(2)} s; the server allows ${g.allowed})`
+    `  requests ok: ${ok}/${N}${Object.keys(failures).length ? `, failures ${JSON.stringify(failures)}` : ""}`
+  )
+  console.log(
+    `  goodput: ${
+      g.goodput.toFixed(3)
+    } of the allowed rate (${g.inWindows} accepted in the first ${g.k} whole windows, which allow ${
+      g.k * LIMIT
+    }; all ${s.accepted} in ${(g.span / 1000).toFixed(2)} s)`
   )
   console.log(
     `  rejections seen by the server: ${refusals} (window ${s.refusedWindow}, concurrency ${s.refusedConcurrency})`
@@ -117,6 +135,7 @@ const report = (title: string, s: ServerStats, clients: ReadonlyArray<LoadResult
         s.lastRefusalAt - s.firstRefusalAt
       } ms after the first`
     )
+    console.log(`  rejections at (ms after the first): ${s.refusals.map((t) => t - s.firstRefusalAt).join(" ")}`)
   }
   console.log(`  server peak in flight: GET ${s.peakRead}/${READ}, non-GET ${s.peakWrite}/${WRITE}`)
   const st = clients.map((c) => c.stats)
@@ -125,7 +144,7 @@ const report = (title: string, s: ServerStats, clients: ReadonlyArray<LoadResult
       st.reduce((n, x) => n + x.refused503, 0)
     }, gate closed ${st.reduce((n, x) => n + x.gateClosedMillis, 0)} ms, throttled ${
       st.reduce((n, x) => n + x.throttled, 0)
-    }`
+    }, limits in force ${JSON.stringify(st[0].limits)}`
   )
   return { ok, refusals, goodput: g.goodput }
 }

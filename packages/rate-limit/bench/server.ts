@@ -23,6 +23,8 @@ interface Config {
 
 let config: Config = { mode: "cloud", limit: 100, windowMs: 500, read: 10, write: 3, latencyMs: [2, 8] }
 let accepted: Array<number> = [] // acceptance instants inside the current window (ascending)
+let times: Array<number> = []
+let refusals: Array<number> = []
 const active = { read: 0, write: 0 }
 let stats = {
   accepted: 0,
@@ -37,6 +39,8 @@ let stats = {
 }
 
 const reset = () => {
+  times = []
+  refusals = []
   accepted = []
   stats = {
     accepted: 0,
@@ -67,7 +71,7 @@ const server = http.createServer(async (req, res) => {
   }
   if (req.url === "/__stats") {
     res.setHeader("content-type", "application/json")
-    res.end(JSON.stringify({ ...stats, config }))
+    res.end(JSON.stringify({ ...stats, config, times, refusals }))
     return
   }
   const now = Date.now()
@@ -80,6 +84,7 @@ const server = http.createServer(async (req, res) => {
     else stats.refusedConcurrency++
     if (stats.firstRefusalAt === 0) stats.firstRefusalAt = now
     stats.lastRefusalAt = now
+    refusals.push(now)
     const freeAt = windowFull ? accepted[accepted.length - config.limit] + config.windowMs : now + 1
     const waitS = Math.max(1, Math.ceil((freeAt - now) / 1000))
     res.writeHead(config.mode === "cloud" ? 429 : 503, {
@@ -97,6 +102,7 @@ const server = http.createServer(async (req, res) => {
   stats.accepted++
   if (stats.firstAcceptedAt === 0) stats.firstAcceptedAt = now
   stats.lastAcceptedAt = now
+  times.push(now)
   active[cls]++
   stats.peakRead = Math.max(stats.peakRead, active.read)
   stats.peakWrite = Math.max(stats.peakWrite, active.write)

@@ -56,6 +56,8 @@ export interface RateLimitStore {
   /**
    * Atomically: if the gate `gateKey` is open and every window has room at `now`, records one permit in each (unless
    * `dryRun`) and returns `Taken`; otherwise records nothing and returns the earliest instant it could succeed.
+   * Sliding-window permits are recorded as pending (they count as taken at the current instant, so they cannot free
+   * up) until `settle` fixes their instant.
    */
   readonly take: (options: {
     readonly windows: ReadonlyArray<WindowSpec>
@@ -66,9 +68,9 @@ export interface RateLimitStore {
     readonly permitId: string
   }) => Effect.Effect<TakeResult, StoreError>
   /**
-   * Moves the sliding-window permits recorded under `permitId` to the later instant `at` (when the response arrived):
-   * the server counted the request when it received it, later than the send, so the permit must not free up before
-   * `at + interval`.
+   * Settles the pending sliding-window permits of `permitId` at `at` (when the response arrived): the server counted
+   * the request when it received it, somewhere between the send and the response, so the permit must not free up
+   * before `at + interval`.
    */
   readonly settle: (options: {
     readonly windows: ReadonlyArray<WindowSpec>
@@ -108,9 +110,11 @@ export const RateLimitStore: Context.Tag<RateLimitStore, RateLimitStore> = Conte
   "@effect-docspace/rate-limit/RateLimitStore"
 )
 
-interface Entry {
-  t: number
-  readonly id: string
+interface SlidingLog {
+  // settled permits: the instants the server could have counted them, ascending
+  readonly settled: Array<number>
+  // permits whose request is still in flight, by permit id: they count as taken "now" until settled
+  readonly pending: Map<string, number>
 }
 
 interface FixedState {
@@ -132,7 +136,7 @@ export const makeMemory: Effect.Effect<RateLimitStore> = Effect.sync(() => makeM
  * @category constructors
  */
 export const makeMemoryUnsafe = (): RateLimitStore => {
-  const sliding = new Map<string, Array<Entry>>()
+  const sliding = new Map<string, SlidingLog>()
   const fixed = new Map<string, FixedState>()
   const leases = new Map<string, Set<string>>()
   const signals = new Map<string, Deferred.Deferred<void>>()
@@ -147,17 +151,35 @@ export const makeMemoryUnsafe = (): RateLimitStore => {
     return d
   }
 
+  const logOf = (key: string): SlidingLog => {
+    let log = sliding.get(key)
+    if (log === undefined) {
+      log = { settled: [], pending: new Map() }
+      sliding.set(key, log)
+    }
+    return log
+  }
+
+  const insert = (settled: Array<number>, t: number) => {
+    let i = settled.length
+    while (i > 0 && settled[i - 1] > t) i--
+    settled.splice(i, 0, t)
+  }
+
   const blockedAt = (w: WindowSpec, now: number): number | undefined => {
     if (w.limit <= 0) return Infinity
     if (w.kind === "sliding") {
       const log = sliding.get(w.key)
       if (log === undefined) return undefined
-      // a permit taken at t is free again at exactly t + interval
+      // a permit settled at t is free again at exactly t + interval
       let drop = 0
-      while (drop < log.length && log[drop].t + w.intervalMillis <= now) drop++
-      if (drop > 0) log.splice(0, drop)
-      if (log.length < w.limit) return undefined
-      return log[log.length - w.limit].t + w.intervalMillis
+      while (drop < log.settled.length && log.settled[drop] + w.intervalMillis <= now) drop++
+      if (drop > 0) log.settled.splice(0, drop)
+      const count = log.settled.length + log.pending.size
+      if (count < w.limit) return undefined
+      const index = count - w.limit
+      // a pending permit is settled at the earliest now, so it frees at the earliest now + interval
+      return (index < log.settled.length ? log.settled[index] : now) + w.intervalMillis
     }
     const index = Math.floor(now / w.intervalMillis)
     const state = fixed.get(w.key)
@@ -165,20 +187,9 @@ export const makeMemoryUnsafe = (): RateLimitStore => {
     return (index + 1) * w.intervalMillis
   }
 
-  const insert = (log: Array<Entry>, entry: Entry) => {
-    let i = log.length
-    while (i > 0 && log[i - 1].t > entry.t) i--
-    log.splice(i, 0, entry)
-  }
-
   const record = (w: WindowSpec, now: number, id: string) => {
     if (w.kind === "sliding") {
-      let log = sliding.get(w.key)
-      if (log === undefined) {
-        log = []
-        sliding.set(w.key, log)
-      }
-      insert(log, { t: now, id })
+      logOf(w.key).pending.set(id, now)
       return
     }
     const index = Math.floor(now / w.intervalMillis)
@@ -206,16 +217,10 @@ export const makeMemoryUnsafe = (): RateLimitStore => {
       Effect.sync(() => {
         for (const w of windows) {
           const log = w.kind === "sliding" ? sliding.get(w.key) : undefined
-          if (log === undefined) continue
-          for (let i = log.length - 1; i >= 0; i--) {
-            if (log[i].id !== permitId) continue
-            if (log[i].t < at) {
-              const [entry] = log.splice(i, 1)
-              entry.t = at
-              insert(log, entry)
-            }
-            break
-          }
+          const taken = log?.pending.get(permitId)
+          if (log === undefined || taken === undefined) continue
+          log.pending.delete(permitId)
+          insert(log.settled, Math.max(taken, at))
         }
       }),
     acquire: ({ key, leaseId, limit }) =>

@@ -36,19 +36,26 @@ export interface Options {
   readonly prefix?: string | undefined
   /** How often a process waiting for a concurrency slot asks again. Default 20 ms. */
   readonly pollInterval?: Duration.DurationInput | undefined
+  /**
+   * A window permit stays "in flight" (counted as taken now) until its response settles it; a permit never settled
+   * (its worker was killed) is dropped this long after it was taken, plus the window's interval. Default 1 minute.
+   */
+  readonly maxPending?: Duration.DurationInput | undefined
 }
 
 const TAKE = `
 local now = tonumber(ARGV[1])
 local dry = ARGV[2] == "1"
 local member = ARGV[3]
+local stale = tonumber(ARGV[4])
+local P = 10000000000000
 local retryAt = 0
 local gate = tonumber(redis.call("GET", KEYS[1]) or "0")
 if gate > now then retryAt = gate end
 local n = #KEYS - 1
 for i = 1, n do
   local key = KEYS[i + 1]
-  local base = 3 + (i - 1) * 3
+  local base = 4 + (i - 1) * 3
   local limit = tonumber(ARGV[base + 1])
   local interval = tonumber(ARGV[base + 2])
   local kind = ARGV[base + 3]
@@ -56,10 +63,13 @@ for i = 1, n do
     retryAt = -1
   elseif kind == "s" then
     redis.call("ZREMRANGEBYSCORE", key, "-inf", now - interval)
+    redis.call("ZREMRANGEBYSCORE", key, P, P + now - stale - interval)
     local count = redis.call("ZCARD", key)
     if count >= limit then
       local e = redis.call("ZRANGE", key, count - limit, count - limit, "WITHSCORES")
-      local at = tonumber(e[2]) + interval
+      local score = tonumber(e[2])
+      if score >= P then score = now end
+      local at = score + interval
       if retryAt >= 0 and at > retryAt then retryAt = at end
     end
   else
@@ -75,11 +85,11 @@ if retryAt < 0 or retryAt > now then return tostring(retryAt) end
 if not dry then
   for i = 1, n do
     local key = KEYS[i + 1]
-    local base = 3 + (i - 1) * 3
+    local base = 4 + (i - 1) * 3
     local interval = tonumber(ARGV[base + 2])
     if ARGV[base + 3] == "s" then
-      redis.call("ZADD", key, now, member)
-      redis.call("PEXPIRE", key, interval + 60000)
+      redis.call("ZADD", key, P + now, member)
+      redis.call("PEXPIRE", key, interval + stale + 60000)
     else
       local k = key .. ":" .. math.floor(now / interval)
       redis.call("INCR", k)
@@ -113,9 +123,12 @@ return 1
 
 const SETTLE = `
 local at = tonumber(ARGV[1])
+local P = 10000000000000
 for i = 1, #KEYS do
   local score = redis.call("ZSCORE", KEYS[i], ARGV[2])
-  if score and tonumber(score) < at then redis.call("ZADD", KEYS[i], "XX", at, ARGV[2]) end
+  if score and tonumber(score) >= P then
+    redis.call("ZADD", KEYS[i], "XX", math.max(tonumber(score) - P, at), ARGV[2])
+  end
 end
 return 1
 `
@@ -142,6 +155,7 @@ export const make = (options: Options): Effect.Effect<RateLimitStore, StoreError
   Effect.gen(function*() {
     const prefix = options.prefix ?? "rate-limit"
     const poll = Duration.decode(options.pollInterval ?? "20 millis")
+    const maxPending = Duration.toMillis(Duration.decode(options.maxPending ?? "1 minute"))
     const redis: Redis = options.client ?? (yield* Effect.acquireRelease(
       Effect.tryPromise({
         try: async () => {
@@ -183,7 +197,7 @@ export const make = (options: Options): Effect.Effect<RateLimitStore, StoreError
       leasesExpire: true,
       take: ({ dryRun, gateKey, now, permitId, windows }) => {
         const args: Array<string | number> = [windows.length + 1, k(gateKey), ...windows.map((w) => k(w.key))]
-        args.push(now, dryRun ? "1" : "0", permitId)
+        args.push(now, dryRun ? "1" : "0", permitId, maxPending)
         for (const w of windows) args.push(w.limit, w.intervalMillis, w.kind === "sliding" ? "s" : "f")
         return Effect.map(take(...args), (r): TakeResult => {
           const retryAt = Number(r)

@@ -433,3 +433,70 @@ describe("policy", () => {
       assert.include(JSON.stringify(stats), "\"refused429\":0")
     }).pipe(Effect.scoped))
 })
+
+describe("window permits run from the response", () => {
+  it.effect("a permit frees one interval after the response, not after the send", () =>
+    Effect.gen(function*() {
+      const t = makeTransport(() => ({ latency: 100 }))
+      const limiter = yield* RateLimiter.make(policy({ windows: [RateLimitPolicy.window(1, "1 second")] }))
+      const client = limiter.apply(t.client)
+      yield* runWithClock(
+        Effect.all([0, 1, 2].map(() => Effect.flatMap(client.get(URL), (r) => r.text)), { concurrency: "unbounded" })
+      )
+      // the server may have counted the first request any time until its answer at 100 ms
+      assert.deepStrictEqual(t.calls.map((c) => c.at), [0, 1100, 2200])
+    }).pipe(Effect.scoped))
+})
+
+describe("adaptive limits", () => {
+  it.effect("a concurrency refusal lowers the cap to what the server accepted", () =>
+    Effect.gen(function*() {
+      let serverInFlight = 0
+      const t = makeTransport(() => {
+        // a server allowing 2 concurrent writes, answering 429 at once beyond that
+        if (serverInFlight >= 2) {
+          return { status: 429, headers: { "retry-after": "1", "x-ratelimit-remaining": "100" } }
+        }
+        serverInFlight++
+        return { latency: 50, onDone: () => serverInFlight-- }
+      })
+      const limiter = yield* RateLimiter.make(policy({ concurrency: { write: 4 } }))
+      const client = limiter.apply(t.client)
+      yield* runWithClock(
+        Effect.forEach(Array.from({ length: 20 }), () => Effect.flatMap(client.post(URL), (r) => r.text), {
+          concurrency: "unbounded"
+        })
+      )
+      const stats = yield* limiter.stats
+      assert.strictEqual(stats.limits.write, 2)
+      assert.strictEqual(stats.write.peakInFlight, 4)
+      assert.strictEqual(stats.refused429, 2, "only the first burst is refused")
+      assert.strictEqual(t.calls.filter((c) => c.at > 0).length, 18)
+    }).pipe(Effect.scoped))
+
+  it.effect("a window refusal lowers the window to what the server accepted in the interval", () =>
+    Effect.gen(function*() {
+      const accepted: Array<number> = []
+      const t = makeTransport((_, n) => {
+        const now = t.calls[n].at
+        // a server allowing 3 requests per sliding second
+        while (accepted.length > 0 && accepted[0] <= now - 1000) accepted.shift()
+        if (accepted.length >= 3) {
+          return { status: 429, headers: { "retry-after": "1", "x-ratelimit-remaining": "0" } }
+        }
+        accepted.push(now)
+        return {}
+      })
+      const limiter = yield* RateLimiter.make(policy({ windows: [RateLimitPolicy.window(6, "1 second")] }))
+      const client = limiter.apply(t.client)
+      yield* runWithClock(
+        Effect.forEach(Array.from({ length: 12 }), () => Effect.flatMap(client.get(URL), (r) => r.text), {
+          concurrency: "unbounded"
+        })
+      )
+      const stats = yield* limiter.stats
+      assert.deepStrictEqual(stats.limits.windows, [3])
+      assert.strictEqual(stats.refused429, 3, "refused only before the limit was learned")
+      assert.isTrue(t.calls.filter((c) => c.at > 0).every((c, i, all) => i < 3 || c.at - all[i - 3].at >= 1000))
+    }).pipe(Effect.scoped))
+})

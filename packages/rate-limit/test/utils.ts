@@ -54,6 +54,7 @@ export const makeTransport = (handler: (request: HttpClientRequest.HttpClientReq
         if (!done) {
           done = true
           inFlight[cls]--
+          reply.onDone?.()
         }
       }
       const bytes = new TextEncoder().encode(reply.body ?? "ok")
