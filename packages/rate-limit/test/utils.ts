@@ -21,6 +21,8 @@ export type Reply =
     readonly headers?: Record<string, string>
     readonly body?: string
     readonly latency?: number
+    /** called when the body has been fully read (or cancelled) */
+    readonly onDone?: () => void
   }
   | "transport-error"
 
