@@ -396,7 +396,7 @@ export class Server extends Context.Tag("@effect-docspace/testing/FakeDocSpace/S
 
 /**
  * Builds a fresh fake wrapped in its limits and faults, without running it anywhere (`url` is `baseUrl`, default
- * `http://fake.docspace.local`).
+ * `http://fake.docspace.localhost`).
  *
  * @since 0.1.0
  * @category constructors
@@ -405,7 +405,7 @@ export const make = (
   options: RunOptions & { readonly baseUrl?: string | undefined } = {}
 ): Effect.Effect<Running, InvalidOptions> =>
   Effect.gen(function*() {
-    const url = (options.baseUrl ?? "http://fake.docspace.local").replace(/\/+$/, "")
+    const url = (options.baseUrl ?? "http://fake.docspace.localhost").replace(/\/+$/, "")
     const { handler: inner, state } = yield* makeHandler(options)
     const limits = options.limits === undefined ? undefined : yield* Limits.make(options.limits)
     const faults = options.faults === undefined ? undefined : yield* Faults.make(options.faults)
@@ -424,7 +424,7 @@ export const make = (
 /**
  * The fake as an in-process `HttpClient` layer: no sockets, and everything that takes time (file operations,
  * limits' windows, latency and drip faults) follows the `Clock`, so tests are deterministic under `TestClock`.
- * Requests may use any host; give the client `baseUrl` (default `http://fake.docspace.local`). The `Server`
+ * Requests may use any host; give the client `baseUrl` (default `http://fake.docspace.localhost`). The `Server`
  * service gives the API key, the state and the counters.
  *
  * @example

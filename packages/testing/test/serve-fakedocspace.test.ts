@@ -24,7 +24,7 @@ describe("FakeDocSpace.layer (in-process)", () => {
     Effect.gen(function*() {
       const fake = yield* FakeDocSpace.Server
       assert.match(Redacted.value(fake.apiKey), /^sk-[0-9a-f]{64}$/)
-      assert.strictEqual(fake.url, "http://fake.docspace.local")
+      assert.strictEqual(fake.url, "http://fake.docspace.localhost")
       const me = yield* get("/api/2.0/people/@self")
       assert.strictEqual(me.status, 200)
       const body = (yield* me.json) as any
