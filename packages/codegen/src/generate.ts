@@ -634,6 +634,7 @@ export const generate = (spec: Document, options: { readonly format?: boolean } 
     readonly rateLimitClass: string
     readonly paginated: boolean
     readonly body: string
+    readonly response: string
     readonly envelope: boolean
   }
   const infos: Array<OpInfo> = []
@@ -729,6 +730,9 @@ export const generate = (spec: Document, options: { readonly format?: boolean } 
       const [, response] = Object.entries(op.responses).find(([s]) => s.startsWith("2")) ?? [undefined, undefined]
       const [, resMedia] = Object.entries(response?.content ?? {})[0] ?? [undefined, undefined]
       const bare = Overrides.bareJsonPathPrefixes.some((prefix) => path.startsWith(prefix))
+      const bytes = resMedia?.schema === undefined &&
+        (Overrides.byteStreamResponses.operationIds.includes(op.operationId) ||
+          Overrides.byteStreamResponses.descriptionPattern.test(response?.description ?? ""))
       let result: Mapped
       let wrapper: SchemaObject | undefined
       if (resMedia?.schema === undefined) {
@@ -808,7 +812,7 @@ export const generate = (spec: Document, options: { readonly format?: boolean } 
 
       // hoisted response schema
       let schemaRef = result.code
-      if (!isIdentifier(result.code.replace(/\./g, "_"))) {
+      if (!bytes && !isIdentifier(result.code.replace(/\./g, "_"))) {
         const hoisted = `${fn}Response`
         chunks.push(`const ${hoisted} = /*#__PURE__*/ ${result.code}\n`)
         schemaRef = hoisted
@@ -853,11 +857,23 @@ export const generate = (spec: Document, options: { readonly format?: boolean } 
           `@category ${tag}`
         ])
       const signature = hasParams ? `params: ${Params}${allOptional ? " = {}" : ""}` : ""
-      chunks.push(
-        jsdoc([]) +
-          `export const ${fn} = (${signature}): ${Effect}.Effect<${result.type}, ${DocSpaceError}.DocSpaceError, ${DocSpaceClient}.DocSpaceClient> =>\n` +
-          `${DocSpaceClient}.request(${optionsFor(false)}, ${schemaRef})\n`
-      )
+      if (bytes) {
+        const Stream = imports.use("effect/Stream", "Stream", false)
+        chunks.push(
+          jsdoc([
+            "The answer is a byte stream (the spec declares no content; see the codegen overrides), read as it arrives.",
+            ""
+          ]) +
+            `export const ${fn} = (${signature}): ${Stream}.Stream<Uint8Array, ${DocSpaceError}.DocSpaceError, ${DocSpaceClient}.DocSpaceClient> =>\n` +
+            `${DocSpaceClient}.stream(${optionsFor(false)})\n`
+        )
+      } else {
+        chunks.push(
+          jsdoc([]) +
+            `export const ${fn} = (${signature}): ${Effect}.Effect<${result.type}, ${DocSpaceError}.DocSpaceError, ${DocSpaceClient}.DocSpaceClient> =>\n` +
+            `${DocSpaceClient}.request(${optionsFor(false)}, ${schemaRef})\n`
+        )
+      }
       if (stream !== undefined) {
         streams++
         const Stream = imports.use("effect/Stream", "Stream", false)
@@ -888,6 +904,7 @@ export const generate = (spec: Document, options: { readonly format?: boolean } 
         rateLimitClass,
         paginated: stream !== undefined,
         body: bodyKind,
+        response: bytes ? "bytes" : resMedia?.schema === undefined ? "none" : "json",
         envelope: !bare
       })
     }
@@ -978,6 +995,7 @@ const operationsModule = (
     readonly rateLimitClass: string
     readonly paginated: boolean
     readonly body: string
+    readonly response: string
     readonly envelope: boolean
   }>,
   version: string
@@ -1019,6 +1037,8 @@ ${doc(["@since 0.1.0", "@category models"])}export interface OperationInfo {
   readonly paginated: boolean
   /** The request body. */
   readonly body: "none" | "json" | "multipart" | "form"
+  /** The answer: decoded JSON, nothing the spec describes, or a byte stream. */
+  readonly response: "json" | "none" | "bytes"
   /** The answer is wrapped in the \`{"response": ...}\` envelope. */
   readonly envelope: boolean
 }

@@ -320,6 +320,25 @@ const exampleAt = (doc: Document, s: SchemaObject, depth = 0): unknown => {
 }
 
 /**
+ * Operations whose answer is a byte stream although the spec declares no content: they are generated to return a
+ * `Stream<Uint8Array>` (through `DocSpaceClient.stream`) instead of decoding JSON.
+ *
+ * - `startNewChat`, `continueChat`: the answer is "SSE stream of ChatCompletion events (text/event-stream)" (the
+ *   response's own description), matched by `descriptionPattern`.
+ * - `getMigrationLogs`: the server writes the migration log file to the response body (text), not an envelope.
+ *
+ * @since 0.1.0
+ * @category overrides
+ */
+export const byteStreamResponses: {
+  readonly operationIds: ReadonlyArray<string>
+  readonly descriptionPattern: RegExp
+} = {
+  operationIds: ["getMigrationLogs"],
+  descriptionPattern: /text\/event-stream/i
+}
+
+/**
  * The list fields of a paged response that is an object, in the order the portal pages them. A folder's content
  * lists its folders first, then its files, and `count`/`startIndex` apply to that combined list; the spec declares
  * `files` first.

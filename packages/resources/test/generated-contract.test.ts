@@ -300,6 +300,34 @@ describe("Migration", () => {
     }))
 })
 
+describe("byte-stream answers", () => {
+  it.effect("getMigrationLogs streams the log file; continueChat streams the SSE events", () =>
+    Effect.gen(function*() {
+      const logs = yield* run(
+        { "GET /api/2.0/migration/logs": MockTransport.text(200, "line 1\nline 2\n") },
+        Stream.runCollect(Stream.decodeText(Api.Migration.getMigrationLogs()))
+      )
+      expect(Chunk.join(logs.result, "")).toBe("line 1\nline 2\n")
+      const chat = yield* run(
+        {
+          "POST /api/2.0/ai/chats/{chatId}/messages": MockTransport.raw({
+            status: 200,
+            headers: { "content-type": "text/event-stream" },
+            body: "event: message\ndata: {\"text\":\"hi\"}\n\n"
+          })
+        },
+        Stream.runCollect(Stream.decodeText(Api.Ai.continueChat({ chatId: "c1", body: { message: "hello" } })))
+      )
+      expect(Chunk.join(chat.result, "")).toContain("data: {\"text\":\"hi\"}")
+      expect(sent(chat.requests)).toMatchObject({ method: "POST", json: { message: "hello" } })
+    }))
+  it.effect("a 403 before the stream starts is Forbidden", () =>
+    Effect.map(
+      failureTag("GET /api/2.0/migration/logs", 403, Stream.runDrain(Api.Migration.getMigrationLogs())),
+      (tag) => expect(tag).toBe("Forbidden")
+    ))
+})
+
 describe("OAuth2", () => {
   it.effect("getClient reads bare JSON (no envelope); exchangeToken posts a form", () =>
     Effect.gen(function*() {

@@ -68,6 +68,14 @@ describe("generated operations", () => {
     }
   })
 
+  it("the SSE chats and the migration log answer byte streams", () => {
+    expect(Api.Operations.operations.filter((o) => o.response === "bytes").map((o) => o.operationId).sort()).toEqual([
+      "continueChat",
+      "getMigrationLogs",
+      "startNewChat"
+    ])
+  })
+
   it("uploads and inserts are multipart", () => {
     const uploads = Api.Operations.operations.filter((o) => /\/(upload|insert)$/.test(o.path))
     expect(uploads.length).toBeGreaterThanOrEqual(4)

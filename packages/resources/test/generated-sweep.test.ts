@@ -5,8 +5,10 @@
 import * as Api from "@effect-docspace/resources/generated/index"
 import * as MockTransport from "@effect-docspace/testing/MockTransport"
 import { describe, expect, it } from "@effect/vitest"
+import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
+import * as Stream from "effect/Stream"
 import * as Support from "./generated-support.js"
 
 const spec = await Support.loadSpec()
@@ -102,7 +104,9 @@ describe.skipIf(spec === undefined)("every generated operation against a mocked 
         const responseExample = responseName === undefined ? undefined : codegen.exampleOf(doc, responseName)?.value
         const wrapped = responseName !== undefined && schemas[responseName]?.properties?.response !== undefined &&
           info.envelope
-        const answer = responseExample === undefined
+        const answer = info.response === "bytes"
+          ? MockTransport.text(200, "data: bytes\n\n")
+          : responseExample === undefined
           ? MockTransport.json(null)
           : wrapped
           ? MockTransport.json((responseExample as { response?: unknown }).response ?? null)
@@ -114,7 +118,12 @@ describe.skipIf(spec === undefined)("every generated operation against a mocked 
         if (responseExample !== undefined) counts.withExampleAnswer++
 
         const exit = yield* Effect.gen(function*() {
-          yield* (fn(params) as Effect.Effect<unknown, unknown, never>)
+          if (info.response === "bytes") {
+            const bytes = yield* Stream.runCollect(fn(params) as Stream.Stream<Uint8Array, unknown, never>)
+            if (Chunk.reduce(bytes, 0, (n, chunk) => n + chunk.length) !== 13) failures.push(`${op.operationId}: bytes`)
+          } else {
+            yield* (fn(params) as Effect.Effect<unknown, unknown, never>)
+          }
           return yield* MockTransport.requests
         }).pipe(Effect.provide(Support.layer({ [`${method} ${path}`]: answer })), Effect.exit)
         const label = `${method} ${path} (${op.operationId})`

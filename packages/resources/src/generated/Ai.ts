@@ -476,6 +476,8 @@ export interface StartNewChatParams {
  * The response is delivered as a Server-Sent Events (SSE) stream containing completion chunks (text deltas, tool calls, tool results, and message lifecycle events)
  * with periodic keep-alive pings every 5 seconds. File references can be included as context for the AI model.
  *
+ * The answer is a byte stream (the spec declares no content; see the codegen overrides), read as it arrives.
+ *
  * `POST /api/2.0/ai/rooms/{roomId}/chats` (rate-limit class: write)
  *
  * @since 0.1.0
@@ -483,14 +485,14 @@ export interface StartNewChatParams {
  */
 export const startNewChat = (
   params: StartNewChatParams
-): Effect.Effect<void, DocSpaceError.DocSpaceError, DocSpaceClient.DocSpaceClient> =>
-  DocSpaceClient.request({
+): Stream.Stream<Uint8Array, DocSpaceError.DocSpaceError, DocSpaceClient.DocSpaceClient> =>
+  DocSpaceClient.stream({
     operation: "startNewChat",
     method: "POST",
     path: "/api/2.0/ai/rooms/{roomId}/chats",
     pathParams: { roomId: params.roomId },
     body: DocSpaceClient.jsonBody(params.body)
-  }, Schema.Void)
+  })
 
 const getMessagesResponse = /*#__PURE__*/ Schema.Array(AiSchemas.MessageDto)
 
@@ -597,6 +599,8 @@ export interface ContinueChatParams {
  * The response is delivered as a Server-Sent Events (SSE) stream with periodic keep-alive pings.
  * File references can optionally be attached to provide additional context.
  *
+ * The answer is a byte stream (the spec declares no content; see the codegen overrides), read as it arrives.
+ *
  * `POST /api/2.0/ai/chats/{chatId}/messages` (rate-limit class: write)
  *
  * @since 0.1.0
@@ -604,14 +608,14 @@ export interface ContinueChatParams {
  */
 export const continueChat = (
   params: ContinueChatParams
-): Effect.Effect<void, DocSpaceError.DocSpaceError, DocSpaceClient.DocSpaceClient> =>
-  DocSpaceClient.request({
+): Stream.Stream<Uint8Array, DocSpaceError.DocSpaceError, DocSpaceClient.DocSpaceClient> =>
+  DocSpaceClient.stream({
     operation: "continueChat",
     method: "POST",
     path: "/api/2.0/ai/chats/{chatId}/messages",
     pathParams: { chatId: params.chatId },
     body: DocSpaceClient.jsonBody(params.body)
-  }, Schema.Void)
+  })
 
 /**
  * The parameters of {@link getChat}.

@@ -10,6 +10,7 @@ import * as DocSpaceClient from "@effect-docspace/core/DocSpaceClient"
 import type * as DocSpaceError from "@effect-docspace/core/DocSpaceError"
 import type * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
+import type * as Stream from "effect/Stream"
 import * as MigrationSchemas from "./schemas/Migration.js"
 
 const listMigrationsResponse = /*#__PURE__*/ Schema.Array(Schema.String)
@@ -151,13 +152,18 @@ export const startMigration = (
  *
  * Returns the migration logs.
  *
+ * The answer is a byte stream (the spec declares no content; see the codegen overrides), read as it arrives.
+ *
  * `GET /api/2.0/migration/logs` (rate-limit class: read)
  *
  * @since 0.1.0
  * @category Migration
  */
-export const getMigrationLogs = (): Effect.Effect<void, DocSpaceError.DocSpaceError, DocSpaceClient.DocSpaceClient> =>
-  DocSpaceClient.request({ operation: "getMigrationLogs", method: "GET", path: "/api/2.0/migration/logs" }, Schema.Void)
+export const getMigrationLogs = (): Stream.Stream<
+  Uint8Array,
+  DocSpaceError.DocSpaceError,
+  DocSpaceClient.DocSpaceClient
+> => DocSpaceClient.stream({ operation: "getMigrationLogs", method: "GET", path: "/api/2.0/migration/logs" })
 
 /**
  * The parameters of {@link finishMigration}.

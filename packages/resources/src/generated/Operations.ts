@@ -40,6 +40,8 @@ export interface OperationInfo {
   readonly paginated: boolean
   /** The request body. */
   readonly body: "none" | "json" | "multipart" | "form"
+  /** The answer: decoded JSON, nothing the spec describes, or a byte stream. */
+  readonly response: "json" | "none" | "bytes"
   /** The answer is wrapped in the `{"response": ...}` envelope. */
   readonly envelope: boolean
 }
@@ -60,6 +62,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: true,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -71,6 +74,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -82,6 +86,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -93,6 +98,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -104,6 +110,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -115,6 +122,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -126,6 +134,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -137,6 +146,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -148,6 +158,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: true,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -159,6 +170,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "bytes",
     envelope: true
   },
   {
@@ -170,6 +182,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: true,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -181,6 +194,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "bytes",
     envelope: true
   },
   {
@@ -192,6 +206,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -203,6 +218,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -214,6 +230,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "none",
+    response: "none",
     envelope: true
   },
   {
@@ -225,6 +242,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "none",
     envelope: true
   },
   {
@@ -236,6 +254,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -247,6 +266,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "none",
     envelope: true
   },
   {
@@ -258,6 +278,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -269,6 +290,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -280,6 +302,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -291,6 +314,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: true,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -302,6 +326,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "payment",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -313,6 +338,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "none",
     envelope: true
   },
   {
@@ -324,6 +350,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -335,6 +362,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "payment",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -346,6 +374,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -357,6 +386,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: true,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -368,6 +398,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -379,6 +410,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -390,6 +422,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "none",
     envelope: true
   },
   {
@@ -401,6 +434,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -412,6 +446,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -423,6 +458,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -434,6 +470,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -445,6 +482,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "none",
     envelope: true
   },
   {
@@ -456,6 +494,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: true,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -467,6 +506,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "payment",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -478,6 +518,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "none",
     envelope: true
   },
   {
@@ -489,6 +530,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "payment",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -500,6 +542,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -511,6 +554,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "payment",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -522,6 +566,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -533,6 +578,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -544,6 +590,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -555,6 +602,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -566,6 +614,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "payment",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -577,6 +626,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -588,6 +638,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "payment",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -599,6 +650,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -610,6 +662,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -621,6 +674,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -632,6 +686,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "none",
     envelope: true
   },
   {
@@ -643,6 +698,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -654,6 +710,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "sensitive",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -665,6 +722,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -676,6 +734,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -687,6 +746,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -698,6 +758,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -709,6 +770,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -720,6 +782,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -731,6 +794,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -742,6 +806,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -753,6 +818,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -764,6 +830,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -775,6 +842,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -786,6 +854,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -797,6 +866,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -808,6 +878,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -819,6 +890,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -830,6 +902,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -841,6 +914,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -852,6 +926,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -863,6 +938,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -874,6 +950,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -885,6 +962,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -896,6 +974,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -907,6 +986,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -918,6 +998,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -929,6 +1010,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -940,6 +1022,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -951,6 +1034,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -962,6 +1046,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -973,6 +1058,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -984,6 +1070,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -995,6 +1082,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -1006,6 +1094,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -1017,6 +1106,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -1028,6 +1118,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -1039,6 +1130,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -1050,6 +1142,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -1061,6 +1154,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -1072,6 +1166,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -1083,6 +1178,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -1094,6 +1190,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -1105,6 +1202,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -1116,6 +1214,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -1127,6 +1226,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -1138,6 +1238,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -1149,6 +1250,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -1160,6 +1262,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "multipart",
+    response: "json",
     envelope: true
   },
   {
@@ -1171,6 +1274,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "none",
+    response: "none",
     envelope: true
   },
   {
@@ -1182,6 +1286,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "multipart",
+    response: "json",
     envelope: true
   },
   {
@@ -1193,6 +1298,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -1204,6 +1310,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "multipart",
+    response: "json",
     envelope: true
   },
   {
@@ -1215,6 +1322,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -1226,6 +1334,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -1237,6 +1346,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -1248,6 +1358,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -1259,6 +1370,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -1270,6 +1382,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -1281,6 +1394,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -1292,6 +1406,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -1303,6 +1418,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -1314,6 +1430,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: true,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -1325,6 +1442,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -1336,6 +1454,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -1347,6 +1466,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -1358,6 +1478,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -1369,6 +1490,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -1380,6 +1502,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -1391,6 +1514,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -1402,6 +1526,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -1413,6 +1538,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -1424,6 +1550,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -1435,6 +1562,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -1446,6 +1574,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -1457,6 +1586,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -1468,6 +1598,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -1479,6 +1610,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -1490,6 +1622,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -1501,6 +1634,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -1512,6 +1646,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -1523,6 +1658,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -1534,6 +1670,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: true,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -1545,6 +1682,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -1556,6 +1694,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -1567,6 +1706,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -1578,6 +1718,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -1589,6 +1730,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "none",
     envelope: true
   },
   {
@@ -1600,6 +1742,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -1611,6 +1754,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "none",
     envelope: true
   },
   {
@@ -1622,6 +1766,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -1633,6 +1778,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -1644,6 +1790,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -1655,6 +1802,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -1666,6 +1814,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -1677,6 +1826,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -1688,6 +1838,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -1699,6 +1850,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -1710,6 +1862,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -1721,6 +1874,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -1732,6 +1886,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -1743,6 +1898,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -1754,6 +1910,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -1765,6 +1922,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -1776,6 +1934,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -1787,6 +1946,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -1798,6 +1958,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -1809,6 +1970,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -1820,6 +1982,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -1831,6 +1994,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -1842,6 +2006,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -1853,6 +2018,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -1864,6 +2030,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -1875,6 +2042,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -1886,6 +2054,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -1897,6 +2066,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -1908,6 +2078,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -1919,6 +2090,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -1930,6 +2102,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -1941,6 +2114,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -1952,6 +2126,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -1963,6 +2138,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -1974,6 +2150,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -1985,6 +2162,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -1996,6 +2174,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -2007,6 +2186,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -2018,6 +2198,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -2029,6 +2210,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -2040,6 +2222,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -2051,6 +2234,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -2062,6 +2246,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -2073,6 +2258,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "multipart",
+    response: "json",
     envelope: true
   },
   {
@@ -2084,6 +2270,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -2095,6 +2282,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -2106,6 +2294,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: true,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -2117,6 +2306,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: true,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -2128,6 +2318,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -2139,6 +2330,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -2150,6 +2342,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -2161,6 +2354,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -2172,6 +2366,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -2183,6 +2378,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -2194,6 +2390,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -2205,6 +2402,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -2216,6 +2414,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: true,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -2227,6 +2426,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -2238,6 +2438,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -2249,6 +2450,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -2260,6 +2462,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -2271,6 +2474,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -2282,6 +2486,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -2293,6 +2498,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -2304,6 +2510,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -2315,6 +2522,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: true,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -2326,6 +2534,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: true,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -2337,6 +2546,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: true,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -2348,6 +2558,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: true,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -2359,6 +2570,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: true,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -2370,6 +2582,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -2381,6 +2594,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "multipart",
+    response: "json",
     envelope: true
   },
   {
@@ -2392,6 +2606,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "multipart",
+    response: "json",
     envelope: true
   },
   {
@@ -2403,6 +2618,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "multipart",
+    response: "json",
     envelope: true
   },
   {
@@ -2414,6 +2630,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "multipart",
+    response: "json",
     envelope: true
   },
   {
@@ -2425,6 +2642,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: true,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -2436,6 +2654,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -2447,6 +2666,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -2458,6 +2678,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -2469,6 +2690,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -2480,6 +2702,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -2491,6 +2714,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -2502,6 +2726,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -2513,6 +2738,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -2524,6 +2750,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -2535,6 +2762,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -2546,6 +2774,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: true,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -2557,6 +2786,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: true,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -2568,6 +2798,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: true,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -2579,6 +2810,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -2590,6 +2822,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "none",
+    response: "none",
     envelope: true
   },
   {
@@ -2601,6 +2834,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -2612,6 +2846,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "none",
+    response: "none",
     envelope: true
   },
   {
@@ -2623,6 +2858,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "none",
+    response: "none",
     envelope: true
   },
   {
@@ -2634,6 +2870,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "none",
     envelope: true
   },
   {
@@ -2645,6 +2882,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "bytes",
     envelope: true
   },
   {
@@ -2656,6 +2894,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "none",
     envelope: true
   },
   {
@@ -2667,6 +2906,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "none",
     envelope: false
   },
   {
@@ -2678,6 +2918,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "multipart",
+    response: "none",
     envelope: false
   },
   {
@@ -2689,6 +2930,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "form",
+    response: "json",
     envelope: false
   },
   {
@@ -2700,6 +2942,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: false
   },
   {
@@ -2711,6 +2954,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: false
   },
   {
@@ -2722,6 +2966,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: false
   },
   {
@@ -2733,6 +2978,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: false
   },
   {
@@ -2744,6 +2990,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: false
   },
   {
@@ -2755,6 +3002,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: false
   },
   {
@@ -2766,6 +3014,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: false
   },
   {
@@ -2777,6 +3026,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: false
   },
   {
@@ -2788,6 +3038,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: false
   },
   {
@@ -2799,6 +3050,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: false
   },
   {
@@ -2810,6 +3062,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: false
   },
   {
@@ -2821,6 +3074,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: false
   },
   {
@@ -2832,6 +3086,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: false
   },
   {
@@ -2843,6 +3098,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: false
   },
   {
@@ -2854,6 +3110,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: false
   },
   {
@@ -2865,6 +3122,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: false
   },
   {
@@ -2876,6 +3134,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "sensitive",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -2887,6 +3146,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -2898,6 +3158,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "sensitive",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -2909,6 +3170,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "none",
     envelope: true
   },
   {
@@ -2920,6 +3182,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -2931,6 +3194,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "sensitive",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -2942,6 +3206,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "sensitive",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -2953,6 +3218,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -2964,6 +3230,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -2975,6 +3242,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -2986,6 +3254,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "multipart",
+    response: "json",
     envelope: true
   },
   {
@@ -2997,6 +3266,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -3008,6 +3278,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -3019,6 +3290,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: true,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -3030,6 +3302,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -3041,6 +3314,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "sensitive",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -3052,6 +3326,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -3063,6 +3338,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -3074,6 +3350,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -3085,6 +3362,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -3096,6 +3374,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -3107,6 +3386,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -3118,6 +3398,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -3129,6 +3410,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -3140,6 +3422,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -3151,6 +3434,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -3162,6 +3446,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -3173,6 +3458,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: true,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -3184,6 +3470,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: true,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -3195,6 +3482,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: true,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -3206,6 +3494,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -3217,6 +3506,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: true,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -3228,6 +3518,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -3239,6 +3530,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -3250,6 +3542,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: true,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -3261,6 +3554,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: true,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -3272,6 +3566,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: true,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -3283,6 +3578,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: true,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -3294,6 +3590,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -3305,6 +3602,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -3316,6 +3614,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -3327,6 +3626,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "none",
     envelope: true
   },
   {
@@ -3338,6 +3638,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -3349,6 +3650,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "none",
+    response: "none",
     envelope: true
   },
   {
@@ -3360,6 +3662,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -3371,6 +3674,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -3382,6 +3686,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -3393,6 +3698,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -3404,6 +3710,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -3415,6 +3722,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "sensitive",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -3426,6 +3734,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -3437,6 +3746,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "none",
     envelope: true
   },
   {
@@ -3448,6 +3758,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -3459,6 +3770,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -3470,6 +3782,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: true,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -3481,6 +3794,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -3492,6 +3806,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -3503,6 +3818,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -3514,6 +3830,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -3525,6 +3842,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -3536,6 +3854,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -3547,6 +3866,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -3558,6 +3878,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -3569,6 +3890,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "payment",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -3580,6 +3902,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "payment",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -3591,6 +3914,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -3602,6 +3926,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -3613,6 +3938,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -3624,6 +3950,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -3635,6 +3962,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -3646,6 +3974,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -3657,6 +3986,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -3668,6 +3998,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -3679,6 +4010,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "none",
     envelope: true
   },
   {
@@ -3690,6 +4022,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -3701,6 +4034,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -3712,6 +4046,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "payment",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -3723,6 +4058,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -3734,6 +4070,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -3745,6 +4082,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -3756,6 +4094,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -3767,6 +4106,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -3778,6 +4118,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "none",
+    response: "none",
     envelope: true
   },
   {
@@ -3789,6 +4130,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -3800,6 +4142,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -3811,6 +4154,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -3822,6 +4166,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -3833,6 +4178,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "payment",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -3844,6 +4190,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -3855,6 +4202,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -3866,6 +4214,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -3877,6 +4226,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -3888,6 +4238,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -3899,6 +4250,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -3910,6 +4262,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -3921,6 +4274,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -3932,6 +4286,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -3943,6 +4298,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "none",
+    response: "none",
     envelope: true
   },
   {
@@ -3954,6 +4310,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "sensitive",
     paginated: false,
     body: "none",
+    response: "none",
     envelope: true
   },
   {
@@ -3965,6 +4322,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "sensitive",
     paginated: false,
     body: "none",
+    response: "none",
     envelope: true
   },
   {
@@ -3976,6 +4334,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -3987,6 +4346,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "none",
+    response: "none",
     envelope: true
   },
   {
@@ -3998,6 +4358,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -4009,6 +4370,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -4020,6 +4382,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -4031,6 +4394,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -4042,6 +4406,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -4053,6 +4418,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -4064,6 +4430,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -4075,6 +4442,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "none",
+    response: "none",
     envelope: true
   },
   {
@@ -4086,6 +4454,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "none",
+    response: "none",
     envelope: true
   },
   {
@@ -4097,6 +4466,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -4108,6 +4478,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -4119,6 +4490,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -4130,6 +4502,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "none",
     envelope: true
   },
   {
@@ -4141,6 +4514,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: true,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -4152,6 +4526,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -4163,6 +4538,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -4174,6 +4550,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -4185,6 +4562,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -4196,6 +4574,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -4207,6 +4586,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -4218,6 +4598,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -4229,6 +4610,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -4240,6 +4622,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -4251,6 +4634,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -4262,6 +4646,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: true,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -4273,6 +4658,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -4284,6 +4670,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -4295,6 +4682,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -4306,6 +4694,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -4317,6 +4706,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -4328,6 +4718,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -4339,6 +4730,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -4350,6 +4742,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -4361,6 +4754,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -4372,6 +4766,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -4383,6 +4778,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -4394,6 +4790,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -4405,6 +4802,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "sensitive",
     paginated: false,
     body: "json",
+    response: "none",
     envelope: true
   },
   {
@@ -4416,6 +4814,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -4427,6 +4826,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -4438,6 +4838,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -4449,6 +4850,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: true,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -4460,6 +4862,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -4471,6 +4874,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -4482,6 +4886,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "none",
     envelope: true
   },
   {
@@ -4493,6 +4898,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -4504,6 +4910,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "multipart",
+    response: "json",
     envelope: true
   },
   {
@@ -4515,6 +4922,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -4526,6 +4934,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -4537,6 +4946,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "none",
+    response: "none",
     envelope: true
   },
   {
@@ -4548,6 +4958,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -4559,6 +4970,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -4570,6 +4982,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -4581,6 +4994,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -4592,6 +5006,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -4603,6 +5018,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "none",
+    response: "none",
     envelope: true
   },
   {
@@ -4614,6 +5030,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -4625,6 +5042,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -4636,6 +5054,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -4647,6 +5066,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -4658,6 +5078,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "none",
+    response: "none",
     envelope: true
   },
   {
@@ -4669,6 +5090,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -4680,6 +5102,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -4691,6 +5114,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -4702,6 +5126,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: true,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -4713,6 +5138,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -4724,6 +5150,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -4735,6 +5162,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -4746,6 +5174,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -4757,6 +5186,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -4768,6 +5198,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -4779,6 +5210,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -4790,6 +5222,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -4801,6 +5234,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -4812,6 +5246,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -4823,6 +5258,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -4834,6 +5270,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: true,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -4845,6 +5282,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -4856,6 +5294,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -4867,6 +5306,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -4878,6 +5318,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -4889,6 +5330,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -4900,6 +5342,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "sensitive",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -4911,6 +5354,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -4922,6 +5366,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -4933,6 +5378,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -4944,6 +5390,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -4955,6 +5402,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -4966,6 +5414,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -4977,6 +5426,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -4988,6 +5438,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -4999,6 +5450,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -5010,6 +5462,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -5021,6 +5474,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -5032,6 +5486,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -5043,6 +5498,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -5054,6 +5510,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -5065,6 +5522,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -5076,6 +5534,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -5087,6 +5546,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -5098,6 +5558,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -5109,6 +5570,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -5120,6 +5582,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "none",
+    response: "none",
     envelope: true
   },
   {
@@ -5131,6 +5594,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -5142,6 +5606,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -5153,6 +5618,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -5164,6 +5630,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -5175,6 +5642,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -5186,6 +5654,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -5197,6 +5666,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -5208,6 +5678,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -5219,6 +5690,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -5230,6 +5702,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -5241,6 +5714,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -5252,6 +5726,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -5263,6 +5738,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -5274,6 +5750,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -5285,6 +5762,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -5296,6 +5774,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -5307,6 +5786,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -5318,6 +5798,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -5329,6 +5810,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -5340,6 +5822,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -5351,6 +5834,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -5362,6 +5846,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -5373,6 +5858,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -5384,6 +5870,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -5395,6 +5882,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "multipart",
+    response: "json",
     envelope: true
   },
   {
@@ -5406,6 +5894,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -5417,6 +5906,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -5428,6 +5918,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -5439,6 +5930,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -5450,6 +5942,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "sensitive",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -5461,6 +5954,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -5472,6 +5966,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -5483,6 +5978,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -5494,6 +5990,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -5505,6 +6002,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -5516,6 +6014,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -5527,6 +6026,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "none",
     envelope: true
   },
   {
@@ -5538,6 +6038,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -5549,6 +6050,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -5560,6 +6062,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -5571,6 +6074,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -5582,6 +6086,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -5593,6 +6098,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -5604,6 +6110,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -5615,6 +6122,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -5626,6 +6134,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -5637,6 +6146,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -5648,6 +6158,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -5659,6 +6170,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -5670,6 +6182,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -5681,6 +6194,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -5692,6 +6206,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -5703,6 +6218,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -5714,6 +6230,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -5725,6 +6242,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -5736,6 +6254,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -5747,6 +6266,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -5758,6 +6278,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -5769,6 +6290,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -5780,6 +6302,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -5791,6 +6314,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -5802,6 +6326,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -5813,6 +6338,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -5824,6 +6350,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -5835,6 +6362,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -5846,6 +6374,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -5857,6 +6386,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -5868,6 +6398,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -5879,6 +6410,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -5890,6 +6422,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -5901,6 +6434,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -5912,6 +6446,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -5923,6 +6458,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -5934,6 +6470,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -5945,6 +6482,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -5956,6 +6494,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -5967,6 +6506,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -5978,6 +6518,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "none",
+    response: "none",
     envelope: true
   },
   {
@@ -5989,6 +6530,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -6000,6 +6542,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -6011,6 +6554,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -6022,6 +6566,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "none",
+    response: "none",
     envelope: true
   },
   {
@@ -6033,6 +6578,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -6044,6 +6590,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -6055,6 +6602,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -6066,6 +6614,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -6077,6 +6626,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -6088,6 +6638,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -6099,6 +6650,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -6110,6 +6662,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -6121,6 +6674,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -6132,6 +6686,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -6143,6 +6698,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -6154,6 +6710,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -6165,6 +6722,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -6176,6 +6734,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -6187,6 +6746,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -6198,6 +6758,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -6209,6 +6770,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -6220,6 +6782,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "none",
     envelope: true
   },
   {
@@ -6231,6 +6794,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "none",
+    response: "none",
     envelope: true
   },
   {
@@ -6242,6 +6806,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -6253,6 +6818,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: true,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -6264,6 +6830,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: true,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -6275,6 +6842,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -6286,6 +6854,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -6297,6 +6866,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "sensitive",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -6308,6 +6878,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: true,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -6319,6 +6890,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: true,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -6330,6 +6902,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -6341,6 +6914,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -6352,6 +6926,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -6363,6 +6938,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -6374,6 +6950,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -6385,6 +6962,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -6396,6 +6974,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -6407,6 +6986,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -6418,6 +6998,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -6429,6 +7010,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -6440,6 +7022,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -6451,6 +7034,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -6462,6 +7046,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -6473,6 +7058,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -6484,6 +7070,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -6495,6 +7082,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -6506,6 +7094,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -6517,6 +7106,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -6528,6 +7118,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -6539,6 +7130,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -6550,6 +7142,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: true,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -6561,6 +7154,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "sensitive",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   },
   {
@@ -6572,6 +7166,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "sensitive",
     paginated: false,
     body: "json",
+    response: "json",
     envelope: true
   },
   {
@@ -6583,6 +7178,7 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "read",
     paginated: false,
     body: "none",
+    response: "json",
     envelope: true
   }
 ]
