@@ -91,6 +91,27 @@ say(
   `tsc -p packages/resources/tsconfig.src.json --noEmit (resources only, dependencies built): ${tscOnly.toFixed(0)} ms`
 )
 
+// --- import cost in Node, unbundled (the tsc step above emitted dist/) ----------------------------------------------
+const importCost = (specifier: string): number => {
+  const runs = [0, 1, 2].map(() => {
+    const out = execFileSync(process.execPath, [
+      "--input-type=module",
+      "-e",
+      `await import("@effect-docspace/core/DocSpaceClient"); const t = performance.now(); await import(${
+        JSON.stringify(specifier)
+      }); console.log(performance.now() - t)`
+    ], { cwd: Path.join(repoRoot, "packages/resources") })
+    return Number(String(out).trim())
+  }).sort((a, b) => a - b)
+  return runs[1]!
+}
+const dist = Path.join(repoRoot, "packages/resources/dist/generated")
+say(
+  `node import time after core is loaded (dist, unbundled, median of 3): generated/Folders.js ${
+    importCost(Path.join(dist, "Folders.js")).toFixed(0)
+  } ms, generated/index.js (every group) ${importCost(Path.join(dist, "index.js")).toFixed(0)} ms`
+)
+
 // --- bundles -----------------------------------------------------------------------------------------------------
 const outDir = Path.join(repoRoot, "packages/codegen/build/figures")
 Fs.mkdirSync(outDir, { recursive: true })
