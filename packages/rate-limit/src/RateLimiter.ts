@@ -10,6 +10,7 @@ import type * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import type * as Scope from "effect/Scope"
 import * as internal from "./internal/limiter.js"
+import * as internalMetrics from "./internal/metrics.js"
 import type { InvalidPolicy, RateLimited } from "./RateLimitError.js"
 import type * as RateLimitPolicy from "./RateLimitPolicy.js"
 
@@ -64,6 +65,30 @@ export interface RateLimitStats {
     readonly windows: ReadonlyArray<number>
   }
 }
+
+/**
+ * The Effect Metrics every limiter updates, tagged with `policy` (the policy's name); the gauges also with `class`
+ * (`read` or `write`), `refused` also with `status` (`429` or `503`).
+ *
+ * @since 0.1.0
+ * @category metrics
+ */
+export const metrics = {
+  /** gauge: requests waiting for a permit */
+  waiting: internalMetrics.waiting,
+  /** gauge: requests holding a concurrency permit (sent, body not consumed yet) */
+  inFlight: internalMetrics.inFlight,
+  /** counter: requests that had to wait for a permit */
+  throttled: internalMetrics.throttled,
+  /** counter: 429/503 answers seen */
+  refused: internalMetrics.refused,
+  /** counter: retries sent */
+  retries: internalMetrics.retries,
+  /** counter: milliseconds the shared gate was closed */
+  gateClosedMillis: internalMetrics.gateClosedMillis,
+  /** counter: requests failed with `RateLimited` */
+  rateLimited: internalMetrics.failedFast
+} as const
 
 /**
  * @since 0.1.0

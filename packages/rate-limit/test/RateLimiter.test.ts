@@ -4,6 +4,7 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Fiber from "effect/Fiber"
+import * as Metric from "effect/Metric"
 import * as Stream from "effect/Stream"
 import * as TestClock from "effect/TestClock"
 import { makeTransport, runWithClock, settle } from "./utils.js"
@@ -396,6 +397,24 @@ describe("permits follow the response body", () => {
       const res = yield* client.get(URL)
       assert.isTrue(Either.isLeft(yield* Effect.either(res.json))) // "ok" is not JSON
       assert.strictEqual((yield* limiter.stats).read.inFlight, 0)
+    }).pipe(Effect.scoped))
+})
+
+describe("metrics", () => {
+  it.effect("refusals, retries and gate time are Effect Metrics tagged with the policy", () =>
+    Effect.gen(function*() {
+      const t = makeTransport((_, n) => (n === 0 ? { status: 429, headers: { "retry-after": "2" } } : {}))
+      const limiter = yield* RateLimiter.make(policy({ name: "metrics-test" }))
+      yield* runWithClock(Effect.flatMap(limiter.apply(t.client).get(URL), (r) => r.text))
+      const tagged = (m: Metric.Metric.Counter<number>) => Metric.value(Metric.tagged(m, "policy", "metrics-test"))
+      const refused = yield* Metric.value(
+        RateLimiter.metrics.refused.pipe(Metric.tagged("policy", "metrics-test"), Metric.tagged("status", "429"))
+      )
+      assert.strictEqual(refused.count, 1)
+      const retries = yield* tagged(RateLimiter.metrics.retries)
+      assert.strictEqual(retries.count, 1)
+      const gate = yield* tagged(RateLimiter.metrics.gateClosedMillis)
+      assert.strictEqual(gate.count, 2000)
     }).pipe(Effect.scoped))
 })
 

@@ -1,9 +1,11 @@
-import { RateLimitPolicy } from "@effect-docspace/rate-limit"
+import { RateLimiter, RateLimitPolicy } from "@effect-docspace/rate-limit"
 import { assert, describe, it } from "@effect/vitest"
 import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
+import { makeTransport } from "./utils.js"
 
 const specPath = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),
@@ -90,4 +92,23 @@ describe("DocSpace presets", () => {
     assert.strictEqual(legacy.routes[0].windows[0].limit, 1500)
     assert.deepStrictEqual(legacy.concurrency, { read: 50, write: 15 })
   })
+})
+
+describe("docSpaceCloud routes in action", () => {
+  it.effect("a sensitive route allows 5 per 15 minutes, then fails fast (the wait exceeds maxWait)", () =>
+    Effect.gen(function*() {
+      const t = makeTransport(() => ({}))
+      const limiter = yield* RateLimiter.make(RateLimitPolicy.docSpaceCloud)
+      const client = limiter.apply(t.client)
+      for (let i = 0; i < 5; i++) {
+        yield* Effect.flatMap(client.put(`https://portal.test/api/2.0/people/${i}/email?lang=en`), (r) => r.text)
+      }
+      const error = yield* Effect.flip(client.put("https://portal.test/api/2.0/People/99/email"))
+      assert.strictEqual(error._tag === "RateLimited" && error.reason, "wait-exceeds-limit")
+      if (error._tag === "RateLimited") assert.strictEqual(Duration.toMillis(error.retryAfter), 15 * 60_000)
+      // other routes are not affected
+      yield* Effect.flatMap(client.put("https://portal.test/api/2.0/people/99/password"), (r) => r.text)
+      yield* Effect.flatMap(client.get("https://portal.test/api/2.0/people/99/email"), (r) => r.text)
+      assert.strictEqual(t.calls.length, 7)
+    }).pipe(Effect.scoped))
 })
