@@ -359,74 +359,79 @@ export const make = Effect.fnUntraced(function*(input: RateLimitPolicy.RateLimit
     const hasSliding = mine.some((w) => w.spec.kind === "sliding") || specific.some((w) => w.kind === "sliding")
     const ctx: RequestContext = { method, url, cls: classOf(method), specific, all }
     const idempotent = ctx.cls === "read"
-    const budget = { retries: 0, waited: 0, backoffs: 0 }
 
-    const canRetry = (delay: number) => budget.retries < policy.retry.attempts && budget.waited + delay <= maxTotalWait
+    interface Budget {
+      retries: number
+      waited: number
+    }
+    const canRetry = (budget: Budget, delay: number) =>
+      budget.retries < policy.retry.attempts && budget.waited + delay <= maxTotalWait
 
-    const attempt: Effect.Effect<Attempt<E>, never, R> = Effect.uninterruptibleMask((restore) =>
-      Effect.gen(function*() {
-        const permitExit = yield* Effect.exit(acquirePermit(ctx, restore))
-        if (Exit.isFailure(permitExit)) return { _tag: "Failed", cause: permitExit.cause } as const
-        const permit = permitExit.value
-        const sent = yield* permit.markSent
-        const exit = yield* Effect.exit(restore(effect))
-        const now = yield* Clock.currentTimeMillis
-        // the server counted the request when it received it, after we sent it: the window permit runs from now
-        if (hasSliding) yield* Effect.ignore(store.settle({ windows: ctx.all(), permitId: permit.id, at: now }))
-        if (Exit.isFailure(exit)) {
-          yield* permit.release
-          const error = Cause.failureOption(exit.cause)
-          const transport = Option.isSome(error) && HttpClientError.isHttpClientError(error.value) &&
-            error.value._tag === "RequestError" && error.value.reason === "Transport"
-          if (transport && idempotent) {
-            const delay = yield* backoff(budget.backoffs)
-            if (canRetry(delay)) return { _tag: "Retry", delay, viaGate: false } as const
+    const attempt = (budget: Budget): Effect.Effect<Attempt<E>, never, R> =>
+      Effect.uninterruptibleMask((restore) =>
+        Effect.gen(function*() {
+          const permitExit = yield* Effect.exit(acquirePermit(ctx, restore))
+          if (Exit.isFailure(permitExit)) return { _tag: "Failed", cause: permitExit.cause } as const
+          const permit = permitExit.value
+          const sent = yield* permit.markSent
+          const exit = yield* Effect.exit(restore(effect))
+          const now = yield* Clock.currentTimeMillis
+          // the server counted the request when it received it, after we sent it: the window permit runs from now
+          if (hasSliding) yield* Effect.ignore(store.settle({ windows: ctx.all(), permitId: permit.id, at: now }))
+          if (Exit.isFailure(exit)) {
+            yield* permit.release
+            const error = Cause.failureOption(exit.cause)
+            const transport = Option.isSome(error) && HttpClientError.isHttpClientError(error.value) &&
+              error.value._tag === "RequestError" && error.value.reason === "Transport"
+            if (transport && idempotent) {
+              const delay = yield* backoff(budget.retries)
+              if (canRetry(budget, delay)) return { _tag: "Retry", delay, viaGate: false } as const
+            }
+            return { _tag: "Failed", cause: exit.cause } as const
           }
-          return { _tag: "Failed", cause: exit.cause } as const
-        }
-        const response = exit.value
-        const status = response.status
-        const drainAndRelease = Effect.ensuring(Effect.ignore(restore(response.arrayBuffer)), permit.release)
-        if (status === 429 || status === 503) {
-          if (status === 429) counts.refused429++
-          else counts.refused503++
-          yield* Metric.increment(Metric.tagged(withTags(metrics.refused), "status", String(status)))
-          const hint = retryHint(response.headers, now)
-          // a 429, or a 503 carrying a retry hint, was refused unprocessed: safe to retry whatever the method
-          const refused = status === 429 || hint !== undefined
-          if (!refused && !idempotent) return { _tag: "Done", response: yield* finish(response, permit) } as const
-          if (refused) {
-            sent.refused = true
-            learn(ctx, sent, response.headers)
-          }
-          const delay = hint === undefined ? yield* backoff(budget.backoffs) : Math.max(0, hint - now)
-          yield* drainAndRelease
-          const gate = yield* Effect.exit(closeGate(ctx, now + delay, now))
-          if (Exit.isFailure(gate)) return { _tag: "Failed", cause: gate.cause } as const
-          if (delay > maxWait) {
-            return {
-              _tag: "Failed",
-              cause: Cause.fail(yield* Effect.flip(rateLimited(ctx, "wait-exceeds-limit", delay, status)))
-            } as const
-          }
-          if (!canRetry(delay)) {
-            return {
-              _tag: "Failed",
-              cause: Cause.fail(yield* Effect.flip(rateLimited(ctx, "retry-budget-exhausted", delay, status)))
-            } as const
-          }
-          return { _tag: "Retry", delay, viaGate: true } as const
-        }
-        if ((status === 502 || status === 504) && idempotent) {
-          const delay = yield* backoff(budget.backoffs)
-          if (canRetry(delay)) {
+          const response = exit.value
+          const status = response.status
+          const drainAndRelease = Effect.ensuring(Effect.ignore(restore(response.arrayBuffer)), permit.release)
+          if (status === 429 || status === 503) {
+            if (status === 429) counts.refused429++
+            else counts.refused503++
+            yield* Metric.increment(Metric.tagged(withTags(metrics.refused), "status", String(status)))
+            const hint = retryHint(response.headers, now)
+            // a 429, or a 503 carrying a retry hint, was refused unprocessed: safe to retry whatever the method
+            const refused = status === 429 || hint !== undefined
+            if (!refused && !idempotent) return { _tag: "Done", response: yield* finish(response, permit) } as const
+            if (refused) {
+              sent.refused = true
+              learn(ctx, sent, response.headers)
+            }
+            const delay = hint === undefined ? yield* backoff(budget.retries) : Math.max(0, hint - now)
             yield* drainAndRelease
-            return { _tag: "Retry", delay, viaGate: false } as const
+            const gate = yield* Effect.exit(closeGate(ctx, now + delay, now))
+            if (Exit.isFailure(gate)) return { _tag: "Failed", cause: gate.cause } as const
+            if (delay > maxWait) {
+              return {
+                _tag: "Failed",
+                cause: Cause.fail(yield* Effect.flip(rateLimited(ctx, "wait-exceeds-limit", delay, status)))
+              } as const
+            }
+            if (!canRetry(budget, delay)) {
+              return {
+                _tag: "Failed",
+                cause: Cause.fail(yield* Effect.flip(rateLimited(ctx, "retry-budget-exhausted", delay, status)))
+              } as const
+            }
+            return { _tag: "Retry", delay, viaGate: true } as const
           }
-        }
-        return { _tag: "Done", response: yield* finish(response, permit) } as const
-      })
-    )
+          if ((status === 502 || status === 504) && idempotent) {
+            const delay = yield* backoff(budget.retries)
+            if (canRetry(budget, delay)) {
+              yield* drainAndRelease
+              return { _tag: "Retry", delay, viaGate: false } as const
+            }
+          }
+          return { _tag: "Done", response: yield* finish(response, permit) } as const
+        })
+      )
 
     // the permit is held until the body is consumed, or the caller's scope (if any) closes; a child scope keeps a
     // long-lived parent scope from accumulating one finalizer per response
@@ -444,13 +449,14 @@ export const make = Effect.fnUntraced(function*(input: RateLimitPolicy.RateLimit
       })
 
     return Effect.gen(function*() {
+      // one budget per run of the request
+      const budget: Budget = { retries: 0, waited: 0 }
       while (true) {
-        const result = yield* attempt
+        const result = yield* attempt(budget)
         if (result._tag === "Done") return result.response
         if (result._tag === "Failed") return yield* Effect.failCause(result.cause)
         budget.retries++
         budget.waited += result.delay
-        budget.backoffs++
         counts.retries++
         yield* Metric.increment(retriesCounter)
         // gate retries wait on the gate itself when they ask for their permits again
