@@ -735,7 +735,10 @@ export const generate = (spec: Document, options: { readonly format?: boolean } 
           Overrides.byteStreamResponses.descriptionPattern.test(response?.description ?? ""))
       let result: Mapped
       let wrapper: SchemaObject | undefined
-      if (resMedia?.schema === undefined) {
+      const responseOverride = Overrides.responseTypes[op.operationId]
+      if (responseOverride !== undefined) {
+        result = map(ctx, { type: "array", items: { $ref: `#/components/schemas/${responseOverride.arrayOf}` } })
+      } else if (resMedia?.schema === undefined) {
         result = { code: `${schemaNs(ctx)}.Void`, type: "void", encoded: "void" }
       } else {
         const s = resMedia.schema

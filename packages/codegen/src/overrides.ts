@@ -339,6 +339,19 @@ export const byteStreamResponses: {
 }
 
 /**
+ * Operation answers the spec types wrongly (by `operationId`).
+ *
+ * - `getScopes` ("Retrieves a list of all available OAuth2 scopes"): the spec says one `ScopeResponse`; the answer
+ *   is a list of them (as the operation's own example shows).
+ *
+ * @since 0.1.0
+ * @category overrides
+ */
+export const responseTypes: Readonly<Record<string, { readonly arrayOf: string }>> = {
+  getScopes: { arrayOf: "ScopeResponse" }
+}
+
+/**
  * The list fields of a paged response that is an object, in the order the portal pages them. A folder's content
  * lists its folders first, then its files, and `count`/`startIndex` apply to that combined list; the spec declares
  * `files` first.

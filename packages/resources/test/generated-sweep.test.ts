@@ -31,7 +31,7 @@ describe.skipIf(spec === undefined)("every generated operation against a mocked 
   it.effect("sends the spec's request and decodes the spec's example answer", () =>
     Effect.gen(function*() {
       const { doc, codegen } = spec!
-      const counts = { operations: 0, withExampleAnswer: 0, withJsonBody: 0, multipart: 0, query: 0 }
+      const counts = { operations: 0, withExampleAnswer: 0, ownExamples: 0, withJsonBody: 0, multipart: 0, query: 0 }
       const failures: Array<string> = []
       for (const { method, path, op } of codegen.operations(doc)) {
         counts.operations++
@@ -101,7 +101,11 @@ describe.skipIf(spec === undefined)("every generated operation against a mocked 
         const success = Object.entries(op.responses).find(([status]) => status.startsWith("2"))?.[1]
         const responseRef = Object.values(success?.content ?? {})[0]?.schema?.$ref
         const responseName = responseRef?.slice(responseRef.lastIndexOf("/") + 1)
-        const responseExample = responseName === undefined ? undefined : codegen.exampleOf(doc, responseName)?.value
+        // the operation's own example (the identity service's endpoints have them) before its schema's
+        const ownExample = (Object.values(success?.content ?? {})[0] as { example?: unknown } | undefined)?.example
+        if (ownExample !== undefined) counts.ownExamples++
+        const responseExample = ownExample ??
+          (responseName === undefined ? undefined : codegen.exampleOf(doc, responseName)?.value)
         const wrapped = responseName !== undefined && schemas[responseName]?.properties?.response !== undefined &&
           info.envelope
         const answer = info.response === "bytes"
@@ -154,7 +158,7 @@ describe.skipIf(spec === undefined)("every generated operation against a mocked 
       }
       console.log(
         `sweep: ${counts.operations} operations called; ${counts.withExampleAnswer} answered with (and decoded) the ` +
-          `spec's example; ${counts.query} with query parameters, ${counts.withJsonBody} with a JSON body, ` +
+          `spec's example (${counts.ownExamples} of them the operation's own example); ${counts.query} with query parameters, ${counts.withJsonBody} with a JSON body, ` +
           `${counts.multipart} multipart`
       )
       expect(failures).toEqual([])

@@ -437,6 +437,8 @@ export const changeActivation = (
     envelope: false
   }, Schema.Unknown)
 
+const getScopesResponse = /*#__PURE__*/ Schema.Array(OAuth2Schemas.ScopeResponse)
+
 /**
  * List available OAuth2 scopes
  *
@@ -448,13 +450,13 @@ export const changeActivation = (
  * @category OAuth 2.0 / Scope Management
  */
 export const getScopes = (): Effect.Effect<
-  OAuth2Schemas.ScopeResponse,
+  ReadonlyArray<OAuth2Schemas.ScopeResponse>,
   DocSpaceError.DocSpaceError,
   DocSpaceClient.DocSpaceClient
 > =>
   DocSpaceClient.request(
     { operation: "getScopes", method: "GET", path: "/api/2.0/scopes", envelope: false },
-    OAuth2Schemas.ScopeResponse
+    getScopesResponse
   )
 
 /**
