@@ -1,8 +1,12 @@
-import { RateLimitStore, RedisStore } from "@effect-docspace/rate-limit"
+import { RateLimiter, RateLimitPolicy, RateLimitStore, RedisStore } from "@effect-docspace/rate-limit"
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
+import * as Fiber from "effect/Fiber"
 import type * as Scope from "effect/Scope"
+import * as TestClock from "effect/TestClock"
+import type { Redis } from "ioredis"
 import { inject } from "vitest"
+import { makeTransport } from "./utils.js"
 
 const url = inject("redisUrl")
 
@@ -74,3 +78,45 @@ const contract = (name: string, make: Effect.Effect<RateLimitStore.RateLimitStor
 
 contract("memory store", RateLimitStore.makeMemory)
 if (url) contract("Redis store", RedisStore.make({ url, prefix: `contract:${crypto.randomUUID()}` }))
+
+describe("stores in a limiter", () => {
+  it.effect("two limiters sharing one memory store (layerMemory) share its windows", () =>
+    Effect.gen(function*() {
+      const t = makeTransport(() => ({}))
+      const policy: RateLimitPolicy.RateLimitPolicy = {
+        ...RateLimitPolicy.unlimited,
+        windows: [RateLimitPolicy.window(3, "1 minute")]
+      }
+      const [a, b] = yield* Effect.all([RateLimiter.make(policy), RateLimiter.make(policy)]).pipe(
+        Effect.provide(RateLimitStore.layerMemory)
+      )
+      for (const limiter of [a, b, a]) {
+        yield* Effect.flatMap(limiter.apply(t.client).get("http://x.test/a"), (r) => r.text)
+      }
+      const fourth = yield* Effect.fork(Effect.flatMap(b.apply(t.client).get("http://x.test/a"), (r) => r.text))
+      yield* TestClock.adjust("59 seconds")
+      assert.strictEqual(t.calls.length, 3)
+      yield* TestClock.adjust("1 second")
+      yield* Fiber.join(fourth)
+      assert.strictEqual(t.calls.length, 4)
+    }).pipe(Effect.scoped))
+
+  it.effect("an unreachable store fails requests with RateLimited (store-unavailable), nothing goes out", () =>
+    Effect.gen(function*() {
+      const down = () => Promise.reject(new Error("connection refused"))
+      const client = {
+        defineCommand(this: Record<string, unknown>, name: string) {
+          this[name] = down
+        },
+        zrem: down,
+        get: down
+      } as unknown as Redis
+      const t = makeTransport(() => ({}))
+      const limiter = yield* RateLimiter.make(RateLimitPolicy.docSpaceCloud).pipe(
+        Effect.provide(RedisStore.layer({ client, prefix: "down" }))
+      )
+      const error = yield* Effect.flip(limiter.apply(t.client).get("http://x.test/a"))
+      assert.strictEqual(error._tag === "RateLimited" && error.reason, "store-unavailable")
+      assert.strictEqual(t.calls.length, 0)
+    }).pipe(Effect.scoped))
+})
