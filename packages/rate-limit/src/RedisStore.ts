@@ -7,7 +7,8 @@
  * use one prefix per account.
  *
  * Within one process requests of a class are served first-in-first-out; between processes, a free concurrency slot
- * goes to whichever process polls first (every `pollInterval`).
+ * goes to whichever process polls first (every `pollInterval`). Needs a single Redis instance, not Redis Cluster (the
+ * fixed-window script derives its keys).
  *
  * @since 0.1.0
  */
