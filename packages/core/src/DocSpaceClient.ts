@@ -45,6 +45,7 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as FiberRef from "effect/FiberRef"
+import { identity } from "effect/Function"
 import { globalValue } from "effect/GlobalValue"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
@@ -257,7 +258,8 @@ export const make = (
           ? HttpClientRequest.setUrl(request, `${config.baseUrl.href.replace(/\/$/, "")}${request.url}`)
           : request
         return withUrl.pipe(
-          HttpClientRequest.acceptJson,
+          // an operation may ask for something else (server-sent events); JSON otherwise
+          request.headers["accept"] === undefined ? HttpClientRequest.acceptJson : identity,
           HttpClientRequest.setHeader("user-agent", config.userAgent)
         )
       }),

@@ -177,10 +177,35 @@ describe("DocSpaceClient", () => {
         expect((error as { excerpt?: string }).excerpt).toContain(`"id": 7`)
       }))
 
-    it.effect("an empty 200 is a DecodeError", () =>
+    it.effect("an empty 200 is a DecodeError for an operation that promises a value", () =>
       Effect.gen(function*() {
         const { result } = yield* run(getFolder(), () => new Response("", { status: 200 }))
-        expect(failure(result)._tag).toBe("DecodeError")
+        expect(failure(result)).toMatchObject({ _tag: "DecodeError", message: expect.stringContaining("empty") })
+      }))
+
+    it.effect("an empty 200 or 204 is fine for an operation that promises nothing", () =>
+      Effect.gen(function*() {
+        const program = DocSpaceClient.request({
+          operation: "logout",
+          method: "POST",
+          path: "/api/2.0/authentication/logout"
+        }, Schema.Void)
+        for (const status of [200, 204]) {
+          const { result } = yield* run(program, () => new Response(status === 204 ? null : "", { status }))
+          expect(Either.isRight(result)).toBe(true)
+        }
+      }))
+
+    it.effect("an operation's own Accept header is kept (server-sent events)", () =>
+      Effect.gen(function*() {
+        const program = DocSpaceClient.stream({
+          operation: "startNewChat",
+          method: "POST",
+          path: "/api/2.0/ai/chats",
+          headers: { accept: "text/event-stream" }
+        }).pipe(Stream.runDrain)
+        const { seen } = yield* run(program, () => new Response("data: {}\n\n", { status: 200 }))
+        expect(seen[0].headers["accept"]).toBe("text/event-stream")
       }))
 
     it.effect("a wrong type is a DecodeError naming the field path", () =>

@@ -178,7 +178,8 @@ export const interpret = (
     }, now))
   }
   if (Either.isLeft(parsed)) {
-    if (status === 204 || (text.length === 0 && status !== 200)) return Effect.succeed(undefined)
+    // an empty 2xx body is no value: operations that promise nothing accept it, the others fail to decode it
+    if (text.trim().length === 0) return Effect.succeed(undefined)
     const html = isHtml(contentType, text)
     return Effect.fail(
       new Errors.DecodeError({
@@ -231,7 +232,9 @@ export const decode = <A, I, R>(
         method: info.method,
         url: info.url,
         ...(info.status !== undefined ? { status: info.status } : {}),
-        message: `unexpected response at ${path === "" ? "the top level" : path}: ${first?.message ?? error.message}`,
+        message: value === undefined
+          ? "the response is empty, but this operation promises a value"
+          : `unexpected response at ${path === "" ? "the top level" : path}: ${first?.message ?? error.message}`,
         path,
         excerpt: excerpt(body)
       })
