@@ -55,6 +55,7 @@ interface RequestContext {
   readonly specific: ReadonlyArray<WindowSpec>
   /** every window of the request, with the limits in force now */
   readonly all: () => ReadonlyArray<WindowSpec>
+  readonly routeMatched: boolean
 }
 
 interface MutableClassStats {
@@ -147,26 +148,39 @@ export const make = Effect.fnUntraced(function*(input: RateLimitPolicy.RateLimit
   const longestGlobal = Math.max(0, ...globals.map((g) => g.spec.intervalMillis))
   const sendLog: Array<SendRecord> = []
 
+  // a refusal may lower a limit to no less than half of its value: weaker evidence (a refusal far below our own limit
+  // comes from a route limit or from someone else's traffic) is left to the shared gate
+  const lowered = (current: number | undefined, learned: number): number | undefined =>
+    learned >= 1 && (current === undefined || (learned < current && learned >= Math.ceil(current / 2))) ?
+      learned :
+      undefined
+
   const learn = (
     ctx: RequestContext,
     sent: SendRecord & { readonly inFlightBefore: number },
     headers: HttpClientResponse.HttpClientResponse["headers"]
   ) => {
     if (!adaptive) return
+    const unfiltered = globals.filter((g) => g.methods === undefined)
+    // the server's own figure for the limit this request hit: when no route rule matched and the policy has a
+    // single global window, that window is the one
+    const announced = Number(headers["x-ratelimit-limit"] ?? Number.NaN)
+    if (!ctx.routeMatched && unfiltered.length === 1 && Number.isInteger(announced)) {
+      unfiltered[0].spec.limit = lowered(unfiltered[0].spec.limit, announced) ?? unfiltered[0].spec.limit
+    }
     const remaining = Number(headers["x-ratelimit-remaining"] ?? Number.NaN)
     if (Number.isFinite(remaining) && remaining > 0) {
       // the window had room: the server refused for concurrency
-      const cap = Math.max(1, sent.inFlightBefore)
-      if (caps[ctx.cls] === undefined || cap < caps[ctx.cls]!) caps[ctx.cls] = cap
+      caps[ctx.cls] = lowered(caps[ctx.cls], sent.inFlightBefore) ?? caps[ctx.cls]
       return
     }
-    for (const g of globals) {
-      if (g.methods !== undefined) continue
+    if (ctx.routeMatched) return
+    for (const g of unfiltered) {
       let accepted = 0
       for (const r of sendLog) {
         if (r !== sent && !r.refused && r.at > sent.at - g.spec.intervalMillis && r.at <= sent.at) accepted++
       }
-      if (accepted >= 1 && accepted < g.spec.limit) g.spec.limit = accepted
+      g.spec.limit = lowered(g.spec.limit, accepted) ?? g.spec.limit
     }
   }
 
@@ -357,7 +371,8 @@ export const make = Effect.fnUntraced(function*(input: RateLimitPolicy.RateLimit
     const mine = globals.filter((w) => w.methods === undefined || w.methods.has(method))
     const all = () => [...mine.map((w) => ({ ...w.spec })), ...specific]
     const hasSliding = mine.some((w) => w.spec.kind === "sliding") || specific.some((w) => w.kind === "sliding")
-    const ctx: RequestContext = { method, url, cls: classOf(method), specific, all }
+    const routeMatched = rules.some((rule) => matchRoute(rule.route, method, segments))
+    const ctx: RequestContext = { method, url, cls: classOf(method), specific, all, routeMatched }
     const idempotent = ctx.cls === "read"
 
     interface Budget {
