@@ -14,7 +14,7 @@ export const runtimeSource = `
 import * as HttpBody from "@effect/platform/HttpBody"
 import * as UrlParams from "@effect/platform/UrlParams"
 import * as DocSpaceClient from "@effect-docspace/core/DocSpaceClient"
-import * as Chunk from "effect/Chunk"
+import * as Multipart from "@effect-docspace/core/Multipart"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
@@ -115,25 +115,15 @@ export interface FilePart {
  */
 export type FieldValue = FilePart | string | number | boolean | Date | null | undefined
 
-const isFilePart = (value: unknown): value is FilePart =>
-  typeof value === "object" && value !== null && !(value instanceof Date) && "content" in value
-
 const text = (value: string | number | boolean | Date): string =>
   value instanceof Date ? value.toISOString() : String(value)
 
-const encoder = new TextEncoder()
-
-const quote = (value: string) => value.replace(/["\\\\\\r\\n]/g, (c) => encodeURIComponent(c))
-
-const boundary = () => {
-  const bytes = new Uint8Array(12)
-  globalThis.crypto.getRandomValues(bytes)
-  return "----effect-docspace-" + Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("")
-}
+const isFilePart = (value: unknown): value is FilePart =>
+  typeof value === "object" && value !== null && !(value instanceof Date) && "content" in value
 
 /**
- * A \`multipart/form-data\` body. Without streamed parts it is a \`FormData\`; with a streamed part the body is
- * written as a stream (chunked), so a large file is never held in memory.
+ * A \`multipart/form-data\` body, written by core's \`Multipart\` (every HTTP client can send it): in memory when
+ * every file is a \`Uint8Array\`, streamed otherwise, so a large file is never held in memory.
  *
  * @since 0.1.0
  * @category multipart
@@ -141,47 +131,19 @@ const boundary = () => {
 export const multipart = (
   fields: { readonly [name: string]: FieldValue | ReadonlyArray<FieldValue> }
 ): HttpBody.HttpBody => {
-  const entries: Array<readonly [string, FieldValue]> = []
+  const parts: Array<Multipart.Part> = []
   for (const [name, value] of Object.entries(fields)) {
     const values: ReadonlyArray<FieldValue> = Array.isArray(value) ? value : [value as FieldValue]
-    for (const v of values) if (v !== undefined && v !== null) entries.push([name, v])
-  }
-  const streamed = entries.some(([, v]) => isFilePart(v) && !(v.content instanceof Uint8Array) && !(v.content instanceof Blob))
-  if (!streamed) {
-    const form = new FormData()
-    for (const [name, v] of entries) {
-      if (isFilePart(v)) {
-        const blob = v.content instanceof Blob
-          ? v.content
-          : new Blob([new Uint8Array(v.content as Uint8Array)], v.contentType === undefined ? {} : { type: v.contentType })
-        form.append(name, blob, v.fileName ?? "file")
-      } else {
-        form.append(name, text(v as string))
-      }
-    }
-    return DocSpaceClient.formDataBody(form)
-  }
-  const b = boundary()
-  const parts: Array<Stream.Stream<Uint8Array, unknown>> = []
-  for (const [name, v] of entries) {
-    if (isFilePart(v)) {
-      const head = \`--\${b}\\r\\nContent-Disposition: form-data; name="\${quote(name)}"; filename="\${
-        quote(v.fileName ?? "file")
-      }"\\r\\nContent-Type: \${v.contentType ?? "application/octet-stream"}\\r\\n\\r\\n\`
-      const content = v.content instanceof Uint8Array
-        ? Stream.succeed(v.content)
-        : v.content instanceof Blob
-        ? Stream.fromReadableStream({ evaluate: () => (v.content as Blob).stream(), onError: (error) => error })
-        : v.content
-      parts.push(Stream.succeed(encoder.encode(head)), content, Stream.succeed(encoder.encode("\\r\\n")))
-    } else {
-      parts.push(Stream.succeed(encoder.encode(
-        \`--\${b}\\r\\nContent-Disposition: form-data; name="\${quote(name)}"\\r\\n\\r\\n\${text(v as string)}\\r\\n\`
-      )))
+    for (const v of values) {
+      if (v === undefined || v === null) continue
+      parts.push(
+        isFilePart(v)
+          ? Multipart.file(name, v.content, { fileName: v.fileName, contentType: v.contentType })
+          : Multipart.field(name, v)
+      )
     }
   }
-  parts.push(Stream.succeed(encoder.encode(\`--\${b}--\\r\\n\`)))
-  return HttpBody.stream(Stream.concatAll(Chunk.unsafeFromArray(parts)), \`multipart/form-data; boundary=\${b}\`)
+  return Multipart.body(parts)
 }
 
 /**

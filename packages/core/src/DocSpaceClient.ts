@@ -59,6 +59,7 @@ import { makeAuthenticator } from "./internal/auth.js"
 import { buildPath, type PathParam } from "./internal/path.js"
 import { safeUrl } from "./internal/redact.js"
 import * as Response from "./internal/response.js"
+import * as Multipart from "./Multipart.js"
 
 export type {
   /**
@@ -499,9 +500,10 @@ export const stream = (options: RequestOptions): Stream.Stream<Uint8Array, Error
 export const jsonBody = (value: unknown): HttpBody.HttpBody => HttpBody.unsafeJson(value)
 
 /**
- * A multipart body for a request (uploads).
+ * A multipart body for a request (uploads), written byte for byte so that every HTTP client can send it; see
+ * {@link Multipart} for streamed parts.
  *
  * @since 0.1.0
  * @category bodies
  */
-export const formDataBody = (value: FormData): HttpBody.HttpBody => HttpBody.formData(value)
+export const formDataBody = (value: FormData): HttpBody.HttpBody => Multipart.fromFormData(value)

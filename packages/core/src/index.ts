@@ -21,4 +21,9 @@ export * as DocSpaceError from "./DocSpaceError.js"
 /**
  * @since 0.1.0
  */
+export * as Multipart from "./Multipart.js"
+
+/**
+ * @since 0.1.0
+ */
 export * as Pagination from "./Pagination.js"

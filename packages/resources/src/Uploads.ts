@@ -37,6 +37,7 @@
  */
 import * as Client from "@effect-docspace/core/DocSpaceClient"
 import * as Errors from "@effect-docspace/core/DocSpaceError"
+import * as Multipart from "@effect-docspace/core/Multipart"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import { globalValue } from "effect/GlobalValue"
@@ -44,7 +45,6 @@ import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import { rechunk } from "./internal/bytes.js"
-import { multipartBody } from "./internal/multipart.js"
 import * as Schemas from "./internal/schemas.js"
 
 /**
@@ -267,7 +267,7 @@ const uploadViaLocation = <E, R>(
           operation: "uploadChunk",
           method: "POST",
           path: location,
-          body: multipartBody(part, options.fileName),
+          body: Multipart.body([Multipart.file("file", part, { fileName: options.fileName })]),
           envelope: false,
           timeout
         }, ChunkReply),
@@ -344,7 +344,7 @@ const uploadViaSession = <E, R>(
           path: "/api/2.0/files/{folderId}/session/{sessionId}/upload",
           pathParams,
           urlParams: { chunkNumber: ++chunkNumber },
-          body: multipartBody(part, options.fileName),
+          body: Multipart.body([Multipart.file("file", part, { fileName: options.fileName })]),
           timeout
         }, Schema.Unknown).pipe(
           Effect.zipRight(

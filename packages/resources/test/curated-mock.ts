@@ -50,9 +50,10 @@ const parseFilePart = (body: { readonly contentType: string; readonly body: Uint
   const headerEnd = text.indexOf("\r\n\r\n")
   const headers = text.slice(start.length, headerEnd)
   if (!/^Content-Disposition: form-data; name="file"/m.test(headers)) throw new Error("no file field")
-  const star = /filename\*=UTF-8''([^;\r\n]+)/.exec(headers)?.[1]
+  // WHATWG form encoding: the name in UTF-8 between quotes, with `"`, CR and LF percent-encoded
+  const quoted = /filename="([^"]*)"/.exec(Buffer.from(headers, "latin1").toString("utf8"))?.[1]
   return {
-    fileName: star === undefined ? undefined : decodeURIComponent(star),
+    fileName: quoted?.replace(/%22|%0D|%0A/g, (escape) => decodeURIComponent(escape)),
     bytes: body.body.slice(headerEnd + 4, body.body.length - end.length)
   }
 }
