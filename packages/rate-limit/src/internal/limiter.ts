@@ -457,10 +457,12 @@ export const make = Effect.fnUntraced(function*(input: RateLimitPolicy.RateLimit
           return response
         }
         const scope = yield* Effect.serviceOption(Scope.Scope)
-        if (Option.isNone(scope)) return holdPermit(response, permit.release)
+        if (Option.isNone(scope)) return holdPermit(response, permit.release, { gcFallback: true })
         const child = yield* Scope.fork(scope.value, ExecutionStrategy.sequential)
         yield* Scope.addFinalizer(child, permit.release)
-        return holdPermit(response, Effect.zipRight(permit.release, Scope.close(child, Exit.void)))
+        return holdPermit(response, Effect.zipRight(permit.release, Scope.close(child, Exit.void)), {
+          gcFallback: false
+        })
       })
 
     return Effect.gen(function*() {

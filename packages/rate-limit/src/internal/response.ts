@@ -27,15 +27,22 @@ class LimitedResponse extends Inspectable.Class implements HttpClientResponse.Ht
 
   constructor(
     readonly original: HttpClientResponse.HttpClientResponse,
-    readonly releasePermit: Effect.Effect<void>
+    readonly releasePermit: Effect.Effect<void>,
+    gcFallback: boolean
   ) {
     super()
-    registry.register(this, releasePermit)
+    // Only where no scope will release the permit. The held value must not reach this response (a registry holds
+    // it strongly: a path back to the response would keep the response, its request and its body alive for good),
+    // and it is unregistered as soon as the permit is released normally.
+    if (gcFallback) registry.register(this, releasePermit, this)
   }
 
   // the closure keeps `this` reachable while a body effect or stream is alive, so the registry cannot fire early
   private get releaseHere(): Effect.Effect<void> {
-    return Effect.suspend(() => this.releasePermit)
+    return Effect.suspend(() => {
+      registry.unregister(this)
+      return this.releasePermit
+    })
   }
 
   get request(): HttpClientRequest.HttpClientRequest {
@@ -84,5 +91,6 @@ export const hasNoBody = (response: HttpClientResponse.HttpClientResponse): bool
 /** @internal */
 export const holdPermit = (
   response: HttpClientResponse.HttpClientResponse,
-  release: Effect.Effect<void>
-): HttpClientResponse.HttpClientResponse => new LimitedResponse(response, release)
+  release: Effect.Effect<void>,
+  options: { readonly gcFallback: boolean }
+): HttpClientResponse.HttpClientResponse => new LimitedResponse(response, release, options.gcFallback)
