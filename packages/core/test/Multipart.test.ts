@@ -29,7 +29,10 @@ const parse = (body: HttpBody.HttpBody) =>
   Effect.flatMap(
     bytesOf(body),
     (bytes) =>
-      Effect.promise(() => new Response(bytes, { headers: { "content-type": body.contentType ?? "" } }).formData())
+      Effect.promise(() =>
+        new Response(bytes as Uint8Array<ArrayBuffer>, { headers: { "content-type": body.contentType ?? "" } })
+          .formData()
+      )
   )
 
 const payload = new Uint8Array(70_000).map((_, i) => (i * 7) % 256)
@@ -100,7 +103,9 @@ describe("Multipart", () => {
         })
       })
       yield* Effect.acquireRelease(
-        Effect.async<void>((resume) => server.listen(0, "127.0.0.1", () => resume(Effect.void))),
+        Effect.async<void>((resume) => {
+          server.listen(0, "127.0.0.1", () => resume(Effect.void))
+        }),
         () => Effect.sync(() => server.close())
       )
       const port = (server.address() as { port: number }).port
