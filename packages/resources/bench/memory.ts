@@ -104,6 +104,9 @@ const download = Downloads.stream(1).pipe(
 )
 
 const started = Date.now()
-Effect.runPromise(Effect.provide(mode === "upload" ? upload : download, client)).then(() => {
+const program: Effect.Effect<unknown, unknown> = mode === "upload"
+  ? Effect.provide(upload, client)
+  : Effect.provide(download, client)
+Effect.runPromise(program).then(() => {
   console.log(JSON.stringify({ mode, baseline, mib: size / MiB, peakMiB: peak / MiB, millis: Date.now() - started }))
 })
