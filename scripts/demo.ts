@@ -4,11 +4,11 @@
  *
  *   npm run demo
  */
-import { NodeHttpClient } from "@effect/platform-node"
 import { Auth } from "@effect-docspace/core"
 import { RateLimitPolicy } from "@effect-docspace/rate-limit"
 import { DocSpace } from "@effect-docspace/resources"
 import { FakeDocSpace } from "@effect-docspace/testing"
+import { NodeHttpClient } from "@effect/platform-node"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"

@@ -13,11 +13,11 @@
 export const runtimeSource = `
 import * as HttpBody from "@effect/platform/HttpBody"
 import * as UrlParams from "@effect/platform/UrlParams"
-import * as DocSpaceClient from "@effect-docspace/core/DocSpaceClient"
+import type * as DocSpaceClient from "@effect-docspace/core/DocSpaceClient"
 import * as Multipart from "@effect-docspace/core/Multipart"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
-import * as Stream from "effect/Stream"
+import type * as Stream from "effect/Stream"
 
 /**
  * Parses DocSpace's date strings: ISO 8601 with up to seven fractional digits and an offset
