@@ -97,10 +97,7 @@ export interface ListOptions extends ListFilter {
  * @since 0.1.0
  * @category models
  */
-export interface Page {
-  readonly items: ReadonlyArray<Person>
-  readonly total?: number | undefined
-}
+export type Page = Pagination.Page<Person>
 
 /**
  * One page of the portal's users (`GET /api/2.0/people`).

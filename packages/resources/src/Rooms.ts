@@ -145,10 +145,7 @@ export interface ListOptions extends ListFilter {
  * @since 0.1.0
  * @category models
  */
-export interface Page {
-  readonly items: ReadonlyArray<Room>
-  readonly total?: number | undefined
-}
+export type Page = Pagination.Page<Room>
 
 /**
  * One page of rooms (`GET /api/2.0/files/rooms`).

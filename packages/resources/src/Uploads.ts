@@ -233,6 +233,15 @@ const onPortal = (location: string, baseUrl: URL): string => {
 
 const safe = (url: string) => url.replace(/[?#].*$/, "")
 
+/** What both upload protocols send to open a session. */
+const sessionBody = <E, R>(options: UploadOptions<E, R>) =>
+  Client.jsonBody({
+    fileName: options.fileName,
+    fileSize: options.size,
+    ...(options.relativePath !== undefined ? { relativePath: options.relativePath } : {}),
+    ...(options.createNewIfExist !== undefined ? { createNewIfExist: options.createNewIfExist } : {})
+  })
+
 const uploadViaLocation = <E, R>(
   client: Client.DocSpaceClient,
   options: UploadOptions<E, R>,
@@ -245,12 +254,7 @@ const uploadViaLocation = <E, R>(
       method: "POST",
       path: "/api/2.0/files/{folderId}/upload/create_session",
       pathParams: { folderId: options.folderId },
-      body: Client.jsonBody({
-        fileName: options.fileName,
-        fileSize: options.size,
-        ...(options.relativePath !== undefined ? { relativePath: options.relativePath } : {}),
-        ...(options.createNewIfExist !== undefined ? { createNewIfExist: options.createNewIfExist } : {})
-      })
+      body: sessionBody(options)
     }, CreatedSession)
     const session = created.data ??
       (created.id !== undefined ? { id: created.id, location: created.location } : undefined)
@@ -320,12 +324,7 @@ const uploadViaSession = <E, R>(
       method: "POST",
       path: "/api/2.0/files/{folderId}/session",
       pathParams: { folderId: options.folderId },
-      body: Client.jsonBody({
-        fileName: options.fileName,
-        fileSize: options.size,
-        ...(options.relativePath !== undefined ? { relativePath: options.relativePath } : {}),
-        ...(options.createNewIfExist !== undefined ? { createNewIfExist: options.createNewIfExist } : {})
-      })
+      body: sessionBody(options)
     }, SessionData)
     const pathParams = { folderId: options.folderId, sessionId: session.id }
     const url = `${client.config.baseUrl.origin}/api/2.0/files/${options.folderId}/session/${session.id}/upload`
