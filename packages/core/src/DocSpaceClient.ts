@@ -122,6 +122,19 @@ export interface Envelope<A> {
 }
 
 /**
+ * A successful response whose body is read as a byte stream; see {@link DocSpaceClient.rawStream}.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface StreamedResponse {
+  readonly status: number
+  /** Header names in lower case. */
+  readonly headers: Readonly<Record<string, string>>
+  readonly body: Stream.Stream<Uint8Array, Errors.DocSpaceError>
+}
+
+/**
  * @since 0.1.0
  * @category models
  */
@@ -149,7 +162,14 @@ export interface DocSpaceClient {
     options: RequestOptions
   ) => Effect.Effect<HttpClientResponse.HttpClientResponse, Errors.DocSpaceError, Scope.Scope>
   /**
-   * The body of a successful request as bytes, in constant memory.
+   * A successful response's status and headers, with its body as a byte `Stream` whose failures are typed
+   * (`TransportError`, and `Timeout` when the body stalls longer than the timeout between two chunks). Scoped like
+   * `raw`.
+   */
+  readonly rawStream: (options: RequestOptions) => Effect.Effect<StreamedResponse, Errors.DocSpaceError, Scope.Scope>
+  /**
+   * The body of a successful request as bytes, in constant memory; a body that stalls longer than the timeout
+   * between two chunks fails with `Timeout`.
    */
   readonly stream: (options: RequestOptions) => Stream.Stream<Uint8Array, Errors.DocSpaceError>
 }
@@ -413,22 +433,33 @@ export const make = (
                 ))).pipe(instrument(opts))
       })
 
+    const rawStream = (opts: RequestOptions): Effect.Effect<StreamedResponse, Errors.DocSpaceError, Scope.Scope> =>
+      Effect.map(raw(opts), (response) => {
+        const info = { operation: opts.operation, method: opts.method, url: safeUrl(response.request.url) }
+        const timeout = opts.timeout === undefined ? config.timeout : Duration.decode(opts.timeout)
+        return {
+          status: response.status,
+          headers: response.headers as unknown as Readonly<Record<string, string>>,
+          body: response.stream.pipe(
+            Stream.mapError((error) => Response.transportError(info, error)),
+            // an idle timeout: a body may take as long as it needs, but not stall longer than this between chunks
+            Stream.timeoutFail(
+              () => new Errors.Timeout({ ...info, timeoutMillis: Duration.toMillis(timeout) }),
+              timeout
+            )
+          )
+        }
+      })
+
     const stream = (opts: RequestOptions): Stream.Stream<Uint8Array, Errors.DocSpaceError> =>
-      Stream.unwrapScoped(
-        Effect.map(raw(opts), (response) =>
-          Stream.mapError(response.stream, (error) =>
-            Response.transportError({
-              operation: opts.operation,
-              method: opts.method,
-              url: safeUrl(response.request.url)
-            }, error)))
-      )
+      Stream.unwrapScoped(Effect.map(rawStream(opts), (response) => response.body))
 
     return DocSpaceClient.of({
       config,
       request: (opts, schema) => Effect.map(requestEnvelope(opts, schema), (envelope) => envelope.response),
       requestEnvelope,
       raw,
+      rawStream,
       stream
     })
   })
@@ -481,6 +512,17 @@ export const raw = (
   options: RequestOptions
 ): Effect.Effect<HttpClientResponse.HttpClientResponse, Errors.DocSpaceError, DocSpaceClient | Scope.Scope> =>
   Effect.flatMap(DocSpaceClient, (client) => client.raw(options))
+
+/**
+ * A successful response with its body as a typed byte stream; see {@link DocSpaceClient.rawStream}.
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const rawStream = (
+  options: RequestOptions
+): Effect.Effect<StreamedResponse, Errors.DocSpaceError, DocSpaceClient | Scope.Scope> =>
+  Effect.flatMap(DocSpaceClient, (client) => client.rawStream(options))
 
 /**
  * The body of a successful request as a byte stream; see {@link DocSpaceClient.stream}.

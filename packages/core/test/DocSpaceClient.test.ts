@@ -313,6 +313,43 @@ describe("DocSpaceClient", () => {
       expect(seen[0].url.search).toBe("?action=download&fileid=5")
     }))
 
+  it.effect("a body that stalls longer than the timeout between chunks fails with Timeout (TestClock)", () =>
+    Effect.gen(function*() {
+      const { client } = yield* mockTransport(() =>
+        new Response(
+          new ReadableStream({
+            start(controller) {
+              controller.enqueue(new Uint8Array(10)) // then nothing, ever
+            }
+          }),
+          { status: 200 }
+        )
+      )
+      const program = DocSpaceClient.stream({ operation: "download", method: "GET", path: "/filehandler.ashx" }).pipe(
+        Stream.runFold(0, (n, chunk) => n + chunk.length)
+      )
+      const fiber = yield* Effect.fork(Effect.either(Effect.provide(program, clientLayer(client, { timeout: 10_000 }))))
+      yield* TestClock.adjust("9 seconds")
+      expect(fiber.unsafePoll()).toBeNull()
+      yield* TestClock.adjust("2 seconds")
+      expect(failure(yield* Fiber.join(fiber))).toMatchObject({ _tag: "Timeout", operation: "download" })
+    }))
+
+  it.effect("rawStream gives the status and headers with the typed body", () =>
+    Effect.gen(function*() {
+      const program = Effect.scoped(Effect.flatMap(
+        DocSpaceClient.rawStream({ operation: "download", method: "GET", path: "/filehandler.ashx" }),
+        (response) =>
+          Effect.map(
+            Stream.runFold(response.body, 0, (n, c) => n + c.length),
+            (n) => [response.status, response.headers["content-range"], n]
+          )
+      ))
+      const { result } = yield* run(program, () =>
+        new Response(new Uint8Array(5), { status: 206, headers: { "content-range": "bytes 0-4/100" } }))
+      expect(result).toEqual(Either.right([206, "bytes 0-4/100", 5]))
+    }))
+
   it.effect("a failed stream request is its typed error", () =>
     Effect.gen(function*() {
       const program = DocSpaceClient.stream({ operation: "download", method: "GET", path: "/filehandler.ashx" }).pipe(

@@ -87,16 +87,11 @@ export const stream = (
     ...(range !== undefined ? { headers: { range: `bytes=${range.start}-${range.end ?? ""}` } } : {})
   }
   return Stream.unwrapScoped(
-    Effect.map(Client.raw(request), (response) => {
-      const info = { operation: "downloadFile", method: "GET", url: response.request.url.replace(/[?#].*$/, "") }
-      const body = Stream.mapError(
-        response.stream,
-        (error) => new Errors.TransportError({ ...info, message: `the download broke off: ${error.message}` })
-      )
-      if (range === undefined || response.status === 206) return body
-      // the portal ignored the range: cut the full body to it
-      return slice(body, range.start, range.end === undefined ? Infinity : range.end + 1)
-    })
+    Effect.map(Client.rawStream(request), (response) =>
+      range === undefined || response.status === 206
+        ? response.body
+        // the portal ignored the range: cut the full body to it
+        : slice(response.body, range.start, range.end === undefined ? Infinity : range.end + 1))
   )
 }
 
