@@ -493,6 +493,41 @@ describe("adaptive limits", () => {
       assert.strictEqual(t.calls.filter((c) => c.at > 0).length, 18)
     }).pipe(Effect.scoped))
 
+  it.effect("a concurrency refusal of one class scales the other class's cap by the same factor", () =>
+    Effect.gen(function*() {
+      // a server allowing 2 concurrent reads and 1 write, answering 429 at once beyond that
+      const inFlight = { GET: 0, POST: 0 }
+      const cap = { GET: 2, POST: 1 }
+      const t = makeTransport((request) => {
+        const method = request.method as "GET" | "POST"
+        if (inFlight[method] >= cap[method]) {
+          return { status: 429, headers: { "retry-after": "1", "x-ratelimit-remaining": "100" } }
+        }
+        inFlight[method]++
+        return { latency: 50, onDone: () => inFlight[method]-- }
+      })
+      // a policy 2x too high for both classes
+      const limiter = yield* RateLimiter.make(policy({ concurrency: { read: 4, write: 2 } }))
+      const client = limiter.apply(t.client)
+      // reads first: they are refused and teach the limiter; then writes must never be refused
+      yield* runWithClock(
+        Effect.forEach(Array.from({ length: 12 }), () => Effect.flatMap(client.get(URL), (r) => r.text), {
+          concurrency: "unbounded"
+        })
+      )
+      const afterReads = yield* limiter.stats
+      assert.strictEqual(afterReads.limits.read, 2)
+      assert.strictEqual(afterReads.limits.write, 1, "scaled with the read cap")
+      yield* runWithClock(
+        Effect.forEach(Array.from({ length: 8 }), () => Effect.flatMap(client.post(URL), (r) => r.text), {
+          concurrency: "unbounded"
+        })
+      )
+      const stats = yield* limiter.stats
+      assert.strictEqual(stats.refused429, afterReads.refused429, "no write was refused")
+      assert.strictEqual(stats.write.peakInFlight, 1)
+    }).pipe(Effect.scoped))
+
   it.effect("a refusal's X-RateLimit-Limit caps the single global window, unless a route rule matched", () =>
     Effect.gen(function*() {
       const refuse = { status: 429, headers: { "retry-after": "1", "x-ratelimit-limit": "60" } }

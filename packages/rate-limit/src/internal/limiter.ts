@@ -171,7 +171,18 @@ export const make = Effect.fnUntraced(function*(input: RateLimitPolicy.RateLimit
     const remaining = Number(headers["x-ratelimit-remaining"] ?? Number.NaN)
     if (Number.isFinite(remaining) && remaining > 0) {
       // the window had room: the server refused for concurrency
-      caps[ctx.cls] = lowered(caps[ctx.cls], sent.inFlightBefore) ?? caps[ctx.cls]
+      const before = caps[ctx.cls]
+      const after = lowered(before, sent.inFlightBefore)
+      if (after === undefined) return
+      caps[ctx.cls] = after
+      if (before === undefined) return
+      // The two classes' caps come from one published pair (50 GET / 15 others): a policy that is wrong for one
+      // class is wrong by the same factor for the other. Scale it now, rather than let that class walk into the
+      // wall once more before it learns.
+      for (const other of ["read", "write"] as const) {
+        const cap = caps[other]
+        if (other !== ctx.cls && cap !== undefined) caps[other] = Math.max(1, Math.floor(cap * after / before))
+      }
       return
     }
     if (ctx.routeMatched) return
