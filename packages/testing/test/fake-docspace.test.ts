@@ -613,8 +613,10 @@ describe("FakeDocSpace file operations", () => {
       yield* call("PUT", "/api/2.0/files/fileops/move", { json: { fileIds: [f.id], destFolderId: dest } })
       yield* TestClock.adjust("100 millis")
       expect((yield* call("GET", `/api/2.0/files/${dest}`)).json.response.files[0].id).toBe(f.id)
-      const bulk = yield* call("PUT", "/api/2.0/files/fileops/bulkdownload", { json: { folderIds: [dest] } })
-      expect(bulk.json.response[0].Operation).toBe(3)
+      const bulk = yield* call("PUT", "/api/2.0/files/fileops/bulkdownload", {
+        json: { folderIds: [dest], returnSingleOperation: true }
+      })
+      expect(bulk.json.response.map((o: any) => o.Operation)).toEqual([3])
       yield* TestClock.adjust("100 millis")
       const done = (yield* call("GET", "/api/2.0/files/fileops")).json.response.find((o: any) => o.Operation === 3)
       expect(done.url).toMatch(/filehandler\.ashx\?action=bulk/)
@@ -627,6 +629,69 @@ describe("FakeDocSpace file operations", () => {
         json: { fileIds: [999], destFolderId: dest }
       })
       expect(missing.status).toBe(404)
+    }))
+  it.effect("a start returns every active operation of the user unless returnSingleOperation is true", () =>
+    Effect.gen(function*() {
+      const { call, state } = yield* make({ fileOperationMillis: 2000 })
+      const myId = yield* state.myFolderId()
+      const a = yield* state.seedFile({ folderId: myId, title: "a.txt", content: "a" })
+      const b = yield* state.seedFile({ folderId: myId, title: "b.txt", content: "b" })
+      const dest = (yield* call("POST", `/api/2.0/files/folder/${myId}`, { json: { title: "D" } })).json.response.id
+      const first = (yield* call("PUT", "/api/2.0/files/fileops/copy", {
+        json: { fileIds: [a.id], destFolderId: dest }
+      })).json.response
+      expect(first).toHaveLength(1)
+      yield* TestClock.adjust("1 second")
+      const second = (yield* call("PUT", "/api/2.0/files/fileops/duplicate", { json: { fileIds: [b.id] } }))
+        .json.response
+      expect(second.map((o: any) => o.Operation)).toEqual([1, 7])
+      expect(second[0]).toMatchObject({ id: first[0].id, progress: 50, finished: false })
+      const single = (yield* call("PUT", "/api/2.0/files/fileops/duplicate", {
+        json: { fileIds: [b.id], returnSingleOperation: true }
+      })).json.response
+      expect(single).toHaveLength(1)
+      expect(single[0]).toMatchObject({ Operation: 7, progress: 0 })
+      // the file DELETE endpoint takes the flag as a query parameter, the folder one in the body
+      const del = (yield* call("DELETE", `/api/2.0/files/file/${a.id}?ReturnSingleOperation=true`, { json: {} }))
+        .json.response
+      expect(del.map((o: any) => o.Operation)).toEqual([2])
+      const delAll = (yield* call("DELETE", `/api/2.0/files/folder/${dest}`, { json: {} })).json.response
+      expect(delAll.map((o: any) => o.Operation)).toEqual([1, 7, 7, 2, 2])
+    }))
+
+  it.effect("a finished operation is reported exactly once, by GET /fileops or by a start response", () =>
+    Effect.gen(function*() {
+      const { call, state } = yield* make({ fileOperationMillis: 1000 })
+      const myId = yield* state.myFolderId()
+      const a = yield* state.seedFile({ folderId: myId, title: "a.txt", content: "a" })
+      const op = (yield* call("PUT", "/api/2.0/files/fileops/duplicate", { json: { fileIds: [a.id] } })).json
+        .response[0]
+      yield* TestClock.adjust("500 millis")
+      expect((yield* call("GET", "/api/2.0/files/fileops")).json.response).toMatchObject([{ id: op.id, progress: 50 }])
+      expect((yield* call("GET", "/api/2.0/files/fileops")).json.response).toHaveLength(1)
+      yield* TestClock.adjust("500 millis")
+      const done = (yield* call("GET", "/api/2.0/files/fileops")).json.response
+      expect(done).toMatchObject([{ id: op.id, finished: true, progress: 100 }])
+      expect((yield* call("GET", "/api/2.0/files/fileops")).json.response).toEqual([])
+      expect((yield* call("GET", `/api/2.0/files/fileops?id=${op.id}`)).json.response).toEqual([])
+      // finished but unreported: the next start reports it (once); polling one id leaves the others listed
+      const two = (yield* call("PUT", "/api/2.0/files/fileops/duplicate", { json: { fileIds: [a.id] } })).json
+        .response[0]
+      const three = (yield* call("PUT", "/api/2.0/files/fileops/duplicate", {
+        json: { fileIds: [a.id], returnSingleOperation: true }
+      })).json.response[0]
+      yield* TestClock.adjust("1 second")
+      expect((yield* call("GET", `/api/2.0/files/fileops?id=${two.id}`)).json.response).toMatchObject([{
+        id: two.id,
+        finished: true
+      }])
+      const started = (yield* call("PUT", "/api/2.0/files/fileops/duplicate", { json: { fileIds: [a.id] } })).json
+        .response
+      expect(started.map((o: any) => [o.id === three.id, o.finished])).toEqual([[true, true], [false, false]])
+      expect((yield* call("GET", "/api/2.0/files/fileops")).json.response.map((o: any) => o.id)).toEqual([
+        started[1].id
+      ])
+      expect((yield* state.operations).length).toBe(4)
     }))
 })
 

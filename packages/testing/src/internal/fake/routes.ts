@@ -470,8 +470,34 @@ const setLink = (ctx: Ctx, kind: "file" | "folder", id: number): Reply => {
 // file operations
 // ---------------------------------------------------------------------------------------------------------------
 
-const opsReply = (ctx: Ctx, ops: ReadonlyArray<ReturnType<FakeModel["startOperation"]>>) =>
-  json(ctx, ops.map((op) => ctx.model.operationDto(op, ctx.origin)))
+type Operation = ReturnType<FakeModel["startOperation"]>
+
+/** Replies with operations; a finished one counts as reported and leaves the user's list, as on the real server. */
+const opsReply = (ctx: Ctx, ops: ReadonlyArray<Operation>) => {
+  const body = ops.map((op) => ctx.model.operationDto(op, ctx.origin))
+  for (const op of ops) if (op.finished) op.reported = true
+  return json(ctx, body)
+}
+
+/** The user's operations still in their list: unfinished, or finished but not yet reported. */
+const activeOperations = (ctx: Ctx): Array<Operation> =>
+  ctx.model.operations.filter((op) => op.userId === ctx.user.id && !op.reported)
+
+/** A query parameter by name, case-insensitively (ASP.NET binds query names that way). */
+const queryParam = (ctx: Ctx, name: string): string | undefined => {
+  for (const [k, v] of ctx.query) if (k.toLowerCase() === name.toLowerCase()) return v
+  return undefined
+}
+
+/**
+ * The reply of an endpoint that starts an operation: every active operation of the user (the real
+ * `GetOperationResults`), or only the one just started when the request asks for `returnSingleOperation`.
+ */
+const startReply = (ctx: Ctx, op: Operation, single: boolean): Reply =>
+  opsReply(ctx, single ? [op] : activeOperations(ctx))
+
+const singleRequested = (ctx: Ctx, body: Record<string, unknown>, queryName = "returnSingleOperation") =>
+  bool(body.returnSingleOperation) || queryParam(ctx, queryName)?.toLowerCase() === "true"
 
 const batch = (ctx: Ctx, type: number): Reply => {
   const body = ctx.json()
@@ -497,7 +523,7 @@ const batch = (ctx: Ctx, type: number): Reply => {
     now: ctx.now,
     origin: ctx.origin
   })
-  return opsReply(ctx, [op])
+  return startReply(ctx, op, singleRequested(ctx, body))
 }
 
 /** A single-entry delete (`DELETE /files/file/{id}`, `/files/folder/{id}`) is a Delete operation too. */
@@ -520,7 +546,7 @@ const deleteOne = (ctx: Ctx, kind: "file" | "folder"): Reply => {
     now: ctx.now,
     origin: ctx.origin
   })
-  return opsReply(ctx, [op])
+  return startReply(ctx, op, singleRequested(ctx, body))
 }
 
 /** Archive and unarchive are quick moves that the real server still reports as a `FileOperationDto`. */
@@ -547,6 +573,7 @@ const archive = (ctx: Ctx, toArchive: boolean): Reply => {
   op.status = 2
   op.processed = 1
   op.resultFolders.push(room.id)
+  op.reported = true
   return json(ctx, ctx.model.operationDto(op, ctx.origin))
 }
 
@@ -1050,7 +1077,7 @@ export const routes: ReadonlyArray<Route> = [
         now: ctx.now,
         origin: ctx.origin
       })
-      return opsReply(ctx, [op])
+      return startReply(ctx, op, queryParam(ctx, "Single")?.toLowerCase() === "true")
     }
   },
   {
@@ -1058,10 +1085,7 @@ export const routes: ReadonlyArray<Route> = [
     template: "/api/2.0/files/fileops",
     handle: (ctx) => {
       const id = ctx.query.get("id")
-      return opsReply(
-        ctx,
-        ctx.model.operations.filter((op) => op.userId === ctx.user.id && (id === null || op.id === id))
-      )
+      return opsReply(ctx, activeOperations(ctx).filter((op) => id === null || id === "" || op.id === id))
     }
   },
   {

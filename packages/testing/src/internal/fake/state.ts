@@ -145,6 +145,11 @@ export interface FileOperation {
   resultFiles: Array<number>
   resultFolders: Array<number>
   url: string | undefined
+  /**
+   * The user has been shown this operation as finished (by `GET /files/fileops` or a start response): the real
+   * server then drops it from the user's list, so a finished operation is reported exactly once.
+   */
+  reported: boolean
 }
 
 export interface Link {
@@ -928,7 +933,8 @@ export class FakeModel {
       processed: 0,
       resultFiles: [],
       resultFolders: [],
-      url: undefined
+      url: undefined,
+      reported: false
     }
     this.operations.push(op)
     return op
