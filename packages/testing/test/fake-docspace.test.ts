@@ -266,6 +266,32 @@ describe("FakeDocSpace rooms, folders and files", () => {
       expect((yield* call("GET", "/api/2.0/files/rooms/999999")).status).toBe(404)
     }))
 
+  it.effect("rooms: searchArea is Active 0, Archive 1, Any 2 (numbers or names); repeated type filters by all", () =>
+    Effect.gen(function*() {
+      const { call } = yield* make()
+      yield* call("POST", "/api/2.0/files/rooms", { json: { title: "custom", roomType: "CustomRoom" } })
+      yield* call("POST", "/api/2.0/files/rooms", { json: { title: "editing", roomType: "EditingRoom" } })
+      const pub = (yield* call("POST", "/api/2.0/files/rooms", { json: { title: "public", roomType: "PublicRoom" } }))
+        .json.response.id
+      yield* call("PUT", `/api/2.0/files/rooms/${pub}/archive`, { json: {} })
+      const titles = (query: string) =>
+        call("GET", `/api/2.0/files/rooms${query}`).pipe(
+          Effect.map((r) => r.json.response.folders.map((f: any) => f.title).sort())
+        )
+      expect(yield* titles("")).toEqual(["custom", "editing"])
+      expect(yield* titles("?searchArea=0")).toEqual(["custom", "editing"])
+      expect(yield* titles("?searchArea=Active")).toEqual(["custom", "editing"])
+      expect(yield* titles("?searchArea=1")).toEqual(["public"])
+      expect(yield* titles("?searchArea=archive")).toEqual(["public"])
+      expect(yield* titles("?searchArea=2")).toEqual(["custom", "editing", "public"])
+      expect(yield* titles("?searchArea=Any")).toEqual(["custom", "editing", "public"])
+      expect(yield* titles("?searchArea=2&type=PublicRoom&type=CustomRoom")).toEqual(["custom", "public"])
+      expect(yield* titles("?searchArea=2&type=6&type=2")).toEqual(["editing", "public"])
+      expect(yield* titles("?type=EditingRoom")).toEqual(["editing"])
+      expect((yield* call("GET", "/api/2.0/files/rooms?searchArea=Everywhere")).status).toBe(400)
+      expect((yield* call("GET", "/api/2.0/files/rooms?type=NoSuchRoom")).status).toBe(400)
+    }))
+
   it.effect("folders: @my, create, list with filters/sort/paging, rename, delete into trash", () =>
     Effect.gen(function*() {
       const { call } = yield* make({ fileOperationMillis: 1000 })

@@ -74,11 +74,23 @@ const bool = (value: unknown): boolean => value === true || value === "true"
 
 const str = (value: unknown): string | undefined => typeof value === "string" ? value : undefined
 
-/** Integers on the wire; a few enums also accept their names. */
+/** Integers on the wire; enums also accept their names, case-insensitively (as ASP.NET binds them). */
 const enumValue = (value: unknown, names: Record<string, number>): number | undefined => {
   if (typeof value === "number") return value
-  if (typeof value === "string") return /^\d+$/.test(value) ? Number(value) : names[value]
+  if (typeof value !== "string") return undefined
+  if (/^\d+$/.test(value)) return Number(value)
+  const lower = value.toLowerCase()
+  for (const [name, n] of Object.entries(names)) if (name.toLowerCase() === lower) return n
   return undefined
+}
+
+/** An enum query parameter: absent is `undefined`; a value that is neither a number nor a name is a 400. */
+const enumQuery = (ctx: Ctx, name: string, names: Record<string, number>): number | undefined => {
+  const raw = ctx.query.get(name)
+  if (raw === null || raw === "") return undefined
+  const n = enumValue(raw, names)
+  if (n === undefined) throw badRequest(`The value '${raw}' is not valid for ${name}.`)
+  return n
 }
 
 const json = (_ctx: Ctx, value: unknown, total?: number, status?: number) =>
@@ -729,13 +741,19 @@ export const routes: ReadonlyArray<Route> = [
     method: "GET",
     template: "/api/2.0/files/rooms",
     handle: (ctx) => {
-      const area = enumValue(ctx.query.get("searchArea") ?? undefined, { Any: 0, Active: 1, Archive: 2 }) ?? 1
-      const roots = area === 0
+      // `SearchArea`: Active 0, Archive 1, Any 2
+      const area = enumQuery(ctx, "searchArea", { Active: 0, Archive: 1, Any: 2 }) ?? 0
+      const roots = area === 2
         ? [ctx.model.roomsRootId, ctx.model.archiveRootId]
-        : [area === 2 ? ctx.model.archiveRootId : ctx.model.roomsRootId]
-      const type = enumValue(ctx.query.get("type") ?? undefined, roomTypeNames)
+        : [area === 1 ? ctx.model.archiveRootId : ctx.model.roomsRootId]
+      // `type` is an array parameter: `type=PublicRoom&type=CustomRoom` keeps rooms of either type
+      const wanted = ctx.query.getAll("type").filter((t) => t !== "").map((t) => {
+        const n = enumValue(t, roomTypeNames)
+        if (n === undefined) throw badRequest(`The value '${t}' is not valid for type.`)
+        return n
+      })
       const rooms = roots.flatMap((r) => ctx.model.childFolders(r)).filter((f) =>
-        type === undefined || f.roomType === type
+        wanted.length === 0 || wanted.includes(f.roomType)
       )
       return folderContent(ctx, ctx.model.getFolder(roots[0]), { folders: rooms, files: [] })
     }
