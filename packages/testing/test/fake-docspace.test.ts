@@ -292,6 +292,22 @@ describe("FakeDocSpace rooms, folders and files", () => {
       expect((yield* call("GET", "/api/2.0/files/rooms?type=NoSuchRoom")).status).toBe(400)
     }))
 
+  it.effect("folder content: sortOrder 0/1 and the names Ascending/Descending", () =>
+    Effect.gen(function*() {
+      const { call, state } = yield* make()
+      const myId = yield* state.myFolderId()
+      for (const t of ["b.txt", "a.txt", "c.txt"]) yield* state.seedFile({ folderId: myId, title: t, content: "x" })
+      const titles = (order: string) =>
+        call("GET", `/api/2.0/files/${myId}?sortBy=AZ&sortOrder=${order}`).pipe(
+          Effect.map((r) => r.json.response.files.map((f: any) => f.title))
+        )
+      for (const asc of ["0", "Ascending", "ascending"]) expect(yield* titles(asc)).toEqual(["a.txt", "b.txt", "c.txt"])
+      for (const desc of ["1", "Descending", "descending"]) {
+        expect(yield* titles(desc)).toEqual(["c.txt", "b.txt", "a.txt"])
+      }
+      expect((yield* call("GET", `/api/2.0/files/${myId}?sortOrder=sideways`)).status).toBe(400)
+    }))
+
   it.effect("folders: @my, create, list with filters/sort/paging, rename, delete into trash", () =>
     Effect.gen(function*() {
       const { call } = yield* make({ fileOperationMillis: 1000 })

@@ -140,6 +140,9 @@ const matchesFilter = (filter: number, entry: FileEntry | Folder, fileType: (f: 
   }
 }
 
+/** `SortOrder`: Ascending 0, Descending 1. */
+const sortOrders: Record<string, number> = { Ascending: 0, Descending: 1 }
+
 const folderContent = (
   ctx: Ctx,
   current: Folder,
@@ -149,8 +152,8 @@ const folderContent = (
   const filter = enumValue(ctx.query.get("filterType") ?? undefined, filterTypes) ?? 0
   const search = (ctx.query.get("filterValue") ?? ctx.query.get("search") ?? "").toLowerCase()
   const sortBy = (ctx.query.get("sortBy") ?? "DateAndTime").toLowerCase()
-  const descending = (ctx.query.get("sortOrder") ?? (sortBy === "az" ? "ascending" : "descending")).toLowerCase()
-    .startsWith("desc")
+  const order = enumQuery(ctx, "sortOrder", sortOrders)
+  const descending = order === undefined ? sortBy !== "az" : order === 1
   const dtoFileType = (f: FileEntry) => fileTypeOf(f.title)
   const keep = (e: FileEntry | Folder) =>
     matchesFilter(filter, e, dtoFileType) && (search === "" || e.title.toLowerCase().includes(search))
