@@ -10,6 +10,7 @@
  * import { FileOperations } from "@effect-docspace/resources"
  * import * as Console from "effect/Console"
  * import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
  *
  * const program = FileOperations.copy({
  *   fileIds: [101],
@@ -28,6 +29,7 @@ import * as Client from "@effect-docspace/core/DocSpaceClient"
 import type * as DocSpaceError from "@effect-docspace/core/DocSpaceError"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
 import * as Option from "effect/Option"
 import * as Ref from "effect/Ref"
 import * as Schedule from "effect/Schedule"
@@ -184,18 +186,20 @@ export const track = <E, R>(
   R | DocSpaceClient.DocSpaceClient
 > =>
   Stream.unwrapScoped(Effect.gen(function*() {
-    // the start request itself is not interrupted half-way: once the portal has an id, an interruption terminates it
-    const initial = yield* Effect.uninterruptible(started)
-    const state = yield* Ref.make(initial)
-    const unfinished = Effect.map(Ref.get(state), (ops) => ops.filter((op) => !op.finished).map((op) => op.id))
-    yield* Effect.addFinalizer((exit) =>
-      exit._tag === "Success" ?
-        Effect.void :
-        Effect.flatMap(
-          unfinished,
-          (ids) =>
-            Effect.forEach(ids, (id) => Effect.ignore(terminate(id)), { discard: true, concurrency: "unbounded" })
-        )
+    const state = yield* Ref.make<ReadonlyArray<FileOperation>>([])
+    const terminateUnfinished = Effect.flatMap(
+      Ref.get(state),
+      (ops) =>
+        Effect.forEach(ops.filter((op) => !op.finished), (op) => Effect.ignore(terminate(op.id)), {
+          discard: true,
+          concurrency: "unbounded"
+        })
+    )
+    // the start request is not interrupted half-way, and the clean-up is registered atomically with its answer: once
+    // the portal has given ids, any failure or interruption terminates the unfinished ones (and only those)
+    const initial = yield* Effect.acquireRelease(
+      Effect.tap(started, (ops) => Ref.set(state, ops)),
+      (_, exit) => Exit.isSuccess(exit) ? Effect.void : terminateUnfinished
     )
     const check = (ops: ReadonlyArray<FileOperation>) => {
       const failed = ops.find((op) => op.finished && isFailed(op))

@@ -1,5 +1,6 @@
 import { FileOperations, Files, Rooms } from "@effect-docspace/resources"
 import { describe, expect, it } from "@effect/vitest"
+import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as Stream from "effect/Stream"
@@ -13,7 +14,7 @@ interface OpState {
 }
 
 // a portal whose operation "op1" goes through `states`, one per status poll (the last one repeats)
-const opsPortal = (states: ReadonlyArray<OpState>) => {
+const opsPortal = (states: ReadonlyArray<OpState>, options?: { readonly startGate?: Effect.Effect<void> }) => {
   let polls = 0
   const dto = (s: OpState) => ({
     id: "op1",
@@ -30,7 +31,8 @@ const opsPortal = (states: ReadonlyArray<OpState>) => {
       return envelope([dto({ progress: 10, finished: true })])
     }
     if (request.method === "PUT" && path.startsWith("/api/2.0/files/fileops/")) {
-      return envelope([dto({ progress: 0, finished: false })])
+      const reply = envelope([dto({ progress: 0, finished: false })])
+      return options?.startGate === undefined ? reply : Effect.as(options.startGate, reply)
     }
     if (request.method === "PUT" && path.startsWith("/api/2.0/files/rooms/")) {
       return envelope(dto({ progress: 0, finished: false }))
@@ -177,4 +179,21 @@ describe("FileOperations", () => {
       expect(portal.requests.some((r) => r.url.pathname === "/api/2.0/files/rooms/9/archive")).toBe(true)
     }).pipe(Effect.provide(portal.layer))
   })
+
+  it.effect("an interruption while the start request is in flight terminates the operation once the portal answers", () =>
+    Effect.gen(function*() {
+      const answer = yield* Deferred.make<void>()
+      const portal = opsPortal([{ progress: 10, finished: false }], { startGate: Deferred.await(answer) })
+      yield* Effect.gen(function*() {
+        const fiber = yield* Effect.fork(FileOperations.copy({ fileIds: [1], destFolderId: 2 }))
+        yield* until(() => portal.requests.length === 1)
+        // the interruption arrives before the portal answers the start
+        const interrupting = yield* Effect.fork(Fiber.interrupt(fiber))
+        yield* turns(20)
+        yield* Deferred.succeed(answer, undefined)
+        yield* Fiber.join(interrupting)
+        expect(portal.terminates()).toBe(1)
+        expect(portal.polls()).toBe(0)
+      }).pipe(Effect.provide(portal.layer))
+    }))
 })
