@@ -533,6 +533,22 @@ describe("FakeDocSpace uploads", () => {
       expect((yield* call("POST", `/api/2.0/files/${root}/upload`, multipart("x.txt", "x"))).status).toBe(403)
     }))
 
+  it.effect("simple multipart upload accepts an empty file; a chunked session refuses an empty chunk", () =>
+    Effect.gen(function*() {
+      const { call, state } = yield* make()
+      const myId = yield* state.myFolderId()
+      const r = yield* call("POST", `/api/2.0/files/${myId}/upload`, multipart("empty.txt", ""))
+      expect(r.status).toBe(200)
+      expect(r.json.response[0]).toMatchObject({ title: "empty.txt", folderId: myId, pureContentLength: 0 })
+      const stored = (yield* state.files).find((f) => f.title === "empty.txt")
+      expect(stored).toMatchObject({ size: 0, versions: 1 })
+      expect(Option.getOrThrow(yield* state.fileContent(stored!.id))).toEqual(new Uint8Array(0))
+      const s = yield* call("POST", `/api/2.0/files/${myId}/session`, { json: { fileName: "e.bin", fileSize: 0 } })
+      const chunk = yield* call("POST", `/api/2.0/files/${myId}/session/${s.json.response.id}`, multipart("b", ""))
+      expect(chunk.status).toBe(400)
+      expect(chunk.json.error.message).toBe("Empty file")
+    }))
+
   it.effect("quota: uploads and sessions over quotaBytes get 402 / success: false", () =>
     Effect.gen(function*() {
       const { call, state } = yield* make({ quotaBytes: 10, chunkUploadSize: 4 })
