@@ -17,23 +17,27 @@ export class FifoLock {
     return this.locked
   }
 
-  readonly acquire: Effect.Effect<void> = Effect.suspend(() => {
-    if (!this.locked) {
-      this.locked = true
-      return Effect.void
-    }
-    const d = Deferred.unsafeMake<void>(FiberId.none)
-    this.queue.push(d)
-    return Deferred.await(d).pipe(
-      Effect.onInterrupt(() =>
-        Effect.sync(() => {
-          const i = this.queue.indexOf(d)
-          if (i >= 0) this.queue.splice(i, 1)
-          else this.unsafeRelease() // ownership had already been handed to us: pass it on
-        })
+  // Uninterruptible from the push until the interruption handler is installed: an interruption in between would
+  // leave a waiter in the queue that nobody awaits, and the lock would be handed to it, and lost, for good.
+  readonly acquire: Effect.Effect<void> = Effect.uninterruptibleMask((restore) =>
+    Effect.suspend(() => {
+      if (!this.locked) {
+        this.locked = true
+        return Effect.void
+      }
+      const d = Deferred.unsafeMake<void>(FiberId.none)
+      this.queue.push(d)
+      return restore(Deferred.await(d)).pipe(
+        Effect.onInterrupt(() =>
+          Effect.sync(() => {
+            const i = this.queue.indexOf(d)
+            if (i >= 0) this.queue.splice(i, 1)
+            else this.unsafeRelease() // ownership had already been handed to us: pass it on
+          })
+        )
       )
-    )
-  })
+    })
+  )
 
   unsafeRelease(): void {
     const next = this.queue.shift()
