@@ -2,8 +2,9 @@
  * Long-running file operations: copy, move, delete, duplicate, bulk download. The portal answers the start request
  * at once with `FileOperationDto`s and works in the background; every function here waits: it polls
  * `GET /api/2.0/files/fileops` on a schedule (every 500 ms by default) until the operation has `finished`, reports
- * progress, fails with {@link FileOperationFailed} when the operation finished with an `error`, and, when it is
- * interrupted, asks the portal to stop the operation (`PUT /api/2.0/files/fileops/terminate/{id}`).
+ * progress, fails with {@link FileOperationFailed} when the operation finished with an `error` (or vanished from the
+ * portal's list before it was seen finished: its outcome is then unknown), and, when it is interrupted, asks the
+ * portal to stop the operation (`PUT /api/2.0/files/fileops/terminate/{id}`).
  *
  * @example
  * ```ts
@@ -209,11 +210,23 @@ export const track = <E, R>(
       const previous = yield* Ref.get(state)
       const pending = previous.filter((op) => !op.finished)
       const latest = yield* statuses(pending.length === 1 ? pending[0]!.id : undefined)
+      // only the operations this call started are followed: whatever else the portal lists is ignored
       const byId = new Map(latest.map((op) => [op.id, op] as const))
-      // an operation the portal no longer lists has finished and been cleared: keep its last state, as finished
-      const next = previous.map((op) =>
-        op.finished ? op : byId.get(op.id) ?? { ...op, finished: true, progress: isFailed(op) ? op.progress : 100 }
-      )
+      const vanished = previous.find((op) => !op.finished && !byId.has(op.id))
+      if (vanished !== undefined) {
+        // gone from the list before it was seen finished: nothing says whether it succeeded; it is not terminated
+        yield* Ref.set(state, previous.map((op) => op === vanished ? { ...op, finished: true } : op))
+        return yield* Effect.fail(
+          new FileOperationFailed({
+            id: vanished.id,
+            ...(vanished.operation !== undefined ? { operationType: vanished.operation } : {}),
+            message: "the operation vanished from the portal's list of operations before it was seen finished; " +
+              "its outcome is unknown",
+            progress: vanished.progress
+          })
+        )
+      }
+      const next = previous.map((op) => op.finished ? op : byId.get(op.id)!)
       yield* Ref.set(state, next)
       const changed = next.some((op, i) =>
         op.progress !== previous[i]!.progress || op.finished !== previous[i]!.finished ||

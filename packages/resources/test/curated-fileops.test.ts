@@ -14,7 +14,7 @@ interface OpState {
 }
 
 // a portal whose operation "op1" goes through `states`, one per status poll (the last one repeats)
-const opsPortal = (states: ReadonlyArray<OpState>, options?: { readonly startGate?: Effect.Effect<void> }) => {
+const opsPortal = (states: ReadonlyArray<OpState | "gone">, options?: { readonly startGate?: Effect.Effect<void> }) => {
   let polls = 0
   const dto = (s: OpState) => ({
     id: "op1",
@@ -43,7 +43,8 @@ const opsPortal = (states: ReadonlyArray<OpState>, options?: { readonly startGat
     if (request.method === "GET" && path === "/api/2.0/files/fileops") {
       const state = states[Math.min(polls, states.length - 1)]!
       polls++
-      return envelope([dto(state), { id: "someone-else", Operation: 2, progress: 5, error: null, finished: false }])
+      const other = { id: "someone-else", Operation: 2, progress: 5, error: null, finished: false }
+      return envelope(state === "gone" ? [other] : [dto(state), other])
     }
     return { status: 404, json: { error: { message: `no route ${path}` } } }
   })
@@ -196,4 +197,29 @@ describe("FileOperations", () => {
         expect(portal.polls()).toBe(0)
       }).pipe(Effect.provide(portal.layer))
     }))
+
+  it.effect("an operation that vanishes from the list before it was seen finished is a failure, not a success", () => {
+    const portal = opsPortal([{ progress: 40, finished: false }, "gone"])
+    return Effect.gen(function*() {
+      const fiber = yield* Effect.fork(Effect.flip(FileOperations.copy({ fileIds: [1], destFolderId: 2 })))
+      yield* tick(4)
+      const error = yield* Fiber.join(fiber)
+      expect(error._tag).toBe("FileOperationFailed")
+      expect(error).toMatchObject({ id: "op1", progress: 40 })
+      expect(error.message).toMatch(/vanished .* outcome is unknown/)
+      // it is gone: nothing to terminate
+      expect(portal.terminates()).toBe(0)
+    }).pipe(Effect.provide(portal.layer))
+  })
+
+  it.effect("an operation seen finished before it left the list is that result", () => {
+    const portal = opsPortal([{ progress: 100, finished: true }, "gone"])
+    return Effect.gen(function*() {
+      const fiber = yield* Effect.fork(FileOperations.copy({ fileIds: [1], destFolderId: 2 }))
+      yield* tick(4)
+      const ops = yield* Fiber.join(fiber)
+      expect(ops).toMatchObject([{ id: "op1", progress: 100, finished: true }])
+      expect(portal.polls()).toBe(1)
+    }).pipe(Effect.provide(portal.layer))
+  })
 })
