@@ -756,7 +756,7 @@ export const routes: ReadonlyArray<Route> = [
         return n
       })
       const rooms = roots.flatMap((r) => ctx.model.childFolders(r)).filter((f) =>
-        wanted.length === 0 || wanted.includes(f.roomType)
+        wanted.length === 0 || (f.roomType !== undefined && wanted.includes(f.roomType))
       )
       return folderContent(ctx, ctx.model.getFolder(roots[0]), { folders: rooms, files: [] })
     }
