@@ -13,6 +13,8 @@ import * as Schema from "effect/Schema"
  *   (the daily cap's hours, a long `Retry-After`), so the limiter failed fast instead of hanging.
  * - `"retry-budget-exhausted"`: the server kept refusing (429/503) and the retry budget (attempts, total wait) is spent.
  * - `"store-unavailable"`: the shared store (Redis) could not be reached, so no permit could be granted.
+ * - `"body-not-replayable"`: the server refused the request unprocessed, but its body was a stream, already
+ *   consumed: it is not sent again (it would arrive truncated). Retry with a fresh stream after `retryAfter`.
  *
  * `url` never carries the query string, so no secret can leak through it.
  *
@@ -23,7 +25,7 @@ export class RateLimited extends Schema.TaggedError<RateLimited>()("RateLimited"
   method: Schema.String,
   url: Schema.String,
   retryAfter: Schema.DurationFromSelf,
-  reason: Schema.Literal("retry-budget-exhausted", "wait-exceeds-limit", "store-unavailable"),
+  reason: Schema.Literal("retry-budget-exhausted", "wait-exceeds-limit", "store-unavailable", "body-not-replayable"),
   status: Schema.optional(Schema.Number)
 }) {
   /**

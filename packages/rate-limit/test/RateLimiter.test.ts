@@ -1,4 +1,8 @@
 import { RateLimiter, RateLimitError, RateLimitPolicy } from "@effect-docspace/rate-limit"
+import * as HttpBody from "@effect/platform/HttpBody"
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import { assert, describe, it } from "@effect/vitest"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -269,6 +273,64 @@ describe("windows", () => {
 })
 
 describe("retries", () => {
+  it.effect("a POST with a streamed body refused with 429 is not sent again (it would arrive truncated)", () =>
+    Effect.gen(function*() {
+      const t = makeTransport((_, n) => (n === 0 ? { status: 429, headers: { "retry-after": "5" } } : {}))
+      const limiter = yield* RateLimiter.make(policy())
+      const client = limiter.apply(t.client)
+      const body = HttpBody.stream(Stream.make(new Uint8Array(10)), "application/octet-stream")
+      const error = yield* runWithClock(
+        Effect.flip(client.execute(HttpClientRequest.post(URL).pipe(HttpClientRequest.setBody(body))))
+      )
+      assert.strictEqual(error._tag, "RateLimited")
+      if (error._tag === "RateLimited") {
+        assert.strictEqual(error.reason, "body-not-replayable")
+        assert.strictEqual(Duration.toMillis(error.retryAfter), 5000)
+      }
+      assert.strictEqual(t.calls.length, 1)
+      assert.isDefined((yield* limiter.stats).gateClosedUntil, "the gate still closed for everyone else")
+    }).pipe(Effect.scoped))
+
+  it.effect("the gate closes before the refused answer's body is read, and a stalled body is dropped", () =>
+    Effect.gen(function*() {
+      // the first answer is a 429 whose body never ends
+      const stalled = (request: HttpClientRequest.HttpClientRequest) =>
+        HttpClientResponse.fromWeb(
+          request,
+          new Response(new ReadableStream({ start() {} }), { status: 429, headers: { "retry-after": "10" } })
+        )
+      let calls = 0
+      const transport = HttpClient.make((request) =>
+        Effect.sync(() => {
+          calls++
+          return calls === 1 ? stalled(request) : HttpClientResponse.fromWeb(request, new Response("ok"))
+        })
+      )
+      const limiter = yield* RateLimiter.make(policy())
+      const client = limiter.apply(transport)
+      const first = yield* Effect.fork(Effect.flatMap(client.get(URL), (r) => r.text))
+      yield* settle
+      const second = yield* Effect.fork(Effect.flatMap(client.get(URL), (r) => r.text))
+      yield* TestClock.adjust("5 seconds")
+      assert.strictEqual(calls, 1, "the gate was closed while the refused body was still being read")
+      yield* TestClock.adjust("5 seconds")
+      assert.strictEqual(yield* Fiber.join(first), "ok")
+      assert.strictEqual(yield* Fiber.join(second), "ok")
+      assert.strictEqual(calls, 3)
+    }).pipe(Effect.scoped))
+
+  it.effect("a GET meeting a 503 without a retry hint (a proxy page) is retried like a 502, without closing the gate", () =>
+    Effect.gen(function*() {
+      const t = makeTransport(() => ({ status: 503, body: "<html>503 Service Unavailable</html>" }))
+      const limiter = yield* RateLimiter.make(policy({ retry: { ...RateLimitPolicy.defaultRetry, attempts: 2 } }))
+      const response = yield* runWithClock(limiter.apply(t.client).get(URL))
+      assert.strictEqual(response.status, 503, "the answer itself, for the caller to map to a server error")
+      assert.strictEqual(t.calls.length, 3)
+      const stats = yield* limiter.stats
+      assert.strictEqual(stats.gateClosedMillis, 0)
+      assert.strictEqual(stats.rateLimited, 0)
+    }).pipe(Effect.scoped))
+
   it.effect("a POST refused with 503 + Retry-After is retried", () =>
     Effect.gen(function*() {
       const t = makeTransport((_, n) => (n === 0 ? { status: 503, headers: { "retry-after": "1" } } : { body: "done" }))

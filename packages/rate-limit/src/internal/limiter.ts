@@ -31,6 +31,8 @@ type Class = "read" | "write"
 const classOf = (method: string): Class => (method === "GET" || method === "HEAD" ? "read" : "write")
 
 const DAY = 24 * 60 * 60 * 1000
+// How long a refused answer's body may take to read before the connection is simply dropped.
+const DRAIN_TIMEOUT = Duration.seconds(2)
 
 interface GlobalWindow {
   // mutable: the limit in force can be lowered by what the server shows
@@ -417,38 +419,42 @@ export const make = Effect.fnUntraced(function*(input: RateLimitPolicy.RateLimit
           }
           const response = exit.value
           const status = response.status
-          const drainAndRelease = Effect.ensuring(Effect.ignore(restore(response.arrayBuffer)), permit.release)
+          // a refused answer's body is read only to free the connection, and never for long
+          const drainAndRelease = Effect.ensuring(
+            Effect.ignore(Effect.timeout(restore(response.arrayBuffer), DRAIN_TIMEOUT)),
+            permit.release
+          )
+          const failWith = (reason: RateLimited["reason"], delay: number) =>
+            Effect.map(
+              Effect.zipRight(drainAndRelease, Effect.flip(rateLimited(ctx, reason, delay, status))),
+              (error) => ({ _tag: "Failed", cause: Cause.fail(error) } as const)
+            )
           if (status === 429 || status === 503) {
             if (status === 429) counts.refused429++
             else counts.refused503++
             yield* Metric.increment(Metric.tagged(withTags(metrics.refused), "status", String(status)))
-            const hint = retryHint(response.headers, now)
-            // a 429, or a 503 carrying a retry hint, was refused unprocessed: safe to retry whatever the method
-            const refused = status === 429 || hint !== undefined
-            if (!refused && !idempotent) return { _tag: "Done", response: yield* finish(response, permit) } as const
-            if (refused) {
-              sent.refused = true
-              learn(ctx, sent, response.headers)
-            }
+          }
+          const hint = status === 429 || status === 503 ? retryHint(response.headers, now) : undefined
+          // a 429, or a 503 carrying a retry hint, was refused unprocessed: safe to retry whatever the method. A 503
+          // without one is a proxy's page, like a 502.
+          if (status === 429 || (status === 503 && hint !== undefined)) {
+            sent.refused = true
+            learn(ctx, sent, response.headers)
             const delay = hint === undefined ? yield* backoff(budget.retries) : Math.max(0, hint - now)
-            yield* drainAndRelease
+            // close the gate before anything else: nobody walks into the wall while this answer is read
             const gate = yield* Effect.exit(closeGate(ctx, now + delay, now))
-            if (Exit.isFailure(gate)) return { _tag: "Failed", cause: gate.cause } as const
-            if (delay > maxWait) {
-              return {
-                _tag: "Failed",
-                cause: Cause.fail(yield* Effect.flip(rateLimited(ctx, "wait-exceeds-limit", delay, status)))
-              } as const
+            if (Exit.isFailure(gate)) {
+              yield* drainAndRelease
+              return { _tag: "Failed", cause: gate.cause } as const
             }
-            if (!canRetry(budget, delay)) {
-              return {
-                _tag: "Failed",
-                cause: Cause.fail(yield* Effect.flip(rateLimited(ctx, "retry-budget-exhausted", delay, status)))
-              } as const
-            }
+            if (delay > maxWait) return yield* failWith("wait-exceeds-limit", delay)
+            if (!canRetry(budget, delay)) return yield* failWith("retry-budget-exhausted", delay)
+            // a streamed body was consumed by this attempt: sending it again would send a truncated body
+            if (request.body._tag === "Stream") return yield* failWith("body-not-replayable", delay)
+            yield* drainAndRelease
             return { _tag: "Retry", delay, viaGate: true } as const
           }
-          if ((status === 502 || status === 504) && idempotent) {
+          if ((status === 502 || status === 503 || status === 504) && idempotent) {
             const delay = yield* backoff(budget.retries)
             if (canRetry(budget, delay)) {
               yield* drainAndRelease
