@@ -280,30 +280,98 @@ export const sequence = (
 
 const sensitiveHeaders = new Set(["authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key"])
 
+const REDACTED = "<redacted>"
+
 /**
- * A request the transport received. `headers` has `Authorization`, `Cookie` and `X-Api-Key` values replaced by
- * `<redacted>`, so printing or snapshotting a request never shows a secret; `header(name)` gives the real value
- * for an assertion.
+ * Whether a JSON field, form field or query parameter name looks like it holds a secret: `password`, `secret`,
+ * `secretKey`, `token`, `key`, `apiKey`, `accessToken`, `clientSecret`, `privateKey`, `credentials`, `tfaKey`, ...
+ * (case-insensitive, `_` and `-` ignored).
+ */
+const isSecretName = (name: string): boolean => {
+  const n = name.toLowerCase().replace(/[_-]/g, "")
+  return n === "key" || n === "pwd" || n === "passwd" ||
+    /password|secret|token|credential|authorization|apikey|privatekey|accesskey|signingkey|tfakey|passphrase/.test(
+      n
+    )
+}
+
+const redactJson = (value: unknown): unknown => {
+  if (Array.isArray(value)) return value.map(redactJson)
+  if (value !== null && typeof value === "object") {
+    const out: Record<string, unknown> = {}
+    for (const [k, v] of Object.entries(value)) {
+      out[k] = isSecretName(k) && v !== null && v !== undefined && v !== "" ? REDACTED : redactJson(v)
+    }
+    return out
+  }
+  return value
+}
+
+const redactParams = (params: URLSearchParams): string => {
+  const out = new URLSearchParams()
+  for (const [k, v] of params) out.append(k, isSecretName(k) && v !== "" ? REDACTED : v)
+  return out.toString()
+}
+
+const redactUrl = (href: string): string => {
+  const url = new URL(href)
+  if (url.search === "") return href
+  url.search = redactParams(url.searchParams)
+  return url.href
+}
+
+/** Multipart text with the value of every secret-named field (not a file part) replaced. */
+const redactMultipart = (text: string): string =>
+  text.replace(
+    /(content-disposition:[^\r\n]*?\bname="([^"]*)"[^\r\n]*\r\n(?:[^\r\n]+\r\n)*\r\n)([\s\S]*?)(?=\r\n--)/gi,
+    (all, head: string, name: string) =>
+      isSecretName(name) && !/\bfilename\*?=/i.test(head.split("\r\n")[0]) ? `${head}${REDACTED}` : all
+  )
+
+/** The body as printed: secret-looking JSON fields, form fields and multipart fields replaced by `<redacted>`. */
+const redactBody = (text: string, contentType: string | undefined): string => {
+  if (text.length === 0) return text
+  const type = (contentType ?? "").toLowerCase()
+  if (type.startsWith("multipart/")) return redactMultipart(text)
+  if (type.startsWith("application/x-www-form-urlencoded")) return redactParams(new URLSearchParams(text))
+  const parsed = parseJson(text)
+  if (parsed !== undefined) return JSON.stringify(redactJson(parsed))
+  return text
+}
+
+/**
+ * A request the transport received. Every printed form (`JSON.stringify`, `util.inspect` / `console.log`,
+ * `String`, vitest snapshots and diffs) is redacted, so printing a request never shows a secret:
+ *
+ * - `headers` has `Authorization`, `Cookie` and `X-Api-Key` values replaced by `<redacted>`; `header(name)` gives
+ *   the real value.
+ * - the body is printed as `redactedBody`: secret-looking JSON fields (`password`, `secretKey`, `token`, `key`,
+ *   `apiKey`, `accessToken`, ... at any depth), form fields and query parameters read `<redacted>`.
+ * - `body`, `bodyBytes` and `json()` are the explicit accessors of the raw body, secrets included, for assertions;
+ *   they are getters, so they do not appear when the request itself is printed.
  *
  * @since 0.1.0
  * @category models
  */
 export class RecordedRequest {
   readonly #secrets: Readonly<Record<string, Redacted.Redacted<string>>>
+  readonly #url: string
+  readonly #bodyBytes: Uint8Array
+  readonly #body: string
   /** @since 0.1.0 */
   readonly method: string
-  /** @since 0.1.0 */
-  readonly url: string
   /** @since 0.1.0 */
   readonly path: string
   /** The pattern that answered, or `undefined` when no route matched. @since 0.1.0 */
   readonly route: string | undefined
   /** Header names in lower case, secrets redacted. @since 0.1.0 */
   readonly headers: Readonly<Record<string, string>>
-  /** @since 0.1.0 */
-  readonly body: string
-  /** @since 0.1.0 */
-  readonly bodyBytes: Uint8Array
+  /**
+   * The body as printed: secret-looking JSON, form and multipart fields replaced by `<redacted>`.
+   *
+   * @since 0.1.0
+   */
+  readonly redactedBody: string
 
   constructor(request: FakeRequest, route: string | undefined) {
     const headers: Record<string, string> = {}
@@ -318,12 +386,41 @@ export class RecordedRequest {
     }
     this.#secrets = secrets
     this.method = request.method
-    this.url = request.url.href
+    this.#url = request.url.href
     this.path = request.url.pathname
     this.route = route
     this.headers = headers
-    this.bodyBytes = request.body
-    this.body = decoder.decode(request.body)
+    this.#bodyBytes = request.body
+    this.#body = decoder.decode(request.body)
+    this.redactedBody = redactBody(this.#body, request.headers["content-type"])
+  }
+
+  /**
+   * The full URL as sent, query included (printed forms redact secret-looking query parameters).
+   *
+   * @since 0.1.0
+   */
+  get url(): string {
+    return this.#url
+  }
+
+  /**
+   * The raw body as text, secrets included: the explicit accessor for assertions. Printing the request shows
+   * `redactedBody` instead.
+   *
+   * @since 0.1.0
+   */
+  get body(): string {
+    return this.#body
+  }
+
+  /**
+   * The raw body bytes, secrets included.
+   *
+   * @since 0.1.0
+   */
+  get bodyBytes(): Uint8Array {
+    return this.#bodyBytes
   }
 
   /**
@@ -338,22 +435,32 @@ export class RecordedRequest {
   }
 
   /**
-   * The body parsed as JSON, or `undefined` when it is not JSON.
+   * The raw body parsed as JSON (secrets included), or `undefined` when it is not JSON.
    *
    * @since 0.1.0
    */
   json(): unknown {
-    return parseJson(this.body)
+    return parseJson(this.#body)
   }
 
-  /** @since 0.1.0 */
+  /**
+   * The printed form: headers, URL query and body redacted.
+   *
+   * @since 0.1.0
+   */
   toJSON(): unknown {
-    return { method: this.method, url: this.url, route: this.route, headers: this.headers, body: this.body }
+    return {
+      method: this.method,
+      url: redactUrl(this.#url),
+      route: this.route,
+      headers: this.headers,
+      body: this.redactedBody
+    }
   }
 
   /** @since 0.1.0 */
   toString(): string {
-    return `${this.method} ${this.url}`
+    return `${this.method} ${redactUrl(this.#url)}`
   }
 
   /** @since 0.1.0 */
@@ -362,7 +469,7 @@ export class RecordedRequest {
   }
 }
 
-const parseJson = (text: string): unknown => {
+function parseJson(text: string): unknown {
   if (text.length === 0) return undefined
   try {
     return JSON.parse(text)

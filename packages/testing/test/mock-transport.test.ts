@@ -99,6 +99,62 @@ describe("MockTransport", () => {
       "* /api/2.0/files/folder/{id}": MockTransport.json({ ok: true })
     }))))
 
+  it.effect("secret-looking body fields and query parameters are redacted in every printed form", () =>
+    Effect.gen(function*() {
+      const client = yield* HttpClient.HttpClient
+      const login = { userName: "me@example.com", password: "P@ss-SECRET-1" }
+      const hook = {
+        name: "w",
+        config: { secretKey: "whsec-SECRET-2", token: "tok-SECRET-3" },
+        keys: [{ key: "k-SECRET-4" }]
+      }
+      yield* client.execute(
+        HttpClientRequest.post(`${base}/api/2.0/authentication`).pipe(
+          HttpClientRequest.bodyUnsafeJson(login)
+        )
+      )
+      yield* client.execute(
+        HttpClientRequest.post(`${base}/api/2.0/settings/webhook?access_token=q-SECRET-5&x=1`).pipe(
+          HttpClientRequest.bodyUnsafeJson(hook)
+        )
+      )
+      yield* client.execute(
+        HttpClientRequest.post(`${base}/form`).pipe(
+          HttpClientRequest.bodyUrlParams({ user: "me", password: "form-SECRET-6" })
+        )
+      )
+      const form = new FormData()
+      form.append("apiKey", "mp-SECRET-7")
+      form.append("title", "visible")
+      form.append("file", new Blob([new TextEncoder().encode("file-bytes")]), "a.bin")
+      yield* client.execute(HttpClientRequest.post(`${base}/form`).pipe(HttpClientRequest.bodyFormData(form)))
+      const recorded = yield* MockTransport.requests
+      const secrets = ["P@ss-SECRET-1", "whsec-SECRET-2", "tok-SECRET-3", "k-SECRET-4", "q-SECRET-5", "form-SECRET-6"]
+      secrets.push("mp-SECRET-7")
+      for (const r of recorded) {
+        for (const printed of [JSON.stringify(r), String(r), inspect(r, { depth: 10 }), `${r.redactedBody}`]) {
+          for (const secret of secrets) assert.notInclude(printed, secret)
+        }
+      }
+      const [a, b, c, d] = recorded
+      assert.deepStrictEqual(JSON.parse(a.redactedBody), { userName: "me@example.com", password: "<redacted>" })
+      assert.deepStrictEqual(JSON.parse(b.redactedBody), {
+        name: "w",
+        config: { secretKey: "<redacted>", token: "<redacted>" },
+        keys: [{ key: "<redacted>" }]
+      })
+      assert.include((b.toJSON() as any).url, "x=1")
+      assert.strictEqual(c.redactedBody, "user=me&password=%3Credacted%3E")
+      assert.include(d.redactedBody, "visible")
+      assert.include(d.redactedBody, "file-bytes")
+      // the raw body stays available through the explicit accessors
+      assert.deepStrictEqual(a.json(), login)
+      assert.deepStrictEqual(b.json(), hook)
+      assert.include(b.url, "q-SECRET-5")
+      assert.include(c.body, "form-SECRET-6")
+      assert.include(new TextDecoder().decode(d.bodyBytes), "mp-SECRET-7")
+    }).pipe(Effect.provide(MockTransport.layer({ "POST /*": MockTransport.json(true) }))))
+
   it.effect("reads multipart and stream request bodies", () =>
     Effect.gen(function*() {
       const client = yield* HttpClient.HttpClient
