@@ -351,12 +351,38 @@ const bodyOf = (options: TransferOptions | RemoveOptions | Selection): Record<st
   }
   body.fileIds ??= []
   body.folderIds ??= []
+  // without it the portal answers with every active operation of the user, not just the one this request started
+  body.returnSingleOperation = true
   return body
 }
 
 /**
+ * For start requests that cannot ask for their own operation only (`DELETE /api/2.0/files/file/{fileId}` and
+ * `DELETE /api/2.0/files/folder/{folderId}` take no `returnSingleOperation` and answer with every active operation of
+ * the user): lists the operations in flight first (`GET /api/2.0/files/fileops`), runs the request, and keeps only
+ * the operations of its answer that were not in that list, so that other operations of the same user are neither
+ * waited for, failed on, nor terminated.
+ *
+ * @since 0.1.0
+ * @category combinators
+ */
+export const onlyStarted = <E, R>(
+  started: Effect.Effect<ReadonlyArray<FileOperation>, E, R>
+): Effect.Effect<
+  ReadonlyArray<FileOperation>,
+  E | DocSpaceError.DocSpaceError,
+  R | DocSpaceClient.DocSpaceClient
+> =>
+  Effect.gen(function*() {
+    const before = new Set((yield* statuses()).map((op) => op.id))
+    const ops = yield* started
+    return ops.filter((op) => !before.has(op.id))
+  })
+
+/**
  * Starts an operation without waiting (`PUT /api/2.0/files/fileops/{kind}`); the portal answers with the
- * operations it started.
+ * operation it started (the body asks for `returnSingleOperation`: without it the portal would list every active
+ * operation of the user).
  *
  * @since 0.1.0
  * @category constructors

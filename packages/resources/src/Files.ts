@@ -87,7 +87,8 @@ export interface RemoveOptions extends FileOperations.WaitOptions {
 
 /**
  * Deletes a file (`DELETE /api/2.0/files/file/{fileId}`): to the trash, or for good with `immediately`. The
- * portal runs it as a file operation; this waits for it to finish.
+ * portal runs it as a file operation; this waits for it to finish (and only for it: see
+ * {@link FileOperations.onlyStarted}).
  *
  * @since 0.1.0
  * @category mutations
@@ -101,13 +102,13 @@ export const remove = (
   DocSpaceClient.DocSpaceClient
 > =>
   FileOperations.run(
-    Client.request({
+    FileOperations.onlyStarted(Client.request({
       operation: "deleteFile",
       method: "DELETE",
       path: "/api/2.0/files/file/{fileId}",
       pathParams: { fileId },
       body: Client.jsonBody({ deleteAfter: options?.deleteAfter ?? false, immediately: options?.immediately ?? false })
-    }, FileOperations.FileOperations),
+    }, FileOperations.FileOperations)),
     options
   )
 

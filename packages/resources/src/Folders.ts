@@ -275,7 +275,8 @@ export interface RemoveOptions extends FileOperations.WaitOptions {
 
 /**
  * Deletes a folder (`DELETE /api/2.0/files/folder/{folderId}`): to the trash, or for good with `immediately`.
- * The portal runs it as a file operation; this waits for it to finish (see {@link FileOperations.wait}).
+ * The portal runs it as a file operation; this waits for it to finish, and only for it (see
+ * {@link FileOperations.onlyStarted}).
  *
  * @since 0.1.0
  * @category mutations
@@ -289,12 +290,12 @@ export const remove = (
   DocSpaceClient.DocSpaceClient
 > =>
   FileOperations.run(
-    Client.request({
+    FileOperations.onlyStarted(Client.request({
       operation: "deleteFolder",
       method: "DELETE",
       path: "/api/2.0/files/folder/{folderId}",
       pathParams: { folderId },
       body: Client.jsonBody({ deleteAfter: options?.deleteAfter ?? false, immediately: options?.immediately ?? false })
-    }, FileOperations.FileOperations),
+    }, FileOperations.FileOperations)),
     options
   )

@@ -25,33 +25,41 @@ const opsPortal = (states: ReadonlyArray<OpState | "gone">, options?: { readonly
     finished: s.finished,
     url: null
   })
+  // another operation of the same user, already listed before this call starts anything: it failed
+  const foreign = { id: "someone-else", Operation: 2, progress: 5, error: "Access denied", finished: true }
+  let started = false
   const portal = make((request) => {
     const path = request.url.pathname
     if (request.method === "PUT" && path.startsWith("/api/2.0/files/fileops/terminate/")) {
       return envelope([dto({ progress: 10, finished: true })])
     }
     if (request.method === "PUT" && path.startsWith("/api/2.0/files/fileops/")) {
-      const reply = envelope([dto({ progress: 0, finished: false })])
+      started = true
+      // like DocSpace: every active operation of the user unless the body asks for the one it started
+      const single = (request.json as { returnSingleOperation?: boolean }).returnSingleOperation === true
+      const mine = dto({ progress: 0, finished: false })
+      const reply = envelope(single ? [mine] : [foreign, mine])
       return options?.startGate === undefined ? reply : Effect.as(options.startGate, reply)
     }
     if (request.method === "PUT" && path.startsWith("/api/2.0/files/rooms/")) {
       return envelope(dto({ progress: 0, finished: false }))
     }
     if (request.method === "DELETE" && path.startsWith("/api/2.0/files/file/")) {
-      return envelope([dto({ progress: 0, finished: false })])
+      started = true
+      return envelope([foreign, dto({ progress: 0, finished: false })])
     }
     if (request.method === "GET" && path === "/api/2.0/files/fileops") {
+      if (!started) return envelope([foreign])
       const state = states[Math.min(polls, states.length - 1)]!
       polls++
-      const other = { id: "someone-else", Operation: 2, progress: 5, error: null, finished: false }
-      return envelope(state === "gone" ? [other] : [dto(state), other])
+      return envelope(state === "gone" ? [foreign] : [dto(state), foreign])
     }
     return { status: 404, json: { error: { message: `no route ${path}` } } }
   })
   const count = (f: (r: { method: string; url: URL }) => boolean) => portal.requests.filter(f).length
   return {
     ...portal,
-    polls: () => count((r) => r.method === "GET" && r.url.pathname === "/api/2.0/files/fileops"),
+    polls: () => polls,
     terminates: () => count((r) => r.url.pathname === "/api/2.0/files/fileops/terminate/op1")
   }
 }
@@ -108,7 +116,13 @@ describe("FileOperations", () => {
       expect(portal.terminates()).toBe(0)
       const start = portal.requests.find((r) => r.url.pathname === "/api/2.0/files/fileops/copy")!
       expect(start.method).toBe("PUT")
-      expect(start.json).toEqual({ fileIds: [101], folderIds: [], destFolderId: 456, conflictResolveType: "Overwrite" })
+      expect(start.json).toEqual({
+        fileIds: [101],
+        folderIds: [],
+        destFolderId: 456,
+        conflictResolveType: "Overwrite",
+        returnSingleOperation: true
+      })
     }).pipe(Effect.provide(portal.layer))
   })
 
@@ -173,8 +187,10 @@ describe("FileOperations", () => {
     const portal = opsPortal([{ progress: 100, finished: true }])
     return Effect.gen(function*() {
       const removed = yield* Files.remove(101, { immediately: true })
-      expect(removed[0]!.finished).toBe(true)
-      expect(portal.requests[0]!.json).toEqual({ deleteAfter: false, immediately: true })
+      // the DELETE answers with the user's other (failed) operation too: only the new one is followed
+      expect(removed).toMatchObject([{ id: "op1", finished: true }])
+      const deleted = portal.requests.find((r) => r.method === "DELETE")!
+      expect(deleted.json).toEqual({ deleteAfter: false, immediately: true })
       const archived = yield* Rooms.archive(9)
       expect(archived).toMatchObject({ id: "op1", finished: true })
       expect(portal.requests.some((r) => r.url.pathname === "/api/2.0/files/rooms/9/archive")).toBe(true)
@@ -220,6 +236,20 @@ describe("FileOperations", () => {
       const ops = yield* Fiber.join(fiber)
       expect(ops).toMatchObject([{ id: "op1", progress: 100, finished: true }])
       expect(portal.polls()).toBe(1)
+    }).pipe(Effect.provide(portal.layer))
+  })
+
+  it.effect("only the operations this call started are followed, failed on or terminated", () => {
+    const portal = opsPortal([{ progress: 10, finished: false }])
+    return Effect.gen(function*() {
+      const fiber = yield* Effect.fork(FileOperations.move({ fileIds: [1], destFolderId: 2 }))
+      yield* tick(3)
+      // the user's other operation finished with an error: that is not this move's failure
+      expect(fiber.unsafePoll()).toBeNull()
+      yield* Fiber.interrupt(fiber)
+      expect(portal.terminates()).toBe(1)
+      const terminated = portal.requests.filter((r) => r.url.pathname.startsWith("/api/2.0/files/fileops/terminate/"))
+      expect(terminated.map((r) => r.url.pathname)).toEqual(["/api/2.0/files/fileops/terminate/op1"])
     }).pipe(Effect.provide(portal.layer))
   })
 })
