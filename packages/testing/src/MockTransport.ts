@@ -11,7 +11,7 @@
  *   "GET /api/2.0/people/@self": MockTransport.json({ id: "u1", displayName: "Ada" }),
  *   "GET /api/2.0/files/{folderId}": (request) =>
  *     MockTransport.json({ current: { id: Number(request.params.folderId) }, files: [], folders: [] }),
- *   "POST /api/2.0/files/fileops/copy": MockTransport.sequence([
+ *   "PUT /api/2.0/files/fileops/copy": MockTransport.sequence([
  *     MockTransport.error(503, "Service Unavailable", { retryAfter: 1 }),
  *     MockTransport.json([{ id: "op1", finished: true }])
  *   ])
