@@ -87,7 +87,7 @@ export interface UploadOptions<E, R> {
   readonly createNewIfExist?: boolean | undefined
   /** Which protocol: `"location"` (default, every version) or `"session"` (the REST sessions of DocSpace 3.7). */
   readonly protocol?: "location" | "session" | undefined
-  /** Overrides the portal's chunk size (bytes). */
+  /** Overrides the portal's chunk size (bytes): a safe integer of at least 1, or the upload fails with `BadRequest`. */
   readonly chunkSize?: number | undefined
   /** Bounds each part's request. Default {@link defaultChunkTimeout}. */
   readonly chunkTimeout?: Duration.DurationInput | undefined
@@ -121,7 +121,9 @@ export const chunkSize: Effect.Effect<number, Errors.DocSpaceError, Client.DocSp
       FilesSettings
     )
       .pipe(Effect.map((settings) => {
-        const size = settings.chunkUploadSize !== undefined && settings.chunkUploadSize > 0
+        // a size the parts cannot be cut to (under one byte, not finite) is ignored
+        const size = settings.chunkUploadSize !== undefined && settings.chunkUploadSize >= 1 &&
+            Number.isSafeInteger(Math.floor(settings.chunkUploadSize))
           ? Math.floor(settings.chunkUploadSize)
           : defaultChunkSize
         chunkSizes.set(client, size)
@@ -381,10 +383,13 @@ export const upload = <E, R>(
         badRequest("createUploadSession", "", `size must be a non-negative integer, got ${options.size}`)
       )
     }
+    if (options.chunkSize !== undefined && (!Number.isSafeInteger(options.chunkSize) || options.chunkSize < 1)) {
+      return yield* Effect.fail(
+        badRequest("createUploadSession", "", `chunkSize must be a positive integer, got ${options.chunkSize}`)
+      )
+    }
     const client = yield* Client.DocSpaceClient
-    const partSize = options.chunkSize !== undefined && options.chunkSize > 0
-      ? Math.floor(options.chunkSize)
-      : yield* chunkSize
+    const partSize = options.chunkSize ?? (yield* chunkSize)
     const timeout = options.chunkTimeout ?? defaultChunkTimeout
     return yield* options.protocol === "session"
       ? uploadViaSession(client, options, partSize, timeout)

@@ -3,6 +3,7 @@ import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Ref from "effect/Ref"
 import * as Stream from "effect/Stream"
+import { rechunk } from "../src/internal/bytes.js"
 import { baseUrl, envelope, make, partBytes, type Recorded, type Reply, sameBytes } from "./curated-mock.js"
 
 const CHUNK = 1000
@@ -171,6 +172,38 @@ describe("Uploads", () => {
       expect(portal.requests.length).toBe(0)
     }).pipe(Effect.provide(portal.layer))
   })
+
+  it.effect("a chunkSize that is not a positive safe integer is a BadRequest before any request", () => {
+    const portal = uploadPortal()
+    return Effect.gen(function*() {
+      for (const chunkSize of [Infinity, Number.NaN, 0.5, 0, -1, 1.5, 2 ** 60]) {
+        const exit = yield* Effect.exit(
+          Uploads.upload({ folderId: 5, fileName: "a.bin", size: 3, content: Stream.make(pattern(0, 3)), chunkSize })
+        )
+        expect(exit).toMatchObject({ _tag: "Failure", cause: { _tag: "Fail", error: { _tag: "BadRequest" } } })
+      }
+      expect(portal.requests.length).toBe(0)
+      // a chunk size of one byte is fine
+      yield* Uploads.upload({
+        folderId: 5,
+        fileName: "a.bin",
+        size: 3,
+        content: Stream.make(pattern(0, 3)),
+        chunkSize: 1
+      })
+      expect(portal.state.parts.map((p) => p.length)).toEqual([1, 1, 1])
+    }).pipe(Effect.provide(portal.layer))
+  })
+
+  it.effect("rechunk refuses a part size under one byte instead of looping", () =>
+    Effect.gen(function*() {
+      for (const size of [Number.NaN, 0, 0.5, -1]) {
+        const exit = yield* Effect.exit(Stream.runCollect(rechunk(size)(Stream.make(pattern(0, 3)))))
+        expect(exit._tag).toBe("Failure")
+      }
+      const parts = yield* Stream.runCollect(rechunk(2)(Stream.make(pattern(0, 3))))
+      expect([...parts].map((p) => p.length)).toEqual([2, 1])
+    }))
 
   it.effect("each part is a well-formed multipart body carrying the exact file name", () => {
     const portal = uploadPortal()

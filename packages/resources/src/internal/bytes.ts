@@ -3,11 +3,13 @@ import * as Stream from "effect/Stream"
 /**
  * Regroups a byte stream into parts of exactly `size` bytes (the last may be shorter). A part that lies inside
  * one input array is a view of it (no copy); parts spanning inputs are copied into a fresh buffer. Pulls its input
- * lazily: at most one part is assembled ahead of what downstream asks for.
+ * lazily: at most one part is assembled ahead of what downstream asks for. `size` must be a safe integer of at least
+ * 1 (callers check it and fail with a typed error); anything else is a defect here rather than an endless loop.
  */
 export const rechunk =
   (size: number) => <E, R>(self: Stream.Stream<Uint8Array, E, R>): Stream.Stream<Uint8Array, E, R> =>
     Stream.suspend(() => {
+      if (!Number.isSafeInteger(size) || size < 1) return Stream.dieMessage(`rechunk: invalid part size ${size}`)
       let buffer: Uint8Array | undefined
       let filled = 0
       const parts = Stream.mapConcat(self, (bytes) => {
