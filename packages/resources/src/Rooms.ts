@@ -113,18 +113,44 @@ export const get = (
   )
 
 /**
+ * The API's `SearchArea` numbers for the rooms list: which rooms to list.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const SearchArea = {
+  Active: 0,
+  Archive: 1,
+  Any: 2
+} as const
+
+/**
+ * A `SearchArea` by name, or the API's number (3.7 also knows 3 recent by links, 4 templates, 5 knowledge, 6 result
+ * storage, 7 AI agents).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type SearchAreaInput = keyof typeof SearchArea | number
+
+const searchAreaNumber = (area: SearchAreaInput): number => typeof area === "number" ? area : SearchArea[area]
+
+/**
  * Filters and sorting for the list of rooms.
  *
  * @since 0.1.0
  * @category models
  */
 export interface ListFilter {
-  /** Only these room types. */
+  /** Only these room types (sent as the repeated `type` key). */
   readonly type?: ReadonlyArray<RoomTypeInput> | undefined
   /** A text the titles must contain. */
   readonly filterValue?: string | undefined
-  /** `1` active rooms (default), `2` archived rooms (the API's `SearchArea`). */
-  readonly searchArea?: number | undefined
+  /**
+   * Which rooms: `"Active"` (the portal's default), `"Archive"` or `"Any"`, or the API's `SearchArea` number (0 active,
+   * 1 archive, 2 any; see {@link SearchArea}).
+   */
+  readonly searchArea?: SearchAreaInput | undefined
   readonly tags?: ReadonlyArray<string> | undefined
   readonly sortBy?: string | undefined
   readonly sortOrder?: "ascending" | "descending" | undefined
@@ -164,7 +190,7 @@ export const list = (
       urlParams: {
         type: options?.type?.map(roomTypeNumber),
         filterValue: options?.filterValue,
-        searchArea: options?.searchArea,
+        searchArea: options?.searchArea === undefined ? undefined : searchAreaNumber(options.searchArea),
         tags: options?.tags === undefined ? undefined : JSON.stringify(options.tags),
         sortBy: options?.sortBy,
         sortOrder: options?.sortOrder === undefined ? undefined : options.sortOrder === "descending" ? 1 : 0,

@@ -150,4 +150,14 @@ describe("Rooms", () => {
       expect(portal.requests[1]!.url.searchParams.getAll("type")).toEqual(["5", "6"])
     }).pipe(Effect.provide(portal.layer))
   })
+
+  it.effect("searchArea by name is the API's SearchArea number (0 active, 1 archive, 2 any)", () => {
+    const portal = make(() => envelope({ folders: [], files: [], total: 0 }))
+    return Effect.gen(function*() {
+      for (const searchArea of ["Active", "Archive", "Any", 1] as const) yield* Rooms.list({ searchArea })
+      yield* Rooms.list()
+      expect(portal.requests.map((r) => r.url.searchParams.get("searchArea"))).toEqual(["0", "1", "2", "1", null])
+      expect(Rooms.SearchArea).toEqual({ Active: 0, Archive: 1, Any: 2 })
+    }).pipe(Effect.provide(portal.layer))
+  })
 })
