@@ -31,6 +31,7 @@ import type * as DocSpaceError from "@effect-docspace/core/DocSpaceError"
 import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
+import { createHmac, timingSafeEqual } from "node:crypto"
 import { toHex } from "./internal/bytes.js"
 import * as Schemas from "./internal/schemas.js"
 
@@ -42,21 +43,9 @@ import * as Schemas from "./internal/schemas.js"
  */
 export const signatureHeader = "x-docspace-signature-256"
 
-const encoder = new TextEncoder()
-
+// node:crypto rather than WebCrypto: WebCrypto refuses a zero-length HMAC key, and an empty secret is just a key
 const hmac = (secret: Redacted.Redacted<string>, body: Uint8Array | string): Effect.Effect<Uint8Array> =>
-  Effect.promise(async () => {
-    const subtle = globalThis.crypto.subtle
-    const key = await subtle.importKey(
-      "raw",
-      encoder.encode(Redacted.value(secret)),
-      { name: "HMAC", hash: "SHA-256" },
-      false,
-      ["sign"]
-    )
-    const data = typeof body === "string" ? encoder.encode(body) : body
-    return new Uint8Array(await subtle.sign("HMAC", key, data as Uint8Array<ArrayBuffer>))
-  })
+  Effect.sync(() => new Uint8Array(createHmac("sha256", Redacted.value(secret)).update(body).digest()))
 
 /**
  * The signature header value the portal sends for a body: `sha256=` and the upper-case hex HMAC-SHA256 (useful to
@@ -97,11 +86,8 @@ export const verify = (options: {
     ? undefined
     : parseSignature(options.signature)
   if (given === undefined) return Effect.succeed(false)
-  return Effect.map(hmac(options.secret, options.body), (expected) => {
-    let diff = expected.length ^ given.length
-    for (let i = 0; i < expected.length; i++) diff |= expected[i]! ^ (given[i] ?? 0)
-    return diff === 0
-  })
+  // both are 32 bytes (parseSignature checks the length): a constant-time comparison
+  return Effect.map(hmac(options.secret, options.body), (expected) => timingSafeEqual(expected, given))
 }
 
 /**

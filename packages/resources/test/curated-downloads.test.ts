@@ -130,6 +130,16 @@ describe("Webhooks", () => {
       expect(yield* Webhooks.verify({ secret, body, signature: signature.replace(/.$/, "G") })).toBe(false)
     }))
 
+  it.effect("an empty secret is just a key: sign and verify work, never die", () =>
+    Effect.gen(function*() {
+      const empty = Redacted.make("")
+      const { createHmac } = yield* Effect.promise(() => import("node:crypto"))
+      const expected = `sha256=${createHmac("sha256", "").update(body).digest("hex").toUpperCase()}`
+      expect(yield* Webhooks.sign({ secret: empty, body })).toBe(expected)
+      expect(yield* Webhooks.verify({ secret: empty, body, signature: expected })).toBe(true)
+      expect(yield* Webhooks.verify({ secret: empty, body, signature: `sha256=${"A".repeat(64)}` })).toBe(false)
+    }))
+
   it.effect("register sends the secret only in the body and decodes the webhook", () => {
     const portal = make(() => envelope({ id: 3, name: "hook", uri: "https://example.com/hook", enabled: true }))
     return Effect.gen(function*() {
