@@ -11,7 +11,8 @@
  *   `.../session/{sessionId}/upload?chunkNumber=n`, then `PUT .../session/{sessionId}/finalize`.
  *
  * A content stream whose length differs from the declared `size` fails with `BadRequest` before the last part is
- * sent, so the portal never stores a truncated file; the session is then aborted.
+ * sent, so the portal never stores a truncated file; the session is then aborted. An empty file is sent with the
+ * simple multipart upload (`POST /api/2.0/files/{folderId}/upload`): the portal refuses an empty part.
  *
  * @example
  * ```ts
@@ -366,10 +367,62 @@ const uploadViaSession = <E, R>(
     return yield* fileOf({ operation: "finalizeSession", method: "PUT", url }, uploaded, options.fileName)
   })
 
+const SimpleUploaded = Schema.Union(Schemas.File, Schema.Array(Schemas.File))
+
+// An empty file: the chunked protocols would send one empty part, which the portal refuses ("Empty file"); the
+// simple multipart upload (`POST /api/2.0/files/{folderId}/upload`) takes it.
+const uploadEmpty = <E, R>(
+  client: Client.DocSpaceClient,
+  options: UploadOptions<E, R>,
+  timeout: Duration.DurationInput
+): Effect.Effect<File, E | Errors.DocSpaceError, R> =>
+  Effect.gen(function*() {
+    const url = `${client.config.baseUrl.origin}/api/2.0/files/${options.folderId}/upload`
+    if (options.relativePath !== undefined) {
+      return yield* Effect.fail(
+        badRequest(
+          "uploadFile",
+          url,
+          "an empty file cannot be uploaded with a relativePath (the portal's simple upload has none)"
+        )
+      )
+    }
+    const extra = yield* Stream.runHead(Stream.filter(options.content, (bytes) => bytes.length > 0))
+    if (Option.isSome(extra)) {
+      return yield* Effect.fail(
+        badRequest("uploadFile", url, "the content is longer than the declared size of 0 bytes")
+      )
+    }
+    const uploaded = yield* client.request({
+      operation: "uploadFile",
+      method: "POST",
+      path: "/api/2.0/files/{folderId}/upload",
+      pathParams: { folderId: options.folderId },
+      urlParams: { createNewIfExist: options.createNewIfExist },
+      body: Multipart.body([Multipart.file("file", new Uint8Array(0), { fileName: options.fileName })]),
+      timeout
+    }, SimpleUploaded)
+    const file = Array.isArray(uploaded) ? uploaded[0] : uploaded
+    if (file === undefined) {
+      return yield* Effect.fail(
+        new Errors.ServerError({
+          operation: "uploadFile",
+          method: "POST",
+          url,
+          message: "the portal did not return the file"
+        })
+      )
+    }
+    if (options.onProgress) yield* options.onProgress({ bytesSent: 0, size: 0 })
+    return file
+  })
+
 /**
  * Uploads a byte stream of a known `size` as `fileName` into `folderId`, in parts of the portal's chunk size,
  * and gives the new file. Fails with `BadRequest` when the stream's length is not `size`, or when the portal
- * refuses a part (`{"success": false}`); the upload session is aborted on any failure or interruption.
+ * refuses a part (`{"success": false}`); the upload session is aborted on any failure or interruption. An empty
+ * file (`size` 0) goes through the simple multipart upload (`POST /api/2.0/files/{folderId}/upload`) instead, since
+ * the portal refuses an empty part; it cannot take a `relativePath`.
  *
  * @since 0.1.0
  * @category uploads
@@ -389,6 +442,7 @@ export const upload = <E, R>(
       )
     }
     const client = yield* Client.DocSpaceClient
+    if (options.size === 0) return yield* uploadEmpty(client, options, options.chunkTimeout ?? defaultChunkTimeout)
     const partSize = options.chunkSize ?? (yield* chunkSize)
     const timeout = options.chunkTimeout ?? defaultChunkTimeout
     return yield* options.protocol === "session"

@@ -62,6 +62,22 @@ describe("on FakeDocSpace", () => {
       expect(counts.byRoute["POST /api/2.0/files/{folderId}/session/{sessionId}/upload"]).toBe(3)
     }).pipe(Effect.provide(Fake)))
 
+  it.effect("an empty file uploads (simple upload) and downloads empty", () =>
+    Effect.gen(function*() {
+      const { exit } = yield* onFake(Effect.gen(function*() {
+        const file = yield* Uploads.uploadBytes({
+          folderId: Folders.my,
+          fileName: "empty.txt",
+          bytes: new Uint8Array(0)
+        })
+        const bytes = yield* collect(Downloads.stream(file.id))
+        return { file, bytes }
+      }))
+      const result = yield* exit
+      expect(result.file.title).toBe("empty.txt")
+      expect(result.bytes.length).toBe(0)
+    }).pipe(Effect.provide(Fake)))
+
   it.effect("a size mismatch stores nothing", () =>
     Effect.gen(function*() {
       const content = bytesOf(MiB + 5)

@@ -216,12 +216,35 @@ describe("Uploads", () => {
     }).pipe(Effect.provide(portal.layer))
   })
 
-  it.effect("an empty file is one empty part", () => {
-    const portal = uploadPortal()
+  it.effect("an empty file goes through the simple multipart upload, not an empty part", () => {
+    const portal = make((request) => {
+      if (request.method === "POST" && request.url.pathname === "/api/2.0/files/5/upload") {
+        return envelope([{ id: 79, title: request.file?.fileName, folderId: 5, pureContentLength: 0 }])
+      }
+      return { status: 404, json: { error: { message: `no route ${request.url.pathname}` } } }
+    })
     return Effect.gen(function*() {
-      const file = yield* Uploads.upload({ folderId: 5, fileName: "empty.txt", size: 0, content: Stream.empty })
-      expect(file.id).toBe(77)
-      expect(portal.state.parts.map((p) => p.length)).toEqual([0])
+      for (const protocol of ["location", "session"] as const) {
+        const file = yield* Uploads.upload({
+          folderId: 5,
+          fileName: "empty.txt",
+          size: 0,
+          content: Stream.empty,
+          protocol,
+          createNewIfExist: true
+        })
+        expect(file).toMatchObject({ id: 79, title: "empty.txt" })
+      }
+      expect(portal.requests.map((r) => r.url.pathname)).toEqual(["/api/2.0/files/5/upload", "/api/2.0/files/5/upload"])
+      expect(portal.requests[0]!.file).toMatchObject({ fileName: "empty.txt" })
+      expect(portal.requests[0]!.file!.bytes.length).toBe(0)
+      expect(portal.requests[0]!.url.searchParams.get("createNewIfExist")).toBe("true")
+      // content that is not empty after all is refused before anything is sent
+      const error = yield* Effect.flip(
+        Uploads.upload({ folderId: 5, fileName: "e.txt", size: 0, content: Stream.make(new Uint8Array(1)) })
+      )
+      expect(error._tag).toBe("BadRequest")
+      expect(portal.requests.length).toBe(2)
     }).pipe(Effect.provide(portal.layer))
   })
 
