@@ -338,7 +338,7 @@ const uploadViaSession = <E, R>(
       pathParams
     }, Schema.Unknown))
     let chunkNumber = 0
-    yield* parts(options.content, options.size, partSize, "uploadAsyncSession", url).pipe(
+    const sendParts = parts(options.content, options.size, partSize, "uploadAsyncSession", url).pipe(
       Stream.mapEffect(([part, _last, total]) =>
         client.request({
           operation: "uploadAsyncSession",
@@ -354,16 +354,17 @@ const uploadViaSession = <E, R>(
           )
         )
       ),
-      Stream.runDrain,
-      Effect.onError(() => abort)
+      Stream.runDrain
     )
-    const uploaded = yield* client.request({
+    const finalize = client.request({
       operation: "finalizeSession",
       method: "PUT",
       path: "/api/2.0/files/{folderId}/session/{sessionId}/finalize",
       pathParams,
       timeout
     }, Uploaded)
+    // a failure or interruption anywhere before the portal has the file, finalize included, aborts the session
+    const uploaded = yield* Effect.onError(Effect.zipRight(sendParts, finalize), () => abort)
     return yield* fileOf({ operation: "finalizeSession", method: "PUT", url }, uploaded, options.fileName)
   })
 

@@ -277,4 +277,35 @@ describe("Uploads", () => {
       expect(parts).toEqual([["1", 1000], ["2", 1000], ["3", 500]])
     }).pipe(Effect.provide(portal.layer))
   })
+
+  it.effect("the REST session protocol aborts the session when finalize fails", () => {
+    const portal = make((request) =>
+      Effect.gen(function*() {
+        const path = request.url.pathname
+        if (path === "/api/2.0/files/settings") return envelope({ chunkUploadSize: CHUNK })
+        if (path === "/api/2.0/files/5/session") return envelope({ id: "abc", bytes_total: 1500 })
+        if (path === "/api/2.0/files/5/session/abc/upload") {
+          yield* partBytes(request)
+          return envelope({ id: "abc" })
+        }
+        if (path === "/api/2.0/files/5/session/abc/finalize") {
+          return { status: 500, json: { error: { message: "storage unavailable" }, statusCode: 500 } }
+        }
+        if (path === "/api/2.0/files/5/session/abc" && request.method === "DELETE") return envelope(null)
+        return { status: 404, json: { error: { message: "no route" } } }
+      })
+    )
+    return Effect.gen(function*() {
+      const error = yield* Effect.flip(Uploads.upload({
+        folderId: 5,
+        fileName: "r.bin",
+        size: 1500,
+        content: Stream.make(pattern(0, 1500)),
+        protocol: "session"
+      }))
+      expect(error._tag).toBe("ServerError")
+      const last = portal.requests.at(-1)!
+      expect([last.method, last.url.pathname]).toEqual(["DELETE", "/api/2.0/files/5/session/abc"])
+    }).pipe(Effect.provide(portal.layer))
+  })
 })
