@@ -709,11 +709,13 @@ describe("FakeDocSpace file operations", () => {
       })).json.response
       expect(single).toHaveLength(1)
       expect(single[0]).toMatchObject({ Operation: 7, progress: 0 })
-      // the file DELETE endpoint takes the flag as a query parameter, the folder one in the body
+      // the file DELETE endpoint takes the flag as a query parameter; the folder one has no such flag
       const del = (yield* call("DELETE", `/api/2.0/files/file/${a.id}?ReturnSingleOperation=true`, { json: {} }))
         .json.response
       expect(del.map((o: any) => o.Operation)).toEqual([2])
-      const delAll = (yield* call("DELETE", `/api/2.0/files/folder/${dest}`, { json: {} })).json.response
+      const delAll = (yield* call("DELETE", `/api/2.0/files/folder/${dest}`, {
+        json: { returnSingleOperation: true }
+      })).json.response
       expect(delAll.map((o: any) => o.Operation)).toEqual([1, 7, 7, 2, 2])
     }))
 

@@ -511,8 +511,8 @@ const queryParam = (ctx: Ctx, name: string): string | undefined => {
 const startReply = (ctx: Ctx, op: Operation, single: boolean): Reply =>
   opsReply(ctx, single ? [op] : activeOperations(ctx))
 
-const singleRequested = (ctx: Ctx, body: Record<string, unknown>, queryName = "returnSingleOperation") =>
-  bool(body.returnSingleOperation) || queryParam(ctx, queryName)?.toLowerCase() === "true"
+/** `returnSingleOperation` of a batch start: a body field (`FileOperationRequestBaseDto`). */
+const singleRequested = (body: Record<string, unknown>) => bool(body.returnSingleOperation)
 
 const batch = (ctx: Ctx, type: number): Reply => {
   const body = ctx.json()
@@ -538,10 +538,14 @@ const batch = (ctx: Ctx, type: number): Reply => {
     now: ctx.now,
     origin: ctx.origin
   })
-  return startReply(ctx, op, singleRequested(ctx, body))
+  return startReply(ctx, op, singleRequested(body))
 }
 
-/** A single-entry delete (`DELETE /files/file/{id}`, `/files/folder/{id}`) is a Delete operation too. */
+/**
+ * A single-entry delete (`DELETE /files/file/{id}`, `/files/folder/{id}`) is a Delete operation too. As in the
+ * spec, only the file endpoint takes `ReturnSingleOperation`, as a query parameter; the folder endpoint always
+ * answers with every active operation (a `returnSingleOperation` body field is ignored, as ASP.NET ignores it).
+ */
 const deleteOne = (ctx: Ctx, kind: "file" | "folder"): Reply => {
   const body = ctx.req.body.length === 0 ? {} : ctx.json()
   const id = kind === "file" ? fileParam(ctx).id : folderParam(ctx).id
@@ -561,7 +565,7 @@ const deleteOne = (ctx: Ctx, kind: "file" | "folder"): Reply => {
     now: ctx.now,
     origin: ctx.origin
   })
-  return startReply(ctx, op, singleRequested(ctx, body))
+  return startReply(ctx, op, kind === "file" && queryParam(ctx, "ReturnSingleOperation")?.toLowerCase() === "true")
 }
 
 /** Archive and unarchive are quick moves that the real server still reports as a `FileOperationDto`. */
