@@ -46,7 +46,6 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as FiberRef from "effect/FiberRef"
 import { identity } from "effect/Function"
-import { globalValue } from "effect/GlobalValue"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import type * as Schema from "effect/Schema"
@@ -56,6 +55,7 @@ import type { DocSpaceConfig } from "./DocSpaceConfig.js"
 import * as Config from "./DocSpaceConfig.js"
 import * as Errors from "./DocSpaceError.js"
 import { makeAuthenticator } from "./internal/auth.js"
+import { currentRequest } from "./internal/current.js"
 import { buildPath, type PathParam } from "./internal/path.js"
 import { safeUrl } from "./internal/redact.js"
 import * as Response from "./internal/response.js"
@@ -200,13 +200,6 @@ export interface MakeOptions {
     | undefined
 }
 
-// The operation of the request in flight, for the transport-level timeout (which runs below the rate limiter so
-// that waiting for permits is not counted against it).
-const currentRequest = globalValue(
-  Symbol.for("@effect-docspace/core/DocSpaceClient/currentRequest"),
-  () => FiberRef.unsafeMake<{ readonly operation: string; readonly timeout: Duration.Duration } | undefined>(undefined)
-)
-
 const redactedHeaderNames = ["authorization", "cookie", "set-cookie", "x-auth-token"] as const
 
 const withRedactedHeaders = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
@@ -265,7 +258,7 @@ export const make = (
                 new Errors.Timeout({
                   operation: current.operation,
                   method: request.method,
-                  url: safeUrl(request.url),
+                  url: current.url ?? safeUrl(request.url),
                   timeoutMillis: Duration.toMillis(current.timeout)
                 })
             })
@@ -285,19 +278,31 @@ export const make = (
         )
       }),
       HttpClient.catchAll((error): Effect.Effect<never, Errors.DocSpaceError> =>
-        Effect.fail(
-          Errors.isDocSpaceError(error)
-            ? error
-            : Response.transportError({
-              operation: "unknown",
+        Effect.flatMap(FiberRef.get(currentRequest), (current): Effect.Effect<never, Errors.DocSpaceError> => {
+          if (!Errors.isDocSpaceError(error)) {
+            const failure = Response.transportError({
+              operation: current?.operation ?? "unknown",
               method: error.request.method,
-              url: safeUrl(error.request.url)
+              url: current?.url ?? safeUrl(error.request.url)
             }, error)
-        )
+            if (current?.url === undefined) return Effect.fail(failure)
+            // the description may quote the real URL: show the template there too
+            const real = new URL(error.request.url, config.baseUrl)
+            const message = failure.message.split(real.href).join(current.url).split(real.pathname).join(current.url)
+            return Effect.fail(new Errors.TransportError({ ...failure, message }))
+          }
+          // the limiter names the real URL: keep a template instead where the real one holds a secret
+          return Effect.fail(
+            error._tag === "RateLimited" && current?.url !== undefined
+              ? new Errors.RateLimited({ ...error, url: current.url })
+              : error
+          )
+        })
       )
     )
     const client = options?.transformClient ? options.transformClient(based) : based
-    const authenticator = yield* makeAuthenticator(config.auth, client)
+    // logins do not pass through the user's middleware: their bodies hold the password in clear
+    const authenticator = yield* makeAuthenticator(config.auth, based, { timeout: config.timeout })
 
     const toRequest = (
       opts: RequestOptions
@@ -342,13 +347,14 @@ export const make = (
         authenticator.authorize(request),
         ([authorized, used]) =>
           Effect.flatMap(client.execute(authorized), (response) =>
-            response.status !== 401
+            // a streamed body was consumed by this attempt and cannot be sent again
+            response.status !== 401 || request.body._tag === "Stream"
               ? Effect.succeed(response)
               : Effect.flatMap(authenticator.invalidate(used), (retry) =>
                 retry
                   // drain the refused answer first: its connection and rate-limit permit are released at once
                   ? Effect.zipRight(
-                    Effect.ignore(response.text),
+                    Effect.ignore(Effect.timeout(response.text, config.timeout)),
                     Effect.flatMap(authenticator.authorize(request), ([again]) => client.execute(again))
                   )
                   : Effect.succeed(response)))
@@ -425,7 +431,7 @@ export const make = (
               ? Effect.succeed(response)
               : Effect.flatMap(Clock.currentTimeMillis, (now) =>
                 Effect.flatMap(
-                  Response.readJson(info, response, now),
+                  bodyTimeout(opts, info)(Response.readJson(info, response, now)),
                   () =>
                     Effect.fail(
                       Response.errorForStatus(info, response.status, {}, { message: `HTTP ${response.status}` }, now)

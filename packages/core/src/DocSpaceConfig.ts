@@ -5,6 +5,7 @@
  * ```ts
  * import { Auth, DocSpaceConfig } from "@effect-docspace/core"
  * import * as Redacted from "effect/Redacted"
+import * as Schema from "effect/Schema"
  *
  * const Config = DocSpaceConfig.layer({
  *   baseUrl: "https://example.onlyoffice.com",
@@ -25,7 +26,9 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
+import * as ParseResult from "effect/ParseResult"
 import * as Redacted from "effect/Redacted"
+import * as Schema from "effect/Schema"
 import * as Auth from "./Auth.js"
 
 /**
@@ -134,23 +137,47 @@ export const parseBaseUrl = (
 }
 
 /**
- * Validates options into a {@link DocSpaceConfig}; an invalid base URL fails with a `ConfigError` naming `baseUrl`.
+ * Validates options into a {@link DocSpaceConfig}; an invalid base URL or rate-limit policy fails with a
+ * `ConfigError` naming `baseUrl` or `rateLimit`.
  *
  * @since 0.1.0
  * @category constructors
  */
 export const make = (options: Options): Effect.Effect<DocSpaceConfig, ConfigError.ConfigError> =>
-  Either.match(parseBaseUrl(options.baseUrl, options), {
-    onLeft: (message) => Effect.fail(ConfigError.InvalidData(["baseUrl"], message)),
-    onRight: (baseUrl) =>
-      Effect.succeed({
-        baseUrl,
-        auth: options.auth,
-        userAgent: options.userAgent ?? defaultUserAgent,
-        timeout: options.timeout === undefined ? defaultTimeout : Duration.decode(options.timeout),
-        rateLimit: options.rateLimit ?? RateLimitPolicy.docSpaceCloud
-      })
-  })
+  Either.match(
+    Either.all({
+      baseUrl: Either.mapLeft(
+        parseBaseUrl(options.baseUrl, options),
+        (message) => ConfigError.InvalidData(["baseUrl"], message)
+      ),
+      rateLimit: checkPolicy(options.rateLimit ?? RateLimitPolicy.docSpaceCloud, "rateLimit")
+    }),
+    {
+      onLeft: Effect.fail,
+      onRight: ({ baseUrl, rateLimit }) =>
+        Effect.succeed({
+          baseUrl,
+          auth: options.auth,
+          userAgent: options.userAgent ?? defaultUserAgent,
+          timeout: options.timeout === undefined ? defaultTimeout : Duration.decode(options.timeout),
+          rateLimit
+        })
+    }
+  )
+
+/** A rate-limit policy is validated with the rest of the configuration: a bad one is a `ConfigError` naming it. */
+const checkPolicy = (
+  policy: RateLimitPolicy.RateLimitPolicy,
+  path: string
+): Either.Either<RateLimitPolicy.RateLimitPolicy, ConfigError.ConfigError> =>
+  Either.mapLeft(
+    Schema.validateEither(RateLimitPolicy.RateLimitPolicy)(policy),
+    (error) =>
+      ConfigError.InvalidData(
+        [path],
+        `invalid rate limit policy: ${ParseResult.TreeFormatter.formatErrorSync(error)}`
+      )
+  )
 
 /**
  * @since 0.1.0
@@ -220,18 +247,21 @@ export const config = (
   }).pipe(
     Config.mapOrFail(({ allowInsecureHttp, auth, timeout, url }) =>
       Either.map(
-        Either.mapLeft(
-          parseBaseUrl(url, { allowInsecureHttp: overrides?.allowInsecureHttp ?? allowInsecureHttp }),
-          (message) => ConfigError.InvalidData(["DOCSPACE_URL"], message)
-        ),
-        (baseUrl): DocSpaceConfig => ({
+        Either.all({
+          baseUrl: Either.mapLeft(
+            parseBaseUrl(url, { allowInsecureHttp: overrides?.allowInsecureHttp ?? allowInsecureHttp }),
+            (message) => ConfigError.InvalidData(["DOCSPACE_URL"], message)
+          ),
+          rateLimit: checkPolicy(overrides?.rateLimit ?? RateLimitPolicy.docSpaceCloud, "rateLimit")
+        }),
+        ({ baseUrl, rateLimit }): DocSpaceConfig => ({
           baseUrl,
           auth,
           userAgent: overrides?.userAgent ?? defaultUserAgent,
           timeout: overrides?.timeout !== undefined
             ? Duration.decode(overrides.timeout)
             : Option.getOrElse(timeout, () => defaultTimeout),
-          rateLimit: overrides?.rateLimit ?? RateLimitPolicy.docSpaceCloud
+          rateLimit
         })
       )
     )

@@ -82,8 +82,9 @@ const fingerprint = (items: ReadonlyArray<unknown>): string | undefined => {
 }
 
 /**
- * Streams every item of a paged list. It stops when `total` is reached, on a short or empty page, and fails with
- * a `PaginationError` instead of looping when the server answers the same non-empty page twice.
+ * Streams every item of a paged list. It stops when `total` is reached or on an empty page (without a `total`, on
+ * a short page), and fails with a `PaginationError` instead of looping when the server answers the same non-empty
+ * page twice.
  *
  * @since 0.1.0
  * @category constructors
@@ -113,9 +114,10 @@ export const stream = <A, E, R>(
           )
         }
         const nextIndex = state.startIndex + page.items.length
+        // With a total, only the total (or an empty page) ends the list: a server may cap its pages below the
+        // size asked for. Without one, a short page is the last.
         const done = page.items.length === 0 ||
-          page.items.length < pageSize ||
-          (page.total !== undefined && nextIndex >= page.total)
+          (page.total !== undefined ? nextIndex >= page.total : page.items.length < pageSize)
         return Effect.succeed(
           [
             Chunk.unsafeFromArray(page.items as Array<A>),

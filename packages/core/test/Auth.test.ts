@@ -1,14 +1,28 @@
-import { Auth, DocSpaceClient } from "@effect-docspace/core"
+import { Auth, DocSpaceClient, DocSpaceConfig } from "@effect-docspace/core"
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientError from "@effect/platform/HttpClientError"
+import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import * as Fiber from "effect/Fiber"
 import * as Inspectable from "effect/Inspectable"
+import * as Layer from "effect/Layer"
 import * as Logger from "effect/Logger"
 import * as Redacted from "effect/Redacted"
 import * as Ref from "effect/Ref"
 import * as Schema from "effect/Schema"
 import * as TestClock from "effect/TestClock"
-import { clientLayer, envelope, errorEnvelope, mockTransport, type Seen } from "./utils.js"
+import {
+  BASE,
+  clientLayer,
+  envelope,
+  errorEnvelope,
+  json,
+  mockTransport,
+  PassThroughLimiter,
+  type Seen
+} from "./utils.js"
 
 const PASSWORD = "correct horse battery staple"
 const TOKEN = "tok-5d41402abc4b2a76b9719d911017c592"
@@ -193,6 +207,104 @@ describe("Auth", () => {
         clientLayer(client, { auth })
       )
       expect(yield* Ref.get(asked)).toBe(2)
+    }))
+
+  it.effect("50 concurrent calls with a wrong password send one login, not 50", () =>
+    Effect.gen(function*() {
+      const { client, seen } = yield* mockTransport(portal())
+      const auth = Auth.password({ userName: "me@example.com", password: Redacted.make("wrong") })
+      const results = yield* Effect.provide(
+        Effect.all(Array.from({ length: 50 }, () => Effect.either(self)), { concurrency: "unbounded" }),
+        clientLayer(client, { auth })
+      )
+      expect(results.every((r) => Either.isLeft(r) && r.left._tag === "Unauthorized")).toBe(true)
+      expect((yield* Ref.get(seen)).filter(isLogin)).toHaveLength(1)
+    }))
+
+  it.effect("a token that lives less than two minutes is reused, not renewed on every call", () =>
+    Effect.gen(function*() {
+      const { client, seen } = yield* mockTransport((s) =>
+        isLogin(s) ? envelope({ token: TOKEN, expires: new Date(30_000).toISOString() }) : envelope({ id: "me" })
+      )
+      yield* Effect.provide(Effect.replicateEffect(self, 10), clientLayer(client, { auth: passwordAuth }))
+      expect((yield* Ref.get(seen)).filter(isLogin)).toHaveLength(1)
+    }))
+
+  it.effect("logins do not pass through the user's middleware: it never sees the password", () =>
+    Effect.gen(function*() {
+      const { client } = yield* mockTransport(portal())
+      const printed: Array<string> = []
+      const live = DocSpaceClient.layer({
+        transformClient: HttpClient.tapRequest((request) =>
+          Effect.sync(() => printed.push(Inspectable.format(request)))
+        )
+      }).pipe(
+        Layer.provide(DocSpaceConfig.layer({ baseUrl: BASE, auth: passwordAuth })),
+        Layer.provide(Layer.succeed(HttpClient.HttpClient, client)),
+        Layer.provide(PassThroughLimiter),
+        Layer.orDie
+      )
+      yield* Effect.provide(self, live)
+      expect(printed).toHaveLength(1)
+      expect(printed[0]).toContain("/api/2.0/people/@self")
+      for (const form of printed) expect(form).not.toContain(PASSWORD)
+    }))
+
+  it.effect("a login whose answer stalls is a Timeout, and the fibers waiting for a token do not hang", () =>
+    Effect.gen(function*() {
+      const { client } = yield* mockTransport((s) =>
+        isLogin(s)
+          ? new Response(new ReadableStream({ start() {} }), { status: 200 })
+          : envelope({ id: "me" })
+      )
+      const fiber = yield* Effect.fork(
+        Effect.provide(
+          Effect.all(Array.from({ length: 3 }, () => Effect.either(self)), { concurrency: "unbounded" }),
+          clientLayer(client, { auth: passwordAuth, timeout: 5000 })
+        )
+      )
+      // in steps, so that the login's timer is set before the clock passes it
+      for (let i = 0; i < 12; i++) yield* TestClock.adjust("500 millis")
+      const results = yield* Fiber.join(fiber)
+      expect(results.map((r) => Either.isLeft(r) && r.left._tag)).toEqual(["Timeout", "Timeout", "Timeout"])
+    }))
+
+  it.effect("the two-factor code appears in no error: reset, timeout or rate limit on the second step", () =>
+    Effect.gen(function*() {
+      const CODE = "913577"
+      const auth = Auth.password({
+        userName: "me@example.com",
+        password: Redacted.make(PASSWORD),
+        code: Effect.succeed(Redacted.make(CODE))
+      })
+      const replies = [
+        () => Effect.die("reset"),
+        () => Effect.never,
+        () => Effect.succeed(json({ error: { message: "slow down" } }, 429, { "retry-after": "600" }))
+      ]
+      for (const reply of replies) {
+        const failing = HttpClient.make((request, url) =>
+          url.pathname === "/api/2.0/authentication"
+            ? Effect.succeed(HttpClientResponse.fromWeb(request, envelope({ tfa: true })))
+            : Effect.flatMap(
+              Effect.catchAllDefect(reply(), () =>
+                Effect.fail(
+                  new HttpClientError.RequestError({ request, reason: "Transport", description: `reset ${url.href}` })
+                )),
+              (response) => Effect.succeed(HttpClientResponse.fromWeb(request, response))
+            )
+        )
+        const fiber = yield* Effect.fork(
+          Effect.either(Effect.provide(self, clientLayer(failing, { auth, timeout: 1000 })))
+        )
+        yield* TestClock.adjust("2 seconds")
+        const result = yield* Fiber.join(fiber)
+        expect(Either.isLeft(result)).toBe(true)
+        const error = Either.getLeft(result).pipe((o) => (o._tag === "Some" ? o.value : undefined))!
+        for (const form of [String(error), JSON.stringify(error), Inspectable.format(error)]) {
+          expect(form).not.toContain(CODE)
+        }
+      }
     }))
 
   it.effect("no secret appears in an error's string, JSON or logged form", () =>

@@ -1,4 +1,5 @@
 import { Auth, DocSpaceClient, DocSpaceConfig } from "@effect-docspace/core"
+import * as HttpBody from "@effect/platform/HttpBody"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import { describe, expect, it } from "@effect/vitest"
@@ -348,6 +349,39 @@ describe("DocSpaceClient", () => {
       const { result } = yield* run(program, () =>
         new Response(new Uint8Array(5), { status: 206, headers: { "content-range": "bytes 0-4/100" } }))
       expect(result).toEqual(Either.right([206, "bytes 0-4/100", 5]))
+    }))
+
+  it.effect("a non-2xx answer whose body stalls is bounded by the timeout too (raw, stream)", () =>
+    Effect.gen(function*() {
+      const { client } = yield* mockTransport(() => new Response(new ReadableStream({ start() {} }), { status: 500 }))
+      const program = DocSpaceClient.stream({ operation: "download", method: "GET", path: "/filehandler.ashx" }).pipe(
+        Stream.runDrain
+      )
+      const fiber = yield* Effect.fork(Effect.either(Effect.provide(program, clientLayer(client, { timeout: 3000 }))))
+      for (let i = 0; i < 8; i++) yield* TestClock.adjust("500 millis")
+      expect(failure(yield* Fiber.join(fiber))).toMatchObject({ _tag: "Timeout", operation: "download" })
+    }))
+
+  it.effect("a 401 is not retried with fresh credentials when the body was a stream (it is consumed)", () =>
+    Effect.gen(function*() {
+      const { client, seen } = yield* mockTransport((s) =>
+        s.url.pathname === "/api/2.0/authentication"
+          ? envelope({ token: "t", expires: new Date(3_600_000).toISOString() })
+          : errorEnvelope(401, "expired")
+      )
+      const program = DocSpaceClient.request({
+        operation: "upload",
+        method: "POST",
+        path: "/api/2.0/files/1/upload",
+        body: HttpBody.stream(Stream.make(new Uint8Array(3)), "application/octet-stream")
+      }, Schema.Unknown)
+      const auth = Auth.password({ userName: "u", password: Redacted.make("p") })
+      const { result } = yield* Effect.provide(
+        Effect.map(Effect.either(program), (result) => ({ result })),
+        clientLayer(client, { auth })
+      )
+      expect(failure(result)._tag).toBe("Unauthorized")
+      expect((yield* Ref.get(seen)).filter((s) => s.url.pathname === "/api/2.0/files/1/upload")).toHaveLength(1)
     }))
 
   it.effect("a failed stream request is its typed error", () =>

@@ -1,4 +1,5 @@
 import { Auth, DocSpaceConfig } from "@effect-docspace/core"
+import * as RateLimitPolicy from "@effect-docspace/rate-limit/RateLimitPolicy"
 import { describe, expect, it } from "@effect/vitest"
 import * as ConfigProvider from "effect/ConfigProvider"
 import * as Duration from "effect/Duration"
@@ -83,6 +84,16 @@ describe("DocSpaceConfig", () => {
         DOCSPACE_ALLOW_INSECURE_HTTP: "true"
       })
       expect(Either.isRight(allowed)).toBe(true)
+    }))
+
+  it.effect("an invalid rate-limit policy is a ConfigError naming rateLimit, not a defect", () =>
+    Effect.gen(function*() {
+      const rateLimit = { ...RateLimitPolicy.docSpaceCloud, windows: [RateLimitPolicy.window(-1, "1 minute")] }
+      const result = yield* Effect.either(
+        DocSpaceConfig.make({ baseUrl: "https://p.example.com", auth: Auth.apiKey(Redacted.make(KEY)), rateLimit })
+      )
+      expect(Either.isLeft(result)).toBe(true)
+      expect(String(Either.getLeft(result).pipe((o) => (o._tag === "Some" ? o.value : "")))).toContain("rateLimit")
     }))
 
   it.effect("layer options are validated too", () =>

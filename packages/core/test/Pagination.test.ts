@@ -39,6 +39,20 @@ describe("Pagination.stream", () => {
       }))
   }
 
+  it.effect("a server that caps its pages below the size asked for: continues until total", () =>
+    Effect.gen(function*() {
+      const capped = (request: Pagination.PageRequest) =>
+        Effect.succeed({
+          items: Array.from(
+            { length: Math.max(0, Math.min(50, request.count, 120 - request.startIndex)) },
+            (_, i) => request.startIndex + i
+          ),
+          total: 120
+        })
+      const items = yield* Stream.runCollect(Pagination.stream(capped))
+      expect(Chunk.toReadonlyArray(items)).toEqual(Array.from({ length: 120 }, (_, i) => i))
+    }))
+
   it.effect("takes only the pages it needs", () =>
     Effect.gen(function*() {
       const { asked, fetch } = yield* server(10_000)

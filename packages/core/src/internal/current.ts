@@ -1,0 +1,16 @@
+import type * as Duration from "effect/Duration"
+import * as FiberRef from "effect/FiberRef"
+import { globalValue } from "effect/GlobalValue"
+
+/** The request in flight, for what runs below the rate limiter (the transport-level timeout) and for errors. */
+export interface CurrentRequest {
+  readonly operation: string
+  readonly timeout: Duration.Duration
+  /** Shown in errors instead of the real URL, when the real one holds a secret (a two-factor code). */
+  readonly url?: string | undefined
+}
+
+export const currentRequest = globalValue(
+  Symbol.for("@effect-docspace/core/DocSpaceClient/currentRequest"),
+  () => FiberRef.unsafeMake<CurrentRequest | undefined>(undefined)
+)
