@@ -190,8 +190,9 @@ export const DocSpaceClient: Context.Tag<DocSpaceClient, DocSpaceClient> = Conte
  */
 export interface MakeOptions {
   /**
-   * Your own middleware over the HTTP client (logging, tracing, extra headers). It sees every request with its
-   * URL and auth already applied (the Authorization header is redacted wherever headers are printed).
+   * Your own middleware over the HTTP client (logging, tracing, extra headers). It sees every API request with its
+   * URL and auth already applied (the Authorization header is redacted wherever headers are printed). Logins do not
+   * pass through it: their bodies hold the password.
    */
   readonly transformClient?:
     | ((
