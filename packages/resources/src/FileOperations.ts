@@ -357,9 +357,9 @@ const bodyOf = (options: TransferOptions | RemoveOptions | Selection): Record<st
 }
 
 /**
- * For start requests that cannot ask for their own operation only (`DELETE /api/2.0/files/file/{fileId}` and
- * `DELETE /api/2.0/files/folder/{folderId}` take no `returnSingleOperation` and answer with every active operation of
- * the user): lists the operations in flight first (`GET /api/2.0/files/fileops`), runs the request, and keeps only
+ * For start requests that cannot reliably ask for their own operation only (`DELETE /api/2.0/files/folder/{folderId}`
+ * takes no `returnSingleOperation`, `DELETE /api/2.0/files/file/{fileId}` takes it as a query parameter only since
+ * 3.7; without it they answer with every active operation of the user): lists the operations in flight first (`GET /api/2.0/files/fileops`), runs the request, and keeps only
  * the operations of its answer that were not in that list, so that other operations of the same user are neither
  * waited for, failed on, nor terminated.
  *

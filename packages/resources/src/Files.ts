@@ -107,6 +107,8 @@ export const remove = (
       method: "DELETE",
       path: "/api/2.0/files/file/{fileId}",
       pathParams: { fileId },
+      // 3.7 answers with this operation only; older portals list every active one, which onlyStarted filters out
+      urlParams: { ReturnSingleOperation: true },
       body: Client.jsonBody({ deleteAfter: options?.deleteAfter ?? false, immediately: options?.immediately ?? false })
     }, FileOperations.FileOperations)),
     options

@@ -191,6 +191,7 @@ describe("FileOperations", () => {
       expect(removed).toMatchObject([{ id: "op1", finished: true }])
       const deleted = portal.requests.find((r) => r.method === "DELETE")!
       expect(deleted.json).toEqual({ deleteAfter: false, immediately: true })
+      expect(deleted.url.searchParams.get("ReturnSingleOperation")).toBe("true")
       const archived = yield* Rooms.archive(9)
       expect(archived).toMatchObject({ id: "op1", finished: true })
       expect(portal.requests.some((r) => r.url.pathname === "/api/2.0/files/rooms/9/archive")).toBe(true)
