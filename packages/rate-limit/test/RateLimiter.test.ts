@@ -272,6 +272,46 @@ describe("windows", () => {
     }).pipe(Effect.scoped))
 })
 
+describe("scoped gates", () => {
+  it.effect("a refusal on a route with its own rule pauses only that route, not everything", () =>
+    Effect.gen(function*() {
+      const sensitive = "http://api.test/api/2.0/people/password"
+      const t = makeTransport((request) =>
+        request.url === sensitive ? { status: 429, headers: { "retry-after": "900" } } : {}
+      )
+      const limiter = yield* RateLimiter.make(policy({
+        routes: [{ route: "POST /api/2.0/people/password", windows: [RateLimitPolicy.window(5, "15 minutes")] }],
+        maxWait: Duration.minutes(1)
+      }))
+      const client = limiter.apply(t.client)
+      const refused = yield* runWithClock(Effect.flip(client.post(sensitive)))
+      assert.strictEqual(refused._tag, "RateLimited")
+      // another route goes out at once
+      assert.strictEqual(yield* runWithClock(Effect.flatMap(client.get(URL), (r) => r.text)), "ok")
+      // the same route fails fast without being sent
+      const again = yield* runWithClock(Effect.flip(client.post(sensitive)))
+      assert.strictEqual(again._tag, "RateLimited")
+      assert.strictEqual(t.calls.filter((c) => c.url === sensitive).length, 1)
+      assert.strictEqual((yield* limiter.stats).gateClosedMillis, 0, "the shared gate stayed open")
+    }).pipe(Effect.scoped))
+
+  it.effect("a write refused for a day (the daily cap) pauses writes only; reads go on", () =>
+    Effect.gen(function*() {
+      const t = makeTransport((request) =>
+        request.method === "POST" ? { status: 429, headers: { "retry-after": "86400" } } : {}
+      )
+      const limiter = yield* RateLimiter.make(policy({ maxWait: Duration.minutes(1) }))
+      const client = limiter.apply(t.client)
+      const refused = yield* runWithClock(Effect.flip(client.post(URL)))
+      assert.strictEqual(refused._tag, "RateLimited")
+      assert.strictEqual(yield* runWithClock(Effect.flatMap(client.get(URL), (r) => r.text)), "ok")
+      const put = yield* runWithClock(Effect.flip(client.put(URL)))
+      assert.strictEqual(put._tag, "RateLimited")
+      if (put._tag === "RateLimited") assert.strictEqual(put.reason, "wait-exceeds-limit")
+      assert.deepStrictEqual(t.calls.map((c) => c.method), ["POST", "GET"], "the PUT was never sent")
+    }).pipe(Effect.scoped))
+})
+
 describe("retries", () => {
   it.effect("a POST with a streamed body refused with 429 is not sent again (it would arrive truncated)", () =>
     Effect.gen(function*() {

@@ -58,6 +58,8 @@ interface RequestContext {
   /** every window of the request, with the limits in force now */
   readonly all: () => ReadonlyArray<WindowSpec>
   readonly routeMatched: boolean
+  /** The scoped gates this request waits on: one per route rule it matched, and the writes' gate for POST/PUT. */
+  readonly scopedGates: ReadonlyArray<string>
 }
 
 interface MutableClassStats {
@@ -143,6 +145,9 @@ export const make = Effect.fnUntraced(function*(input: RateLimitPolicy.RateLimit
   }
   const counts = { throttled: 0, refused429: 0, refused503: 0, retries: 0, rateLimited: 0, gateClosedMillis: 0 }
   let gateUntil = 0
+  // Gates scoped to a route rule, or to writes (the daily cap): a refusal there must not pause everything else.
+  // They live in this limiter (the shared store has the one global gate).
+  const scopedGateUntil = new Map<string, number>()
   const locks: Record<Class, FifoLock> = { read: new FifoLock(), write: new FifoLock() }
   const held = new Map<string, string>() // leaseId -> key
   // learning lower limits from the server only makes sense when this process sees all the traffic
@@ -249,6 +254,18 @@ export const make = Effect.fnUntraced(function*(input: RateLimitPolicy.RateLimit
       return Metric.increment(throttledCounter)
     })
 
+  const waitScopedGates = (ctx: RequestContext, state: { throttled: boolean }): Effect.Effect<void, RateLimited> =>
+    Effect.gen(function*() {
+      while (true) {
+        const now = yield* Clock.currentTimeMillis
+        const until = Math.max(0, ...ctx.scopedGates.map((key) => scopedGateUntil.get(key) ?? 0))
+        if (until <= now) return
+        if (until - now > maxWait) return yield* rateLimited(ctx, "wait-exceeds-limit", until - now)
+        yield* markThrottled(state)
+        yield* Effect.sleep(Duration.millis(until - now))
+      }
+    })
+
   const waitWindows = (
     ctx: RequestContext,
     windows: ReadonlyArray<WindowSpec>,
@@ -336,6 +353,7 @@ export const make = Effect.fnUntraced(function*(input: RateLimitPolicy.RateLimit
       return permit
     })
     return Effect.gen(function*() {
+      yield* restore(waitScopedGates(ctx, state))
       // per-route and daily windows first, without taking anything, so that a request held back by its own route
       // does not block its whole class queue
       if (ctx.specific.length > 0) yield* restore(waitWindows(ctx, ctx.specific, true, state, permitId))
@@ -384,8 +402,13 @@ export const make = Effect.fnUntraced(function*(input: RateLimitPolicy.RateLimit
     const mine = globals.filter((w) => w.methods === undefined || w.methods.has(method))
     const all = () => [...mine.map((w) => ({ ...w.spec })), ...specific]
     const hasSliding = mine.some((w) => w.spec.kind === "sliding") || specific.some((w) => w.kind === "sliding")
-    const routeMatched = rules.some((rule) => matchRoute(rule.route, method, segments))
-    const ctx: RequestContext = { method, url, cls: classOf(method), specific, all, routeMatched }
+    const matchedRules = rules.flatMap((rule, index) => (matchRoute(rule.route, method, segments) ? [index] : []))
+    const routeMatched = matchedRules.length > 0
+    const scopedGates = [
+      ...matchedRules.map((index) => `route:${index}`),
+      ...(method === "POST" || method === "PUT" ? ["writes"] : [])
+    ]
+    const ctx: RequestContext = { method, url, cls: classOf(method), specific, all, routeMatched, scopedGates }
     const idempotent = ctx.cls === "read"
 
     interface Budget {
@@ -441,8 +464,17 @@ export const make = Effect.fnUntraced(function*(input: RateLimitPolicy.RateLimit
             sent.refused = true
             learn(ctx, sent, response.headers)
             const delay = hint === undefined ? yield* backoff(budget.retries) : Math.max(0, hint - now)
-            // close the gate before anything else: nobody walks into the wall while this answer is read
-            const gate = yield* Effect.exit(closeGate(ctx, now + delay, now))
+            // Close a gate before anything else: nobody walks into the wall while this answer is read. A request
+            // that matched a route rule was most likely refused by that route's own limit (5 per 15 minutes): only
+            // that route waits. A write refused for longer than the policy allows is the daily cap: only writes
+            // wait. Anything else closes the one gate shared by every request (and every process sharing a store).
+            const scoped = ctx.routeMatched
+              ? ctx.scopedGates.filter((key) => key.startsWith("route:"))
+              : delay > maxWait && ctx.scopedGates.includes("writes")
+              ? ["writes"]
+              : []
+            for (const key of scoped) scopedGateUntil.set(key, Math.max(scopedGateUntil.get(key) ?? 0, now + delay))
+            const gate = scoped.length > 0 ? Exit.void : yield* Effect.exit(closeGate(ctx, now + delay, now))
             if (Exit.isFailure(gate)) {
               yield* drainAndRelease
               return { _tag: "Failed", cause: gate.cause } as const
