@@ -1,5 +1,8 @@
 import effectPlugin from "@effect/eslint-plugin"
+import { readFileSync } from "node:fs"
 import tseslint from "typescript-eslint"
+
+const dprint = JSON.parse(readFileSync(new URL("dprint.json", import.meta.url), "utf8"))
 
 export default tseslint.config(
   {
@@ -10,17 +13,8 @@ export default tseslint.config(
     extends: [tseslint.configs.recommended],
     plugins: { "@effect": effectPlugin },
     rules: {
-      "@effect/dprint": ["error", {
-        config: {
-          indentWidth: 2,
-          lineWidth: 120,
-          semiColons: "asi",
-          quoteStyle: "alwaysDouble",
-          trailingCommas: "never",
-          operatorPosition: "maintain",
-          "arrowFunction.useParentheses": "force"
-        }
-      }],
+      // the code style; packages/codegen formats generated code with the same file
+      "@effect/dprint": ["error", { config: dprint }],
       "@typescript-eslint/array-type": ["error", { default: "generic", readonly: "generic" }],
       "@typescript-eslint/consistent-type-imports": "error",
       "@typescript-eslint/no-explicit-any": "off",

@@ -1,6 +1,6 @@
 /**
  * Formats generated TypeScript with dprint, using the options of the repository's `@effect/dprint` lint rule
- * (tools/lint/eslint.config.js), so that generated files are lint-clean as written and `--check` is stable.
+ * (tools/lint/dprint.json, read by tools/lint/eslint.config.js too), so that generated files are lint-clean as written and `--check` is stable.
  *
  * @since 0.1.0
  */
@@ -9,20 +9,15 @@ import { getPath } from "@dprint/typescript"
 import * as Fs from "node:fs"
 
 /**
- * The same options as the `@effect/dprint` rule in tools/lint/eslint.config.js.
+ * The code style: the options of the `@effect/dprint` lint rule, read from the file the linter reads
+ * (tools/lint/dprint.json), so the two cannot drift apart.
  *
  * @since 0.1.0
  * @category constants
  */
-export const dprintConfig = {
-  indentWidth: 2,
-  lineWidth: 120,
-  semiColons: "asi",
-  quoteStyle: "alwaysDouble",
-  trailingCommas: "never",
-  operatorPosition: "maintain",
-  "arrowFunction.useParentheses": "force"
-} as const
+export const dprintConfig: Record<string, unknown> = JSON.parse(
+  Fs.readFileSync(new URL("../../../tools/lint/dprint.json", import.meta.url), "utf8")
+)
 
 let formatter: ReturnType<typeof createFromBuffer> | undefined
 
