@@ -137,6 +137,21 @@ describe("DocSpaceClient", () => {
         }
       }))
 
+    it.effect("a 503 with an HTTP-date Retry-After, or only X-RateLimit-Reset, is RateLimited; without either, a ServerError", () =>
+      Effect.gen(function*() {
+        const cases: ReadonlyArray<readonly [Record<string, string>, string, number | undefined]> = [
+          [{ "retry-after": "Thu, 01 Jan 1970 00:01:00 GMT" }, "RateLimited", 60], // TestClock starts at 0
+          [{ "x-ratelimit-reset": "1800000000" }, "RateLimited", 1_800_000_000],
+          [{}, "ServerError", undefined]
+        ]
+        for (const [headers, tag, seconds] of cases) {
+          const { result } = yield* run(getFolder(), () => json({ error: { message: "busy" } }, 503, headers))
+          const error = failure(result)
+          expect(error._tag).toBe(tag)
+          if (error._tag === "RateLimited") expect(Duration.toSeconds(error.retryAfter)).toBe(seconds)
+        }
+      }))
+
     it.effect("a 2xx body carrying `error` is an error, with the envelope's statusCode", () =>
       Effect.gen(function*() {
         const { result } = yield* run(getFolder(), () =>

@@ -22,3 +22,8 @@ export * as RateLimitStore from "./RateLimitStore.js"
  * @since 0.1.0
  */
 export * as RedisStore from "./RedisStore.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as RetryAfter from "./RetryAfter.js"

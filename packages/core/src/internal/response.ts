@@ -1,3 +1,4 @@
+import * as RetryAfter from "@effect-docspace/rate-limit/RetryAfter"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -43,20 +44,10 @@ export const transportError = (info: RequestInfo, error: unknown) => {
   })
 }
 
-/** Parses `Retry-After` (delta-seconds or HTTP-date) or `X-RateLimit-Reset` (unix seconds) into a wait. */
+/** How long the server asked to wait (`Retry-After`, `X-RateLimit-Reset`), read as the rate limiter reads it. */
 export const retryAfterOf = (headers: Readonly<Record<string, string>>, now: number): Duration.Duration | undefined => {
-  const retryAfter = headers["retry-after"]
-  if (retryAfter !== undefined) {
-    const seconds = Number(retryAfter.trim())
-    if (retryAfter.trim() !== "" && Number.isFinite(seconds)) return Duration.seconds(Math.max(0, seconds))
-    const date = Date.parse(retryAfter)
-    if (!Number.isNaN(date)) return Duration.millis(Math.max(0, date - now))
-  }
-  const reset = headers["x-ratelimit-reset"]
-  if (reset !== undefined && Number.isFinite(Number(reset))) {
-    return Duration.millis(Math.max(0, Number(reset) * 1000 - now))
-  }
-  return undefined
+  const until = RetryAfter.until(headers, now)
+  return until === undefined ? undefined : Duration.millis(Math.max(0, until - now))
 }
 
 /** The typed error for a status and an (optional) envelope error. */
@@ -79,7 +70,8 @@ export const errorForStatus = (
     ...(details.serverType !== undefined ? { serverType: details.serverType } : {}),
     ...(details.hresult !== undefined ? { hresult: details.hresult } : {})
   }
-  if (status === 429 || (status === 503 && (headers["retry-after"] !== undefined))) {
+  // a 429, or a 503 with a retry hint, is a refusal for rate limits; a 503 without one is a proxy's page
+  if (status === 429 || (status === 503 && RetryAfter.until(headers, now) !== undefined)) {
     return new Errors.RateLimited({
       method: info.method,
       url: info.url,
