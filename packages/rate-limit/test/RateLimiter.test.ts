@@ -1,4 +1,4 @@
-import { RateLimiter, RateLimitError, RateLimitPolicy } from "@effect-docspace/rate-limit"
+import { RateLimiter, RateLimitError, RateLimitPolicy, RateLimitStore } from "@effect-docspace/rate-limit"
 import * as HttpBody from "@effect/platform/HttpBody"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
@@ -499,6 +499,24 @@ describe("permits follow the response body", () => {
       const res = yield* client.get(URL)
       assert.isTrue(Either.isLeft(yield* Effect.either(res.json))) // "ok" is not JSON
       assert.strictEqual((yield* limiter.stats).read.inFlight, 0)
+    }).pipe(Effect.scoped))
+})
+
+describe("a store that stops answering", () => {
+  it.effect("releasing a permit is bounded by the lease TTL: the caller does not hang", () =>
+    Effect.gen(function*() {
+      const memory = yield* RateLimitStore.makeMemory
+      const hung: RateLimitStore.RateLimitStore = { ...memory, release: () => Effect.never }
+      const t = makeTransport(() => ({ body: "done" }))
+      const limiter = yield* RateLimiter.make(policy({ concurrency: { read: 2 }, leaseTtl: Duration.seconds(30) }))
+        .pipe(
+          Effect.provideService(RateLimitStore.RateLimitStore, hung)
+        )
+      const fiber = yield* Effect.fork(Effect.flatMap(limiter.apply(t.client).get(URL), (r) => r.text))
+      yield* TestClock.adjust("29 seconds")
+      assert.isNull(fiber.unsafePoll(), "still releasing")
+      yield* TestClock.adjust("2 seconds")
+      assert.strictEqual(yield* Fiber.join(fiber), "done")
     }).pipe(Effect.scoped))
 })
 

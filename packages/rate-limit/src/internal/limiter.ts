@@ -317,7 +317,12 @@ export const make = Effect.fnUntraced(function*(input: RateLimitPolicy.RateLimit
           Effect.void
         if (leaseId === undefined) return gauge
         held.delete(leaseId)
-        return Effect.zipRight(gauge, Effect.ignore(store.release(leaseKeys[ctx.cls], leaseId)))
+        // bounded: a store that does not answer must not hang the caller (the lease expires by itself anyway)
+        // (interruptible inside this uninterruptible release, or the timeout could not stop it)
+        return Effect.zipRight(
+          gauge,
+          Effect.ignore(Effect.timeout(Effect.interruptible(store.release(leaseKeys[ctx.cls], leaseId)), ttl))
+        )
       }).pipe(Effect.uninterruptible)
     }
   }
@@ -428,7 +433,14 @@ export const make = Effect.fnUntraced(function*(input: RateLimitPolicy.RateLimit
           const exit = yield* Effect.exit(restore(effect))
           const now = yield* Clock.currentTimeMillis
           // the server counted the request when it received it, after we sent it: the window permit runs from now
-          if (hasSliding) yield* Effect.ignore(store.settle({ windows: ctx.all(), permitId: permit.id, at: now }))
+          if (hasSliding) {
+            yield* Effect.ignore(
+              Effect.timeout(
+                Effect.interruptible(store.settle({ windows: ctx.all(), permitId: permit.id, at: now })),
+                ttl
+              )
+            )
+          }
           if (Exit.isFailure(exit)) {
             yield* permit.release
             const error = Cause.failureOption(exit.cause)
