@@ -27,3 +27,8 @@ export * as Multipart from "./Multipart.js"
  * @since 0.1.0
  */
 export * as Pagination from "./Pagination.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as Redaction from "./Redaction.js"

@@ -21,6 +21,8 @@
  * @since 0.1.0
  */
 import * as HttpClient from "@effect/platform/HttpClient"
+// which names hold secrets: the one rule the client uses too
+import * as Redaction from "@effect-docspace/core/Redaction"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import { NodeInspectSymbol } from "effect/Inspectable"
@@ -280,27 +282,14 @@ export const sequence = (
 
 const sensitiveHeaders = new Set(["authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key"])
 
-const REDACTED = "<redacted>"
-
-/**
- * Whether a JSON field, form field or query parameter name looks like it holds a secret: `password`, `secret`,
- * `secretKey`, `token`, `key`, `apiKey`, `accessToken`, `clientSecret`, `privateKey`, `credentials`, `tfaKey`, ...
- * (case-insensitive, `_` and `-` ignored).
- */
-const isSecretName = (name: string): boolean => {
-  const n = name.toLowerCase().replace(/[_-]/g, "")
-  return n === "key" || n === "pwd" || n === "passwd" ||
-    /password|secret|token|credential|authorization|apikey|privatekey|accesskey|signingkey|tfakey|passphrase/.test(
-      n
-    )
-}
+const REDACTED = Redaction.redacted
 
 const redactJson = (value: unknown): unknown => {
   if (Array.isArray(value)) return value.map(redactJson)
   if (value !== null && typeof value === "object") {
     const out: Record<string, unknown> = {}
     for (const [k, v] of Object.entries(value)) {
-      out[k] = isSecretName(k) && v !== null && v !== undefined && v !== "" ? REDACTED : redactJson(v)
+      out[k] = Redaction.isSecretName(k) && v !== null && v !== undefined && v !== "" ? REDACTED : redactJson(v)
     }
     return out
   }
@@ -309,7 +298,7 @@ const redactJson = (value: unknown): unknown => {
 
 const redactParams = (params: URLSearchParams): string => {
   const out = new URLSearchParams()
-  for (const [k, v] of params) out.append(k, isSecretName(k) && v !== "" ? REDACTED : v)
+  for (const [k, v] of params) out.append(k, Redaction.isSecretName(k) && v !== "" ? REDACTED : v)
   return out.toString()
 }
 
@@ -325,7 +314,7 @@ const redactMultipart = (text: string): string =>
   text.replace(
     /(content-disposition:[^\r\n]*?\bname="([^"]*)"[^\r\n]*\r\n(?:[^\r\n]+\r\n)*\r\n)([\s\S]*?)(?=\r\n--)/gi,
     (all, head: string, name: string) =>
-      isSecretName(name) && !/\bfilename\*?=/i.test(head.split("\r\n")[0]) ? `${head}${REDACTED}` : all
+      Redaction.isSecretName(name) && !/\bfilename\*?=/i.test(head.split("\r\n")[0]) ? `${head}${REDACTED}` : all
   )
 
 /** The body as printed: secret-looking JSON fields, form fields and multipart fields replaced by `<redacted>`. */

@@ -1,14 +1,4 @@
-const secretKeys =
-  /("(?:[\w-]*(?:token|password|passwd|secret|apikey|api_key|signature|authorization|cookie)|key)"\s*:\s*)("(?:[^"\\]|\\.)*"|[^,}\]\s]+)/gi
-const bearer = /\b(Bearer|Basic)\s+[\w.~+/=-]+/gi
-const apiKey = /\bsk-[0-9a-fA-F]{8,}/g
-
-/** Replaces the values of secret-looking JSON fields, bearer credentials and API keys in a text. */
-export const redactText = (text: string): string =>
-  text
-    .replace(secretKeys, (_, key: string) => `${key}"<redacted>"`)
-    .replace(bearer, (_, scheme: string) => `${scheme} <redacted>`)
-    .replace(apiKey, "sk-<redacted>")
+import { redactText } from "../Redaction.js"
 
 const EXCERPT_LENGTH = 300
 

@@ -1,0 +1,60 @@
+/**
+ * The one rule for what a secret looks like in a text or a structure: field names that hold passwords, tokens,
+ * keys, signatures or cookies, `Bearer`/`Basic` credentials, and DocSpace API keys. The client uses it for the body
+ * excerpts in its errors; `@effect-docspace/testing` uses it for the requests MockTransport records.
+ *
+ * @example
+ * ```ts
+ * import { Redaction } from "@effect-docspace/core"
+ *
+ * Redaction.isSecretName("secretKey") // true
+ * Redaction.redactText(`{"token": "abc", "id": 7}`) // `{"token": "<redacted>", "id": 7}`
+ * ```
+ *
+ * @since 0.1.0
+ */
+
+/**
+ * What a redacted value reads.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const redacted = "<redacted>"
+
+const secretWords =
+  /password|passphrase|secret|token|credential|authorization|cookie|signature|apikey|privatekey|accesskey|signingkey|tfakey/
+
+/**
+ * Whether a JSON field, form field or query parameter name looks like it holds a secret: `password`, `secret`,
+ * `secretKey`, `token`, `accessToken`, `key`, `apiKey`, `clientSecret`, `privateKey`, `credentials`, `signature`,
+ * `cookie`, ... (case-insensitive, `_` and `-` ignored).
+ *
+ * @since 0.1.0
+ * @category predicates
+ */
+export const isSecretName = (name: string): boolean => {
+  const n = name.toLowerCase().replace(/[_-]/g, "")
+  return n === "key" || n === "pwd" || n === "passwd" || secretWords.test(n)
+}
+
+// a JSON member: its name, then a string value or a bare value (number, literal), in text that may be cut short
+const jsonMember = /("([^"\\]*)"\s*:\s*)("(?:[^"\\]|\\.)*"|[^,}\]\s]+)/g
+const bearer = /\b(Bearer|Basic)\s+[\w.~+/=-]+/gi
+const apiKey = /\bsk-[0-9a-fA-F]{8,}/g
+
+/**
+ * Replaces, in any text (JSON, possibly truncated, or not JSON at all), the values of secret-looking JSON members,
+ * `Bearer`/`Basic` credentials and API keys by `<redacted>`.
+ *
+ * @since 0.1.0
+ * @category redaction
+ */
+export const redactText = (text: string): string =>
+  text
+    .replace(
+      jsonMember,
+      (member: string, head: string, name: string) => (isSecretName(name) ? `${head}"${redacted}"` : member)
+    )
+    .replace(bearer, (_, scheme: string) => `${scheme} ${redacted}`)
+    .replace(apiKey, `sk-${redacted}`)

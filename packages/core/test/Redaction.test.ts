@@ -1,0 +1,40 @@
+import { Redaction } from "@effect-docspace/core"
+import { describe, expect, it } from "@effect/vitest"
+
+describe("Redaction", () => {
+  it("knows secret-looking names, whatever their case or separators, and leaves the others", () => {
+    for (
+      const name of [
+        "password",
+        "secretKey",
+        "secret_key",
+        "accessToken",
+        "key",
+        "apiKey",
+        "clientSecret",
+        "signature",
+        "Cookie",
+        "credentials",
+        "tfaKey",
+        "passwd"
+      ]
+    ) {
+      expect(Redaction.isSecretName(name), name).toBe(true)
+    }
+    for (const name of ["statusCode", "title", "fileId", "sortKey", "id", "count", "total"]) {
+      expect(Redaction.isSecretName(name), name).toBe(false)
+    }
+  })
+
+  it("redacts secret members in JSON, even cut short, and credentials in any text", () => {
+    const text =
+      `{"statusCode":200,"response":{"id":7,"secretKey":"whsec-1","token":"t-2","expires":"x"},"note":"Bearer abc.def sk-${
+        "ab".repeat(32)
+      }","password":"hun`
+    const out = Redaction.redactText(text)
+    for (const secret of ["whsec-1", "t-2", "abc.def", "ab".repeat(32), "hun"]) expect(out).not.toContain(secret)
+    expect(out).toContain(`"statusCode":200`)
+    expect(out).toContain(`"id":7`)
+    expect(out).toContain(`"expires":"x"`)
+  })
+})
