@@ -58,3 +58,21 @@ export const redactText = (text: string): string =>
     )
     .replace(bearer, (_, scheme: string) => `${scheme} ${redacted}`)
     .replace(apiKey, `sk-${redacted}`)
+
+/**
+ * A URL as errors and spans show it: origin and path only, never the query or fragment (they can carry presigned
+ * tokens or session ids).
+ *
+ * @since 0.1.0
+ * @category redaction
+ */
+export const safeUrl = (url: string | URL): string => {
+  try {
+    const u = typeof url === "string" ? new URL(url) : url
+    return `${u.origin}${u.pathname}`
+  } catch {
+    const s = String(url)
+    const q = s.search(/[?#]/)
+    return q === -1 ? s : s.slice(0, q)
+  }
+}

@@ -39,6 +39,7 @@
 import * as Client from "@effect-docspace/core/DocSpaceClient"
 import * as Errors from "@effect-docspace/core/DocSpaceError"
 import * as Multipart from "@effect-docspace/core/Multipart"
+import * as Redaction from "@effect-docspace/core/Redaction"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import { globalValue } from "effect/GlobalValue"
@@ -234,8 +235,6 @@ const onPortal = (location: string, baseUrl: URL): string => {
   return `${baseUrl.origin}${url.pathname}${url.search}`
 }
 
-const safe = (url: string) => url.replace(/[?#].*$/, "")
-
 /** What both upload protocols send to open a session. */
 const sessionBody = <E, R>(options: UploadOptions<E, R>) =>
   Client.jsonBody({
@@ -263,11 +262,15 @@ const uploadViaLocation = <E, R>(
       (created.id !== undefined ? { id: created.id, location: created.location } : undefined)
     if (created.success === false || session?.location === undefined) {
       return yield* Effect.fail(
-        badRequest("createUploadSession", safe(client.config.baseUrl.href), created.message ?? "no upload location")
+        badRequest(
+          "createUploadSession",
+          Redaction.safeUrl(client.config.baseUrl),
+          created.message ?? "no upload location"
+        )
       )
     }
     const location = onPortal(session.location, client.config.baseUrl)
-    const info = { operation: "uploadChunk", method: "POST", url: safe(location) }
+    const info = { operation: "uploadChunk", method: "POST", url: Redaction.safeUrl(location) }
     const send = (part: Uint8Array) =>
       Effect.flatMap(
         client.requestEnvelope({
