@@ -1,20 +1,24 @@
 /**
- * One layer for an application: the configuration and the `DocSpaceClient` every operation needs.
+ * One layer for an application: the configuration and the `DocSpaceClient` every operation needs. Runtime-neutral:
+ * provide any `HttpClient` (`FetchHttpClient.layer` on Bun, Deno, browsers and workers; on Node, the `NodeDocSpace`
+ * layers of `@effect-docspace/resources/node` include undici).
  *
  * @example
  * ```ts
  * import { Auth } from "@effect-docspace/core"
  * import { DocSpace, People } from "@effect-docspace/resources"
+ * import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
  * import * as Effect from "effect/Effect"
+ * import * as Layer from "effect/Layer"
  * import * as Redacted from "effect/Redacted"
  *
- * const Live = DocSpace.layerNode({
+ * const Live = DocSpace.layer({
  *   baseUrl: "https://example.onlyoffice.com",
  *   auth: Auth.apiKey(Redacted.make("sk-..."))
- * })
+ * }).pipe(Layer.provide(FetchHttpClient.layer))
  *
  * // or from DOCSPACE_URL and DOCSPACE_API_KEY | DOCSPACE_TOKEN | DOCSPACE_USERNAME + DOCSPACE_PASSWORD
- * const FromEnv = DocSpace.layerConfigNode()
+ * const FromEnv = DocSpace.layerConfig().pipe(Layer.provide(FetchHttpClient.layer))
  *
  * Effect.runPromise(People.self().pipe(Effect.provide(Live)))
  * ```
@@ -23,7 +27,6 @@
  */
 import * as DocSpaceClient from "@effect-docspace/core/DocSpaceClient"
 import * as DocSpaceConfig from "@effect-docspace/core/DocSpaceConfig"
-import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import type * as HttpClient from "@effect/platform/HttpClient"
 import type * as ConfigError from "effect/ConfigError"
 import * as Layer from "effect/Layer"
@@ -38,8 +41,8 @@ import * as Layer from "effect/Layer"
 export interface Options extends DocSpaceConfig.Options, DocSpaceClient.MakeOptions {}
 
 /**
- * The client for a portal; needs an `HttpClient` (use {@link layerNode} on Node, or provide
- * `FetchHttpClient.layer`, a mock, or `FakeDocSpace`). Fails with a `ConfigError` naming `baseUrl` when it is
+ * The client for a portal; needs an `HttpClient` (provide `FetchHttpClient.layer`, a mock, or `FakeDocSpace`; on
+ * Node, `NodeDocSpace.layer` from `@effect-docspace/resources/node` includes undici). Fails with a `ConfigError` naming `baseUrl` when it is
  * not a valid portal URL.
  *
  * @since 0.1.0
@@ -53,15 +56,13 @@ export const layer = (
   )
 
 /**
- * {@link layer} with Node's HTTP client (undici) included.
+ * What {@link layerConfig} takes besides the environment: what the environment does not set (rate-limit policy, user
+ * agent, timeout) and an optional `transformClient`.
  *
- * @since 0.1.0
- * @category layers
+ * @since 0.2.0
+ * @category models
  */
-export const layerNode = (
-  options: Options
-): Layer.Layer<DocSpaceClient.DocSpaceClient, ConfigError.ConfigError> =>
-  layer(options).pipe(Layer.provide(NodeHttpClient.layerUndici))
+export type ConfigOverrides = Partial<Omit<DocSpaceConfig.Options, "baseUrl" | "auth">> & DocSpaceClient.MakeOptions
 
 /**
  * The client configured from the environment (or any `ConfigProvider`): `DOCSPACE_URL` and `DOCSPACE_API_KEY` |
@@ -72,21 +73,10 @@ export const layerNode = (
  * @category layers
  */
 export const layerConfig = (
-  overrides?: Partial<Omit<DocSpaceConfig.Options, "baseUrl" | "auth">> & DocSpaceClient.MakeOptions
+  overrides?: ConfigOverrides
 ): Layer.Layer<DocSpaceClient.DocSpaceClient, ConfigError.ConfigError, HttpClient.HttpClient> => {
   const { transformClient, ...config } = overrides ?? {}
   return DocSpaceClient.layer({ transformClient }).pipe(
     Layer.provide(DocSpaceConfig.layerConfig(config))
   )
 }
-
-/**
- * {@link layerConfig} with Node's HTTP client (undici) included.
- *
- * @since 0.1.0
- * @category layers
- */
-export const layerConfigNode = (
-  overrides?: Partial<Omit<DocSpaceConfig.Options, "baseUrl" | "auth">> & DocSpaceClient.MakeOptions
-): Layer.Layer<DocSpaceClient.DocSpaceClient, ConfigError.ConfigError> =>
-  layerConfig(overrides).pipe(Layer.provide(NodeHttpClient.layerUndici))

@@ -2,6 +2,7 @@ import { Auth } from "@effect-docspace/core"
 import type * as DocSpaceClient from "@effect-docspace/core/DocSpaceClient"
 import * as RateLimitPolicy from "@effect-docspace/rate-limit/RateLimitPolicy"
 import { DocSpace, People } from "@effect-docspace/resources"
+import { NodeDocSpace } from "@effect-docspace/resources/node"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import { describe, expect, it } from "@effect/vitest"
@@ -102,13 +103,13 @@ describe("DocSpace layers", () => {
     })
   })
 
-  it("layerNode and layerConfigNode need no HttpClient", () => {
-    const node: Layer.Layer<DocSpaceClient.DocSpaceClient, ConfigError.ConfigError, never> = DocSpace.layerNode({
+  it("NodeDocSpace.layer and layerConfig (the /node entry) need no HttpClient", () => {
+    const node: Layer.Layer<DocSpaceClient.DocSpaceClient, ConfigError.ConfigError, never> = NodeDocSpace.layer({
       baseUrl: "https://portal.example.com",
       auth: Auth.apiKey(Redacted.make(key))
     })
-    const fromEnv: Layer.Layer<DocSpaceClient.DocSpaceClient, ConfigError.ConfigError, never> = DocSpace
-      .layerConfigNode()
+    const fromEnv: Layer.Layer<DocSpaceClient.DocSpaceClient, ConfigError.ConfigError, never> = NodeDocSpace
+      .layerConfig()
     expect(Layer.isLayer(node) && Layer.isLayer(fromEnv)).toBe(true)
   })
 })

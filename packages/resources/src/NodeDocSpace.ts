@@ -1,0 +1,53 @@
+/**
+ * The {@link DocSpace} layers with Node's HTTP client (undici) included. Imported from the `/node` entry, so that the
+ * main entry of `@effect-docspace/resources` stays free of `@effect/platform-node` and `node:*` imports and runs on
+ * any runtime (Node, Bun, Deno, browsers, workers) with the `HttpClient` you provide.
+ *
+ * @example
+ * ```ts
+ * import { Auth } from "@effect-docspace/core"
+ * import { People } from "@effect-docspace/resources"
+ * import { NodeDocSpace } from "@effect-docspace/resources/node"
+ * import * as Effect from "effect/Effect"
+ * import * as Redacted from "effect/Redacted"
+ *
+ * const Live = NodeDocSpace.layer({
+ *   baseUrl: "https://example.onlyoffice.com",
+ *   auth: Auth.apiKey(Redacted.make("sk-..."))
+ * })
+ *
+ * // or from DOCSPACE_URL and DOCSPACE_API_KEY | DOCSPACE_TOKEN | DOCSPACE_USERNAME + DOCSPACE_PASSWORD
+ * const FromEnv = NodeDocSpace.layerConfig()
+ *
+ * Effect.runPromise(People.self().pipe(Effect.provide(Live)))
+ * ```
+ *
+ * @since 0.2.0
+ */
+import type * as DocSpaceClient from "@effect-docspace/core/DocSpaceClient"
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
+import type * as ConfigError from "effect/ConfigError"
+import * as Layer from "effect/Layer"
+import * as DocSpace from "./DocSpace.js"
+
+/**
+ * {@link DocSpace.layer} with Node's HTTP client (undici) included.
+ *
+ * @since 0.2.0
+ * @category layers
+ */
+export const layer = (
+  options: DocSpace.Options
+): Layer.Layer<DocSpaceClient.DocSpaceClient, ConfigError.ConfigError> =>
+  DocSpace.layer(options).pipe(Layer.provide(NodeHttpClient.layerUndici))
+
+/**
+ * {@link DocSpace.layerConfig} with Node's HTTP client (undici) included.
+ *
+ * @since 0.2.0
+ * @category layers
+ */
+export const layerConfig = (
+  overrides?: DocSpace.ConfigOverrides
+): Layer.Layer<DocSpaceClient.DocSpaceClient, ConfigError.ConfigError> =>
+  DocSpace.layerConfig(overrides).pipe(Layer.provide(NodeHttpClient.layerUndici))
