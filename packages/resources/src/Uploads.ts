@@ -14,6 +14,14 @@
  * sent, so the portal never stores a truncated file; the session is then aborted. An empty file is sent with the
  * simple multipart upload (`POST /api/2.0/files/{folderId}/upload`): the portal refuses an empty part.
  *
+ * The parts are always cut to the portal's own chunk size: the portal counts `ceil(size / chunkUploadSize)` parts
+ * and stores a file smaller than its chunk size from the first part, so any other size would store a truncated file
+ * or never finish. The upload succeeds only when the portal's last answer proves the file exists (HTTP 201,
+ * `uploaded: true`, a file id that is not the session id). A named folder such as `"@my"` is resolved to its id
+ * first: the session routes have no such aliases. Every request, the clean-up ones included, is bounded by its
+ * timeout, and a session is aborted whenever the upload does not finish, even when it is interrupted while the
+ * session is being opened.
+ *
  * @example
  * ```ts
  * import { Uploads } from "@effect-docspace/resources"
@@ -42,6 +50,8 @@ import * as Multipart from "@effect-docspace/core/Multipart"
 import * as Redaction from "@effect-docspace/core/Redaction"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Fiber from "effect/Fiber"
 import { globalValue } from "effect/GlobalValue"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
@@ -89,7 +99,10 @@ export interface UploadOptions<E, R> {
   readonly createNewIfExist?: boolean | undefined
   /** Which protocol: `"location"` (default, every version) or `"session"` (the REST sessions of DocSpace 3.7). */
   readonly protocol?: "location" | "session" | undefined
-  /** Overrides the portal's chunk size (bytes): a safe integer of at least 1, or the upload fails with `BadRequest`. */
+  /**
+   * The chunk size you expect (bytes). The portal's own size is always used: a value that differs from it fails with
+   * `BadRequest` before anything is uploaded (the portal would store a truncated file or never finish).
+   */
   readonly chunkSize?: number | undefined
   /** Bounds each part's request. Default {@link defaultChunkTimeout}. */
   readonly chunkTimeout?: Duration.DurationInput | undefined
@@ -166,27 +179,93 @@ const Uploaded = Schema.Struct({
   file: Schemas.opt(Schemas.File)
 })
 
-const fileOf = (
+const serverError = (
   info: { readonly operation: string; readonly method: string; readonly url: string },
-  uploaded: typeof Uploaded.Type,
+  message: string,
+  status?: number
+) => new Errors.ServerError({ ...info, message, ...(status !== undefined ? { status } : {}) })
+
+/**
+ * The file the portal's last answer proves it stored: `uploaded: true` and a `file` or `id` that is not the upload
+ * session's id (a portal that has not finished answers with the session itself).
+ */
+const proof = (
+  info: { readonly operation: string; readonly method: string; readonly url: string },
+  data: unknown,
+  sessionId: string,
   fallbackTitle: string
-): Effect.Effect<File, Errors.DocSpaceError> => {
-  if (uploaded.file !== undefined) return Effect.succeed(uploaded.file)
-  if (uploaded.id !== undefined) {
-    return Effect.succeed({
-      id: uploaded.id,
-      title: uploaded.title ?? fallbackTitle,
-      ...(uploaded.folderId !== undefined ? { folderId: uploaded.folderId } : {}),
-      ...(uploaded.version !== undefined ? { version: uploaded.version } : {})
-    })
-  }
-  return Effect.fail(
-    new Errors.ServerError({ ...info, message: "the portal accepted the last part but did not return the file" })
+): Effect.Effect<File, Errors.DocSpaceError> =>
+  Effect.flatMap(
+    Effect.mapError(
+      Schema.decodeUnknown(Uploaded)(data ?? {}),
+      () => new Errors.DecodeError({ ...info, message: "unexpected answer to the last part", excerpt: "" })
+    ),
+    (uploaded) => {
+      const id = uploaded.file?.id ?? uploaded.id
+      if (uploaded.uploaded !== true || id === undefined || String(id) === sessionId) {
+        return Effect.fail(serverError(info, "the portal accepted the last part but did not confirm the stored file"))
+      }
+      if (uploaded.file !== undefined) return Effect.succeed(uploaded.file)
+      return Effect.succeed({
+        id,
+        title: uploaded.title ?? fallbackTitle,
+        ...(uploaded.folderId !== undefined ? { folderId: uploaded.folderId } : {}),
+        ...(uploaded.version !== undefined ? { version: uploaded.version } : {})
+      })
+    }
   )
-}
 
 const badRequest = (operation: string, url: string, message: string) =>
   new Errors.BadRequest({ operation, method: "POST", url, message })
+
+/**
+ * Runs `effect` in a child fiber bounded by `duration`, wherever the caller is: even inside an uninterruptible
+ * finalizer (an abort after a failure or an interruption) the child stays interruptible, so its timeout always fires.
+ */
+const bounded = <A, E, E2>(
+  effect: Effect.Effect<A, E>,
+  duration: Duration.DurationInput,
+  onTimeout: () => E2
+): Effect.Effect<A, E | E2> =>
+  Effect.flatMap(
+    Effect.forkDaemon(Effect.interruptible(Effect.timeoutFail(Effect.interruptible(effect), { duration, onTimeout }))),
+    Fiber.join
+  )
+
+/**
+ * Opens an upload session and runs `use` with it; aborts the session (bounded by `timeout`) when `use` fails or is
+ * interrupted. An interruption while the session is being opened waits (bounded) for the portal's answer and aborts
+ * the session it opened.
+ */
+const withSession = <S, A, E, R>(
+  create: Effect.Effect<S, Errors.DocSpaceError>,
+  abort: (session: S) => Effect.Effect<unknown, unknown>,
+  timeout: Duration.Duration,
+  use: (session: S) => Effect.Effect<A, E, R>
+): Effect.Effect<A, E | Errors.DocSpaceError, R> => {
+  const abortBounded = (session: S) => Effect.ignore(bounded(abort(session), timeout, () => "timeout" as const))
+  return Effect.uninterruptibleMask((restore) =>
+    Effect.flatMap(Effect.forkDaemon(Effect.interruptible(create)), (opening) =>
+      restore(Fiber.join(opening)).pipe(
+        Effect.onInterrupt(() =>
+          // the request may already have opened a session: wait for the answer and abort what it opened
+          Effect.ignore(bounded(
+            Effect.flatMap(
+              Fiber.await(opening),
+              (exit) => Exit.isSuccess(exit) ? abortBounded(exit.value) : Effect.void
+            ),
+            Duration.sum(timeout, timeout),
+            () => "timeout" as const
+          ))
+        ),
+        Effect.flatMap((session) =>
+          restore(use(session)).pipe(
+            Effect.onExit((exit) => Exit.isSuccess(exit) ? Effect.void : abortBounded(session))
+          )
+        )
+      ))
+  )
+}
 
 // Each part with whether it is the last one, the declared size enforced: a stream longer than `size` fails as soon
 // as it passes it; a shorter one fails before its last part is sent.
@@ -228,11 +307,19 @@ const parts = <E, R>(
 
 /**
  * The portal's `location` on the portal's own origin: the portal can hand out its internal scheme or host when it
- * sits behind a proxy, and the client only ever sends credentials to the configured origin.
+ * sits behind a proxy, and the client only ever sends credentials to the configured origin. `undefined` when it is
+ * not a URL at all.
  */
-const onPortal = (location: string, baseUrl: URL): string => {
-  const url = new URL(location, baseUrl)
-  return `${baseUrl.origin}${url.pathname}${url.search}`
+const onPortal = (location: string, baseUrl: URL): string | undefined => {
+  let url: URL
+  try {
+    url = new URL(location, baseUrl)
+  } catch {
+    return undefined
+  }
+  return url.protocol === "http:" || url.protocol === "https:"
+    ? `${baseUrl.origin}${url.pathname}${url.search}`
+    : undefined
 }
 
 /** What both upload protocols send to open a session. */
@@ -244,132 +331,229 @@ const sessionBody = <E, R>(options: UploadOptions<E, R>) =>
     ...(options.createNewIfExist !== undefined ? { createNewIfExist: options.createNewIfExist } : {})
   })
 
+const maxReplyBytes = 1024 * 1024
+
+/** A chunk answer's status and JSON (the location answers outside the API's envelope). */
+const readReply = (
+  client: Client.DocSpaceClient,
+  request: Client.RequestOptions,
+  info: { readonly operation: string; readonly method: string; readonly url: string }
+): Effect.Effect<readonly [number, unknown], Errors.DocSpaceError> =>
+  Effect.scoped(Effect.flatMap(client.rawStream(request), (response) =>
+    Effect.flatMap(
+      Stream.runFoldEffect(response.body, "", (text, bytes) =>
+        text.length + bytes.length > maxReplyBytes
+          ? Effect.fail(
+            new Errors.DecodeError({ ...info, status: response.status, message: "answer too long", excerpt: "" })
+          )
+          : Effect.succeed(text + decoder.decode(bytes, { stream: true }))),
+      (text) =>
+        Effect.try({
+          try: () => [response.status, JSON.parse(text) as unknown] as const,
+          catch: () =>
+            new Errors.DecodeError({
+              ...info,
+              status: response.status,
+              message: "the answer to a part is not JSON",
+              excerpt: Redaction.redactText(text.slice(0, 200))
+            })
+        })
+    )))
+
+const decoder = new TextDecoder()
+
 const uploadViaLocation = <E, R>(
   client: Client.DocSpaceClient,
   options: UploadOptions<E, R>,
+  folderId: number | string,
   partSize: number,
   timeout: Duration.DurationInput
-): Effect.Effect<File, E | Errors.DocSpaceError, R> =>
-  Effect.gen(function*() {
-    const created = yield* client.request({
+): Effect.Effect<File, E | Errors.DocSpaceError, R> => {
+  const createInfo = {
+    operation: "createUploadSession",
+    method: "POST",
+    url: Redaction.safeUrl(client.config.baseUrl)
+  }
+  const create = Effect.flatMap(
+    client.request({
       operation: "createUploadSession",
       method: "POST",
       path: "/api/2.0/files/{folderId}/upload/create_session",
-      pathParams: { folderId: options.folderId },
+      pathParams: { folderId },
       body: sessionBody(options)
-    }, CreatedSession)
-    const session = created.data ??
-      (created.id !== undefined ? { id: created.id, location: created.location } : undefined)
-    if (created.success === false || session?.location === undefined) {
-      return yield* Effect.fail(
-        badRequest(
-          "createUploadSession",
-          Redaction.safeUrl(client.config.baseUrl),
-          created.message ?? "no upload location"
-        )
-      )
+    }, CreatedSession),
+    (created) => {
+      const session = created.data ??
+        (created.id !== undefined ? { id: created.id, location: created.location } : undefined)
+      if (created.success === false || session === undefined) {
+        return Effect.fail(badRequest(createInfo.operation, createInfo.url, created.message ?? "no upload session"))
+      }
+      return Effect.succeed({
+        id: session.id,
+        location: session.location === undefined ? undefined : onPortal(session.location, client.config.baseUrl)
+      })
     }
-    const location = onPortal(session.location, client.config.baseUrl)
-    const info = { operation: "uploadChunk", method: "POST", url: Redaction.safeUrl(location) }
-    const send = (part: Uint8Array) =>
-      Effect.flatMap(
-        client.requestEnvelope({
-          operation: "uploadChunk",
-          method: "POST",
-          path: location,
-          body: Multipart.body([Multipart.file("file", part, { fileName: options.fileName })]),
-          envelope: false,
-          timeout
-        }, ChunkReply),
-        ({ response }) =>
-          response.success
-            ? Effect.succeed(response.data)
-            : Effect.fail(
-              new Errors.BadRequest({
-                ...info,
-                status: 200,
-                message: response.message ?? "the portal refused the part",
-                serverType: "ChunkedUploader"
-              })
+  )
+  const abort = (session: { readonly id: string; readonly location: string | undefined }) =>
+    session.location !== undefined
+      ? client.request({
+        operation: "abortUploadSession",
+        method: "POST",
+        path: `${session.location}${session.location.includes("?") ? "&" : "?"}abort=true`,
+        envelope: false
+      }, Schema.Unknown)
+      // no usable location: the REST route of DocSpace 3.7 aborts the same session
+      : client.request({
+        operation: "abortUploadSession",
+        method: "DELETE",
+        path: "/api/2.0/files/{folderId}/session/{sessionId}",
+        pathParams: { folderId, sessionId: session.id }
+      }, Schema.Unknown)
+  return withSession(create, abort, Duration.decode(client.config.timeout), (session) =>
+    Effect.gen(function*() {
+      const location = session.location
+      if (location === undefined) {
+        return yield* Effect.fail(serverError(createInfo, "the portal's upload location is missing or not a URL"))
+      }
+      const info = { operation: "uploadChunk", method: "POST", url: Redaction.safeUrl(location) }
+      const send = (part: Uint8Array) =>
+        Effect.flatMap(
+          readReply(client, {
+            operation: "uploadChunk",
+            method: "POST",
+            path: location,
+            body: Multipart.body([Multipart.file("file", part, { fileName: options.fileName })]),
+            envelope: false,
+            timeout
+          }, info),
+          ([status, json]) =>
+            Effect.flatMap(
+              Effect.mapError(
+                Schema.decodeUnknown(ChunkReply)(json),
+                () => new Errors.DecodeError({ ...info, status, message: "unexpected answer to a part", excerpt: "" })
+              ),
+              (reply) =>
+                reply.success
+                  ? Effect.succeed([status, reply.data] as const)
+                  : Effect.fail(
+                    new Errors.BadRequest({
+                      ...info,
+                      status: 200,
+                      message: reply.message ?? "the portal refused the part",
+                      serverType: "ChunkedUploader"
+                    })
+                  )
             )
+        )
+      const result = yield* parts(options.content, options.size, partSize, info.operation, info.url).pipe(
+        Stream.mapEffect(([part, last, total]) =>
+          Effect.flatMap(send(part), ([status, data]) => {
+            const stored = status === 201 || (typeof data === "object" && data !== null && "uploaded" in data &&
+              (data as { uploaded?: unknown }).uploaded === true)
+            if (!last && stored) {
+              // the portal stored the file from a part before the last one: its chunk size is not the one used
+              return Effect.fail(
+                serverError(
+                  info,
+                  `the portal stored the file after ${total} of ${options.size} bytes: its chunk size is not ${partSize}`,
+                  status
+                )
+              )
+            }
+            if (last && status !== 201) {
+              return Effect.fail(
+                serverError(info, `the portal answered the last part with HTTP ${status}, not 201: no file`, status)
+              )
+            }
+            return Effect.as(
+              options.onProgress ? options.onProgress({ bytesSent: total, size: options.size }) : Effect.void,
+              data
+            )
+          })
+        ),
+        Stream.runLast
       )
-    const abort = Effect.ignore(client.request({
-      operation: "abortUploadSession",
-      method: "POST",
-      path: `${location}${location.includes("?") ? "&" : "?"}abort=true`,
-      envelope: false
-    }, Schema.Unknown))
-    const result = yield* parts(options.content, options.size, partSize, info.operation, info.url).pipe(
-      Stream.mapEffect(([part, last, total]) =>
-        Effect.flatMap(send(part), (data) =>
-          Effect.as(
-            options.onProgress ? options.onProgress({ bytesSent: total, size: options.size }) : Effect.void,
-            [last, data] as const
-          ))
-      ),
-      Stream.runLast,
-      Effect.onError(() => abort)
-    )
-    const data = Option.isSome(result) ? result.value[1] : undefined
-    const uploaded = yield* Effect.mapError(
-      Schema.decodeUnknown(Uploaded)(data ?? {}),
-      () => new Errors.DecodeError({ ...info, message: "unexpected answer to the last part", excerpt: "" })
-    )
-    return yield* fileOf(info, uploaded, options.fileName)
-  })
+      return yield* proof(info, Option.getOrUndefined(result), session.id, options.fileName)
+    }))
+}
 
 const uploadViaSession = <E, R>(
   client: Client.DocSpaceClient,
   options: UploadOptions<E, R>,
+  folderId: number | string,
   partSize: number,
   timeout: Duration.DurationInput
-): Effect.Effect<File, E | Errors.DocSpaceError, R> =>
-  Effect.gen(function*() {
-    const session = yield* client.request({
-      operation: "createUploadSessionInFolder",
-      method: "POST",
-      path: "/api/2.0/files/{folderId}/session",
-      pathParams: { folderId: options.folderId },
-      body: sessionBody(options)
-    }, SessionData)
-    const pathParams = { folderId: options.folderId, sessionId: session.id }
-    const url = `${client.config.baseUrl.origin}/api/2.0/files/${options.folderId}/session/${session.id}/upload`
-    const abort = Effect.ignore(client.request({
+): Effect.Effect<File, E | Errors.DocSpaceError, R> => {
+  const create = client.request({
+    operation: "createUploadSessionInFolder",
+    method: "POST",
+    path: "/api/2.0/files/{folderId}/session",
+    pathParams: { folderId },
+    body: sessionBody(options)
+  }, SessionData)
+  const abort = (session: typeof SessionData.Type) =>
+    client.request({
       operation: "abortUploadSession",
       method: "DELETE",
       path: "/api/2.0/files/{folderId}/session/{sessionId}",
-      pathParams
-    }, Schema.Unknown))
-    let chunkNumber = 0
-    const sendParts = parts(options.content, options.size, partSize, "uploadAsyncSession", url).pipe(
-      Stream.mapEffect(([part, _last, total]) =>
-        client.request({
-          operation: "uploadAsyncSession",
-          method: "POST",
-          path: "/api/2.0/files/{folderId}/session/{sessionId}/upload",
-          pathParams,
-          urlParams: { chunkNumber: ++chunkNumber },
-          body: Multipart.body([Multipart.file("file", part, { fileName: options.fileName })]),
-          timeout
-        }, Schema.Unknown).pipe(
-          Effect.zipRight(
-            options.onProgress ? options.onProgress({ bytesSent: total, size: options.size }) : Effect.void
+      pathParams: { folderId, sessionId: session.id }
+    }, Schema.Unknown)
+  return withSession(create, abort, Duration.decode(client.config.timeout), (session) =>
+    Effect.gen(function*() {
+      const pathParams = { folderId, sessionId: session.id }
+      const url = `${client.config.baseUrl.origin}/api/2.0/files/{folderId}/session/{sessionId}/upload`
+      let chunkNumber = 0
+      yield* parts(options.content, options.size, partSize, "uploadAsyncSession", url).pipe(
+        Stream.mapEffect(([part, _last, total]) =>
+          client.request({
+            operation: "uploadAsyncSession",
+            method: "POST",
+            path: "/api/2.0/files/{folderId}/session/{sessionId}/upload",
+            pathParams,
+            urlParams: { chunkNumber: ++chunkNumber },
+            body: Multipart.body([Multipart.file("file", part, { fileName: options.fileName })]),
+            timeout
+          }, Schema.Unknown).pipe(
+            Effect.zipRight(
+              options.onProgress ? options.onProgress({ bytesSent: total, size: options.size }) : Effect.void
+            )
           )
-        )
-      ),
-      Stream.runDrain
+        ),
+        Stream.runDrain
+      )
+      const info = { operation: "finalizeSession", method: "PUT", url }
+      const uploaded = yield* client.request({
+        operation: "finalizeSession",
+        method: "PUT",
+        path: "/api/2.0/files/{folderId}/session/{sessionId}/finalize",
+        pathParams,
+        timeout
+      }, Schema.Unknown)
+      return yield* proof(info, uploaded, session.id, options.fileName)
+    }))
+}
+
+const FolderContent = Schema.Struct({ current: Schema.Struct({ id: Schemas.Id }) })
+
+/**
+ * The numeric id of a named folder (`"@my"`, `"@common"`, ...): the upload session routes take ids only (on the
+ * portal `"@my"` there is read as a third-party folder id, which does not exist).
+ */
+const resolveFolder = (
+  client: Client.DocSpaceClient,
+  folderId: number | string
+): Effect.Effect<number | string, Errors.DocSpaceError> =>
+  typeof folderId === "string" && /^@[a-z]+$/i.test(folderId)
+    ? Effect.map(
+      client.request({
+        operation: "getFolderByFolderId",
+        method: "GET",
+        path: `/api/2.0/files/${folderId}`,
+        urlParams: { count: 1 }
+      }, FolderContent),
+      (content) => content.current.id
     )
-    const finalize = client.request({
-      operation: "finalizeSession",
-      method: "PUT",
-      path: "/api/2.0/files/{folderId}/session/{sessionId}/finalize",
-      pathParams,
-      timeout
-    }, Uploaded)
-    // a failure or interruption anywhere before the portal has the file, finalize included, aborts the session
-    const uploaded = yield* Effect.onError(Effect.zipRight(sendParts, finalize), () => abort)
-    return yield* fileOf({ operation: "finalizeSession", method: "PUT", url }, uploaded, options.fileName)
-  })
+    : Effect.succeed(folderId)
 
 const SimpleUploaded = Schema.Union(Schemas.File, Schema.Array(Schemas.File))
 
@@ -447,11 +631,22 @@ export const upload = <E, R>(
     }
     const client = yield* Client.DocSpaceClient
     if (options.size === 0) return yield* uploadEmpty(client, options, options.chunkTimeout ?? defaultChunkTimeout)
-    const partSize = options.chunkSize ?? (yield* chunkSize)
+    const partSize = yield* chunkSize
+    if (options.chunkSize !== undefined && options.chunkSize !== partSize) {
+      return yield* Effect.fail(
+        badRequest(
+          "createUploadSession",
+          Redaction.safeUrl(client.config.baseUrl),
+          `chunkSize ${options.chunkSize} is not the portal's chunk size ${partSize}: the portal counts ` +
+            `ceil(size / ${partSize}) parts and would store a truncated file or never finish`
+        )
+      )
+    }
     const timeout = options.chunkTimeout ?? defaultChunkTimeout
+    const folderId = yield* resolveFolder(client, options.folderId)
     return yield* options.protocol === "session"
-      ? uploadViaSession(client, options, partSize, timeout)
-      : uploadViaLocation(client, options, partSize, timeout)
+      ? uploadViaSession(client, options, folderId, partSize, timeout)
+      : uploadViaLocation(client, options, folderId, partSize, timeout)
   })
 
 /**

@@ -1,8 +1,13 @@
 import { Uploads } from "@effect-docspace/resources"
 import { describe, expect, it } from "@effect/vitest"
+import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Fiber from "effect/Fiber"
+import * as Option from "effect/Option"
 import * as Ref from "effect/Ref"
 import * as Stream from "effect/Stream"
+import * as TestClock from "effect/TestClock"
 import { rechunk } from "../src/internal/bytes.js"
 import { baseUrl, envelope, make, partBytes, type Recorded, type Reply, sameBytes } from "./curated-mock.js"
 
@@ -23,35 +28,66 @@ interface Portal {
   readonly pulledAt: Array<number>
 }
 
-// a portal with the location protocol: `refuse(n)` makes part n answer `success: false`
-const uploadPortal = (options: { readonly pulled?: Ref.Ref<number>; readonly refuse?: number } = {}) => {
+// A portal with the location protocol that counts parts as the server does (ChunkedUploaderHandler,
+// CommonChunkedUploadSessionHolder): a file smaller than its chunk size (`serverChunk`, default CHUNK) is stored from
+// the first part (201); a bigger one is finalized once the parts numbered 1..ceil(size / serverChunk) hold `size`
+// bytes. `refuse(n)` makes part n answer `success: false`; `lastReply` replaces the answer that would store the file.
+const uploadPortal = (
+  options: {
+    readonly pulled?: Ref.Ref<number>
+    readonly refuse?: number
+    readonly serverChunk?: number
+    readonly location?: string
+    readonly lastReply?: Reply
+    readonly onAbort?: () => Effect.Effect<Reply>
+    readonly onCreate?: () => Effect.Effect<void>
+  } = {}
+) => {
   const state: Portal = { parts: [], pulledAt: [] }
+  const serverChunk = options.serverChunk ?? CHUNK
   let total = 0
   let fileName = ""
+  let done = false
   const transport = make((request: Recorded): Effect.Effect<Reply> =>
     Effect.gen(function*() {
       const path = request.url.pathname
       if (path === "/api/2.0/files/settings") return envelope({ chunkUploadSize: CHUNK, extsDocument: [".docx"] })
+      if (path === "/api/2.0/files/@my") return envelope({ current: { id: 42, title: "My documents" }, files: [] })
       if (path.endsWith("/upload/create_session")) {
+        if (options.onCreate) yield* options.onCreate()
         const body = request.json as { fileName: string; fileSize: number }
         total = body.fileSize
         fileName = body.fileName
+        done = false
         return envelope({
           success: true,
-          data: { id: "s1", location: `${baseUrl}/ChunkedUploader.ashx?uid=s1`, bytes_total: total }
+          data: { id: "s1", location: options.location ?? `${baseUrl}/ChunkedUploader.ashx?uid=s1`, bytes_total: total }
         })
       }
+      if (path === "/api/2.0/files/42/session/s1" && request.method === "DELETE") {
+        return options.onAbort ? yield* options.onAbort() : envelope(null)
+      }
       if (path === "/ChunkedUploader.ashx") {
-        if (request.url.searchParams.get("abort") === "true") return { json: { success: true, message: "" } }
+        if (request.url.searchParams.get("abort") === "true") {
+          return options.onAbort ? yield* options.onAbort() : { json: { success: true, message: "" } }
+        }
+        if (done) {
+          return {
+            json: { success: false, message: "Not authorized or session with specified upload id already expired" }
+          }
+        }
         const bytes = yield* partBytes(request)
         state.parts.push(bytes)
         if (options.pulled) state.pulledAt.push(yield* Ref.get(options.pulled))
         if (options.refuse === state.parts.length) {
           return { json: { success: false, message: "Quota exceeded" } }
         }
-        const received = state.parts.reduce((n, p) => n + p.length, 0)
-        if (received < total) return { json: { success: true, data: { id: "s1", bytes_uploaded: received } } }
-        return {
+        const count = Math.ceil(total / serverChunk)
+        const received = state.parts.slice(0, count).reduce((n, p) => n + p.length, 0)
+        const stored = total < serverChunk ? bytes.length <= total : received === total
+        if (!stored) return { json: { success: true, data: { id: "s1", bytes_uploaded: received } } }
+        done = true
+        return options.lastReply ?? {
           status: 201,
           json: {
             success: true,
@@ -62,7 +98,7 @@ const uploadPortal = (options: { readonly pulled?: Ref.Ref<number>; readonly ref
               version: 1,
               title: fileName,
               uploaded: true,
-              file: { id: 77, title: fileName, folderId: 5, version: 1, pureContentLength: received }
+              file: { id: 77, title: fileName, folderId: 5, version: 1, pureContentLength: bytes.length }
             }
           }
         }
@@ -183,15 +219,143 @@ describe("Uploads", () => {
         expect(exit).toMatchObject({ _tag: "Failure", cause: { _tag: "Fail", error: { _tag: "BadRequest" } } })
       }
       expect(portal.requests.length).toBe(0)
-      // a chunk size of one byte is fine
-      yield* Uploads.upload({
+    }).pipe(Effect.provide(portal.layer))
+  })
+
+  it.effect("a chunkSize other than the portal's is a BadRequest before any upload request; equal to it is fine", () => {
+    const portal = uploadPortal()
+    return Effect.gen(function*() {
+      for (const chunkSize of [1, 999, 1001]) {
+        const error = yield* Effect.flip(
+          Uploads.upload({ folderId: 5, fileName: "a.bin", size: 3, content: Stream.make(pattern(0, 3)), chunkSize })
+        )
+        expect(error._tag).toBe("BadRequest")
+        expect(error.message).toContain(`chunkSize ${chunkSize} is not the portal's chunk size 1000`)
+      }
+      // only the settings were read
+      expect(portal.requests.map((r) => r.url.pathname)).toEqual(["/api/2.0/files/settings"])
+      const file = yield* Uploads.upload({
         folderId: 5,
         fileName: "a.bin",
-        size: 3,
-        content: Stream.make(pattern(0, 3)),
-        chunkSize: 1
+        size: 2500,
+        content: Stream.make(pattern(0, 2500)),
+        chunkSize: 1000
       })
-      expect(portal.state.parts.map((p) => p.length)).toEqual([1, 1, 1])
+      expect(file.id).toBe(77)
+      expect(portal.state.parts.map((p) => p.length)).toEqual([1000, 1000, 500])
+    }).pipe(Effect.provide(portal.layer))
+  })
+
+  it.effect("a last answer that does not prove the file (no 201, the session's id) fails and aborts the session", () => {
+    const replies: ReadonlyArray<Reply> = [
+      // what the portal answers while it still waits for parts
+      { json: { success: true, data: { id: "s1", bytes_uploaded: 2500, bytes_total: 2500 } } },
+      { status: 201, json: { success: true, data: { id: "s1", uploaded: true } } },
+      { status: 201, json: { success: true, data: { uploaded: false, id: 77 } } },
+      { status: 201, json: { success: true, data: {} } }
+    ]
+    return Effect.forEach(replies, (lastReply) => {
+      const portal = uploadPortal({ lastReply })
+      return Effect.gen(function*() {
+        const error = yield* Effect.flip(
+          Uploads.upload({ folderId: 5, fileName: "a.bin", size: 2500, content: Stream.make(pattern(0, 2500)) })
+        )
+        expect(error._tag).toBe("ServerError")
+        expect(portal.requests.at(-1)!.url.searchParams.get("abort")).toBe("true")
+      }).pipe(Effect.provide(portal.layer))
+    })
+  })
+
+  it.effect("a portal that stores the file from a part before the last one is a typed error, not a truncated success", () => {
+    // its real chunk size is 4000 while its settings say 1000: it stores the file from the first part
+    const portal = uploadPortal({ serverChunk: 4000 })
+    return Effect.gen(function*() {
+      const error = yield* Effect.flip(
+        Uploads.upload({ folderId: 5, fileName: "a.bin", size: 2500, content: Stream.make(pattern(0, 2500)) })
+      )
+      expect(error._tag).toBe("ServerError")
+      expect(error.message).toContain("stored the file after 1000 of 2500 bytes")
+      expect(portal.state.parts.length).toBe(1)
+    }).pipe(Effect.provide(portal.layer))
+  })
+
+  it.effect("@my is resolved to its folder id first: the session routes have no alias", () => {
+    const portal = uploadPortal()
+    return Effect.gen(function*() {
+      const file = yield* Uploads.upload({
+        folderId: "@my",
+        fileName: "a.bin",
+        size: 1500,
+        content: Stream.make(pattern(0, 1500))
+      })
+      expect(file.id).toBe(77)
+      const paths = portal.requests.map((r) => r.url.pathname)
+      expect(paths.slice(0, 3)).toEqual([
+        "/api/2.0/files/settings",
+        "/api/2.0/files/@my",
+        "/api/2.0/files/42/upload/create_session"
+      ])
+    }).pipe(Effect.provide(portal.layer))
+  })
+
+  it.effect("an abort the portal never answers is bounded by the timeout (it runs in a finalizer)", () => {
+    // the portal answers the abort's headers, then its body never comes
+    const silent = (): Reply => ({
+      headers: { "content-type": "application/json" },
+      body: new ReadableStream<Uint8Array>({ pull: () => new Promise<void>(() => {}) })
+    })
+    const portal = uploadPortal({ refuse: 2, onAbort: () => Effect.succeed(silent()) })
+    return Effect.gen(function*() {
+      const fiber = yield* Effect.fork(
+        Uploads.upload({ folderId: 5, fileName: "a.bin", size: 3500, content: Stream.make(pattern(0, 3500)) })
+      )
+      for (let i = 0; i < 20 && !portal.requests.some((r) => r.url.searchParams.get("abort") === "true"); i++) {
+        yield* Effect.yieldNow()
+        yield* Effect.promise(() => new Promise<void>((resolve) => setImmediate(resolve)))
+      }
+      expect(portal.requests.some((r) => r.url.searchParams.get("abort") === "true")).toBe(true)
+      expect(Option.isNone(yield* Fiber.poll(fiber))).toBe(true)
+      // the client's timeout is 30 s by default
+      yield* TestClock.adjust("31 seconds")
+      yield* Effect.promise(() => new Promise<void>((resolve) => setImmediate(resolve)))
+      const exit = yield* Fiber.poll(fiber)
+      expect(Option.isSome(exit)).toBe(true)
+      const error = yield* Effect.flip(Fiber.join(fiber))
+      expect(error).toMatchObject({ _tag: "BadRequest", message: "Quota exceeded" })
+    }).pipe(Effect.provide(portal.layer))
+  })
+
+  it.effect("a malformed upload location is a typed error; the session is aborted through the REST route", () => {
+    const portal = uploadPortal({ location: "http://[::1" })
+    return Effect.gen(function*() {
+      const error = yield* Effect.flip(
+        Uploads.upload({ folderId: "@my", fileName: "a.bin", size: 1500, content: Stream.make(pattern(0, 1500)) })
+      )
+      expect(error._tag).toBe("ServerError")
+      expect(error.message).toContain("location")
+      const last = portal.requests.at(-1)!
+      expect([last.method, last.url.pathname]).toEqual(["DELETE", "/api/2.0/files/42/session/s1"])
+    }).pipe(Effect.provide(portal.layer))
+  })
+
+  it.effect("an interruption while the session is being opened aborts the session once the portal answers", () => {
+    const gate = Effect.runSync(Deferred.make<void>())
+    const arrived = Effect.runSync(Deferred.make<void>())
+    const portal = uploadPortal({
+      onCreate: () => Effect.zipRight(Deferred.succeed(arrived, undefined), Deferred.await(gate))
+    })
+    return Effect.gen(function*() {
+      const fiber = yield* Effect.fork(
+        Uploads.upload({ folderId: 5, fileName: "a.bin", size: 1500, content: Stream.make(pattern(0, 1500)) })
+      )
+      yield* Deferred.await(arrived)
+      const interrupting = yield* Effect.fork(Fiber.interrupt(fiber))
+      yield* Effect.yieldNow()
+      yield* Deferred.succeed(gate, undefined)
+      const exit = yield* Fiber.join(interrupting)
+      expect(Exit.isInterrupted(exit)).toBe(true)
+      expect(portal.state.parts.length).toBe(0)
+      expect(portal.requests.at(-1)!.url.searchParams.get("abort")).toBe("true")
     }).pipe(Effect.provide(portal.layer))
   })
 
