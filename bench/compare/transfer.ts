@@ -1,0 +1,98 @@
+/**
+ * One transfer in its own process, so that its peak RSS is its own:
+ *
+ *   node --import tsx bench/compare/transfer.ts <baseUrl> <upload|download> <MiB> <effect-docspace|fetch>
+ *
+ * upload: `size` bytes generated 64 KiB a pull (a fresh buffer each time, for every contender); effect-docspace
+ * sends them with `Uploads.upload` (the chunked session protocol, the portal's 10 MiB parts), fetch streams them as
+ * one request body (`duplex: "half"`) to the same server's sink.
+ * download: `Downloads.stream` of a `size` file folded into a byte count, against fetch reading the same URL.
+ * Prints one JSON line: `{ wallMs, cpuMs, peakRssMiB, startRssMiB }`; `peakRssMiB` is the process's maximum
+ * resident set (`process.resourceUsage().maxRSS`), `startRssMiB` the RSS once everything is imported.
+ */
+import { apiKey } from "./fixtures.js"
+
+const [base, mode, mibArg, contender] = process.argv.slice(2)
+const MiB = 1024 * 1024
+const piece = 64 * 1024
+const size = Number(mibArg) * MiB
+
+// imported only by the effect-docspace contender, so that fetch's RSS holds nothing of it
+const effectDocSpace = async () => {
+  const [Auth, DocSpace, Downloads, Uploads, NodeHttpClient, Effect, Layer, Redacted, Stream, { cloudPolicy }] =
+    await Promise.all([
+      import("@effect-docspace/core/Auth"),
+      import("@effect-docspace/resources/DocSpace"),
+      import("@effect-docspace/resources/Downloads"),
+      import("@effect-docspace/resources/Uploads"),
+      import("@effect/platform-node/NodeHttpClient"),
+      import("effect/Effect"),
+      import("effect/Layer"),
+      import("effect/Redacted"),
+      import("effect/Stream"),
+      import("./policy.js")
+    ])
+  const client = DocSpace.layer({ baseUrl: base, auth: Auth.apiKey(Redacted.make(apiKey)), rateLimit: cloudPolicy })
+    .pipe(Layer.provide(NodeHttpClient.layerUndici))
+  const upload = Uploads.upload({
+    folderId: 1,
+    fileName: "big.bin",
+    size,
+    content: Stream.range(1, size / piece).pipe(Stream.map(() => new Uint8Array(piece)))
+  })
+  const download = Stream.runFold(Downloads.stream(Number(mibArg)), 0, (n, chunk) => n + chunk.length)
+  return mode === "upload"
+    ? () => Effect.runPromise(Effect.provide(upload, client))
+    : () => Effect.runPromise(Effect.provide(download, client))
+}
+
+const fetchUpload = async () => {
+  let sent = 0
+  const body = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (sent >= size) return controller.close()
+      sent += piece
+      controller.enqueue(new Uint8Array(piece))
+    }
+  }, { highWaterMark: 0 })
+  const res = await fetch(`${base}/sink`, {
+    method: "POST",
+    body,
+    headers: { authorization: `Bearer ${apiKey}`, "content-type": "application/octet-stream" },
+    duplex: "half"
+  } as RequestInit)
+  const { received } = (await res.json()) as { received: number }
+  if (received !== size) throw new Error(`the sink received ${received} bytes, not ${size}`)
+}
+
+const fetchDownload = async () => {
+  const res = await fetch(`${base}/filehandler.ashx?action=download&fileid=${mibArg}`, {
+    headers: { authorization: `Bearer ${apiKey}` }
+  })
+  let n = 0
+  const reader = res.body!.getReader()
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) return n
+    n += value.length
+  }
+}
+
+const run: () => Promise<unknown> = contender === "fetch"
+  ? (mode === "upload" ? fetchUpload : fetchDownload)
+  : await effectDocSpace()
+
+const startRssMiB = process.memoryUsage().rss / MiB
+const cpu = process.cpuUsage()
+const start = performance.now()
+const result = await run()
+const wallMs = performance.now() - start
+const used = process.cpuUsage(cpu)
+if (mode === "download" && result !== size) throw new Error(`${contender} downloaded ${result} bytes, not ${size}`)
+console.log(JSON.stringify({
+  wallMs,
+  cpuMs: (used.user + used.system) / 1000,
+  peakRssMiB: process.resourceUsage().maxRSS / 1024,
+  startRssMiB
+}))
+process.exit(0)
