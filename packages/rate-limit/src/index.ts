@@ -14,6 +14,11 @@ export * as RateLimiter from "./RateLimiter.js"
 export * as RateLimitPolicy from "./RateLimitPolicy.js"
 
 /**
+ * @since 0.2.0
+ */
+export * as RateLimitRefusal from "./RateLimitRefusal.js"
+
+/**
  * @since 0.1.0
  */
 export * as RateLimitStore from "./RateLimitStore.js"

@@ -17,20 +17,24 @@ import type { ClassStats, RateLimiter, RateLimitStats } from "../RateLimiter.js"
 import { RateLimited } from "../RateLimitError.js"
 import type { StoreError } from "../RateLimitError.js"
 import * as RateLimitPolicy from "../RateLimitPolicy.js"
+import type { Refusal } from "../RateLimitRefusal.js"
 import { makeMemoryUnsafe, RateLimitStore } from "../RateLimitStore.js"
 import type { WindowSpec } from "../RateLimitStore.js"
 import { FifoLock } from "./fifo.js"
 import * as metrics from "./metrics.js"
+import { classify } from "./refusal.js"
 import { hasNoBody, holdPermit } from "./response.js"
-import { retryHint } from "./retryHint.js"
 import { matchRoute, parseRoute, splitPath } from "./route.js"
 import type { CompiledRoute } from "./route.js"
 
 type Class = "read" | "write"
 
-const classOf = (method: string): Class => (method === "GET" || method === "HEAD" ? "read" : "write")
+// the server's concurrency classes: GET, and every other method (HEAD included)
+const classOf = (method: string): Class => (method === "GET" ? "read" : "write")
 
 const DAY = 24 * 60 * 60 * 1000
+// the server's request window (1500 per minute) when the policy has none of its own
+const DEFAULT_WINDOW = 60 * 1000
 // How long a refused answer's body may take to read before the connection is simply dropped.
 const DRAIN_TIMEOUT = Duration.seconds(2)
 
@@ -42,7 +46,9 @@ interface GlobalWindow {
 
 interface SendRecord {
   readonly at: number
-  refused: boolean
+  readonly inFlightBefore: number
+  /** refused by the server's window: the server did not count it */
+  windowRefused: boolean
 }
 
 interface CompiledRule {
@@ -58,6 +64,9 @@ interface RequestContext {
   /** every window of the request, with the limits in force now */
   readonly all: () => ReadonlyArray<WindowSpec>
   readonly routeMatched: boolean
+  /** the limits and shortest interval of the route rules' windows the request matched */
+  readonly routeLimits: ReadonlyArray<number>
+  readonly routeInterval: number | undefined
   /** The scoped gates this request waits on: one per route rule it matched, and the writes' gate for POST/PUT. */
   readonly scopedGates: ReadonlyArray<string>
 }
@@ -72,7 +81,7 @@ interface MutableClassStats {
 interface Permit {
   readonly id: string
   readonly release: Effect.Effect<void>
-  readonly markSent: Effect.Effect<SendRecord & { readonly inFlightBefore: number }>
+  readonly markSent: Effect.Effect<SendRecord>
 }
 
 type Attempt<E> =
@@ -152,34 +161,72 @@ export const make = Effect.fnUntraced(function*(input: RateLimitPolicy.RateLimit
   const held = new Map<string, string>() // leaseId -> key
   // learning lower limits from the server only makes sense when this process sees all the traffic
   const adaptive = (policy.adaptive ?? true) && !store.leasesExpire
-  const longestGlobal = Math.max(0, ...globals.map((g) => g.spec.intervalMillis))
-  const sendLog: Array<SendRecord> = []
+  // The global window a refusal is measured against: the single one every request counts in.
+  const unfiltered = globals.filter((g) => g.methods === undefined)
+  const primary = unfiltered.length === 1 ? unfiltered[0] : undefined
+  const windowInterval = primary?.spec.intervalMillis ?? DEFAULT_WINDOW
+  // what this limiter sent lately (the longest global window, at least a minute): the refusal classification's count
+  const horizon = Math.max(DEFAULT_WINDOW, ...globals.map((g) => g.spec.intervalMillis))
+  let sendLog: Array<SendRecord> = []
+  let sendHead = 0
+
+  const logSend = (record: SendRecord) => {
+    sendLog.push(record)
+    while (sendHead < sendLog.length && sendLog[sendHead].at <= record.at - horizon) sendHead++
+    if (sendHead > 1024 && sendHead * 2 > sendLog.length) {
+      sendLog = sendLog.slice(sendHead)
+      sendHead = 0
+    }
+  }
+
+  // the sends in (from, to] the server counted in its window (it does not count what its window refused)
+  const counted = (from: number, to: number, except?: SendRecord): Array<SendRecord> => {
+    const out: Array<SendRecord> = []
+    for (let i = sendLog.length - 1; i >= sendHead; i--) {
+      const r = sendLog[i]
+      if (r.at <= from) break
+      if (r.at <= to && r !== except && !r.windowRefused) out.push(r)
+    }
+    return out.reverse()
+  }
 
   // a refusal may lower a limit to no less than half of its value: weaker evidence (a refusal far below our own limit
-  // comes from a route limit or from someone else's traffic) is left to the shared gate
+  // comes from a route limit or from someone else's traffic) is left to the gate
   const lowered = (current: number | undefined, learned: number): number | undefined =>
     learned >= 1 && (current === undefined || (learned < current && learned >= Math.ceil(current / 2))) ?
       learned :
       undefined
+  // the server's own figure, confirmed by our counts, is adopted as is (never raising a limit)
+  const adopted = (current: number | undefined, learned: number): number | undefined =>
+    learned >= 1 && (current === undefined || learned < current) ? learned : undefined
 
-  const learn = (
+  const classifyRefusal = (
     ctx: RequestContext,
-    sent: SendRecord & { readonly inFlightBefore: number },
-    headers: HttpClientResponse.HttpClientResponse["headers"]
-  ) => {
+    sent: SendRecord,
+    headers: HttpClientResponse.HttpClientResponse["headers"],
+    status: number,
+    now: number
+  ): Refusal | undefined =>
+    classify({
+      status,
+      headers: headers as unknown as Readonly<Record<string, string | undefined>>,
+      now,
+      method: ctx.method,
+      inFlight: sent.inFlightBefore,
+      sentInWindow: counted(sent.at - windowInterval, sent.at, sent).length,
+      windowLimit: primary?.spec.limit,
+      concurrencyCap: caps[ctx.cls],
+      routeLimits: ctx.routeLimits,
+      writesPerDay: policy.writesPerDay
+    })
+
+  // Learns a concurrency cap only from a concurrency refusal, and a window limit only from a window refusal.
+  const learn = (ctx: RequestContext, sent: SendRecord, refusal: Refusal) => {
     if (!adaptive) return
-    const unfiltered = globals.filter((g) => g.methods === undefined)
-    // the server's own figure for the limit this request hit: when no route rule matched and the policy has a
-    // single global window, that window is the one
-    const announced = Number(headers["x-ratelimit-limit"] ?? Number.NaN)
-    if (!ctx.routeMatched && unfiltered.length === 1 && Number.isInteger(announced)) {
-      unfiltered[0].spec.limit = lowered(unfiltered[0].spec.limit, announced) ?? unfiltered[0].spec.limit
-    }
-    const remaining = Number(headers["x-ratelimit-remaining"] ?? Number.NaN)
-    if (Number.isFinite(remaining) && remaining > 0) {
-      // the window had room: the server refused for concurrency
+    const bound = refusal.evidence === "announced" && refusal.limit !== undefined ? adopted : lowered
+    if (refusal.kind === "concurrency") {
       const before = caps[ctx.cls]
-      const after = lowered(before, sent.inFlightBefore)
+      const after = bound(before, refusal.limit ?? sent.inFlightBefore)
       if (after === undefined) return
       caps[ctx.cls] = after
       if (before === undefined) return
@@ -192,14 +239,31 @@ export const make = Effect.fnUntraced(function*(input: RateLimitPolicy.RateLimit
       }
       return
     }
-    if (ctx.routeMatched) return
+    if (refusal.kind !== "window") return
+    if (refusal.limit !== undefined) {
+      if (primary !== undefined) primary.spec.limit = bound(primary.spec.limit, refusal.limit) ?? primary.spec.limit
+      return
+    }
+    // no figure: what the server accepted in the interval before
     for (const g of unfiltered) {
-      let accepted = 0
-      for (const r of sendLog) {
-        if (r !== sent && !r.refused && r.at > sent.at - g.spec.intervalMillis && r.at <= sent.at) accepted++
-      }
+      const accepted = counted(sent.at - g.spec.intervalMillis, sent.at, sent).length
       g.spec.limit = lowered(g.spec.limit, accepted) ?? g.spec.limit
     }
+  }
+
+  // How long a sliding window needs before it admits one more: until the oldest of the last `limit` sends it counted
+  // leaves it (plus a margin for the time the request took to reach the server); a whole interval when our own
+  // count cannot tell (someone else's traffic fills it).
+  const windowWait = (now: number): number => {
+    const limit = primary?.spec.limit
+    const margin = Math.min(1000, Math.ceil(windowInterval / 50))
+    if (limit !== undefined && limit > 0) {
+      const inWindow = counted(now - windowInterval, now)
+      if (inWindow.length >= limit) {
+        return Math.max(1, inWindow[inWindow.length - limit].at + windowInterval - now + margin)
+      }
+    }
+    return windowInterval + margin
   }
 
   // leases in a shared store expire unless renewed: renew every third of the TTL while we hold them
@@ -297,13 +361,8 @@ export const make = Effect.fnUntraced(function*(input: RateLimitPolicy.RateLimit
         stats.sent++
         stats.inFlight++
         if (stats.inFlight > stats.peakInFlight) stats.peakInFlight = stats.inFlight
-        const record = { at, refused: false, inFlightBefore }
-        if (adaptive && longestGlobal > 0) {
-          sendLog.push(record)
-          let drop = 0
-          while (drop < sendLog.length && sendLog[drop].at <= at - longestGlobal) drop++
-          if (drop > 0) sendLog.splice(0, drop)
-        }
+        const record: SendRecord = { at, inFlightBefore, windowRefused: false }
+        logSend(record)
         return Effect.as(Metric.set(inFlightGauge[ctx.cls], stats.inFlight), record)
       }),
       release: Effect.suspend(() => {
@@ -399,22 +458,41 @@ export const make = Effect.fnUntraced(function*(input: RateLimitPolicy.RateLimit
     const url = stripQuery(request.url)
     const segments = splitPath(pathOf(request.url))
     const specific: Array<WindowSpec> = []
-    for (const rule of rules) {
+    const matchedRules: Array<number> = []
+    const routeLimits: Array<number> = []
+    let routeInterval: number | undefined
+    for (let index = 0; index < rules.length; index++) {
+      const rule = rules[index]
       if (!matchRoute(rule.route, method, segments)) continue
-      for (const w of rule.windows) if (w.methods === undefined || w.methods.has(method)) specific.push(w.spec)
+      matchedRules.push(index)
+      for (const w of rule.windows) {
+        if (w.methods !== undefined && !w.methods.has(method)) continue
+        specific.push(w.spec)
+        routeLimits.push(w.spec.limit)
+        routeInterval = Math.min(routeInterval ?? Infinity, w.spec.intervalMillis)
+      }
     }
     if (daily !== undefined && (method === "POST" || method === "PUT")) specific.push(daily)
     const mine = globals.filter((w) => w.methods === undefined || w.methods.has(method))
     const all = () => [...mine.map((w) => ({ ...w.spec })), ...specific]
     const hasSliding = mine.some((w) => w.spec.kind === "sliding") || specific.some((w) => w.kind === "sliding")
-    const matchedRules = rules.flatMap((rule, index) => (matchRoute(rule.route, method, segments) ? [index] : []))
     const routeMatched = matchedRules.length > 0
     const scopedGates = [
       ...matchedRules.map((index) => `route:${index}`),
       ...(method === "POST" || method === "PUT" ? ["writes"] : [])
     ]
-    const ctx: RequestContext = { method, url, cls: classOf(method), specific, all, routeMatched, scopedGates }
-    const idempotent = ctx.cls === "read"
+    const ctx: RequestContext = {
+      method,
+      url,
+      cls: classOf(method),
+      specific,
+      all,
+      routeMatched,
+      routeLimits,
+      routeInterval,
+      scopedGates
+    }
+    const idempotent = method === "GET" || method === "HEAD"
 
     interface Budget {
       retries: number
@@ -469,24 +547,37 @@ export const make = Effect.fnUntraced(function*(input: RateLimitPolicy.RateLimit
             else counts.refused503++
             yield* Metric.increment(Metric.tagged(withTags(metrics.refused), "status", String(status)))
           }
-          const hint = status === 429 || status === 503 ? retryHint(response.headers, now) : undefined
-          // a 429, or a 503 carrying a retry hint, was refused unprocessed: safe to retry whatever the method. A 503
-          // without one is a proxy's page, like a 502.
-          if (status === 429 || (status === 503 && hint !== undefined)) {
-            sent.refused = true
-            learn(ctx, sent, response.headers)
-            const delay = hint === undefined ? yield* backoff(budget.retries) : Math.max(0, hint - now)
-            // Close a gate before anything else: nobody walks into the wall while this answer is read. A request
-            // that matched a route rule was most likely refused by that route's own limit (5 per 15 minutes): only
-            // that route waits. A write refused for longer than the policy allows is the daily cap: only writes
-            // wait. Anything else closes the one gate shared by every request (and every process sharing a store).
-            const scoped = ctx.routeMatched
+          const refusal = status === 429 || status === 503 ?
+            classifyRefusal(ctx, sent, response.headers, status, now) :
+            undefined
+          // a refusal (a 429, or a 503 carrying a retry hint or rate headers) was refused unprocessed: safe to retry
+          // whatever the method. A bare 503 is a proxy's page, like a 502.
+          if (refusal !== undefined) {
+            if (refusal.kind === "window") sent.windowRefused = true
+            learn(ctx, sent, refusal)
+            const delay = refusal.retryAt !== undefined
+              ? Math.max(0, refusal.retryAt - now)
+              : refusal.kind === "window"
+              ? windowWait(now)
+              : refusal.kind === "route" && ctx.routeInterval !== undefined
+              ? ctx.routeInterval
+              : refusal.kind === "daily"
+              ? DAY
+              : yield* backoff(budget.retries)
+            // Close a gate before anything else: nobody walks into the wall while this answer is read. A route's own
+            // limit (5 per 15 minutes) pauses only that route; the daily cap (or a write refused for longer than the
+            // policy allows) only writes; a concurrency refusal nobody: a slot frees as soon as a request in flight
+            // ends, and the caps (learned, when adaptive) hold the others back. Anything else closes the one gate
+            // shared by every request (and every process sharing a store).
+            const scoped = refusal.kind === "route"
               ? ctx.scopedGates.filter((key) => key.startsWith("route:"))
-              : delay > maxWait && ctx.scopedGates.includes("writes")
+              : (refusal.kind === "daily" || delay > maxWait) && ctx.scopedGates.includes("writes")
               ? ["writes"]
               : []
             for (const key of scoped) scopedGateUntil.set(key, Math.max(scopedGateUntil.get(key) ?? 0, now + delay))
-            const gate = scoped.length > 0 ? Exit.void : yield* Effect.exit(closeGate(ctx, now + delay, now))
+            const gate = scoped.length > 0 || refusal.kind === "concurrency" ?
+              Exit.void :
+              yield* Effect.exit(closeGate(ctx, now + delay, now))
             if (Exit.isFailure(gate)) {
               yield* drainAndRelease
               return { _tag: "Failed", cause: gate.cause } as const
@@ -496,7 +587,7 @@ export const make = Effect.fnUntraced(function*(input: RateLimitPolicy.RateLimit
             // a streamed body was consumed by this attempt: sending it again would send a truncated body
             if (request.body._tag === "Stream") return yield* failWith("body-not-replayable", delay)
             yield* drainAndRelease
-            return { _tag: "Retry", delay, viaGate: true } as const
+            return { _tag: "Retry", delay, viaGate: refusal.kind !== "concurrency" } as const
           }
           if ((status === 502 || status === 503 || status === 504) && idempotent) {
             const delay = yield* backoff(budget.retries)
