@@ -1,17 +1,22 @@
 /**
  * Long-running file operations: copy, move, delete, duplicate, bulk download. The portal answers the start request
- * at once with `FileOperationDto`s and works in the background; every function here waits: it polls
- * `GET /api/2.0/files/fileops` on a schedule (every 500 ms by default) until the operation has `finished`, reports
- * progress, fails with {@link FileOperationFailed} when the operation finished with an `error` (or vanished from the
- * portal's list before it was seen finished: its outcome is then unknown), and, when it is interrupted, asks the
- * portal to stop the operation (`PUT /api/2.0/files/fileops/terminate/{id}`).
+ * at once with `FileOperationDto`s and works in the background; every function here waits: it polls each operation
+ * it started with `GET /api/2.0/files/fileops?id=` on a schedule (every 500 ms by default) until the operation has
+ * finished, reports progress, fails with {@link FileOperationFailed} when the portal reports an `error`, and, when it
+ * is interrupted, asks the portal to stop the operation (`PUT /api/2.0/files/fileops/terminate/{id}`).
+ *
+ * How the portal reports (DocSpace-server `FileOperationsManagerHolder.GetOperationResults`): reading the list removes
+ * a finished operation from it, so each finish is reported once, to whoever reads first (for example the user's open
+ * web UI), and an operation started with `deleteAfter: true` is never reported finished at all: it leaves the list.
+ * An operation that was seen running and then left the list has therefore finished, but what it did is unknown: it
+ * comes back with `finished: true` and `reported: false` (see {@link TrackedOperation}), not as a failure. This module
+ * never reads the unfiltered list while following operations, so it never takes the reports of other operations.
  *
  * @example
  * ```ts
  * import { FileOperations } from "@effect-docspace/resources"
  * import * as Console from "effect/Console"
  * import * as Effect from "effect/Effect"
-import * as Exit from "effect/Exit"
  *
  * const program = FileOperations.copy({
  *   fileIds: [101],
@@ -19,7 +24,8 @@ import * as Exit from "effect/Exit"
  *   onProgress: (op) => Console.log(`copy ${op.progress}%`)
  * }).pipe(
  *   // waits at most a minute; on timeout the copy is terminated on the portal
- *   Effect.timeout("1 minute")
+ *   Effect.timeout("1 minute"),
+ *   Effect.tap((ops) => ops.every((op) => op.reported) ? Effect.void : Console.log("finished, result not reported"))
  * )
  * ```
  *
@@ -31,6 +37,7 @@ import type * as DocSpaceError from "@effect-docspace/core/DocSpaceError"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
+import * as Fiber from "effect/Fiber"
 import * as Option from "effect/Option"
 import * as Ref from "effect/Ref"
 import * as Schedule from "effect/Schedule"
@@ -79,6 +86,23 @@ export const OperationType = {
 } as const
 
 /**
+ * An operation as this module follows it: the portal's latest report of it, and whether that report is the portal's.
+ *
+ * `reported` is false only for an operation that left the portal's list before it was seen finished: the portal
+ * drops a finished operation from the list once it has reported it to a reader (which may be another one, such as
+ * the user's web UI), and never reports an operation started with `deleteAfter: true` as finished. Such an operation
+ * has finished (`finished` is true), but its final `progress`, `error`, `url`, `files` and `folders` are unknown:
+ * the fields hold what was last seen. A failure the portal did report is a {@link FileOperationFailed}, never this.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface TrackedOperation extends FileOperation {
+  /** True when this state came from the portal; false when the operation finished without a report (see above). */
+  readonly reported: boolean
+}
+
+/**
  * An operation finished with an error (for example a file that could not be copied): the portal's message, and
  * the operation as it was when it finished.
  *
@@ -103,9 +127,15 @@ export class FileOperationFailed extends Schema.TaggedError<FileOperationFailed>
  */
 export interface WaitOptions {
   /** Called with each operation whenever the portal reports a change of progress (and once when it finishes). */
-  readonly onProgress?: ((operation: FileOperation) => Effect.Effect<void>) | undefined
+  readonly onProgress?: ((operation: TrackedOperation) => Effect.Effect<void>) | undefined
   /** When to poll again. Default every 500 ms (`Schedule.spaced("500 millis")`). */
   readonly schedule?: Schedule.Schedule<unknown, unknown> | undefined
+  /**
+   * How long an interrupted wait spends asking the portal to stop its operations (`terminate`) before it gives up
+   * on the answer. Default 10 seconds ({@link defaultCleanupTimeout}); each request is bounded by the client's
+   * request timeout too.
+   */
+  readonly cleanupTimeout?: Duration.DurationInput | undefined
 }
 
 /**
@@ -115,6 +145,14 @@ export interface WaitOptions {
  * @category constants
  */
 export const defaultSchedule: Schedule.Schedule<unknown, unknown> = Schedule.spaced(Duration.millis(500))
+
+/**
+ * How long the clean-up of an interrupted wait (`terminate`) may take by default: 10 seconds.
+ *
+ * @since 0.2.0
+ * @category constants
+ */
+export const defaultCleanupTimeout: Duration.Duration = Duration.seconds(10)
 
 const isFailed = (op: FileOperation) => op.error !== undefined && op.error.trim().length > 0
 
@@ -126,8 +164,27 @@ const failure = (op: FileOperation) =>
     progress: op.progress
   })
 
+const reportedState = (op: FileOperation): TrackedOperation => ({ ...op, reported: true })
+
+/**
+ * The status of one operation (`GET /api/2.0/files/fileops?id=`): `None` when the portal does not list it (it has
+ * finished and its report was read already, or it never existed). Reading a finished operation's status takes its
+ * report: the portal lists it this once and drops it.
+ *
+ * @since 0.2.0
+ * @category getters
+ */
+export const status = (
+  id: string
+): Effect.Effect<Option.Option<FileOperation>, DocSpaceError.DocSpaceError, DocSpaceClient.DocSpaceClient> =>
+  Effect.map(statuses(id), (ops) => Option.fromNullable(ops.find((op) => op.id === id)))
+
 /**
  * The status of the operations in flight (`GET /api/2.0/files/fileops`); with an `id`, only that one.
+ *
+ * Without an `id` this takes the report of every finished operation of the user (the portal lists each finished
+ * operation once, to the first reader, and drops it): other code of the same user waiting for its own operations
+ * then never sees them finish. Prefer {@link status}.
  *
  * @since 0.1.0
  * @category getters
@@ -143,7 +200,9 @@ export const statuses = (
   }, FileOperations)
 
 /**
- * Asks the portal to stop an operation (`PUT /api/2.0/files/fileops/terminate/{id}`).
+ * Asks the portal to stop an operation (`PUT /api/2.0/files/fileops/terminate/{id}`). The portal answers with the
+ * user's remaining operations, read like an unfiltered {@link statuses} (DocSpace-server
+ * `FileOperationsManagerHolder.CancelOperations`): it takes the reports of the user's other finished operations.
  *
  * @since 0.1.0
  * @category mutations
@@ -158,11 +217,67 @@ export const terminate = (
     pathParams: { id }
   }, FileOperations)
 
+// Clean-up requests run in finalizers, which are uninterruptible: each is made interruptible again so that the
+// client's request timeout can fire, and the whole clean-up is bounded by `timeout` on top (a rate limiter's wait
+// for a permit is not covered by the request timeout). Failures are ignored: the caller already has its result.
+const terminateUnfinished = (
+  ops: ReadonlyArray<FileOperation>,
+  timeout: Duration.DurationInput
+): Effect.Effect<void, never, DocSpaceClient.DocSpaceClient> => {
+  const unfinished = ops.filter((op) => !op.finished)
+  if (unfinished.length === 0) return Effect.void
+  return Effect.forEach(unfinished, (op) => Effect.ignore(terminate(op.id)), {
+    discard: true,
+    concurrency: "unbounded"
+  }).pipe(Effect.interruptible, Effect.timeout(timeout), Effect.ignore)
+}
+
+// Runs the start request in a fiber of its own, interruptible, so that its timeout can fire wherever the caller runs.
+// If the caller is interrupted before the portal answered, the caller returns at once and the answer is awaited in
+// the background (bounded by the request's timeout): whatever it started is then terminated. On success the
+// operations are in `state` before anything can interrupt the caller (the finalizer that terminates them reads it).
+const startTracked = <E, R>(
+  started: Effect.Effect<ReadonlyArray<FileOperation>, E, R>,
+  state: Ref.Ref<ReadonlyArray<TrackedOperation>>,
+  cleanupTimeout: Duration.DurationInput
+): Effect.Effect<ReadonlyArray<TrackedOperation>, E, R | DocSpaceClient.DocSpaceClient> =>
+  Effect.uninterruptibleMask((restore) =>
+    Effect.gen(function*() {
+      const fiber = yield* Effect.forkDaemon(Effect.interruptible(started))
+      const exit = yield* restore(Fiber.await(fiber)).pipe(
+        Effect.onInterrupt(() =>
+          Effect.forkDaemon(Effect.flatMap(
+            Fiber.await(fiber),
+            (exit) => Exit.isSuccess(exit) ? terminateUnfinished(exit.value, cleanupTimeout) : Effect.void
+          ))
+        )
+      )
+      const ops = (yield* exit).map(reportedState)
+      yield* Ref.set(state, ops)
+      return ops
+    })
+  )
+
+// One poll of one operation: its report, or (not listed any more) finished without a report, as last seen.
+const follow = (op: TrackedOperation) =>
+  Effect.map(
+    statuses(op.id),
+    (listed): TrackedOperation => {
+      const found = listed.find((o) => o.id === op.id)
+      return found === undefined ? { ...op, finished: true, reported: false } : reportedState(found)
+    }
+  )
+
 /**
  * Follows started operations until all have finished: a stream of snapshots (every operation, in the order they
- * were started), one after the start and one per poll that changed something. It fails with
- * {@link FileOperationFailed} when one finished with an error. Interrupting it terminates the unfinished operations on the
- * portal.
+ * were started), one after the start and one per poll that changed something. Each operation is polled on its own
+ * (`GET /api/2.0/files/fileops?id=`), so the reports of other operations are left to their readers.
+ *
+ * It fails with {@link FileOperationFailed} when the portal reports an operation finished with an error (or an
+ * operation last seen with an error leaves the list). An operation that leaves the list without a finished report
+ * ends with `finished: true, reported: false` (see {@link TrackedOperation}). Interrupting it terminates the
+ * unfinished operations on the portal, also when the interruption arrives while the start request is in flight
+ * (then in the background, once the portal has answered).
  *
  * @example
  * ```ts
@@ -180,62 +295,41 @@ export const terminate = (
  */
 export const track = <E, R>(
   started: Effect.Effect<ReadonlyArray<FileOperation>, E, R>,
-  options?: Pick<WaitOptions, "schedule">
+  options?: Pick<WaitOptions, "schedule" | "cleanupTimeout">
 ): Stream.Stream<
-  ReadonlyArray<FileOperation>,
+  ReadonlyArray<TrackedOperation>,
   E | DocSpaceError.DocSpaceError | FileOperationFailed,
   R | DocSpaceClient.DocSpaceClient
 > =>
   Stream.unwrapScoped(Effect.gen(function*() {
-    const state = yield* Ref.make<ReadonlyArray<FileOperation>>([])
-    const terminateUnfinished = Effect.flatMap(
-      Ref.get(state),
-      (ops) =>
-        Effect.forEach(ops.filter((op) => !op.finished), (op) => Effect.ignore(terminate(op.id)), {
-          discard: true,
-          concurrency: "unbounded"
-        })
+    const cleanupTimeout = options?.cleanupTimeout ?? defaultCleanupTimeout
+    const state = yield* Ref.make<ReadonlyArray<TrackedOperation>>([])
+    // registered before the start: once the portal has given ids, any failure or interruption terminates the
+    // unfinished ones (and only those)
+    yield* Effect.addFinalizer((exit) =>
+      Exit.isSuccess(exit)
+        ? Effect.void
+        : Effect.flatMap(Ref.get(state), (ops) => terminateUnfinished(ops, cleanupTimeout))
     )
-    // the start request is not interrupted half-way, and the clean-up is registered atomically with its answer: once
-    // the portal has given ids, any failure or interruption terminates the unfinished ones (and only those)
-    const initial = yield* Effect.acquireRelease(
-      Effect.tap(started, (ops) => Ref.set(state, ops)),
-      (_, exit) => Exit.isSuccess(exit) ? Effect.void : terminateUnfinished
-    )
-    const check = (ops: ReadonlyArray<FileOperation>) => {
+    const initial = yield* startTracked(started, state, cleanupTimeout)
+    const check = (ops: ReadonlyArray<TrackedOperation>) => {
       const failed = ops.find((op) => op.finished && isFailed(op))
       return failed === undefined ? Effect.succeed(ops) : Effect.fail(failure(failed))
     }
     const poll = Effect.gen(function*() {
       const previous = yield* Ref.get(state)
-      const pending = previous.filter((op) => !op.finished)
-      const latest = yield* statuses(pending.length === 1 ? pending[0]!.id : undefined)
-      // only the operations this call started are followed: whatever else the portal lists is ignored
-      const byId = new Map(latest.map((op) => [op.id, op] as const))
-      const vanished = previous.find((op) => !op.finished && !byId.has(op.id))
-      if (vanished !== undefined) {
-        // gone from the list before it was seen finished: nothing says whether it succeeded; it is not terminated
-        yield* Ref.set(state, previous.map((op) => op === vanished ? { ...op, finished: true } : op))
-        return yield* Effect.fail(
-          new FileOperationFailed({
-            id: vanished.id,
-            ...(vanished.operation !== undefined ? { operationType: vanished.operation } : {}),
-            message: "the operation vanished from the portal's list of operations before it was seen finished; " +
-              "its outcome is unknown",
-            progress: vanished.progress
-          })
-        )
-      }
-      const next = previous.map((op) => op.finished ? op : byId.get(op.id)!)
+      const next = yield* Effect.forEach(previous, (op) => op.finished ? Effect.succeed(op) : follow(op), {
+        concurrency: 4
+      })
       yield* Ref.set(state, next)
       const changed = next.some((op, i) =>
         op.progress !== previous[i]!.progress || op.finished !== previous[i]!.finished ||
-        op.error !== previous[i]!.error
+        op.error !== previous[i]!.error || op.reported !== previous[i]!.reported
       )
       return changed ? Option.some(next) : Option.none()
     })
     const first = Stream.fromEffect(check(initial))
-    if (initial.length === 0 || initial.every((op) => op.finished)) return first
+    if (initial.every((op) => op.finished)) return first
     const updates = Stream.repeatEffectWithSchedule(poll, options?.schedule ?? defaultSchedule).pipe(
       // the first element comes from polling immediately; then one per tick of the schedule
       Stream.filterMap((o) => o),
@@ -246,7 +340,9 @@ export const track = <E, R>(
   }))
 
 /**
- * Waits for started operations to finish and gives their final states; see {@link track}.
+ * Waits for started operations to finish and gives their final states; see {@link track}. The result is empty when
+ * the portal's answer to the start listed no operation (nothing was selected, or an operation started with
+ * `deleteAfter` finished before the portal answered).
  *
  * @since 0.1.0
  * @category combinators
@@ -255,7 +351,7 @@ export const run = <E, R>(
   started: Effect.Effect<ReadonlyArray<FileOperation>, E, R>,
   options?: WaitOptions
 ): Effect.Effect<
-  ReadonlyArray<FileOperation>,
+  ReadonlyArray<TrackedOperation>,
   E | DocSpaceError.DocSpaceError | FileOperationFailed,
   R | DocSpaceClient.DocSpaceClient
 > => {
@@ -263,7 +359,7 @@ export const run = <E, R>(
   return track(started, options).pipe(
     Stream.tap((ops) => onProgress === undefined ? Effect.void : Effect.forEach(ops, onProgress, { discard: true })),
     Stream.runLast,
-    Effect.map(Option.getOrElse((): ReadonlyArray<FileOperation> => []))
+    Effect.map(Option.getOrElse((): ReadonlyArray<TrackedOperation> => []))
   )
 }
 
@@ -277,7 +373,7 @@ export const wait = (
   operations: ReadonlyArray<FileOperation>,
   options?: WaitOptions
 ): Effect.Effect<
-  ReadonlyArray<FileOperation>,
+  ReadonlyArray<TrackedOperation>,
   DocSpaceError.DocSpaceError | FileOperationFailed,
   DocSpaceClient.DocSpaceClient
 > => run(Effect.succeed(operations), options)
@@ -307,7 +403,7 @@ export interface TransferOptions extends Selection {
   readonly destFolderId: number | string
   /** Default `"Skip"` on the portal. */
   readonly conflictResolveType?: ConflictResolveType | undefined
-  /** Delete the sources after the operation has finished (moves) instead of during it. */
+  /** See {@link RemoveOptions.deleteAfter}. */
   readonly deleteAfter?: boolean | undefined
 }
 
@@ -316,6 +412,12 @@ export interface TransferOptions extends Selection {
  * @category models
  */
 export interface RemoveOptions extends Selection {
+  /**
+   * The spec says "delete after the editing session is finished"; the portal's only use of it is to drop the
+   * operation when it finishes instead of holding its result for a report (DocSpace-server `OperationController`
+   * passes `holdResult: !deleteAfter`). Such an operation is never reported finished: it comes back with
+   * `reported: false` (see {@link TrackedOperation}), and a failure is only known if it was seen before the end.
+   */
   readonly deleteAfter?: boolean | undefined
   /** Delete for good instead of moving to the trash. */
   readonly immediately?: boolean | undefined
@@ -343,26 +445,40 @@ const operationIds = {
   bulkdownload: "bulkDownload"
 } as const
 
+const bodyFields = [
+  "fileIds",
+  "folderIds",
+  "destFolderId",
+  "conflictResolveType",
+  "deleteAfter",
+  "immediately"
+] as const
+
 const bodyOf = (options: TransferOptions | RemoveOptions | Selection): Record<string, unknown> => {
   const body: Record<string, unknown> = {}
-  for (const [key, value] of Object.entries(options)) {
-    if (value === undefined || key === "onProgress" || key === "schedule") continue
-    body[key] = value
+  const given = options as Partial<Record<(typeof bodyFields)[number], unknown>>
+  for (const key of bodyFields) {
+    if (given[key] !== undefined) body[key] = given[key]
   }
   body.fileIds ??= []
   body.folderIds ??= []
-  // without it the portal answers with every active operation of the user, not just the one this request started
+  // without it the portal answers with every operation of the user, and takes the reports of the finished ones
   body.returnSingleOperation = true
   return body
 }
 
+const isEmptySelection = (options: Selection) =>
+  (options.fileIds === undefined || options.fileIds.length === 0) &&
+  (options.folderIds === undefined || options.folderIds.length === 0)
+
 /**
- * For start requests that cannot reliably ask for their own operation only (`DELETE /api/2.0/files/folder/{folderId}`
- * takes no `returnSingleOperation`, `DELETE /api/2.0/files/file/{fileId}` takes it as a query parameter only since
- * 3.7; without it they answer with every active operation of the user): lists the operations in flight first (`GET /api/2.0/files/fileops`), runs the request, and keeps only
- * the operations of its answer that were not in that list, so that other operations of the same user are neither
- * waited for, failed on, nor terminated.
+ * For start requests that cannot ask for their own operation only (they answer with every operation of the
+ * user): lists the operations in flight first (`GET /api/2.0/files/fileops`), runs the request, and keeps only the
+ * operations of its answer that were not in that list.
  *
+ * @deprecated Both reads are unfiltered: each takes the reports of the user's finished operations (the portal lists
+ * a finished operation once, to the first reader), so other code waiting for those operations never sees them
+ * finish. Start operations with {@link start} (it asks for `returnSingleOperation`) or with a request that does.
  * @since 0.1.0
  * @category combinators
  */
@@ -381,8 +497,11 @@ export const onlyStarted = <E, R>(
 
 /**
  * Starts an operation without waiting (`PUT /api/2.0/files/fileops/{kind}`); the portal answers with the
- * operation it started (the body asks for `returnSingleOperation`: without it the portal would list every active
- * operation of the user).
+ * operation it started: the body asks for `returnSingleOperation`, without which the portal would list every
+ * operation of the user and take the reports of the finished ones.
+ *
+ * With nothing selected (no `fileIds`, no `folderIds`) nothing is sent and the answer is empty: the portal starts
+ * nothing then, and answers with every operation of the user.
  *
  * @since 0.1.0
  * @category constructors
@@ -391,7 +510,7 @@ export const start = <K extends keyof StartBodies>(
   kind: K,
   options: StartBodies[K]
 ): Effect.Effect<ReadonlyArray<FileOperation>, DocSpaceError.DocSpaceError, DocSpaceClient.DocSpaceClient> =>
-  Client.request({
+  isEmptySelection(options) ? Effect.succeed([]) : Client.request({
     operation: operationIds[kind],
     method: "PUT",
     path: `/api/2.0/files/fileops/${kind}`,
@@ -407,7 +526,7 @@ export const start = <K extends keyof StartBodies>(
 export const copy = (
   options: TransferOptions & WaitOptions
 ): Effect.Effect<
-  ReadonlyArray<FileOperation>,
+  ReadonlyArray<TrackedOperation>,
   DocSpaceError.DocSpaceError | FileOperationFailed,
   DocSpaceClient.DocSpaceClient
 > => run(start("copy", options), options)
@@ -421,7 +540,7 @@ export const copy = (
 export const move = (
   options: TransferOptions & WaitOptions
 ): Effect.Effect<
-  ReadonlyArray<FileOperation>,
+  ReadonlyArray<TrackedOperation>,
   DocSpaceError.DocSpaceError | FileOperationFailed,
   DocSpaceClient.DocSpaceClient
 > => run(start("move", options), options)
@@ -435,7 +554,7 @@ export const move = (
 export const remove = (
   options: RemoveOptions & WaitOptions
 ): Effect.Effect<
-  ReadonlyArray<FileOperation>,
+  ReadonlyArray<TrackedOperation>,
   DocSpaceError.DocSpaceError | FileOperationFailed,
   DocSpaceClient.DocSpaceClient
 > => run(start("delete", options), options)
@@ -449,7 +568,7 @@ export const remove = (
 export const duplicate = (
   options: Selection & WaitOptions
 ): Effect.Effect<
-  ReadonlyArray<FileOperation>,
+  ReadonlyArray<TrackedOperation>,
   DocSpaceError.DocSpaceError | FileOperationFailed,
   DocSpaceClient.DocSpaceClient
 > => run(start("duplicate", options), options)
@@ -464,7 +583,7 @@ export const duplicate = (
 export const bulkDownload = (
   options: Selection & WaitOptions
 ): Effect.Effect<
-  ReadonlyArray<FileOperation>,
+  ReadonlyArray<TrackedOperation>,
   DocSpaceError.DocSpaceError | FileOperationFailed,
   DocSpaceClient.DocSpaceClient
 > => run(start("bulkdownload", options), options)

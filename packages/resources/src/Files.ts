@@ -80,15 +80,17 @@ export const rename = (
  * @category models
  */
 export interface RemoveOptions extends FileOperations.WaitOptions {
+  /** See {@link FileOperations.RemoveOptions.deleteAfter}: the result then comes back with `reported: false`. */
   readonly deleteAfter?: boolean | undefined
   /** Delete for good instead of moving to the trash. */
   readonly immediately?: boolean | undefined
 }
 
 /**
- * Deletes a file (`DELETE /api/2.0/files/file/{fileId}`): to the trash, or for good with `immediately`. The
- * portal runs it as a file operation; this waits for it to finish (and only for it: see
- * {@link FileOperations.onlyStarted}).
+ * Deletes a file, to the trash or for good with `immediately`, and waits for the portal's file operation to finish.
+ * It is started with `PUT /api/2.0/files/fileops/delete` and `returnSingleOperation` (what the web client does, and
+ * what `DELETE /api/2.0/files/file/{fileId}` runs on the server too), so that the answer is this operation only,
+ * on 3.6 portals as well; see {@link FileOperations.run} for how it is followed.
  *
  * @since 0.1.0
  * @category mutations
@@ -97,20 +99,16 @@ export const remove = (
   fileId: number | string,
   options?: RemoveOptions
 ): Effect.Effect<
-  ReadonlyArray<FileOperations.FileOperation>,
+  ReadonlyArray<FileOperations.TrackedOperation>,
   DocSpaceError.DocSpaceError | FileOperations.FileOperationFailed,
   DocSpaceClient.DocSpaceClient
 > =>
   FileOperations.run(
-    FileOperations.onlyStarted(Client.request({
-      operation: "deleteFile",
-      method: "DELETE",
-      path: "/api/2.0/files/file/{fileId}",
-      pathParams: { fileId },
-      // 3.7 answers with this operation only; older portals list every active one, which onlyStarted filters out
-      urlParams: { ReturnSingleOperation: true },
-      body: Client.jsonBody({ deleteAfter: options?.deleteAfter ?? false, immediately: options?.immediately ?? false })
-    }, FileOperations.FileOperations)),
+    FileOperations.start("delete", {
+      fileIds: [fileId],
+      deleteAfter: options?.deleteAfter ?? false,
+      immediately: options?.immediately ?? false
+    }),
     options
   )
 

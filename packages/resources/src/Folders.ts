@@ -267,16 +267,17 @@ export const rename = (
  * @category models
  */
 export interface RemoveOptions extends FileOperations.WaitOptions {
-  /** Delete after the operation has finished instead of during it. */
+  /** See {@link FileOperations.RemoveOptions.deleteAfter}: the result then comes back with `reported: false`. */
   readonly deleteAfter?: boolean | undefined
   /** Delete for good instead of moving to the trash. */
   readonly immediately?: boolean | undefined
 }
 
 /**
- * Deletes a folder (`DELETE /api/2.0/files/folder/{folderId}`): to the trash, or for good with `immediately`.
- * The portal runs it as a file operation; this waits for it to finish, and only for it (see
- * {@link FileOperations.onlyStarted}).
+ * Deletes a folder, to the trash or for good with `immediately`, and waits for the portal's file operation to
+ * finish. It is started with `PUT /api/2.0/files/fileops/delete` and `returnSingleOperation`, as the web client
+ * does: `DELETE /api/2.0/files/folder/{folderId}` cannot ask for its own operation and answers with every operation
+ * of the user, taking the reports of the finished ones. See {@link FileOperations.run} for how it is followed.
  *
  * @since 0.1.0
  * @category mutations
@@ -285,17 +286,15 @@ export const remove = (
   folderId: Id,
   options?: RemoveOptions
 ): Effect.Effect<
-  ReadonlyArray<FileOperations.FileOperation>,
+  ReadonlyArray<FileOperations.TrackedOperation>,
   DocSpaceError.DocSpaceError | FileOperations.FileOperationFailed,
   DocSpaceClient.DocSpaceClient
 > =>
   FileOperations.run(
-    FileOperations.onlyStarted(Client.request({
-      operation: "deleteFolder",
-      method: "DELETE",
-      path: "/api/2.0/files/folder/{folderId}",
-      pathParams: { folderId },
-      body: Client.jsonBody({ deleteAfter: options?.deleteAfter ?? false, immediately: options?.immediately ?? false })
-    }, FileOperations.FileOperations)),
+    FileOperations.start("delete", {
+      folderIds: [folderId],
+      deleteAfter: options?.deleteAfter ?? false,
+      immediately: options?.immediately ?? false
+    }),
     options
   )

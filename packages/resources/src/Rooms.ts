@@ -233,7 +233,7 @@ const archiveLike = (
 
 /**
  * Moves a room to the archive (`PUT /api/2.0/files/rooms/{id}/archive`) and waits for the portal's file
- * operation to finish.
+ * operation to finish (with `deleteAfter` it is never reported finished: see {@link FileOperations.TrackedOperation}).
  *
  * @since 0.1.0
  * @category mutations
@@ -242,7 +242,7 @@ export const archive = (
   id: number | string,
   options?: FileOperations.WaitOptions & { readonly deleteAfter?: boolean | undefined }
 ): Effect.Effect<
-  FileOperations.FileOperation,
+  FileOperations.TrackedOperation,
   DocSpaceError.DocSpaceError | FileOperations.FileOperationFailed,
   DocSpaceClient.DocSpaceClient
 > => archiveLike("archive", id, options)
@@ -258,7 +258,7 @@ export const unarchive = (
   id: number | string,
   options?: FileOperations.WaitOptions & { readonly deleteAfter?: boolean | undefined }
 ): Effect.Effect<
-  FileOperations.FileOperation,
+  FileOperations.TrackedOperation,
   DocSpaceError.DocSpaceError | FileOperations.FileOperationFailed,
   DocSpaceClient.DocSpaceClient
 > => archiveLike("unarchive", id, options)

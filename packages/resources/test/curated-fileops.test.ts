@@ -1,4 +1,4 @@
-import { FileOperations, Files, Rooms } from "@effect-docspace/resources"
+import { FileOperations, Files, Folders, Rooms } from "@effect-docspace/resources"
 import { describe, expect, it } from "@effect/vitest"
 import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
@@ -14,7 +14,14 @@ interface OpState {
 }
 
 // a portal whose operation "op1" goes through `states`, one per status poll (the last one repeats)
-const opsPortal = (states: ReadonlyArray<OpState | "gone">, options?: { readonly startGate?: Effect.Effect<void> }) => {
+const opsPortal = (
+  states: ReadonlyArray<OpState | "gone">,
+  options?: {
+    readonly startGate?: Effect.Effect<void>
+    /** Requests the portal never answers (a portal that stopped answering). */
+    readonly silent?: (request: { readonly method: string; readonly url: URL }) => boolean
+  }
+) => {
   let polls = 0
   const dto = (s: OpState) => ({
     id: "op1",
@@ -30,6 +37,7 @@ const opsPortal = (states: ReadonlyArray<OpState | "gone">, options?: { readonly
   let started = false
   const portal = make((request) => {
     const path = request.url.pathname
+    if (options?.silent?.(request) === true) return Effect.never
     if (request.method === "PUT" && path.startsWith("/api/2.0/files/fileops/terminate/")) {
       return envelope([dto({ progress: 10, finished: true })])
     }
@@ -42,6 +50,7 @@ const opsPortal = (states: ReadonlyArray<OpState | "gone">, options?: { readonly
       return options?.startGate === undefined ? reply : Effect.as(options.startGate, reply)
     }
     if (request.method === "PUT" && path.startsWith("/api/2.0/files/rooms/")) {
+      started = true
       return envelope(dto({ progress: 0, finished: false }))
     }
     if (request.method === "DELETE" && path.startsWith("/api/2.0/files/file/")) {
@@ -183,17 +192,32 @@ describe("FileOperations", () => {
     }).pipe(Effect.provide(portal.layer))
   })
 
-  it.effect("Files.remove and Rooms.archive wait for their operation", () => {
+  it.effect("Files.remove and Folders.remove start a single-operation delete, with no read before it", () => {
     const portal = opsPortal([{ progress: 100, finished: true }])
     return Effect.gen(function*() {
       const removed = yield* Files.remove(101, { immediately: true })
-      // the DELETE answers with the user's other (failed) operation too: only the new one is followed
-      expect(removed).toMatchObject([{ id: "op1", finished: true }])
-      const deleted = portal.requests.find((r) => r.method === "DELETE")!
-      expect(deleted.json).toEqual({ deleteAfter: false, immediately: true })
-      expect(deleted.url.searchParams.get("ReturnSingleOperation")).toBe("true")
+      expect(removed).toMatchObject([{ id: "op1", finished: true, reported: true }])
+      const folder = yield* Folders.remove(7)
+      expect(folder).toMatchObject([{ id: "op1", finished: true, reported: true }])
+      const starts = portal.requests.filter((r) => r.method === "PUT")
+      expect(starts.map((r) => r.url.pathname)).toEqual(Array(2).fill("/api/2.0/files/fileops/delete"))
+      expect(starts.map((r) => r.json)).toEqual([
+        { fileIds: [101], folderIds: [], deleteAfter: false, immediately: true, returnSingleOperation: true },
+        { fileIds: [], folderIds: [7], deleteAfter: false, immediately: false, returnSingleOperation: true }
+      ])
+      // no unfiltered read of the user's operations (it would take the reports of others): only polls of op1
+      const reads = portal.requests.filter((r) => r.method === "GET")
+      expect(reads.every((r) => r.url.searchParams.get("id") === "op1")).toBe(true)
+      expect(portal.requests[0]!.method).toBe("PUT")
+      expect(portal.requests.some((r) => r.method === "DELETE")).toBe(false)
+    }).pipe(Effect.provide(portal.layer))
+  })
+
+  it.effect("Rooms.archive waits for its operation", () => {
+    const portal = opsPortal([{ progress: 100, finished: true }])
+    return Effect.gen(function*() {
       const archived = yield* Rooms.archive(9)
-      expect(archived).toMatchObject({ id: "op1", finished: true })
+      expect(archived).toMatchObject({ id: "op1", finished: true, reported: true })
       expect(portal.requests.some((r) => r.url.pathname === "/api/2.0/files/rooms/9/archive")).toBe(true)
     }).pipe(Effect.provide(portal.layer))
   })
@@ -208,24 +232,61 @@ describe("FileOperations", () => {
         // the interruption arrives before the portal answers the start
         const interrupting = yield* Effect.fork(Fiber.interrupt(fiber))
         yield* turns(20)
+        // the interrupted caller does not wait for the portal's answer (its own timeout must be able to fire)
+        yield* until(() => interrupting.unsafePoll() !== null)
+        expect(portal.terminates()).toBe(0)
         yield* Deferred.succeed(answer, undefined)
-        yield* Fiber.join(interrupting)
+        // once the answer names the operation, it is terminated in the background
+        yield* until(() => portal.terminates() === 1)
+        yield* turns(20)
         expect(portal.terminates()).toBe(1)
         expect(portal.polls()).toBe(0)
       }).pipe(Effect.provide(portal.layer))
     }))
 
-  it.effect("an operation that vanishes from the list before it was seen finished is a failure, not a success", () => {
+  it.effect("an operation that leaves the list before it was seen finished has finished, result not reported", () => {
     const portal = opsPortal([{ progress: 40, finished: false }, "gone"])
     return Effect.gen(function*() {
-      const fiber = yield* Effect.fork(Effect.flip(FileOperations.copy({ fileIds: [1], destFolderId: 2 })))
+      const fiber = yield* Effect.fork(FileOperations.copy({ fileIds: [1], destFolderId: 2 }))
+      yield* tick(4)
+      const ops = yield* Fiber.join(fiber)
+      // as last seen, but finished; `reported: false` says the portal's final state is unknown
+      expect(ops).toMatchObject([{ id: "op1", progress: 40, finished: true, reported: false }])
+      // it is gone: nothing to terminate
+      expect(portal.terminates()).toBe(0)
+      expect(portal.polls()).toBe(2)
+    }).pipe(Effect.provide(portal.layer))
+  })
+
+  it.effect("an operation last seen with the portal's error that then leaves the list is FileOperationFailed", () => {
+    const portal = opsPortal([{ progress: 40, finished: false, error: "Access denied" }, "gone"])
+    return Effect.gen(function*() {
+      const fiber = yield* Effect.fork(Effect.flip(FileOperations.move({ fileIds: [1], destFolderId: 2 })))
       yield* tick(4)
       const error = yield* Fiber.join(fiber)
       expect(error._tag).toBe("FileOperationFailed")
-      expect(error).toMatchObject({ id: "op1", progress: 40 })
-      expect(error.message).toMatch(/vanished .* outcome is unknown/)
-      // it is gone: nothing to terminate
-      expect(portal.terminates()).toBe(0)
+      expect(error).toMatchObject({ id: "op1", message: "Access denied", progress: 40 })
+    }).pipe(Effect.provide(portal.layer))
+  })
+
+  it.effect("polls ask for this operation only (?id=), never for the user's whole list", () => {
+    const portal = opsPortal([{ progress: 10, finished: false }, { progress: 100, finished: true }])
+    return Effect.gen(function*() {
+      const fiber = yield* Effect.fork(FileOperations.copy({ fileIds: [1], destFolderId: 2 }))
+      yield* tick(4)
+      yield* Fiber.join(fiber)
+      const reads = portal.requests.filter((r) => r.method === "GET")
+      expect(reads.length).toBe(2)
+      expect(reads.map((r) => r.url.searchParams.get("id"))).toEqual(["op1", "op1"])
+    }).pipe(Effect.provide(portal.layer))
+  })
+
+  it.effect("nothing selected: nothing is sent (the portal would answer with every operation of the user)", () => {
+    const portal = opsPortal([{ progress: 100, finished: true }])
+    return Effect.gen(function*() {
+      expect(yield* FileOperations.copy({ fileIds: [], destFolderId: 2 })).toEqual([])
+      expect(yield* FileOperations.remove({})).toEqual([])
+      expect(portal.requests.length).toBe(0)
     }).pipe(Effect.provide(portal.layer))
   })
 
@@ -251,6 +312,91 @@ describe("FileOperations", () => {
       expect(portal.terminates()).toBe(1)
       const terminated = portal.requests.filter((r) => r.url.pathname.startsWith("/api/2.0/files/fileops/terminate/"))
       expect(terminated.map((r) => r.url.pathname)).toEqual(["/api/2.0/files/fileops/terminate/op1"])
+    }).pipe(Effect.provide(portal.layer))
+  })
+})
+
+describe("FileOperations against a portal that stops answering: every request is bounded", () => {
+  const never = (method: string, prefix: string) => (r: { readonly method: string; readonly url: URL }) =>
+    r.method === method && r.url.pathname.startsWith(prefix)
+
+  it.effect("copy(...).pipe(Effect.timeout(\"3 seconds\")) fires while the start request gets no answer", () => {
+    const portal = opsPortal([{ progress: 10, finished: false }], { silent: never("PUT", "/api/2.0/files/fileops/") })
+    return Effect.gen(function*() {
+      const fiber = yield* Effect.fork(
+        FileOperations.copy({ fileIds: [1], destFolderId: 2 }).pipe(Effect.timeout("3 seconds"), Effect.flip)
+      )
+      yield* until(() => portal.requests.length === 1)
+      yield* TestClock.adjust("3 seconds")
+      yield* until(() => fiber.unsafePoll() !== null)
+      expect((yield* Fiber.join(fiber))._tag).toBe("TimeoutException")
+      // the start goes on in the background until the client's request timeout (30 s): it never answered, so
+      // there is nothing to terminate
+      yield* TestClock.adjust("30 seconds")
+      yield* turns(20)
+      expect(portal.terminates()).toBe(0)
+      expect(portal.requests.length).toBe(1)
+    }).pipe(Effect.provide(portal.layer))
+  })
+
+  it.effect("without a timeout of its own, a start that gets no answer fails with the client's Timeout", () => {
+    const portal = opsPortal([{ progress: 10, finished: false }], { silent: never("PUT", "/api/2.0/files/fileops/") })
+    return Effect.gen(function*() {
+      const fiber = yield* Effect.fork(Effect.flip(FileOperations.copy({ fileIds: [1], destFolderId: 2 })))
+      yield* until(() => portal.requests.length === 1)
+      yield* TestClock.adjust("30 seconds")
+      yield* until(() => fiber.unsafePoll() !== null)
+      const error = yield* Fiber.join(fiber)
+      expect(error._tag).toBe("Timeout")
+    }).pipe(Effect.provide(portal.layer))
+  })
+
+  it.effect("Files.remove and Folders.remove under a timeout return when the portal does not answer", () => {
+    const portal = opsPortal([{ progress: 10, finished: false }], { silent: () => true })
+    return Effect.gen(function*() {
+      const files = yield* Effect.fork(Files.remove(1).pipe(Effect.timeout("3 seconds"), Effect.flip))
+      const folders = yield* Effect.fork(Folders.remove(2).pipe(Effect.timeout("3 seconds"), Effect.flip))
+      yield* until(() => portal.requests.length === 2)
+      yield* TestClock.adjust("3 seconds")
+      yield* until(() => files.unsafePoll() !== null && folders.unsafePoll() !== null)
+      expect((yield* Fiber.join(files))._tag).toBe("TimeoutException")
+      expect((yield* Fiber.join(folders))._tag).toBe("TimeoutException")
+    }).pipe(Effect.provide(portal.layer))
+  })
+
+  it.effect("a poll timeout followed by a terminate that gets no answer: the clean-up is bounded (10 s)", () => {
+    const portal = opsPortal([{ progress: 10, finished: false }], {
+      silent: never("PUT", "/api/2.0/files/fileops/terminate/")
+    })
+    return Effect.gen(function*() {
+      const fiber = yield* Effect.fork(
+        FileOperations.copy({ fileIds: [1], destFolderId: 2 }).pipe(Effect.timeout("2 seconds"), Effect.flip)
+      )
+      yield* tick(4)
+      yield* until(() => portal.terminates() === 1)
+      expect(fiber.unsafePoll()).toBeNull()
+      yield* TestClock.adjust("10 seconds")
+      yield* until(() => fiber.unsafePoll() !== null)
+      expect((yield* Fiber.join(fiber))._tag).toBe("TimeoutException")
+    }).pipe(Effect.provide(portal.layer))
+  })
+
+  it.effect("cleanupTimeout bounds the terminate", () => {
+    const portal = opsPortal([{ progress: 10, finished: false }], {
+      silent: never("PUT", "/api/2.0/files/fileops/terminate/")
+    })
+    return Effect.gen(function*() {
+      const fiber = yield* Effect.fork(
+        FileOperations.copy({ fileIds: [1], destFolderId: 2, cleanupTimeout: "1 second" }).pipe(
+          Effect.timeout("2 seconds"),
+          Effect.flip
+        )
+      )
+      yield* tick(4)
+      yield* until(() => portal.terminates() === 1)
+      yield* TestClock.adjust("1 second")
+      yield* until(() => fiber.unsafePoll() !== null)
+      expect((yield* Fiber.join(fiber))._tag).toBe("TimeoutException")
     }).pipe(Effect.provide(portal.layer))
   })
 })
