@@ -63,13 +63,14 @@ export const RoutePattern = Schema.String.pipe(
 
 /**
  * A rule for the routes matching `route`: every request matching the rule counts in the rule's windows (so write one
- * rule per operation when each operation has its own limit, as the presets do).
+ * rule per operation when each operation has its own limit, as the presets do). `route` may also list several
+ * patterns (since 0.2.0) whose requests share the rule's windows, for a server limit counted across operations.
  *
  * @since 0.1.0
  * @category schemas
  */
 export const RouteRule = Schema.Struct({
-  route: RoutePattern,
+  route: Schema.Union(RoutePattern, Schema.NonEmptyArray(RoutePattern)),
   windows: Schema.Array(Window)
 })
 
@@ -282,8 +283,28 @@ export const docSpaceCloud: RateLimitPolicy = {
 }
 
 /**
+ * The password routes older DocSpace servers limit to 5 requests per minute per user, counted across both routes
+ * ("up to 5 authentication requests per minute to collect passwords" in the published limits): the password
+ * reminder `POST /api/2.0/people/password` and the password change `PUT /api/2.0/people/{userid}/password`.
+ *
+ * Source: ONLYOFFICE/DocSpace-server `v2.0.0-server`, `common/ASC.Api.Core/Core/BaseStartup.cs` (policy
+ * `sensitive_api`: a sliding window of 5 per minute, partitioned by user only) and
+ * `products/ASC.People/Server/Api/UserController.cs` (the two actions carrying `[EnableRateLimiting("sensitive_api")]`).
+ * From 2.5 on the server counts them per exact path and per 15 minutes, among the sensitive routes of
+ * {@link docSpaceCloud}.
+ *
+ * @since 0.2.0
+ * @category presets
+ */
+export const docSpacePasswordRoutes: readonly [string, ...Array<string>] = [
+  "POST /api/2.0/people/password",
+  "PUT /api/2.0/people/*/password"
+]
+
+/**
  * The older published DocSpace limits: 500 requests per 10 seconds, 1500 authentication requests per minute, 50
- * concurrent GET, 15 concurrent non-GET. Refusals are 503 with `Retry-After`.
+ * concurrent GET, 15 concurrent non-GET, and 5 requests per minute to the password routes (shared by
+ * {@link docSpacePasswordRoutes}). Refusals are 503 with `Retry-After`.
  *
  * @since 0.1.0
  * @category presets
@@ -292,7 +313,10 @@ export const docSpaceLegacy: RateLimitPolicy = {
   name: "docspace-legacy",
   concurrency: { read: 50, write: 15 },
   windows: [window(500, "10 seconds")],
-  routes: [{ route: "* /api/2.0/authentication/**", windows: [window(1500, "1 minute")] }],
+  routes: [
+    { route: "* /api/2.0/authentication/**", windows: [window(1500, "1 minute")] },
+    { route: docSpacePasswordRoutes, windows: [window(5, "1 minute")] }
+  ],
   retry: defaultRetry,
   maxWait: Duration.minutes(2),
   leaseTtl: Duration.seconds(30)

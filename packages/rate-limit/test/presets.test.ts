@@ -2,6 +2,8 @@ import { RateLimiter, RateLimitPolicy } from "@effect-docspace/rate-limit"
 import { assert, describe, it } from "@effect/vitest"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Fiber from "effect/Fiber"
+import * as TestClock from "effect/TestClock"
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
@@ -111,4 +113,43 @@ describe("docSpaceCloud routes in action", () => {
       yield* Effect.flatMap(client.get("https://portal.test/api/2.0/people/99/email"), (r) => r.text)
       assert.strictEqual(t.calls.length, 7)
     }).pipe(Effect.scoped))
+})
+
+describe("docSpaceLegacy password routes", () => {
+  it.effect("5 requests per minute across the password reminder and the password change, then a wait", () =>
+    Effect.gen(function*() {
+      const t = makeTransport(() => ({}))
+      const limiter = yield* RateLimiter.make(RateLimitPolicy.docSpaceLegacy)
+      const client = limiter.apply(t.client)
+      const urls = [
+        "https://portal.test/api/2.0/people/password",
+        "https://portal.test/api/2.0/people/0b6d1c2e-0000-4000-8000-000000000001/password"
+      ]
+      const sixth = yield* Effect.fork(
+        Effect.forEach(
+          Array.from({ length: 6 }, (_, i) => i),
+          (i) => Effect.flatMap(i % 2 === 0 ? client.post(urls[0]) : client.put(urls[1]), (r) => r.text)
+        )
+      )
+      yield* TestClock.adjust("59 seconds")
+      assert.strictEqual(t.calls.length, 5, "the sixth waits: the two routes share one window")
+      // other People routes are not limited by the rule
+      yield* Effect.flatMap(client.put("https://portal.test/api/2.0/people/1/email"), (r) => r.text)
+      assert.strictEqual(t.calls.length, 6)
+      yield* TestClock.adjust("2 seconds")
+      yield* Fiber.join(sixth)
+      assert.strictEqual(t.calls.length, 7)
+      assert.isAtLeast(t.calls[6].at, 60_000)
+    }).pipe(Effect.scoped))
+
+  it("the rule lists the routes of DocSpace-server 2.0's sensitive_api policy", () => {
+    const rule = RateLimitPolicy.docSpaceLegacy.routes.find((r) => r.route === RateLimitPolicy.docSpacePasswordRoutes)
+    assert.isDefined(rule)
+    assert.deepStrictEqual(RateLimitPolicy.docSpacePasswordRoutes, [
+      "POST /api/2.0/people/password",
+      "PUT /api/2.0/people/*/password"
+    ])
+    assert.strictEqual(rule!.windows[0].limit, 5)
+    assert.strictEqual(Duration.toMillis(rule!.windows[0].interval), 60_000)
+  })
 })

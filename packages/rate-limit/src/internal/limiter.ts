@@ -52,7 +52,7 @@ interface SendRecord {
 }
 
 interface CompiledRule {
-  readonly route: CompiledRoute
+  readonly routes: ReadonlyArray<CompiledRoute>
   readonly windows: ReadonlyArray<GlobalWindow>
 }
 
@@ -123,10 +123,13 @@ export const make = Effect.fnUntraced(function*(input: RateLimitPolicy.RateLimit
   const caps: Record<Class, number | undefined> = { read: policy.concurrency.read, write: policy.concurrency.write }
   const leaseKeys: Record<Class, string> = { read: "lease:read", write: "lease:write" }
   const globals = policy.windows.map((w, i) => specOf(`window:${i}:${windowKey(w)}`, w))
-  const rules: ReadonlyArray<CompiledRule> = policy.routes.map((rule) => ({
-    route: parseRoute(rule.route) as CompiledRoute,
-    windows: rule.windows.map((w, i) => specOf(`route:${rule.route}:${i}:${windowKey(w)}`, w))
-  }))
+  const rules: ReadonlyArray<CompiledRule> = policy.routes.map((rule) => {
+    const patterns: ReadonlyArray<string> = typeof rule.route === "string" ? [rule.route] : rule.route
+    return {
+      routes: patterns.map((pattern) => parseRoute(pattern) as CompiledRoute),
+      windows: rule.windows.map((w, i) => specOf(`route:${patterns.join("|")}:${i}:${windowKey(w)}`, w))
+    }
+  })
   const daily: WindowSpec | undefined = policy.writesPerDay === undefined ? undefined : {
     key: `writes-per-day:${policy.writesPerDay}`,
     limit: policy.writesPerDay,
@@ -463,7 +466,7 @@ export const make = Effect.fnUntraced(function*(input: RateLimitPolicy.RateLimit
     let routeInterval: number | undefined
     for (let index = 0; index < rules.length; index++) {
       const rule = rules[index]
-      if (!matchRoute(rule.route, method, segments)) continue
+      if (!rule.routes.some((route) => matchRoute(route, method, segments))) continue
       matchedRules.push(index)
       for (const w of rule.windows) {
         if (w.methods !== undefined && !w.methods.has(method)) continue
