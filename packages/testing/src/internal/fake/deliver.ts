@@ -4,7 +4,7 @@
 import type * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as Effect from "effect/Effect"
-import type { Delivery } from "./state.js"
+import type { Delivery } from "./webhooks.js"
 
 /** POSTs the raw body with the signature header; the subscriber's answer and any failure are ignored. */
 export const postWith = (client: HttpClient.HttpClient) => (delivery: Delivery): Effect.Effect<void> =>

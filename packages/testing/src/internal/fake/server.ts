@@ -6,11 +6,15 @@ import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Stream from "effect/Stream"
 import type { FakeRequest, FakeResponse, Handler } from "../handler.js"
-import type { Ctx, Route } from "./routes.js"
+import { authenticate } from "./auth.js"
+import type { Ctx, Route } from "./common.js"
+import type { User } from "./people.js"
 import { allRoutes } from "./routes.js"
-import type { Delivery, FakeModel, User } from "./state.js"
+import type { FakeModel } from "./state.js"
 import type { Reply } from "./util.js"
 import { ChunkError, errorReply, fromUtf8, HttpError, jsonReply } from "./util.js"
+import type { Delivery } from "./webhooks.js"
+import { flushEvents } from "./webhooks.js"
 
 export interface Counters {
   total: number
@@ -61,61 +65,6 @@ const match = (
   }
   if (best !== undefined) return best
   return pathMatched ? "method" : undefined
-}
-
-const cookie = (header: string | undefined, name: string): string | undefined => {
-  if (header === undefined) return undefined
-  for (const part of header.split(";")) {
-    const eq = part.indexOf("=")
-    if (eq > 0 && part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim())
-  }
-  return undefined
-}
-
-const authenticate = (
-  model: FakeModel,
-  req: FakeRequest,
-  now: number
-): { readonly user: User; readonly token: string | undefined } | undefined => {
-  const byToken = (token: string) => {
-    const session = model.tokens.get(token)
-    if (session === undefined) return undefined
-    if (session.expires <= now) {
-      model.tokens.delete(token)
-      return undefined
-    }
-    const user = model.users.get(session.userId)
-    return user === undefined ? undefined : { user, token }
-  }
-  const header = req.headers["authorization"]?.trim()
-  if (header !== undefined && header !== "") {
-    const [scheme, ...rest] = header.split(" ")
-    const value = rest.join(" ").trim()
-    if (scheme.toLowerCase() === "bearer") {
-      if (value.startsWith("sk-")) {
-        const userId = model.apiKeys.get(value)
-        const user = userId === undefined ? undefined : model.users.get(userId)
-        return user === undefined ? undefined : { user, token: undefined }
-      }
-      return byToken(value)
-    }
-    if (scheme.toLowerCase() === "basic") {
-      let decoded = ""
-      try {
-        decoded = atob(value)
-      } catch {
-        return undefined
-      }
-      const colon = decoded.indexOf(":")
-      const user = model.userByEmail(decoded.slice(0, colon))
-      if (colon < 0 || user === undefined || user.password === undefined) return undefined
-      if (user.password !== decoded.slice(colon + 1) || user.tfaCode !== undefined) return undefined
-      return { user, token: undefined }
-    }
-    return byToken(header) // the raw token
-  }
-  const fromCookie = cookie(req.headers["cookie"], "asc_auth_key")
-  return fromCookie === undefined ? undefined : byToken(fromCookie)
 }
 
 const toResponse = (reply: Reply, done: Effect.Effect<void>): FakeResponse => ({
@@ -196,7 +145,7 @@ export const makeDispatcher = (
       if (method !== "GET" && method !== "HEAD" && method !== "OPTIONS") counters.writes++
       const { key, reply } = run(req, now)
       counters.byRoute.set(key, (counters.byRoute.get(key) ?? 0) + 1)
-      const deliveries = model.flushEvents(now)
+      const deliveries = flushEvents(model, now)
       if (deliveries.length > 0) yield* onDeliveries(deliveries)
       let released = false
       const done = Effect.sync(() => {
