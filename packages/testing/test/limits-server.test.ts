@@ -84,39 +84,46 @@ describe("limits: legacy regime", () => {
     }))
 })
 
-describe("limits: cloud regime", () => {
-  it.effect("a sliding window per minute: 429, Retry-After until the oldest request leaves, X-RateLimit-* always", () =>
+const bodyText = (response: FakeResponse) =>
+  Effect.map(Stream.runCollect(response.body), (chunks) =>
+    new TextDecoder().decode(
+      Array.from(chunks).reduce((all, c) => {
+        const out = new Uint8Array(all.length + c.length)
+        out.set(all)
+        out.set(c, all.length)
+        return out
+      }, new Uint8Array(0))
+    ))
+
+const rateHeaders = (response: FakeResponse) =>
+  Object.fromEntries(
+    Object.entries(response.headers).filter(([k]) => k.startsWith("x-ratelimit-") || k === "retry-after")
+  )
+
+describe("limits: cloud regime (the refusals of DocSpace-server 3.7 and RedisRateLimiting)", () => {
+  it.effect("a sliding window per minute: 429, empty body, only Limit and Remaining 0; no rate header on successes", () =>
     Effect.gen(function*() {
       const limits = yield* Limits.make({ regime: "cloud", requests: { limit: 3, window: "1 minute" } })
       const handler = limits.middleware(ok)
       const first = yield* send(handler, "GET", "/a")
-      assert.strictEqual(first.headers["x-ratelimit-limit"], "3")
-      assert.strictEqual(first.headers["x-ratelimit-remaining"], "2")
-      assert.strictEqual(first.headers["x-ratelimit-reset"], "60")
+      assert.deepStrictEqual(rateHeaders(first), {}, "successes carry no rate header")
       yield* TestClock.adjust("20 seconds")
       yield* send(handler, "GET", "/a")
       yield* TestClock.adjust("20 seconds")
-      const third = yield* send(handler, "GET", "/a")
-      assert.strictEqual(third.headers["x-ratelimit-remaining"], "0")
+      yield* send(handler, "GET", "/a")
       yield* TestClock.adjust("10 seconds")
-      const refused = yield* send(handler, "GET", "/a")
+      const refused = yield* handler(request("GET", "/a"))
       assert.strictEqual(refused.status, 429)
-      assert.strictEqual(refused.headers["retry-after"], "10")
-      assert.strictEqual(refused.headers["x-ratelimit-remaining"], "0")
-      assert.strictEqual(refused.headers["x-ratelimit-limit"], "3")
-      assert.deepStrictEqual(
-        JSON.parse(new TextDecoder().decode(
-          (yield* Stream.runCollect(refused.body)).pipe((c) => Array.from(c)[0])
-        )).statusCode,
-        429
-      )
-      // sliding: at 60 s only the first request has left the window, so exactly one more fits
+      assert.deepStrictEqual(rateHeaders(refused), { "x-ratelimit-limit": "3", "x-ratelimit-remaining": "0" })
+      assert.strictEqual(yield* bodyText(refused), "", "an empty body")
+      assert.strictEqual(refused.headers["content-length"], "0")
+      // sliding: at 60 s only the first request has left the window, so exactly one more fits (refusals not counted)
       yield* TestClock.adjust("10 seconds")
       assert.strictEqual((yield* send(handler, "GET", "/a")).status, 200)
       assert.strictEqual((yield* send(handler, "GET", "/a")).status, 429)
     }))
 
-  it.effect("timeScale 0.01 makes the minute 600 ms and Retry-After fractional", () =>
+  it.effect("timeScale 0.01 makes the minute 600 ms", () =>
     Effect.gen(function*() {
       const limits = yield* Limits.make({
         regime: "cloud",
@@ -128,35 +135,81 @@ describe("limits: cloud regime", () => {
       yield* send(handler, "GET", "/a")
       const refused = yield* send(handler, "GET", "/a")
       assert.strictEqual(refused.status, 429)
-      assert.strictEqual(refused.headers["retry-after"], "0.6")
+      assert.strictEqual(refused.headers["retry-after"], undefined)
       yield* TestClock.adjust("599 millis")
       assert.strictEqual((yield* send(handler, "GET", "/a")).status, 429)
       yield* TestClock.adjust("1 millis")
       assert.strictEqual((yield* send(handler, "GET", "/a")).status, 200)
     }))
 
-  it.effect("wholeSecondRetryAfter rounds a scaled wait up to whole seconds", () =>
+  it.effect("a concurrency refusal: Limit is the cap, Remaining cap - inFlight; HEAD counts with the writes", () =>
     Effect.gen(function*() {
-      const limits = yield* Limits.make({
-        regime: "cloud",
-        timeScale: 0.01,
-        wholeSecondRetryAfter: true,
-        requests: { limit: 1, window: "1 minute" }
-      })
-      const handler = limits.middleware(ok)
-      yield* send(handler, "GET", "/a")
-      assert.strictEqual((yield* send(handler, "GET", "/a")).headers["retry-after"], "1")
+      const gate = yield* Deferred.make<void>()
+      const held: Handler = () =>
+        Effect.succeed({
+          status: 200,
+          headers: {},
+          body: Stream.fromEffect(Effect.as(Deferred.await(gate), new Uint8Array(1)))
+        })
+      const limits = yield* Limits.make({ regime: "cloud", concurrency: { get: 1, other: 2 } })
+      const handler = limits.middleware(held)
+      assert.strictEqual((yield* handler(request("GET", "/a"))).status, 200)
+      const get = yield* handler(request("GET", "/a"))
+      assert.strictEqual(get.status, 429)
+      assert.deepStrictEqual(rateHeaders(get), { "x-ratelimit-limit": "1", "x-ratelimit-remaining": "0" })
+      assert.strictEqual(yield* bodyText(get), "")
+      assert.strictEqual((yield* handler(request("HEAD", "/a"))).status, 200)
+      assert.strictEqual((yield* handler(request("POST", "/a"))).status, 200)
+      const head = yield* handler(request("HEAD", "/a"))
+      assert.strictEqual(head.status, 429, "HEAD is not a GET for the server")
+      assert.deepStrictEqual(rateHeaders(head), { "x-ratelimit-limit": "2", "x-ratelimit-remaining": "0" })
+      assert.deepStrictEqual((yield* limits.stats).inFlight, { get: 1, other: 2 })
+      yield* Deferred.succeed(gate, void 0)
     }))
 
-  it.effect("the daily POST/PUT cap answers 429 with a Retry-After up to the end of the day", () =>
+  it.effect("a request refused for concurrency still counts in the window (the chain's order)", () =>
+    Effect.gen(function*() {
+      const gate = yield* Deferred.make<void>()
+      const held: Handler = () =>
+        Effect.succeed({
+          status: 200,
+          headers: {},
+          body: Stream.fromEffect(Effect.as(Deferred.await(gate), new Uint8Array(1)))
+        })
+      const limits = yield* Limits.make({
+        regime: "cloud",
+        requests: { limit: 3, window: "1 minute" },
+        concurrency: { get: 1, other: 1 }
+      })
+      const handler = limits.middleware(held)
+      assert.strictEqual((yield* handler(request("GET", "/a"))).status, 200)
+      assert.strictEqual((yield* handler(request("GET", "/a"))).status, 429)
+      assert.strictEqual((yield* handler(request("GET", "/a"))).status, 429)
+      yield* Deferred.succeed(gate, void 0)
+      const refused = yield* handler(request("GET", "/a"))
+      assert.deepStrictEqual(rateHeaders(refused), { "x-ratelimit-limit": "3", "x-ratelimit-remaining": "0" })
+      const stats = yield* limits.stats
+      assert.strictEqual(stats.rejected.concurrency, 2)
+      assert.strictEqual(stats.rejected.window, 1)
+    }))
+
+  it.effect("the daily POST/PUT cap: a fixed window from the first write; Retry-After and X-RateLimit-Reset", () =>
     Effect.gen(function*() {
       const limits = yield* Limits.make({ regime: "cloud", dailyWrites: 3 })
       const handler = limits.middleware(ok)
       yield* TestClock.adjust("1 hour")
       for (const method of ["POST", "PUT", "POST"]) assert.strictEqual((yield* send(handler, method, "/w")).status, 200)
+      yield* TestClock.adjust("1 hour")
       const refused = yield* send(handler, "PUT", "/w")
       assert.strictEqual(refused.status, 429)
-      assert.strictEqual(refused.headers["retry-after"], String(23 * 3600))
+      // the window began with the first write, at 1 h: it ends at 25 h
+      assert.deepStrictEqual(rateHeaders(refused), {
+        "x-ratelimit-limit": "3",
+        "x-ratelimit-remaining": "0",
+        "retry-after": String(23 * 3600),
+        "x-ratelimit-reset": String(25 * 3600)
+      })
+      assert.strictEqual(yield* bodyText(refused), "")
       assert.strictEqual((yield* send(handler, "GET", "/w")).status, 200)
       assert.strictEqual((yield* send(handler, "DELETE", "/w")).status, 200)
       yield* TestClock.adjust("23 hours")
@@ -166,30 +219,70 @@ describe("limits: cloud regime", () => {
       assert.strictEqual(stats.writes, 5)
     }))
 
-  it.effect("sensitive routes: 5 per 15 minutes (the routes the 3.7 spec marks)", () =>
+  it.effect("wholeSecondRetryAfter rounds a scaled daily wait up to whole seconds", () =>
+    Effect.gen(function*() {
+      for (const [whole, expected] of [[false, "86.4"], [true, "87"]] as const) {
+        const limits = yield* Limits.make({
+          regime: "cloud",
+          timeScale: 0.001,
+          wholeSecondRetryAfter: whole,
+          dailyWrites: 1
+        })
+        const handler = limits.middleware(ok)
+        yield* send(handler, "POST", "/w")
+        assert.strictEqual((yield* send(handler, "POST", "/w")).headers["retry-after"], expected)
+      }
+    }))
+
+  it.effect("sensitive routes: 5 per 15 minutes per exact path, refused with Limit 5 and Remaining 0", () =>
     Effect.gen(function*() {
       const limits = yield* Limits.make({ regime: "cloud" })
       const handler = limits.middleware(ok)
       for (let i = 0; i < 5; i++) assert.strictEqual((yield* send(handler, "POST", "/api/2.0/keys")).status, 200)
       const refused = yield* send(handler, "POST", "/api/2.0/keys")
       assert.strictEqual(refused.status, 429)
-      assert.strictEqual(refused.headers["retry-after"], "900")
-      // each sensitive route has its own window
-      assert.strictEqual((yield* send(handler, "PUT", "/api/2.0/people/u1/password")).status, 200)
+      assert.deepStrictEqual(rateHeaders(refused), { "x-ratelimit-limit": "5", "x-ratelimit-remaining": "0" })
+      // each path has its own window: another user id is another path
+      for (let i = 0; i < 5; i++) {
+        assert.strictEqual((yield* send(handler, "PUT", "/api/2.0/people/u1/password")).status, 200)
+      }
+      assert.strictEqual((yield* send(handler, "PUT", "/api/2.0/people/u1/password")).status, 429)
+      assert.strictEqual((yield* send(handler, "PUT", "/api/2.0/people/u2/password")).status, 200)
       assert.strictEqual((yield* send(handler, "GET", "/api/2.0/keys")).status, 200)
       yield* TestClock.adjust("15 minutes")
       assert.strictEqual((yield* send(handler, "POST", "/api/2.0/keys")).status, 200)
-      assert.strictEqual((yield* limits.stats).rejected.sensitive, 1)
+      assert.strictEqual((yield* limits.stats).rejected.sensitive, 2)
     }))
 
-  it.effect("payment routes: 10 per minute", () =>
+  it.effect("payment routes: 10 per minute per exact path", () =>
     Effect.gen(function*() {
       const limits = yield* Limits.make({ regime: "cloud" })
       const handler = limits.middleware(ok)
       for (let i = 0; i < 10; i++) {
         assert.strictEqual((yield* send(handler, "POST", "/api/2.0/portal/payment/deposit")).status, 200)
       }
-      assert.strictEqual((yield* send(handler, "POST", "/api/2.0/portal/payment/deposit")).status, 429)
+      const refused = yield* send(handler, "POST", "/api/2.0/portal/payment/deposit")
+      assert.strictEqual(refused.status, 429)
+      assert.deepStrictEqual(rateHeaders(refused), { "x-ratelimit-limit": "10", "x-ratelimit-remaining": "0" })
+      assert.strictEqual((yield* send(handler, "PUT", "/api/2.0/portal/payment/update")).status, 200)
+    }))
+})
+
+describe("limits: legacy password routes", () => {
+  it.effect("5 per minute across the password reminder and the password change (DocSpace 2.0's sensitive_api)", () =>
+    Effect.gen(function*() {
+      const limits = yield* Limits.make({ regime: "legacy" })
+      const handler = limits.middleware(ok)
+      for (let i = 0; i < 5; i++) {
+        const path = i % 2 === 0 ? "/api/2.0/people/password" : `/api/2.0/people/u${i}/password`
+        assert.strictEqual((yield* send(handler, i % 2 === 0 ? "POST" : "PUT", path)).status, 200)
+      }
+      const refused = yield* send(handler, "PUT", "/api/2.0/people/u9/password")
+      assert.strictEqual(refused.status, 503)
+      assert.strictEqual(refused.headers["retry-after"], "60")
+      assert.strictEqual((yield* send(handler, "PUT", "/api/2.0/people/u9/email")).status, 200)
+      yield* TestClock.adjust("1 minute")
+      assert.strictEqual((yield* send(handler, "POST", "/api/2.0/people/password")).status, 200)
     }))
 })
 

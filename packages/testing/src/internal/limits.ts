@@ -1,8 +1,25 @@
 /**
- * Server-side rate limits for the fake DocSpace, written from the published rules (DESIGN.md, the 3.7 spec's
- * response headers) and deliberately independent of the client's rate-limit package, so a misunderstanding shared
- * by both cannot hide. A `HandlerMiddleware` that refuses what the real server would refuse and counts what it
- * received. Time comes from Effect's `Clock` (TestClock in tests) and every window is multiplied by `timeScale`.
+ * Server-side rate limits for the fake DocSpace, written from the server's source and deliberately independent of
+ * the client's rate-limit package, so a misunderstanding shared by both cannot hide. A `HandlerMiddleware` that
+ * refuses what the real server would refuse, with the headers it sends, and counts what it received. Time comes from
+ * Effect's `Clock` (TestClock in tests) and every window is multiplied by `timeScale`.
+ *
+ * The cloud regime follows ONLYOFFICE/DocSpace-server `common/ASC.Api.Core/Core/BaseStartup.cs` (3.7) and the
+ * RedisRateLimiting 1.2.1 limiters it uses (cristipufu/aspnetcore-redis-rate-limiting):
+ * - one chained global limiter, in this order: a sliding window (1500 per minute per user; a request it refuses is
+ *   not counted, a request it admits stays counted even when a later limiter refuses it), concurrency (50 GET, 15
+ *   for every other method, HEAD included; refused at once, `QueueLimit = 0`), and a fixed window of 10,000 POST/PUT
+ *   per day that starts with the first write (`RedisFixedWindowManager`: only admitted writes are counted);
+ * - then the endpoint's own policy: `sensitive_api` (5 per 15 minutes) and `payments_api` (10 per minute), sliding,
+ *   per user and **exact path** (`{userId}|{path}`);
+ * - every refusal is `RateLimitMetadata.OnRejected`: status 429, an empty body, and the refusing lease's metadata:
+ *   `X-RateLimit-Limit` (the window's limit, or the concurrency cap) and `X-RateLimit-Remaining` (`max(0, limit -
+ *   count)` for windows, `cap - inFlight` for concurrency, so 0 or less); only the fixed (daily) window adds
+ *   `Retry-After` (whole seconds) and `X-RateLimit-Reset` (its end, Unix seconds). Successes carry no rate header.
+ *
+ * The legacy regime follows the limits ONLYOFFICE published for older portals: 500 requests per 10 s (fixed) per
+ * account, refused with 503 + `Retry-After` and no rate header; authentication 1500 per minute; and, as DocSpace
+ * 2.0 did (`sensitive_api`: a 5-per-minute sliding window per user), the two password routes sharing 5 per minute.
  */
 import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
@@ -32,8 +49,9 @@ export interface RouteRule {
 export interface LimitsOptions {
   /**
    * `legacy`: a fixed window per key (default 500 per 10 s) refused with 503 + Retry-After.
-   * `cloud`: a sliding window per key (default 1500 per minute) refused with 429 + Retry-After, and
-   * `X-RateLimit-Limit/Remaining/Reset` on every response.
+   * `cloud`: a sliding window per key (default 1500 per minute), concurrency, the daily cap and the per-route
+   * policies refused with 429 and the real server's headers (see the module's description); no rate header on
+   * successes.
    */
   readonly regime: Regime
   /** Multiplies every window and Retry-After: 0.01 makes a minute last 600 ms. Default 1. */
@@ -49,12 +67,17 @@ export interface LimitsOptions {
   readonly concurrency?: { readonly get: number; readonly other: number } | false | undefined
   /** POST/PUT per key per day, refused with 429 and a Retry-After up to the end of the day. Cloud default 10000. */
   readonly dailyWrites?: number | false | undefined
-  /** Sensitive routes: cloud default 5 per 15 minutes on the routes the 3.7 spec marks. Off for legacy. */
+  /**
+   * Sensitive routes: cloud default 5 per 15 minutes on the routes the 3.7 spec marks, counted per exact path;
+   * legacy default 5 per minute on the two password routes, counted together (`shared: true`).
+   */
   readonly sensitive?:
     | {
       readonly routes: ReadonlyArray<string>
       readonly limit: number
       readonly window: Duration.DurationInput
+      /** One window for every route of the list (DocSpace 2.0) instead of one per exact path (2.5 and later). */
+      readonly shared?: boolean | undefined
     }
     | false
     | undefined
@@ -84,6 +107,12 @@ export const sensitiveRoutes: ReadonlyArray<string> = [
   "POST /api/2.0/settings/sendadmmail",
   "PUT /api/2.0/settings/webhook/{id}/retry",
   "PUT /api/2.0/settings/webhook/retry"
+]
+
+/** The password routes DocSpace 2.0 limited to 5 per minute per user, both routes together. @internal */
+export const passwordRoutes: ReadonlyArray<string> = [
+  "POST /api/2.0/people/password",
+  "PUT /api/2.0/people/{userid}/password"
 ]
 
 /** The payment routes the 3.7 spec documents as 10 per minute. @internal */
@@ -189,7 +218,8 @@ class Window {
 export const formatRetryAfter = (waitMs: number, timeScale: number): string =>
   timeScale === 1 ? String(Math.max(1, Math.ceil(waitMs / 1000))) : String(Math.max(1, Math.ceil(waitMs)) / 1000)
 
-const isGetClass = (method: string): boolean => method === "GET" || method === "HEAD" || method === "OPTIONS"
+// the server's concurrency partitions: GET, and every other method (HEAD and OPTIONS included)
+const isGetClass = (method: string): boolean => method === "GET"
 const isWrite = (method: string): boolean =>
   method === "POST" || method === "PUT" || method === "PATCH" || method === "DELETE"
 
@@ -246,6 +276,30 @@ const validate = (options: LimitsOptions): string | undefined => {
   return undefined
 }
 
+/** A fixed window that starts with its first request, as the server's daily cap does (not aligned on days). */
+class AnchoredWindow {
+  private end = 0
+  private count = 0
+  constructor(readonly limit: number, readonly windowMs: number) {}
+
+  /** Whether one more fits now; starts a new window when the last one has ended. */
+  admits(now: number): boolean {
+    if (now >= this.end) {
+      this.end = now + this.windowMs
+      this.count = 0
+    }
+    return this.count < this.limit
+  }
+
+  take(): void {
+    this.count++
+  }
+
+  endsAt(): number {
+    return this.end
+  }
+}
+
 const unsafeMake = (options: LimitsOptions): Limits => {
   const cloud = options.regime === "cloud"
   const scale = options.timeScale ?? 1
@@ -270,20 +324,24 @@ const unsafeMake = (options: LimitsOptions): Limits => {
   const daily = options.dailyWrites === undefined ? (cloud ? 10000 : false) : options.dailyWrites
   const dayMs = scaled(Duration.days(1))
   const sensitive = options.sensitive === undefined
-    ? (cloud ? { routes: sensitiveRoutes, limit: 5, window: Duration.minutes(15) } : false)
+    ? (cloud
+      ? { routes: sensitiveRoutes, limit: 5, window: Duration.minutes(15), shared: false }
+      : { routes: passwordRoutes, limit: 5, window: Duration.minutes(1), shared: true })
     : options.sensitive
   const sensitivePatterns = sensitive ? sensitive.routes.map(Pattern.parse) : []
   const sensitiveMs = sensitive ? scaled(sensitive.window) : 0
+  const sensitiveShared = sensitive ? sensitive.shared === true : false
   const keyOf = options.key ?? defaultKey
   const rejectStatus = cloud ? 429 : 503
   const wholeSeconds = options.wholeSecondRetryAfter === true
 
   interface KeyState {
     general: Window
-    routes: Map<number, Window>
-    /** One window per sensitive route pattern. */
-    sensitive: Map<number, Window>
-    daily: Window | undefined
+    /** per route rule, and in the cloud regime per exact path too */
+    routes: Map<string, Window>
+    /** per exact path (cloud), or one for all the routes (shared) */
+    sensitive: Map<string, Window>
+    daily: AnchoredWindow | undefined
     inFlight: { get: number; other: number }
   }
   let keys = new Map<string, KeyState>()
@@ -299,7 +357,7 @@ const unsafeMake = (options: LimitsOptions): Limits => {
     general: new Window(general.limit, generalMs, cloud),
     routes: new Map(),
     sensitive: new Map(),
-    daily: daily !== false ? new Window(daily, dayMs, false) : undefined,
+    daily: daily !== false ? new AnchoredWindow(daily, dayMs) : undefined,
     inFlight
   })
   const stateOf = (key: string): KeyState => {
@@ -310,30 +368,38 @@ const unsafeMake = (options: LimitsOptions): Limits => {
     }
     return state
   }
+  const windowOf = (
+    map: Map<string, Window>,
+    key: string,
+    limit: number,
+    windowMs: number,
+    sliding: boolean
+  ): Window => {
+    let window = map.get(key)
+    if (window === undefined) {
+      window = new Window(limit, windowMs, sliding)
+      map.set(key, window)
+    }
+    return window
+  }
 
-  const rateHeaders = (state: KeyState, now: number): Record<string, string> =>
-    cloud
-      ? {
-        "x-ratelimit-limit": String(general.limit),
-        "x-ratelimit-remaining": String(state.general.remaining(now)),
-        "x-ratelimit-reset": String(Math.ceil(state.general.resetAt(now) / 1000))
-      }
-      : {}
+  const empty = Stream.empty
 
-  const refuse = (
-    reason: RejectReason,
-    status: number,
-    waitMs: number | undefined,
-    message: string,
-    headers: Record<string, string>
-  ): FakeResponse => {
+  // RateLimitMetadata.OnRejected: 429, no body, the refusing lease's metadata as headers
+  const refuseCloud = (reason: RejectReason, headers: Record<string, string>): FakeResponse => {
     rejected.total++
     rejected[reason]++
-    const body = encoder.encode(JSON.stringify({ error: { message }, status: 1, statusCode: status }))
+    return { status: 429, headers: { ...headers, "content-length": "0" }, body: empty }
+  }
+
+  // the published legacy behaviour: 503 + Retry-After (no rate header), a JSON error body
+  const refuseLegacy = (reason: RejectReason, waitMs: number | undefined, message: string): FakeResponse => {
+    rejected.total++
+    rejected[reason]++
+    const body = encoder.encode(JSON.stringify({ error: { message }, status: 1, statusCode: 503 }))
     return {
-      status,
+      status: rejectStatus,
       headers: {
-        ...headers,
         "content-type": "application/json; charset=utf-8",
         "content-length": String(body.length),
         ...(waitMs !== undefined ? { "retry-after": formatRetryAfter(waitMs, wholeSeconds ? 1 : scale) } : {})
@@ -341,6 +407,14 @@ const unsafeMake = (options: LimitsOptions): Limits => {
       body: Stream.succeed(body)
     }
   }
+
+  const windowRefusal = (reason: RejectReason, window: Window, now: number, message: string): FakeResponse =>
+    cloud
+      ? refuseCloud(reason, {
+        "x-ratelimit-limit": String(window.limit),
+        "x-ratelimit-remaining": String(window.remaining(now))
+      })
+      : refuseLegacy(reason, window.wait(now), message)
 
   const middleware: HandlerMiddleware = (handler: Handler): Handler => (request) =>
     Effect.flatMap(Clock.currentTimeMillis, (now) => {
@@ -352,80 +426,83 @@ const unsafeMake = (options: LimitsOptions): Limits => {
       const state = stateOf(keyOf(request))
       const klass: "get" | "other" = isGetClass(method) ? "get" : "other"
 
-      // Check everything first; only an accepted request consumes permits.
+      // 1. the global sliding window (fixed for legacy); a request it refuses is not counted
+      if (state.general.wait(now) > 0) {
+        return Effect.succeed(
+          windowRefusal(
+            "window",
+            state.general,
+            now,
+            cloud ? "Too many requests" : "Service unavailable: request limit exceeded"
+          )
+        )
+      }
+      // (cloud: admitted by the window, the request stays counted whatever refuses it next)
+      if (cloud) state.general.take(now)
+      // 2. concurrency, refused at once
+      if (concurrency !== false && state.inFlight[klass] >= concurrency[klass]) {
+        const cap = concurrency[klass]
+        return Effect.succeed(
+          cloud
+            ? refuseCloud("concurrency", {
+              "x-ratelimit-limit": String(cap),
+              "x-ratelimit-remaining": String(cap - state.inFlight[klass])
+            })
+            : refuseLegacy(
+              "concurrency",
+              undefined,
+              `Too many concurrent ${klass === "get" ? "GET" : "non-GET"} requests`
+            )
+        )
+      }
+      // 3. the daily POST/PUT cap: a fixed window from the first write; only admitted writes count
+      const countsAsDailyWrite = method === "POST" || method === "PUT"
+      if (countsAsDailyWrite && state.daily && !state.daily.admits(now)) {
+        const end = state.daily.endsAt()
+        rejected.total++
+        rejected.daily++
+        return Effect.succeed({
+          status: 429,
+          headers: {
+            "x-ratelimit-limit": String(state.daily.limit),
+            "x-ratelimit-remaining": "0",
+            "retry-after": formatRetryAfter(end - now, wholeSeconds ? 1 : scale),
+            "x-ratelimit-reset": String(Math.ceil(end / 1000)),
+            "content-length": "0"
+          },
+          body: empty
+        })
+      }
+      // (counted now: a refusal by the endpoint's policy below does not give it back)
+      if (countsAsDailyWrite && state.daily) state.daily.take()
+      // 4. the endpoint's own policy (per exact path in the cloud regime)
       const sensitiveIndex = sensitive === false
         ? -1
         : sensitivePatterns.findIndex((p) => Pattern.match(p, method, path) !== undefined)
       let sensitiveWindow: Window | undefined
       if (sensitive !== false && sensitiveIndex >= 0) {
-        sensitiveWindow = state.sensitive.get(sensitiveIndex)
-        if (sensitiveWindow === undefined) {
-          sensitiveWindow = new Window(sensitive.limit, sensitiveMs, cloud)
-          state.sensitive.set(sensitiveIndex, sensitiveWindow)
-        }
-        const wait = sensitiveWindow.wait(now)
-        if (wait > 0) {
+        sensitiveWindow = windowOf(state.sensitive, sensitiveShared ? "*" : path, sensitive.limit, sensitiveMs, true)
+        if (sensitiveWindow.wait(now) > 0) {
           return Effect.succeed(
-            refuse(
-              "sensitive",
-              rejectStatus,
-              wait,
-              "Too many requests to a sensitive endpoint",
-              rateHeaders(state, now)
-            )
+            windowRefusal("sensitive", sensitiveWindow, now, "Too many requests to a sensitive endpoint")
           )
         }
       }
-      const matchedRules = routeRules.filter((rule) => Pattern.match(rule.pattern, method, path) !== undefined)
-      for (const rule of matchedRules) {
-        let window = state.routes.get(rule.index)
-        if (window === undefined) {
-          window = new Window(rule.limit, rule.windowMs, cloud)
-          state.routes.set(rule.index, window)
+      const matched: Array<Window> = []
+      for (const rule of routeRules) {
+        if (Pattern.match(rule.pattern, method, path) === undefined) continue
+        const key = cloud ? `${rule.index}|${path}` : `${rule.index}`
+        const window = windowOf(state.routes, key, rule.limit, rule.windowMs, cloud)
+        if (window.wait(now) > 0) {
+          return Effect.succeed(windowRefusal("route", window, now, `Rate limit exceeded for ${route}`))
         }
-        const wait = window.wait(now)
-        if (wait > 0) {
-          return Effect.succeed(
-            refuse("route", rejectStatus, wait, `Rate limit exceeded for ${route}`, rateHeaders(state, now))
-          )
-        }
-      }
-      const generalWait = state.general.wait(now)
-      if (generalWait > 0) {
-        return Effect.succeed(
-          refuse(
-            "window",
-            rejectStatus,
-            generalWait,
-            cloud ? "Too many requests" : "Service unavailable: request limit exceeded",
-            rateHeaders(state, now)
-          )
-        )
-      }
-      const countsAsDailyWrite = method === "POST" || method === "PUT"
-      if (countsAsDailyWrite && state.daily) {
-        const wait = state.daily.wait(now)
-        if (wait > 0) {
-          return Effect.succeed(refuse("daily", 429, wait, "Daily write limit exceeded", rateHeaders(state, now)))
-        }
-      }
-      if (concurrency !== false && state.inFlight[klass] >= concurrency[klass]) {
-        return Effect.succeed(
-          refuse(
-            "concurrency",
-            rejectStatus,
-            undefined,
-            `Too many concurrent ${klass === "get" ? "GET" : "non-GET"} requests`,
-            rateHeaders(state, now)
-          )
-        )
+        matched.push(window)
       }
 
       // Accepted: take the permits and hold a concurrency slot until the body is done.
+      if (!cloud) state.general.take(now)
       sensitiveWindow?.take(now)
-      for (const rule of matchedRules) state.routes.get(rule.index)!.take(now)
-      state.general.take(now)
-      if (countsAsDailyWrite && state.daily) state.daily.take(now)
+      for (const window of matched) window.take(now)
       accepted++
       if (isWrite(method)) writes++
       state.inFlight[klass]++
@@ -438,12 +515,11 @@ const unsafeMake = (options: LimitsOptions): Limits => {
         state.inFlight[klass]--
         inFlight[klass]--
       })
-      const headers = rateHeaders(state, now)
       return handler(request).pipe(
         Effect.onExit((exit) => (exit._tag === "Failure" ? release : Effect.void)),
         Effect.map((response): FakeResponse => ({
           status: response.status,
-          headers: { ...response.headers, ...headers },
+          headers: response.headers,
           body: Stream.ensuring(response.body, release)
         }))
       )
