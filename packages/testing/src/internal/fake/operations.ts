@@ -3,6 +3,11 @@
  * as a function of time and its effect when it finishes (move, copy, duplicate, delete, bulk download into a zip),
  * the `FileOperationDto`, report-once listing (`GET /api/2.0/files/fileops`), terminate, and the routes under
  * `/api/2.0/files/fileops` plus the single-entry deletes (`deleteOne`) that `files.ts` and `folders.ts` route.
+ *
+ * Listing follows DocSpace-server `FileOperationsManagerHolder.GetOperationResults`: every read of the user's
+ * operations (`GET /files/fileops[?id=]`, a start answer, terminate) drops the finished ones it sees, and reports a
+ * finished one only when its result is held (`holdResult`, which the controllers pass as `!deleteAfter`): an
+ * operation started with `deleteAfter: true` leaves the list without ever being reported finished.
  */
 import type { Ctx, Route } from "./common.js"
 import { bool, enumValue, fileParam, folderParam, idList, int, json, queryParam } from "./common.js"
@@ -36,10 +41,12 @@ export interface FileOperation {
   resultFolders: Array<number>
   url: string | undefined
   /**
-   * The user has been shown this operation as finished (by `GET /files/fileops` or a start response): the real
-   * server then drops it from the user's list, so a finished operation is reported exactly once.
+   * The operation has left the user's list: a read saw it finished (the real server dequeues it then, so a finished
+   * operation is reported at most once), or it was terminated.
    */
   reported: boolean
+  /** `holdResult` (`!deleteAfter`): a finished operation is listed to the first reader only when this is true. */
+  readonly hold: boolean
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -160,6 +167,8 @@ export const startOperation = (model: FakeModel, input: {
   readonly now: number
   readonly origin: string
   readonly durationMillis?: number | undefined
+  /** `holdResult`: false for `deleteAfter: true`. Default true. */
+  readonly hold?: boolean | undefined
 }): FileOperation => {
   const op: FileOperation = {
     id: model.random.hex(8) + "-" + model.random.hex(4) + "-" + model.random.hex(4) + "-" + model.random.hex(4) + "-" +
@@ -182,7 +191,8 @@ export const startOperation = (model: FakeModel, input: {
     resultFiles: [],
     resultFolders: [],
     url: undefined,
-    reported: false
+    reported: false,
+    hold: input.hold ?? true
   }
   model.operations.push(op)
   return op
@@ -217,12 +227,23 @@ export const operationDto = (model: FakeModel, op: FileOperation, origin: string
 // replies
 // ---------------------------------------------------------------------------------------------------------------
 
-/** Replies with operations; a finished one counts as reported and leaves the user's list, as on the real server. */
-const opsReply = (ctx: Ctx, ops: ReadonlyArray<FileOperation>) => {
-  const body = ops.map((op) => operationDto(ctx.model, op, ctx.origin))
-  for (const op of ops) if (op.finished) op.reported = true
-  return json(ctx, body)
+/**
+ * Reads operations as the real `GetOperationResults` does: a finished one leaves the user's list (it is read now or
+ * never), and is in the answer only when its result is held; an unfinished one is in the answer.
+ */
+export const readOperations = (ops: ReadonlyArray<FileOperation>): Array<FileOperation> => {
+  const listed: Array<FileOperation> = []
+  for (const op of ops) {
+    if (op.reported) continue
+    if (op.finished) op.reported = true
+    if (!op.finished || op.hold) listed.push(op)
+  }
+  return listed
 }
+
+/** Replies with operations, read (and dropped when finished) as the real server reads them. */
+const opsReply = (ctx: Ctx, ops: ReadonlyArray<FileOperation>) =>
+  json(ctx, readOperations(ops).map((op) => operationDto(ctx.model, op, ctx.origin)))
 
 /** The user's operations still in their list: unfinished, or finished but not yet reported. */
 const activeOperations = (ctx: Ctx): Array<FileOperation> =>
@@ -260,7 +281,8 @@ const batch = (ctx: Ctx, type: number): Reply => {
     conflictResolveType: enumValue(body.conflictResolveType, { Skip: 0, Overwrite: 1, Duplicate: 2 }),
     immediately: bool(body.immediately),
     now: ctx.now,
-    origin: ctx.origin
+    origin: ctx.origin,
+    hold: !bool(body.deleteAfter)
   })
   return startReply(ctx, op, singleRequested(body))
 }
@@ -287,7 +309,8 @@ export const deleteOne = (ctx: Ctx, kind: "file" | "folder"): Reply => {
     folderIds: kind === "folder" ? [id] : [],
     immediately: bool(body.immediately),
     now: ctx.now,
-    origin: ctx.origin
+    origin: ctx.origin,
+    hold: !bool(body.deleteAfter)
   })
   return startReply(ctx, op, kind === "file" && queryParam(ctx, "ReturnSingleOperation")?.toLowerCase() === "true")
 }
@@ -331,13 +354,18 @@ export const operationRoutes: ReadonlyArray<Route> = [
     method: "PUT",
     template: "/api/2.0/files/fileops/terminate/{id}",
     handle: (ctx) => {
-      const op = ctx.model.operations.find((o) => o.id === ctx.params.id && o.userId === ctx.user.id)
-      if (op !== undefined && !op.finished) {
-        op.finished = true
-        op.status = 3
-        op.error = "The operation was canceled"
+      // the real `CancelOperations`: the operation is cancelled and dequeued (it is not in the answer), and the
+      // answer is every other operation of the user, read like an unfiltered GET (finished ones are dropped)
+      const op = ctx.model.operations.find((o) => o.id === ctx.params.id && o.userId === ctx.user.id && !o.reported)
+      if (op !== undefined) {
+        if (!op.finished) {
+          op.finished = true
+          op.status = 3
+          op.error = "The operation was canceled"
+        }
+        op.reported = true
       }
-      return opsReply(ctx, op === undefined ? [] : [op])
+      return opsReply(ctx, activeOperations(ctx))
     }
   }
 ]
