@@ -12,8 +12,9 @@ import { refName } from "./spec.js"
  * Component schemas replaced by a wire format the generator knows.
  *
  * - `ApiDateTime`: the spec describes `{ utcTime, timeZoneOffset }`, but the server writes one ISO 8601 string
- *   with seven fractional digits and an offset (`"2026-11-27T04:00:00.0000000+00:00"`, see DESIGN.md). It decodes
- *   to a `Date` (the fraction is cut to milliseconds) and encodes back to an ISO string.
+ *   with seven fractional digits and an offset (`"2026-11-27T04:00:00.0000000+00:00"`): `ApiDateTimeConverter.Write`
+ *   calls `writer.WriteStringValue(value.ToString())` (server `common/ASC.Api.Core/Core/ApiDateTime.cs`). Both
+ *   forms decode to the same `Date` (the fraction cut to milliseconds); a `Date` is sent as an ISO string.
  *
  * @since 0.1.0
  * @category overrides
@@ -40,21 +41,6 @@ export const dateTimeFormats: ReadonlyArray<string> = ["date-time"]
  * @category overrides
  */
 export const nullableMeansOptional = true
-
-/**
- * Integer enums are numbers on the wire and get names: each becomes a `const` object of its `x-enum-varnames`
- * (`FileType.Folder`) and a type of its values. The server adds members between releases, so decoding is open:
- * a number the spec does not list decodes as that number instead of failing (the type is
- * `0 | 1 | ... | (number & {})`). String enums (`EmployeeType`, `ConfirmType`, ...) are open the same way, and
- * also accept the enum's number (ASP.NET binds both).
- *
- * Names for integer enums without `x-enum-varnames` are taken from the description's `[0 - Name, ...]` list, else
- * `Value0`, `Value1`...
- *
- * @since 0.1.0
- * @category overrides
- */
-export const openEnums = true
 
 /**
  * Property names the spec has spelled differently from the wire. `FileOperationDto.Operation` has a capital O on
@@ -131,15 +117,46 @@ export const wrapperTotal = true
 export const multipartPathSuffixes: ReadonlyArray<string> = ["/upload", "/insert"]
 
 /**
- * Authentication is not generated per operation. The spec's `ApiKeyBearer` scheme says the key goes in a header
- * named `ApiKeyBearer`; the server really wants `Authorization: Bearer sk-...`. Core's `Auth.apiKey` sends it that
- * way for every operation (as it does for tokens, OAuth2 and Basic), so the generated code ignores
- * `securitySchemes` entirely.
+ * Security schemes that core's `Auth` satisfies for every request, so an operation offering one of them needs
+ * nothing from its caller: `Bearer` (tokens, OAuth2 JWTs), `ApiKeyBearer` (the spec names a header
+ * `ApiKeyBearer`; the server reads `Authorization: Bearer sk-...`, server `common/ASC.Api.Core/Auth/
+ * ApiKeyBearerAuthHandler.cs`), `Basic`, `OAuth2`/`OpenId` (a JWT as Bearer) and `asc_auth_key` (the same token as a
+ * cookie; the server accepts it as Bearer too). Any other scheme an operation requires is generated as a parameter
+ * when it is a cookie (`x-signature`, the identity service's JWT cookie, server `common/ASC.Identity/
+ * authorization/authorization-application/.../OpenAPISchemaConfiguration.java`), and fails the generation
+ * otherwise (`operationEmitter.callerSchemesOf`).
  *
- * @since 0.1.0
+ * @since 0.2.0
  * @category overrides
  */
-export const ignoreSecuritySchemes = true
+export const securitySchemesSentByCore: ReadonlyArray<string> = [
+  "asc_auth_key",
+  "Basic",
+  "Bearer",
+  "ApiKeyBearer",
+  "OAuth2",
+  "OpenId"
+]
+
+/**
+ * Path parameters the spec declares although its path has no such segment; each is left out of the generated
+ * parameters (the generator refuses any other path parameter missing from its path).
+ *
+ * - `getRoomGroups` (`GET /api/2.0/files/group`) declares a required path `id`: the server's action is
+ *   `[HttpGet("")] GetRoomGroups(RoomGroupIdRequestDto inDto)`, whose DTO (shared with `GET {id:int}`) carries an
+ *   `id` that this route never binds (server `products/ASC.Files/Server/Api/GroupsController.cs`).
+ *
+ * @since 0.2.0
+ * @category overrides
+ */
+export const pathParameterCorrections: Readonly<
+  Record<string, { readonly dropPathParameters: ReadonlyArray<string>; readonly reason: string }>
+> = {
+  getRoomGroups: {
+    dropPathParameters: ["id"],
+    reason: "route `group` has no {id}; the action's DTO is shared with `group/{id:int}`"
+  }
+}
 
 /**
  * Operations answered by the identity (OAuth2) service, which writes bare JSON instead of the `{"response": ...}`
@@ -341,14 +358,16 @@ export const byteStreamResponses: {
 /**
  * Operation answers the spec types wrongly (by `operationId`).
  *
- * - `getScopes` ("Retrieves a list of all available OAuth2 scopes"): the spec says one `ScopeResponse`; the answer
- *   is a list of them (as the operation's own example shows).
+ * - `getScopes` ("Retrieves a list of all available OAuth2 scopes"): the spec says one `ScopeResponse`; the server
+ *   answers `ResponseEntity<Iterable<ScopeResponse>>` (server `common/ASC.Identity/registration/
+ *   registration-application/.../controller/ScopeQueryController.java`), as the operation's own example shows. It
+ *   decodes a list, and one object as a one-item list (what the spec's schema allows).
  *
  * @since 0.1.0
  * @category overrides
  */
-export const responseTypes: Readonly<Record<string, { readonly arrayOf: string }>> = {
-  getScopes: { arrayOf: "ScopeResponse" }
+export const responseTypes: Readonly<Record<string, { readonly listOrOne: string }>> = {
+  getScopes: { listOrOne: "ScopeResponse" }
 }
 
 /**

@@ -11,11 +11,16 @@
  * @category templates
  */
 export const runtimeSource = `
+import * as DocSpaceClientTag from "@effect-docspace/core/DocSpaceClient"
+import type * as DocSpaceClient from "@effect-docspace/core/DocSpaceClient"
+import type * as DocSpaceError from "@effect-docspace/core/DocSpaceError"
+import * as Multipart from "@effect-docspace/core/Multipart"
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as HttpBody from "@effect/platform/HttpBody"
 import * as UrlParams from "@effect/platform/UrlParams"
-import type * as DocSpaceClient from "@effect-docspace/core/DocSpaceClient"
-import * as Multipart from "@effect-docspace/core/Multipart"
+import * as Effect from "effect/Effect"
 import * as ParseResult from "effect/ParseResult"
+import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import type * as Stream from "effect/Stream"
 
@@ -32,25 +37,47 @@ export const parseDate = (value: string): Date => {
 }
 
 /**
- * A date on the wire: an ISO string decoded to a \`Date\`, encoded back with \`toISOString\`. A date without an
- * offset is taken as UTC (the server's clock).
+ * The object form the spec documents for \`ApiDateTime\` (\`{utcTime, timeZoneOffset}\`); \`utcTime\` is the instant.
+ *
+ * @since 0.2.0
+ * @category dates
+ */
+export interface DateTimeObject {
+  readonly utcTime: string
+  readonly timeZoneOffset?: string | undefined
+}
+
+const DateTimeWire = Schema.Union(
+  Schema.String,
+  Schema.Struct({ utcTime: Schema.String, timeZoneOffset: Schema.optional(Schema.String) })
+)
+
+/**
+ * A date on the wire, decoded to a \`Date\`: the ISO string the server writes, or the \`{utcTime, timeZoneOffset}\`
+ * object the spec documents (the same instant either way). Always encoded as an ISO string
+ * (\`toISOString\`). A date without an offset is taken as UTC (the server's clock).
  *
  * @since 0.1.0
  * @category dates
  */
-export const DateTime: Schema.Schema<Date, string> = Schema.transformOrFail(Schema.String, Schema.DateFromSelf, {
-  strict: true,
-  decode: (value, _, ast) => {
-    const date = parseDate(value)
-    return Number.isNaN(date.getTime())
-      ? ParseResult.fail(new ParseResult.Type(ast, value, \`expected an ISO 8601 date, got \${JSON.stringify(value)}\`))
-      : ParseResult.succeed(date)
-  },
-  encode: (date, _, ast) =>
-    Number.isNaN(date.getTime())
-      ? ParseResult.fail(new ParseResult.Type(ast, date, "an invalid Date cannot be encoded"))
-      : ParseResult.succeed(date.toISOString())
-}).annotations({ identifier: "DateTime" })
+export const DateTime: Schema.Schema<Date, string | DateTimeObject> = Schema.transformOrFail(
+  DateTimeWire,
+  Schema.DateFromSelf,
+  {
+    strict: true,
+    decode: (value, _, ast) => {
+      const text = typeof value === "string" ? value : value.utcTime
+      const date = parseDate(text)
+      return Number.isNaN(date.getTime())
+        ? ParseResult.fail(new ParseResult.Type(ast, value, \`expected an ISO 8601 date, got \${JSON.stringify(text)}\`))
+        : ParseResult.succeed(date)
+    },
+    encode: (date, _, ast) =>
+      Number.isNaN(date.getTime())
+        ? ParseResult.fail(new ParseResult.Type(ast, date, "an invalid Date cannot be encoded"))
+        : ParseResult.succeed(date.toISOString())
+  }
+).annotations({ identifier: "DateTime" })
 
 /**
  * An integer enum that stays open: the listed values are named in the type, any other number decodes as itself.
@@ -179,5 +206,106 @@ export const formUrlEncoded = (
     if (value !== undefined && value !== null) entries.push([name, text(value)])
   }
   return HttpBody.urlParams(UrlParams.fromInput(entries))
+}
+
+/**
+ * The answer of an operation the spec gives no content: whatever the envelope holds (usually no \`response\` at
+ * all, as the server omits a null result) decodes to \`undefined\`.
+ *
+ * @since 0.2.0
+ * @category decoding
+ */
+export const NoContent: Schema.Schema<void, unknown> = Schema.transform(Schema.Unknown, Schema.Void, {
+  strict: true,
+  decode: () => undefined,
+  encode: () => undefined
+})
+
+/**
+ * A list the server writes as a JSON array; a single object (as the spec declares it) is taken as a one-item list.
+ *
+ * @since 0.2.0
+ * @category decoding
+ */
+export const listOrOne = <A, I>(item: Schema.Schema<A, I>): Schema.Schema<ReadonlyArray<A>, ReadonlyArray<I> | I> =>
+  Schema.transform(Schema.Union(Schema.Array(item), item), Schema.Array(Schema.typeSchema(item)), {
+    strict: true,
+    decode: (value) => (Array.isArray(value) ? value : [value]) as ReadonlyArray<A>,
+    encode: (list) => list
+  })
+
+/**
+ * The envelope's \`response\` of an operation whose result may be null: the server omits \`response\` for a null
+ * result (\`SuccessApiResponse\` with \`WhenWritingNull\`), which decodes to \`null\`. Used with \`envelope: false\`,
+ * so it does not depend on how the client unwraps an envelope without \`response\`.
+ *
+ * @since 0.2.0
+ * @category decoding
+ */
+export const nullableResponse = <A, I>(
+  response: Schema.Schema<A, I>
+): Schema.Schema<A | null, { readonly response?: I | null | undefined }> =>
+  Schema.transform(
+    Schema.Struct({ response: Schema.optionalWith(response, { nullable: true }) }),
+    Schema.NullOr(Schema.typeSchema(response)),
+    {
+      strict: true,
+      decode: (envelope) => envelope.response ?? null,
+      encode: (value) => (value === null ? {} : { response: value })
+    }
+  )
+
+/**
+ * The answer of an operation whose success is a redirect (a 3xx the spec declares as its success): its status and
+ * \`Location\`.
+ *
+ * @since 0.2.0
+ * @category redirects
+ */
+export interface Redirect {
+  readonly status: number
+  readonly location: string | undefined
+}
+
+/**
+ * Sends a request whose success is a redirect and returns it instead of following it: the fetch transport is told
+ * not to follow (\`redirect: "manual"\`; undici does not follow by default). A 2xx answer is a success too (with
+ * the \`Location\` it carries, if any). A declared redirect status that the client reports as an error (the client
+ * treats only 2xx as success) is returned as that redirect, without its \`Location\`.
+ *
+ * @since 0.2.0
+ * @category redirects
+ */
+export const redirect = (
+  options: DocSpaceClient.RequestOptions,
+  statuses: ReadonlyArray<number>
+): Effect.Effect<Redirect, DocSpaceError.DocSpaceError, DocSpaceClient.DocSpaceClient> =>
+  Effect.flatMap(DocSpaceClientTag.DocSpaceClient, (client) =>
+    client.raw(options).pipe(
+      Effect.map((response): Redirect => ({ status: response.status, location: response.headers["location"] })),
+      Effect.scoped,
+      Effect.provideService(FetchHttpClient.RequestInit, { redirect: "manual" }),
+      Effect.catchIf(
+        (error): error is DocSpaceError.DocSpaceError & { readonly status: number } =>
+          "status" in error && typeof error.status === "number" && statuses.includes(error.status),
+        (error) => Effect.succeed<Redirect>({ status: error.status, location: undefined })
+      )
+    ))
+
+/**
+ * The \`Cookie\` header for the operations that authenticate with a cookie scheme of the spec (\`x-signature\`:
+ * the OAuth2 client-management operations of the identity service).
+ *
+ * @since 0.2.0
+ * @category security
+ */
+export const cookie = (
+  values: { readonly [name: string]: Redacted.Redacted<string> | undefined }
+): { readonly [name: string]: string } => {
+  const pairs: Array<string> = []
+  for (const [name, value] of Object.entries(values)) {
+    if (value !== undefined) pairs.push(\`\${name}=\${encodeURIComponent(Redacted.value(value))}\`)
+  }
+  return pairs.length === 0 ? {} : { cookie: pairs.join("; ") }
 }
 `

@@ -81,6 +81,20 @@ export interface OperationObject {
     readonly content: Readonly<Record<string, MediaTypeObject>>
   }
   readonly responses: Readonly<Record<string, ResponseObject>>
+  /** Alternatives: any one of them, each naming the schemes it needs together. */
+  readonly security?: ReadonlyArray<Readonly<Record<string, ReadonlyArray<string>>>>
+}
+
+/**
+ * @since 0.2.0
+ * @category models
+ */
+export interface SecuritySchemeObject {
+  readonly type: "apiKey" | "http" | "oauth2" | "openIdConnect"
+  readonly description?: string
+  readonly name?: string
+  readonly in?: "header" | "query" | "cookie"
+  readonly scheme?: string
 }
 
 /**
@@ -90,7 +104,10 @@ export interface OperationObject {
 export interface Document {
   readonly info: { readonly version: string; readonly title?: string }
   readonly paths: Readonly<Record<string, Readonly<Record<string, OperationObject>>>>
-  readonly components: { readonly schemas: Readonly<Record<string, SchemaObject>> }
+  readonly components: {
+    readonly schemas: Readonly<Record<string, SchemaObject>>
+    readonly securitySchemes?: Readonly<Record<string, SecuritySchemeObject>>
+  }
 }
 
 /**

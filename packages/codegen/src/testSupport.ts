@@ -6,7 +6,7 @@
  * @since 0.1.0
  */
 import * as Fs from "node:fs"
-import { identOf } from "./generate.js"
+import { identOf, modelOf } from "./generate.js"
 import { fixExample, replacedSchemas } from "./overrides.js"
 import type { Document, SchemaObject } from "./spec.js"
 import { defaultSpecPath, load, operations, refName } from "./spec.js"
@@ -37,6 +37,14 @@ export const schemaExportOf = (doc: Document, name: string): string => {
   const s = doc.components.schemas[name]!
   return s.enum !== undefined && replacedSchemas[name] === undefined ? `${identOf(name)}Schema` : identOf(name)
 }
+
+/**
+ * The envelope wrappers the generator leaves out because nothing references them.
+ *
+ * @since 0.2.0
+ * @category names
+ */
+export const droppedWrappers = (doc: Document): ReadonlyArray<string> => modelOf(doc).graph.droppedWrappers
 
 /**
  * An example for a component: `spec` when the schema has its own, `built` when assembled from its properties'

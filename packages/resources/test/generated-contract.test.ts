@@ -6,6 +6,7 @@ import * as MockTransport from "@effect-docspace/testing/MockTransport"
 import { describe, expect, it } from "@effect/vitest"
 import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
+import * as Redacted from "effect/Redacted"
 import * as Stream from "effect/Stream"
 import * as Support from "./generated-support.js"
 
@@ -329,7 +330,7 @@ describe("byte-stream answers", () => {
 })
 
 describe("OAuth2", () => {
-  it.effect("getClient reads bare JSON (no envelope); exchangeToken posts a form", () =>
+  it.effect("getClient reads bare JSON (no envelope) and sends the x-signature cookie; exchangeToken posts a form", () =>
     Effect.gen(function*() {
       const client = yield* run(
         {
@@ -339,8 +340,10 @@ describe("OAuth2", () => {
             body: JSON.stringify({ client_id: "c1", name: "App", enabled: true })
           })
         },
-        Api.OAuth2.getClient({ clientId: "c1" })
+        Api.OAuth2.getClient({ clientId: "c1", xSignature: Redacted.make("sig.jwt") })
       )
+      // the recorded request redacts the cookie (generated-causes.test.ts checks the value sent)
+      expect(sent(client.requests).request.headers["cookie"]).toBe("<redacted>")
       expect(client.result).toMatchObject({ client_id: "c1", name: "App", enabled: true })
       const token = yield* run(
         {

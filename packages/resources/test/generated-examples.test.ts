@@ -18,7 +18,10 @@ describe.skipIf(spec === undefined)("generated schemas decode the spec's example
     const counts = { spec: 0, built: 0, none: 0, decoded: 0, responseExamples: 0, responseDecoded: 0, fixed: 0 }
     const rules = new Map<string, number>()
     const failures: Array<string> = []
+    const dropped = new Set(codegen.droppedWrappers(doc))
     for (const name of Object.keys(doc.components.schemas)) {
+      // envelope wrappers nothing references are not emitted (the operations return their response)
+      if (dropped.has(name)) continue
       const schema = exports[codegen.schemaExportOf(doc, name)]
       expect(schema, `export of ${name}`).toBeDefined()
       const example = codegen.exampleOf(doc, name)

@@ -44,6 +44,8 @@ export interface Codegen {
   readonly loadDefault: () => Doc | undefined
   readonly operations: (doc: Doc) => ReadonlyArray<{ method: string; path: string; op: OperationObject }>
   readonly schemaExportOf: (doc: Doc, name: string) => string
+  /** The envelope wrappers the generator leaves out (nothing references them). */
+  readonly droppedWrappers: (doc: Doc) => ReadonlyArray<string>
   readonly exampleOf: (
     doc: Doc,
     name: string

@@ -12,8 +12,29 @@ import * as Pagination from "@effect-docspace/core/Pagination"
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import type * as Stream from "effect/Stream"
+import * as Runtime from "./internal/runtime.js"
 import * as AiSchemas from "./schemas/Ai.js"
 import * as Common from "./schemas/Common.js"
+
+const getAgentsOptions = (params: GetAgentsParams): DocSpaceClient.RequestOptions => ({
+  operation: "getAgents",
+  method: "GET",
+  path: "/api/2.0/ai/agents",
+  urlParams: {
+    subjectId: params.subjectId,
+    subjectOwnerId: params.subjectOwnerId,
+    withoutTags: params.withoutTags,
+    tags: params.tags,
+    excludeSubject: params.excludeSubject,
+    subjectFilter: params.subjectFilter,
+    quotaFilter: params.quotaFilter,
+    count: params.count,
+    startIndex: params.startIndex,
+    sortBy: params.sortBy,
+    sortOrder: params.sortOrder,
+    filterValue: params.filterValue
+  }
+})
 
 /**
  * The parameters of {@link getAgents}.
@@ -83,25 +104,7 @@ export interface GetAgentsParams {
 export const getAgents = (
   params: GetAgentsParams = {}
 ): Effect.Effect<Common.FolderContentDtoInteger, DocSpaceError.DocSpaceError, DocSpaceClient.DocSpaceClient> =>
-  DocSpaceClient.request({
-    operation: "getAgents",
-    method: "GET",
-    path: "/api/2.0/ai/agents",
-    urlParams: {
-      subjectId: params.subjectId,
-      subjectOwnerId: params.subjectOwnerId,
-      withoutTags: params.withoutTags,
-      tags: params.tags,
-      excludeSubject: params.excludeSubject,
-      subjectFilter: params.subjectFilter,
-      quotaFilter: params.quotaFilter,
-      count: params.count,
-      startIndex: params.startIndex,
-      sortBy: params.sortBy,
-      sortOrder: params.sortOrder,
-      filterValue: params.filterValue
-    }
-  }, Common.FolderContentDtoInteger)
+  DocSpaceClient.request(getAgentsOptions(params), Common.FolderContentDtoInteger)
 
 /**
  * Get ai agents
@@ -122,32 +125,20 @@ export const getAgentsStream = (
   DocSpaceError.DocSpaceError,
   DocSpaceClient.DocSpaceClient
 > =>
-  Pagination.stream((page) =>
-    Effect.map(
-      DocSpaceClient.requestEnvelope({
-        operation: "getAgents",
-        method: "GET",
-        path: "/api/2.0/ai/agents",
-        urlParams: {
-          subjectId: params.subjectId,
-          subjectOwnerId: params.subjectOwnerId,
-          withoutTags: params.withoutTags,
-          tags: params.tags,
-          excludeSubject: params.excludeSubject,
-          subjectFilter: params.subjectFilter,
-          quotaFilter: params.quotaFilter,
-          count: page.count,
-          startIndex: page.startIndex,
-          sortBy: params.sortBy,
-          sortOrder: params.sortOrder,
-          filterValue: params.filterValue
-        }
-      }, Common.FolderContentDtoInteger),
-      (envelope) => ({
-        items: [...(envelope.response.folders ?? []), ...(envelope.response.files ?? [])],
-        total: envelope.response.total ?? envelope.total
-      })
-    ), options)
+  Pagination.stream(
+    (page) =>
+      Effect.map(
+        DocSpaceClient.requestEnvelope(
+          getAgentsOptions({ ...params, count: page.count, startIndex: page.startIndex }),
+          Common.FolderContentDtoInteger
+        ),
+        (envelope) => ({
+          items: [...(envelope.response.folders ?? []), ...(envelope.response.files ?? [])],
+          total: envelope.response.total ?? envelope.total
+        })
+      ),
+    options
+  )
 
 /**
  * The parameters of {@link createAgent}.
@@ -374,6 +365,14 @@ export const getAgentsNewItems = (): Effect.Effect<
     getAgentsNewItemsResponse
   )
 
+const getChatsOptions = (params: GetChatsParams): DocSpaceClient.RequestOptions => ({
+  operation: "getChats",
+  method: "GET",
+  path: "/api/2.0/ai/rooms/{roomId}/chats",
+  pathParams: { roomId: params.roomId },
+  urlParams: { startIndex: params.startIndex, count: params.count }
+})
+
 const getChatsResponse = /*#__PURE__*/ Schema.Array(AiSchemas.ChatDto)
 
 /**
@@ -411,13 +410,7 @@ export interface GetChatsParams {
 export const getChats = (
   params: GetChatsParams
 ): Effect.Effect<ReadonlyArray<AiSchemas.ChatDto>, DocSpaceError.DocSpaceError, DocSpaceClient.DocSpaceClient> =>
-  DocSpaceClient.request({
-    operation: "getChats",
-    method: "GET",
-    path: "/api/2.0/ai/rooms/{roomId}/chats",
-    pathParams: { roomId: params.roomId },
-    urlParams: { startIndex: params.startIndex, count: params.count }
-  }, getChatsResponse)
+  DocSpaceClient.request(getChatsOptions(params), getChatsResponse)
 
 /**
  * Get AI chats in a room
@@ -440,13 +433,10 @@ export const getChatsStream = (
   Pagination.stream(
     (page) =>
       Effect.map(
-        DocSpaceClient.requestEnvelope({
-          operation: "getChats",
-          method: "GET",
-          path: "/api/2.0/ai/rooms/{roomId}/chats",
-          pathParams: { roomId: params.roomId },
-          urlParams: { startIndex: page.startIndex, count: page.count }
-        }, getChatsResponse),
+        DocSpaceClient.requestEnvelope(
+          getChatsOptions({ ...params, count: page.count, startIndex: page.startIndex }),
+          getChatsResponse
+        ),
         (envelope) => ({ items: envelope.response, total: envelope.total })
       ),
     options
@@ -494,6 +484,14 @@ export const startNewChat = (
     body: DocSpaceClient.jsonBody(params.body)
   })
 
+const getMessagesOptions = (params: GetMessagesParams): DocSpaceClient.RequestOptions => ({
+  operation: "getMessages",
+  method: "GET",
+  path: "/api/2.0/ai/chats/{chatId}/messages",
+  pathParams: { chatId: params.chatId },
+  urlParams: { startIndex: params.startIndex, count: params.count }
+})
+
 const getMessagesResponse = /*#__PURE__*/ Schema.Array(AiSchemas.MessageDto)
 
 /**
@@ -532,13 +530,7 @@ export interface GetMessagesParams {
 export const getMessages = (
   params: GetMessagesParams
 ): Effect.Effect<ReadonlyArray<AiSchemas.MessageDto>, DocSpaceError.DocSpaceError, DocSpaceClient.DocSpaceClient> =>
-  DocSpaceClient.request({
-    operation: "getMessages",
-    method: "GET",
-    path: "/api/2.0/ai/chats/{chatId}/messages",
-    pathParams: { chatId: params.chatId },
-    urlParams: { startIndex: params.startIndex, count: params.count }
-  }, getMessagesResponse)
+  DocSpaceClient.request(getMessagesOptions(params), getMessagesResponse)
 
 /**
  * Get messages of an AI chat
@@ -562,13 +554,10 @@ export const getMessagesStream = (
   Pagination.stream(
     (page) =>
       Effect.map(
-        DocSpaceClient.requestEnvelope({
-          operation: "getMessages",
-          method: "GET",
-          path: "/api/2.0/ai/chats/{chatId}/messages",
-          pathParams: { chatId: params.chatId },
-          urlParams: { startIndex: page.startIndex, count: page.count }
-        }, getMessagesResponse),
+        DocSpaceClient.requestEnvelope(
+          getMessagesOptions({ ...params, count: page.count, startIndex: page.startIndex }),
+          getMessagesResponse
+        ),
         (envelope) => ({ items: envelope.response, total: envelope.total })
       ),
     options
@@ -722,7 +711,7 @@ export const deleteChat = (
     method: "DELETE",
     path: "/api/2.0/ai/chats/{chatId}",
     pathParams: { chatId: params.chatId }
-  }, Schema.Void)
+  }, Runtime.NoContent)
 
 /**
  * The parameters of {@link exportChat}.
@@ -761,7 +750,7 @@ export const exportChat = (
     path: "/api/2.0/ai/chats/{chatId}/messages/export",
     pathParams: { chatId: params.chatId },
     body: DocSpaceClient.jsonBody(params.body)
-  }, Schema.Void)
+  }, Runtime.NoContent)
 
 const getChatModelsResponse = /*#__PURE__*/ Schema.Array(AiSchemas.ModelDto)
 
@@ -839,7 +828,7 @@ export const providePermission = (
     path: "/api/2.0/ai/chats/tool-permissions/{callId}/decision",
     pathParams: { callId: params.callId },
     body: DocSpaceClient.jsonBody(params.body)
-  }, Schema.Void)
+  }, Runtime.NoContent)
 
 /**
  * The parameters of {@link resolveEditorTool}.
@@ -954,6 +943,13 @@ export const setUserChatsSettings = (
     body: DocSpaceClient.jsonBody(params.body)
   }, AiSchemas.UserChatSettingsDto)
 
+const getServersOptions = (params: GetServersParams): DocSpaceClient.RequestOptions => ({
+  operation: "getServers",
+  method: "GET",
+  path: "/api/2.0/ai/servers",
+  urlParams: { startIndex: params.startIndex, count: params.count }
+})
+
 const getServersResponse = /*#__PURE__*/ Schema.Array(AiSchemas.McpServerDto)
 
 /**
@@ -990,12 +986,7 @@ export interface GetServersParams {
 export const getServers = (
   params: GetServersParams = {}
 ): Effect.Effect<ReadonlyArray<AiSchemas.McpServerDto>, DocSpaceError.DocSpaceError, DocSpaceClient.DocSpaceClient> =>
-  DocSpaceClient.request({
-    operation: "getServers",
-    method: "GET",
-    path: "/api/2.0/ai/servers",
-    urlParams: { startIndex: params.startIndex, count: params.count }
-  }, getServersResponse)
+  DocSpaceClient.request(getServersOptions(params), getServersResponse)
 
 /**
  * Get all MCP servers
@@ -1020,12 +1011,10 @@ export const getServersStream = (
   Pagination.stream(
     (page) =>
       Effect.map(
-        DocSpaceClient.requestEnvelope({
-          operation: "getServers",
-          method: "GET",
-          path: "/api/2.0/ai/servers",
-          urlParams: { startIndex: page.startIndex, count: page.count }
-        }, getServersResponse),
+        DocSpaceClient.requestEnvelope(
+          getServersOptions({ count: page.count, startIndex: page.startIndex }),
+          getServersResponse
+        ),
         (envelope) => ({ items: envelope.response, total: envelope.total })
       ),
     options
@@ -1101,7 +1090,7 @@ export const deleteServer = (
     method: "DELETE",
     path: "/api/2.0/ai/servers",
     body: DocSpaceClient.jsonBody(params.body)
-  }, Schema.Void)
+  }, Runtime.NoContent)
 
 /**
  * The parameters of {@link getServer}.
@@ -1222,6 +1211,13 @@ export const setServerStatus = (
     body: DocSpaceClient.jsonBody(params.body)
   }, AiSchemas.McpServerDto)
 
+const getAvailableServersOptions = (params: GetAvailableServersParams): DocSpaceClient.RequestOptions => ({
+  operation: "getAvailableServers",
+  method: "GET",
+  path: "/api/2.0/ai/servers/available",
+  urlParams: { startIndex: params.startIndex, count: params.count }
+})
+
 const getAvailableServersResponse = /*#__PURE__*/ Schema.Array(AiSchemas.McpServerShortDto)
 
 /**
@@ -1260,13 +1256,7 @@ export const getAvailableServers = (
   ReadonlyArray<AiSchemas.McpServerShortDto>,
   DocSpaceError.DocSpaceError,
   DocSpaceClient.DocSpaceClient
-> =>
-  DocSpaceClient.request({
-    operation: "getAvailableServers",
-    method: "GET",
-    path: "/api/2.0/ai/servers/available",
-    urlParams: { startIndex: params.startIndex, count: params.count }
-  }, getAvailableServersResponse)
+> => DocSpaceClient.request(getAvailableServersOptions(params), getAvailableServersResponse)
 
 /**
  * Get available MCP servers
@@ -1290,12 +1280,10 @@ export const getAvailableServersStream = (
   Pagination.stream(
     (page) =>
       Effect.map(
-        DocSpaceClient.requestEnvelope({
-          operation: "getAvailableServers",
-          method: "GET",
-          path: "/api/2.0/ai/servers/available",
-          urlParams: { startIndex: page.startIndex, count: page.count }
-        }, getAvailableServersResponse),
+        DocSpaceClient.requestEnvelope(
+          getAvailableServersOptions({ count: page.count, startIndex: page.startIndex }),
+          getAvailableServersResponse
+        ),
         (envelope) => ({ items: envelope.response, total: envelope.total })
       ),
     options
@@ -1427,7 +1415,7 @@ export const deleteRoomServers = (
     path: "/api/2.0/ai/rooms/{roomId}/servers",
     pathParams: { roomId: params.roomId },
     body: DocSpaceClient.jsonBody(params.body)
-  }, Schema.Void)
+  }, Runtime.NoContent)
 
 const getToolsResponse = /*#__PURE__*/ Schema.Array(AiSchemas.McpToolDto)
 
@@ -1641,7 +1629,14 @@ export const exportMessage = (
     path: "/api/2.0/ai/messages/{messageId}/export",
     pathParams: { messageId: params.messageId },
     body: DocSpaceClient.jsonBody(params.body)
-  }, Schema.Void)
+  }, Runtime.NoContent)
+
+const getProvidersOptions = (params: GetProvidersParams): DocSpaceClient.RequestOptions => ({
+  operation: "getProviders",
+  method: "GET",
+  path: "/api/2.0/ai/providers",
+  urlParams: { startIndex: params.startIndex, count: params.count }
+})
 
 const getProvidersResponse = /*#__PURE__*/ Schema.Array(AiSchemas.AiProviderDto)
 
@@ -1676,12 +1671,7 @@ export interface GetProvidersParams {
 export const getProviders = (
   params: GetProvidersParams = {}
 ): Effect.Effect<ReadonlyArray<AiSchemas.AiProviderDto>, DocSpaceError.DocSpaceError, DocSpaceClient.DocSpaceClient> =>
-  DocSpaceClient.request({
-    operation: "getProviders",
-    method: "GET",
-    path: "/api/2.0/ai/providers",
-    urlParams: { startIndex: params.startIndex, count: params.count }
-  }, getProvidersResponse)
+  DocSpaceClient.request(getProvidersOptions(params), getProvidersResponse)
 
 /**
  * Get AI providers
@@ -1703,12 +1693,10 @@ export const getProvidersStream = (
   Pagination.stream(
     (page) =>
       Effect.map(
-        DocSpaceClient.requestEnvelope({
-          operation: "getProviders",
-          method: "GET",
-          path: "/api/2.0/ai/providers",
-          urlParams: { startIndex: page.startIndex, count: page.count }
-        }, getProvidersResponse),
+        DocSpaceClient.requestEnvelope(
+          getProvidersOptions({ count: page.count, startIndex: page.startIndex }),
+          getProvidersResponse
+        ),
         (envelope) => ({ items: envelope.response, total: envelope.total })
       ),
     options
@@ -1774,7 +1762,7 @@ export const deleteProviders = (
     method: "DELETE",
     path: "/api/2.0/ai/providers",
     body: params.body === undefined ? undefined : DocSpaceClient.jsonBody(params.body)
-  }, Schema.Void)
+  }, Runtime.NoContent)
 
 /**
  * The parameters of {@link updateProvider}.
@@ -2189,4 +2177,4 @@ export const startTask = (
     method: "POST",
     path: "/api/2.0/ai/vectorization/tasks",
     body: DocSpaceClient.jsonBody(params.body)
-  }, Schema.Void)
+  }, Runtime.NoContent)

@@ -815,7 +815,7 @@ export const abortUploadSession = (
     method: "DELETE",
     path: "/api/2.0/files/{folderId}/session/{sessionId}",
     pathParams: { sessionId: params.sessionId, folderId: params.folderId }
-  }, Schema.Void)
+  }, Runtime.NoContent)
 
 /**
  * The parameters of {@link uploadAsyncSession}.

@@ -35,10 +35,12 @@ export interface SaveEditingFileFromFormParams {
     /**
      * The editing file extension from the request.
      */
-    readonly FileExtension?: string | undefined /**
+    readonly FileExtension?: string | undefined
+    /**
      * The edited file to be saved, uploaded as part of the multipart/form-data request.
      */
-    readonly File?: Runtime.FilePart | undefined /**
+    readonly File?: Runtime.FilePart | undefined
+    /**
      * Specifies whether to force save the file or not.
      */
     readonly Forcesave?: boolean | undefined
@@ -408,6 +410,14 @@ export const generateXlsx = (
     pathParams: { fileId: params.fileId }
   }, Common.XlsxReportResponseDto)
 
+const getFileHistoryOptions = (params: GetFileHistoryParams): DocSpaceClient.RequestOptions => ({
+  operation: "getFileHistory",
+  method: "GET",
+  path: "/api/2.0/files/file/{fileId}/log",
+  pathParams: { fileId: params.fileId },
+  urlParams: { fromDate: params.fromDate, toDate: params.toDate, count: params.count, startIndex: params.startIndex }
+})
+
 const getFileHistoryResponse = /*#__PURE__*/ Schema.Array(Common.HistoryDto)
 
 /**
@@ -452,13 +462,7 @@ export interface GetFileHistoryParams {
 export const getFileHistory = (
   params: GetFileHistoryParams
 ): Effect.Effect<ReadonlyArray<Common.HistoryDto>, DocSpaceError.DocSpaceError, DocSpaceClient.DocSpaceClient> =>
-  DocSpaceClient.request({
-    operation: "getFileHistory",
-    method: "GET",
-    path: "/api/2.0/files/file/{fileId}/log",
-    pathParams: { fileId: params.fileId },
-    urlParams: { fromDate: params.fromDate, toDate: params.toDate, count: params.count, startIndex: params.startIndex }
-  }, getFileHistoryResponse)
+  DocSpaceClient.request(getFileHistoryOptions(params), getFileHistoryResponse)
 
 /**
  * Get file history
@@ -480,18 +484,10 @@ export const getFileHistoryStream = (
   Pagination.stream(
     (page) =>
       Effect.map(
-        DocSpaceClient.requestEnvelope({
-          operation: "getFileHistory",
-          method: "GET",
-          path: "/api/2.0/files/file/{fileId}/log",
-          pathParams: { fileId: params.fileId },
-          urlParams: {
-            fromDate: params.fromDate,
-            toDate: params.toDate,
-            count: page.count,
-            startIndex: page.startIndex
-          }
-        }, getFileHistoryResponse),
+        DocSpaceClient.requestEnvelope(
+          getFileHistoryOptions({ ...params, count: page.count, startIndex: page.startIndex }),
+          getFileHistoryResponse
+        ),
         (envelope) => ({ items: envelope.response, total: envelope.total })
       ),
     options
@@ -1230,6 +1226,14 @@ export const createFilePrimaryExternalLink = (
     body: DocSpaceClient.jsonBody(params.body)
   }, Common.FileShareDto)
 
+const getFileLinksOptions = (params: GetFileLinksParams): DocSpaceClient.RequestOptions => ({
+  operation: "getFileLinks",
+  method: "GET",
+  path: "/api/2.0/files/file/{id}/links",
+  pathParams: { id: params.id },
+  urlParams: { count: params.count, startIndex: params.startIndex }
+})
+
 const getFileLinksResponse = /*#__PURE__*/ Schema.Array(Common.FileShareDto)
 
 /**
@@ -1266,13 +1270,7 @@ export interface GetFileLinksParams {
 export const getFileLinks = (
   params: GetFileLinksParams
 ): Effect.Effect<ReadonlyArray<Common.FileShareDto>, DocSpaceError.DocSpaceError, DocSpaceClient.DocSpaceClient> =>
-  DocSpaceClient.request({
-    operation: "getFileLinks",
-    method: "GET",
-    path: "/api/2.0/files/file/{id}/links",
-    pathParams: { id: params.id },
-    urlParams: { count: params.count, startIndex: params.startIndex }
-  }, getFileLinksResponse)
+  DocSpaceClient.request(getFileLinksOptions(params), getFileLinksResponse)
 
 /**
  * Get file external links
@@ -1294,13 +1292,10 @@ export const getFileLinksStream = (
   Pagination.stream(
     (page) =>
       Effect.map(
-        DocSpaceClient.requestEnvelope({
-          operation: "getFileLinks",
-          method: "GET",
-          path: "/api/2.0/files/file/{id}/links",
-          pathParams: { id: params.id },
-          urlParams: { count: page.count, startIndex: page.startIndex }
-        }, getFileLinksResponse),
+        DocSpaceClient.requestEnvelope(
+          getFileLinksOptions({ ...params, count: page.count, startIndex: page.startIndex }),
+          getFileLinksResponse
+        ),
         (envelope) => ({ items: envelope.response, total: envelope.total })
       ),
     options
@@ -1486,7 +1481,7 @@ export const saveFormRoleMapping = (
     path: "/api/2.0/files/file/{fileId}/formrolemapping",
     pathParams: { fileId: params.fileId },
     body: params.body === undefined ? undefined : DocSpaceClient.jsonBody(params.body)
-  }, Schema.Void)
+  }, Runtime.NoContent)
 
 const getAllFormRolesResponse = /*#__PURE__*/ Schema.Array(FilesSchemas.FormRoleDto)
 
@@ -1553,7 +1548,7 @@ export const manageFormFilling = (
     path: "/api/2.0/files/file/{fileId}/manageformfilling",
     pathParams: { fileId: params.fileId },
     body: params.body === undefined ? undefined : DocSpaceClient.jsonBody(params.body)
-  }, Schema.Void)
+  }, Runtime.NoContent)
 
 /**
  * The parameters of {@link getFormSubmissions}.

@@ -16,6 +16,25 @@ import * as Runtime from "./internal/runtime.js"
 import * as Common from "./schemas/Common.js"
 import * as FoldersSchemas from "./schemas/Folders.js"
 
+const getRecentFolderOptions = (params: GetRecentFolderParams): DocSpaceClient.RequestOptions => ({
+  operation: "getRecentFolder",
+  method: "GET",
+  path: "/api/2.0/files/recent",
+  urlParams: {
+    userIdOrGroupId: params.userIdOrGroupId,
+    filterType: params.filterType,
+    excludeSubject: params.excludeSubject,
+    applyFilterOption: params.applyFilterOption,
+    searchArea: params.searchArea,
+    extension: params.extension,
+    count: params.count,
+    startIndex: params.startIndex,
+    sortBy: params.sortBy,
+    sortOrder: params.sortOrder,
+    filterValue: params.filterValue
+  }
+})
+
 /**
  * The parameters of {@link getRecentFolder}.
  *
@@ -82,24 +101,7 @@ export interface GetRecentFolderParams {
 export const getRecentFolder = (
   params: GetRecentFolderParams = {}
 ): Effect.Effect<Common.FolderContentDtoInteger, DocSpaceError.DocSpaceError, DocSpaceClient.DocSpaceClient> =>
-  DocSpaceClient.request({
-    operation: "getRecentFolder",
-    method: "GET",
-    path: "/api/2.0/files/recent",
-    urlParams: {
-      userIdOrGroupId: params.userIdOrGroupId,
-      filterType: params.filterType,
-      excludeSubject: params.excludeSubject,
-      applyFilterOption: params.applyFilterOption,
-      searchArea: params.searchArea,
-      extension: params.extension,
-      count: params.count,
-      startIndex: params.startIndex,
-      sortBy: params.sortBy,
-      sortOrder: params.sortOrder,
-      filterValue: params.filterValue
-    }
-  }, Common.FolderContentDtoInteger)
+  DocSpaceClient.request(getRecentFolderOptions(params), Common.FolderContentDtoInteger)
 
 /**
  * Get the Recent section
@@ -122,31 +124,28 @@ export const getRecentFolderStream = (
   DocSpaceError.DocSpaceError,
   DocSpaceClient.DocSpaceClient
 > =>
-  Pagination.stream((page) =>
-    Effect.map(
-      DocSpaceClient.requestEnvelope({
-        operation: "getRecentFolder",
-        method: "GET",
-        path: "/api/2.0/files/recent",
-        urlParams: {
-          userIdOrGroupId: params.userIdOrGroupId,
-          filterType: params.filterType,
-          excludeSubject: params.excludeSubject,
-          applyFilterOption: params.applyFilterOption,
-          searchArea: params.searchArea,
-          extension: params.extension,
-          count: page.count,
-          startIndex: page.startIndex,
-          sortBy: params.sortBy,
-          sortOrder: params.sortOrder,
-          filterValue: params.filterValue
-        }
-      }, Common.FolderContentDtoInteger),
-      (envelope) => ({
-        items: [...(envelope.response.folders ?? []), ...(envelope.response.files ?? [])],
-        total: envelope.response.total ?? envelope.total
-      })
-    ), options)
+  Pagination.stream(
+    (page) =>
+      Effect.map(
+        DocSpaceClient.requestEnvelope(
+          getRecentFolderOptions({ ...params, count: page.count, startIndex: page.startIndex }),
+          Common.FolderContentDtoInteger
+        ),
+        (envelope) => ({
+          items: [...(envelope.response.folders ?? []), ...(envelope.response.files ?? [])],
+          total: envelope.response.total ?? envelope.total
+        })
+      ),
+    options
+  )
+
+const getFolderHistoryOptions = (params: GetFolderHistoryParams): DocSpaceClient.RequestOptions => ({
+  operation: "getFolderHistory",
+  method: "GET",
+  path: "/api/2.0/files/folder/{folderId}/log",
+  pathParams: { folderId: params.folderId },
+  urlParams: { fromDate: params.fromDate, toDate: params.toDate, count: params.count, startIndex: params.startIndex }
+})
 
 const getFolderHistoryResponse = /*#__PURE__*/ Schema.Array(Common.HistoryDto)
 
@@ -192,13 +191,7 @@ export interface GetFolderHistoryParams {
 export const getFolderHistory = (
   params: GetFolderHistoryParams
 ): Effect.Effect<ReadonlyArray<Common.HistoryDto>, DocSpaceError.DocSpaceError, DocSpaceClient.DocSpaceClient> =>
-  DocSpaceClient.request({
-    operation: "getFolderHistory",
-    method: "GET",
-    path: "/api/2.0/files/folder/{folderId}/log",
-    pathParams: { folderId: params.folderId },
-    urlParams: { fromDate: params.fromDate, toDate: params.toDate, count: params.count, startIndex: params.startIndex }
-  }, getFolderHistoryResponse)
+  DocSpaceClient.request(getFolderHistoryOptions(params), getFolderHistoryResponse)
 
 /**
  * Get folder history
@@ -220,18 +213,10 @@ export const getFolderHistoryStream = (
   Pagination.stream(
     (page) =>
       Effect.map(
-        DocSpaceClient.requestEnvelope({
-          operation: "getFolderHistory",
-          method: "GET",
-          path: "/api/2.0/files/folder/{folderId}/log",
-          pathParams: { folderId: params.folderId },
-          urlParams: {
-            fromDate: params.fromDate,
-            toDate: params.toDate,
-            count: page.count,
-            startIndex: page.startIndex
-          }
-        }, getFolderHistoryResponse),
+        DocSpaceClient.requestEnvelope(
+          getFolderHistoryOptions({ ...params, count: page.count, startIndex: page.startIndex }),
+          getFolderHistoryResponse
+        ),
         (envelope) => ({ items: envelope.response, total: envelope.total })
       ),
     options
@@ -526,6 +511,32 @@ export const setFolderOrder = (
     body: params.body === undefined ? undefined : DocSpaceClient.jsonBody(params.body)
   }, Common.FolderDtoInteger)
 
+const getFolderByFolderIdOptions = (params: GetFolderByFolderIdParams): DocSpaceClient.RequestOptions => ({
+  operation: "getFolderByFolderId",
+  method: "GET",
+  path: "/api/2.0/files/{folderId}",
+  pathParams: { folderId: params.folderId },
+  urlParams: {
+    userIdOrGroupId: params.userIdOrGroupId,
+    sharedBy: params.sharedBy,
+    filterType: params.filterType,
+    roomId: params.roomId,
+    excludeSubject: params.excludeSubject,
+    applyFilterOption: params.applyFilterOption,
+    withSubFolders: params.withSubFolders,
+    extension: params.extension,
+    searchArea: params.searchArea,
+    formsItemKey: params.formsItemKey,
+    formsItemType: params.formsItemType,
+    count: params.count,
+    startIndex: params.startIndex,
+    sortBy: params.sortBy,
+    sortOrder: params.sortOrder,
+    filterValue: params.filterValue,
+    Location: params.Location
+  }
+})
+
 /**
  * The parameters of {@link getFolderByFolderId}.
  *
@@ -621,31 +632,7 @@ export interface GetFolderByFolderIdParams {
 export const getFolderByFolderId = (
   params: GetFolderByFolderIdParams
 ): Effect.Effect<Common.FolderContentDtoInteger, DocSpaceError.DocSpaceError, DocSpaceClient.DocSpaceClient> =>
-  DocSpaceClient.request({
-    operation: "getFolderByFolderId",
-    method: "GET",
-    path: "/api/2.0/files/{folderId}",
-    pathParams: { folderId: params.folderId },
-    urlParams: {
-      userIdOrGroupId: params.userIdOrGroupId,
-      sharedBy: params.sharedBy,
-      filterType: params.filterType,
-      roomId: params.roomId,
-      excludeSubject: params.excludeSubject,
-      applyFilterOption: params.applyFilterOption,
-      withSubFolders: params.withSubFolders,
-      extension: params.extension,
-      searchArea: params.searchArea,
-      formsItemKey: params.formsItemKey,
-      formsItemType: params.formsItemType,
-      count: params.count,
-      startIndex: params.startIndex,
-      sortBy: params.sortBy,
-      sortOrder: params.sortOrder,
-      filterValue: params.filterValue,
-      Location: params.Location
-    }
-  }, Common.FolderContentDtoInteger)
+  DocSpaceClient.request(getFolderByFolderIdOptions(params), Common.FolderContentDtoInteger)
 
 /**
  * Get a folder by ID
@@ -668,38 +655,20 @@ export const getFolderByFolderIdStream = (
   DocSpaceError.DocSpaceError,
   DocSpaceClient.DocSpaceClient
 > =>
-  Pagination.stream((page) =>
-    Effect.map(
-      DocSpaceClient.requestEnvelope({
-        operation: "getFolderByFolderId",
-        method: "GET",
-        path: "/api/2.0/files/{folderId}",
-        pathParams: { folderId: params.folderId },
-        urlParams: {
-          userIdOrGroupId: params.userIdOrGroupId,
-          sharedBy: params.sharedBy,
-          filterType: params.filterType,
-          roomId: params.roomId,
-          excludeSubject: params.excludeSubject,
-          applyFilterOption: params.applyFilterOption,
-          withSubFolders: params.withSubFolders,
-          extension: params.extension,
-          searchArea: params.searchArea,
-          formsItemKey: params.formsItemKey,
-          formsItemType: params.formsItemType,
-          count: page.count,
-          startIndex: page.startIndex,
-          sortBy: params.sortBy,
-          sortOrder: params.sortOrder,
-          filterValue: params.filterValue,
-          Location: params.Location
-        }
-      }, Common.FolderContentDtoInteger),
-      (envelope) => ({
-        items: [...(envelope.response.folders ?? []), ...(envelope.response.files ?? [])],
-        total: envelope.response.total ?? envelope.total
-      })
-    ), options)
+  Pagination.stream(
+    (page) =>
+      Effect.map(
+        DocSpaceClient.requestEnvelope(
+          getFolderByFolderIdOptions({ ...params, count: page.count, startIndex: page.startIndex }),
+          Common.FolderContentDtoInteger
+        ),
+        (envelope) => ({
+          items: [...(envelope.response.folders ?? []), ...(envelope.response.files ?? [])],
+          total: envelope.response.total ?? envelope.total
+        })
+      ),
+    options
+  )
 
 const getFolderPathResponse = /*#__PURE__*/ Schema.Array(Common.FileEntryBaseDto)
 
@@ -979,6 +948,21 @@ export const setFolderPrimaryExternalLink = (
     body: DocSpaceClient.jsonBody(params.body)
   }, Common.FileShareDto)
 
+const getFavoritesFolderOptions = (params: GetFavoritesFolderParams): DocSpaceClient.RequestOptions => ({
+  operation: "getFavoritesFolder",
+  method: "GET",
+  path: "/api/2.0/files/@favorites",
+  urlParams: {
+    userIdOrGroupId: params.userIdOrGroupId,
+    filterType: params.filterType,
+    count: params.count,
+    startIndex: params.startIndex,
+    sortBy: params.sortBy,
+    sortOrder: params.sortOrder,
+    filterValue: params.filterValue
+  }
+})
+
 /**
  * The parameters of {@link getFavoritesFolder}.
  *
@@ -1029,20 +1013,7 @@ export interface GetFavoritesFolderParams {
 export const getFavoritesFolder = (
   params: GetFavoritesFolderParams = {}
 ): Effect.Effect<Common.FolderContentDtoInteger, DocSpaceError.DocSpaceError, DocSpaceClient.DocSpaceClient> =>
-  DocSpaceClient.request({
-    operation: "getFavoritesFolder",
-    method: "GET",
-    path: "/api/2.0/files/@favorites",
-    urlParams: {
-      userIdOrGroupId: params.userIdOrGroupId,
-      filterType: params.filterType,
-      count: params.count,
-      startIndex: params.startIndex,
-      sortBy: params.sortBy,
-      sortOrder: params.sortOrder,
-      filterValue: params.filterValue
-    }
-  }, Common.FolderContentDtoInteger)
+  DocSpaceClient.request(getFavoritesFolderOptions(params), Common.FolderContentDtoInteger)
 
 /**
  * Get the Favorites section
@@ -1065,27 +1036,36 @@ export const getFavoritesFolderStream = (
   DocSpaceError.DocSpaceError,
   DocSpaceClient.DocSpaceClient
 > =>
-  Pagination.stream((page) =>
-    Effect.map(
-      DocSpaceClient.requestEnvelope({
-        operation: "getFavoritesFolder",
-        method: "GET",
-        path: "/api/2.0/files/@favorites",
-        urlParams: {
-          userIdOrGroupId: params.userIdOrGroupId,
-          filterType: params.filterType,
-          count: page.count,
-          startIndex: page.startIndex,
-          sortBy: params.sortBy,
-          sortOrder: params.sortOrder,
-          filterValue: params.filterValue
-        }
-      }, Common.FolderContentDtoInteger),
-      (envelope) => ({
-        items: [...(envelope.response.folders ?? []), ...(envelope.response.files ?? [])],
-        total: envelope.response.total ?? envelope.total
-      })
-    ), options)
+  Pagination.stream(
+    (page) =>
+      Effect.map(
+        DocSpaceClient.requestEnvelope(
+          getFavoritesFolderOptions({ ...params, count: page.count, startIndex: page.startIndex }),
+          Common.FolderContentDtoInteger
+        ),
+        (envelope) => ({
+          items: [...(envelope.response.folders ?? []), ...(envelope.response.files ?? [])],
+          total: envelope.response.total ?? envelope.total
+        })
+      ),
+    options
+  )
+
+const getMyFolderOptions = (params: GetMyFolderParams): DocSpaceClient.RequestOptions => ({
+  operation: "getMyFolder",
+  method: "GET",
+  path: "/api/2.0/files/@my",
+  urlParams: {
+    userIdOrGroupId: params.userIdOrGroupId,
+    filterType: params.filterType,
+    applyFilterOption: params.applyFilterOption,
+    count: params.count,
+    startIndex: params.startIndex,
+    sortBy: params.sortBy,
+    sortOrder: params.sortOrder,
+    filterValue: params.filterValue
+  }
+})
 
 /**
  * The parameters of {@link getMyFolder}.
@@ -1141,21 +1121,7 @@ export interface GetMyFolderParams {
 export const getMyFolder = (
   params: GetMyFolderParams = {}
 ): Effect.Effect<Common.FolderContentDtoInteger, DocSpaceError.DocSpaceError, DocSpaceClient.DocSpaceClient> =>
-  DocSpaceClient.request({
-    operation: "getMyFolder",
-    method: "GET",
-    path: "/api/2.0/files/@my",
-    urlParams: {
-      userIdOrGroupId: params.userIdOrGroupId,
-      filterType: params.filterType,
-      applyFilterOption: params.applyFilterOption,
-      count: params.count,
-      startIndex: params.startIndex,
-      sortBy: params.sortBy,
-      sortOrder: params.sortOrder,
-      filterValue: params.filterValue
-    }
-  }, Common.FolderContentDtoInteger)
+  DocSpaceClient.request(getMyFolderOptions(params), Common.FolderContentDtoInteger)
 
 /**
  * Get the My documents section
@@ -1178,28 +1144,35 @@ export const getMyFolderStream = (
   DocSpaceError.DocSpaceError,
   DocSpaceClient.DocSpaceClient
 > =>
-  Pagination.stream((page) =>
-    Effect.map(
-      DocSpaceClient.requestEnvelope({
-        operation: "getMyFolder",
-        method: "GET",
-        path: "/api/2.0/files/@my",
-        urlParams: {
-          userIdOrGroupId: params.userIdOrGroupId,
-          filterType: params.filterType,
-          applyFilterOption: params.applyFilterOption,
-          count: page.count,
-          startIndex: page.startIndex,
-          sortBy: params.sortBy,
-          sortOrder: params.sortOrder,
-          filterValue: params.filterValue
-        }
-      }, Common.FolderContentDtoInteger),
-      (envelope) => ({
-        items: [...(envelope.response.folders ?? []), ...(envelope.response.files ?? [])],
-        total: envelope.response.total ?? envelope.total
-      })
-    ), options)
+  Pagination.stream(
+    (page) =>
+      Effect.map(
+        DocSpaceClient.requestEnvelope(
+          getMyFolderOptions({ ...params, count: page.count, startIndex: page.startIndex }),
+          Common.FolderContentDtoInteger
+        ),
+        (envelope) => ({
+          items: [...(envelope.response.folders ?? []), ...(envelope.response.files ?? [])],
+          total: envelope.response.total ?? envelope.total
+        })
+      ),
+    options
+  )
+
+const getPrivacyFolderOptions = (params: GetPrivacyFolderParams): DocSpaceClient.RequestOptions => ({
+  operation: "getPrivacyFolder",
+  method: "GET",
+  path: "/api/2.0/files/@privacy",
+  urlParams: {
+    userIdOrGroupId: params.userIdOrGroupId,
+    filterType: params.filterType,
+    count: params.count,
+    startIndex: params.startIndex,
+    sortBy: params.sortBy,
+    sortOrder: params.sortOrder,
+    filterValue: params.filterValue
+  }
+})
 
 /**
  * The parameters of {@link getPrivacyFolder}.
@@ -1251,20 +1224,7 @@ export interface GetPrivacyFolderParams {
 export const getPrivacyFolder = (
   params: GetPrivacyFolderParams = {}
 ): Effect.Effect<Common.FolderContentDtoInteger, DocSpaceError.DocSpaceError, DocSpaceClient.DocSpaceClient> =>
-  DocSpaceClient.request({
-    operation: "getPrivacyFolder",
-    method: "GET",
-    path: "/api/2.0/files/@privacy",
-    urlParams: {
-      userIdOrGroupId: params.userIdOrGroupId,
-      filterType: params.filterType,
-      count: params.count,
-      startIndex: params.startIndex,
-      sortBy: params.sortBy,
-      sortOrder: params.sortOrder,
-      filterValue: params.filterValue
-    }
-  }, Common.FolderContentDtoInteger)
+  DocSpaceClient.request(getPrivacyFolderOptions(params), Common.FolderContentDtoInteger)
 
 /**
  * Get the Private Room section
@@ -1287,27 +1247,36 @@ export const getPrivacyFolderStream = (
   DocSpaceError.DocSpaceError,
   DocSpaceClient.DocSpaceClient
 > =>
-  Pagination.stream((page) =>
-    Effect.map(
-      DocSpaceClient.requestEnvelope({
-        operation: "getPrivacyFolder",
-        method: "GET",
-        path: "/api/2.0/files/@privacy",
-        urlParams: {
-          userIdOrGroupId: params.userIdOrGroupId,
-          filterType: params.filterType,
-          count: page.count,
-          startIndex: page.startIndex,
-          sortBy: params.sortBy,
-          sortOrder: params.sortOrder,
-          filterValue: params.filterValue
-        }
-      }, Common.FolderContentDtoInteger),
-      (envelope) => ({
-        items: [...(envelope.response.folders ?? []), ...(envelope.response.files ?? [])],
-        total: envelope.response.total ?? envelope.total
-      })
-    ), options)
+  Pagination.stream(
+    (page) =>
+      Effect.map(
+        DocSpaceClient.requestEnvelope(
+          getPrivacyFolderOptions({ ...params, count: page.count, startIndex: page.startIndex }),
+          Common.FolderContentDtoInteger
+        ),
+        (envelope) => ({
+          items: [...(envelope.response.folders ?? []), ...(envelope.response.files ?? [])],
+          total: envelope.response.total ?? envelope.total
+        })
+      ),
+    options
+  )
+
+const getRootFoldersOptions = (params: GetRootFoldersParams): DocSpaceClient.RequestOptions => ({
+  operation: "getRootFolders",
+  method: "GET",
+  path: "/api/2.0/files/@root",
+  urlParams: {
+    userIdOrGroupId: params.userIdOrGroupId,
+    filterType: params.filterType,
+    withoutTrash: params.withoutTrash,
+    count: params.count,
+    startIndex: params.startIndex,
+    sortBy: params.sortBy,
+    sortOrder: params.sortOrder,
+    filterValue: params.filterValue
+  }
+})
 
 const getRootFoldersResponse = /*#__PURE__*/ Schema.Array(Common.FolderContentDtoInteger)
 
@@ -1368,22 +1337,7 @@ export const getRootFolders = (
   ReadonlyArray<Common.FolderContentDtoInteger>,
   DocSpaceError.DocSpaceError,
   DocSpaceClient.DocSpaceClient
-> =>
-  DocSpaceClient.request({
-    operation: "getRootFolders",
-    method: "GET",
-    path: "/api/2.0/files/@root",
-    urlParams: {
-      userIdOrGroupId: params.userIdOrGroupId,
-      filterType: params.filterType,
-      withoutTrash: params.withoutTrash,
-      count: params.count,
-      startIndex: params.startIndex,
-      sortBy: params.sortBy,
-      sortOrder: params.sortOrder,
-      filterValue: params.filterValue
-    }
-  }, getRootFoldersResponse)
+> => DocSpaceClient.request(getRootFoldersOptions(params), getRootFoldersResponse)
 
 /**
  * Get filtered sections
@@ -1402,25 +1356,33 @@ export const getRootFoldersStream = (
   params: Omit<GetRootFoldersParams, "count" | "startIndex"> = {},
   options?: Pagination.Options
 ): Stream.Stream<Common.FolderContentDtoInteger, DocSpaceError.DocSpaceError, DocSpaceClient.DocSpaceClient> =>
-  Pagination.stream((page) =>
-    Effect.map(
-      DocSpaceClient.requestEnvelope({
-        operation: "getRootFolders",
-        method: "GET",
-        path: "/api/2.0/files/@root",
-        urlParams: {
-          userIdOrGroupId: params.userIdOrGroupId,
-          filterType: params.filterType,
-          withoutTrash: params.withoutTrash,
-          count: page.count,
-          startIndex: page.startIndex,
-          sortBy: params.sortBy,
-          sortOrder: params.sortOrder,
-          filterValue: params.filterValue
-        }
-      }, getRootFoldersResponse),
-      (envelope) => ({ items: envelope.response, total: envelope.total })
-    ), options)
+  Pagination.stream(
+    (page) =>
+      Effect.map(
+        DocSpaceClient.requestEnvelope(
+          getRootFoldersOptions({ ...params, count: page.count, startIndex: page.startIndex }),
+          getRootFoldersResponse
+        ),
+        (envelope) => ({ items: envelope.response, total: envelope.total })
+      ),
+    options
+  )
+
+const getTrashFolderOptions = (params: GetTrashFolderParams): DocSpaceClient.RequestOptions => ({
+  operation: "getTrashFolder",
+  method: "GET",
+  path: "/api/2.0/files/@trash",
+  urlParams: {
+    userIdOrGroupId: params.userIdOrGroupId,
+    filterType: params.filterType,
+    applyFilterOption: params.applyFilterOption,
+    count: params.count,
+    startIndex: params.startIndex,
+    sortBy: params.sortBy,
+    sortOrder: params.sortOrder,
+    filterValue: params.filterValue
+  }
+})
 
 /**
  * The parameters of {@link getTrashFolder}.
@@ -1476,21 +1438,7 @@ export interface GetTrashFolderParams {
 export const getTrashFolder = (
   params: GetTrashFolderParams = {}
 ): Effect.Effect<Common.FolderContentDtoInteger, DocSpaceError.DocSpaceError, DocSpaceClient.DocSpaceClient> =>
-  DocSpaceClient.request({
-    operation: "getTrashFolder",
-    method: "GET",
-    path: "/api/2.0/files/@trash",
-    urlParams: {
-      userIdOrGroupId: params.userIdOrGroupId,
-      filterType: params.filterType,
-      applyFilterOption: params.applyFilterOption,
-      count: params.count,
-      startIndex: params.startIndex,
-      sortBy: params.sortBy,
-      sortOrder: params.sortOrder,
-      filterValue: params.filterValue
-    }
-  }, Common.FolderContentDtoInteger)
+  DocSpaceClient.request(getTrashFolderOptions(params), Common.FolderContentDtoInteger)
 
 /**
  * Get the Trash section
@@ -1513,28 +1461,20 @@ export const getTrashFolderStream = (
   DocSpaceError.DocSpaceError,
   DocSpaceClient.DocSpaceClient
 > =>
-  Pagination.stream((page) =>
-    Effect.map(
-      DocSpaceClient.requestEnvelope({
-        operation: "getTrashFolder",
-        method: "GET",
-        path: "/api/2.0/files/@trash",
-        urlParams: {
-          userIdOrGroupId: params.userIdOrGroupId,
-          filterType: params.filterType,
-          applyFilterOption: params.applyFilterOption,
-          count: page.count,
-          startIndex: page.startIndex,
-          sortBy: params.sortBy,
-          sortOrder: params.sortOrder,
-          filterValue: params.filterValue
-        }
-      }, Common.FolderContentDtoInteger),
-      (envelope) => ({
-        items: [...(envelope.response.folders ?? []), ...(envelope.response.files ?? [])],
-        total: envelope.response.total ?? envelope.total
-      })
-    ), options)
+  Pagination.stream(
+    (page) =>
+      Effect.map(
+        DocSpaceClient.requestEnvelope(
+          getTrashFolderOptions({ ...params, count: page.count, startIndex: page.startIndex }),
+          Common.FolderContentDtoInteger
+        ),
+        (envelope) => ({
+          items: [...(envelope.response.folders ?? []), ...(envelope.response.files ?? [])],
+          total: envelope.response.total ?? envelope.total
+        })
+      ),
+    options
+  )
 
 const checkUploadResponse = /*#__PURE__*/ Schema.Array(Schema.String)
 
@@ -1591,13 +1531,16 @@ export interface InsertFileParams {
     /**
      * The file to be inserted.
      */
-    readonly "InsertFile.File"?: Runtime.FilePart | undefined /**
+    readonly "InsertFile.File"?: Runtime.FilePart | undefined
+    /**
      * The file title to be inserted.
      */
-    readonly "InsertFile.Title"?: string | undefined /**
+    readonly "InsertFile.Title"?: string | undefined
+    /**
      * Specifies whether to create a new file if it already exists or not.
      */
-    readonly "InsertFile.CreateNewIfExist"?: boolean | undefined /**
+    readonly "InsertFile.CreateNewIfExist"?: boolean | undefined
+    /**
      * Specifies whether to keep the file converting status or not.
      */
     readonly "InsertFile.KeepConvertStatus"?: boolean | undefined
@@ -1703,13 +1646,16 @@ export interface InsertFileToMyFromBodyParams {
     /**
      * The file to be inserted.
      */
-    readonly File?: Runtime.FilePart | undefined /**
+    readonly File?: Runtime.FilePart | undefined
+    /**
      * The file title to be inserted.
      */
-    readonly Title?: string | undefined /**
+    readonly Title?: string | undefined
+    /**
      * Specifies whether to create a new file if it already exists or not.
      */
-    readonly CreateNewIfExist?: boolean | undefined /**
+    readonly CreateNewIfExist?: boolean | undefined
+    /**
      * Specifies whether to keep the file converting status or not.
      */
     readonly KeepConvertStatus?: boolean | undefined

@@ -15,6 +15,21 @@ import type * as Stream from "effect/Stream"
 import * as Common from "./schemas/Common.js"
 import * as GroupsSchemas from "./schemas/Groups.js"
 
+const getGroupsOptions = (params: GetGroupsParams): DocSpaceClient.RequestOptions => ({
+  operation: "getGroups",
+  method: "GET",
+  path: "/api/2.0/group",
+  urlParams: {
+    userId: params.userId,
+    manager: params.manager,
+    count: params.count,
+    startIndex: params.startIndex,
+    sortBy: params.sortBy,
+    sortOrder: params.sortOrder,
+    filterValue: params.filterValue
+  }
+})
+
 const getGroupsResponse = /*#__PURE__*/ Schema.Array(GroupsSchemas.GroupDto)
 
 /**
@@ -67,20 +82,7 @@ export interface GetGroupsParams {
 export const getGroups = (
   params: GetGroupsParams = {}
 ): Effect.Effect<ReadonlyArray<GroupsSchemas.GroupDto>, DocSpaceError.DocSpaceError, DocSpaceClient.DocSpaceClient> =>
-  DocSpaceClient.request({
-    operation: "getGroups",
-    method: "GET",
-    path: "/api/2.0/group",
-    urlParams: {
-      userId: params.userId,
-      manager: params.manager,
-      count: params.count,
-      startIndex: params.startIndex,
-      sortBy: params.sortBy,
-      sortOrder: params.sortOrder,
-      filterValue: params.filterValue
-    }
-  }, getGroupsResponse)
+  DocSpaceClient.request(getGroupsOptions(params), getGroupsResponse)
 
 /**
  * Get groups
@@ -102,20 +104,10 @@ export const getGroupsStream = (
   Pagination.stream(
     (page) =>
       Effect.map(
-        DocSpaceClient.requestEnvelope({
-          operation: "getGroups",
-          method: "GET",
-          path: "/api/2.0/group",
-          urlParams: {
-            userId: params.userId,
-            manager: params.manager,
-            count: page.count,
-            startIndex: page.startIndex,
-            sortBy: params.sortBy,
-            sortOrder: params.sortOrder,
-            filterValue: params.filterValue
-          }
-        }, getGroupsResponse),
+        DocSpaceClient.requestEnvelope(
+          getGroupsOptions({ ...params, count: page.count, startIndex: page.startIndex }),
+          getGroupsResponse
+        ),
         (envelope) => ({ items: envelope.response, total: envelope.total })
       ),
     options
@@ -484,6 +476,19 @@ export const setGroupManager = (
     body: DocSpaceClient.jsonBody(params.body)
   }, GroupsSchemas.GroupDto)
 
+const getGroupsWithRoomsSharedOptions = (params: GetGroupsWithRoomsSharedParams): DocSpaceClient.RequestOptions => ({
+  operation: "getGroupsWithRoomsShared",
+  method: "GET",
+  path: "/api/2.0/group/room/{id}",
+  pathParams: { id: params.id },
+  urlParams: {
+    excludeShared: params.excludeShared,
+    count: params.count,
+    startIndex: params.startIndex,
+    filterValue: params.filterValue
+  }
+})
+
 const getGroupsWithRoomsSharedResponse = /*#__PURE__*/ Schema.Array(GroupsSchemas.GroupDto)
 
 /**
@@ -528,18 +533,7 @@ export interface GetGroupsWithRoomsSharedParams {
 export const getGroupsWithRoomsShared = (
   params: GetGroupsWithRoomsSharedParams
 ): Effect.Effect<ReadonlyArray<GroupsSchemas.GroupDto>, DocSpaceError.DocSpaceError, DocSpaceClient.DocSpaceClient> =>
-  DocSpaceClient.request({
-    operation: "getGroupsWithRoomsShared",
-    method: "GET",
-    path: "/api/2.0/group/room/{id}",
-    pathParams: { id: params.id },
-    urlParams: {
-      excludeShared: params.excludeShared,
-      count: params.count,
-      startIndex: params.startIndex,
-      filterValue: params.filterValue
-    }
-  }, getGroupsWithRoomsSharedResponse)
+  DocSpaceClient.request(getGroupsWithRoomsSharedOptions(params), getGroupsWithRoomsSharedResponse)
 
 /**
  * Get groups with room sharing settings
@@ -561,22 +555,29 @@ export const getGroupsWithRoomsSharedStream = (
   Pagination.stream(
     (page) =>
       Effect.map(
-        DocSpaceClient.requestEnvelope({
-          operation: "getGroupsWithRoomsShared",
-          method: "GET",
-          path: "/api/2.0/group/room/{id}",
-          pathParams: { id: params.id },
-          urlParams: {
-            excludeShared: params.excludeShared,
-            count: page.count,
-            startIndex: page.startIndex,
-            filterValue: params.filterValue
-          }
-        }, getGroupsWithRoomsSharedResponse),
+        DocSpaceClient.requestEnvelope(
+          getGroupsWithRoomsSharedOptions({ ...params, count: page.count, startIndex: page.startIndex }),
+          getGroupsWithRoomsSharedResponse
+        ),
         (envelope) => ({ items: envelope.response, total: envelope.total })
       ),
     options
   )
+
+const getGroupsWithFoldersSharedOptions = (
+  params: GetGroupsWithFoldersSharedParams
+): DocSpaceClient.RequestOptions => ({
+  operation: "getGroupsWithFoldersShared",
+  method: "GET",
+  path: "/api/2.0/group/folder/{id}",
+  pathParams: { id: params.id },
+  urlParams: {
+    excludeShared: params.excludeShared,
+    count: params.count,
+    startIndex: params.startIndex,
+    filterValue: params.filterValue
+  }
+})
 
 const getGroupsWithFoldersSharedResponse = /*#__PURE__*/ Schema.Array(GroupsSchemas.GroupDto)
 
@@ -622,18 +623,7 @@ export interface GetGroupsWithFoldersSharedParams {
 export const getGroupsWithFoldersShared = (
   params: GetGroupsWithFoldersSharedParams
 ): Effect.Effect<ReadonlyArray<GroupsSchemas.GroupDto>, DocSpaceError.DocSpaceError, DocSpaceClient.DocSpaceClient> =>
-  DocSpaceClient.request({
-    operation: "getGroupsWithFoldersShared",
-    method: "GET",
-    path: "/api/2.0/group/folder/{id}",
-    pathParams: { id: params.id },
-    urlParams: {
-      excludeShared: params.excludeShared,
-      count: params.count,
-      startIndex: params.startIndex,
-      filterValue: params.filterValue
-    }
-  }, getGroupsWithFoldersSharedResponse)
+  DocSpaceClient.request(getGroupsWithFoldersSharedOptions(params), getGroupsWithFoldersSharedResponse)
 
 /**
  * Get groups with folder sharing settings
@@ -655,22 +645,27 @@ export const getGroupsWithFoldersSharedStream = (
   Pagination.stream(
     (page) =>
       Effect.map(
-        DocSpaceClient.requestEnvelope({
-          operation: "getGroupsWithFoldersShared",
-          method: "GET",
-          path: "/api/2.0/group/folder/{id}",
-          pathParams: { id: params.id },
-          urlParams: {
-            excludeShared: params.excludeShared,
-            count: page.count,
-            startIndex: page.startIndex,
-            filterValue: params.filterValue
-          }
-        }, getGroupsWithFoldersSharedResponse),
+        DocSpaceClient.requestEnvelope(
+          getGroupsWithFoldersSharedOptions({ ...params, count: page.count, startIndex: page.startIndex }),
+          getGroupsWithFoldersSharedResponse
+        ),
         (envelope) => ({ items: envelope.response, total: envelope.total })
       ),
     options
   )
+
+const getGroupsWithFilesSharedOptions = (params: GetGroupsWithFilesSharedParams): DocSpaceClient.RequestOptions => ({
+  operation: "getGroupsWithFilesShared",
+  method: "GET",
+  path: "/api/2.0/group/file/{id}",
+  pathParams: { id: params.id },
+  urlParams: {
+    excludeShared: params.excludeShared,
+    count: params.count,
+    startIndex: params.startIndex,
+    filterValue: params.filterValue
+  }
+})
 
 const getGroupsWithFilesSharedResponse = /*#__PURE__*/ Schema.Array(GroupsSchemas.GroupDto)
 
@@ -716,18 +711,7 @@ export interface GetGroupsWithFilesSharedParams {
 export const getGroupsWithFilesShared = (
   params: GetGroupsWithFilesSharedParams
 ): Effect.Effect<ReadonlyArray<GroupsSchemas.GroupDto>, DocSpaceError.DocSpaceError, DocSpaceClient.DocSpaceClient> =>
-  DocSpaceClient.request({
-    operation: "getGroupsWithFilesShared",
-    method: "GET",
-    path: "/api/2.0/group/file/{id}",
-    pathParams: { id: params.id },
-    urlParams: {
-      excludeShared: params.excludeShared,
-      count: params.count,
-      startIndex: params.startIndex,
-      filterValue: params.filterValue
-    }
-  }, getGroupsWithFilesSharedResponse)
+  DocSpaceClient.request(getGroupsWithFilesSharedOptions(params), getGroupsWithFilesSharedResponse)
 
 /**
  * Get groups with file sharing settings
@@ -749,18 +733,10 @@ export const getGroupsWithFilesSharedStream = (
   Pagination.stream(
     (page) =>
       Effect.map(
-        DocSpaceClient.requestEnvelope({
-          operation: "getGroupsWithFilesShared",
-          method: "GET",
-          path: "/api/2.0/group/file/{id}",
-          pathParams: { id: params.id },
-          urlParams: {
-            excludeShared: params.excludeShared,
-            count: page.count,
-            startIndex: page.startIndex,
-            filterValue: params.filterValue
-          }
-        }, getGroupsWithFilesSharedResponse),
+        DocSpaceClient.requestEnvelope(
+          getGroupsWithFilesSharedOptions({ ...params, count: page.count, startIndex: page.startIndex }),
+          getGroupsWithFilesSharedResponse
+        ),
         (envelope) => ({ items: envelope.response, total: envelope.total })
       ),
     options

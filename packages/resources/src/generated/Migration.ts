@@ -11,6 +11,7 @@ import type * as DocSpaceError from "@effect-docspace/core/DocSpaceError"
 import type * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import type * as Stream from "effect/Stream"
+import * as Runtime from "./internal/runtime.js"
 import * as MigrationSchemas from "./schemas/Migration.js"
 
 const listMigrationsResponse = /*#__PURE__*/ Schema.Array(Schema.String)
@@ -66,7 +67,7 @@ export const uploadAndInitializeMigration = (
     method: "POST",
     path: "/api/2.0/migration/init/{migratorName}",
     pathParams: { migratorName: params.migratorName }
-  }, Schema.Void)
+  }, Runtime.NoContent)
 
 /**
  * Get migration status
@@ -101,7 +102,7 @@ export const getMigrationStatus = (): Effect.Effect<
 export const cancelMigration = (): Effect.Effect<void, DocSpaceError.DocSpaceError, DocSpaceClient.DocSpaceClient> =>
   DocSpaceClient.request(
     { operation: "cancelMigration", method: "POST", path: "/api/2.0/migration/cancel" },
-    Schema.Void
+    Runtime.NoContent
   )
 
 /**
@@ -115,7 +116,10 @@ export const cancelMigration = (): Effect.Effect<void, DocSpaceError.DocSpaceErr
  * @category Migration
  */
 export const clearMigration = (): Effect.Effect<void, DocSpaceError.DocSpaceError, DocSpaceClient.DocSpaceClient> =>
-  DocSpaceClient.request({ operation: "clearMigration", method: "POST", path: "/api/2.0/migration/clear" }, Schema.Void)
+  DocSpaceClient.request(
+    { operation: "clearMigration", method: "POST", path: "/api/2.0/migration/clear" },
+    Runtime.NoContent
+  )
 
 /**
  * The parameters of {@link startMigration}.
@@ -145,7 +149,7 @@ export const startMigration = (
     method: "POST",
     path: "/api/2.0/migration/migrate",
     body: params.body === undefined ? undefined : DocSpaceClient.jsonBody(params.body)
-  }, Schema.Void)
+  }, Runtime.NoContent)
 
 /**
  * Get migration logs
@@ -193,4 +197,4 @@ export const finishMigration = (
     method: "POST",
     path: "/api/2.0/migration/finish",
     body: params.body === undefined ? undefined : DocSpaceClient.jsonBody(params.body)
-  }, Schema.Void)
+  }, Runtime.NoContent)

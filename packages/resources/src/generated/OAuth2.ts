@@ -9,6 +9,7 @@
 import * as DocSpaceClient from "@effect-docspace/core/DocSpaceClient"
 import type * as DocSpaceError from "@effect-docspace/core/DocSpaceError"
 import type * as Effect from "effect/Effect"
+import type * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import * as Runtime from "./internal/runtime.js"
 import * as OAuth2Schemas from "./schemas/OAuth2.js"
@@ -36,12 +37,18 @@ export interface AuthorizeOAuthParams {
    * The space-separated list of requested scope permissions.
    */
   readonly scope: string
+  /**
+   * The `x-signature` cookie (security scheme `x-signature`), required by this operation. JWT signature used for authentication. The token must be obtained via the `api/2.0/security/oauth2/token` endpoint. It is passed as a cookie with the name `x-signature`.
+   */
+  readonly xSignature: Redacted.Redacted<string>
 }
 
 /**
  * OAuth2 Authorization Endpoint
  *
  * Initiates the OAuth2 authorization flow.
+ *
+ * Authenticates with the `x-signature` cookie as well (a parameter), besides the client's credentials.
  *
  * `GET /oauth2/authorize` (rate-limit class: read)
  *
@@ -61,8 +68,9 @@ export const authorizeOAuth = (
       redirect_uri: params.redirect_uri,
       scope: params.scope
     },
+    headers: Runtime.cookie({ "x-signature": params.xSignature }),
     envelope: false
-  }, Schema.Void)
+  }, Runtime.NoContent)
 
 /**
  * The parameters of {@link submitConsent}.
@@ -71,14 +79,20 @@ export const authorizeOAuth = (
  * @category parameters
  */
 export interface SubmitConsentParams {
+  /**
+   * The `x-signature` cookie (security scheme `x-signature`), required by this operation. JWT signature used for authentication. The token must be obtained via the `api/2.0/security/oauth2/token` endpoint. It is passed as a cookie with the name `x-signature`.
+   */
+  readonly xSignature: Redacted.Redacted<string>
   readonly body?: {
     /**
      * The client identifier issued to the client during registration.
      */
-    readonly client_id?: string | undefined /**
+    readonly client_id?: string | undefined
+    /**
      * The random string used to solve the CSRF vulnerability problem.
      */
-    readonly state?: string | undefined /**
+    readonly state?: string | undefined
+    /**
      * The space-separated list of requested scope permissions.
      */
     readonly scope?: string | undefined
@@ -90,21 +104,26 @@ export interface SubmitConsentParams {
  *
  * Sends consent approval
  *
+ * Its success is a redirect (302): it is returned (status and `Location`), not followed.
+ *
+ * Authenticates with the `x-signature` cookie as well (a parameter), besides the client's credentials.
+ *
  * `POST /oauth2/authorize` (rate-limit class: write)
  *
  * @since 0.1.0
  * @category OAuth 2.0 / Authorization
  */
 export const submitConsent = (
-  params: SubmitConsentParams = {}
-): Effect.Effect<void, DocSpaceError.DocSpaceError, DocSpaceClient.DocSpaceClient> =>
-  DocSpaceClient.request({
+  params: SubmitConsentParams
+): Effect.Effect<Runtime.Redirect, DocSpaceError.DocSpaceError, DocSpaceClient.DocSpaceClient> =>
+  Runtime.redirect({
     operation: "submitConsent",
     method: "POST",
     path: "/oauth2/authorize",
+    headers: Runtime.cookie({ "x-signature": params.xSignature }),
     body: params.body === undefined ? undefined : Runtime.multipart(params.body),
     envelope: false
-  }, Schema.Void)
+  }, [302])
 
 /**
  * The parameters of {@link exchangeToken}.
@@ -117,16 +136,20 @@ export interface ExchangeTokenParams {
     /**
      * The OAuth2 grant type, must be 'authorization_code' for the authorization code flow.
      */
-    readonly grant_type?: string | undefined /**
+    readonly grant_type?: string | undefined
+    /**
      * A temporary authorization code that is sent to the client to be exchanged for a token.
      */
-    readonly code?: string | undefined /**
+    readonly code?: string | undefined
+    /**
      * The URL where the user will be redirected after successful or unsuccessful authentication.
      */
-    readonly redirect_uri?: string | undefined /**
+    readonly redirect_uri?: string | undefined
+    /**
      * The client identifier issued to the client during registration.
      */
-    readonly client_id?: string | undefined /**
+    readonly client_id?: string | undefined
+    /**
      * The client secret issued to the client during registration.
      */
     readonly client_secret?: string | undefined
@@ -179,12 +202,18 @@ export interface GetClientParams {
    * ID of the client to retrieve
    */
   readonly clientId: string
+  /**
+   * The `x-signature` cookie (security scheme `x-signature`), required by this operation. JWT signature used for authentication. The token must be obtained via the `api/2.0/security/oauth2/token` endpoint. It is passed as a cookie with the name `x-signature`.
+   */
+  readonly xSignature: Redacted.Redacted<string>
 }
 
 /**
  * Get client details
  *
  * Retrieves detailed information about a specific OAuth2 client including its name, description, redirect URIs, and scopes.
+ *
+ * Authenticates with the `x-signature` cookie as well (a parameter), besides the client's credentials.
  *
  * `GET /api/2.0/clients/{clientId}` (rate-limit class: read)
  *
@@ -199,6 +228,7 @@ export const getClient = (
     method: "GET",
     path: "/api/2.0/clients/{clientId}",
     pathParams: { clientId: params.clientId },
+    headers: Runtime.cookie({ "x-signature": params.xSignature }),
     envelope: false
   }, OAuth2Schemas.ClientResponse)
 
@@ -213,6 +243,10 @@ export interface UpdateClientParams {
    * ID of the client to update
    */
   readonly clientId: string
+  /**
+   * The `x-signature` cookie (security scheme `x-signature`), required by this operation. JWT signature used for authentication. The token must be obtained via the `api/2.0/security/oauth2/token` endpoint. It is passed as a cookie with the name `x-signature`.
+   */
+  readonly xSignature: Redacted.Redacted<string>
   readonly body: OAuth2Schemas.UpdateClientRequest
 }
 
@@ -220,6 +254,8 @@ export interface UpdateClientParams {
  * Update an existing OAuth2 client
  *
  * Updates the configuration of an existing OAuth2 client. Allows modification of client name, description, redirect URIs, and other settings. The client ID cannot be modified.
+ *
+ * Authenticates with the `x-signature` cookie as well (a parameter), besides the client's credentials.
  *
  * `PUT /api/2.0/clients/{clientId}` (rate-limit class: write)
  *
@@ -234,6 +270,7 @@ export const updateClient = (
     method: "PUT",
     path: "/api/2.0/clients/{clientId}",
     pathParams: { clientId: params.clientId },
+    headers: Runtime.cookie({ "x-signature": params.xSignature }),
     body: DocSpaceClient.jsonBody(params.body),
     envelope: false
   }, Schema.Unknown)
@@ -249,12 +286,18 @@ export interface DeleteClientParams {
    * ID of the client to delete
    */
   readonly clientId: string
+  /**
+   * The `x-signature` cookie (security scheme `x-signature`), required by this operation. JWT signature used for authentication. The token must be obtained via the `api/2.0/security/oauth2/token` endpoint. It is passed as a cookie with the name `x-signature`.
+   */
+  readonly xSignature: Redacted.Redacted<string>
 }
 
 /**
  * Delete an OAuth2 client
  *
  * Permanently deletes an OAuth2 client and all associated data. This will invalidate all access tokens and refresh tokens issued to this client. This operation cannot be undone.
+ *
+ * Authenticates with the `x-signature` cookie as well (a parameter), besides the client's credentials.
  *
  * `DELETE /api/2.0/clients/{clientId}` (rate-limit class: write)
  *
@@ -269,6 +312,7 @@ export const deleteClient = (
     method: "DELETE",
     path: "/api/2.0/clients/{clientId}",
     pathParams: { clientId: params.clientId },
+    headers: Runtime.cookie({ "x-signature": params.xSignature }),
     envelope: false
   }, Schema.Unknown)
 
@@ -291,12 +335,18 @@ export interface GetClientsParams {
    * Date of the last retrieved client
    */
   readonly last_created_on?: Date | undefined
+  /**
+   * The `x-signature` cookie (security scheme `x-signature`), required by this operation. JWT signature used for authentication. The token must be obtained via the `api/2.0/security/oauth2/token` endpoint. It is passed as a cookie with the name `x-signature`.
+   */
+  readonly xSignature: Redacted.Redacted<string>
 }
 
 /**
  * List clients
  *
  * Retrieves a paginated list of OAuth2 clients. The results can be paginated using the limit parameter and last seen client ID/creation date.
+ *
+ * Authenticates with the `x-signature` cookie as well (a parameter), besides the client's credentials.
  *
  * `GET /api/2.0/clients` (rate-limit class: read)
  *
@@ -311,6 +361,7 @@ export const getClients = (
     method: "GET",
     path: "/api/2.0/clients",
     urlParams: { limit: params.limit, last_client_id: params.last_client_id, last_created_on: params.last_created_on },
+    headers: Runtime.cookie({ "x-signature": params.xSignature }),
     envelope: false
   }, OAuth2Schemas.PageableResponse)
 
@@ -321,6 +372,10 @@ export const getClients = (
  * @category parameters
  */
 export interface CreateClientParams {
+  /**
+   * The `x-signature` cookie (security scheme `x-signature`), required by this operation. JWT signature used for authentication. The token must be obtained via the `api/2.0/security/oauth2/token` endpoint. It is passed as a cookie with the name `x-signature`.
+   */
+  readonly xSignature: Redacted.Redacted<string>
   readonly body: OAuth2Schemas.CreateClientRequest
 }
 
@@ -328,6 +383,8 @@ export interface CreateClientParams {
  * Create a new OAuth2 client
  *
  * Creates a new OAuth2 client with the specified configuration. The client will be created with the provided scopes, redirect URIs, and other settings. Returns the created client details including the generated client ID.
+ *
+ * Authenticates with the `x-signature` cookie as well (a parameter), besides the client's credentials.
  *
  * `POST /api/2.0/clients` (rate-limit class: write)
  *
@@ -341,29 +398,44 @@ export const createClient = (
     operation: "createClient",
     method: "POST",
     path: "/api/2.0/clients",
+    headers: Runtime.cookie({ "x-signature": params.xSignature }),
     body: DocSpaceClient.jsonBody(params.body),
     envelope: false
   }, OAuth2Schemas.ClientResponse)
+
+/**
+ * The parameters of {@link deleteUserClients}.
+ *
+ * @since 0.1.0
+ * @category parameters
+ */
+export interface DeleteUserClientsParams {
+  /**
+   * The `x-signature` cookie (security scheme `x-signature`), required by this operation. JWT signature used for authentication. The token must be obtained via the `api/2.0/security/oauth2/token` endpoint. It is passed as a cookie with the name `x-signature`.
+   */
+  readonly xSignature: Redacted.Redacted<string>
+}
 
 /**
  * Delete all user OAuth2 clients
  *
  * Permanently deletes user OAuth2 clients and all associated data. This will invalidate all access tokens and refresh tokens issued to this client. This operation cannot be undone.
  *
+ * Authenticates with the `x-signature` cookie as well (a parameter), besides the client's credentials.
+ *
  * `DELETE /api/2.0/clients` (rate-limit class: write)
  *
  * @since 0.1.0
  * @category OAuth 2.0 / Client Management
  */
-export const deleteUserClients = (): Effect.Effect<
-  unknown,
-  DocSpaceError.DocSpaceError,
-  DocSpaceClient.DocSpaceClient
-> =>
+export const deleteUserClients = (
+  params: DeleteUserClientsParams
+): Effect.Effect<unknown, DocSpaceError.DocSpaceError, DocSpaceClient.DocSpaceClient> =>
   DocSpaceClient.request({
     operation: "deleteUserClients",
     method: "DELETE",
     path: "/api/2.0/clients",
+    headers: Runtime.cookie({ "x-signature": params.xSignature }),
     envelope: false
   }, Schema.Unknown)
 
@@ -378,12 +450,18 @@ export interface RegenerateSecretParams {
    * ID of the client to regenerate secret for
    */
   readonly clientId: string
+  /**
+   * The `x-signature` cookie (security scheme `x-signature`), required by this operation. JWT signature used for authentication. The token must be obtained via the `api/2.0/security/oauth2/token` endpoint. It is passed as a cookie with the name `x-signature`.
+   */
+  readonly xSignature: Redacted.Redacted<string>
 }
 
 /**
  * Regenerate client secret
  *
  * Generates a new client secret for the specified OAuth2 client. The old secret will be immediately invalidated. This operation should be used with caution as it requires updating the secret in all client applications.
+ *
+ * Authenticates with the `x-signature` cookie as well (a parameter), besides the client's credentials.
  *
  * `PATCH /api/2.0/clients/{clientId}/regenerate` (rate-limit class: write)
  *
@@ -398,6 +476,7 @@ export const regenerateSecret = (
     method: "PATCH",
     path: "/api/2.0/clients/{clientId}/regenerate",
     pathParams: { clientId: params.clientId },
+    headers: Runtime.cookie({ "x-signature": params.xSignature }),
     envelope: false
   }, OAuth2Schemas.ClientSecretResponse)
 
@@ -412,6 +491,10 @@ export interface ChangeActivationParams {
    * ID of the client to change activation for
    */
   readonly clientId: string
+  /**
+   * The `x-signature` cookie (security scheme `x-signature`), required by this operation. JWT signature used for authentication. The token must be obtained via the `api/2.0/security/oauth2/token` endpoint. It is passed as a cookie with the name `x-signature`.
+   */
+  readonly xSignature: Redacted.Redacted<string>
   readonly body: OAuth2Schemas.ChangeClientActivationRequest
 }
 
@@ -419,6 +502,8 @@ export interface ChangeActivationParams {
  * Change client activation status
  *
  * Activates or deactivates an OAuth2 client. When deactivated, the client cannot request new access tokens, but existing tokens will remain valid until they expire.
+ *
+ * Authenticates with the `x-signature` cookie as well (a parameter), besides the client's credentials.
  *
  * `PATCH /api/2.0/clients/{clientId}/activation` (rate-limit class: write)
  *
@@ -433,31 +518,52 @@ export const changeActivation = (
     method: "PATCH",
     path: "/api/2.0/clients/{clientId}/activation",
     pathParams: { clientId: params.clientId },
+    headers: Runtime.cookie({ "x-signature": params.xSignature }),
     body: DocSpaceClient.jsonBody(params.body),
     envelope: false
   }, Schema.Unknown)
 
-const getScopesResponse = /*#__PURE__*/ Schema.Array(OAuth2Schemas.ScopeResponse)
+const getScopesResponse = /*#__PURE__*/ Runtime.listOrOne(OAuth2Schemas.ScopeResponse)
+
+/**
+ * The parameters of {@link getScopes}.
+ *
+ * @since 0.1.0
+ * @category parameters
+ */
+export interface GetScopesParams {
+  /**
+   * The `x-signature` cookie (security scheme `x-signature`), required by this operation. JWT signature used for authentication. The token must be obtained via the `api/2.0/security/oauth2/token` endpoint. It is passed as a cookie with the name `x-signature`.
+   */
+  readonly xSignature: Redacted.Redacted<string>
+}
 
 /**
  * List available OAuth2 scopes
  *
  * Retrieves a list of all available OAuth2 scopes for the specified tenant. The scopes define the permissions that can be requested by OAuth2 clients. The list is ordered alphabetically, with the 'openid' scope always appearing first.
  *
+ * Authenticates with the `x-signature` cookie as well (a parameter), besides the client's credentials.
+ *
  * `GET /api/2.0/scopes` (rate-limit class: read)
  *
  * @since 0.1.0
  * @category OAuth 2.0 / Scope Management
  */
-export const getScopes = (): Effect.Effect<
+export const getScopes = (
+  params: GetScopesParams
+): Effect.Effect<
   ReadonlyArray<OAuth2Schemas.ScopeResponse>,
   DocSpaceError.DocSpaceError,
   DocSpaceClient.DocSpaceClient
 > =>
-  DocSpaceClient.request(
-    { operation: "getScopes", method: "GET", path: "/api/2.0/scopes", envelope: false },
-    getScopesResponse
-  )
+  DocSpaceClient.request({
+    operation: "getScopes",
+    method: "GET",
+    path: "/api/2.0/scopes",
+    headers: Runtime.cookie({ "x-signature": params.xSignature }),
+    envelope: false
+  }, getScopesResponse)
 
 /**
  * The parameters of {@link getPublicClientInfo}.
@@ -502,12 +608,18 @@ export interface GetClientInfoParams {
    * ID of the client to retrieve
    */
   readonly clientId: string
+  /**
+   * The `x-signature` cookie (security scheme `x-signature`), required by this operation. JWT signature used for authentication. The token must be obtained via the `api/2.0/security/oauth2/token` endpoint. It is passed as a cookie with the name `x-signature`.
+   */
+  readonly xSignature: Redacted.Redacted<string>
 }
 
 /**
  * Retrieves detailed information for a specific client
  *
  * Retrieves the detailed information for a client with the ID specified in the request.
+ *
+ * Authenticates with the `x-signature` cookie as well (a parameter), besides the client's credentials.
  *
  * `GET /api/2.0/clients/{clientId}/info` (rate-limit class: read)
  *
@@ -522,6 +634,7 @@ export const getClientInfo = (
     method: "GET",
     path: "/api/2.0/clients/{clientId}/info",
     pathParams: { clientId: params.clientId },
+    headers: Runtime.cookie({ "x-signature": params.xSignature }),
     envelope: false
   }, OAuth2Schemas.ClientInfoResponse)
 
@@ -544,12 +657,18 @@ export interface GetClientsInfoParams {
    * Date of the last retrieved client
    */
   readonly last_created_on?: Date | undefined
+  /**
+   * The `x-signature` cookie (security scheme `x-signature`), required by this operation. JWT signature used for authentication. The token must be obtained via the `api/2.0/security/oauth2/token` endpoint. It is passed as a cookie with the name `x-signature`.
+   */
+  readonly xSignature: Redacted.Redacted<string>
 }
 
 /**
  * Retrieves a pageable list of client information
  *
  * Retrieves a paginated list of information for all clients.
+ *
+ * Authenticates with the `x-signature` cookie as well (a parameter), besides the client's credentials.
  *
  * `GET /api/2.0/clients/info` (rate-limit class: read)
  *
@@ -568,6 +687,7 @@ export const getClientsInfo = (
     method: "GET",
     path: "/api/2.0/clients/info",
     urlParams: { limit: params.limit, last_client_id: params.last_client_id, last_created_on: params.last_created_on },
+    headers: Runtime.cookie({ "x-signature": params.xSignature }),
     envelope: false
   }, OAuth2Schemas.PageableResponseClientInfoResponse)
 
@@ -586,12 +706,18 @@ export interface GetConsentsParams {
    * Date of the last retrieved consent
    */
   readonly last_modified_on?: Date | undefined
+  /**
+   * The `x-signature` cookie (security scheme `x-signature`), required by this operation. JWT signature used for authentication. The token must be obtained via the `api/2.0/security/oauth2/token` endpoint. It is passed as a cookie with the name `x-signature`.
+   */
+  readonly xSignature: Redacted.Redacted<string>
 }
 
 /**
  * Retrieves a pageable list of consents
  *
  * Retrieves a paginated list of user consents.
+ *
+ * Authenticates with the `x-signature` cookie as well (a parameter), besides the client's credentials.
  *
  * `GET /api/2.0/clients/consents` (rate-limit class: read)
  *
@@ -610,6 +736,7 @@ export const getConsents = (
     method: "GET",
     path: "/api/2.0/clients/consents",
     urlParams: { limit: params.limit, last_modified_on: params.last_modified_on },
+    headers: Runtime.cookie({ "x-signature": params.xSignature }),
     envelope: false
   }, OAuth2Schemas.PageableModificationResponse)
 
@@ -624,12 +751,18 @@ export interface RevokeUserClientParams {
    * ID of the client to revoke consent for
    */
   readonly clientId: string
+  /**
+   * The `x-signature` cookie (security scheme `x-signature`), required by this operation. JWT signature used for authentication. The token must be obtained via the `api/2.0/security/oauth2/token` endpoint. It is passed as a cookie with the name `x-signature`.
+   */
+  readonly xSignature: Redacted.Redacted<string>
 }
 
 /**
  * Revoke client consent
  *
  * Revokes all user consents for the specified OAuth2 client. This will invalidate all access tokens and refresh tokens issued to this client for the current user. The user will need to re-authorize the client to access their resources.
+ *
+ * Authenticates with the `x-signature` cookie as well (a parameter), besides the client's credentials.
  *
  * `DELETE /api/2.0/clients/{clientId}/revoke` (rate-limit class: write)
  *
@@ -644,27 +777,42 @@ export const revokeUserClient = (
     method: "DELETE",
     path: "/api/2.0/clients/{clientId}/revoke",
     pathParams: { clientId: params.clientId },
+    headers: Runtime.cookie({ "x-signature": params.xSignature }),
     envelope: false
   }, Schema.Unknown)
+
+/**
+ * The parameters of {@link deleteTenantClients}.
+ *
+ * @since 0.1.0
+ * @category parameters
+ */
+export interface DeleteTenantClientsParams {
+  /**
+   * The `x-signature` cookie (security scheme `x-signature`), required by this operation. JWT signature used for authentication. The token must be obtained via the `api/2.0/security/oauth2/token` endpoint. It is passed as a cookie with the name `x-signature`.
+   */
+  readonly xSignature: Redacted.Redacted<string>
+}
 
 /**
  * Delete all tenant OAuth2 clients
  *
  * Permanently deletes tenant OAuth2 clients and all associated data. This will invalidate all access tokens and refresh tokens issued to this client. This operation cannot be undone.
  *
+ * Authenticates with the `x-signature` cookie as well (a parameter), besides the client's credentials.
+ *
  * `DELETE /api/2.0/clients/tenant` (rate-limit class: write)
  *
  * @since 0.1.0
  * @category OAuth 2.0 / Client Management
  */
-export const deleteTenantClients = (): Effect.Effect<
-  unknown,
-  DocSpaceError.DocSpaceError,
-  DocSpaceClient.DocSpaceClient
-> =>
+export const deleteTenantClients = (
+  params: DeleteTenantClientsParams
+): Effect.Effect<unknown, DocSpaceError.DocSpaceError, DocSpaceClient.DocSpaceClient> =>
   DocSpaceClient.request({
     operation: "deleteTenantClients",
     method: "DELETE",
     path: "/api/2.0/clients/tenant",
+    headers: Runtime.cookie({ "x-signature": params.xSignature }),
     envelope: false
   }, Schema.Unknown)

@@ -40,10 +40,15 @@ export interface OperationInfo {
   readonly paginated: boolean
   /** The request body. */
   readonly body: "none" | "json" | "multipart" | "form"
-  /** The answer: decoded JSON, nothing the spec describes, or a byte stream. */
-  readonly response: "json" | "none" | "bytes"
+  /** The answer: decoded JSON, nothing the spec describes, a byte stream, or a redirect (returned, not followed). */
+  readonly response: "json" | "none" | "bytes" | "redirect"
   /** The answer is wrapped in the `{"response": ...}` envelope. */
   readonly envelope: boolean
+  /**
+   * Security schemes the caller provides as parameters besides the client's credentials (`x-signature`: a cookie
+   * of the identity service), none for most operations.
+   */
+  readonly security: ReadonlyArray<string>
 }
 
 /**
@@ -63,7 +68,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: true,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "createAgent",
@@ -75,7 +81,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getAgentInfo",
@@ -87,7 +94,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "updateAgent",
@@ -99,7 +107,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "deleteAgent",
@@ -111,7 +120,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "updateAgentsQuota",
@@ -123,7 +133,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "resetAgentsQuota",
@@ -135,7 +146,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getAgentsNewItems",
@@ -147,7 +159,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getChats",
@@ -159,7 +172,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: true,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "startNewChat",
@@ -171,7 +185,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "bytes",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getMessages",
@@ -183,7 +198,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: true,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "continueChat",
@@ -195,7 +211,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "bytes",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getChat",
@@ -207,7 +224,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "renameChat",
@@ -219,7 +237,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "deleteChat",
@@ -231,7 +250,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "none",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "exportChat",
@@ -243,7 +263,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "none",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getChatModels",
@@ -255,7 +276,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "providePermission",
@@ -267,7 +289,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "none",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "resolveEditorTool",
@@ -279,7 +302,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getUserChatsSettings",
@@ -291,7 +315,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "setUserChatsSettings",
@@ -303,7 +328,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getServers",
@@ -315,7 +341,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: true,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "addServer",
@@ -327,7 +354,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "deleteServer",
@@ -339,7 +367,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "none",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getServer",
@@ -351,7 +380,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "updateServer",
@@ -363,7 +393,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "setServerStatus",
@@ -375,7 +406,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getAvailableServers",
@@ -387,7 +419,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: true,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getRoomServers",
@@ -399,7 +432,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "addRoomServers",
@@ -411,7 +445,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "deleteRoomServers",
@@ -423,7 +458,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "none",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getTools",
@@ -435,7 +471,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "setTools",
@@ -447,7 +484,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "connectServer",
@@ -459,7 +497,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "disconnectServer",
@@ -471,7 +510,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "exportMessage",
@@ -483,7 +523,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "none",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getProviders",
@@ -495,7 +536,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: true,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "addProvider",
@@ -507,7 +549,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "deleteProviders",
@@ -519,7 +562,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "none",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "updateProvider",
@@ -531,7 +575,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getAvailableProviders",
@@ -543,7 +588,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "previewProviderModels",
@@ -555,7 +601,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getProviderModels",
@@ -567,7 +614,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getDefaultProvider",
@@ -579,7 +627,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "setDefaultProvider",
@@ -591,7 +640,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getWebSearchSettings",
@@ -603,7 +653,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "setWebSearchSettings",
@@ -615,7 +666,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getVectorizationSettings",
@@ -627,7 +679,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "setVectorizationSettings",
@@ -639,7 +692,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getAiSettings",
@@ -651,7 +705,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getAiUserSettings",
@@ -663,7 +718,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "setAiUserSettings",
@@ -675,7 +731,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "startTask",
@@ -687,7 +744,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "none",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getApiKeys",
@@ -699,7 +757,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "createApiKey",
@@ -711,7 +770,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getAllPermissions",
@@ -723,7 +783,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getApiKey",
@@ -735,7 +796,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "updateApiKey",
@@ -747,7 +809,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "deleteApiKey",
@@ -759,7 +822,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getIsAuthentificated",
@@ -771,7 +835,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "authenticateMe",
@@ -783,7 +848,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "authenticateMeFromBodyWithCode",
@@ -795,7 +861,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "logout",
@@ -807,7 +874,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "checkConfirm",
@@ -819,7 +887,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "saveMobilePhone",
@@ -831,7 +900,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "sendSmsCode",
@@ -843,7 +913,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getPortalCapabilities",
@@ -855,7 +926,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getBackupSchedule",
@@ -867,7 +939,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "createBackupSchedule",
@@ -879,7 +952,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "deleteBackupSchedule",
@@ -891,7 +965,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "startBackup",
@@ -903,7 +978,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "cancelBackup",
@@ -915,7 +991,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getBackupProgress",
@@ -927,7 +1004,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getBackupHistory",
@@ -939,7 +1017,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "deleteBackup",
@@ -951,7 +1030,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "deleteBackupHistory",
@@ -963,7 +1043,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "startBackupRestore",
@@ -975,7 +1056,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getRestoreProgress",
@@ -987,7 +1069,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getBackupsCount",
@@ -999,7 +1082,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getBackupsServiceState",
@@ -1011,7 +1095,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "checkConversionStatus",
@@ -1023,7 +1108,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "startFileConversion",
@@ -1035,7 +1121,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "updateFileComment",
@@ -1047,7 +1134,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "bulkDownload",
@@ -1059,7 +1147,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "copyBatchItems",
@@ -1071,7 +1160,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "deleteBatchItems",
@@ -1083,7 +1173,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "deleteFileVersions",
@@ -1095,7 +1186,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "emptyTrash",
@@ -1107,7 +1199,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getOperationStatuses",
@@ -1119,7 +1212,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getOperationStatusesByType",
@@ -1131,7 +1225,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "markAsRead",
@@ -1143,7 +1238,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "checkMoveOrCopyBatchItems",
@@ -1155,7 +1251,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "moveBatchItems",
@@ -1167,7 +1264,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "duplicateBatchItems",
@@ -1179,7 +1277,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "checkMoveOrCopyDestFolder",
@@ -1191,7 +1290,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "terminateTasks",
@@ -1203,7 +1303,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "addFavorites",
@@ -1215,7 +1316,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "deleteFavoritesFromBody",
@@ -1227,7 +1329,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "createUploadSession",
@@ -1239,7 +1342,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "createUploadSessionInFolder",
@@ -1251,7 +1355,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "uploadSession",
@@ -1263,7 +1368,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "multipart",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "abortUploadSession",
@@ -1275,7 +1381,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "none",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "uploadAsyncSession",
@@ -1287,7 +1394,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "multipart",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "finalizeSession",
@@ -1299,7 +1407,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "saveEditingFileFromForm",
@@ -1311,7 +1420,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "multipart",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "startEditFile",
@@ -1323,7 +1433,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "startFillingFile",
@@ -1335,7 +1446,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "trackEditFile",
@@ -1347,7 +1459,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "openEditFile",
@@ -1359,7 +1472,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getPresignedFileUri",
@@ -1371,7 +1485,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getReferenceData",
@@ -1383,7 +1498,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getProtectedFileUsers",
@@ -1395,7 +1511,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getXlsx",
@@ -1407,7 +1524,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "generateXlsx",
@@ -1419,7 +1537,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getFileHistory",
@@ -1431,7 +1550,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: true,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getFileVersionInfo",
@@ -1443,7 +1563,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "changeVersionHistory",
@@ -1455,7 +1576,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getPresignedUri",
@@ -1467,7 +1589,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "isFormPDF",
@@ -1479,7 +1602,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "copyFileAs",
@@ -1491,7 +1615,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "createFile",
@@ -1503,7 +1628,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "createHtmlFile",
@@ -1515,7 +1641,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "createTextFile",
@@ -1527,7 +1654,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getFileInfo",
@@ -1539,7 +1667,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "updateFile",
@@ -1551,7 +1680,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "deleteFile",
@@ -1563,7 +1693,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getFillResult",
@@ -1575,7 +1706,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getEditDiffUrl",
@@ -1587,7 +1719,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getEditHistory",
@@ -1599,7 +1732,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "lockFile",
@@ -1611,7 +1745,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "setCustomFilterTag",
@@ -1623,7 +1758,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "restoreFileVersion",
@@ -1635,7 +1771,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getFilePrimaryExternalLink",
@@ -1647,7 +1784,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "createFilePrimaryExternalLink",
@@ -1659,7 +1797,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getFileLinks",
@@ -1671,7 +1810,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: true,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "setFileExternalLink",
@@ -1683,7 +1823,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "setFileOrder",
@@ -1695,7 +1836,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "setFilesOrder",
@@ -1707,7 +1849,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "saveFileAsPdf",
@@ -1719,7 +1862,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "saveFormRoleMapping",
@@ -1731,7 +1875,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "none",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getAllFormRoles",
@@ -1743,7 +1888,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "manageFormFilling",
@@ -1755,7 +1901,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "none",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getFormSubmissions",
@@ -1767,7 +1914,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "createFileInMyDocuments",
@@ -1779,7 +1927,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "createHtmlFileInMyDocuments",
@@ -1791,7 +1940,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "createTextFileInMyDocuments",
@@ -1803,7 +1953,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "createThumbnails",
@@ -1815,7 +1966,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "checkFillFormDraft",
@@ -1827,7 +1979,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "addFileToRecent",
@@ -1839,7 +1992,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "toggleFileFavorite",
@@ -1851,7 +2005,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "addTemplates",
@@ -1863,7 +2018,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "deleteTemplates",
@@ -1875,7 +2031,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "deleteRecent",
@@ -1887,7 +2044,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "createEditSession",
@@ -1899,7 +2057,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "updateRoomsQuota",
@@ -1911,7 +2070,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "resetRoomQuota",
@@ -1923,7 +2083,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getDocServiceUrl",
@@ -1935,7 +2096,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "checkDocServiceUrl",
@@ -1947,7 +2109,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "changeAccessToThirdparty",
@@ -1959,7 +2122,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "changeDeleteConfirm",
@@ -1971,7 +2135,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "changeDownloadZipFromBody",
@@ -1983,7 +2148,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "displayRecent",
@@ -1995,7 +2161,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "externalShare",
@@ -2007,7 +2174,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "changeExternalSharingSettings",
@@ -2019,7 +2187,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "externalShareSocialMedia",
@@ -2031,7 +2200,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "forcesave",
@@ -2043,7 +2213,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getFilesSettings",
@@ -2055,7 +2226,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getFilesModule",
@@ -2067,7 +2239,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "hideConfirmCancelOperation",
@@ -2079,7 +2252,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "hideConfirmConvert",
@@ -2091,7 +2265,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "hideConfirmRoomLifetime",
@@ -2103,7 +2278,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "isAvailablePrivacyRoomSettings",
@@ -2115,7 +2291,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "storeForcesave",
@@ -2127,7 +2304,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "storeOriginal",
@@ -2139,7 +2317,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "keepNewFileName",
@@ -2151,7 +2330,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "displayFileExtension",
@@ -2163,7 +2343,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "updateFileIfExist",
@@ -2175,7 +2356,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getAutomaticallyCleanUp",
@@ -2187,7 +2369,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "changeAutomaticallyCleanUp",
@@ -2199,7 +2382,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "changeDefaultAccessRights",
@@ -2211,7 +2395,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "setOpenEditorInSameTab",
@@ -2223,7 +2408,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getDefaultTemplates",
@@ -2235,7 +2421,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "setDefaultTemplate",
@@ -2247,7 +2434,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "uploadDefaultTemplate",
@@ -2259,7 +2447,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "multipart",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "resetDefaultTemplate",
@@ -2271,7 +2460,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "setOrganizeRoomsGrouping",
@@ -2283,7 +2473,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getRecentFolder",
@@ -2295,7 +2486,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: true,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getFolderHistory",
@@ -2307,7 +2499,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: true,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "createReportFolderHistory",
@@ -2319,7 +2512,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getFolder",
@@ -2331,7 +2525,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "generateXlsxByFolder",
@@ -2343,7 +2538,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getFolderInfo",
@@ -2355,7 +2551,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "renameFolder",
@@ -2367,7 +2564,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "createFolder",
@@ -2379,7 +2577,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "deleteFolder",
@@ -2391,7 +2590,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "setFolderOrder",
@@ -2403,7 +2603,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getFolderByFolderId",
@@ -2415,7 +2616,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: true,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getFolderPath",
@@ -2427,7 +2629,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getFolders",
@@ -2439,7 +2642,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getNewFolderItems",
@@ -2451,7 +2655,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getFilesUsedSpace",
@@ -2463,7 +2668,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getFolderPrimaryExternalLink",
@@ -2475,7 +2681,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "createFolderPrimaryExternalLink",
@@ -2487,7 +2694,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getFolderLinks",
@@ -2499,7 +2707,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "setFolderPrimaryExternalLink",
@@ -2511,7 +2720,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getFavoritesFolder",
@@ -2523,7 +2733,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: true,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getMyFolder",
@@ -2535,7 +2746,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: true,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getPrivacyFolder",
@@ -2547,7 +2759,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: true,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getRootFolders",
@@ -2559,7 +2772,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: true,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getTrashFolder",
@@ -2571,7 +2785,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: true,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "checkUpload",
@@ -2583,7 +2798,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "insertFile",
@@ -2595,7 +2811,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "multipart",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "uploadFile",
@@ -2607,7 +2824,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "multipart",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "insertFileToMyFromBody",
@@ -2619,7 +2837,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "multipart",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "uploadFileToMy",
@@ -2631,7 +2850,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "multipart",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getGroups",
@@ -2643,7 +2863,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: true,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "addGroup",
@@ -2655,7 +2876,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getGroup",
@@ -2667,7 +2889,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "updateGroup",
@@ -2679,7 +2902,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "deleteGroup",
@@ -2691,7 +2915,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getGroupByUserId",
@@ -2703,7 +2928,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "moveMembersTo",
@@ -2715,7 +2941,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "addMembersTo",
@@ -2727,7 +2954,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "setMembersTo",
@@ -2739,7 +2967,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "removeMembersFrom",
@@ -2751,7 +2980,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "setGroupManager",
@@ -2763,7 +2993,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getGroupsWithRoomsShared",
@@ -2775,7 +3006,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: true,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getGroupsWithFoldersShared",
@@ -2787,7 +3019,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: true,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getGroupsWithFilesShared",
@@ -2799,7 +3032,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: true,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "listMigrations",
@@ -2811,7 +3045,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "uploadAndInitializeMigration",
@@ -2823,7 +3058,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "none",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getMigrationStatus",
@@ -2835,7 +3071,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "cancelMigration",
@@ -2847,7 +3084,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "none",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "clearMigration",
@@ -2859,7 +3097,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "none",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "startMigration",
@@ -2871,7 +3110,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "none",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getMigrationLogs",
@@ -2883,7 +3123,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "bytes",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "finishMigration",
@@ -2895,7 +3136,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "none",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "authorizeOAuth",
@@ -2907,7 +3149,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "none",
-    envelope: false
+    envelope: false,
+    security: ["x-signature"]
   },
   {
     operationId: "submitConsent",
@@ -2918,8 +3161,9 @@ export const operations: ReadonlyArray<OperationInfo> = [
     rateLimitClass: "write",
     paginated: false,
     body: "multipart",
-    response: "none",
-    envelope: false
+    response: "redirect",
+    envelope: false,
+    security: ["x-signature"]
   },
   {
     operationId: "exchangeToken",
@@ -2931,7 +3175,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "form",
     response: "json",
-    envelope: false
+    envelope: false,
+    security: []
   },
   {
     operationId: "handleOptions",
@@ -2943,7 +3188,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: false
+    envelope: false,
+    security: []
   },
   {
     operationId: "getClient",
@@ -2955,7 +3201,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: false
+    envelope: false,
+    security: ["x-signature"]
   },
   {
     operationId: "updateClient",
@@ -2967,7 +3214,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: false
+    envelope: false,
+    security: ["x-signature"]
   },
   {
     operationId: "deleteClient",
@@ -2979,7 +3227,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: false
+    envelope: false,
+    security: ["x-signature"]
   },
   {
     operationId: "getClients",
@@ -2991,7 +3240,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: false
+    envelope: false,
+    security: ["x-signature"]
   },
   {
     operationId: "createClient",
@@ -3003,7 +3253,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: false
+    envelope: false,
+    security: ["x-signature"]
   },
   {
     operationId: "deleteUserClients",
@@ -3015,7 +3266,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: false
+    envelope: false,
+    security: ["x-signature"]
   },
   {
     operationId: "regenerateSecret",
@@ -3027,7 +3279,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: false
+    envelope: false,
+    security: ["x-signature"]
   },
   {
     operationId: "changeActivation",
@@ -3039,7 +3292,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: false
+    envelope: false,
+    security: ["x-signature"]
   },
   {
     operationId: "getScopes",
@@ -3051,7 +3305,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: false
+    envelope: false,
+    security: ["x-signature"]
   },
   {
     operationId: "getPublicClientInfo",
@@ -3063,7 +3318,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: false
+    envelope: false,
+    security: []
   },
   {
     operationId: "getClientInfo",
@@ -3075,7 +3331,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: false
+    envelope: false,
+    security: ["x-signature"]
   },
   {
     operationId: "getClientsInfo",
@@ -3087,7 +3344,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: false
+    envelope: false,
+    security: ["x-signature"]
   },
   {
     operationId: "getConsents",
@@ -3099,7 +3357,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: false
+    envelope: false,
+    security: ["x-signature"]
   },
   {
     operationId: "revokeUserClient",
@@ -3111,7 +3370,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: false
+    envelope: false,
+    security: ["x-signature"]
   },
   {
     operationId: "deleteTenantClients",
@@ -3123,7 +3383,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: false
+    envelope: false,
+    security: ["x-signature"]
   },
   {
     operationId: "changeUserEmail",
@@ -3135,7 +3396,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getProfileByEmail",
@@ -3147,7 +3409,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "sendEmailChangeInstructions",
@@ -3159,7 +3422,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "deleteGuests",
@@ -3171,7 +3435,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "none",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "approveGuestShareLink",
@@ -3183,7 +3448,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "changeUserPassword",
@@ -3195,7 +3461,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "sendUserPassword",
@@ -3207,7 +3474,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "createMemberPhotoThumbnails",
@@ -3219,7 +3487,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getMemberPhoto",
@@ -3231,7 +3500,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "updateMemberPhoto",
@@ -3243,7 +3513,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "uploadMemberPhoto",
@@ -3255,7 +3526,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "multipart",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "deleteMemberPhoto",
@@ -3267,7 +3539,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getClaims",
@@ -3279,7 +3552,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getAllProfiles",
@@ -3291,7 +3565,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: true,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "addMember",
@@ -3303,7 +3578,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "resendUserInvites",
@@ -3315,7 +3591,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "inviteUsers",
@@ -3327,7 +3604,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getProfileByUserId",
@@ -3339,7 +3617,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "updateMember",
@@ -3351,7 +3630,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "deleteMember",
@@ -3363,7 +3643,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getSelfProfile",
@@ -3375,7 +3656,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "deleteProfile",
@@ -3387,7 +3669,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "checkUserExistsByEmail",
@@ -3399,7 +3682,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "removeUsers",
@@ -3411,7 +3695,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "updateMemberCulture",
@@ -3423,7 +3708,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "updateUserQuota",
@@ -3435,7 +3721,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "resetUsersQuota",
@@ -3447,7 +3734,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getAccountsEntriesWithRoomsShared",
@@ -3459,7 +3747,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: true,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getAccountsEntriesWithFoldersShared",
@@ -3471,7 +3760,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: true,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getAccountsEntriesWithFilesShared",
@@ -3483,7 +3773,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: true,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "searchUsersByStatus",
@@ -3495,7 +3786,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "searchUsersByExtendedFilter",
@@ -3507,7 +3799,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: true,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "searchUsersByQuery",
@@ -3519,7 +3812,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getSearch",
@@ -3531,7 +3825,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getSimpleByFilter",
@@ -3543,7 +3838,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: true,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getUsersWithRoomShared",
@@ -3555,7 +3851,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: true,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getUsersWithFoldersShared",
@@ -3567,7 +3864,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: true,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getUsersWithFilesShared",
@@ -3579,7 +3877,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: true,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getPortalTheme",
@@ -3591,7 +3890,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "changePortalTheme",
@@ -3603,7 +3903,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getThirdPartyAuthProviders",
@@ -3615,7 +3916,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "linkThirdPartyAccount",
@@ -3627,7 +3929,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "none",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "signupThirdPartyAccount",
@@ -3639,7 +3942,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "unlinkThirdPartyAccount",
@@ -3651,7 +3955,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "none",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getReassignProgress",
@@ -3663,7 +3968,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "startReassign",
@@ -3675,7 +3981,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "terminateReassign",
@@ -3687,7 +3994,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "necessaryReassign",
@@ -3699,7 +4007,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getRemoveProgress",
@@ -3711,7 +4020,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "sendInstructionsToDelete",
@@ -3723,7 +4033,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "startRemove",
@@ -3735,7 +4046,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "terminateRemove",
@@ -3747,7 +4059,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "none",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "startDeletePersonalFolder",
@@ -3759,7 +4072,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getDeletePersonalFolderProgress",
@@ -3771,7 +4085,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getByStatus",
@@ -3783,7 +4098,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: true,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "updateUserStatus",
@@ -3795,7 +4111,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "updateUserActivationStatus",
@@ -3807,7 +4124,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "updateUserType",
@@ -3819,7 +4137,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "startUserTypeUpdate",
@@ -3831,7 +4150,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getUserTypeUpdateProgress",
@@ -3843,7 +4163,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "terminateUserTypeUpdate",
@@ -3855,7 +4176,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getGuestSharingLink",
@@ -3867,7 +4189,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getPaymentUrl",
@@ -3879,7 +4202,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "updatePayment",
@@ -3891,7 +4215,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "updateWalletPayment",
@@ -3903,7 +4228,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "calculateWalletPayment",
@@ -3915,7 +4241,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getPaymentAccount",
@@ -3927,7 +4254,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getPortalPrices",
@@ -3939,7 +4267,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getPaymentCurrencies",
@@ -3951,7 +4280,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getPaymentQuotas",
@@ -3963,7 +4293,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getWalletServices",
@@ -3975,7 +4306,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getWalletService",
@@ -3987,7 +4319,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getQuotaPaymentInformation",
@@ -3999,7 +4332,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "sendPaymentRequest",
@@ -4011,7 +4345,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "none",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getCheckoutSetupUrl",
@@ -4023,7 +4358,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getCustomerInfo",
@@ -4035,7 +4371,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "topUpDeposit",
@@ -4047,7 +4384,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getCustomerBalance",
@@ -4059,7 +4397,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getCustomerAiBalance",
@@ -4071,7 +4410,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getCustomerOperations",
@@ -4083,7 +4423,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getCustomerOperationsReport",
@@ -4095,7 +4436,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "createCustomerOperationsReport",
@@ -4107,7 +4449,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "terminateCustomerOperationsReport",
@@ -4119,7 +4462,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "none",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getTenantWalletSettings",
@@ -4131,7 +4475,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "setTenantWalletSettings",
@@ -4143,7 +4488,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getTenantWalletServiceSettings",
@@ -4155,7 +4501,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "changeTenantWalletServiceState",
@@ -4167,7 +4514,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "creditAiBalance",
@@ -4179,7 +4527,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getAiPrices",
@@ -4191,7 +4540,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getRestrictedAiModels",
@@ -4203,7 +4553,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "setRestrictedAiModels",
@@ -4215,7 +4566,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getPortalUsedSpace",
@@ -4227,7 +4579,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getPortalTariff",
@@ -4239,7 +4592,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getPortalQuota",
@@ -4251,7 +4605,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getRightQuota",
@@ -4263,7 +4618,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getPortalInformation",
@@ -4275,7 +4631,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getPortalPath",
@@ -4287,7 +4644,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "suspendPortal",
@@ -4299,7 +4657,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "none",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "sendSuspendInstructions",
@@ -4311,7 +4670,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "none",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "sendDeleteInstructions",
@@ -4323,7 +4683,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "none",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "deletePortal",
@@ -4335,7 +4696,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "continuePortal",
@@ -4347,7 +4709,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "none",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getUserById",
@@ -4359,7 +4722,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getInvitationLink",
@@ -4371,7 +4735,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "updateInvitationLink",
@@ -4383,7 +4748,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "createInvitationLink",
@@ -4395,7 +4761,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "deleteInvitationLink",
@@ -4407,7 +4774,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getInvitationLinkByEmployeeType",
@@ -4419,7 +4787,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getPortalUsersCount",
@@ -4431,7 +4800,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "markGiftMessageAsRead",
@@ -4443,7 +4813,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "none",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "sendCongratulations",
@@ -4455,7 +4826,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "none",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "createRoomTemplate",
@@ -4467,7 +4839,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getRoomTemplateCreatingStatus",
@@ -4479,7 +4852,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getPublicSettings",
@@ -4491,7 +4865,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "setPublicSettings",
@@ -4503,7 +4878,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "none",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getRoomsFolder",
@@ -4515,7 +4891,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: true,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "createRoom",
@@ -4527,7 +4904,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "createRoomFromTemplate",
@@ -4539,7 +4917,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getRoomCreatingStatus",
@@ -4551,7 +4930,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getExternalDbSyncStatus",
@@ -4563,7 +4943,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "startExternalDbSync",
@@ -4575,7 +4956,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getRoomInfo",
@@ -4587,7 +4969,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "updateRoom",
@@ -4599,7 +4982,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "deleteRoom",
@@ -4611,7 +4995,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "archiveRoom",
@@ -4623,7 +5008,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "unarchiveRoom",
@@ -4635,7 +5021,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getRoomSecurityInfo",
@@ -4647,7 +5034,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: true,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "setRoomSecurity",
@@ -4659,7 +5047,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getRoomLinks",
@@ -4671,7 +5060,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "setRoomLink",
@@ -4683,7 +5073,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getRoomsPrimaryExternalLink",
@@ -4695,7 +5086,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "addRoomTags",
@@ -4707,7 +5099,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "deleteRoomTags",
@@ -4719,7 +5112,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "createRoomLogo",
@@ -4731,7 +5125,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "deleteRoomLogo",
@@ -4743,7 +5138,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "changeRoomCover",
@@ -4755,7 +5151,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getRoomCovers",
@@ -4767,7 +5164,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "pinRoom",
@@ -4779,7 +5177,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "unpinRoom",
@@ -4791,7 +5190,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "resendEmailInvitations",
@@ -4803,7 +5203,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "none",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "reorderRoom",
@@ -4815,7 +5216,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getNewRoomItems",
@@ -4827,7 +5229,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "createRoomThirdParty",
@@ -4839,7 +5242,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getRoomTagsInfo",
@@ -4851,7 +5255,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: true,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "updateRoomTag",
@@ -4863,7 +5268,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "createRoomTag",
@@ -4875,7 +5281,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "deleteCustomTags",
@@ -4887,7 +5294,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "none",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "hasTagLinks",
@@ -4899,7 +5307,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "uploadRoomLogo",
@@ -4911,7 +5320,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "multipart",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "startRoomIndexExport",
@@ -4923,7 +5333,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getRoomIndexExport",
@@ -4935,7 +5346,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "terminateRoomIndexExport",
@@ -4947,7 +5359,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "none",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getRoomsNewItems",
@@ -4959,7 +5372,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getRoomGroups",
@@ -4971,7 +5385,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "addRoomGroup",
@@ -4983,7 +5398,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getRoomGroupInfo",
@@ -4995,7 +5411,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "updateRoomGroup",
@@ -5007,7 +5424,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "deleteRoomGroup",
@@ -5019,7 +5437,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "none",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "changeRoomGroupIcon",
@@ -5031,7 +5450,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "setTenantDevToolsAccessSettings",
@@ -5043,7 +5463,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getAllActiveConnections",
@@ -5055,7 +5476,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "logOutAllActiveConnectionsChangePassword",
@@ -5067,7 +5489,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "logOutAllActiveConnectionsForUser",
@@ -5079,7 +5502,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "none",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "logOutAllExceptThisConnection",
@@ -5091,7 +5515,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "logOutActiveConnection",
@@ -5103,7 +5528,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getLastAuditEvents",
@@ -5115,7 +5541,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getAuditEventsByFilter",
@@ -5127,7 +5554,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: true,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getAuditTrailTypes",
@@ -5139,7 +5567,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getAuditTrailMappers",
@@ -5151,7 +5580,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "createAuditTrailReport",
@@ -5163,7 +5593,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getAuditSettings",
@@ -5175,7 +5606,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "setAuditSettings",
@@ -5187,7 +5619,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "setTenantBannerSettings",
@@ -5199,7 +5632,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getCspSettings",
@@ -5211,7 +5645,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "configureCsp",
@@ -5223,7 +5658,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "docRegisterPusnNotificationDevice",
@@ -5235,7 +5671,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "subscribeDocumentsPushNotification",
@@ -5247,7 +5684,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getLastLoginEvents",
@@ -5259,7 +5697,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getLoginEventsByFilter",
@@ -5271,7 +5710,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: true,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "createLoginHistoryReport",
@@ -5283,7 +5723,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "generateJwtToken",
@@ -5295,7 +5736,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getSmtpSettings",
@@ -5307,7 +5749,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "saveSmtpSettings",
@@ -5319,7 +5762,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "resetSmtpSettings",
@@ -5331,7 +5775,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "testSmtpSettings",
@@ -5343,7 +5788,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getSmtpOperationStatus",
@@ -5355,7 +5801,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getTenantAccessDevToolsSettings",
@@ -5367,7 +5814,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getTenantBannerSettings",
@@ -5379,7 +5827,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getAuthServices",
@@ -5391,7 +5840,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "saveAuthKeys",
@@ -5403,7 +5853,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "testExternalDatabaseConnection",
@@ -5415,7 +5866,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getPortalSettings",
@@ -5427,7 +5879,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "saveMailDomainSettings",
@@ -5439,7 +5892,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getDeepLinkSettings",
@@ -5451,7 +5905,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "configureDeepLink",
@@ -5463,7 +5918,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getSupportedCultures",
@@ -5475,7 +5931,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getTimeZones",
@@ -5487,7 +5944,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getPortalHostname",
@@ -5499,7 +5957,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "saveDnsSettings",
@@ -5511,7 +5970,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getPortalLogo",
@@ -5523,7 +5983,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "completeWizard",
@@ -5535,7 +5996,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getPortalColorTheme",
@@ -5547,7 +6009,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "savePortalColorTheme",
@@ -5559,7 +6022,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "deletePortalColorTheme",
@@ -5571,7 +6035,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "closeAdminHelper",
@@ -5583,7 +6048,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "none",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "saveDefaultFolder",
@@ -5595,7 +6061,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "updateEmailActivationSettings",
@@ -5607,7 +6074,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getSocketSettings",
@@ -5619,7 +6087,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getPaymentSettings",
@@ -5631,7 +6100,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getTenantAiAccessSettings",
@@ -5643,7 +6113,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "setTenantAiAccessSettings",
@@ -5655,7 +6126,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getTenantUserInvitationSettings",
@@ -5667,7 +6139,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "updateInvitationSettings",
@@ -5679,7 +6152,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getCookieSettings",
@@ -5691,7 +6165,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "updateCookieSettings",
@@ -5703,7 +6178,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "startStorageEncryption",
@@ -5715,7 +6191,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getStorageEncryptionSettings",
@@ -5727,7 +6204,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getStorageEncryptionProgress",
@@ -5739,7 +6217,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getGreetingSettings",
@@ -5751,7 +6230,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "saveGreetingSettings",
@@ -5763,7 +6243,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getIsDefaultGreetingSettings",
@@ -5775,7 +6256,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "restoreGreetingSettings",
@@ -5787,7 +6269,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getIpRestrictions",
@@ -5799,7 +6282,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "saveIpRestrictions",
@@ -5811,7 +6295,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "readIpRestrictionsSettings",
@@ -5823,7 +6308,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "updateIpRestrictionsSettings",
@@ -5835,7 +6321,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "refreshLicense",
@@ -5847,7 +6334,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "acceptLicense",
@@ -5859,7 +6347,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getIsLicenseRequired",
@@ -5871,7 +6360,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "uploadLicense",
@@ -5883,7 +6373,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "multipart",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getLoginSettings",
@@ -5895,7 +6386,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "updateLoginSettings",
@@ -5907,7 +6399,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "setDefaultLoginSettings",
@@ -5919,7 +6412,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "enableAdminMessageSettings",
@@ -5931,7 +6425,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "sendAdminMail",
@@ -5943,7 +6438,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "sendJoinInviteMail",
@@ -5955,7 +6451,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getNotificationSettings",
@@ -5967,7 +6464,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "setNotificationSettings",
@@ -5979,7 +6477,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getRoomsNotificationSettings",
@@ -5991,7 +6490,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "setRoomsNotificationStatus",
@@ -6003,7 +6503,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getNotificationChannels",
@@ -6015,7 +6516,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "updatePortalOwner",
@@ -6027,7 +6529,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "none",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "sendOwnerChangeInstructions",
@@ -6039,7 +6542,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getUserQuotaSettings",
@@ -6051,7 +6555,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "saveRoomQuotaSettings",
@@ -6063,7 +6568,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "saveAiAgentQuotaSettings",
@@ -6075,7 +6581,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "setTenantQuotaSettings",
@@ -6087,7 +6594,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "saveWhiteLabelSettings",
@@ -6099,7 +6607,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "saveWhiteLabelSettingsFromFiles",
@@ -6111,7 +6620,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getWhiteLabelLogos",
@@ -6123,7 +6633,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getIsDefaultWhiteLabelLogos",
@@ -6135,7 +6646,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "restoreWhiteLabelLogos",
@@ -6147,7 +6659,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "saveWhiteLabelLogoText",
@@ -6159,7 +6672,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getWhiteLabelLogoText",
@@ -6171,7 +6685,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getIsDefaultWhiteLabelLogoText",
@@ -6183,7 +6698,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "restoreWhiteLabelLogoText",
@@ -6195,7 +6711,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getLicensorData",
@@ -6207,7 +6724,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getCompanyWhiteLabelSettings",
@@ -6219,7 +6737,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "saveCompanyWhiteLabelSettings",
@@ -6231,7 +6750,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "deleteCompanyWhiteLabelSettings",
@@ -6243,7 +6763,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getAdditionalWhiteLabelSettings",
@@ -6255,7 +6776,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "saveAdditionalWhiteLabelSettings",
@@ -6267,7 +6789,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "deleteAdditionalWhiteLabelSettings",
@@ -6279,7 +6802,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getEnableWhitelabel",
@@ -6291,7 +6815,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getWebItemSettingsSecurityInfo",
@@ -6303,7 +6828,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "setWebItemSecurity",
@@ -6315,7 +6841,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getWebItemSecurityInfo",
@@ -6327,7 +6854,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getEnabledModules",
@@ -6339,7 +6867,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getPasswordSettings",
@@ -6351,7 +6880,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "updatePasswordSettings",
@@ -6363,7 +6893,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "setAccessToWebItems",
@@ -6375,7 +6906,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getProductAdministrators",
@@ -6387,7 +6919,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getIsProductAdministrator",
@@ -6399,7 +6932,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "setProductAdministrator",
@@ -6411,7 +6945,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getSsoSettingsV2",
@@ -6423,7 +6958,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "saveSsoSettingsV2",
@@ -6435,7 +6971,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "resetSsoSettingsV2",
@@ -6447,7 +6984,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getDefaultSsoSettingsV2",
@@ -6459,7 +6997,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getSsoSettingsV2Constants",
@@ -6471,7 +7010,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getSpaceUsageStatistics",
@@ -6483,7 +7023,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getAllStorages",
@@ -6495,7 +7036,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "updateStorage",
@@ -6507,7 +7049,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "resetStorageToDefault",
@@ -6519,7 +7062,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "none",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getStorageProgress",
@@ -6531,7 +7075,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getAllCdnStorages",
@@ -6543,7 +7088,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "updateCdnStorage",
@@ -6555,7 +7101,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "resetCdnToDefault",
@@ -6567,7 +7114,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "none",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getAllBackupStorages",
@@ -6579,7 +7127,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getAmazonS3Regions",
@@ -6591,7 +7140,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "checkTelegram",
@@ -6603,7 +7153,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "linkTelegram",
@@ -6615,7 +7166,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "unlinkTelegram",
@@ -6627,7 +7179,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getTfaSettings",
@@ -6639,7 +7192,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "updateTfaSettings",
@@ -6651,7 +7205,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "tfaValidateAuthCode",
@@ -6663,7 +7218,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getTfaConfirmData",
@@ -6675,7 +7231,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "updateTfaSettingsLink",
@@ -6687,7 +7244,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "tfaAppGenerateSetupCode",
@@ -6699,7 +7257,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getTfaAppCodes",
@@ -6711,7 +7270,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "updateTfaAppCodes",
@@ -6723,7 +7283,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "unlinkTfaApp",
@@ -6735,7 +7296,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getWebPlugins",
@@ -6747,7 +7309,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "addWebPluginFromFile",
@@ -6759,7 +7322,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getWebPlugin",
@@ -6771,7 +7335,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "updateWebPlugin",
@@ -6783,7 +7348,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "none",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "deleteWebPlugin",
@@ -6795,7 +7361,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "none",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getSharedUsers",
@@ -6807,7 +7374,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getFileSecurityInfo",
@@ -6819,7 +7387,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: true,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getFolderSecurityInfo",
@@ -6831,7 +7400,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: true,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "setFileSecurityInfo",
@@ -6843,7 +7413,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "setFolderSecurityInfo",
@@ -6855,7 +7426,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "sendEditorNotify",
@@ -6867,7 +7439,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getGroupsMembersWithFolderSecurity",
@@ -6879,7 +7452,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: true,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getGroupsMembersWithFileSecurity",
@@ -6891,7 +7465,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: true,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "changeFileOwner",
@@ -6903,7 +7478,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "setSecurityInfo",
@@ -6915,7 +7491,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getSecurityInfo",
@@ -6927,7 +7504,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "removeSecurityInfo",
@@ -6939,7 +7517,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getExternalShareData",
@@ -6951,7 +7530,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "applyExternalSharePassword",
@@ -6963,7 +7543,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getThirdPartyAccounts",
@@ -6975,7 +7556,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "saveThirdParty",
@@ -6987,7 +7569,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getCapabilities",
@@ -6999,7 +7582,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "deleteThirdParty",
@@ -7011,7 +7595,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getCommonThirdPartyFolders",
@@ -7023,7 +7608,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getBackupThirdPartyAccount",
@@ -7035,7 +7621,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "saveThirdPartyBackup",
@@ -7047,7 +7634,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getAllProviders",
@@ -7059,7 +7647,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getThirdPartyCode",
@@ -7071,7 +7660,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getTenantWebhooks",
@@ -7083,7 +7673,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "updateWebhook",
@@ -7095,7 +7686,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "createWebhook",
@@ -7107,7 +7699,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "enableWebhook",
@@ -7119,7 +7712,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "removeWebhook",
@@ -7131,7 +7725,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getWebhooksLogs",
@@ -7143,7 +7738,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: true,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "retryWebhook",
@@ -7155,7 +7751,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "retryWebhooks",
@@ -7167,7 +7764,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "json",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   },
   {
     operationId: "getWebhookTriggers",
@@ -7179,7 +7777,8 @@ export const operations: ReadonlyArray<OperationInfo> = [
     paginated: false,
     body: "none",
     response: "json",
-    envelope: true
+    envelope: true,
+    security: []
   }
 ]
 

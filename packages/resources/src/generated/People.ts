@@ -153,7 +153,7 @@ export const deleteGuests = (
     method: "DELETE",
     path: "/api/2.0/people/guests",
     body: params.body === undefined ? undefined : DocSpaceClient.jsonBody(params.body)
-  }, Schema.Void)
+  }, Runtime.NoContent)
 
 /**
  * The parameters of {@link approveGuestShareLink}.
@@ -378,7 +378,8 @@ export interface UploadMemberPhotoParams {
     /**
      * The image data.
      */
-    readonly File?: Runtime.FilePart | undefined /**
+    readonly File?: Runtime.FilePart | undefined
+    /**
      * Specifies whether to autosave a photo or not.
      */
     readonly Autosave?: boolean | undefined
@@ -455,6 +456,21 @@ export const getClaims = (): Effect.Effect<unknown, DocSpaceError.DocSpaceError,
     Schema.Unknown
   )
 
+const getAllProfilesOptions = (params: GetAllProfilesParams): DocSpaceClient.RequestOptions => ({
+  operation: "getAllProfiles",
+  method: "GET",
+  path: "/api/2.0/people",
+  urlParams: {
+    count: params.count,
+    startIndex: params.startIndex,
+    filterBy: params.filterBy,
+    sortBy: params.sortBy,
+    sortOrder: params.sortOrder,
+    filterSeparator: params.filterSeparator,
+    filterValue: params.filterValue
+  }
+})
+
 const getAllProfilesResponse = /*#__PURE__*/ Schema.Array(Common.EmployeeFullDto)
 
 /**
@@ -507,20 +523,7 @@ export interface GetAllProfilesParams {
 export const getAllProfiles = (
   params: GetAllProfilesParams = {}
 ): Effect.Effect<ReadonlyArray<Common.EmployeeFullDto>, DocSpaceError.DocSpaceError, DocSpaceClient.DocSpaceClient> =>
-  DocSpaceClient.request({
-    operation: "getAllProfiles",
-    method: "GET",
-    path: "/api/2.0/people",
-    urlParams: {
-      count: params.count,
-      startIndex: params.startIndex,
-      filterBy: params.filterBy,
-      sortBy: params.sortBy,
-      sortOrder: params.sortOrder,
-      filterSeparator: params.filterSeparator,
-      filterValue: params.filterValue
-    }
-  }, getAllProfilesResponse)
+  DocSpaceClient.request(getAllProfilesOptions(params), getAllProfilesResponse)
 
 /**
  * Get profiles
@@ -539,24 +542,17 @@ export const getAllProfilesStream = (
   params: Omit<GetAllProfilesParams, "count" | "startIndex"> = {},
   options?: Pagination.Options
 ): Stream.Stream<Common.EmployeeFullDto, DocSpaceError.DocSpaceError, DocSpaceClient.DocSpaceClient> =>
-  Pagination.stream((page) =>
-    Effect.map(
-      DocSpaceClient.requestEnvelope({
-        operation: "getAllProfiles",
-        method: "GET",
-        path: "/api/2.0/people",
-        urlParams: {
-          count: page.count,
-          startIndex: page.startIndex,
-          filterBy: params.filterBy,
-          sortBy: params.sortBy,
-          sortOrder: params.sortOrder,
-          filterSeparator: params.filterSeparator,
-          filterValue: params.filterValue
-        }
-      }, getAllProfilesResponse),
-      (envelope) => ({ items: envelope.response, total: envelope.total })
-    ), options)
+  Pagination.stream(
+    (page) =>
+      Effect.map(
+        DocSpaceClient.requestEnvelope(
+          getAllProfilesOptions({ ...params, count: page.count, startIndex: page.startIndex }),
+          getAllProfilesResponse
+        ),
+        (envelope) => ({ items: envelope.response, total: envelope.total })
+      ),
+    options
+  )
 
 /**
  * The parameters of {@link addMember}.
@@ -971,6 +967,29 @@ export const resetUsersQuota = (
     body: params.body === undefined ? undefined : DocSpaceClient.jsonBody(params.body)
   }, resetUsersQuotaResponse)
 
+const getAccountsEntriesWithRoomsSharedOptions = (
+  params: GetAccountsEntriesWithRoomsSharedParams
+): DocSpaceClient.RequestOptions => ({
+  operation: "getAccountsEntriesWithRoomsShared",
+  method: "GET",
+  path: "/api/2.0/accounts/room/{id}/search",
+  pathParams: { id: params.id },
+  urlParams: {
+    employeeStatus: params.employeeStatus,
+    activationStatus: params.activationStatus,
+    excludeShared: params.excludeShared,
+    includeShared: params.includeShared,
+    invitedByMe: params.invitedByMe,
+    inviterId: params.inviterId,
+    area: params.area,
+    employeeTypes: params.employeeTypes,
+    count: params.count,
+    startIndex: params.startIndex,
+    filterSeparator: params.filterSeparator,
+    filterValue: params.filterValue
+  }
+})
+
 const getAccountsEntriesWithRoomsSharedResponse = /*#__PURE__*/ Schema.Array(Schema.Unknown)
 
 /**
@@ -1047,26 +1066,7 @@ export interface GetAccountsEntriesWithRoomsSharedParams {
 export const getAccountsEntriesWithRoomsShared = (
   params: GetAccountsEntriesWithRoomsSharedParams
 ): Effect.Effect<ReadonlyArray<unknown>, DocSpaceError.DocSpaceError, DocSpaceClient.DocSpaceClient> =>
-  DocSpaceClient.request({
-    operation: "getAccountsEntriesWithRoomsShared",
-    method: "GET",
-    path: "/api/2.0/accounts/room/{id}/search",
-    pathParams: { id: params.id },
-    urlParams: {
-      employeeStatus: params.employeeStatus,
-      activationStatus: params.activationStatus,
-      excludeShared: params.excludeShared,
-      includeShared: params.includeShared,
-      invitedByMe: params.invitedByMe,
-      inviterId: params.inviterId,
-      area: params.area,
-      employeeTypes: params.employeeTypes,
-      count: params.count,
-      startIndex: params.startIndex,
-      filterSeparator: params.filterSeparator,
-      filterValue: params.filterValue
-    }
-  }, getAccountsEntriesWithRoomsSharedResponse)
+  DocSpaceClient.request(getAccountsEntriesWithRoomsSharedOptions(params), getAccountsEntriesWithRoomsSharedResponse)
 
 /**
  * Get account entries
@@ -1085,30 +1085,40 @@ export const getAccountsEntriesWithRoomsSharedStream = (
   params: Omit<GetAccountsEntriesWithRoomsSharedParams, "count" | "startIndex">,
   options?: Pagination.Options
 ): Stream.Stream<unknown, DocSpaceError.DocSpaceError, DocSpaceClient.DocSpaceClient> =>
-  Pagination.stream((page) =>
-    Effect.map(
-      DocSpaceClient.requestEnvelope({
-        operation: "getAccountsEntriesWithRoomsShared",
-        method: "GET",
-        path: "/api/2.0/accounts/room/{id}/search",
-        pathParams: { id: params.id },
-        urlParams: {
-          employeeStatus: params.employeeStatus,
-          activationStatus: params.activationStatus,
-          excludeShared: params.excludeShared,
-          includeShared: params.includeShared,
-          invitedByMe: params.invitedByMe,
-          inviterId: params.inviterId,
-          area: params.area,
-          employeeTypes: params.employeeTypes,
-          count: page.count,
-          startIndex: page.startIndex,
-          filterSeparator: params.filterSeparator,
-          filterValue: params.filterValue
-        }
-      }, getAccountsEntriesWithRoomsSharedResponse),
-      (envelope) => ({ items: envelope.response, total: envelope.total })
-    ), options)
+  Pagination.stream(
+    (page) =>
+      Effect.map(
+        DocSpaceClient.requestEnvelope(
+          getAccountsEntriesWithRoomsSharedOptions({ ...params, count: page.count, startIndex: page.startIndex }),
+          getAccountsEntriesWithRoomsSharedResponse
+        ),
+        (envelope) => ({ items: envelope.response, total: envelope.total })
+      ),
+    options
+  )
+
+const getAccountsEntriesWithFoldersSharedOptions = (
+  params: GetAccountsEntriesWithFoldersSharedParams
+): DocSpaceClient.RequestOptions => ({
+  operation: "getAccountsEntriesWithFoldersShared",
+  method: "GET",
+  path: "/api/2.0/accounts/folder/{id}/search",
+  pathParams: { id: params.id },
+  urlParams: {
+    employeeStatus: params.employeeStatus,
+    activationStatus: params.activationStatus,
+    excludeShared: params.excludeShared,
+    includeShared: params.includeShared,
+    invitedByMe: params.invitedByMe,
+    inviterId: params.inviterId,
+    area: params.area,
+    employeeTypes: params.employeeTypes,
+    count: params.count,
+    startIndex: params.startIndex,
+    filterSeparator: params.filterSeparator,
+    filterValue: params.filterValue
+  }
+})
 
 const getAccountsEntriesWithFoldersSharedResponse = /*#__PURE__*/ Schema.Array(Schema.Unknown)
 
@@ -1186,26 +1196,10 @@ export interface GetAccountsEntriesWithFoldersSharedParams {
 export const getAccountsEntriesWithFoldersShared = (
   params: GetAccountsEntriesWithFoldersSharedParams
 ): Effect.Effect<ReadonlyArray<unknown>, DocSpaceError.DocSpaceError, DocSpaceClient.DocSpaceClient> =>
-  DocSpaceClient.request({
-    operation: "getAccountsEntriesWithFoldersShared",
-    method: "GET",
-    path: "/api/2.0/accounts/folder/{id}/search",
-    pathParams: { id: params.id },
-    urlParams: {
-      employeeStatus: params.employeeStatus,
-      activationStatus: params.activationStatus,
-      excludeShared: params.excludeShared,
-      includeShared: params.includeShared,
-      invitedByMe: params.invitedByMe,
-      inviterId: params.inviterId,
-      area: params.area,
-      employeeTypes: params.employeeTypes,
-      count: params.count,
-      startIndex: params.startIndex,
-      filterSeparator: params.filterSeparator,
-      filterValue: params.filterValue
-    }
-  }, getAccountsEntriesWithFoldersSharedResponse)
+  DocSpaceClient.request(
+    getAccountsEntriesWithFoldersSharedOptions(params),
+    getAccountsEntriesWithFoldersSharedResponse
+  )
 
 /**
  * Get account entries with folder sharing settings
@@ -1224,30 +1218,40 @@ export const getAccountsEntriesWithFoldersSharedStream = (
   params: Omit<GetAccountsEntriesWithFoldersSharedParams, "count" | "startIndex">,
   options?: Pagination.Options
 ): Stream.Stream<unknown, DocSpaceError.DocSpaceError, DocSpaceClient.DocSpaceClient> =>
-  Pagination.stream((page) =>
-    Effect.map(
-      DocSpaceClient.requestEnvelope({
-        operation: "getAccountsEntriesWithFoldersShared",
-        method: "GET",
-        path: "/api/2.0/accounts/folder/{id}/search",
-        pathParams: { id: params.id },
-        urlParams: {
-          employeeStatus: params.employeeStatus,
-          activationStatus: params.activationStatus,
-          excludeShared: params.excludeShared,
-          includeShared: params.includeShared,
-          invitedByMe: params.invitedByMe,
-          inviterId: params.inviterId,
-          area: params.area,
-          employeeTypes: params.employeeTypes,
-          count: page.count,
-          startIndex: page.startIndex,
-          filterSeparator: params.filterSeparator,
-          filterValue: params.filterValue
-        }
-      }, getAccountsEntriesWithFoldersSharedResponse),
-      (envelope) => ({ items: envelope.response, total: envelope.total })
-    ), options)
+  Pagination.stream(
+    (page) =>
+      Effect.map(
+        DocSpaceClient.requestEnvelope(
+          getAccountsEntriesWithFoldersSharedOptions({ ...params, count: page.count, startIndex: page.startIndex }),
+          getAccountsEntriesWithFoldersSharedResponse
+        ),
+        (envelope) => ({ items: envelope.response, total: envelope.total })
+      ),
+    options
+  )
+
+const getAccountsEntriesWithFilesSharedOptions = (
+  params: GetAccountsEntriesWithFilesSharedParams
+): DocSpaceClient.RequestOptions => ({
+  operation: "getAccountsEntriesWithFilesShared",
+  method: "GET",
+  path: "/api/2.0/accounts/file/{id}/search",
+  pathParams: { id: params.id },
+  urlParams: {
+    employeeStatus: params.employeeStatus,
+    activationStatus: params.activationStatus,
+    excludeShared: params.excludeShared,
+    includeShared: params.includeShared,
+    invitedByMe: params.invitedByMe,
+    inviterId: params.inviterId,
+    area: params.area,
+    employeeTypes: params.employeeTypes,
+    count: params.count,
+    startIndex: params.startIndex,
+    filterSeparator: params.filterSeparator,
+    filterValue: params.filterValue
+  }
+})
 
 const getAccountsEntriesWithFilesSharedResponse = /*#__PURE__*/ Schema.Array(Schema.Unknown)
 
@@ -1325,26 +1329,7 @@ export interface GetAccountsEntriesWithFilesSharedParams {
 export const getAccountsEntriesWithFilesShared = (
   params: GetAccountsEntriesWithFilesSharedParams
 ): Effect.Effect<ReadonlyArray<unknown>, DocSpaceError.DocSpaceError, DocSpaceClient.DocSpaceClient> =>
-  DocSpaceClient.request({
-    operation: "getAccountsEntriesWithFilesShared",
-    method: "GET",
-    path: "/api/2.0/accounts/file/{id}/search",
-    pathParams: { id: params.id },
-    urlParams: {
-      employeeStatus: params.employeeStatus,
-      activationStatus: params.activationStatus,
-      excludeShared: params.excludeShared,
-      includeShared: params.includeShared,
-      invitedByMe: params.invitedByMe,
-      inviterId: params.inviterId,
-      area: params.area,
-      employeeTypes: params.employeeTypes,
-      count: params.count,
-      startIndex: params.startIndex,
-      filterSeparator: params.filterSeparator,
-      filterValue: params.filterValue
-    }
-  }, getAccountsEntriesWithFilesSharedResponse)
+  DocSpaceClient.request(getAccountsEntriesWithFilesSharedOptions(params), getAccountsEntriesWithFilesSharedResponse)
 
 /**
  * Get account entries with file sharing settings
@@ -1363,30 +1348,17 @@ export const getAccountsEntriesWithFilesSharedStream = (
   params: Omit<GetAccountsEntriesWithFilesSharedParams, "count" | "startIndex">,
   options?: Pagination.Options
 ): Stream.Stream<unknown, DocSpaceError.DocSpaceError, DocSpaceClient.DocSpaceClient> =>
-  Pagination.stream((page) =>
-    Effect.map(
-      DocSpaceClient.requestEnvelope({
-        operation: "getAccountsEntriesWithFilesShared",
-        method: "GET",
-        path: "/api/2.0/accounts/file/{id}/search",
-        pathParams: { id: params.id },
-        urlParams: {
-          employeeStatus: params.employeeStatus,
-          activationStatus: params.activationStatus,
-          excludeShared: params.excludeShared,
-          includeShared: params.includeShared,
-          invitedByMe: params.invitedByMe,
-          inviterId: params.inviterId,
-          area: params.area,
-          employeeTypes: params.employeeTypes,
-          count: page.count,
-          startIndex: page.startIndex,
-          filterSeparator: params.filterSeparator,
-          filterValue: params.filterValue
-        }
-      }, getAccountsEntriesWithFilesSharedResponse),
-      (envelope) => ({ items: envelope.response, total: envelope.total })
-    ), options)
+  Pagination.stream(
+    (page) =>
+      Effect.map(
+        DocSpaceClient.requestEnvelope(
+          getAccountsEntriesWithFilesSharedOptions({ ...params, count: page.count, startIndex: page.startIndex }),
+          getAccountsEntriesWithFilesSharedResponse
+        ),
+        (envelope) => ({ items: envelope.response, total: envelope.total })
+      ),
+    options
+  )
 
 const searchUsersByStatusResponse = /*#__PURE__*/ Schema.Array(Common.EmployeeFullDto)
 
@@ -1435,6 +1407,36 @@ export const searchUsersByStatus = (
     pathParams: { status: params.status },
     urlParams: { query: params.query, filterBy: params.filterBy, filterValue: params.filterValue }
   }, searchUsersByStatusResponse)
+
+const searchUsersByExtendedFilterOptions = (
+  params: SearchUsersByExtendedFilterParams
+): DocSpaceClient.RequestOptions => ({
+  operation: "searchUsersByExtendedFilter",
+  method: "GET",
+  path: "/api/2.0/people/filter",
+  urlParams: {
+    employeeStatus: params.employeeStatus,
+    groupId: params.groupId,
+    activationStatus: params.activationStatus,
+    employeeType: params.employeeType,
+    employeeTypes: params.employeeTypes,
+    isAdministrator: params.isAdministrator,
+    payments: params.payments,
+    accountLoginType: params.accountLoginType,
+    quotaFilter: params.quotaFilter,
+    withoutGroup: params.withoutGroup,
+    excludeGroup: params.excludeGroup,
+    invitedByMe: params.invitedByMe,
+    inviterId: params.inviterId,
+    area: params.area,
+    count: params.count,
+    startIndex: params.startIndex,
+    sortBy: params.sortBy,
+    sortOrder: params.sortOrder,
+    filterSeparator: params.filterSeparator,
+    filterValue: params.filterValue
+  }
+})
 
 const searchUsersByExtendedFilterResponse = /*#__PURE__*/ Schema.Array(Common.EmployeeFullDto)
 
@@ -1540,33 +1542,7 @@ export interface SearchUsersByExtendedFilterParams {
 export const searchUsersByExtendedFilter = (
   params: SearchUsersByExtendedFilterParams = {}
 ): Effect.Effect<ReadonlyArray<Common.EmployeeFullDto>, DocSpaceError.DocSpaceError, DocSpaceClient.DocSpaceClient> =>
-  DocSpaceClient.request({
-    operation: "searchUsersByExtendedFilter",
-    method: "GET",
-    path: "/api/2.0/people/filter",
-    urlParams: {
-      employeeStatus: params.employeeStatus,
-      groupId: params.groupId,
-      activationStatus: params.activationStatus,
-      employeeType: params.employeeType,
-      employeeTypes: params.employeeTypes,
-      isAdministrator: params.isAdministrator,
-      payments: params.payments,
-      accountLoginType: params.accountLoginType,
-      quotaFilter: params.quotaFilter,
-      withoutGroup: params.withoutGroup,
-      excludeGroup: params.excludeGroup,
-      invitedByMe: params.invitedByMe,
-      inviterId: params.inviterId,
-      area: params.area,
-      count: params.count,
-      startIndex: params.startIndex,
-      sortBy: params.sortBy,
-      sortOrder: params.sortOrder,
-      filterSeparator: params.filterSeparator,
-      filterValue: params.filterValue
-    }
-  }, searchUsersByExtendedFilterResponse)
+  DocSpaceClient.request(searchUsersByExtendedFilterOptions(params), searchUsersByExtendedFilterResponse)
 
 /**
  * Search users with detailed information by extended filter
@@ -1585,37 +1561,17 @@ export const searchUsersByExtendedFilterStream = (
   params: Omit<SearchUsersByExtendedFilterParams, "count" | "startIndex"> = {},
   options?: Pagination.Options
 ): Stream.Stream<Common.EmployeeFullDto, DocSpaceError.DocSpaceError, DocSpaceClient.DocSpaceClient> =>
-  Pagination.stream((page) =>
-    Effect.map(
-      DocSpaceClient.requestEnvelope({
-        operation: "searchUsersByExtendedFilter",
-        method: "GET",
-        path: "/api/2.0/people/filter",
-        urlParams: {
-          employeeStatus: params.employeeStatus,
-          groupId: params.groupId,
-          activationStatus: params.activationStatus,
-          employeeType: params.employeeType,
-          employeeTypes: params.employeeTypes,
-          isAdministrator: params.isAdministrator,
-          payments: params.payments,
-          accountLoginType: params.accountLoginType,
-          quotaFilter: params.quotaFilter,
-          withoutGroup: params.withoutGroup,
-          excludeGroup: params.excludeGroup,
-          invitedByMe: params.invitedByMe,
-          inviterId: params.inviterId,
-          area: params.area,
-          count: page.count,
-          startIndex: page.startIndex,
-          sortBy: params.sortBy,
-          sortOrder: params.sortOrder,
-          filterSeparator: params.filterSeparator,
-          filterValue: params.filterValue
-        }
-      }, searchUsersByExtendedFilterResponse),
-      (envelope) => ({ items: envelope.response, total: envelope.total })
-    ), options)
+  Pagination.stream(
+    (page) =>
+      Effect.map(
+        DocSpaceClient.requestEnvelope(
+          searchUsersByExtendedFilterOptions({ ...params, count: page.count, startIndex: page.startIndex }),
+          searchUsersByExtendedFilterResponse
+        ),
+        (envelope) => ({ items: envelope.response, total: envelope.total })
+      ),
+    options
+  )
 
 const searchUsersByQueryResponse = /*#__PURE__*/ Schema.Array(Common.EmployeeDto)
 
@@ -1695,6 +1651,34 @@ export const getSearch = (
     pathParams: { query: params.query },
     urlParams: { filterBy: params.filterBy, filterValue: params.filterValue }
   }, getSearchResponse)
+
+const getSimpleByFilterOptions = (params: GetSimpleByFilterParams): DocSpaceClient.RequestOptions => ({
+  operation: "getSimpleByFilter",
+  method: "GET",
+  path: "/api/2.0/people/simple/filter",
+  urlParams: {
+    employeeStatus: params.employeeStatus,
+    groupId: params.groupId,
+    activationStatus: params.activationStatus,
+    employeeType: params.employeeType,
+    employeeTypes: params.employeeTypes,
+    isAdministrator: params.isAdministrator,
+    payments: params.payments,
+    accountLoginType: params.accountLoginType,
+    quotaFilter: params.quotaFilter,
+    withoutGroup: params.withoutGroup,
+    excludeGroup: params.excludeGroup,
+    invitedByMe: params.invitedByMe,
+    inviterId: params.inviterId,
+    area: params.area,
+    count: params.count,
+    startIndex: params.startIndex,
+    sortBy: params.sortBy,
+    sortOrder: params.sortOrder,
+    filterSeparator: params.filterSeparator,
+    filterValue: params.filterValue
+  }
+})
 
 const getSimpleByFilterResponse = /*#__PURE__*/ Schema.Array(Common.EmployeeDto)
 
@@ -1800,33 +1784,7 @@ export interface GetSimpleByFilterParams {
 export const getSimpleByFilter = (
   params: GetSimpleByFilterParams = {}
 ): Effect.Effect<ReadonlyArray<Common.EmployeeDto>, DocSpaceError.DocSpaceError, DocSpaceClient.DocSpaceClient> =>
-  DocSpaceClient.request({
-    operation: "getSimpleByFilter",
-    method: "GET",
-    path: "/api/2.0/people/simple/filter",
-    urlParams: {
-      employeeStatus: params.employeeStatus,
-      groupId: params.groupId,
-      activationStatus: params.activationStatus,
-      employeeType: params.employeeType,
-      employeeTypes: params.employeeTypes,
-      isAdministrator: params.isAdministrator,
-      payments: params.payments,
-      accountLoginType: params.accountLoginType,
-      quotaFilter: params.quotaFilter,
-      withoutGroup: params.withoutGroup,
-      excludeGroup: params.excludeGroup,
-      invitedByMe: params.invitedByMe,
-      inviterId: params.inviterId,
-      area: params.area,
-      count: params.count,
-      startIndex: params.startIndex,
-      sortBy: params.sortBy,
-      sortOrder: params.sortOrder,
-      filterSeparator: params.filterSeparator,
-      filterValue: params.filterValue
-    }
-  }, getSimpleByFilterResponse)
+  DocSpaceClient.request(getSimpleByFilterOptions(params), getSimpleByFilterResponse)
 
 /**
  * Search users by extended filter
@@ -1845,37 +1803,38 @@ export const getSimpleByFilterStream = (
   params: Omit<GetSimpleByFilterParams, "count" | "startIndex"> = {},
   options?: Pagination.Options
 ): Stream.Stream<Common.EmployeeDto, DocSpaceError.DocSpaceError, DocSpaceClient.DocSpaceClient> =>
-  Pagination.stream((page) =>
-    Effect.map(
-      DocSpaceClient.requestEnvelope({
-        operation: "getSimpleByFilter",
-        method: "GET",
-        path: "/api/2.0/people/simple/filter",
-        urlParams: {
-          employeeStatus: params.employeeStatus,
-          groupId: params.groupId,
-          activationStatus: params.activationStatus,
-          employeeType: params.employeeType,
-          employeeTypes: params.employeeTypes,
-          isAdministrator: params.isAdministrator,
-          payments: params.payments,
-          accountLoginType: params.accountLoginType,
-          quotaFilter: params.quotaFilter,
-          withoutGroup: params.withoutGroup,
-          excludeGroup: params.excludeGroup,
-          invitedByMe: params.invitedByMe,
-          inviterId: params.inviterId,
-          area: params.area,
-          count: page.count,
-          startIndex: page.startIndex,
-          sortBy: params.sortBy,
-          sortOrder: params.sortOrder,
-          filterSeparator: params.filterSeparator,
-          filterValue: params.filterValue
-        }
-      }, getSimpleByFilterResponse),
-      (envelope) => ({ items: envelope.response, total: envelope.total })
-    ), options)
+  Pagination.stream(
+    (page) =>
+      Effect.map(
+        DocSpaceClient.requestEnvelope(
+          getSimpleByFilterOptions({ ...params, count: page.count, startIndex: page.startIndex }),
+          getSimpleByFilterResponse
+        ),
+        (envelope) => ({ items: envelope.response, total: envelope.total })
+      ),
+    options
+  )
+
+const getUsersWithRoomSharedOptions = (params: GetUsersWithRoomSharedParams): DocSpaceClient.RequestOptions => ({
+  operation: "getUsersWithRoomShared",
+  method: "GET",
+  path: "/api/2.0/people/room/{id}",
+  pathParams: { id: params.id },
+  urlParams: {
+    employeeStatus: params.employeeStatus,
+    activationStatus: params.activationStatus,
+    excludeShared: params.excludeShared,
+    includeShared: params.includeShared,
+    invitedByMe: params.invitedByMe,
+    inviterId: params.inviterId,
+    area: params.area,
+    employeeTypes: params.employeeTypes,
+    count: params.count,
+    startIndex: params.startIndex,
+    filterSeparator: params.filterSeparator,
+    filterValue: params.filterValue
+  }
+})
 
 const getUsersWithRoomSharedResponse = /*#__PURE__*/ Schema.Array(Common.EmployeeFullDto)
 
@@ -1953,26 +1912,7 @@ export interface GetUsersWithRoomSharedParams {
 export const getUsersWithRoomShared = (
   params: GetUsersWithRoomSharedParams
 ): Effect.Effect<ReadonlyArray<Common.EmployeeFullDto>, DocSpaceError.DocSpaceError, DocSpaceClient.DocSpaceClient> =>
-  DocSpaceClient.request({
-    operation: "getUsersWithRoomShared",
-    method: "GET",
-    path: "/api/2.0/people/room/{id}",
-    pathParams: { id: params.id },
-    urlParams: {
-      employeeStatus: params.employeeStatus,
-      activationStatus: params.activationStatus,
-      excludeShared: params.excludeShared,
-      includeShared: params.includeShared,
-      invitedByMe: params.invitedByMe,
-      inviterId: params.inviterId,
-      area: params.area,
-      employeeTypes: params.employeeTypes,
-      count: params.count,
-      startIndex: params.startIndex,
-      filterSeparator: params.filterSeparator,
-      filterValue: params.filterValue
-    }
-  }, getUsersWithRoomSharedResponse)
+  DocSpaceClient.request(getUsersWithRoomSharedOptions(params), getUsersWithRoomSharedResponse)
 
 /**
  * Get users with room sharing settings
@@ -1991,30 +1931,38 @@ export const getUsersWithRoomSharedStream = (
   params: Omit<GetUsersWithRoomSharedParams, "count" | "startIndex">,
   options?: Pagination.Options
 ): Stream.Stream<Common.EmployeeFullDto, DocSpaceError.DocSpaceError, DocSpaceClient.DocSpaceClient> =>
-  Pagination.stream((page) =>
-    Effect.map(
-      DocSpaceClient.requestEnvelope({
-        operation: "getUsersWithRoomShared",
-        method: "GET",
-        path: "/api/2.0/people/room/{id}",
-        pathParams: { id: params.id },
-        urlParams: {
-          employeeStatus: params.employeeStatus,
-          activationStatus: params.activationStatus,
-          excludeShared: params.excludeShared,
-          includeShared: params.includeShared,
-          invitedByMe: params.invitedByMe,
-          inviterId: params.inviterId,
-          area: params.area,
-          employeeTypes: params.employeeTypes,
-          count: page.count,
-          startIndex: page.startIndex,
-          filterSeparator: params.filterSeparator,
-          filterValue: params.filterValue
-        }
-      }, getUsersWithRoomSharedResponse),
-      (envelope) => ({ items: envelope.response, total: envelope.total })
-    ), options)
+  Pagination.stream(
+    (page) =>
+      Effect.map(
+        DocSpaceClient.requestEnvelope(
+          getUsersWithRoomSharedOptions({ ...params, count: page.count, startIndex: page.startIndex }),
+          getUsersWithRoomSharedResponse
+        ),
+        (envelope) => ({ items: envelope.response, total: envelope.total })
+      ),
+    options
+  )
+
+const getUsersWithFoldersSharedOptions = (params: GetUsersWithFoldersSharedParams): DocSpaceClient.RequestOptions => ({
+  operation: "getUsersWithFoldersShared",
+  method: "GET",
+  path: "/api/2.0/people/folder/{id}",
+  pathParams: { id: params.id },
+  urlParams: {
+    employeeStatus: params.employeeStatus,
+    activationStatus: params.activationStatus,
+    excludeShared: params.excludeShared,
+    includeShared: params.includeShared,
+    invitedByMe: params.invitedByMe,
+    inviterId: params.inviterId,
+    area: params.area,
+    employeeTypes: params.employeeTypes,
+    count: params.count,
+    startIndex: params.startIndex,
+    filterSeparator: params.filterSeparator,
+    filterValue: params.filterValue
+  }
+})
 
 const getUsersWithFoldersSharedResponse = /*#__PURE__*/ Schema.Array(Common.EmployeeFullDto)
 
@@ -2092,26 +2040,7 @@ export interface GetUsersWithFoldersSharedParams {
 export const getUsersWithFoldersShared = (
   params: GetUsersWithFoldersSharedParams
 ): Effect.Effect<ReadonlyArray<Common.EmployeeFullDto>, DocSpaceError.DocSpaceError, DocSpaceClient.DocSpaceClient> =>
-  DocSpaceClient.request({
-    operation: "getUsersWithFoldersShared",
-    method: "GET",
-    path: "/api/2.0/people/folder/{id}",
-    pathParams: { id: params.id },
-    urlParams: {
-      employeeStatus: params.employeeStatus,
-      activationStatus: params.activationStatus,
-      excludeShared: params.excludeShared,
-      includeShared: params.includeShared,
-      invitedByMe: params.invitedByMe,
-      inviterId: params.inviterId,
-      area: params.area,
-      employeeTypes: params.employeeTypes,
-      count: params.count,
-      startIndex: params.startIndex,
-      filterSeparator: params.filterSeparator,
-      filterValue: params.filterValue
-    }
-  }, getUsersWithFoldersSharedResponse)
+  DocSpaceClient.request(getUsersWithFoldersSharedOptions(params), getUsersWithFoldersSharedResponse)
 
 /**
  * Get users with folder sharing settings
@@ -2130,30 +2059,38 @@ export const getUsersWithFoldersSharedStream = (
   params: Omit<GetUsersWithFoldersSharedParams, "count" | "startIndex">,
   options?: Pagination.Options
 ): Stream.Stream<Common.EmployeeFullDto, DocSpaceError.DocSpaceError, DocSpaceClient.DocSpaceClient> =>
-  Pagination.stream((page) =>
-    Effect.map(
-      DocSpaceClient.requestEnvelope({
-        operation: "getUsersWithFoldersShared",
-        method: "GET",
-        path: "/api/2.0/people/folder/{id}",
-        pathParams: { id: params.id },
-        urlParams: {
-          employeeStatus: params.employeeStatus,
-          activationStatus: params.activationStatus,
-          excludeShared: params.excludeShared,
-          includeShared: params.includeShared,
-          invitedByMe: params.invitedByMe,
-          inviterId: params.inviterId,
-          area: params.area,
-          employeeTypes: params.employeeTypes,
-          count: page.count,
-          startIndex: page.startIndex,
-          filterSeparator: params.filterSeparator,
-          filterValue: params.filterValue
-        }
-      }, getUsersWithFoldersSharedResponse),
-      (envelope) => ({ items: envelope.response, total: envelope.total })
-    ), options)
+  Pagination.stream(
+    (page) =>
+      Effect.map(
+        DocSpaceClient.requestEnvelope(
+          getUsersWithFoldersSharedOptions({ ...params, count: page.count, startIndex: page.startIndex }),
+          getUsersWithFoldersSharedResponse
+        ),
+        (envelope) => ({ items: envelope.response, total: envelope.total })
+      ),
+    options
+  )
+
+const getUsersWithFilesSharedOptions = (params: GetUsersWithFilesSharedParams): DocSpaceClient.RequestOptions => ({
+  operation: "getUsersWithFilesShared",
+  method: "GET",
+  path: "/api/2.0/people/file/{id}",
+  pathParams: { id: params.id },
+  urlParams: {
+    employeeStatus: params.employeeStatus,
+    activationStatus: params.activationStatus,
+    excludeShared: params.excludeShared,
+    includeShared: params.includeShared,
+    invitedByMe: params.invitedByMe,
+    inviterId: params.inviterId,
+    area: params.area,
+    employeeTypes: params.employeeTypes,
+    count: params.count,
+    startIndex: params.startIndex,
+    filterSeparator: params.filterSeparator,
+    filterValue: params.filterValue
+  }
+})
 
 const getUsersWithFilesSharedResponse = /*#__PURE__*/ Schema.Array(Common.EmployeeFullDto)
 
@@ -2231,26 +2168,7 @@ export interface GetUsersWithFilesSharedParams {
 export const getUsersWithFilesShared = (
   params: GetUsersWithFilesSharedParams
 ): Effect.Effect<ReadonlyArray<Common.EmployeeFullDto>, DocSpaceError.DocSpaceError, DocSpaceClient.DocSpaceClient> =>
-  DocSpaceClient.request({
-    operation: "getUsersWithFilesShared",
-    method: "GET",
-    path: "/api/2.0/people/file/{id}",
-    pathParams: { id: params.id },
-    urlParams: {
-      employeeStatus: params.employeeStatus,
-      activationStatus: params.activationStatus,
-      excludeShared: params.excludeShared,
-      includeShared: params.includeShared,
-      invitedByMe: params.invitedByMe,
-      inviterId: params.inviterId,
-      area: params.area,
-      employeeTypes: params.employeeTypes,
-      count: params.count,
-      startIndex: params.startIndex,
-      filterSeparator: params.filterSeparator,
-      filterValue: params.filterValue
-    }
-  }, getUsersWithFilesSharedResponse)
+  DocSpaceClient.request(getUsersWithFilesSharedOptions(params), getUsersWithFilesSharedResponse)
 
 /**
  * Get users with file sharing settings
@@ -2269,30 +2187,17 @@ export const getUsersWithFilesSharedStream = (
   params: Omit<GetUsersWithFilesSharedParams, "count" | "startIndex">,
   options?: Pagination.Options
 ): Stream.Stream<Common.EmployeeFullDto, DocSpaceError.DocSpaceError, DocSpaceClient.DocSpaceClient> =>
-  Pagination.stream((page) =>
-    Effect.map(
-      DocSpaceClient.requestEnvelope({
-        operation: "getUsersWithFilesShared",
-        method: "GET",
-        path: "/api/2.0/people/file/{id}",
-        pathParams: { id: params.id },
-        urlParams: {
-          employeeStatus: params.employeeStatus,
-          activationStatus: params.activationStatus,
-          excludeShared: params.excludeShared,
-          includeShared: params.includeShared,
-          invitedByMe: params.invitedByMe,
-          inviterId: params.inviterId,
-          area: params.area,
-          employeeTypes: params.employeeTypes,
-          count: page.count,
-          startIndex: page.startIndex,
-          filterSeparator: params.filterSeparator,
-          filterValue: params.filterValue
-        }
-      }, getUsersWithFilesSharedResponse),
-      (envelope) => ({ items: envelope.response, total: envelope.total })
-    ), options)
+  Pagination.stream(
+    (page) =>
+      Effect.map(
+        DocSpaceClient.requestEnvelope(
+          getUsersWithFilesSharedOptions({ ...params, count: page.count, startIndex: page.startIndex }),
+          getUsersWithFilesSharedResponse
+        ),
+        (envelope) => ({ items: envelope.response, total: envelope.total })
+      ),
+    options
+  )
 
 /**
  * Get the portal theme
@@ -2428,7 +2333,7 @@ export const linkThirdPartyAccount = (
     method: "PUT",
     path: "/api/2.0/people/thirdparty/linkaccount",
     body: params.body === undefined ? undefined : DocSpaceClient.jsonBody(params.body)
-  }, Schema.Void)
+  }, Runtime.NoContent)
 
 /**
  * The parameters of {@link signupThirdPartyAccount}.
@@ -2491,7 +2396,7 @@ export const unlinkThirdPartyAccount = (
     method: "DELETE",
     path: "/api/2.0/people/thirdparty/unlinkaccount",
     urlParams: { provider: params.provider }
-  }, Schema.Void)
+  }, Runtime.NoContent)
 
 /**
  * The parameters of {@link getReassignProgress}.
@@ -2734,7 +2639,7 @@ export const terminateRemove = (
     method: "PUT",
     path: "/api/2.0/people/remove/terminate",
     body: params.body === undefined ? undefined : DocSpaceClient.jsonBody(params.body)
-  }, Schema.Void)
+  }, Runtime.NoContent)
 
 /**
  * Delete the personal folder
@@ -2777,6 +2682,22 @@ export const getDeletePersonalFolderProgress = (): Effect.Effect<
     method: "GET",
     path: "/api/2.0/people/delete/personal/progress"
   }, PeopleSchemas.TaskProgressResponseDto)
+
+const getByStatusOptions = (params: GetByStatusParams): DocSpaceClient.RequestOptions => ({
+  operation: "getByStatus",
+  method: "GET",
+  path: "/api/2.0/people/status/{status}",
+  pathParams: { status: params.status },
+  urlParams: {
+    filterBy: params.filterBy,
+    count: params.count,
+    startIndex: params.startIndex,
+    sortBy: params.sortBy,
+    sortOrder: params.sortOrder,
+    filterSeparator: params.filterSeparator,
+    filterValue: params.filterValue
+  }
+})
 
 const getByStatusResponse = /*#__PURE__*/ Schema.Array(Common.EmployeeFullDto)
 
@@ -2834,21 +2755,7 @@ export interface GetByStatusParams {
 export const getByStatus = (
   params: GetByStatusParams
 ): Effect.Effect<ReadonlyArray<Common.EmployeeFullDto>, DocSpaceError.DocSpaceError, DocSpaceClient.DocSpaceClient> =>
-  DocSpaceClient.request({
-    operation: "getByStatus",
-    method: "GET",
-    path: "/api/2.0/people/status/{status}",
-    pathParams: { status: params.status },
-    urlParams: {
-      filterBy: params.filterBy,
-      count: params.count,
-      startIndex: params.startIndex,
-      sortBy: params.sortBy,
-      sortOrder: params.sortOrder,
-      filterSeparator: params.filterSeparator,
-      filterValue: params.filterValue
-    }
-  }, getByStatusResponse)
+  DocSpaceClient.request(getByStatusOptions(params), getByStatusResponse)
 
 /**
  * Get profiles by status
@@ -2867,25 +2774,17 @@ export const getByStatusStream = (
   params: Omit<GetByStatusParams, "count" | "startIndex">,
   options?: Pagination.Options
 ): Stream.Stream<Common.EmployeeFullDto, DocSpaceError.DocSpaceError, DocSpaceClient.DocSpaceClient> =>
-  Pagination.stream((page) =>
-    Effect.map(
-      DocSpaceClient.requestEnvelope({
-        operation: "getByStatus",
-        method: "GET",
-        path: "/api/2.0/people/status/{status}",
-        pathParams: { status: params.status },
-        urlParams: {
-          filterBy: params.filterBy,
-          count: page.count,
-          startIndex: page.startIndex,
-          sortBy: params.sortBy,
-          sortOrder: params.sortOrder,
-          filterSeparator: params.filterSeparator,
-          filterValue: params.filterValue
-        }
-      }, getByStatusResponse),
-      (envelope) => ({ items: envelope.response, total: envelope.total })
-    ), options)
+  Pagination.stream(
+    (page) =>
+      Effect.map(
+        DocSpaceClient.requestEnvelope(
+          getByStatusOptions({ ...params, count: page.count, startIndex: page.startIndex }),
+          getByStatusResponse
+        ),
+        (envelope) => ({ items: envelope.response, total: envelope.total })
+      ),
+    options
+  )
 
 const updateUserStatusResponse = /*#__PURE__*/ Schema.Array(Common.EmployeeFullDto)
 

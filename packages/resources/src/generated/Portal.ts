@@ -10,6 +10,7 @@ import * as DocSpaceClient from "@effect-docspace/core/DocSpaceClient"
 import type * as DocSpaceError from "@effect-docspace/core/DocSpaceError"
 import type * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
+import * as Runtime from "./internal/runtime.js"
 import * as Common from "./schemas/Common.js"
 import * as PortalSchemas from "./schemas/Portal.js"
 
@@ -396,7 +397,7 @@ export const sendPaymentRequest = (
     method: "POST",
     path: "/api/2.0/portal/payment/request",
     body: params.body === undefined ? undefined : DocSpaceClient.jsonBody(params.body)
-  }, Schema.Void)
+  }, Runtime.NoContent)
 
 /**
  * The parameters of {@link getCheckoutSetupUrl}.
@@ -724,7 +725,7 @@ export const terminateCustomerOperationsReport = (): Effect.Effect<
     operation: "terminateCustomerOperationsReport",
     method: "DELETE",
     path: "/api/2.0/portal/payment/customer/operationsreport"
-  }, Schema.Void)
+  }, Runtime.NoContent)
 
 /**
  * Gets the tenant wallet auto top up settings
@@ -1105,7 +1106,10 @@ export const getPortalPath = (
  * @category Portal / Settings
  */
 export const suspendPortal = (): Effect.Effect<void, DocSpaceError.DocSpaceError, DocSpaceClient.DocSpaceClient> =>
-  DocSpaceClient.request({ operation: "suspendPortal", method: "PUT", path: "/api/2.0/portal/suspend" }, Schema.Void)
+  DocSpaceClient.request(
+    { operation: "suspendPortal", method: "PUT", path: "/api/2.0/portal/suspend" },
+    Runtime.NoContent
+  )
 
 /**
  * Send suspension instructions
@@ -1124,7 +1128,7 @@ export const sendSuspendInstructions = (): Effect.Effect<
 > =>
   DocSpaceClient.request(
     { operation: "sendSuspendInstructions", method: "POST", path: "/api/2.0/portal/suspend" },
-    Schema.Void
+    Runtime.NoContent
   )
 
 /**
@@ -1144,7 +1148,7 @@ export const sendDeleteInstructions = (): Effect.Effect<
 > =>
   DocSpaceClient.request(
     { operation: "sendDeleteInstructions", method: "POST", path: "/api/2.0/portal/delete" },
-    Schema.Void
+    Runtime.NoContent
   )
 
 /**
@@ -1171,7 +1175,10 @@ export const deletePortal = (): Effect.Effect<string, DocSpaceError.DocSpaceErro
  * @category Portal / Settings
  */
 export const continuePortal = (): Effect.Effect<void, DocSpaceError.DocSpaceError, DocSpaceClient.DocSpaceClient> =>
-  DocSpaceClient.request({ operation: "continuePortal", method: "PUT", path: "/api/2.0/portal/continue" }, Schema.Void)
+  DocSpaceClient.request(
+    { operation: "continuePortal", method: "PUT", path: "/api/2.0/portal/continue" },
+    Runtime.NoContent
+  )
 
 /**
  * The parameters of {@link getUserById}.
@@ -1404,7 +1411,7 @@ export const markGiftMessageAsRead = (): Effect.Effect<
 > =>
   DocSpaceClient.request(
     { operation: "markGiftMessageAsRead", method: "POST", path: "/api/2.0/portal/present/mark" },
-    Schema.Void
+    Runtime.NoContent
   )
 
 /**
@@ -1442,4 +1449,4 @@ export const sendCongratulations = (
     method: "POST",
     path: "/api/2.0/portal/sendcongratulations",
     urlParams: { Userid: params.Userid, Key: params.Key }
-  }, Schema.Void)
+  }, Runtime.NoContent)

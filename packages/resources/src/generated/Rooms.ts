@@ -128,7 +128,32 @@ export const setPublicSettings = (
     method: "PUT",
     path: "/api/2.0/files/roomtemplate/public",
     body: params.body === undefined ? undefined : DocSpaceClient.jsonBody(params.body)
-  }, Schema.Void)
+  }, Runtime.NoContent)
+
+const getRoomsFolderOptions = (params: GetRoomsFolderParams): DocSpaceClient.RequestOptions => ({
+  operation: "getRoomsFolder",
+  method: "GET",
+  path: "/api/2.0/files/rooms",
+  urlParams: {
+    type: params.type,
+    subjectId: params.subjectId,
+    subjectOwnerId: params.subjectOwnerId,
+    searchArea: params.searchArea,
+    withoutTags: params.withoutTags,
+    tags: params.tags,
+    excludeSubject: params.excludeSubject,
+    provider: params.provider,
+    subjectFilter: params.subjectFilter,
+    quotaFilter: params.quotaFilter,
+    storageFilter: params.storageFilter,
+    count: params.count,
+    startIndex: params.startIndex,
+    sortBy: params.sortBy,
+    sortOrder: params.sortOrder,
+    filterValue: params.filterValue,
+    groupId: params.groupId
+  }
+})
 
 /**
  * The parameters of {@link getRoomsFolder}.
@@ -220,30 +245,7 @@ export interface GetRoomsFolderParams {
 export const getRoomsFolder = (
   params: GetRoomsFolderParams = {}
 ): Effect.Effect<Common.FolderContentDtoInteger, DocSpaceError.DocSpaceError, DocSpaceClient.DocSpaceClient> =>
-  DocSpaceClient.request({
-    operation: "getRoomsFolder",
-    method: "GET",
-    path: "/api/2.0/files/rooms",
-    urlParams: {
-      type: params.type,
-      subjectId: params.subjectId,
-      subjectOwnerId: params.subjectOwnerId,
-      searchArea: params.searchArea,
-      withoutTags: params.withoutTags,
-      tags: params.tags,
-      excludeSubject: params.excludeSubject,
-      provider: params.provider,
-      subjectFilter: params.subjectFilter,
-      quotaFilter: params.quotaFilter,
-      storageFilter: params.storageFilter,
-      count: params.count,
-      startIndex: params.startIndex,
-      sortBy: params.sortBy,
-      sortOrder: params.sortOrder,
-      filterValue: params.filterValue,
-      groupId: params.groupId
-    }
-  }, Common.FolderContentDtoInteger)
+  DocSpaceClient.request(getRoomsFolderOptions(params), Common.FolderContentDtoInteger)
 
 /**
  * Get rooms
@@ -266,37 +268,20 @@ export const getRoomsFolderStream = (
   DocSpaceError.DocSpaceError,
   DocSpaceClient.DocSpaceClient
 > =>
-  Pagination.stream((page) =>
-    Effect.map(
-      DocSpaceClient.requestEnvelope({
-        operation: "getRoomsFolder",
-        method: "GET",
-        path: "/api/2.0/files/rooms",
-        urlParams: {
-          type: params.type,
-          subjectId: params.subjectId,
-          subjectOwnerId: params.subjectOwnerId,
-          searchArea: params.searchArea,
-          withoutTags: params.withoutTags,
-          tags: params.tags,
-          excludeSubject: params.excludeSubject,
-          provider: params.provider,
-          subjectFilter: params.subjectFilter,
-          quotaFilter: params.quotaFilter,
-          storageFilter: params.storageFilter,
-          count: page.count,
-          startIndex: page.startIndex,
-          sortBy: params.sortBy,
-          sortOrder: params.sortOrder,
-          filterValue: params.filterValue,
-          groupId: params.groupId
-        }
-      }, Common.FolderContentDtoInteger),
-      (envelope) => ({
-        items: [...(envelope.response.folders ?? []), ...(envelope.response.files ?? [])],
-        total: envelope.response.total ?? envelope.total
-      })
-    ), options)
+  Pagination.stream(
+    (page) =>
+      Effect.map(
+        DocSpaceClient.requestEnvelope(
+          getRoomsFolderOptions({ ...params, count: page.count, startIndex: page.startIndex }),
+          Common.FolderContentDtoInteger
+        ),
+        (envelope) => ({
+          items: [...(envelope.response.folders ?? []), ...(envelope.response.files ?? [])],
+          total: envelope.response.total ?? envelope.total
+        })
+      ),
+    options
+  )
 
 /**
  * The parameters of {@link createRoom}.
@@ -630,6 +615,19 @@ export const unarchiveRoom = (
     body: params.body === undefined ? undefined : DocSpaceClient.jsonBody(params.body)
   }, Common.FileOperationDto)
 
+const getRoomSecurityInfoOptions = (params: GetRoomSecurityInfoParams): DocSpaceClient.RequestOptions => ({
+  operation: "getRoomSecurityInfo",
+  method: "GET",
+  path: "/api/2.0/files/rooms/{id}/share",
+  pathParams: { id: params.id },
+  urlParams: {
+    filterType: params.filterType,
+    count: params.count,
+    startIndex: params.startIndex,
+    filterValue: params.filterValue
+  }
+})
+
 const getRoomSecurityInfoResponse = /*#__PURE__*/ Schema.Array(Common.FileShareDto)
 
 /**
@@ -674,18 +672,7 @@ export interface GetRoomSecurityInfoParams {
 export const getRoomSecurityInfo = (
   params: GetRoomSecurityInfoParams
 ): Effect.Effect<ReadonlyArray<Common.FileShareDto>, DocSpaceError.DocSpaceError, DocSpaceClient.DocSpaceClient> =>
-  DocSpaceClient.request({
-    operation: "getRoomSecurityInfo",
-    method: "GET",
-    path: "/api/2.0/files/rooms/{id}/share",
-    pathParams: { id: params.id },
-    urlParams: {
-      filterType: params.filterType,
-      count: params.count,
-      startIndex: params.startIndex,
-      filterValue: params.filterValue
-    }
-  }, getRoomSecurityInfoResponse)
+  DocSpaceClient.request(getRoomSecurityInfoOptions(params), getRoomSecurityInfoResponse)
 
 /**
  * Get the room access rights
@@ -707,18 +694,10 @@ export const getRoomSecurityInfoStream = (
   Pagination.stream(
     (page) =>
       Effect.map(
-        DocSpaceClient.requestEnvelope({
-          operation: "getRoomSecurityInfo",
-          method: "GET",
-          path: "/api/2.0/files/rooms/{id}/share",
-          pathParams: { id: params.id },
-          urlParams: {
-            filterType: params.filterType,
-            count: page.count,
-            startIndex: page.startIndex,
-            filterValue: params.filterValue
-          }
-        }, getRoomSecurityInfoResponse),
+        DocSpaceClient.requestEnvelope(
+          getRoomSecurityInfoOptions({ ...params, count: page.count, startIndex: page.startIndex }),
+          getRoomSecurityInfoResponse
+        ),
         (envelope) => ({ items: envelope.response, total: envelope.total })
       ),
     options
@@ -1182,7 +1161,7 @@ export const resendEmailInvitations = (
     path: "/api/2.0/files/rooms/{id}/resend",
     pathParams: { id: params.id },
     body: DocSpaceClient.jsonBody(params.body)
-  }, Schema.Void)
+  }, Runtime.NoContent)
 
 /**
  * The parameters of {@link reorderRoom}.
@@ -1294,6 +1273,13 @@ export const createRoomThirdParty = (
     body: DocSpaceClient.jsonBody(params.body)
   }, Common.FolderDtoString)
 
+const getRoomTagsInfoOptions = (params: GetRoomTagsInfoParams): DocSpaceClient.RequestOptions => ({
+  operation: "getRoomTagsInfo",
+  method: "GET",
+  path: "/api/2.0/files/tags",
+  urlParams: { count: params.count, startIndex: params.startIndex, filterValue: params.filterValue }
+})
+
 const getRoomTagsInfoResponse = /*#__PURE__*/ Schema.Array(Schema.Unknown)
 
 /**
@@ -1334,12 +1320,7 @@ export interface GetRoomTagsInfoParams {
 export const getRoomTagsInfo = (
   params: GetRoomTagsInfoParams = {}
 ): Effect.Effect<ReadonlyArray<unknown>, DocSpaceError.DocSpaceError, DocSpaceClient.DocSpaceClient> =>
-  DocSpaceClient.request({
-    operation: "getRoomTagsInfo",
-    method: "GET",
-    path: "/api/2.0/files/tags",
-    urlParams: { count: params.count, startIndex: params.startIndex, filterValue: params.filterValue }
-  }, getRoomTagsInfoResponse)
+  DocSpaceClient.request(getRoomTagsInfoOptions(params), getRoomTagsInfoResponse)
 
 /**
  * Get the room tags
@@ -1361,12 +1342,10 @@ export const getRoomTagsInfoStream = (
   Pagination.stream(
     (page) =>
       Effect.map(
-        DocSpaceClient.requestEnvelope({
-          operation: "getRoomTagsInfo",
-          method: "GET",
-          path: "/api/2.0/files/tags",
-          urlParams: { count: page.count, startIndex: page.startIndex, filterValue: params.filterValue }
-        }, getRoomTagsInfoResponse),
+        DocSpaceClient.requestEnvelope(
+          getRoomTagsInfoOptions({ ...params, count: page.count, startIndex: page.startIndex }),
+          getRoomTagsInfoResponse
+        ),
         (envelope) => ({ items: envelope.response, total: envelope.total })
       ),
     options
@@ -1460,7 +1439,7 @@ export const deleteCustomTags = (
     method: "DELETE",
     path: "/api/2.0/files/tags",
     body: params.body === undefined ? undefined : DocSpaceClient.jsonBody(params.body)
-  }, Schema.Void)
+  }, Runtime.NoContent)
 
 /**
  * The parameters of {@link hasTagLinks}.
@@ -1604,7 +1583,7 @@ export const terminateRoomIndexExport = (): Effect.Effect<
     operation: "terminateRoomIndexExport",
     method: "DELETE",
     path: "/api/2.0/files/rooms/indexexport"
-  }, Schema.Void)
+  }, Runtime.NoContent)
 
 const getRoomsNewItemsResponse = /*#__PURE__*/ Schema.Array(RoomsSchemas.NewItemsDtoRoomNewItemsDto)
 
@@ -1638,10 +1617,6 @@ const getRoomGroupsResponse = /*#__PURE__*/ Schema.Array(RoomsSchemas.RoomGroupD
  */
 export interface GetRoomGroupsParams {
   /**
-   * The group unique identifier.
-   */
-  readonly id: number
-  /**
    * Whether to include group members.
    */
   readonly includeMembers?: boolean | undefined
@@ -1658,7 +1633,7 @@ export interface GetRoomGroupsParams {
  * @category Rooms / Groups
  */
 export const getRoomGroups = (
-  params: GetRoomGroupsParams
+  params: GetRoomGroupsParams = {}
 ): Effect.Effect<
   ReadonlyArray<RoomsSchemas.RoomGroupDto>,
   DocSpaceError.DocSpaceError,
@@ -1668,7 +1643,6 @@ export const getRoomGroups = (
     operation: "getRoomGroups",
     method: "GET",
     path: "/api/2.0/files/group",
-    pathParams: { id: params.id },
     urlParams: { includeMembers: params.includeMembers }
   }, getRoomGroupsResponse)
 
@@ -1814,7 +1788,7 @@ export const deleteRoomGroup = (
     path: "/api/2.0/files/group/{id}",
     pathParams: { id: params.id },
     urlParams: { includeMembers: params.includeMembers }
-  }, Schema.Void)
+  }, Runtime.NoContent)
 
 /**
  * The parameters of {@link changeRoomGroupIcon}.

@@ -12,6 +12,7 @@ import * as Pagination from "@effect-docspace/core/Pagination"
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import type * as Stream from "effect/Stream"
+import * as Runtime from "./internal/runtime.js"
 import * as Common from "./schemas/Common.js"
 import * as SecuritySchemas from "./schemas/Security.js"
 
@@ -118,7 +119,7 @@ export const logOutAllActiveConnectionsForUser = (
     method: "PUT",
     path: "/api/2.0/security/activeconnections/logoutall/{userId}",
     pathParams: { userId: params.userId }
-  }, Schema.Void)
+  }, Runtime.NoContent)
 
 /**
  * Log out from all connections except the current one
@@ -197,6 +198,24 @@ export const getLastAuditEvents = (): Effect.Effect<
     path: "/api/2.0/security/audit/events/last"
   }, getLastAuditEventsResponse)
 
+const getAuditEventsByFilterOptions = (params: GetAuditEventsByFilterParams): DocSpaceClient.RequestOptions => ({
+  operation: "getAuditEventsByFilter",
+  method: "GET",
+  path: "/api/2.0/security/audit/events/filter",
+  urlParams: {
+    userId: params.userId,
+    moduleType: params.moduleType,
+    actionType: params.actionType,
+    action: params.action,
+    entryType: params.entryType,
+    target: params.target,
+    from: params.from,
+    to: params.to,
+    count: params.count,
+    startIndex: params.startIndex
+  }
+})
+
 const getAuditEventsByFilterResponse = /*#__PURE__*/ Schema.Array(SecuritySchemas.AuditEventDto)
 
 /**
@@ -264,24 +283,7 @@ export const getAuditEventsByFilter = (
   ReadonlyArray<SecuritySchemas.AuditEventDto>,
   DocSpaceError.DocSpaceError,
   DocSpaceClient.DocSpaceClient
-> =>
-  DocSpaceClient.request({
-    operation: "getAuditEventsByFilter",
-    method: "GET",
-    path: "/api/2.0/security/audit/events/filter",
-    urlParams: {
-      userId: params.userId,
-      moduleType: params.moduleType,
-      actionType: params.actionType,
-      action: params.action,
-      entryType: params.entryType,
-      target: params.target,
-      from: params.from,
-      to: params.to,
-      count: params.count,
-      startIndex: params.startIndex
-    }
-  }, getAuditEventsByFilterResponse)
+> => DocSpaceClient.request(getAuditEventsByFilterOptions(params), getAuditEventsByFilterResponse)
 
 /**
  * Get filtered audit trail data
@@ -300,27 +302,17 @@ export const getAuditEventsByFilterStream = (
   params: Omit<GetAuditEventsByFilterParams, "count" | "startIndex"> = {},
   options?: Pagination.Options
 ): Stream.Stream<SecuritySchemas.AuditEventDto, DocSpaceError.DocSpaceError, DocSpaceClient.DocSpaceClient> =>
-  Pagination.stream((page) =>
-    Effect.map(
-      DocSpaceClient.requestEnvelope({
-        operation: "getAuditEventsByFilter",
-        method: "GET",
-        path: "/api/2.0/security/audit/events/filter",
-        urlParams: {
-          userId: params.userId,
-          moduleType: params.moduleType,
-          actionType: params.actionType,
-          action: params.action,
-          entryType: params.entryType,
-          target: params.target,
-          from: params.from,
-          to: params.to,
-          count: page.count,
-          startIndex: page.startIndex
-        }
-      }, getAuditEventsByFilterResponse),
-      (envelope) => ({ items: envelope.response, total: envelope.total })
-    ), options)
+  Pagination.stream(
+    (page) =>
+      Effect.map(
+        DocSpaceClient.requestEnvelope(
+          getAuditEventsByFilterOptions({ ...params, count: page.count, startIndex: page.startIndex }),
+          getAuditEventsByFilterResponse
+        ),
+        (envelope) => ({ items: envelope.response, total: envelope.total })
+      ),
+    options
+  )
 
 /**
  * Get audit trail types
@@ -617,6 +609,20 @@ export const getLastLoginEvents = (): Effect.Effect<
     getLastLoginEventsResponse
   )
 
+const getLoginEventsByFilterOptions = (params: GetLoginEventsByFilterParams): DocSpaceClient.RequestOptions => ({
+  operation: "getLoginEventsByFilter",
+  method: "GET",
+  path: "/api/2.0/security/audit/login/filter",
+  urlParams: {
+    userId: params.userId,
+    action: params.action,
+    from: params.from,
+    to: params.to,
+    count: params.count,
+    startIndex: params.startIndex
+  }
+})
+
 const getLoginEventsByFilterResponse = /*#__PURE__*/ Schema.Array(SecuritySchemas.LoginEventDto)
 
 /**
@@ -668,20 +674,7 @@ export const getLoginEventsByFilter = (
   ReadonlyArray<SecuritySchemas.LoginEventDto>,
   DocSpaceError.DocSpaceError,
   DocSpaceClient.DocSpaceClient
-> =>
-  DocSpaceClient.request({
-    operation: "getLoginEventsByFilter",
-    method: "GET",
-    path: "/api/2.0/security/audit/login/filter",
-    urlParams: {
-      userId: params.userId,
-      action: params.action,
-      from: params.from,
-      to: params.to,
-      count: params.count,
-      startIndex: params.startIndex
-    }
-  }, getLoginEventsByFilterResponse)
+> => DocSpaceClient.request(getLoginEventsByFilterOptions(params), getLoginEventsByFilterResponse)
 
 /**
  * Get filtered login events
@@ -703,19 +696,10 @@ export const getLoginEventsByFilterStream = (
   Pagination.stream(
     (page) =>
       Effect.map(
-        DocSpaceClient.requestEnvelope({
-          operation: "getLoginEventsByFilter",
-          method: "GET",
-          path: "/api/2.0/security/audit/login/filter",
-          urlParams: {
-            userId: params.userId,
-            action: params.action,
-            from: params.from,
-            to: params.to,
-            count: page.count,
-            startIndex: page.startIndex
-          }
-        }, getLoginEventsByFilterResponse),
+        DocSpaceClient.requestEnvelope(
+          getLoginEventsByFilterOptions({ ...params, count: page.count, startIndex: page.startIndex }),
+          getLoginEventsByFilterResponse
+        ),
         (envelope) => ({ items: envelope.response, total: envelope.total })
       ),
     options

@@ -491,7 +491,7 @@ export const deletePortalColorTheme = (
 export const closeAdminHelper = (): Effect.Effect<void, DocSpaceError.DocSpaceError, DocSpaceClient.DocSpaceClient> =>
   DocSpaceClient.request(
     { operation: "closeAdminHelper", method: "PUT", path: "/api/2.0/settings/closeadminhelper" },
-    Schema.Void
+    Runtime.NoContent
   )
 
 /**
@@ -808,12 +808,14 @@ export const getStorageEncryptionSettings = (): Effect.Effect<
     path: "/api/2.0/settings/encryption/settings"
   }, SettingsSchemas.EncryptionSettings)
 
-const getStorageEncryptionProgressResponse = /*#__PURE__*/ Schema.NullOr(Schema.Number)
+const getStorageEncryptionProgressResponse = /*#__PURE__*/ Runtime.nullableResponse(Schema.Number)
 
 /**
  * Get the storage encryption progress
  *
  * Returns the storage encryption progress.
+ *
+ * A null result (the server then omits `response`) is `null`.
  *
  * `GET /api/2.0/settings/encryption/progress` (rate-limit class: read)
  *
@@ -828,7 +830,8 @@ export const getStorageEncryptionProgress = (): Effect.Effect<
   DocSpaceClient.request({
     operation: "getStorageEncryptionProgress",
     method: "GET",
-    path: "/api/2.0/settings/encryption/progress"
+    path: "/api/2.0/settings/encryption/progress",
+    envelope: false
   }, getStorageEncryptionProgressResponse)
 
 /**
@@ -1091,7 +1094,7 @@ export interface UploadLicenseParams {
     /**
      * The list of license files to be uploaded.
      */
-    readonly Files?: ReadonlyArray<string> | undefined
+    readonly Files?: ReadonlyArray<Runtime.FilePart> | undefined
   } | undefined
 }
 
@@ -1444,7 +1447,7 @@ export const updatePortalOwner = (
     method: "PUT",
     path: "/api/2.0/settings/owner",
     body: params.body === undefined ? undefined : DocSpaceClient.jsonBody(params.body)
-  }, Schema.Void)
+  }, Runtime.NoContent)
 
 /**
  * The parameters of {@link sendOwnerChangeInstructions}.
@@ -2672,7 +2675,7 @@ export const resetStorageToDefault = (): Effect.Effect<
 > =>
   DocSpaceClient.request(
     { operation: "resetStorageToDefault", method: "DELETE", path: "/api/2.0/settings/storage" },
-    Schema.Void
+    Runtime.NoContent
   )
 
 /**
@@ -2760,7 +2763,7 @@ export const updateCdnStorage = (
 export const resetCdnToDefault = (): Effect.Effect<void, DocSpaceError.DocSpaceError, DocSpaceClient.DocSpaceClient> =>
   DocSpaceClient.request(
     { operation: "resetCdnToDefault", method: "DELETE", path: "/api/2.0/settings/storage/cdn" },
-    Schema.Void
+    Runtime.NoContent
   )
 
 const getAllBackupStoragesResponse = /*#__PURE__*/ Schema.Array(SettingsSchemas.StorageDto)
@@ -3245,7 +3248,7 @@ export const updateWebPlugin = (
     path: "/api/2.0/settings/webplugins/{name}",
     pathParams: { name: params.name },
     body: DocSpaceClient.jsonBody(params.body)
-  }, Schema.Void)
+  }, Runtime.NoContent)
 
 /**
  * The parameters of {@link deleteWebPlugin}.
@@ -3278,4 +3281,4 @@ export const deleteWebPlugin = (
     method: "DELETE",
     path: "/api/2.0/settings/webplugins/{name}",
     pathParams: { name: params.name }
-  }, Schema.Void)
+  }, Runtime.NoContent)

@@ -50,6 +50,14 @@ export const getSharedUsers = (
     pathParams: { fileId: params.fileId }
   }, getSharedUsersResponse)
 
+const getFileSecurityInfoOptions = (params: GetFileSecurityInfoParams): DocSpaceClient.RequestOptions => ({
+  operation: "getFileSecurityInfo",
+  method: "GET",
+  path: "/api/2.0/files/file/{id}/share",
+  pathParams: { id: params.id },
+  urlParams: { count: params.count, startIndex: params.startIndex }
+})
+
 const getFileSecurityInfoResponse = /*#__PURE__*/ Schema.Array(Common.FileShareDto)
 
 /**
@@ -86,13 +94,7 @@ export interface GetFileSecurityInfoParams {
 export const getFileSecurityInfo = (
   params: GetFileSecurityInfoParams
 ): Effect.Effect<ReadonlyArray<Common.FileShareDto>, DocSpaceError.DocSpaceError, DocSpaceClient.DocSpaceClient> =>
-  DocSpaceClient.request({
-    operation: "getFileSecurityInfo",
-    method: "GET",
-    path: "/api/2.0/files/file/{id}/share",
-    pathParams: { id: params.id },
-    urlParams: { count: params.count, startIndex: params.startIndex }
-  }, getFileSecurityInfoResponse)
+  DocSpaceClient.request(getFileSecurityInfoOptions(params), getFileSecurityInfoResponse)
 
 /**
  * Get the shared file information
@@ -114,17 +116,22 @@ export const getFileSecurityInfoStream = (
   Pagination.stream(
     (page) =>
       Effect.map(
-        DocSpaceClient.requestEnvelope({
-          operation: "getFileSecurityInfo",
-          method: "GET",
-          path: "/api/2.0/files/file/{id}/share",
-          pathParams: { id: params.id },
-          urlParams: { count: page.count, startIndex: page.startIndex }
-        }, getFileSecurityInfoResponse),
+        DocSpaceClient.requestEnvelope(
+          getFileSecurityInfoOptions({ ...params, count: page.count, startIndex: page.startIndex }),
+          getFileSecurityInfoResponse
+        ),
         (envelope) => ({ items: envelope.response, total: envelope.total })
       ),
     options
   )
+
+const getFolderSecurityInfoOptions = (params: GetFolderSecurityInfoParams): DocSpaceClient.RequestOptions => ({
+  operation: "getFolderSecurityInfo",
+  method: "GET",
+  path: "/api/2.0/files/folder/{id}/share",
+  pathParams: { id: params.id },
+  urlParams: { count: params.count, startIndex: params.startIndex }
+})
 
 const getFolderSecurityInfoResponse = /*#__PURE__*/ Schema.Array(Common.FileShareDto)
 
@@ -162,13 +169,7 @@ export interface GetFolderSecurityInfoParams {
 export const getFolderSecurityInfo = (
   params: GetFolderSecurityInfoParams
 ): Effect.Effect<ReadonlyArray<Common.FileShareDto>, DocSpaceError.DocSpaceError, DocSpaceClient.DocSpaceClient> =>
-  DocSpaceClient.request({
-    operation: "getFolderSecurityInfo",
-    method: "GET",
-    path: "/api/2.0/files/folder/{id}/share",
-    pathParams: { id: params.id },
-    urlParams: { count: params.count, startIndex: params.startIndex }
-  }, getFolderSecurityInfoResponse)
+  DocSpaceClient.request(getFolderSecurityInfoOptions(params), getFolderSecurityInfoResponse)
 
 /**
  * Get the shared folder information
@@ -190,13 +191,10 @@ export const getFolderSecurityInfoStream = (
   Pagination.stream(
     (page) =>
       Effect.map(
-        DocSpaceClient.requestEnvelope({
-          operation: "getFolderSecurityInfo",
-          method: "GET",
-          path: "/api/2.0/files/folder/{id}/share",
-          pathParams: { id: params.id },
-          urlParams: { count: page.count, startIndex: page.startIndex }
-        }, getFolderSecurityInfoResponse),
+        DocSpaceClient.requestEnvelope(
+          getFolderSecurityInfoOptions({ ...params, count: page.count, startIndex: page.startIndex }),
+          getFolderSecurityInfoResponse
+        ),
         (envelope) => ({ items: envelope.response, total: envelope.total })
       ),
     options
@@ -322,6 +320,16 @@ export const sendEditorNotify = (
     body: params.body === undefined ? undefined : DocSpaceClient.jsonBody(params.body)
   }, sendEditorNotifyResponse)
 
+const getGroupsMembersWithFolderSecurityOptions = (
+  params: GetGroupsMembersWithFolderSecurityParams
+): DocSpaceClient.RequestOptions => ({
+  operation: "getGroupsMembersWithFolderSecurity",
+  method: "GET",
+  path: "/api/2.0/files/folder/{folderId}/group/{groupId}/share",
+  pathParams: { folderId: params.folderId, groupId: params.groupId },
+  urlParams: { count: params.count, startIndex: params.startIndex, filterValue: params.filterValue }
+})
+
 const getGroupsMembersWithFolderSecurityResponse = /*#__PURE__*/ Schema.Array(
   SharingSchemas.GroupMemberSecurityRequestDto
 )
@@ -372,13 +380,7 @@ export const getGroupsMembersWithFolderSecurity = (
   DocSpaceError.DocSpaceError,
   DocSpaceClient.DocSpaceClient
 > =>
-  DocSpaceClient.request({
-    operation: "getGroupsMembersWithFolderSecurity",
-    method: "GET",
-    path: "/api/2.0/files/folder/{folderId}/group/{groupId}/share",
-    pathParams: { folderId: params.folderId, groupId: params.groupId },
-    urlParams: { count: params.count, startIndex: params.startIndex, filterValue: params.filterValue }
-  }, getGroupsMembersWithFolderSecurityResponse)
+  DocSpaceClient.request(getGroupsMembersWithFolderSecurityOptions(params), getGroupsMembersWithFolderSecurityResponse)
 
 /**
  * Get folder group members with security information
@@ -401,17 +403,27 @@ export const getGroupsMembersWithFolderSecurityStream = (
   DocSpaceError.DocSpaceError,
   DocSpaceClient.DocSpaceClient
 > =>
-  Pagination.stream((page) =>
-    Effect.map(
-      DocSpaceClient.requestEnvelope({
-        operation: "getGroupsMembersWithFolderSecurity",
-        method: "GET",
-        path: "/api/2.0/files/folder/{folderId}/group/{groupId}/share",
-        pathParams: { folderId: params.folderId, groupId: params.groupId },
-        urlParams: { count: page.count, startIndex: page.startIndex, filterValue: params.filterValue }
-      }, getGroupsMembersWithFolderSecurityResponse),
-      (envelope) => ({ items: envelope.response, total: envelope.total })
-    ), options)
+  Pagination.stream(
+    (page) =>
+      Effect.map(
+        DocSpaceClient.requestEnvelope(
+          getGroupsMembersWithFolderSecurityOptions({ ...params, count: page.count, startIndex: page.startIndex }),
+          getGroupsMembersWithFolderSecurityResponse
+        ),
+        (envelope) => ({ items: envelope.response, total: envelope.total })
+      ),
+    options
+  )
+
+const getGroupsMembersWithFileSecurityOptions = (
+  params: GetGroupsMembersWithFileSecurityParams
+): DocSpaceClient.RequestOptions => ({
+  operation: "getGroupsMembersWithFileSecurity",
+  method: "GET",
+  path: "/api/2.0/files/file/{fileId}/group/{groupId}/share",
+  pathParams: { fileId: params.fileId, groupId: params.groupId },
+  urlParams: { count: params.count, startIndex: params.startIndex, filterValue: params.filterValue }
+})
 
 const getGroupsMembersWithFileSecurityResponse = /*#__PURE__*/ Schema.Array(
   SharingSchemas.GroupMemberSecurityRequestDto
@@ -462,14 +474,7 @@ export const getGroupsMembersWithFileSecurity = (
   ReadonlyArray<SharingSchemas.GroupMemberSecurityRequestDto>,
   DocSpaceError.DocSpaceError,
   DocSpaceClient.DocSpaceClient
-> =>
-  DocSpaceClient.request({
-    operation: "getGroupsMembersWithFileSecurity",
-    method: "GET",
-    path: "/api/2.0/files/file/{fileId}/group/{groupId}/share",
-    pathParams: { fileId: params.fileId, groupId: params.groupId },
-    urlParams: { count: params.count, startIndex: params.startIndex, filterValue: params.filterValue }
-  }, getGroupsMembersWithFileSecurityResponse)
+> => DocSpaceClient.request(getGroupsMembersWithFileSecurityOptions(params), getGroupsMembersWithFileSecurityResponse)
 
 /**
  * Get file group members with security information
@@ -492,17 +497,17 @@ export const getGroupsMembersWithFileSecurityStream = (
   DocSpaceError.DocSpaceError,
   DocSpaceClient.DocSpaceClient
 > =>
-  Pagination.stream((page) =>
-    Effect.map(
-      DocSpaceClient.requestEnvelope({
-        operation: "getGroupsMembersWithFileSecurity",
-        method: "GET",
-        path: "/api/2.0/files/file/{fileId}/group/{groupId}/share",
-        pathParams: { fileId: params.fileId, groupId: params.groupId },
-        urlParams: { count: page.count, startIndex: page.startIndex, filterValue: params.filterValue }
-      }, getGroupsMembersWithFileSecurityResponse),
-      (envelope) => ({ items: envelope.response, total: envelope.total })
-    ), options)
+  Pagination.stream(
+    (page) =>
+      Effect.map(
+        DocSpaceClient.requestEnvelope(
+          getGroupsMembersWithFileSecurityOptions({ ...params, count: page.count, startIndex: page.startIndex }),
+          getGroupsMembersWithFileSecurityResponse
+        ),
+        (envelope) => ({ items: envelope.response, total: envelope.total })
+      ),
+    options
+  )
 
 const changeFileOwnerResponse = /*#__PURE__*/ Schema.Array(Common.FileEntryBaseDto)
 

@@ -159,6 +159,24 @@ export const removeWebhook = (
     pathParams: { id: params.id }
   }, WebhooksSchemas.WebhooksConfigDto)
 
+const getWebhooksLogsOptions = (params: GetWebhooksLogsParams): DocSpaceClient.RequestOptions => ({
+  operation: "getWebhooksLogs",
+  method: "GET",
+  path: "/api/2.0/settings/webhooks/log",
+  urlParams: {
+    deliveryFrom: params.deliveryFrom,
+    deliveryTo: params.deliveryTo,
+    hookUri: params.hookUri,
+    configId: params.configId,
+    eventId: params.eventId,
+    groupStatus: params.groupStatus,
+    userId: params.userId,
+    trigger: params.trigger,
+    count: params.count,
+    startIndex: params.startIndex
+  }
+})
+
 const getWebhooksLogsResponse = /*#__PURE__*/ Schema.Array(WebhooksSchemas.WebhooksLogDto)
 
 /**
@@ -227,24 +245,7 @@ export const getWebhooksLogs = (
   ReadonlyArray<WebhooksSchemas.WebhooksLogDto>,
   DocSpaceError.DocSpaceError,
   DocSpaceClient.DocSpaceClient
-> =>
-  DocSpaceClient.request({
-    operation: "getWebhooksLogs",
-    method: "GET",
-    path: "/api/2.0/settings/webhooks/log",
-    urlParams: {
-      deliveryFrom: params.deliveryFrom,
-      deliveryTo: params.deliveryTo,
-      hookUri: params.hookUri,
-      configId: params.configId,
-      eventId: params.eventId,
-      groupStatus: params.groupStatus,
-      userId: params.userId,
-      trigger: params.trigger,
-      count: params.count,
-      startIndex: params.startIndex
-    }
-  }, getWebhooksLogsResponse)
+> => DocSpaceClient.request(getWebhooksLogsOptions(params), getWebhooksLogsResponse)
 
 /**
  * Get webhook logs
@@ -263,27 +264,17 @@ export const getWebhooksLogsStream = (
   params: Omit<GetWebhooksLogsParams, "count" | "startIndex"> = {},
   options?: Pagination.Options
 ): Stream.Stream<WebhooksSchemas.WebhooksLogDto, DocSpaceError.DocSpaceError, DocSpaceClient.DocSpaceClient> =>
-  Pagination.stream((page) =>
-    Effect.map(
-      DocSpaceClient.requestEnvelope({
-        operation: "getWebhooksLogs",
-        method: "GET",
-        path: "/api/2.0/settings/webhooks/log",
-        urlParams: {
-          deliveryFrom: params.deliveryFrom,
-          deliveryTo: params.deliveryTo,
-          hookUri: params.hookUri,
-          configId: params.configId,
-          eventId: params.eventId,
-          groupStatus: params.groupStatus,
-          userId: params.userId,
-          trigger: params.trigger,
-          count: page.count,
-          startIndex: page.startIndex
-        }
-      }, getWebhooksLogsResponse),
-      (envelope) => ({ items: envelope.response, total: envelope.total })
-    ), options)
+  Pagination.stream(
+    (page) =>
+      Effect.map(
+        DocSpaceClient.requestEnvelope(
+          getWebhooksLogsOptions({ ...params, count: page.count, startIndex: page.startIndex }),
+          getWebhooksLogsResponse
+        ),
+        (envelope) => ({ items: envelope.response, total: envelope.total })
+      ),
+    options
+  )
 
 /**
  * The parameters of {@link retryWebhook}.

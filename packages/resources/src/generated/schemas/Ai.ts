@@ -255,123 +255,6 @@ export const AiProviderDto: Schema.Schema<AiProviderDto, AiProviderDtoEncoded> =
 }).annotations({ identifier: "AiProviderDto" })
 
 /**
- * @since 0.1.0
- * @category schemas
- */
-export interface AiProviderArrayWrapper {
-  readonly response?: ReadonlyArray<AiProviderDto> | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link AiProviderArrayWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface AiProviderArrayWrapperEncoded {
-  readonly response?: ReadonlyArray<AiProviderDtoEncoded> | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const AiProviderArrayWrapper: Schema.Schema<AiProviderArrayWrapper, AiProviderArrayWrapperEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    response: Schema.optional(Schema.Array(AiProviderDto)),
-    count: Schema.optional(Schema.Number),
-    links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-    status: Schema.optional(Schema.Number),
-    statusCode: Schema.optional(Schema.Number),
-    total: Schema.optional(Schema.Number)
-  }).annotations({ identifier: "AiProviderArrayWrapper" })
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export interface AiProviderWrapper {
-  /**
-   * AI provider details.
-   */
-  readonly response?: AiProviderDto | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link AiProviderWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface AiProviderWrapperEncoded {
-  readonly response?: AiProviderDtoEncoded | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const AiProviderWrapper: Schema.Schema<AiProviderWrapper, AiProviderWrapperEncoded> = /*#__PURE__*/ Schema
-  .Struct({
-    response: Schema.optional(AiProviderDto),
-    count: Schema.optional(Schema.Number),
-    links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-    status: Schema.optional(Schema.Number),
-    statusCode: Schema.optional(Schema.Number),
-    total: Schema.optional(Schema.Number)
-  }).annotations({ identifier: "AiProviderWrapper" })
-
-/**
  * The AI module settings.
  *
  * @since 0.1.0
@@ -501,66 +384,6 @@ export const AiSettingsDto: Schema.Schema<AiSettingsDto, AiSettingsDtoEncoded> =
 }).annotations({ identifier: "AiSettingsDto" })
 
 /**
- * @since 0.1.0
- * @category schemas
- */
-export interface AiSettingsWrapper {
-  /**
-   * The AI module settings.
-   */
-  readonly response?: AiSettingsDto | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link AiSettingsWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface AiSettingsWrapperEncoded {
-  readonly response?: AiSettingsDtoEncoded | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const AiSettingsWrapper: Schema.Schema<AiSettingsWrapper, AiSettingsWrapperEncoded> = /*#__PURE__*/ Schema
-  .Struct({
-    response: Schema.optional(AiSettingsDto),
-    count: Schema.optional(Schema.Number),
-    links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-    status: Schema.optional(Schema.Number),
-    statusCode: Schema.optional(Schema.Number),
-    total: Schema.optional(Schema.Number)
-  }).annotations({ identifier: "AiSettingsWrapper" })
-
-/**
  * The per-user AI settings.
  *
  * @since 0.1.0
@@ -593,66 +416,6 @@ export const AiUserSettingsDto: Schema.Schema<AiUserSettingsDto, AiUserSettingsD
   .Struct({
     chatRecommendedModelVisible: Schema.optional(Schema.Boolean)
   }).annotations({ identifier: "AiUserSettingsDto" })
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export interface AiUserSettingsWrapper {
-  /**
-   * The per-user AI settings.
-   */
-  readonly response?: AiUserSettingsDto | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link AiUserSettingsWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface AiUserSettingsWrapperEncoded {
-  readonly response?: AiUserSettingsDtoEncoded | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const AiUserSettingsWrapper: Schema.Schema<AiUserSettingsWrapper, AiUserSettingsWrapperEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    response: Schema.optional(AiUserSettingsDto),
-    count: Schema.optional(Schema.Number),
-    links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-    status: Schema.optional(Schema.Number),
-    statusCode: Schema.optional(Schema.Number),
-    total: Schema.optional(Schema.Number)
-  }).annotations({ identifier: "AiUserSettingsWrapper" })
 
 /**
  * The chat session information.
@@ -712,62 +475,6 @@ export const ChatDto: Schema.Schema<ChatDto, ChatDtoEncoded> = /*#__PURE__*/ Sch
 }).annotations({ identifier: "ChatDto" })
 
 /**
- * @since 0.1.0
- * @category schemas
- */
-export interface ChatArrayWrapper {
-  readonly response?: ReadonlyArray<ChatDto> | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link ChatArrayWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface ChatArrayWrapperEncoded {
-  readonly response?: ReadonlyArray<ChatDtoEncoded> | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const ChatArrayWrapper: Schema.Schema<ChatArrayWrapper, ChatArrayWrapperEncoded> = /*#__PURE__*/ Schema.Struct({
-  response: Schema.optional(Schema.Array(ChatDto)),
-  count: Schema.optional(Schema.Number),
-  links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-  status: Schema.optional(Schema.Number),
-  statusCode: Schema.optional(Schema.Number),
-  total: Schema.optional(Schema.Number)
-}).annotations({ identifier: "ChatArrayWrapper" })
-
-/**
  * []
  *
  * The named values of {@link ChatReasoningEffort}; the server may send others (kept as they are).
@@ -794,65 +501,6 @@ export type ChatReasoningEffort = 0 | 1 | 2 | 3 | 4 | (number & {})
 export const ChatReasoningEffortSchema: Schema.Schema<ChatReasoningEffort> = /*#__PURE__*/ Runtime.intEnum<
   ChatReasoningEffort
 >("ChatReasoningEffort", ChatReasoningEffort, "0 = None, 1 = Low, 2 = Medium, 3 = High, 4 = XHigh")
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export interface ChatWrapper {
-  /**
-   * The chat session information.
-   */
-  readonly response?: ChatDto | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link ChatWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface ChatWrapperEncoded {
-  readonly response?: ChatDtoEncoded | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const ChatWrapper: Schema.Schema<ChatWrapper, ChatWrapperEncoded> = /*#__PURE__*/ Schema.Struct({
-  response: Schema.optional(ChatDto),
-  count: Schema.optional(Schema.Number),
-  links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-  status: Schema.optional(Schema.Number),
-  statusCode: Schema.optional(Schema.Number),
-  total: Schema.optional(Schema.Number)
-}).annotations({ identifier: "ChatWrapper" })
 
 /**
  * Parameters for completing an OAuth connection to an MCP server.
@@ -1214,66 +862,6 @@ export const DefaultProviderDto: Schema.Schema<DefaultProviderDto, DefaultProvid
   }).annotations({ identifier: "DefaultProviderDto" })
 
 /**
- * @since 0.1.0
- * @category schemas
- */
-export interface DefaultProviderWrapper {
-  /**
-   * Default AI provider information.
-   */
-  readonly response?: DefaultProviderDto | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link DefaultProviderWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface DefaultProviderWrapperEncoded {
-  readonly response?: DefaultProviderDtoEncoded | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const DefaultProviderWrapper: Schema.Schema<DefaultProviderWrapper, DefaultProviderWrapperEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    response: Schema.optional(DefaultProviderDto),
-    count: Schema.optional(Schema.Number),
-    links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-    status: Schema.optional(Schema.Number),
-    statusCode: Schema.optional(Schema.Number),
-    total: Schema.optional(Schema.Number)
-  }).annotations({ identifier: "DefaultProviderWrapper" })
-
-/**
  * Parameters specifying which MCP servers to detach from the room.
  *
  * @since 0.1.0
@@ -1597,66 +1185,6 @@ export const GeneratedFileDto: Schema.Schema<GeneratedFileDto, GeneratedFileDtoE
  * @since 0.1.0
  * @category schemas
  */
-export interface GeneratedFileWrapper {
-  /**
-   * Information about a file created by an AI editor generation tool.
-   */
-  readonly response?: GeneratedFileDto | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link GeneratedFileWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface GeneratedFileWrapperEncoded {
-  readonly response?: GeneratedFileDtoEncoded | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const GeneratedFileWrapper: Schema.Schema<GeneratedFileWrapper, GeneratedFileWrapperEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    response: Schema.optional(GeneratedFileDto),
-    count: Schema.optional(Schema.Number),
-    links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-    status: Schema.optional(Schema.Number),
-    statusCode: Schema.optional(Schema.Number),
-    total: Schema.optional(Schema.Number)
-  }).annotations({ identifier: "GeneratedFileWrapper" })
-
-/**
- * @since 0.1.0
- * @category schemas
- */
 export interface Icon {
   readonly icon48?: string | undefined
   readonly icon32?: string | undefined
@@ -1797,63 +1325,6 @@ export const McpServerDto: Schema.Schema<McpServerDto, McpServerDtoEncoded> = /*
 }).annotations({ identifier: "McpServerDto" })
 
 /**
- * @since 0.1.0
- * @category schemas
- */
-export interface McpServerArrayWrapper {
-  readonly response?: ReadonlyArray<McpServerDto> | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link McpServerArrayWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface McpServerArrayWrapperEncoded {
-  readonly response?: ReadonlyArray<McpServerDtoEncoded> | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const McpServerArrayWrapper: Schema.Schema<McpServerArrayWrapper, McpServerArrayWrapperEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    response: Schema.optional(Schema.Array(McpServerDto)),
-    count: Schema.optional(Schema.Number),
-    links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-    status: Schema.optional(Schema.Number),
-    statusCode: Schema.optional(Schema.Number),
-    total: Schema.optional(Schema.Number)
-  }).annotations({ identifier: "McpServerArrayWrapper" })
-
-/**
  * Compact MCP server summary without sensitive details like endpoint URL or authentication headers.
  *
  * @since 0.1.0
@@ -1913,123 +1384,6 @@ export const McpServerShortDto: Schema.Schema<McpServerShortDto, McpServerShortD
     icon: Schema.optional(Icon),
     needReset: Schema.optional(Schema.Boolean)
   }).annotations({ identifier: "McpServerShortDto" })
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export interface McpServerShortArrayWrapper {
-  readonly response?: ReadonlyArray<McpServerShortDto> | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link McpServerShortArrayWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface McpServerShortArrayWrapperEncoded {
-  readonly response?: ReadonlyArray<McpServerShortDtoEncoded> | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const McpServerShortArrayWrapper: Schema.Schema<McpServerShortArrayWrapper, McpServerShortArrayWrapperEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    response: Schema.optional(Schema.Array(McpServerShortDto)),
-    count: Schema.optional(Schema.Number),
-    links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-    status: Schema.optional(Schema.Number),
-    statusCode: Schema.optional(Schema.Number),
-    total: Schema.optional(Schema.Number)
-  }).annotations({ identifier: "McpServerShortArrayWrapper" })
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export interface McpServerShortWrapper {
-  /**
-   * Compact MCP server summary without sensitive details like endpoint URL or authentication headers.
-   */
-  readonly response?: McpServerShortDto | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link McpServerShortWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface McpServerShortWrapperEncoded {
-  readonly response?: McpServerShortDtoEncoded | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const McpServerShortWrapper: Schema.Schema<McpServerShortWrapper, McpServerShortWrapperEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    response: Schema.optional(McpServerShortDto),
-    count: Schema.optional(Schema.Number),
-    links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-    status: Schema.optional(Schema.Number),
-    statusCode: Schema.optional(Schema.Number),
-    total: Schema.optional(Schema.Number)
-  }).annotations({ identifier: "McpServerShortWrapper" })
 
 /**
  * MCP server status within a room, reflecting the current user's connection state for OAuth-based servers.
@@ -2093,184 +1447,6 @@ export const McpServerStatusDto: Schema.Schema<McpServerStatusDto, McpServerStat
   }).annotations({ identifier: "McpServerStatusDto" })
 
 /**
- * @since 0.1.0
- * @category schemas
- */
-export interface McpServerStatusArrayWrapper {
-  readonly response?: ReadonlyArray<McpServerStatusDto> | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link McpServerStatusArrayWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface McpServerStatusArrayWrapperEncoded {
-  readonly response?: ReadonlyArray<McpServerStatusDtoEncoded> | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const McpServerStatusArrayWrapper: Schema.Schema<
-  McpServerStatusArrayWrapper,
-  McpServerStatusArrayWrapperEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  response: Schema.optional(Schema.Array(McpServerStatusDto)),
-  count: Schema.optional(Schema.Number),
-  links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-  status: Schema.optional(Schema.Number),
-  statusCode: Schema.optional(Schema.Number),
-  total: Schema.optional(Schema.Number)
-}).annotations({ identifier: "McpServerStatusArrayWrapper" })
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export interface McpServerStatusWrapper {
-  /**
-   * MCP server status within a room, reflecting the current user's connection state for OAuth-based servers.
-   */
-  readonly response?: McpServerStatusDto | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link McpServerStatusWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface McpServerStatusWrapperEncoded {
-  readonly response?: McpServerStatusDtoEncoded | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const McpServerStatusWrapper: Schema.Schema<McpServerStatusWrapper, McpServerStatusWrapperEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    response: Schema.optional(McpServerStatusDto),
-    count: Schema.optional(Schema.Number),
-    links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-    status: Schema.optional(Schema.Number),
-    statusCode: Schema.optional(Schema.Number),
-    total: Schema.optional(Schema.Number)
-  }).annotations({ identifier: "McpServerStatusWrapper" })
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export interface McpServerWrapper {
-  /**
-   * Full MCP server configuration, including connection details and authentication headers. Returned for administrator-level operations.
-   */
-  readonly response?: McpServerDto | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link McpServerWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface McpServerWrapperEncoded {
-  readonly response?: McpServerDtoEncoded | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const McpServerWrapper: Schema.Schema<McpServerWrapper, McpServerWrapperEncoded> = /*#__PURE__*/ Schema.Struct({
-  response: Schema.optional(McpServerDto),
-  count: Schema.optional(Schema.Number),
-  links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-  status: Schema.optional(Schema.Number),
-  statusCode: Schema.optional(Schema.Number),
-  total: Schema.optional(Schema.Number)
-}).annotations({ identifier: "McpServerWrapper" })
-
-/**
  * Represents a single tool exposed by an MCP server, along with its enabled or disabled state within a room.
  *
  * @since 0.1.0
@@ -2308,93 +1484,6 @@ export const McpToolDto: Schema.Schema<McpToolDto, McpToolDtoEncoded> = /*#__PUR
   name: Schema.optionalWith(Schema.String, { nullable: true }),
   enabled: Schema.optional(Schema.Boolean)
 }).annotations({ identifier: "McpToolDto" })
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export interface McpToolArrayWrapper {
-  readonly response?: ReadonlyArray<McpToolDto> | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link McpToolArrayWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface McpToolArrayWrapperEncoded {
-  readonly response?: ReadonlyArray<McpToolDtoEncoded> | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const McpToolArrayWrapper: Schema.Schema<McpToolArrayWrapper, McpToolArrayWrapperEncoded> = /*#__PURE__*/ Schema
-  .Struct({
-    response: Schema.optional(Schema.Array(McpToolDto)),
-    count: Schema.optional(Schema.Number),
-    links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-    status: Schema.optional(Schema.Number),
-    statusCode: Schema.optional(Schema.Number),
-    total: Schema.optional(Schema.Number)
-  }).annotations({ identifier: "McpToolArrayWrapper" })
-
-/**
- * [0 - User, 1 - Assistant]
- *
- * The named values of {@link Role}; the server may send others (kept as they are).
- *
- * @since 0.1.0
- * @category enums
- */
-export const Role = { User: 0, Assistant: 1 } as const
-
-/**
- * [0 - User, 1 - Assistant]
- *
- * @since 0.1.0
- * @category enums
- */
-export type Role = 0 | 1 | (number & {})
-
-/**
- * The schema of {@link Role}.
- *
- * @since 0.1.0
- * @category enums
- */
-export const RoleSchema: Schema.Schema<Role> = /*#__PURE__*/ Runtime.intEnum<Role>(
-  "Role",
-  Role,
-  "0 = User, 1 = Assistant"
-)
 
 /**
  * [0 - Text, 1 - Tool, 2 - Attachment]
@@ -2461,6 +1550,36 @@ export const MessageContentDto: Schema.Schema<MessageContentDto, MessageContentD
   }, Schema.Record({ key: Schema.String, value: Schema.Unknown })).annotations({ identifier: "MessageContentDto" })
 
 /**
+ * [0 - User, 1 - Assistant]
+ *
+ * The named values of {@link Role}; the server may send others (kept as they are).
+ *
+ * @since 0.1.0
+ * @category enums
+ */
+export const Role = { User: 0, Assistant: 1 } as const
+
+/**
+ * [0 - User, 1 - Assistant]
+ *
+ * @since 0.1.0
+ * @category enums
+ */
+export type Role = 0 | 1 | (number & {})
+
+/**
+ * The schema of {@link Role}.
+ *
+ * @since 0.1.0
+ * @category enums
+ */
+export const RoleSchema: Schema.Schema<Role> = /*#__PURE__*/ Runtime.intEnum<Role>(
+  "Role",
+  Role,
+  "0 = User, 1 = Assistant"
+)
+
+/**
  * The chat message information.
  *
  * @since 0.1.0
@@ -2510,63 +1629,6 @@ export const MessageDto: Schema.Schema<MessageDto, MessageDtoEncoded> = /*#__PUR
   contents: Schema.optionalWith(Schema.Array(MessageContentDto), { nullable: true }),
   createdOn: Schema.optional(Common.ApiDateTime)
 }).annotations({ identifier: "MessageDto" })
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export interface MessageArrayWrapper {
-  readonly response?: ReadonlyArray<MessageDto> | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link MessageArrayWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface MessageArrayWrapperEncoded {
-  readonly response?: ReadonlyArray<MessageDtoEncoded> | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const MessageArrayWrapper: Schema.Schema<MessageArrayWrapper, MessageArrayWrapperEncoded> = /*#__PURE__*/ Schema
-  .Struct({
-    response: Schema.optional(Schema.Array(MessageDto)),
-    count: Schema.optional(Schema.Number),
-    links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-    status: Schema.optional(Schema.Number),
-    statusCode: Schema.optional(Schema.Number),
-    total: Schema.optional(Schema.Number)
-  }).annotations({ identifier: "MessageArrayWrapper" })
 
 /**
  * The AI model information.
@@ -2632,63 +1694,6 @@ export const ModelDto: Schema.Schema<ModelDto, ModelDtoEncoded> = /*#__PURE__*/ 
 }).annotations({ identifier: "ModelDto" })
 
 /**
- * @since 0.1.0
- * @category schemas
- */
-export interface ModelArrayWrapper {
-  readonly response?: ReadonlyArray<ModelDto> | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link ModelArrayWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface ModelArrayWrapperEncoded {
-  readonly response?: ReadonlyArray<ModelDtoEncoded> | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const ModelArrayWrapper: Schema.Schema<ModelArrayWrapper, ModelArrayWrapperEncoded> = /*#__PURE__*/ Schema
-  .Struct({
-    response: Schema.optional(Schema.Array(ModelDto)),
-    count: Schema.optional(Schema.Number),
-    links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-    status: Schema.optional(Schema.Number),
-    statusCode: Schema.optional(Schema.Number),
-    total: Schema.optional(Schema.Number)
-  }).annotations({ identifier: "ModelArrayWrapper" })
-
-/**
  * AI model settings information.
  *
  * @since 0.1.0
@@ -2746,63 +1751,6 @@ export const ModelSettingsDto: Schema.Schema<ModelSettingsDto, ModelSettingsDtoE
 }).annotations({ identifier: "ModelSettingsDto" })
 
 /**
- * @since 0.1.0
- * @category schemas
- */
-export interface ModelSettingsArrayWrapper {
-  readonly response?: ReadonlyArray<ModelSettingsDto> | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link ModelSettingsArrayWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface ModelSettingsArrayWrapperEncoded {
-  readonly response?: ReadonlyArray<ModelSettingsDtoEncoded> | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const ModelSettingsArrayWrapper: Schema.Schema<ModelSettingsArrayWrapper, ModelSettingsArrayWrapperEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    response: Schema.optional(Schema.Array(ModelSettingsDto)),
-    count: Schema.optional(Schema.Number),
-    links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-    status: Schema.optional(Schema.Number),
-    statusCode: Schema.optional(Schema.Number),
-    total: Schema.optional(Schema.Number)
-  }).annotations({ identifier: "ModelSettingsArrayWrapper" })
-
-/**
  * The new item parameters.
  *
  * @since 0.1.0
@@ -2843,65 +1791,6 @@ export const NewItemsDtoAgentNewItemsDto: Schema.Schema<
   date: Common.ApiDateTime,
   items: Schema.optionalWith(Schema.Array(AgentNewItemsDto), { nullable: true })
 }).annotations({ identifier: "NewItemsDtoAgentNewItemsDto" })
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export interface NewItemsAgentNewItemsArrayWrapper {
-  readonly response?: ReadonlyArray<NewItemsDtoAgentNewItemsDto> | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link NewItemsAgentNewItemsArrayWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface NewItemsAgentNewItemsArrayWrapperEncoded {
-  readonly response?: ReadonlyArray<NewItemsDtoAgentNewItemsDtoEncoded> | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const NewItemsAgentNewItemsArrayWrapper: Schema.Schema<
-  NewItemsAgentNewItemsArrayWrapper,
-  NewItemsAgentNewItemsArrayWrapperEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  response: Schema.optional(Schema.Array(NewItemsDtoAgentNewItemsDto)),
-  count: Schema.optional(Schema.Number),
-  links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-  status: Schema.optional(Schema.Number),
-  statusCode: Schema.optional(Schema.Number),
-  total: Schema.optional(Schema.Number)
-}).annotations({ identifier: "NewItemsAgentNewItemsArrayWrapper" })
 
 /**
  * Request parameters for previewing models available from a provider before saving it.
@@ -2990,65 +1879,6 @@ export const ProviderSettingsDto: Schema.Schema<ProviderSettingsDto, ProviderSet
     type: Schema.optional(ProviderTypeSchema),
     url: Schema.optionalWith(Schema.String, { nullable: true })
   }).annotations({ identifier: "ProviderSettingsDto" })
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export interface ProviderSettingsArrayWrapper {
-  readonly response?: ReadonlyArray<ProviderSettingsDto> | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link ProviderSettingsArrayWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface ProviderSettingsArrayWrapperEncoded {
-  readonly response?: ReadonlyArray<ProviderSettingsDtoEncoded> | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const ProviderSettingsArrayWrapper: Schema.Schema<
-  ProviderSettingsArrayWrapper,
-  ProviderSettingsArrayWrapperEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  response: Schema.optional(Schema.Array(ProviderSettingsDto)),
-  count: Schema.optional(Schema.Number),
-  links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-  status: Schema.optional(Schema.Number),
-  statusCode: Schema.optional(Schema.Number),
-  total: Schema.optional(Schema.Number)
-}).annotations({ identifier: "ProviderSettingsArrayWrapper" })
 
 /**
  * Request parameters for deleting one or more AI providers.
@@ -3659,66 +2489,6 @@ export const UserChatSettingsDto: Schema.Schema<UserChatSettingsDto, UserChatSet
   }).annotations({ identifier: "UserChatSettingsDto" })
 
 /**
- * @since 0.1.0
- * @category schemas
- */
-export interface UserChatSettingsWrapper {
-  /**
-   * The user chat settings.
-   */
-  readonly response?: UserChatSettingsDto | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link UserChatSettingsWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface UserChatSettingsWrapperEncoded {
-  readonly response?: UserChatSettingsDtoEncoded | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const UserChatSettingsWrapper: Schema.Schema<UserChatSettingsWrapper, UserChatSettingsWrapperEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    response: Schema.optional(UserChatSettingsDto),
-    count: Schema.optional(Schema.Number),
-    links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-    status: Schema.optional(Schema.Number),
-    statusCode: Schema.optional(Schema.Number),
-    total: Schema.optional(Schema.Number)
-  }).annotations({ identifier: "UserChatSettingsWrapper" })
-
-/**
  * The vectorization settings.
  *
  * @since 0.1.0
@@ -3757,68 +2527,6 @@ export const VectorizationSettingsDto: Schema.Schema<VectorizationSettingsDto, V
     type: Schema.optional(EmbeddingProviderTypeSchema),
     needReset: Schema.optional(Schema.Boolean)
   }).annotations({ identifier: "VectorizationSettingsDto" })
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export interface VectorizationSettingsWrapper {
-  /**
-   * The vectorization settings.
-   */
-  readonly response?: VectorizationSettingsDto | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link VectorizationSettingsWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface VectorizationSettingsWrapperEncoded {
-  readonly response?: VectorizationSettingsDtoEncoded | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const VectorizationSettingsWrapper: Schema.Schema<
-  VectorizationSettingsWrapper,
-  VectorizationSettingsWrapperEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  response: Schema.optional(VectorizationSettingsDto),
-  count: Schema.optional(Schema.Number),
-  links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-  status: Schema.optional(Schema.Number),
-  statusCode: Schema.optional(Schema.Number),
-  total: Schema.optional(Schema.Number)
-}).annotations({ identifier: "VectorizationSettingsWrapper" })
 
 /**
  * Parameters for submitting files for vectorization.
@@ -3901,63 +2609,3 @@ export const WebSearchSettingsDto: Schema.Schema<WebSearchSettingsDto, WebSearch
     type: Schema.optional(EngineTypeSchema),
     needReset: Schema.optional(Schema.Boolean)
   }).annotations({ identifier: "WebSearchSettingsDto" })
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export interface WebSearchSettingsWrapper {
-  /**
-   * The web search settings.
-   */
-  readonly response?: WebSearchSettingsDto | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link WebSearchSettingsWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface WebSearchSettingsWrapperEncoded {
-  readonly response?: WebSearchSettingsDtoEncoded | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const WebSearchSettingsWrapper: Schema.Schema<WebSearchSettingsWrapper, WebSearchSettingsWrapperEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    response: Schema.optional(WebSearchSettingsDto),
-    count: Schema.optional(Schema.Number),
-    links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-    status: Schema.optional(Schema.Number),
-    statusCode: Schema.optional(Schema.Number),
-    total: Schema.optional(Schema.Number)
-  }).annotations({ identifier: "WebSearchSettingsWrapper" })

@@ -303,7 +303,7 @@ export interface AuthenticationTokenDto {
  */
 export interface AuthenticationTokenDtoEncoded {
   readonly token?: string | null | undefined
-  readonly expires?: string | undefined
+  readonly expires?: string | Runtime.DateTimeObject | undefined
   readonly sms?: boolean | undefined
   readonly phoneNoise?: string | null | undefined
   readonly tfa?: boolean | undefined
@@ -327,66 +327,6 @@ export const AuthenticationTokenDto: Schema.Schema<AuthenticationTokenDto, Authe
     tfaKey: Schema.optionalWith(Schema.String, { nullable: true }),
     confirmUrl: Schema.optionalWith(Schema.String, { nullable: true })
   }).annotations({ identifier: "AuthenticationTokenDto" })
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export interface AuthenticationTokenWrapper {
-  /**
-   * The authentication token parameters.
-   */
-  readonly response?: AuthenticationTokenDto | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link AuthenticationTokenWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface AuthenticationTokenWrapperEncoded {
-  readonly response?: AuthenticationTokenDtoEncoded | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const AuthenticationTokenWrapper: Schema.Schema<AuthenticationTokenWrapper, AuthenticationTokenWrapperEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    response: Schema.optional(AuthenticationTokenDto),
-    count: Schema.optional(Schema.Number),
-    links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-    status: Schema.optional(Schema.Number),
-    statusCode: Schema.optional(Schema.Number),
-    total: Schema.optional(Schema.Number)
-  }).annotations({ identifier: "AuthenticationTokenWrapper" })
 
 /**
  * The capabilities parameters.
@@ -456,66 +396,6 @@ export const CapabilitiesDto: Schema.Schema<CapabilitiesDto, CapabilitiesDtoEnco
   ssoUrl: Schema.optionalWith(Schema.String, { nullable: true }),
   identityServerEnabled: Schema.Boolean
 }).annotations({ identifier: "CapabilitiesDto" })
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export interface CapabilitiesWrapper {
-  /**
-   * The capabilities parameters.
-   */
-  readonly response?: CapabilitiesDto | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link CapabilitiesWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface CapabilitiesWrapperEncoded {
-  readonly response?: CapabilitiesDtoEncoded | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const CapabilitiesWrapper: Schema.Schema<CapabilitiesWrapper, CapabilitiesWrapperEncoded> = /*#__PURE__*/ Schema
-  .Struct({
-    response: Schema.optional(CapabilitiesDto),
-    count: Schema.optional(Schema.Number),
-    links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-    status: Schema.optional(Schema.Number),
-    statusCode: Schema.optional(Schema.Number),
-    total: Schema.optional(Schema.Number)
-  }).annotations({ identifier: "CapabilitiesWrapper" })
 
 /**
  * [0 - Ok, 1 - Invalid, 2 - Expired, 3 - Tariff limit, 4 - User existed, 5 - User excluded, 6 - Quota failed]
@@ -682,65 +562,6 @@ export const ConfirmTypeSchema: Schema.Schema<ConfirmType> = /*#__PURE__*/ Runti
   ConfirmType,
   "EmpInvite = EmpInvite, LinkInvite = LinkInvite, PortalSuspend = PortalSuspend, PortalContinue = PortalContinue, PortalRemove = PortalRemove, DnsChange = DnsChange, PortalOwnerChange = PortalOwnerChange, Activation = Activation, EmailChange = EmailChange, EmailActivation = EmailActivation, PasswordChange = PasswordChange, ProfileRemove = ProfileRemove, PhoneActivation = PhoneActivation, PhoneAuth = PhoneAuth, Auth = Auth, TfaActivation = TfaActivation, TfaAuth = TfaAuth, Wizard = Wizard, GuestShareLink = GuestShareLink"
 )
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export interface ConfirmWrapper {
-  /**
-   * The confirmation parameters.
-   */
-  readonly response?: ConfirmDto | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link ConfirmWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface ConfirmWrapperEncoded {
-  readonly response?: ConfirmDtoEncoded | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const ConfirmWrapper: Schema.Schema<ConfirmWrapper, ConfirmWrapperEncoded> = /*#__PURE__*/ Schema.Struct({
-  response: Schema.optional(ConfirmDto),
-  count: Schema.optional(Schema.Number),
-  links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-  status: Schema.optional(Schema.Number),
-  statusCode: Schema.optional(Schema.Number),
-  total: Schema.optional(Schema.Number)
-}).annotations({ identifier: "ConfirmWrapper" })
 
 /**
  * The confirmation email parameters.

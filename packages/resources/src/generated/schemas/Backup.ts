@@ -163,8 +163,8 @@ export interface BackupHistoryRecordEncoded {
   readonly id: string
   readonly fileName?: string | null | undefined
   readonly storageType: BackupStorageType
-  readonly createdOn: string
-  readonly expiresOn: string
+  readonly createdOn: string | Runtime.DateTimeObject
+  readonly expiresOn: string | Runtime.DateTimeObject
 }
 
 /**
@@ -181,65 +181,6 @@ export const BackupHistoryRecord: Schema.Schema<BackupHistoryRecord, BackupHisto
     createdOn: Runtime.DateTime,
     expiresOn: Runtime.DateTime
   }).annotations({ identifier: "BackupHistoryRecord" })
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export interface BackupHistoryRecordArrayWrapper {
-  readonly response?: ReadonlyArray<BackupHistoryRecord> | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link BackupHistoryRecordArrayWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface BackupHistoryRecordArrayWrapperEncoded {
-  readonly response?: ReadonlyArray<BackupHistoryRecordEncoded> | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const BackupHistoryRecordArrayWrapper: Schema.Schema<
-  BackupHistoryRecordArrayWrapper,
-  BackupHistoryRecordArrayWrapperEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  response: Schema.optional(Schema.Array(BackupHistoryRecord)),
-  count: Schema.optional(Schema.Number),
-  links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-  status: Schema.optional(Schema.Number),
-  statusCode: Schema.optional(Schema.Number),
-  total: Schema.optional(Schema.Number)
-}).annotations({ identifier: "BackupHistoryRecordArrayWrapper" })
 
 /**
  * [0 - Every day, 1 - Every week, 2 - Every month]
@@ -379,66 +320,6 @@ export const BackupProgress: Schema.Schema<BackupProgress, BackupProgressEncoded
   status: Schema.optional(Common.DistributedTaskStatusSchema),
   taskId: Schema.optionalWith(Schema.String, { nullable: true })
 }).annotations({ identifier: "BackupProgress" })
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export interface BackupProgressWrapper {
-  /**
-   * The backup progress parameters.
-   */
-  readonly response?: BackupProgress | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link BackupProgressWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface BackupProgressWrapperEncoded {
-  readonly response?: BackupProgressEncoded | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const BackupProgressWrapper: Schema.Schema<BackupProgressWrapper, BackupProgressWrapperEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    response: Schema.optional(BackupProgress),
-    count: Schema.optional(Schema.Number),
-    links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-    status: Schema.optional(Schema.Number),
-    statusCode: Schema.optional(Schema.Number),
-    total: Schema.optional(Schema.Number)
-  }).annotations({ identifier: "BackupProgressWrapper" })
 
 /**
  * The backup restoring parameters.
@@ -635,66 +516,6 @@ export const BackupServiceStateDto: Schema.Schema<BackupServiceStateDto, BackupS
   }).annotations({ identifier: "BackupServiceStateDto" })
 
 /**
- * @since 0.1.0
- * @category schemas
- */
-export interface BackupServiceStateWrapper {
-  /**
-   * Backup service state.
-   */
-  readonly response?: BackupServiceStateDto | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link BackupServiceStateWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface BackupServiceStateWrapperEncoded {
-  readonly response?: BackupServiceStateDtoEncoded | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const BackupServiceStateWrapper: Schema.Schema<BackupServiceStateWrapper, BackupServiceStateWrapperEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    response: Schema.optional(BackupServiceStateDto),
-    count: Schema.optional(Schema.Number),
-    links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-    status: Schema.optional(Schema.Number),
-    statusCode: Schema.optional(Schema.Number),
-    total: Schema.optional(Schema.Number)
-  }).annotations({ identifier: "BackupServiceStateWrapper" })
-
-/**
  * The backup cron parameters.
  *
  * @since 0.1.0
@@ -740,62 +561,6 @@ export const CronParams: Schema.Schema<CronParams, CronParamsEncoded> = /*#__PUR
 }).annotations({ identifier: "CronParams" })
 
 /**
- * @since 0.1.0
- * @category schemas
- */
-export interface Int32Wrapper {
-  readonly response?: number | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link Int32Wrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface Int32WrapperEncoded {
-  readonly response?: number | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const Int32Wrapper: Schema.Schema<Int32Wrapper, Int32WrapperEncoded> = /*#__PURE__*/ Schema.Struct({
-  response: Schema.optional(Schema.Number),
-  count: Schema.optional(Schema.Number),
-  links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-  status: Schema.optional(Schema.Number),
-  statusCode: Schema.optional(Schema.Number),
-  total: Schema.optional(Schema.Number)
-}).annotations({ identifier: "Int32Wrapper" })
-
-/**
  * The backup schedule parameters.
  *
  * @since 0.1.0
@@ -839,7 +604,7 @@ export interface ScheduleDtoEncoded {
   readonly storageParams?: { readonly [key: string]: string | null } | null | undefined
   readonly cronParams: CronParamsEncoded
   readonly backupsStored?: number | null | undefined
-  readonly lastBackupTime: string
+  readonly lastBackupTime: string | Runtime.DateTimeObject
   readonly dump: boolean
 }
 
@@ -859,62 +624,3 @@ export const ScheduleDto: Schema.Schema<ScheduleDto, ScheduleDtoEncoded> = /*#__
   lastBackupTime: Runtime.DateTime,
   dump: Schema.Boolean
 }).annotations({ identifier: "ScheduleDto" })
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export interface ScheduleWrapper {
-  /**
-   * The backup schedule parameters.
-   */
-  readonly response?: ScheduleDto | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link ScheduleWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface ScheduleWrapperEncoded {
-  readonly response?: ScheduleDtoEncoded | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const ScheduleWrapper: Schema.Schema<ScheduleWrapper, ScheduleWrapperEncoded> = /*#__PURE__*/ Schema.Struct({
-  response: Schema.optional(ScheduleDto),
-  count: Schema.optional(Schema.Number),
-  links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-  status: Schema.optional(Schema.Number),
-  statusCode: Schema.optional(Schema.Number),
-  total: Schema.optional(Schema.Number)
-}).annotations({ identifier: "ScheduleWrapper" })

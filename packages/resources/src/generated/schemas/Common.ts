@@ -131,8 +131,9 @@ export const AiModelCapabilities: Schema.Schema<AiModelCapabilities, AiModelCapa
 /**
  * The API date and time parameters.
  *
- * On the wire an ISO 8601 string (`2026-11-27T04:00:00.0000000+00:00`), not the object the spec describes;
- * decoded to a `Date` (see the codegen overrides).
+ * On the wire an ISO 8601 string (`2026-11-27T04:00:00.0000000+00:00`); the object the spec describes
+ * (`{utcTime, timeZoneOffset}`) is accepted too. Decoded to a `Date`, sent as an ISO string (see the
+ * codegen overrides).
  *
  * @since 0.1.0
  * @category dates
@@ -145,7 +146,7 @@ export type ApiDateTime = Date
  * @since 0.1.0
  * @category dates
  */
-export type ApiDateTimeEncoded = string
+export type ApiDateTimeEncoded = string | Runtime.DateTimeObject
 
 /**
  * The API date and time parameters.
@@ -305,100 +306,6 @@ export const BatchRequestDtoAllOfFileIds: Schema.Schema<
   BatchRequestDtoAllOfFileIds,
   BatchRequestDtoAllOfFileIdsEncoded
 > = /*#__PURE__*/ Schema.asSchema(Schema.Union(Schema.Number, Schema.String))
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export interface GetPortalPrices200ResponseLinksInner {
-  /**
-   * URL of the link
-   */
-  readonly href?: string | undefined
-  /**
-   * Action associated with the link
-   */
-  readonly action?: string | undefined
-}
-
-/**
- * The wire form of {@link GetPortalPrices200ResponseLinksInner}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface GetPortalPrices200ResponseLinksInnerEncoded {
-  readonly href?: string | undefined
-  readonly action?: string | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const GetPortalPrices200ResponseLinksInner: Schema.Schema<
-  GetPortalPrices200ResponseLinksInner,
-  GetPortalPrices200ResponseLinksInnerEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  href: Schema.optional(Schema.String),
-  action: Schema.optional(Schema.String)
-}).annotations({ identifier: "getPortalPrices_200_response_links_inner" })
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export interface BooleanWrapper {
-  readonly response?: boolean | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link BooleanWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface BooleanWrapperEncoded {
-  readonly response?: boolean | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const BooleanWrapper: Schema.Schema<BooleanWrapper, BooleanWrapperEncoded> = /*#__PURE__*/ Schema.Struct({
-  response: Schema.optional(Schema.Boolean),
-  count: Schema.optional(Schema.Number),
-  links: Schema.optional(Schema.Array(GetPortalPrices200ResponseLinksInner)),
-  status: Schema.optional(Schema.Number),
-  statusCode: Schema.optional(Schema.Number),
-  total: Schema.optional(Schema.Number)
-}).annotations({ identifier: "BooleanWrapper" })
 
 /**
  * The image multimodal settings for the chat model.
@@ -638,8 +545,8 @@ export interface ChunkedUploadSessionResponseInteger {
 export interface ChunkedUploadSessionResponseIntegerEncoded {
   readonly id?: string | null | undefined
   readonly path?: ReadonlyArray<number> | null | undefined
-  readonly created?: string | undefined
-  readonly expired?: string | undefined
+  readonly created?: string | Runtime.DateTimeObject | undefined
+  readonly expired?: string | Runtime.DateTimeObject | undefined
   readonly location?: string | null | undefined
   readonly bytes_total?: number | undefined
 }
@@ -703,68 +610,6 @@ export const ChunkedUploadSessionResponseWrapperInteger: Schema.Schema<
   success: Schema.optional(Schema.Boolean),
   data: Schema.optional(ChunkedUploadSessionResponseInteger)
 }).annotations({ identifier: "ChunkedUploadSessionResponseWrapperInteger" })
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export interface ChunkedUploadSessionResponseWrapperIntegerWrapper {
-  /**
-   * Represents a wrapper for the response of a chunked upload session operation.
-   */
-  readonly response?: ChunkedUploadSessionResponseWrapperInteger | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link ChunkedUploadSessionResponseWrapperIntegerWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface ChunkedUploadSessionResponseWrapperIntegerWrapperEncoded {
-  readonly response?: ChunkedUploadSessionResponseWrapperIntegerEncoded | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const ChunkedUploadSessionResponseWrapperIntegerWrapper: Schema.Schema<
-  ChunkedUploadSessionResponseWrapperIntegerWrapper,
-  ChunkedUploadSessionResponseWrapperIntegerWrapperEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  response: Schema.optional(ChunkedUploadSessionResponseWrapperInteger),
-  count: Schema.optional(Schema.Number),
-  links: Schema.optional(Schema.Array(GetPortalPrices200ResponseLinksInner)),
-  status: Schema.optional(Schema.Number),
-  statusCode: Schema.optional(Schema.Number),
-  total: Schema.optional(Schema.Number)
-}).annotations({ identifier: "ChunkedUploadSessionResponseWrapperIntegerWrapper" })
 
 /**
  * The contact information.
@@ -1022,122 +867,6 @@ export const DocumentBuilderTaskDto: Schema.Schema<DocumentBuilderTaskDto, Docum
   }).annotations({ identifier: "DocumentBuilderTaskDto" })
 
 /**
- * @since 0.1.0
- * @category schemas
- */
-export interface DocumentBuilderTaskWrapper {
-  /**
-   * The Document Builder task parameters.
-   */
-  readonly response?: DocumentBuilderTaskDto | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link DocumentBuilderTaskWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface DocumentBuilderTaskWrapperEncoded {
-  readonly response?: DocumentBuilderTaskDtoEncoded | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const DocumentBuilderTaskWrapper: Schema.Schema<DocumentBuilderTaskWrapper, DocumentBuilderTaskWrapperEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    response: Schema.optional(DocumentBuilderTaskDto),
-    count: Schema.optional(Schema.Number),
-    links: Schema.optional(Schema.Array(GetPortalPrices200ResponseLinksInner)),
-    status: Schema.optional(Schema.Number),
-    statusCode: Schema.optional(Schema.Number),
-    total: Schema.optional(Schema.Number)
-  }).annotations({ identifier: "DocumentBuilderTaskWrapper" })
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export interface DoubleWrapper {
-  readonly response?: number | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link DoubleWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface DoubleWrapperEncoded {
-  readonly response?: number | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const DoubleWrapper: Schema.Schema<DoubleWrapper, DoubleWrapperEncoded> = /*#__PURE__*/ Schema.Struct({
-  response: Schema.optional(Schema.Number),
-  count: Schema.optional(Schema.Number),
-  links: Schema.optional(Schema.Array(GetPortalPrices200ResponseLinksInner)),
-  status: Schema.optional(Schema.Number),
-  statusCode: Schema.optional(Schema.Number),
-  total: Schema.optional(Schema.Number)
-}).annotations({ identifier: "DoubleWrapper" })
-
-/**
  * The file draft parameters.
  *
  * @since 0.1.0
@@ -1364,63 +1093,6 @@ export const EmployeeDto: Schema.Schema<EmployeeDto, EmployeeDtoEncoded> = /*#__
   hasAvatar: Schema.optional(Schema.Boolean),
   isAnonim: Schema.optional(Schema.Boolean)
 }).annotations({ identifier: "EmployeeDto" })
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export interface EmployeeArrayWrapper {
-  readonly response?: ReadonlyArray<EmployeeDto> | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link EmployeeArrayWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface EmployeeArrayWrapperEncoded {
-  readonly response?: ReadonlyArray<EmployeeDtoEncoded> | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const EmployeeArrayWrapper: Schema.Schema<EmployeeArrayWrapper, EmployeeArrayWrapperEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    response: Schema.optional(Schema.Array(EmployeeDto)),
-    count: Schema.optional(Schema.Number),
-    links: Schema.optional(Schema.Array(GetPortalPrices200ResponseLinksInner)),
-    status: Schema.optional(Schema.Number),
-    statusCode: Schema.optional(Schema.Number),
-    total: Schema.optional(Schema.Number)
-  }).annotations({ identifier: "EmployeeArrayWrapper" })
 
 /**
  * [1 - Active, 2 - Terminated, 4 - Pending, 5 - Default, 7 - All]
@@ -2629,9 +2301,9 @@ export interface FileEntryDtoIntegerEncoded {
   readonly originTitle?: string | null | undefined
   readonly originRoomTitle?: string | null | undefined
   readonly canShare?: boolean | undefined
-  readonly shareSettings?: FileEntryDtoIntegerAllOfShareSettingsEncoded | undefined
-  readonly security?: FileEntryDtoIntegerAllOfSecurityEncoded | undefined
-  readonly availableShareRights?: FileEntryDtoIntegerAllOfAvailableShareRightsEncoded | undefined
+  readonly shareSettings?: FileEntryDtoIntegerAllOfShareSettingsEncoded | null | undefined
+  readonly security?: FileEntryDtoIntegerAllOfSecurityEncoded | null | undefined
+  readonly availableShareRights?: FileEntryDtoIntegerAllOfAvailableShareRightsEncoded | null | undefined
   readonly requestToken?: string | null | undefined
   readonly external?: boolean | null | undefined
   readonly expirationDate?: ApiDateTimeEncoded | undefined
@@ -2675,9 +2347,9 @@ export const FileEntryDtoInteger: Schema.Schema<FileEntryDtoInteger, FileEntryDt
     originTitle: Schema.optionalWith(Schema.String, { nullable: true }),
     originRoomTitle: Schema.optionalWith(Schema.String, { nullable: true }),
     canShare: Schema.optional(Schema.Boolean),
-    shareSettings: Schema.optional(FileEntryDtoIntegerAllOfShareSettings),
-    security: Schema.optional(FileEntryDtoIntegerAllOfSecurity),
-    availableShareRights: Schema.optional(FileEntryDtoIntegerAllOfAvailableShareRights),
+    shareSettings: Schema.optionalWith(FileEntryDtoIntegerAllOfShareSettings, { nullable: true }),
+    security: Schema.optionalWith(FileEntryDtoIntegerAllOfSecurity, { nullable: true }),
+    availableShareRights: Schema.optionalWith(FileEntryDtoIntegerAllOfAvailableShareRights, { nullable: true }),
     requestToken: Schema.optionalWith(Schema.String, { nullable: true }),
     external: Schema.optionalWith(Schema.Boolean, { nullable: true }),
     expirationDate: Schema.optional(ApiDateTime),
@@ -3281,9 +2953,9 @@ export interface FileDtoIntegerEncoded {
   readonly originTitle?: string | null | undefined
   readonly originRoomTitle?: string | null | undefined
   readonly canShare?: boolean | undefined
-  readonly shareSettings?: FileEntryDtoIntegerAllOfShareSettingsEncoded | undefined
-  readonly security?: FileEntryDtoIntegerAllOfSecurityEncoded | undefined
-  readonly availableShareRights?: FileEntryDtoIntegerAllOfAvailableShareRightsEncoded | undefined
+  readonly shareSettings?: FileEntryDtoIntegerAllOfShareSettingsEncoded | null | undefined
+  readonly security?: FileEntryDtoIntegerAllOfSecurityEncoded | null | undefined
+  readonly availableShareRights?: FileEntryDtoIntegerAllOfAvailableShareRightsEncoded | null | undefined
   readonly requestToken?: string | null | undefined
   readonly external?: boolean | null | undefined
   readonly expirationDate?: ApiDateTimeEncoded | undefined
@@ -3317,7 +2989,7 @@ export interface FileDtoIntegerEncoded {
   readonly inProcessFolderTitle?: string | null | undefined
   readonly resultsFolderId?: number | null | undefined
   readonly draftLocation?: DraftLocationIntegerEncoded | undefined
-  readonly viewAccessibility?: FileDtoIntegerAllOfViewAccessibilityEncoded | undefined
+  readonly viewAccessibility?: FileDtoIntegerAllOfViewAccessibilityEncoded | null | undefined
   readonly lastOpened?: ApiDateTimeEncoded | undefined
   readonly expired?: ApiDateTimeEncoded | undefined
   readonly vectorizationStatus?: VectorizationStatus | undefined
@@ -3361,9 +3033,9 @@ export const FileDtoInteger: Schema.Schema<FileDtoInteger, FileDtoIntegerEncoded
   originTitle: Schema.optionalWith(Schema.String, { nullable: true }),
   originRoomTitle: Schema.optionalWith(Schema.String, { nullable: true }),
   canShare: Schema.optional(Schema.Boolean),
-  shareSettings: Schema.optional(FileEntryDtoIntegerAllOfShareSettings),
-  security: Schema.optional(FileEntryDtoIntegerAllOfSecurity),
-  availableShareRights: Schema.optional(FileEntryDtoIntegerAllOfAvailableShareRights),
+  shareSettings: Schema.optionalWith(FileEntryDtoIntegerAllOfShareSettings, { nullable: true }),
+  security: Schema.optionalWith(FileEntryDtoIntegerAllOfSecurity, { nullable: true }),
+  availableShareRights: Schema.optionalWith(FileEntryDtoIntegerAllOfAvailableShareRights, { nullable: true }),
   requestToken: Schema.optionalWith(Schema.String, { nullable: true }),
   external: Schema.optionalWith(Schema.Boolean, { nullable: true }),
   expirationDate: Schema.optional(ApiDateTime),
@@ -3399,70 +3071,13 @@ export const FileDtoInteger: Schema.Schema<FileDtoInteger, FileDtoIntegerEncoded
   inProcessFolderTitle: Schema.optionalWith(Schema.String, { nullable: true }),
   resultsFolderId: Schema.optionalWith(Schema.Number, { nullable: true }),
   draftLocation: Schema.optional(DraftLocationInteger),
-  viewAccessibility: Schema.optional(FileDtoIntegerAllOfViewAccessibility),
+  viewAccessibility: Schema.optionalWith(FileDtoIntegerAllOfViewAccessibility, { nullable: true }),
   lastOpened: Schema.optional(ApiDateTime),
   expired: Schema.optional(ApiDateTime),
   vectorizationStatus: Schema.optional(VectorizationStatusSchema),
   externalDbTableName: Schema.optionalWith(Schema.String, { nullable: true }),
   dimensions: Schema.optional(Size)
 }).annotations({ identifier: "FileDtoInteger" })
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export interface FileEntryBaseArrayWrapper {
-  readonly response?: ReadonlyArray<FileEntryBaseDto> | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link FileEntryBaseArrayWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface FileEntryBaseArrayWrapperEncoded {
-  readonly response?: ReadonlyArray<FileEntryBaseDtoEncoded> | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const FileEntryBaseArrayWrapper: Schema.Schema<FileEntryBaseArrayWrapper, FileEntryBaseArrayWrapperEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    response: Schema.optional(Schema.Array(FileEntryBaseDto)),
-    count: Schema.optional(Schema.Number),
-    links: Schema.optional(Schema.Array(GetPortalPrices200ResponseLinksInner)),
-    status: Schema.optional(Schema.Number),
-    statusCode: Schema.optional(Schema.Number),
-    total: Schema.optional(Schema.Number)
-  }).annotations({ identifier: "FileEntryBaseArrayWrapper" })
 
 /**
  * The generic file entry information.
@@ -3653,9 +3268,9 @@ export interface FileEntryDtoStringEncoded {
   readonly originTitle?: string | null | undefined
   readonly originRoomTitle?: string | null | undefined
   readonly canShare?: boolean | undefined
-  readonly shareSettings?: FileEntryDtoIntegerAllOfShareSettingsEncoded | undefined
-  readonly security?: FileEntryDtoIntegerAllOfSecurityEncoded | undefined
-  readonly availableShareRights?: FileEntryDtoIntegerAllOfAvailableShareRightsEncoded | undefined
+  readonly shareSettings?: FileEntryDtoIntegerAllOfShareSettingsEncoded | null | undefined
+  readonly security?: FileEntryDtoIntegerAllOfSecurityEncoded | null | undefined
+  readonly availableShareRights?: FileEntryDtoIntegerAllOfAvailableShareRightsEncoded | null | undefined
   readonly requestToken?: string | null | undefined
   readonly external?: boolean | null | undefined
   readonly expirationDate?: ApiDateTimeEncoded | undefined
@@ -3699,131 +3314,14 @@ export const FileEntryDtoString: Schema.Schema<FileEntryDtoString, FileEntryDtoS
     originTitle: Schema.optionalWith(Schema.String, { nullable: true }),
     originRoomTitle: Schema.optionalWith(Schema.String, { nullable: true }),
     canShare: Schema.optional(Schema.Boolean),
-    shareSettings: Schema.optional(FileEntryDtoIntegerAllOfShareSettings),
-    security: Schema.optional(FileEntryDtoIntegerAllOfSecurity),
-    availableShareRights: Schema.optional(FileEntryDtoIntegerAllOfAvailableShareRights),
+    shareSettings: Schema.optionalWith(FileEntryDtoIntegerAllOfShareSettings, { nullable: true }),
+    security: Schema.optionalWith(FileEntryDtoIntegerAllOfSecurity, { nullable: true }),
+    availableShareRights: Schema.optionalWith(FileEntryDtoIntegerAllOfAvailableShareRights, { nullable: true }),
     requestToken: Schema.optionalWith(Schema.String, { nullable: true }),
     external: Schema.optionalWith(Schema.Boolean, { nullable: true }),
     expirationDate: Schema.optional(ApiDateTime),
     isLinkExpired: Schema.optionalWith(Schema.Boolean, { nullable: true })
   }).annotations({ identifier: "FileEntryDtoString" })
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export interface FileIntegerArrayWrapper {
-  readonly response?: ReadonlyArray<FileDtoInteger> | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link FileIntegerArrayWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface FileIntegerArrayWrapperEncoded {
-  readonly response?: ReadonlyArray<FileDtoIntegerEncoded> | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const FileIntegerArrayWrapper: Schema.Schema<FileIntegerArrayWrapper, FileIntegerArrayWrapperEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    response: Schema.optional(Schema.Array(FileDtoInteger)),
-    count: Schema.optional(Schema.Number),
-    links: Schema.optional(Schema.Array(GetPortalPrices200ResponseLinksInner)),
-    status: Schema.optional(Schema.Number),
-    statusCode: Schema.optional(Schema.Number),
-    total: Schema.optional(Schema.Number)
-  }).annotations({ identifier: "FileIntegerArrayWrapper" })
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export interface FileIntegerWrapper {
-  /**
-   * The file parameters.
-   */
-  readonly response?: FileDtoInteger | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link FileIntegerWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface FileIntegerWrapperEncoded {
-  readonly response?: FileDtoIntegerEncoded | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const FileIntegerWrapper: Schema.Schema<FileIntegerWrapper, FileIntegerWrapperEncoded> = /*#__PURE__*/ Schema
-  .Struct({
-    response: Schema.optional(FileDtoInteger),
-    count: Schema.optional(Schema.Number),
-    links: Schema.optional(Schema.Array(GetPortalPrices200ResponseLinksInner)),
-    status: Schema.optional(Schema.Number),
-    statusCode: Schema.optional(Schema.Number),
-    total: Schema.optional(Schema.Number)
-  }).annotations({ identifier: "FileIntegerWrapper" })
 
 /**
  * [0 - Move, 1 - Copy, 2 - Delete, 3 - Download, 4 - MarkAsRead, 5 - Import, 6 - Convert, 7 - Duplicate]
@@ -3952,123 +3450,6 @@ export const FileOperationDto: Schema.Schema<FileOperationDto, FileOperationDtoE
   folders: Schema.optionalWith(Schema.Array(FileEntryBaseDto), { nullable: true }),
   status: Schema.optional(DistributedTaskStatusSchema)
 }).annotations({ identifier: "FileOperationDto" })
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export interface FileOperationArrayWrapper {
-  readonly response?: ReadonlyArray<FileOperationDto> | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link FileOperationArrayWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface FileOperationArrayWrapperEncoded {
-  readonly response?: ReadonlyArray<FileOperationDtoEncoded> | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const FileOperationArrayWrapper: Schema.Schema<FileOperationArrayWrapper, FileOperationArrayWrapperEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    response: Schema.optional(Schema.Array(FileOperationDto)),
-    count: Schema.optional(Schema.Number),
-    links: Schema.optional(Schema.Array(GetPortalPrices200ResponseLinksInner)),
-    status: Schema.optional(Schema.Number),
-    statusCode: Schema.optional(Schema.Number),
-    total: Schema.optional(Schema.Number)
-  }).annotations({ identifier: "FileOperationArrayWrapper" })
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export interface FileOperationWrapper {
-  /**
-   * The file operation information.
-   */
-  readonly response?: FileOperationDto | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link FileOperationWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface FileOperationWrapperEncoded {
-  readonly response?: FileOperationDtoEncoded | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const FileOperationWrapper: Schema.Schema<FileOperationWrapper, FileOperationWrapperEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    response: Schema.optional(FileOperationDto),
-    count: Schema.optional(Schema.Number),
-    links: Schema.optional(Schema.Array(GetPortalPrices200ResponseLinksInner)),
-    status: Schema.optional(Schema.Number),
-    statusCode: Schema.optional(Schema.Number),
-    total: Schema.optional(Schema.Number)
-  }).annotations({ identifier: "FileOperationWrapper" })
 
 /**
  * [0 - Invitation, 1 - External]
@@ -4341,63 +3722,6 @@ export const FileShareDto: Schema.Schema<FileShareDto, FileShareDtoEncoded> = /*
 }).annotations({ identifier: "FileShareDto" })
 
 /**
- * @since 0.1.0
- * @category schemas
- */
-export interface FileShareArrayWrapper {
-  readonly response?: ReadonlyArray<FileShareDto> | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link FileShareArrayWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface FileShareArrayWrapperEncoded {
-  readonly response?: ReadonlyArray<FileShareDtoEncoded> | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const FileShareArrayWrapper: Schema.Schema<FileShareArrayWrapper, FileShareArrayWrapperEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    response: Schema.optional(Schema.Array(FileShareDto)),
-    count: Schema.optional(Schema.Number),
-    links: Schema.optional(Schema.Array(GetPortalPrices200ResponseLinksInner)),
-    status: Schema.optional(Schema.Number),
-    statusCode: Schema.optional(Schema.Number),
-    total: Schema.optional(Schema.Number)
-  }).annotations({ identifier: "FileShareArrayWrapper" })
-
-/**
  * The collection of file sharing parameters.
  *
  * @since 0.1.0
@@ -4441,65 +3765,6 @@ export const FileShareParams: Schema.Schema<FileShareParams, FileShareParamsEnco
   shareTo: Schema.optional(Schema.String),
   access: Schema.optional(FileShareSchema)
 }).annotations({ identifier: "FileShareParams" })
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export interface FileShareWrapper {
-  /**
-   * The file sharing information and access rights.
-   */
-  readonly response?: FileShareDto | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link FileShareWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface FileShareWrapperEncoded {
-  readonly response?: FileShareDtoEncoded | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const FileShareWrapper: Schema.Schema<FileShareWrapper, FileShareWrapperEncoded> = /*#__PURE__*/ Schema.Struct({
-  response: Schema.optional(FileShareDto),
-  count: Schema.optional(Schema.Number),
-  links: Schema.optional(Schema.Array(GetPortalPrices200ResponseLinksInner)),
-  status: Schema.optional(Schema.Number),
-  statusCode: Schema.optional(Schema.Number),
-  total: Schema.optional(Schema.Number)
-}).annotations({ identifier: "FileShareWrapper" })
 
 /**
  * The logo cover information.
@@ -5118,9 +4383,9 @@ export interface FolderDtoIntegerEncoded {
   readonly originTitle?: string | null | undefined
   readonly originRoomTitle?: string | null | undefined
   readonly canShare?: boolean | undefined
-  readonly shareSettings?: FileEntryDtoIntegerAllOfShareSettingsEncoded | undefined
-  readonly security?: FileEntryDtoIntegerAllOfSecurityEncoded | undefined
-  readonly availableShareRights?: FileEntryDtoIntegerAllOfAvailableShareRightsEncoded | undefined
+  readonly shareSettings?: FileEntryDtoIntegerAllOfShareSettingsEncoded | null | undefined
+  readonly security?: FileEntryDtoIntegerAllOfSecurityEncoded | null | undefined
+  readonly availableShareRights?: FileEntryDtoIntegerAllOfAvailableShareRightsEncoded | null | undefined
   readonly requestToken?: string | null | undefined
   readonly external?: boolean | null | undefined
   readonly expirationDate?: ApiDateTimeEncoded | undefined
@@ -5190,9 +4455,9 @@ export const FolderDtoInteger: Schema.Schema<FolderDtoInteger, FolderDtoIntegerE
   originTitle: Schema.optionalWith(Schema.String, { nullable: true }),
   originRoomTitle: Schema.optionalWith(Schema.String, { nullable: true }),
   canShare: Schema.optional(Schema.Boolean),
-  shareSettings: Schema.optional(FileEntryDtoIntegerAllOfShareSettings),
-  security: Schema.optional(FileEntryDtoIntegerAllOfSecurity),
-  availableShareRights: Schema.optional(FileEntryDtoIntegerAllOfAvailableShareRights),
+  shareSettings: Schema.optionalWith(FileEntryDtoIntegerAllOfShareSettings, { nullable: true }),
+  security: Schema.optionalWith(FileEntryDtoIntegerAllOfSecurity, { nullable: true }),
+  availableShareRights: Schema.optionalWith(FileEntryDtoIntegerAllOfAvailableShareRights, { nullable: true }),
   requestToken: Schema.optionalWith(Schema.String, { nullable: true }),
   external: Schema.optionalWith(Schema.Boolean, { nullable: true }),
   expirationDate: Schema.optional(ApiDateTime),
@@ -5301,68 +4566,6 @@ export const FolderContentDtoInteger: Schema.Schema<FolderContentDtoInteger, Fol
     total: Schema.Number,
     new: Schema.optional(Schema.Number)
   }).annotations({ identifier: "FolderContentDtoInteger" })
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export interface FolderContentIntegerWrapper {
-  /**
-   * The folder content information.
-   */
-  readonly response?: FolderContentDtoInteger | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link FolderContentIntegerWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface FolderContentIntegerWrapperEncoded {
-  readonly response?: FolderContentDtoIntegerEncoded | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const FolderContentIntegerWrapper: Schema.Schema<
-  FolderContentIntegerWrapper,
-  FolderContentIntegerWrapperEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  response: Schema.optional(FolderContentDtoInteger),
-  count: Schema.optional(Schema.Number),
-  links: Schema.optional(Schema.Array(GetPortalPrices200ResponseLinksInner)),
-  status: Schema.optional(Schema.Number),
-  statusCode: Schema.optional(Schema.Number),
-  total: Schema.optional(Schema.Number)
-}).annotations({ identifier: "FolderContentIntegerWrapper" })
 
 /**
  * The folder parameters.
@@ -5661,9 +4864,9 @@ export interface FolderDtoStringEncoded {
   readonly originTitle?: string | null | undefined
   readonly originRoomTitle?: string | null | undefined
   readonly canShare?: boolean | undefined
-  readonly shareSettings?: FileEntryDtoIntegerAllOfShareSettingsEncoded | undefined
-  readonly security?: FileEntryDtoIntegerAllOfSecurityEncoded | undefined
-  readonly availableShareRights?: FileEntryDtoIntegerAllOfAvailableShareRightsEncoded | undefined
+  readonly shareSettings?: FileEntryDtoIntegerAllOfShareSettingsEncoded | null | undefined
+  readonly security?: FileEntryDtoIntegerAllOfSecurityEncoded | null | undefined
+  readonly availableShareRights?: FileEntryDtoIntegerAllOfAvailableShareRightsEncoded | null | undefined
   readonly requestToken?: string | null | undefined
   readonly external?: boolean | null | undefined
   readonly expirationDate?: ApiDateTimeEncoded | undefined
@@ -5733,9 +4936,9 @@ export const FolderDtoString: Schema.Schema<FolderDtoString, FolderDtoStringEnco
   originTitle: Schema.optionalWith(Schema.String, { nullable: true }),
   originRoomTitle: Schema.optionalWith(Schema.String, { nullable: true }),
   canShare: Schema.optional(Schema.Boolean),
-  shareSettings: Schema.optional(FileEntryDtoIntegerAllOfShareSettings),
-  security: Schema.optional(FileEntryDtoIntegerAllOfSecurity),
-  availableShareRights: Schema.optional(FileEntryDtoIntegerAllOfAvailableShareRights),
+  shareSettings: Schema.optionalWith(FileEntryDtoIntegerAllOfShareSettings, { nullable: true }),
+  security: Schema.optionalWith(FileEntryDtoIntegerAllOfSecurity, { nullable: true }),
+  availableShareRights: Schema.optionalWith(FileEntryDtoIntegerAllOfAvailableShareRights, { nullable: true }),
   requestToken: Schema.optionalWith(Schema.String, { nullable: true }),
   external: Schema.optionalWith(Schema.Boolean, { nullable: true }),
   expirationDate: Schema.optional(ApiDateTime),
@@ -5768,183 +4971,6 @@ export const FolderDtoString: Schema.Schema<FolderDtoString, FolderDtoStringEnco
   sendFormToExternalDB: Schema.optionalWith(Schema.Boolean, { nullable: true }),
   originalFormId: Schema.optionalWith(Schema.Number, { nullable: true })
 }).annotations({ identifier: "FolderDtoString" })
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export interface FolderIntegerArrayWrapper {
-  readonly response?: ReadonlyArray<FolderDtoInteger> | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link FolderIntegerArrayWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface FolderIntegerArrayWrapperEncoded {
-  readonly response?: ReadonlyArray<FolderDtoIntegerEncoded> | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const FolderIntegerArrayWrapper: Schema.Schema<FolderIntegerArrayWrapper, FolderIntegerArrayWrapperEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    response: Schema.optional(Schema.Array(FolderDtoInteger)),
-    count: Schema.optional(Schema.Number),
-    links: Schema.optional(Schema.Array(GetPortalPrices200ResponseLinksInner)),
-    status: Schema.optional(Schema.Number),
-    statusCode: Schema.optional(Schema.Number),
-    total: Schema.optional(Schema.Number)
-  }).annotations({ identifier: "FolderIntegerArrayWrapper" })
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export interface FolderIntegerWrapper {
-  /**
-   * The folder parameters.
-   */
-  readonly response?: FolderDtoInteger | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link FolderIntegerWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface FolderIntegerWrapperEncoded {
-  readonly response?: FolderDtoIntegerEncoded | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const FolderIntegerWrapper: Schema.Schema<FolderIntegerWrapper, FolderIntegerWrapperEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    response: Schema.optional(FolderDtoInteger),
-    count: Schema.optional(Schema.Number),
-    links: Schema.optional(Schema.Array(GetPortalPrices200ResponseLinksInner)),
-    status: Schema.optional(Schema.Number),
-    statusCode: Schema.optional(Schema.Number),
-    total: Schema.optional(Schema.Number)
-  }).annotations({ identifier: "FolderIntegerWrapper" })
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export interface FolderStringWrapper {
-  /**
-   * The folder parameters.
-   */
-  readonly response?: FolderDtoString | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link FolderStringWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface FolderStringWrapperEncoded {
-  readonly response?: FolderDtoStringEncoded | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const FolderStringWrapper: Schema.Schema<FolderStringWrapper, FolderStringWrapperEncoded> = /*#__PURE__*/ Schema
-  .Struct({
-    response: Schema.optional(FolderDtoString),
-    count: Schema.optional(Schema.Number),
-    links: Schema.optional(Schema.Array(GetPortalPrices200ResponseLinksInner)),
-    status: Schema.optional(Schema.Number),
-    statusCode: Schema.optional(Schema.Number),
-    total: Schema.optional(Schema.Number)
-  }).annotations({ identifier: "FolderStringWrapper" })
 
 /**
  * [1000 - Login success, 1001 - Login success via social account, 1002 - Login fail invalid combination, 1003 - Login fail social account not found, 1004 - Login fail disabled profile, 1005 - Login fail, 1006 - Logout, 1007 - Login success via sms, 1008 - Login fail via sms, 1009 - Login fail ip security, 1010 - Login success via api, 1011 - Login success via social app, 1012 - Login success via api sms, 1013 - Login fail via api, 1014 - Login fail via api sms, 1015 - Login success via SSO, 1016 - Session started, 1017 - Session completed, 1018 - Login fail via SSO, 1019 - Login success via api social account, 1020 - Login fail via api social account, 1021 - Login succes via tfa app, 1022 - Login fail via Tfa app, 1023 - Login fail brute force, 1024 - Login success via api tfa, 1025 - Login fail via api tfa, 1026 - Login fail recaptcha, 1027 - Authorization link activated, 1028 - Login success via OAuth 2.0, 1029 - Login success via login and password, 4000 - User created, 4001 - Guest created, 4002 - User created via invite, 4003 - Guest created via invite, 4004 - User activated, 4005 - Guest activated, 4006 - User updated, 4007 - User updated language, 4008 - User added avatar, 4009 - User deleted avatar, 4010 - User updated avatar thumbnails, 4011 - User linked social account, 4012 - User unlinked social account, 4013 - User sent activation instructions, 4014 - User sent email change instructions, 4015 - User sent password change instructions, 4016 - User sent delete instructions, 4017 - User updated password, 4018 - User deleted, 4019 - Users updated type, 4020 - Users updated status, 4021 - Users sent activation instructions, 4022 - Users deleted, 4023 - Sent invite instructions, 4024 - User imported, 4025 - Guest imported, 4026 - Group created, 4027 - Group updated, 4028 - Group deleted, 4029 - User updated mobile number, 4030 - User data reassigns, 4031 - User data removing, 4032 - User connected tfa app, 4033 - User disconnected tfa app, 4034 - User logout active connections, 4035 - User logout active connection, 4036 - User logout active connections for user, 4037 - Send join invite, 5000 - File created, 5001 - File renamed, 5002 - File updated, 5003 - File created version, 5004 - File deleted version, 5005 - File updated revision comment, 5006 - File locked, 5007 - File unlocked, 5008 - File updated access, 5009 - File downloaded, 5010 - File downloaded as, 5011 - File uploaded, 5012 - File imported, 5013 - File copied, 5014 - File copied with overwriting, 5015 - File moved, 5016 - File moved with overwriting, 5017 - File moved to trash, 5018 - File deleted, 5019 - Folder created, 5020 - Folder renamed, 5021 - Folder updated access, 5022 - Folder copied, 5023 - Folder copied with overwriting, 5024 - Folder moved, 5025 - Folder moved with overwriting, 5026 - Folder moved to trash, 5027 - Folder deleted, 5028 - ThirdParty created, 5029 - ThirdParty updated, 5030 - ThirdParty deleted, 5031 - Documents ThirdParty settings updated, 5032 - Documents overwriting settings updated, 5033 - Documents uploading formats settings updated, 5034 - User file updated, 5035 - File converted, 5036 - File send access link, 5037 - Document service location setting, 5038 - Authorization keys setting, 5039 - Full text search setting, 5040 - Start transfer setting, 5041 - Backup started, 5042 - License key uploaded, 5043 - File change owner, 5044 - File restore version, 5045 - Document send to sign, 5046 - Document sign complete, 5047 - User updated email, 5048 - Documents store forcesave, 5049 - Documents forcesave, 5050 - Start storage encryption, 5051 - Privacy room enable, 5052 - Privacy room disable, 5053 - Start storage decryption, 5054 - File opened for change, 5055 - File marked as favorite, 5056 - File removed from favorite, 5057 - Folder downloaded, 5058 - File removed from list, 5059 - Folder removed from list, 5060 - File external link access updated, 5061 - Trash emptied, 5062 - File revision downloaded, 5063 - File marked as read, 5064 - File readed, 5065 - Folder marked as read, 5066 - Folder updated access for, 5068 - File updated access for, 5069 - Documents external share settings updated, 5070 - Room created, 5071 - Room renamed, 5072 - Room archived, 5073 - Room unarchived, 5074 - Room deleted, 5075 - Room update access for user, 5076 - Tag created, 5077 - Tags deleted, 5078 - Added room tags, 5079 - Deleted room tags, 5080 - Room logo created, 5081 - Room logo deleted, 5082 - Room invitation link updated, 5083 - Documents keep new file name settings updated, 5084 - Room remove user, 5085 - Room create user, 5086 - Room invitation link created, 5087 - Room invitation link deleted, 5088 - Room external link created, 5089 - Room external link updated, 5090 - Room external link deleted, 5091 - File external link created, 5092 - File external link updated, 5093 - File external link deleted, 5094 - Room group added, 5095 - Room update access for group, 5096 - Room group remove, 5097 - Room external link revoked, 5098 - Room external link renamed, 5099 - File uploaded with overwriting, 5100 - Room copied, 5101 - Documents display file extension updated, 5102 - Room color changed, 5103 - Room cover changed, 5104 - Room indexing changed, 5105 - Room deny download changed, 5106 - Room index export saved, 5107 - Folder index changed, 5108 - Folder index reordered, 5109 - Room deny download enabled, 5110 - Room deny download disabled, 5111 - File index changed, 5112 - Room watermark set, 5113 - Room watermark disabled, 5114 - Room index export saved, 5115 - Room indexing disabled, 5116 - Room life time set, 5117 - Room life time disabled, 5118 - Room invite resend, 5119 - File version deleted, 5120 - File custom filter enabled, 5121 - File custom filter disabled, 5122 - Folder external link created, 5123 - Folder external link updated, 5124 - Folder external link deleted, 5125 - Backup completed, 5126 - Backup failed, 5127 - Scheduled backup started, 5128 - Scheduled backup completed, 5129 - Scheduled backup failed, 5130 - Scheduled backup deleted, 5131 - Backup cancelled, 5132 - Restore started, 5133 - Restore cancelled, 5150 - Form started to fill, 5151 - Form partially filled, 5152 - Form completely filled, 5153 - Form stopped, 5154 - AI agent created, 5155 - AI agent renamed, 5156 - AI agent deleted, 5157 - MCP server added to AI agent, 5158 - MCP server deleted from AI agent, 5159 - Room change owner, 5160 - Documents default templates settings updated, 5201 - File saved, user quota exceeded, 5202 - File not saved due to user quota exceeded, 5203 - File saved, room quota exceeded, 5204 - File not saved due to room quota exceeded, 5501 - Ldap enabled, 5502 - Ldap disabled, 5503 - LDAP synchronization completed, 6000 - Language settings updated, 6001 - Time zone settings updated, 6002 - Dns settings updated, 6003 - Trusted mail domain settings updated, 6004 - Password strength settings updated, 6005 - Two factor authentication settings updated, 6006 - Administrator message settings updated, 6007 - Default start page settings updated, 6008 - Products list updated, 6009 - Administrator added, 6010 - Administrator opened full access, 6011 - Administrator deleted, 6012 - Users opened product access, 6013 - Groups opened product access, 6014 - Product access opened, 6015 - Product access restricted, 6016 - Product added administrator, 6017 - Product deleted administrator, 6018 - Greeting settings updated, 6019 - Team template changed, 6020 - Color theme changed, 6021 - Owner sent change owner instructions, 6022 - Owner updated, 6023 - Owner sent portal deactivation instructions, 6024 - Owner sent portal delete instructions, 6025 - Portal deactivated, 6026 - Portal deleted, 6027 - Login history report downloaded, 6028 - Audit trail report downloaded, 6029 - SSO enabled, 6030 - SSO disabled, 6031 - Portal access settings updated, 6032 - Cookie settings updated, 6033 - Mail service settings updated, 6034 - Custom navigation settings updated, 6035 - Audit settings updated, 6036 - Two factor authentication disabled, 6037 - Two factor authentication enabled by sms, 6038 - Two factor authentication enabled by tfa app, 6039 - Portal renamed, 6040 - Quota per room changed, 6041 - Quota per room disabled, 6042 - Quota per user changed, 6043 - Quota per user disabled, 6044 - Quota per portal changed, 6045 - Quota per portal disabled, 6046 - Form submit, 6047 - Form opened for filling, 6048 - Custom quota per room default, 6049 - Custom quota per room changed, 6050 - Custom quota per room disabled, 6051 - Custom quota per user default, 6052 - Custom quota per user changed, 6053 - Custom quota per user disabled, 6054 - DevTools access settings changed, 6055 - Webhook created, 6056 - Webhook updated, 6057 - Webhook deleted, 6058 - Created api key, 6059 - Update api key, 6060 - Deleted User api key, 6061 - Customer wallet topped up, 6062 - Customer operation performed, 6063 - Customer operations report downloaded, 6064 - Customer wallet top up settings updated, 6065 - Customer subscription updated, 6066 - Promotional banners visibility settings changed, 6067 - Customer wallet services settings updated, 6068 - Quota per AI agent changed, 6069 - Quota per AI agent disabled, 6070 - Custom quota per AI agent default, 6071 - Custom quota per AI agent changed, 6072 - Custom quota per AI agent disabled, 6073 - AI provider created, 6074 - AI provider updated, 6075 - AI provider deleted, 6076 - MCP server created, 6077 - MCP server updated, 6078 - MCP server enabled, 6079 - MCP server disabled, 6080 - MCP server deleted, 6081 - WebSearch settings configured, 6082 - WebSearch settings reset, 6083 - Vectorization settings configured, 6084 - Vectorization settings reset, 6085 - Webplugin uploaded, 6086 - Webplugin updated, 6087 - Webplugin deleted, 6088 - Whitelabel settings logo text updated, 6089 - Whitelabel settings logos updated, 6090 - Whitelabel company settings updated, 6091 - Whitelabel additional settings updated, 6092 - Whitelabel mail settings updated, 6093 - Invitation settings updated, 6094 - IP restrictions settings updated, 6095 - Login settings updated, 6096 - AI default provider set, 6097 - AI access enabled, 6098 - AI access disabled, 6099 - User AI settings updated, 7000 - Contact admin mail sent, 7001 - Room invite link used, 7002 - User created and added to room, 7003 - Guest created and added to room, 7004 - Contact sales mail sent, 9901 - Create client, 9902 - Update client, 9903 - Regenerate secret, 9904 - Delete client, 9905 - Change client activation, 9906 - Change client visibility, 9907 - Revoke user client, 9908 - Generate authorization code token, 9909 - Generate personal access token, -1 - None]
@@ -6787,63 +5813,6 @@ export const HistoryDto: Schema.Schema<HistoryDto, HistoryDtoEncoded> = /*#__PUR
 }).annotations({ identifier: "HistoryDto" })
 
 /**
- * @since 0.1.0
- * @category schemas
- */
-export interface HistoryArrayWrapper {
-  readonly response?: ReadonlyArray<HistoryDto> | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link HistoryArrayWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface HistoryArrayWrapperEncoded {
-  readonly response?: ReadonlyArray<HistoryDtoEncoded> | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const HistoryArrayWrapper: Schema.Schema<HistoryArrayWrapper, HistoryArrayWrapperEncoded> = /*#__PURE__*/ Schema
-  .Struct({
-    response: Schema.optional(Schema.Array(HistoryDto)),
-    count: Schema.optional(Schema.Number),
-    links: Schema.optional(Schema.Array(GetPortalPrices200ResponseLinksInner)),
-    status: Schema.optional(Schema.Number),
-    statusCode: Schema.optional(Schema.Number),
-    total: Schema.optional(Schema.Number)
-  }).annotations({ identifier: "HistoryArrayWrapper" })
-
-/**
  * The logo request parameters.
  *
  * @since 0.1.0
@@ -7045,20 +6014,20 @@ export interface UserInfoEncoded {
   readonly firstName?: string | null | undefined
   readonly lastName?: string | null | undefined
   readonly userName?: string | null | undefined
-  readonly birthDate?: string | null | undefined
+  readonly birthDate?: string | Runtime.DateTimeObject | null | undefined
   readonly sex?: boolean | null | undefined
   readonly status?: EmployeeStatus | undefined
   readonly activationStatus?: EmployeeActivationStatus | undefined
-  readonly terminatedDate?: string | null | undefined
+  readonly terminatedDate?: string | Runtime.DateTimeObject | null | undefined
   readonly title?: string | null | undefined
-  readonly workFromDate?: string | null | undefined
+  readonly workFromDate?: string | Runtime.DateTimeObject | null | undefined
   readonly email?: string | null | undefined
   readonly contacts?: string | null | undefined
   readonly contactsList?: ReadonlyArray<string> | null | undefined
   readonly location?: string | null | undefined
   readonly notes?: string | null | undefined
   readonly removed?: boolean | undefined
-  readonly lastModified?: string | undefined
+  readonly lastModified?: string | Runtime.DateTimeObject | undefined
   readonly tenantId?: number | undefined
   readonly isActive?: boolean | undefined
   readonly cultureName?: string | null | undefined
@@ -7068,7 +6037,7 @@ export interface UserInfoEncoded {
   readonly ldapQouta?: number | undefined
   readonly ssoNameId?: string | null | undefined
   readonly ssoSessionId?: string | null | undefined
-  readonly createDate?: string | undefined
+  readonly createDate?: string | Runtime.DateTimeObject | undefined
   readonly createdBy?: string | null | undefined
   readonly spam?: boolean | null | undefined
   readonly checkActivation?: boolean | undefined
@@ -7181,63 +6150,6 @@ export const MentionWrapper: Schema.Schema<MentionWrapper, MentionWrapperEncoded
  * @since 0.1.0
  * @category schemas
  */
-export interface MentionWrapperArrayWrapper {
-  readonly response?: ReadonlyArray<MentionWrapper> | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link MentionWrapperArrayWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface MentionWrapperArrayWrapperEncoded {
-  readonly response?: ReadonlyArray<MentionWrapperEncoded> | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const MentionWrapperArrayWrapper: Schema.Schema<MentionWrapperArrayWrapper, MentionWrapperArrayWrapperEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    response: Schema.optional(Schema.Array(MentionWrapper)),
-    count: Schema.optional(Schema.Number),
-    links: Schema.optional(Schema.Array(GetPortalPrices200ResponseLinksInner)),
-    status: Schema.optional(Schema.Number),
-    statusCode: Schema.optional(Schema.Number),
-    total: Schema.optional(Schema.Number)
-  }).annotations({ identifier: "MentionWrapperArrayWrapper" })
-
-/**
- * @since 0.1.0
- * @category schemas
- */
 export interface StatusCodeResult {
   readonly statusCode?: number | undefined
 }
@@ -7285,176 +6197,6 @@ export interface NoContentResultEncoded {
 export const NoContentResult: Schema.Schema<NoContentResult, NoContentResultEncoded> = /*#__PURE__*/ Schema.Struct({
   statusCode: Schema.optional(Schema.Number)
 }).annotations({ identifier: "NoContentResult" })
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export interface NoContentResultWrapper {
-  readonly response?: NoContentResult | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link NoContentResultWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface NoContentResultWrapperEncoded {
-  readonly response?: NoContentResultEncoded | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const NoContentResultWrapper: Schema.Schema<NoContentResultWrapper, NoContentResultWrapperEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    response: Schema.optional(NoContentResult),
-    count: Schema.optional(Schema.Number),
-    links: Schema.optional(Schema.Array(GetPortalPrices200ResponseLinksInner)),
-    status: Schema.optional(Schema.Number),
-    statusCode: Schema.optional(Schema.Number),
-    total: Schema.optional(Schema.Number)
-  }).annotations({ identifier: "NoContentResultWrapper" })
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export interface ObjectArrayWrapper {
-  readonly response?: ReadonlyArray<unknown> | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link ObjectArrayWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface ObjectArrayWrapperEncoded {
-  readonly response?: ReadonlyArray<unknown> | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const ObjectArrayWrapper: Schema.Schema<ObjectArrayWrapper, ObjectArrayWrapperEncoded> = /*#__PURE__*/ Schema
-  .Struct({
-    response: Schema.optional(Schema.Array(Schema.Unknown)),
-    count: Schema.optional(Schema.Number),
-    links: Schema.optional(Schema.Array(GetPortalPrices200ResponseLinksInner)),
-    status: Schema.optional(Schema.Number),
-    statusCode: Schema.optional(Schema.Number),
-    total: Schema.optional(Schema.Number)
-  }).annotations({ identifier: "ObjectArrayWrapper" })
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export interface ObjectWrapper {
-  readonly response?: unknown | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link ObjectWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface ObjectWrapperEncoded {
-  readonly response?: unknown | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const ObjectWrapper: Schema.Schema<ObjectWrapper, ObjectWrapperEncoded> = /*#__PURE__*/ Schema.Struct({
-  response: Schema.optional(Schema.Unknown),
-  count: Schema.optional(Schema.Number),
-  links: Schema.optional(Schema.Array(GetPortalPrices200ResponseLinksInner)),
-  status: Schema.optional(Schema.Number),
-  statusCode: Schema.optional(Schema.Number),
-  total: Schema.optional(Schema.Number)
-}).annotations({ identifier: "ObjectWrapper" })
 
 /**
  * The parameters for ordering requests.
@@ -7550,63 +6292,6 @@ export const RecaptchaTypeSchema: Schema.Schema<RecaptchaType> = /*#__PURE__*/ R
 )
 
 /**
- * @since 0.1.0
- * @category schemas
- */
-export interface STRINGArrayWrapper {
-  readonly response?: ReadonlyArray<string> | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link STRINGArrayWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface STRINGArrayWrapperEncoded {
-  readonly response?: ReadonlyArray<string> | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const STRINGArrayWrapper: Schema.Schema<STRINGArrayWrapper, STRINGArrayWrapperEncoded> = /*#__PURE__*/ Schema
-  .Struct({
-    response: Schema.optional(Schema.Array(Schema.String)),
-    count: Schema.optional(Schema.Number),
-    links: Schema.optional(Schema.Array(GetPortalPrices200ResponseLinksInner)),
-    status: Schema.optional(Schema.Number),
-    statusCode: Schema.optional(Schema.Number),
-    total: Schema.optional(Schema.Number)
-  }).annotations({ identifier: "STRINGArrayWrapper" })
-
-/**
  * [0 - Active, 1 - Archive, 2 - Any, 3 - Recent by links, 4 - Template, 5 - Knowledge, 6 - Result storage, 7 - AiAgents]
  *
  * The named values of {@link SearchArea}; the server may send others (kept as they are).
@@ -7676,62 +6361,6 @@ export const SortOrderSchema: Schema.Schema<SortOrder> = /*#__PURE__*/ Runtime.i
 )
 
 /**
- * @since 0.1.0
- * @category schemas
- */
-export interface StringWrapper {
-  readonly response?: string | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link StringWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface StringWrapperEncoded {
-  readonly response?: string | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const StringWrapper: Schema.Schema<StringWrapper, StringWrapperEncoded> = /*#__PURE__*/ Schema.Struct({
-  response: Schema.optional(Schema.String),
-  count: Schema.optional(Schema.Number),
-  links: Schema.optional(Schema.Array(GetPortalPrices200ResponseLinksInner)),
-  status: Schema.optional(Schema.Number),
-  statusCode: Schema.optional(Schema.Number),
-  total: Schema.optional(Schema.Number)
-}).annotations({ identifier: "StringWrapper" })
-
-/**
  * [0 - Owner, 1 - Member]
  *
  * The named values of {@link SubjectFilter}; the server may send others (kept as they are).
@@ -7786,7 +6415,7 @@ export interface TenantBannerSettings {
  */
 export interface TenantBannerSettingsEncoded {
   readonly hidden?: boolean | undefined
-  readonly lastModified?: string | undefined
+  readonly lastModified?: string | Runtime.DateTimeObject | undefined
 }
 
 /**
@@ -7800,68 +6429,6 @@ export const TenantBannerSettings: Schema.Schema<TenantBannerSettings, TenantBan
     hidden: Schema.optional(Schema.Boolean),
     lastModified: Schema.optional(Runtime.DateTime)
   }).annotations({ identifier: "TenantBannerSettings" })
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export interface TenantBannerSettingsWrapper {
-  /**
-   * The visibility settings of the promotional banners.
-   */
-  readonly response?: TenantBannerSettings | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link TenantBannerSettingsWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface TenantBannerSettingsWrapperEncoded {
-  readonly response?: TenantBannerSettingsEncoded | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const TenantBannerSettingsWrapper: Schema.Schema<
-  TenantBannerSettingsWrapper,
-  TenantBannerSettingsWrapperEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  response: Schema.optional(TenantBannerSettings),
-  count: Schema.optional(Schema.Number),
-  links: Schema.optional(Schema.Array(GetPortalPrices200ResponseLinksInner)),
-  status: Schema.optional(Schema.Number),
-  statusCode: Schema.optional(Schema.Number),
-  total: Schema.optional(Schema.Number)
-}).annotations({ identifier: "TenantBannerSettingsWrapper" })
 
 /**
  * The Developer Tools access settings.
@@ -7888,7 +6455,7 @@ export interface TenantDevToolsAccessSettings {
  */
 export interface TenantDevToolsAccessSettingsEncoded {
   readonly limitedAccessForUsers?: boolean | undefined
-  readonly lastModified?: string | undefined
+  readonly lastModified?: string | Runtime.DateTimeObject | undefined
 }
 
 /**
@@ -7904,68 +6471,6 @@ export const TenantDevToolsAccessSettings: Schema.Schema<
   limitedAccessForUsers: Schema.optional(Schema.Boolean),
   lastModified: Schema.optional(Runtime.DateTime)
 }).annotations({ identifier: "TenantDevToolsAccessSettings" })
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export interface TenantDevToolsAccessSettingsWrapper {
-  /**
-   * The Developer Tools access settings.
-   */
-  readonly response?: TenantDevToolsAccessSettings | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link TenantDevToolsAccessSettingsWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface TenantDevToolsAccessSettingsWrapperEncoded {
-  readonly response?: TenantDevToolsAccessSettingsEncoded | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const TenantDevToolsAccessSettingsWrapper: Schema.Schema<
-  TenantDevToolsAccessSettingsWrapper,
-  TenantDevToolsAccessSettingsWrapperEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  response: Schema.optional(TenantDevToolsAccessSettings),
-  count: Schema.optional(Schema.Number),
-  links: Schema.optional(Schema.Array(GetPortalPrices200ResponseLinksInner)),
-  status: Schema.optional(Schema.Number),
-  statusCode: Schema.optional(Schema.Number),
-  total: Schema.optional(Schema.Number)
-}).annotations({ identifier: "TenantDevToolsAccessSettingsWrapper" })
 
 /**
  * The tenant entity quota settings.
@@ -7997,7 +6502,7 @@ export interface TenantEntityQuotaSettings {
 export interface TenantEntityQuotaSettingsEncoded {
   readonly enableQuota?: boolean | undefined
   readonly defaultQuota?: number | undefined
-  readonly lastRecalculateDate?: string | null | undefined
+  readonly lastRecalculateDate?: string | Runtime.DateTimeObject | null | undefined
 }
 
 /**
@@ -8095,8 +6600,8 @@ export interface TenantQuotaSettings {
 export interface TenantQuotaSettingsEncoded {
   readonly enableQuota?: boolean | undefined
   readonly quota?: number | undefined
-  readonly lastRecalculateDate?: string | null | undefined
-  readonly lastModified?: string | undefined
+  readonly lastRecalculateDate?: string | Runtime.DateTimeObject | null | undefined
+  readonly lastModified?: string | Runtime.DateTimeObject | undefined
 }
 
 /**
@@ -8484,63 +6989,3 @@ export const XlsxReportResponseDto: Schema.Schema<XlsxReportResponseDto, XlsxRep
     task: Schema.optional(DocumentBuilderTaskDto),
     isNewFile: Schema.optional(Schema.Boolean)
   }).annotations({ identifier: "XlsxReportResponseDto" })
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export interface XlsxReportResponseWrapper {
-  /**
-   * The XLSX report task response parameters.
-   */
-  readonly response?: XlsxReportResponseDto | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link XlsxReportResponseWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface XlsxReportResponseWrapperEncoded {
-  readonly response?: XlsxReportResponseDtoEncoded | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const XlsxReportResponseWrapper: Schema.Schema<XlsxReportResponseWrapper, XlsxReportResponseWrapperEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    response: Schema.optional(XlsxReportResponseDto),
-    count: Schema.optional(Schema.Number),
-    links: Schema.optional(Schema.Array(GetPortalPrices200ResponseLinksInner)),
-    status: Schema.optional(Schema.Number),
-    statusCode: Schema.optional(Schema.Number),
-    total: Schema.optional(Schema.Number)
-  }).annotations({ identifier: "XlsxReportResponseWrapper" })

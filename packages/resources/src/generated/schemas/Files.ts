@@ -1732,68 +1732,6 @@ export const ConfigurationDtoInteger: Schema.Schema<ConfigurationDtoInteger, Con
   }).annotations({ identifier: "ConfigurationDtoInteger" })
 
 /**
- * @since 0.1.0
- * @category schemas
- */
-export interface ConfigurationIntegerWrapper {
-  /**
-   * The configuration parameters.
-   */
-  readonly response?: ConfigurationDtoInteger | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link ConfigurationIntegerWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface ConfigurationIntegerWrapperEncoded {
-  readonly response?: ConfigurationDtoIntegerEncoded | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const ConfigurationIntegerWrapper: Schema.Schema<
-  ConfigurationIntegerWrapper,
-  ConfigurationIntegerWrapperEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  response: Schema.optional(ConfigurationDtoInteger),
-  count: Schema.optional(Schema.Number),
-  links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-  status: Schema.optional(Schema.Number),
-  statusCode: Schema.optional(Schema.Number),
-  total: Schema.optional(Schema.Number)
-}).annotations({ identifier: "ConfigurationIntegerWrapper" })
-
-/**
  * The destination folder ID of the copied file.
  *
  * @since 0.1.0
@@ -2163,144 +2101,6 @@ export const EditHistoryChangesWrapper: Schema.Schema<EditHistoryChangesWrapper,
   }).annotations({ identifier: "EditHistoryChangesWrapper" })
 
 /**
- * The file editing history parameters.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface EditHistoryDto {
-  /**
-   * The document ID.
-   */
-  readonly id?: number | undefined
-  /**
-   * The document identifier used to unambiguously identify the document file.
-   */
-  readonly key?: string | undefined
-  /**
-   * The document version number.
-   */
-  readonly version?: number | undefined
-  /**
-   * The document version group.
-   */
-  readonly versionGroup?: number | undefined
-  /**
-   * The information about the file editing history author.
-   */
-  readonly user?: EditHistoryAuthor | undefined
-  /**
-   * The API date and time parameters.
-   */
-  readonly created?: Common.ApiDateTime | undefined
-  /**
-   * The file history changes in the string format.
-   */
-  readonly changesHistory?: string | undefined
-  /**
-   * The list of file history changes.
-   */
-  readonly changes?: ReadonlyArray<EditHistoryChangesWrapper> | undefined
-  /**
-   * The current server version number.
-   */
-  readonly serverVersion?: string | undefined
-}
-
-/**
- * The wire form of {@link EditHistoryDto}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface EditHistoryDtoEncoded {
-  readonly id?: number | undefined
-  readonly key?: string | null | undefined
-  readonly version?: number | undefined
-  readonly versionGroup?: number | undefined
-  readonly user?: EditHistoryAuthorEncoded | undefined
-  readonly created?: Common.ApiDateTimeEncoded | undefined
-  readonly changesHistory?: string | null | undefined
-  readonly changes?: ReadonlyArray<EditHistoryChangesWrapperEncoded> | null | undefined
-  readonly serverVersion?: string | null | undefined
-}
-
-/**
- * The file editing history parameters.
- *
- * @since 0.1.0
- * @category schemas
- */
-export const EditHistoryDto: Schema.Schema<EditHistoryDto, EditHistoryDtoEncoded> = /*#__PURE__*/ Schema.Struct({
-  id: Schema.optional(Schema.Number),
-  key: Schema.optionalWith(Schema.String, { nullable: true }),
-  version: Schema.optional(Schema.Number),
-  versionGroup: Schema.optional(Schema.Number),
-  user: Schema.optional(EditHistoryAuthor),
-  created: Schema.optional(Common.ApiDateTime),
-  changesHistory: Schema.optionalWith(Schema.String, { nullable: true }),
-  changes: Schema.optionalWith(Schema.Array(EditHistoryChangesWrapper), { nullable: true }),
-  serverVersion: Schema.optionalWith(Schema.String, { nullable: true })
-}).annotations({ identifier: "EditHistoryDto" })
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export interface EditHistoryArrayWrapper {
-  readonly response?: ReadonlyArray<EditHistoryDto> | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link EditHistoryArrayWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface EditHistoryArrayWrapperEncoded {
-  readonly response?: ReadonlyArray<EditHistoryDtoEncoded> | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const EditHistoryArrayWrapper: Schema.Schema<EditHistoryArrayWrapper, EditHistoryArrayWrapperEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    response: Schema.optional(Schema.Array(EditHistoryDto)),
-    count: Schema.optional(Schema.Number),
-    links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-    status: Schema.optional(Schema.Number),
-    statusCode: Schema.optional(Schema.Number),
-    total: Schema.optional(Schema.Number)
-  }).annotations({ identifier: "EditHistoryArrayWrapper" })
-
-/**
  * The file editing history URL parameters.
  *
  * @since 0.1.0
@@ -2416,183 +2216,85 @@ export const EditHistoryDataDto: Schema.Schema<EditHistoryDataDto, EditHistoryDa
   }).annotations({ identifier: "EditHistoryDataDto" })
 
 /**
- * @since 0.1.0
- * @category schemas
- */
-export interface EditHistoryDataWrapper {
-  /**
-   * The file editing history data.
-   */
-  readonly response?: EditHistoryDataDto | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link EditHistoryDataWrapper}.
+ * The file editing history parameters.
  *
  * @since 0.1.0
  * @category schemas
  */
-export interface EditHistoryDataWrapperEncoded {
-  readonly response?: EditHistoryDataDtoEncoded | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
+export interface EditHistoryDto {
+  /**
+   * The document ID.
+   */
+  readonly id?: number | undefined
+  /**
+   * The document identifier used to unambiguously identify the document file.
+   */
+  readonly key?: string | undefined
+  /**
+   * The document version number.
+   */
+  readonly version?: number | undefined
+  /**
+   * The document version group.
+   */
+  readonly versionGroup?: number | undefined
+  /**
+   * The information about the file editing history author.
+   */
+  readonly user?: EditHistoryAuthor | undefined
+  /**
+   * The API date and time parameters.
+   */
+  readonly created?: Common.ApiDateTime | undefined
+  /**
+   * The file history changes in the string format.
+   */
+  readonly changesHistory?: string | undefined
+  /**
+   * The list of file history changes.
+   */
+  readonly changes?: ReadonlyArray<EditHistoryChangesWrapper> | undefined
+  /**
+   * The current server version number.
+   */
+  readonly serverVersion?: string | undefined
 }
 
 /**
- * @since 0.1.0
- * @category schemas
- */
-export const EditHistoryDataWrapper: Schema.Schema<EditHistoryDataWrapper, EditHistoryDataWrapperEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    response: Schema.optional(EditHistoryDataDto),
-    count: Schema.optional(Schema.Number),
-    links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-    status: Schema.optional(Schema.Number),
-    statusCode: Schema.optional(Schema.Number),
-    total: Schema.optional(Schema.Number)
-  }).annotations({ identifier: "EditHistoryDataWrapper" })
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export interface FileEntryBaseWrapper {
-  /**
-   * The file entry information.
-   */
-  readonly response?: Common.FileEntryBaseDto | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link FileEntryBaseWrapper}.
+ * The wire form of {@link EditHistoryDto}.
  *
  * @since 0.1.0
  * @category schemas
  */
-export interface FileEntryBaseWrapperEncoded {
-  readonly response?: Common.FileEntryBaseDtoEncoded | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
+export interface EditHistoryDtoEncoded {
+  readonly id?: number | undefined
+  readonly key?: string | null | undefined
+  readonly version?: number | undefined
+  readonly versionGroup?: number | undefined
+  readonly user?: EditHistoryAuthorEncoded | undefined
+  readonly created?: Common.ApiDateTimeEncoded | undefined
+  readonly changesHistory?: string | null | undefined
+  readonly changes?: ReadonlyArray<EditHistoryChangesWrapperEncoded> | null | undefined
+  readonly serverVersion?: string | null | undefined
 }
 
 /**
- * @since 0.1.0
- * @category schemas
- */
-export const FileEntryBaseWrapper: Schema.Schema<FileEntryBaseWrapper, FileEntryBaseWrapperEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    response: Schema.optional(Common.FileEntryBaseDto),
-    count: Schema.optional(Schema.Number),
-    links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-    status: Schema.optional(Schema.Number),
-    statusCode: Schema.optional(Schema.Number),
-    total: Schema.optional(Schema.Number)
-  }).annotations({ identifier: "FileEntryBaseWrapper" })
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export interface FileEntryIntegerArrayWrapper {
-  readonly response?: ReadonlyArray<Common.FileEntryDtoInteger> | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link FileEntryIntegerArrayWrapper}.
+ * The file editing history parameters.
  *
  * @since 0.1.0
  * @category schemas
  */
-export interface FileEntryIntegerArrayWrapperEncoded {
-  readonly response?: ReadonlyArray<Common.FileEntryDtoIntegerEncoded> | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const FileEntryIntegerArrayWrapper: Schema.Schema<
-  FileEntryIntegerArrayWrapper,
-  FileEntryIntegerArrayWrapperEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  response: Schema.optional(Schema.Array(Common.FileEntryDtoInteger)),
-  count: Schema.optional(Schema.Number),
-  links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-  status: Schema.optional(Schema.Number),
-  statusCode: Schema.optional(Schema.Number),
-  total: Schema.optional(Schema.Number)
-}).annotations({ identifier: "FileEntryIntegerArrayWrapper" })
+export const EditHistoryDto: Schema.Schema<EditHistoryDto, EditHistoryDtoEncoded> = /*#__PURE__*/ Schema.Struct({
+  id: Schema.optional(Schema.Number),
+  key: Schema.optionalWith(Schema.String, { nullable: true }),
+  version: Schema.optional(Schema.Number),
+  versionGroup: Schema.optional(Schema.Number),
+  user: Schema.optional(EditHistoryAuthor),
+  created: Schema.optional(Common.ApiDateTime),
+  changesHistory: Schema.optionalWith(Schema.String, { nullable: true }),
+  changes: Schema.optionalWith(Schema.Array(EditHistoryChangesWrapper), { nullable: true }),
+  serverVersion: Schema.optionalWith(Schema.String, { nullable: true })
+}).annotations({ identifier: "EditHistoryDto" })
 
 /**
  * The file link properties.
@@ -2715,65 +2417,6 @@ export const FileLinkRequest: Schema.Schema<FileLinkRequest, FileLinkRequestEnco
 }).annotations({ identifier: "FileLinkRequest" })
 
 /**
- * @since 0.1.0
- * @category schemas
- */
-export interface FileLinkWrapper {
-  /**
-   * The file link properties.
-   */
-  readonly response?: FileLink | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link FileLinkWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface FileLinkWrapperEncoded {
-  readonly response?: FileLinkEncoded | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const FileLinkWrapper: Schema.Schema<FileLinkWrapper, FileLinkWrapperEncoded> = /*#__PURE__*/ Schema.Struct({
-  response: Schema.optional(FileLink),
-  count: Schema.optional(Schema.Number),
-  links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-  status: Schema.optional(Schema.Number),
-  statusCode: Schema.optional(Schema.Number),
-  total: Schema.optional(Schema.Number)
-}).annotations({ identifier: "FileLinkWrapper" })
-
-/**
  * The file reference parameters.
  *
  * @since 0.1.0
@@ -2849,66 +2492,6 @@ export const FileReference: Schema.Schema<FileReference, FileReferenceEncoded> =
 }).annotations({ identifier: "FileReference" })
 
 /**
- * @since 0.1.0
- * @category schemas
- */
-export interface FileReferenceWrapper {
-  /**
-   * The file reference parameters.
-   */
-  readonly response?: FileReference | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link FileReferenceWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface FileReferenceWrapperEncoded {
-  readonly response?: FileReferenceEncoded | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const FileReferenceWrapper: Schema.Schema<FileReferenceWrapper, FileReferenceWrapperEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    response: Schema.optional(FileReference),
-    count: Schema.optional(Schema.Number),
-    links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-    status: Schema.optional(Schema.Number),
-    statusCode: Schema.optional(Schema.Number),
-    total: Schema.optional(Schema.Number)
-  }).annotations({ identifier: "FileReferenceWrapper" })
-
-/**
  * The parameters of the form filling result.
  *
  * @since 0.1.0
@@ -2973,68 +2556,6 @@ export const FillingFormResultDtoInteger: Schema.Schema<
   roomId: Schema.Number,
   isRoomMember: Schema.optional(Schema.Boolean)
 }).annotations({ identifier: "FillingFormResultDtoInteger" })
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export interface FillingFormResultIntegerWrapper {
-  /**
-   * The parameters of the form filling result.
-   */
-  readonly response?: FillingFormResultDtoInteger | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link FillingFormResultIntegerWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface FillingFormResultIntegerWrapperEncoded {
-  readonly response?: FillingFormResultDtoIntegerEncoded | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const FillingFormResultIntegerWrapper: Schema.Schema<
-  FillingFormResultIntegerWrapper,
-  FillingFormResultIntegerWrapperEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  response: Schema.optional(FillingFormResultDtoInteger),
-  count: Schema.optional(Schema.Number),
-  links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-  status: Schema.optional(Schema.Number),
-  statusCode: Schema.optional(Schema.Number),
-  total: Schema.optional(Schema.Number)
-}).annotations({ identifier: "FillingFormResultIntegerWrapper" })
 
 /**
  * [0 - Stop, 1 - Resume, 2 - Start, 3 - Edit]
@@ -3184,7 +2705,7 @@ export interface FormResultsDto {
  * @category schemas
  */
 export interface FormResultsDtoEncoded {
-  readonly createOn?: string | undefined
+  readonly createOn?: string | Runtime.DateTimeObject | undefined
   readonly formsData?: ReadonlyArray<FormsItemDataEncoded> | null | undefined
 }
 
@@ -3251,8 +2772,8 @@ export interface FormRoleEncoded {
   readonly userId?: string | undefined
   readonly sequence?: number | undefined
   readonly submitted?: boolean | undefined
-  readonly openedAt?: string | undefined
-  readonly submissionDate?: string | undefined
+  readonly openedAt?: string | Runtime.DateTimeObject | undefined
+  readonly submissionDate?: string | Runtime.DateTimeObject | undefined
 }
 
 /**
@@ -3326,7 +2847,7 @@ export interface FormRoleDtoEncoded {
   readonly sequence: number
   readonly submitted: boolean
   readonly stopedBy?: Common.EmployeeFullDtoEncoded | undefined
-  readonly history?: { readonly [key: string]: string } | null | undefined
+  readonly history?: { readonly [key: string]: string | Runtime.DateTimeObject } | null | undefined
   readonly roleStatus?: Common.FormFillingStatus | undefined
 }
 
@@ -3346,63 +2867,6 @@ export const FormRoleDto: Schema.Schema<FormRoleDto, FormRoleDtoEncoded> = /*#__
   history: Schema.optionalWith(Schema.Record({ key: Schema.String, value: Runtime.DateTime }), { nullable: true }),
   roleStatus: Schema.optional(Common.FormFillingStatusSchema)
 }).annotations({ identifier: "FormRoleDto" })
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export interface FormRoleArrayWrapper {
-  readonly response?: ReadonlyArray<FormRoleDto> | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link FormRoleArrayWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface FormRoleArrayWrapperEncoded {
-  readonly response?: ReadonlyArray<FormRoleDtoEncoded> | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const FormRoleArrayWrapper: Schema.Schema<FormRoleArrayWrapper, FormRoleArrayWrapperEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    response: Schema.optional(Schema.Array(FormRoleDto)),
-    count: Schema.optional(Schema.Number),
-    links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-    status: Schema.optional(Schema.Number),
-    statusCode: Schema.optional(Schema.Number),
-    total: Schema.optional(Schema.Number)
-  }).annotations({ identifier: "FormRoleArrayWrapper" })
 
 /**
  * @since 0.1.0
@@ -3439,63 +2903,6 @@ export const FormSubmissionsDto: Schema.Schema<FormSubmissionsDto, FormSubmissio
     metadata: Schema.optionalWith(Schema.Array(FormMetadata), { nullable: true }),
     submissions: Schema.optionalWith(Schema.Array(FormResultsDto), { nullable: true })
   }).annotations({ identifier: "FormSubmissionsDto" })
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export interface FormSubmissionsWrapper {
-  readonly response?: FormSubmissionsDto | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link FormSubmissionsWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface FormSubmissionsWrapperEncoded {
-  readonly response?: FormSubmissionsDtoEncoded | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const FormSubmissionsWrapper: Schema.Schema<FormSubmissionsWrapper, FormSubmissionsWrapperEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    response: Schema.optional(FormSubmissionsDto),
-    count: Schema.optional(Schema.Number),
-    links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-    status: Schema.optional(Schema.Number),
-    statusCode: Schema.optional(Schema.Number),
-    total: Schema.optional(Schema.Number)
-  }).annotations({ identifier: "FormSubmissionsWrapper" })
 
 /**
  * The request parameters for getting reference data.
@@ -3584,65 +2991,6 @@ export const KeyValuePairBooleanString: Schema.Schema<KeyValuePairBooleanString,
     key: Schema.optional(Schema.Boolean),
     value: Schema.optionalWith(Schema.String, { nullable: true })
   }).annotations({ identifier: "KeyValuePairBooleanString" })
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export interface KeyValuePairBooleanStringWrapper {
-  readonly response?: KeyValuePairBooleanString | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link KeyValuePairBooleanStringWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface KeyValuePairBooleanStringWrapperEncoded {
-  readonly response?: KeyValuePairBooleanStringEncoded | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const KeyValuePairBooleanStringWrapper: Schema.Schema<
-  KeyValuePairBooleanStringWrapper,
-  KeyValuePairBooleanStringWrapperEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  response: Schema.optional(KeyValuePairBooleanString),
-  count: Schema.optional(Schema.Number),
-  links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-  status: Schema.optional(Schema.Number),
-  statusCode: Schema.optional(Schema.Number),
-  total: Schema.optional(Schema.Number)
-}).annotations({ identifier: "KeyValuePairBooleanStringWrapper" })
 
 /**
  * The parameters for locking a file.

@@ -6,7 +6,6 @@
  */
 import * as Schema from "effect/Schema"
 import * as Runtime from "../internal/runtime.js"
-import * as Common from "./Common.js"
 
 /**
  * [1 - One week, 2 - Two weeks, 3 - One month, 4 - Thirty days, 5 - Two months, 6 - Three months]
@@ -85,66 +84,6 @@ export const AutoCleanUpData: Schema.Schema<AutoCleanUpData, AutoCleanUpDataEnco
   isAutoCleanUp: Schema.optional(Schema.Boolean),
   gap: Schema.optional(DateToAutoCleanUpSchema)
 }).annotations({ identifier: "AutoCleanUpData" })
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export interface AutoCleanUpDataWrapper {
-  /**
-   * The auto-clearing setting parameters.
-   */
-  readonly response?: AutoCleanUpData | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link AutoCleanUpDataWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface AutoCleanUpDataWrapperEncoded {
-  readonly response?: AutoCleanUpDataEncoded | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const AutoCleanUpDataWrapper: Schema.Schema<AutoCleanUpDataWrapper, AutoCleanUpDataWrapperEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    response: Schema.optional(AutoCleanUpData),
-    count: Schema.optional(Schema.Number),
-    links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-    status: Schema.optional(Schema.Number),
-    statusCode: Schema.optional(Schema.Number),
-    total: Schema.optional(Schema.Number)
-  }).annotations({ identifier: "AutoCleanUpDataWrapper" })
 
 /**
  * The request parameters for updating the trash bin auto-clearing setting.
@@ -295,7 +234,7 @@ export interface DefaultTemplateItemDtoEncoded {
   readonly selectedFile?: number | null | undefined
   readonly fileExtension?: string | null | undefined
   readonly fileTitle?: string | null | undefined
-  readonly lastModified?: string | null | undefined
+  readonly lastModified?: string | Runtime.DateTimeObject | null | undefined
   readonly fileSize?: number | null | undefined
   readonly viewUrl?: string | null | undefined
 }
@@ -456,68 +395,6 @@ export const DefaultTemplateSettingsResetRequestDto: Schema.Schema<
 }).annotations({ identifier: "DefaultTemplateSettingsResetRequestDto" })
 
 /**
- * @since 0.1.0
- * @category schemas
- */
-export interface DefaultTemplateSettingsWrapper {
-  /**
-   * Default templates settings parameters.
-   */
-  readonly response?: DefaultTemplateSettingsDto | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link DefaultTemplateSettingsWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface DefaultTemplateSettingsWrapperEncoded {
-  readonly response?: DefaultTemplateSettingsDtoEncoded | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const DefaultTemplateSettingsWrapper: Schema.Schema<
-  DefaultTemplateSettingsWrapper,
-  DefaultTemplateSettingsWrapperEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  response: Schema.optional(DefaultTemplateSettingsDto),
-  count: Schema.optional(Schema.Number),
-  links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-  status: Schema.optional(Schema.Number),
-  statusCode: Schema.optional(Schema.Number),
-  total: Schema.optional(Schema.Number)
-}).annotations({ identifier: "DefaultTemplateSettingsWrapper" })
-
-/**
  * The settings request parameters.
  *
  * @since 0.1.0
@@ -631,66 +508,6 @@ export const DocServiceUrlDto: Schema.Schema<DocServiceUrlDto, DocServiceUrlDtoE
   docServiceSslVerification: Schema.Boolean,
   isDefault: Schema.Boolean
 }).annotations({ identifier: "DocServiceUrlDto" })
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export interface DocServiceUrlWrapper {
-  /**
-   * The document service URL parameters.
-   */
-  readonly response?: DocServiceUrlDto | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link DocServiceUrlWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface DocServiceUrlWrapperEncoded {
-  readonly response?: DocServiceUrlDtoEncoded | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const DocServiceUrlWrapper: Schema.Schema<DocServiceUrlWrapper, DocServiceUrlWrapperEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    response: Schema.optional(DocServiceUrlDto),
-    count: Schema.optional(Schema.Number),
-    links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-    status: Schema.optional(Schema.Number),
-    statusCode: Schema.optional(Schema.Number),
-    total: Schema.optional(Schema.Number)
-  }).annotations({ identifier: "DocServiceUrlWrapper" })
 
 /**
  * The Access Control external sharing settings.
@@ -813,68 +630,6 @@ export const ExternalSharingSettingsRequestDto: Schema.Schema<
   externalShareApplyToRooms: Schema.optional(Schema.Boolean),
   blockExistingLinksOnRestrict: Schema.optional(Schema.Boolean)
 }).annotations({ identifier: "ExternalSharingSettingsRequestDto" })
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export interface ExternalSharingSettingsWrapper {
-  /**
-   * The Access Control external sharing settings.
-   */
-  readonly response?: ExternalSharingSettingsDto | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link ExternalSharingSettingsWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface ExternalSharingSettingsWrapperEncoded {
-  readonly response?: ExternalSharingSettingsDtoEncoded | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const ExternalSharingSettingsWrapper: Schema.Schema<
-  ExternalSharingSettingsWrapper,
-  ExternalSharingSettingsWrapperEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  response: Schema.optional(ExternalSharingSettingsDto),
-  count: Schema.optional(Schema.Number),
-  links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-  status: Schema.optional(Schema.Number),
-  statusCode: Schema.optional(Schema.Number),
-  total: Schema.optional(Schema.Number)
-}).annotations({ identifier: "ExternalSharingSettingsWrapper" })
 
 /**
  * The internal file formats.
@@ -1316,7 +1071,7 @@ export interface FilesSettingsDtoEncoded {
   readonly extsPresentation?: ReadonlyArray<string> | null | undefined
   readonly extsDocument?: ReadonlyArray<string> | null | undefined
   readonly extsDiagram?: ReadonlyArray<string> | null | undefined
-  readonly internalFormats?: FilesSettingsDtoInternalFormatsEncoded | undefined
+  readonly internalFormats?: FilesSettingsDtoInternalFormatsEncoded | null | undefined
   readonly masterFormExtension?: string | null | undefined
   readonly paramVersion?: string | null | undefined
   readonly paramOutType?: string | null | undefined
@@ -1395,7 +1150,7 @@ export const FilesSettingsDto: Schema.Schema<FilesSettingsDto, FilesSettingsDtoE
   extsPresentation: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true }),
   extsDocument: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true }),
   extsDiagram: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true }),
-  internalFormats: Schema.optional(FilesSettingsDtoInternalFormats),
+  internalFormats: Schema.optionalWith(FilesSettingsDtoInternalFormats, { nullable: true }),
   masterFormExtension: Schema.optionalWith(Schema.String, { nullable: true }),
   paramVersion: Schema.optionalWith(Schema.String, { nullable: true }),
   paramOutType: Schema.optionalWith(Schema.String, { nullable: true }),
@@ -1463,66 +1218,6 @@ export const FilesSettingsDto: Schema.Schema<FilesSettingsDto, FilesSettingsDtoE
 }).annotations({ identifier: "FilesSettingsDto" })
 
 /**
- * @since 0.1.0
- * @category schemas
- */
-export interface FilesSettingsWrapper {
-  /**
-   * The file settings parameters.
-   */
-  readonly response?: FilesSettingsDto | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link FilesSettingsWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface FilesSettingsWrapperEncoded {
-  readonly response?: FilesSettingsDtoEncoded | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const FilesSettingsWrapper: Schema.Schema<FilesSettingsWrapper, FilesSettingsWrapperEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    response: Schema.optional(FilesSettingsDto),
-    count: Schema.optional(Schema.Number),
-    links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-    status: Schema.optional(Schema.Number),
-    statusCode: Schema.optional(Schema.Number),
-    total: Schema.optional(Schema.Number)
-  }).annotations({ identifier: "FilesSettingsWrapper" })
-
-/**
  * The request parameters for hiding the confirmation dialog when converting.
  *
  * @since 0.1.0
@@ -1557,65 +1252,6 @@ export const HideConfirmConvertRequestDto: Schema.Schema<
 > = /*#__PURE__*/ Schema.Struct({
   save: Schema.optional(Schema.Boolean)
 }).annotations({ identifier: "HideConfirmConvertRequestDto" })
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export interface ICompressWrapper {
-  /**
-   * The archiving class unification interface.
-   */
-  readonly response?: unknown | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link ICompressWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface ICompressWrapperEncoded {
-  readonly response?: unknown | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const ICompressWrapper: Schema.Schema<ICompressWrapper, ICompressWrapperEncoded> = /*#__PURE__*/ Schema.Struct({
-  response: Schema.optional(Schema.Unknown),
-  count: Schema.optional(Schema.Number),
-  links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-  status: Schema.optional(Schema.Number),
-  statusCode: Schema.optional(Schema.Number),
-  total: Schema.optional(Schema.Number)
-}).annotations({ identifier: "ICompressWrapper" })
 
 /**
  * The module information.
@@ -1697,65 +1333,6 @@ export const Module: Schema.Schema<Module, ModuleEncoded> = /*#__PURE__*/ Schema
   description: Schema.optionalWith(Schema.String, { nullable: true }),
   isPrimary: Schema.optional(Schema.Boolean)
 }).annotations({ identifier: "Module" })
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export interface ModuleWrapper {
-  /**
-   * The module information.
-   */
-  readonly response?: Module | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link ModuleWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface ModuleWrapperEncoded {
-  readonly response?: ModuleEncoded | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const ModuleWrapper: Schema.Schema<ModuleWrapper, ModuleWrapperEncoded> = /*#__PURE__*/ Schema.Struct({
-  response: Schema.optional(Module),
-  count: Schema.optional(Schema.Number),
-  links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-  status: Schema.optional(Schema.Number),
-  statusCode: Schema.optional(Schema.Number),
-  total: Schema.optional(Schema.Number)
-}).annotations({ identifier: "ModuleWrapper" })
 
 /**
  * The settings request parameters.

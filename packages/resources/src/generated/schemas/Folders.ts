@@ -241,68 +241,6 @@ export const FilesStatisticsResultDto: Schema.Schema<FilesStatisticsResultDto, F
   }).annotations({ identifier: "FilesStatisticsResultDto" })
 
 /**
- * @since 0.1.0
- * @category schemas
- */
-export interface FilesStatisticsResultWrapper {
-  /**
-   * The file statistics result parameters.
-   */
-  readonly response?: FilesStatisticsResultDto | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link FilesStatisticsResultWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface FilesStatisticsResultWrapperEncoded {
-  readonly response?: FilesStatisticsResultDtoEncoded | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const FilesStatisticsResultWrapper: Schema.Schema<
-  FilesStatisticsResultWrapper,
-  FilesStatisticsResultWrapperEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  response: Schema.optional(FilesStatisticsResultDto),
-  count: Schema.optional(Schema.Number),
-  links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-  status: Schema.optional(Schema.Number),
-  statusCode: Schema.optional(Schema.Number),
-  total: Schema.optional(Schema.Number)
-}).annotations({ identifier: "FilesStatisticsResultWrapper" })
-
-/**
  * [0 - None, 1 - Files  only, 2 - Folders only, 3 - Documents only, 4 - Presentations only, 5 - Spreadsheets only, 7 - Images only, 8 - By user, 9 - By department, 10 - Archive only, 11 - By extension, 12 - Media only, 13 - Filling forms rooms, 14 - Editing rooms, 17 - Custom rooms, 20 - Public rooms, 22 - Pdf, 23 - Pdf form, 24 - Virtual data rooms, 25 - Diagrams only, 26 - Ai rooms]
  *
  * The named values of {@link FilterType}; the server may send others (kept as they are).
@@ -375,65 +313,6 @@ export const FilterTypeSchema: Schema.Schema<FilterType> = /*#__PURE__*/ Runtime
   FilterType,
   "0 = None, 1 = FilesOnly, 2 = FoldersOnly, 3 = DocumentsOnly, 4 = PresentationsOnly, 5 = SpreadsheetsOnly, 7 = ImagesOnly, 8 = ByUser, 9 = ByDepartment, 10 = ArchiveOnly, 11 = ByExtension, 12 = MediaOnly, 13 = FillingFormsRooms, 14 = EditingRooms, 17 = CustomRooms, 20 = PublicRooms, 22 = Pdf, 23 = PdfForm, 24 = VirtualDataRooms, 25 = DiagramsOnly, 26 = AiRooms"
 )
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export interface FolderContentIntegerArrayWrapper {
-  readonly response?: ReadonlyArray<Common.FolderContentDtoInteger> | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link FolderContentIntegerArrayWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface FolderContentIntegerArrayWrapperEncoded {
-  readonly response?: ReadonlyArray<Common.FolderContentDtoIntegerEncoded> | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const FolderContentIntegerArrayWrapper: Schema.Schema<
-  FolderContentIntegerArrayWrapper,
-  FolderContentIntegerArrayWrapperEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  response: Schema.optional(Schema.Array(Common.FolderContentDtoInteger)),
-  count: Schema.optional(Schema.Number),
-  links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-  status: Schema.optional(Schema.Number),
-  statusCode: Schema.optional(Schema.Number),
-  total: Schema.optional(Schema.Number)
-}).annotations({ identifier: "FolderContentIntegerArrayWrapper" })
 
 /**
  * The folder link parameters.
@@ -551,63 +430,6 @@ export const FormsItemDto: Schema.Schema<FormsItemDto, FormsItemDtoEncoded> = /*
   key: Schema.optionalWith(Schema.String, { nullable: true }),
   type: Schema.optionalWith(Schema.String, { nullable: true })
 }).annotations({ identifier: "FormsItemDto" })
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export interface FormsItemArrayWrapper {
-  readonly response?: ReadonlyArray<FormsItemDto> | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link FormsItemArrayWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface FormsItemArrayWrapperEncoded {
-  readonly response?: ReadonlyArray<FormsItemDtoEncoded> | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const FormsItemArrayWrapper: Schema.Schema<FormsItemArrayWrapper, FormsItemArrayWrapperEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    response: Schema.optional(Schema.Array(FormsItemDto)),
-    count: Schema.optional(Schema.Number),
-    links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-    status: Schema.optional(Schema.Number),
-    statusCode: Schema.optional(Schema.Number),
-    total: Schema.optional(Schema.Number)
-  }).annotations({ identifier: "FormsItemArrayWrapper" })
 
 /**
  * [1 - Room, 2 - Documents, 3 - Link]

@@ -127,9 +127,9 @@ export interface ClientInfoResponseEncoded {
   readonly logo?: string | undefined
   readonly authentication_methods?: ReadonlyArray<string> | undefined
   readonly is_public?: boolean | undefined
-  readonly created_on?: string | undefined
+  readonly created_on?: string | Runtime.DateTimeObject | undefined
   readonly created_by?: string | undefined
-  readonly modified_on?: string | undefined
+  readonly modified_on?: string | Runtime.DateTimeObject | undefined
   readonly modified_by?: string | undefined
 }
 
@@ -267,9 +267,9 @@ export interface ClientResponseEncoded {
   readonly redirect_uris?: ReadonlyArray<string> | undefined
   readonly allowed_origins?: ReadonlyArray<string> | undefined
   readonly logout_redirect_uris?: ReadonlyArray<string> | undefined
-  readonly created_on?: string | undefined
+  readonly created_on?: string | Runtime.DateTimeObject | undefined
   readonly created_by?: string | undefined
-  readonly modified_on?: string | undefined
+  readonly modified_on?: string | Runtime.DateTimeObject | undefined
   readonly modified_by?: string | undefined
   readonly is_public?: boolean | undefined
 }
@@ -468,7 +468,7 @@ export interface PageableModificationResponse {
 export interface PageableModificationResponseEncoded {
   readonly data?: unknown | undefined
   readonly limit?: number | undefined
-  readonly last_modified_on?: string | undefined
+  readonly last_modified_on?: string | Runtime.DateTimeObject | undefined
 }
 
 /**
@@ -521,7 +521,7 @@ export interface PageableResponseEncoded {
   readonly data?: unknown | undefined
   readonly limit?: number | undefined
   readonly last_client_id?: string | undefined
-  readonly last_created_on?: string | undefined
+  readonly last_created_on?: string | Runtime.DateTimeObject | undefined
 }
 
 /**
@@ -572,7 +572,7 @@ export interface PageableResponseClientInfoResponseEncoded {
   readonly data?: unknown | undefined
   readonly limit?: number | undefined
   readonly last_client_id?: string | undefined
-  readonly last_created_on?: string | undefined
+  readonly last_created_on?: string | Runtime.DateTimeObject | undefined
 }
 
 /**

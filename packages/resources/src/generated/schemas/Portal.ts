@@ -181,63 +181,6 @@ export const AiPricesResponse: Schema.Schema<AiPricesResponse, AiPricesResponseE
 }).annotations({ identifier: "AiPricesResponse" })
 
 /**
- * @since 0.1.0
- * @category schemas
- */
-export interface AiPricesResponseWrapper {
-  readonly response?: AiPricesResponse | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link AiPricesResponseWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface AiPricesResponseWrapperEncoded {
-  readonly response?: AiPricesResponseEncoded | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const AiPricesResponseWrapper: Schema.Schema<AiPricesResponseWrapper, AiPricesResponseWrapperEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    response: Schema.optional(AiPricesResponse),
-    count: Schema.optional(Schema.Number),
-    links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-    status: Schema.optional(Schema.Number),
-    statusCode: Schema.optional(Schema.Number),
-    total: Schema.optional(Schema.Number)
-  }).annotations({ identifier: "AiPricesResponseWrapper" })
-
-/**
  * Represents a sub-account with a specific currency and balance.
  *
  * @since 0.1.0
@@ -304,7 +247,7 @@ export interface TransactionInfo {
  * @category schemas
  */
 export interface TransactionInfoEncoded {
-  readonly date?: string | undefined
+  readonly date?: string | Runtime.DateTimeObject | undefined
   readonly currency?: string | null | undefined
   readonly amount?: number | undefined
 }
@@ -383,65 +326,6 @@ export const Balance: Schema.Schema<Balance, BalanceEncoded> = /*#__PURE__*/ Sch
   subAccounts: Schema.optionalWith(Schema.Array(SubAccount), { nullable: true }),
   lastCredit: Schema.optional(TransactionInfo)
 }).annotations({ identifier: "Balance" })
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export interface BalanceWrapper {
-  /**
-   * Represents a balance with an account number and a list of sub-accounts.
-   */
-  readonly response?: Balance | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link BalanceWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface BalanceWrapperEncoded {
-  readonly response?: BalanceEncoded | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const BalanceWrapper: Schema.Schema<BalanceWrapper, BalanceWrapperEncoded> = /*#__PURE__*/ Schema.Struct({
-  response: Schema.optional(Balance),
-  count: Schema.optional(Schema.Number),
-  links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-  status: Schema.optional(Schema.Number),
-  statusCode: Schema.optional(Schema.Number),
-  total: Schema.optional(Schema.Number)
-}).annotations({ identifier: "BalanceWrapper" })
 
 /**
  * [-13 - AITools, -12 - Backup, -11 - Storage]
@@ -599,63 +483,6 @@ export const CurrenciesDto: Schema.Schema<CurrenciesDto, CurrenciesDtoEncoded> =
 }).annotations({ identifier: "CurrenciesDto" })
 
 /**
- * @since 0.1.0
- * @category schemas
- */
-export interface CurrenciesArrayWrapper {
-  readonly response?: ReadonlyArray<CurrenciesDto> | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link CurrenciesArrayWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface CurrenciesArrayWrapperEncoded {
-  readonly response?: ReadonlyArray<CurrenciesDtoEncoded> | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const CurrenciesArrayWrapper: Schema.Schema<CurrenciesArrayWrapper, CurrenciesArrayWrapperEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    response: Schema.optional(Schema.Array(CurrenciesDto)),
-    count: Schema.optional(Schema.Number),
-    links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-    status: Schema.optional(Schema.Number),
-    statusCode: Schema.optional(Schema.Number),
-    total: Schema.optional(Schema.Number)
-  }).annotations({ identifier: "CurrenciesArrayWrapper" })
-
-/**
  * [0 - None, 1 - Set, 2 - Expired]
  *
  * The named values of {@link PaymentMethodStatus}; the server may send others (kept as they are).
@@ -733,66 +560,6 @@ export const CustomerInfoDto: Schema.Schema<CustomerInfoDto, CustomerInfoDtoEnco
   email: Schema.optionalWith(Schema.String, { nullable: true }),
   payer: Schema.optional(Common.EmployeeDto)
 }).annotations({ identifier: "CustomerInfoDto" })
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export interface CustomerInfoWrapper {
-  /**
-   * The customer information.
-   */
-  readonly response?: CustomerInfoDto | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link CustomerInfoWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface CustomerInfoWrapperEncoded {
-  readonly response?: CustomerInfoDtoEncoded | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const CustomerInfoWrapper: Schema.Schema<CustomerInfoWrapper, CustomerInfoWrapperEncoded> = /*#__PURE__*/ Schema
-  .Struct({
-    response: Schema.optional(CustomerInfoDto),
-    count: Schema.optional(Schema.Number),
-    links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-    status: Schema.optional(Schema.Number),
-    statusCode: Schema.optional(Schema.Number),
-    total: Schema.optional(Schema.Number)
-  }).annotations({ identifier: "CustomerInfoWrapper" })
 
 /**
  * [0 - Unknown, 1 - ServicePayment, 2 - PackagePayment, 3 - AiServicePayment, 4 - Deposit, 5 - ReceiveProviderInvoice, 6 - ProcessProviderInvoice, 7 - WriteOffServiceProfit, 8 - Profit, 9 - PartnerAccrual, 10 - ProviderPayment, 11 - PartnerPayment, 12 - Refund, 13 - BankDeposit, 14 - BankWithdrawal, 15 - GoodwillCredit, 16 - WriteOffProfit, 17 - WriteOffDifferenceCurrency, 18 - AiDebit, 19 - AiCredit]
@@ -981,8 +748,8 @@ export interface CustomerOperationsReportRequestDto {
  */
 export interface CustomerOperationsReportRequestDtoEncoded {
   readonly serviceName?: string | null | undefined
-  readonly startDate?: string | null | undefined
-  readonly endDate?: string | null | undefined
+  readonly startDate?: string | Runtime.DateTimeObject | null | undefined
+  readonly endDate?: string | Runtime.DateTimeObject | null | undefined
   readonly participantName?: string | null | undefined
   readonly credit?: boolean | null | undefined
   readonly debit?: boolean | null | undefined
@@ -1054,62 +821,6 @@ export const FeatureUsedDto: Schema.Schema<FeatureUsedDto, FeatureUsedDtoEncoded
 }).annotations({ identifier: "FeatureUsedDto" })
 
 /**
- * @since 0.1.0
- * @category schemas
- */
-export interface Int64Wrapper {
-  readonly response?: number | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link Int64Wrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface Int64WrapperEncoded {
-  readonly response?: number | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const Int64Wrapper: Schema.Schema<Int64Wrapper, Int64WrapperEncoded> = /*#__PURE__*/ Schema.Struct({
-  response: Schema.optional(Schema.Number),
-  count: Schema.optional(Schema.Number),
-  links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-  status: Schema.optional(Schema.Number),
-  statusCode: Schema.optional(Schema.Number),
-  total: Schema.optional(Schema.Number)
-}).annotations({ identifier: "Int64Wrapper" })
-
-/**
  * The request parameters for creating an invitation link.
  *
  * @since 0.1.0
@@ -1138,7 +849,7 @@ export interface InvitationLinkCreateRequestDto {
  */
 export interface InvitationLinkCreateRequestDtoEncoded {
   readonly employeeType: Common.EmployeeType
-  readonly expiration?: string | null | undefined
+  readonly expiration?: string | Runtime.DateTimeObject | null | undefined
   readonly maxUseCount?: number | null | undefined
 }
 
@@ -1292,7 +1003,7 @@ export interface InvitationLinkUpdateRequestDto {
  */
 export interface InvitationLinkUpdateRequestDtoEncoded {
   readonly id: string
-  readonly expiration?: string | null | undefined
+  readonly expiration?: string | Runtime.DateTimeObject | null | undefined
   readonly maxUseCount?: number | null | undefined
 }
 
@@ -1310,66 +1021,6 @@ export const InvitationLinkUpdateRequestDto: Schema.Schema<
   expiration: Schema.optionalWith(Runtime.DateTime, { nullable: true }),
   maxUseCount: Schema.optionalWith(Schema.Number, { nullable: true })
 }).annotations({ identifier: "InvitationLinkUpdateRequestDto" })
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export interface InvitationLinkWrapper {
-  /**
-   * The invitation link parameters.
-   */
-  readonly response?: InvitationLinkDto | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link InvitationLinkWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface InvitationLinkWrapperEncoded {
-  readonly response?: InvitationLinkDtoEncoded | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const InvitationLinkWrapper: Schema.Schema<InvitationLinkWrapper, InvitationLinkWrapperEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    response: Schema.optional(InvitationLinkDto),
-    count: Schema.optional(Schema.Number),
-    links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-    status: Schema.optional(Schema.Number),
-    statusCode: Schema.optional(Schema.Number),
-    total: Schema.optional(Schema.Number)
-  }).annotations({ identifier: "InvitationLinkWrapper" })
 
 /**
  * Represents an operation.
@@ -1533,66 +1184,6 @@ export const PaymentCalculation: Schema.Schema<PaymentCalculation, PaymentCalcul
     currency: Schema.optionalWith(Schema.String, { nullable: true }),
     quantity: Schema.optional(Schema.Number)
   }).annotations({ identifier: "PaymentCalculation" })
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export interface PaymentCalculationWrapper {
-  /**
-   * The parameters of the calculated payment amount.
-   */
-  readonly response?: PaymentCalculation | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link PaymentCalculationWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface PaymentCalculationWrapperEncoded {
-  readonly response?: PaymentCalculationEncoded | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const PaymentCalculationWrapper: Schema.Schema<PaymentCalculationWrapper, PaymentCalculationWrapperEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    response: Schema.optional(PaymentCalculation),
-    count: Schema.optional(Schema.Number),
-    links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-    status: Schema.optional(Schema.Number),
-    statusCode: Schema.optional(Schema.Number),
-    total: Schema.optional(Schema.Number)
-  }).annotations({ identifier: "PaymentCalculationWrapper" })
 
 /**
  * The request parameters for the payment URL configuration with quantity information.
@@ -1830,7 +1421,7 @@ export interface QuotaEncoded {
   readonly id?: number | undefined
   readonly quantity?: number | undefined
   readonly wallet?: boolean | undefined
-  readonly dueDate?: string | null | undefined
+  readonly dueDate?: string | Runtime.DateTimeObject | null | undefined
   readonly nextQuantity?: number | null | undefined
   readonly state?: QuotaState | undefined
 }
@@ -2005,7 +1596,7 @@ export interface QuotaDtoEncoded {
   readonly roomsQuota?: Common.TenantEntityQuotaSettingsEncoded | undefined
   readonly aiAgentsQuota?: Common.TenantEntityQuotaSettingsEncoded | undefined
   readonly tenantCustomQuota?: Common.TenantQuotaSettingsEncoded | undefined
-  readonly dueDate?: string | null | undefined
+  readonly dueDate?: string | Runtime.DateTimeObject | null | undefined
 }
 
 /**
@@ -2028,122 +1619,6 @@ export const QuotaDto: Schema.Schema<QuotaDto, QuotaDtoEncoded> = /*#__PURE__*/ 
   tenantCustomQuota: Schema.optional(Common.TenantQuotaSettings),
   dueDate: Schema.optionalWith(Runtime.DateTime, { nullable: true })
 }).annotations({ identifier: "QuotaDto" })
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export interface QuotaArrayWrapper {
-  readonly response?: ReadonlyArray<QuotaDto> | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link QuotaArrayWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface QuotaArrayWrapperEncoded {
-  readonly response?: ReadonlyArray<QuotaDtoEncoded> | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const QuotaArrayWrapper: Schema.Schema<QuotaArrayWrapper, QuotaArrayWrapperEncoded> = /*#__PURE__*/ Schema
-  .Struct({
-    response: Schema.optional(Schema.Array(QuotaDto)),
-    count: Schema.optional(Schema.Number),
-    links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-    status: Schema.optional(Schema.Number),
-    statusCode: Schema.optional(Schema.Number),
-    total: Schema.optional(Schema.Number)
-  }).annotations({ identifier: "QuotaArrayWrapper" })
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export interface QuotaWrapper {
-  /**
-   * The quota information.
-   */
-  readonly response?: QuotaDto | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link QuotaWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface QuotaWrapperEncoded {
-  readonly response?: QuotaDtoEncoded | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const QuotaWrapper: Schema.Schema<QuotaWrapper, QuotaWrapperEncoded> = /*#__PURE__*/ Schema.Struct({
-  response: Schema.optional(QuotaDto),
-  count: Schema.optional(Schema.Number),
-  links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-  status: Schema.optional(Schema.Number),
-  statusCode: Schema.optional(Schema.Number),
-  total: Schema.optional(Schema.Number)
-}).annotations({ identifier: "QuotaWrapper" })
 
 /**
  * Represents a report containing a collection of operations.
@@ -2212,65 +1687,6 @@ export const ReportDto: Schema.Schema<ReportDto, ReportDtoEncoded> = /*#__PURE__
  * @since 0.1.0
  * @category schemas
  */
-export interface ReportWrapper {
-  /**
-   * Represents a report containing a collection of operations.
-   */
-  readonly response?: ReportDto | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link ReportWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface ReportWrapperEncoded {
-  readonly response?: ReportDtoEncoded | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const ReportWrapper: Schema.Schema<ReportWrapper, ReportWrapperEncoded> = /*#__PURE__*/ Schema.Struct({
-  response: Schema.optional(ReportDto),
-  count: Schema.optional(Schema.Number),
-  links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-  status: Schema.optional(Schema.Number),
-  statusCode: Schema.optional(Schema.Number),
-  total: Schema.optional(Schema.Number)
-}).annotations({ identifier: "ReportWrapper" })
-
-/**
- * @since 0.1.0
- * @category schemas
- */
 export interface RestrictedModelsResponse {
   readonly models?: ReadonlyArray<string> | undefined
 }
@@ -2293,65 +1709,6 @@ export const RestrictedModelsResponse: Schema.Schema<RestrictedModelsResponse, R
   /*#__PURE__*/ Schema.Struct({
     models: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true })
   }).annotations({ identifier: "RestrictedModelsResponse" })
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export interface RestrictedModelsResponseWrapper {
-  readonly response?: RestrictedModelsResponse | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link RestrictedModelsResponseWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface RestrictedModelsResponseWrapperEncoded {
-  readonly response?: RestrictedModelsResponseEncoded | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const RestrictedModelsResponseWrapper: Schema.Schema<
-  RestrictedModelsResponseWrapper,
-  RestrictedModelsResponseWrapperEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  response: Schema.optional(RestrictedModelsResponse),
-  count: Schema.optional(Schema.Number),
-  links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-  status: Schema.optional(Schema.Number),
-  statusCode: Schema.optional(Schema.Number),
-  total: Schema.optional(Schema.Number)
-}).annotations({ identifier: "RestrictedModelsResponseWrapper" })
 
 /**
  * The request parameters for handling sales and payment inquiries in the portal.
@@ -2447,8 +1804,8 @@ export interface ServicePaymentEncoded {
   readonly currency?: string | null | undefined
   readonly quantity?: number | undefined
   readonly subscriptionId?: number | null | undefined
-  readonly startDate?: string | null | undefined
-  readonly endDate?: string | null | undefined
+  readonly startDate?: string | Runtime.DateTimeObject | null | undefined
+  readonly endDate?: string | Runtime.DateTimeObject | null | undefined
 }
 
 /**
@@ -2466,66 +1823,6 @@ export const ServicePayment: Schema.Schema<ServicePayment, ServicePaymentEncoded
   startDate: Schema.optionalWith(Runtime.DateTime, { nullable: true }),
   endDate: Schema.optionalWith(Runtime.DateTime, { nullable: true })
 }).annotations({ identifier: "ServicePayment" })
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export interface ServicePaymentWrapper {
-  /**
-   * Represents service payment information.
-   */
-  readonly response?: ServicePayment | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link ServicePaymentWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface ServicePaymentWrapperEncoded {
-  readonly response?: ServicePaymentEncoded | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const ServicePaymentWrapper: Schema.Schema<ServicePaymentWrapper, ServicePaymentWrapperEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    response: Schema.optional(ServicePayment),
-    count: Schema.optional(Schema.Number),
-    links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-    status: Schema.optional(Schema.Number),
-    statusCode: Schema.optional(Schema.Number),
-    total: Schema.optional(Schema.Number)
-  }).annotations({ identifier: "ServicePaymentWrapper" })
 
 /**
  * The request parameters for setting restricted AI models.
@@ -2643,9 +1940,9 @@ export interface Tariff {
 export interface TariffEncoded {
   readonly id?: number | undefined
   readonly state?: TariffState | undefined
-  readonly dueDate: string
-  readonly delayDueDate?: string | undefined
-  readonly licenseDate?: string | undefined
+  readonly dueDate: string | Runtime.DateTimeObject
+  readonly delayDueDate?: string | Runtime.DateTimeObject | undefined
+  readonly licenseDate?: string | Runtime.DateTimeObject | undefined
   readonly customerId?: string | null | undefined
   readonly quotas?: ReadonlyArray<QuotaEncoded> | null | undefined
   readonly overdueQuotas?: ReadonlyArray<QuotaEncoded> | null | undefined
@@ -2667,65 +1964,6 @@ export const Tariff: Schema.Schema<Tariff, TariffEncoded> = /*#__PURE__*/ Schema
   quotas: Schema.optionalWith(Schema.Array(Quota), { nullable: true }),
   overdueQuotas: Schema.optionalWith(Schema.Array(Quota), { nullable: true })
 }).annotations({ identifier: "Tariff" })
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export interface TariffWrapper {
-  /**
-   * The tariff parameters.
-   */
-  readonly response?: Tariff | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link TariffWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface TariffWrapperEncoded {
-  readonly response?: TariffEncoded | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const TariffWrapper: Schema.Schema<TariffWrapper, TariffWrapperEncoded> = /*#__PURE__*/ Schema.Struct({
-  response: Schema.optional(Tariff),
-  count: Schema.optional(Schema.Number),
-  links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-  status: Schema.optional(Schema.Number),
-  statusCode: Schema.optional(Schema.Number),
-  total: Schema.optional(Schema.Number)
-}).annotations({ identifier: "TariffWrapper" })
 
 /**
  * The tenant parameters.
@@ -2843,25 +2081,25 @@ export interface TenantDtoEncoded {
   readonly tenantAlias?: string | null | undefined
   readonly calls?: boolean | undefined
   readonly campaign?: string | null | undefined
-  readonly creationDateTime?: string | undefined
+  readonly creationDateTime?: string | Runtime.DateTimeObject | undefined
   readonly hostedRegion?: string | null | undefined
   readonly tenantId?: number | undefined
   readonly industry?: Common.TenantIndustry | undefined
   readonly language?: string | null | undefined
-  readonly lastModified?: string | undefined
+  readonly lastModified?: string | Runtime.DateTimeObject | undefined
   readonly mappedDomain?: string | null | undefined
   readonly name?: string | null | undefined
   readonly ownerId?: string | undefined
   readonly paymentId?: string | null | undefined
   readonly spam?: boolean | undefined
   readonly status?: Common.TenantStatus | undefined
-  readonly statusChangeDate?: string | undefined
+  readonly statusChangeDate?: string | Runtime.DateTimeObject | undefined
   readonly timeZone?: string | null | undefined
   readonly trustedDomains?: ReadonlyArray<string> | null | undefined
   readonly trustedDomainsRaw?: string | null | undefined
   readonly trustedDomainsType?: Common.TenantTrustedDomainsType | undefined
   readonly version?: number | undefined
-  readonly versionChanged?: string | undefined
+  readonly versionChanged?: string | Runtime.DateTimeObject | undefined
   readonly region?: string | null | undefined
 }
 
@@ -3088,7 +2326,7 @@ export interface TenantQuotaEncoded {
   readonly serviceGroup?: string | null | undefined
   readonly visible?: boolean | undefined
   readonly wallet?: boolean | undefined
-  readonly dueDate?: string | null | undefined
+  readonly dueDate?: string | Runtime.DateTimeObject | null | undefined
   readonly features?: string | null | undefined
   readonly maxFileSize?: number | undefined
   readonly maxTotalSize?: number | undefined
@@ -3172,66 +2410,6 @@ export const TenantQuota: Schema.Schema<TenantQuota, TenantQuotaEncoded> = /*#__
 }).annotations({ identifier: "TenantQuota" })
 
 /**
- * @since 0.1.0
- * @category schemas
- */
-export interface TenantQuotaWrapper {
-  /**
-   * The current tenant quota.
-   */
-  readonly response?: TenantQuota | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link TenantQuotaWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface TenantQuotaWrapperEncoded {
-  readonly response?: TenantQuotaEncoded | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const TenantQuotaWrapper: Schema.Schema<TenantQuotaWrapper, TenantQuotaWrapperEncoded> = /*#__PURE__*/ Schema
-  .Struct({
-    response: Schema.optional(TenantQuota),
-    count: Schema.optional(Schema.Number),
-    links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-    status: Schema.optional(Schema.Number),
-    statusCode: Schema.optional(Schema.Number),
-    total: Schema.optional(Schema.Number)
-  }).annotations({ identifier: "TenantQuotaWrapper" })
-
-/**
  * The wallet services settings.
  *
  * @since 0.1.0
@@ -3256,7 +2434,7 @@ export interface TenantWalletServiceSettings {
  */
 export interface TenantWalletServiceSettingsEncoded {
   readonly enabledServices?: ReadonlyArray<-13 | -12 | -11 | (number & {})> | null | undefined
-  readonly lastModified?: string | undefined
+  readonly lastModified?: string | Runtime.DateTimeObject | undefined
 }
 
 /**
@@ -3281,68 +2459,6 @@ export const TenantWalletServiceSettings: Schema.Schema<
   ),
   lastModified: Schema.optional(Runtime.DateTime)
 }).annotations({ identifier: "TenantWalletServiceSettings" })
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export interface TenantWalletServiceSettingsWrapper {
-  /**
-   * The wallet services settings.
-   */
-  readonly response?: TenantWalletServiceSettings | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link TenantWalletServiceSettingsWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface TenantWalletServiceSettingsWrapperEncoded {
-  readonly response?: TenantWalletServiceSettingsEncoded | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const TenantWalletServiceSettingsWrapper: Schema.Schema<
-  TenantWalletServiceSettingsWrapper,
-  TenantWalletServiceSettingsWrapperEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  response: Schema.optional(TenantWalletServiceSettings),
-  count: Schema.optional(Schema.Number),
-  links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-  status: Schema.optional(Schema.Number),
-  statusCode: Schema.optional(Schema.Number),
-  total: Schema.optional(Schema.Number)
-}).annotations({ identifier: "TenantWalletServiceSettingsWrapper" })
 
 /**
  * The tenant wallet settings.
@@ -3384,7 +2500,7 @@ export interface TenantWalletSettingsEncoded {
   readonly minBalance?: number | undefined
   readonly upToBalance?: number | undefined
   readonly currency?: string | null | undefined
-  readonly lastModified?: string | undefined
+  readonly lastModified?: string | Runtime.DateTimeObject | undefined
 }
 
 /**
@@ -3439,65 +2555,6 @@ export const TenantWalletSettingsWrapper: Schema.Schema<
 }).annotations({ identifier: "TenantWalletSettingsWrapper" })
 
 /**
- * @since 0.1.0
- * @category schemas
- */
-export interface TenantWrapper {
-  /**
-   * The tenant parameters.
-   */
-  readonly response?: TenantDto | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link TenantWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface TenantWrapperEncoded {
-  readonly response?: TenantDtoEncoded | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const TenantWrapper: Schema.Schema<TenantWrapper, TenantWrapperEncoded> = /*#__PURE__*/ Schema.Struct({
-  response: Schema.optional(TenantDto),
-  count: Schema.optional(Schema.Number),
-  links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-  status: Schema.optional(Schema.Number),
-  statusCode: Schema.optional(Schema.Number),
-  total: Schema.optional(Schema.Number)
-}).annotations({ identifier: "TenantWrapper" })
-
-/**
  * The request parameters for putting money on deposit.
  *
  * @since 0.1.0
@@ -3536,65 +2593,6 @@ export const TopUpDepositRequestDto: Schema.Schema<TopUpDepositRequestDto, TopUp
     amount: Schema.optional(Schema.Number),
     currency: Schema.optionalWith(Schema.String, { nullable: true })
   }).annotations({ identifier: "TopUpDepositRequestDto" })
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export interface UserInfoWrapper {
-  /**
-   * The user information.
-   */
-  readonly response?: Common.UserInfo | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link UserInfoWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface UserInfoWrapperEncoded {
-  readonly response?: Common.UserInfoEncoded | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const UserInfoWrapper: Schema.Schema<UserInfoWrapper, UserInfoWrapperEncoded> = /*#__PURE__*/ Schema.Struct({
-  response: Schema.optional(Common.UserInfo),
-  count: Schema.optional(Schema.Number),
-  links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-  status: Schema.optional(Schema.Number),
-  statusCode: Schema.optional(Schema.Number),
-  total: Schema.optional(Schema.Number)
-}).annotations({ identifier: "UserInfoWrapper" })
 
 /**
  * The request parameters for specifying wallet payment quantity.
@@ -3721,7 +2719,7 @@ export interface WalletServiceDtoEncoded {
   readonly roomsQuota?: Common.TenantEntityQuotaSettingsEncoded | undefined
   readonly aiAgentsQuota?: Common.TenantEntityQuotaSettingsEncoded | undefined
   readonly tenantCustomQuota?: Common.TenantQuotaSettingsEncoded | undefined
-  readonly dueDate?: string | null | undefined
+  readonly dueDate?: string | Runtime.DateTimeObject | null | undefined
   readonly innerServices?: ReadonlyArray<WalletServiceDtoEncoded> | null | undefined
   readonly serviceName?: string | null | undefined
 }
@@ -3751,177 +2749,3 @@ export const WalletServiceDto: Schema.Schema<WalletServiceDto, WalletServiceDtoE
   ),
   serviceName: Schema.optionalWith(Schema.String, { nullable: true })
 }).annotations({ identifier: "WalletServiceDto" })
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export interface WalletServiceArrayWrapper {
-  readonly response?: ReadonlyArray<WalletServiceDto> | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link WalletServiceArrayWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface WalletServiceArrayWrapperEncoded {
-  readonly response?: ReadonlyArray<WalletServiceDtoEncoded> | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const WalletServiceArrayWrapper: Schema.Schema<WalletServiceArrayWrapper, WalletServiceArrayWrapperEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    response: Schema.optional(Schema.Array(WalletServiceDto)),
-    count: Schema.optional(Schema.Number),
-    links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-    status: Schema.optional(Schema.Number),
-    statusCode: Schema.optional(Schema.Number),
-    total: Schema.optional(Schema.Number)
-  }).annotations({ identifier: "WalletServiceArrayWrapper" })
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export interface WalletServiceWrapper {
-  /**
-   * The wallet service information.
-   */
-  readonly response?: WalletServiceDto | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link WalletServiceWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface WalletServiceWrapperEncoded {
-  readonly response?: WalletServiceDtoEncoded | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const WalletServiceWrapper: Schema.Schema<WalletServiceWrapper, WalletServiceWrapperEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    response: Schema.optional(WalletServiceDto),
-    count: Schema.optional(Schema.Number),
-    links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-    status: Schema.optional(Schema.Number),
-    statusCode: Schema.optional(Schema.Number),
-    total: Schema.optional(Schema.Number)
-  }).annotations({ identifier: "WalletServiceWrapper" })
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export interface GetPortalPrices200Response {
-  readonly response?: { readonly [key: string]: number } | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link GetPortalPrices200Response}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface GetPortalPrices200ResponseEncoded {
-  readonly response?: { readonly [key: string]: number } | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const GetPortalPrices200Response: Schema.Schema<GetPortalPrices200Response, GetPortalPrices200ResponseEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    response: Schema.optional(Schema.Record({ key: Schema.String, value: Schema.Number })),
-    count: Schema.optional(Schema.Number),
-    links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-    status: Schema.optional(Schema.Number),
-    statusCode: Schema.optional(Schema.Number),
-    total: Schema.optional(Schema.Number)
-  }).annotations({ identifier: "getPortalPrices_200_response" })

@@ -215,66 +215,6 @@ export const ActiveConnectionsDto: Schema.Schema<ActiveConnectionsDto, ActiveCon
   }).annotations({ identifier: "ActiveConnectionsDto" })
 
 /**
- * @since 0.1.0
- * @category schemas
- */
-export interface ActiveConnectionsWrapper {
-  /**
-   * The active connections parameters.
-   */
-  readonly response?: ActiveConnectionsDto | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link ActiveConnectionsWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface ActiveConnectionsWrapperEncoded {
-  readonly response?: ActiveConnectionsDtoEncoded | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const ActiveConnectionsWrapper: Schema.Schema<ActiveConnectionsWrapper, ActiveConnectionsWrapperEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    response: Schema.optional(ActiveConnectionsDto),
-    count: Schema.optional(Schema.Number),
-    links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-    status: Schema.optional(Schema.Number),
-    statusCode: Schema.optional(Schema.Number),
-    total: Schema.optional(Schema.Number)
-  }).annotations({ identifier: "ActiveConnectionsWrapper" })
-
-/**
  * [2 - Documents, 3 - Login, 7 - Settings, 8 - Contacts]
  *
  * The named values of {@link ProductType}; the server may send others (kept as they are).
@@ -509,63 +449,6 @@ export const AuditEventDto: Schema.Schema<AuditEventDto, AuditEventDtoEncoded> =
 }).annotations({ identifier: "AuditEventDto" })
 
 /**
- * @since 0.1.0
- * @category schemas
- */
-export interface AuditEventArrayWrapper {
-  readonly response?: ReadonlyArray<AuditEventDto> | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link AuditEventArrayWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface AuditEventArrayWrapperEncoded {
-  readonly response?: ReadonlyArray<AuditEventDtoEncoded> | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const AuditEventArrayWrapper: Schema.Schema<AuditEventArrayWrapper, AuditEventArrayWrapperEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    response: Schema.optional(Schema.Array(AuditEventDto)),
-    count: Schema.optional(Schema.Number),
-    links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-    status: Schema.optional(Schema.Number),
-    statusCode: Schema.optional(Schema.Number),
-    total: Schema.optional(Schema.Number)
-  }).annotations({ identifier: "AuditEventArrayWrapper" })
-
-/**
  * The CSP (Content Security Policy) parameters.
  *
  * @since 0.1.0
@@ -636,65 +519,6 @@ export interface CspRequestsDtoEncoded {
 export const CspRequestsDto: Schema.Schema<CspRequestsDto, CspRequestsDtoEncoded> = /*#__PURE__*/ Schema.Struct({
   domains: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true })
 }).annotations({ identifier: "CspRequestsDto" })
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export interface CspWrapper {
-  /**
-   * The CSP (Content Security Policy) parameters.
-   */
-  readonly response?: CspDto | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link CspWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface CspWrapperEncoded {
-  readonly response?: CspDtoEncoded | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const CspWrapper: Schema.Schema<CspWrapper, CspWrapperEncoded> = /*#__PURE__*/ Schema.Struct({
-  response: Schema.optional(CspDto),
-  count: Schema.optional(Schema.Number),
-  links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-  status: Schema.optional(Schema.Number),
-  statusCode: Schema.optional(Schema.Number),
-  total: Schema.optional(Schema.Number)
-}).annotations({ identifier: "CspWrapper" })
 
 /**
  * The database tenant partner parameters.
@@ -852,20 +676,20 @@ export interface DbTenantEncoded {
   readonly alias?: string | null | undefined
   readonly mappedDomain?: string | null | undefined
   readonly version?: number | undefined
-  readonly version_Changed?: string | null | undefined
-  readonly versionChanged?: string | undefined
+  readonly version_Changed?: string | Runtime.DateTimeObject | null | undefined
+  readonly versionChanged?: string | Runtime.DateTimeObject | undefined
   readonly language?: string | null | undefined
   readonly timeZone?: string | null | undefined
   readonly trustedDomainsRaw?: string | null | undefined
   readonly trustedDomainsEnabled?: Common.TenantTrustedDomainsType | undefined
   readonly status?: Common.TenantStatus | undefined
-  readonly statusChanged?: string | null | undefined
-  readonly statusChangedHack?: string | undefined
-  readonly creationDateTime?: string | undefined
+  readonly statusChanged?: string | Runtime.DateTimeObject | null | undefined
+  readonly statusChangedHack?: string | Runtime.DateTimeObject | undefined
+  readonly creationDateTime?: string | Runtime.DateTimeObject | undefined
   readonly ownerId?: string | null | undefined
   readonly paymentId?: string | null | undefined
   readonly industry?: Common.TenantIndustry | undefined
-  readonly lastModified?: string | undefined
+  readonly lastModified?: string | Runtime.DateTimeObject | undefined
   readonly calls?: boolean | undefined
   readonly partner?: DbTenantPartnerEncoded | undefined
 }
@@ -968,66 +792,6 @@ export const FireBaseUser: Schema.Schema<FireBaseUser, FireBaseUserEncoded> = /*
   isSubscribed: Schema.optionalWith(Schema.Boolean, { nullable: true }),
   tenant: Schema.optional(DbTenant)
 }).annotations({ identifier: "FireBaseUser" })
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export interface FireBaseUserWrapper {
-  /**
-   * The Firebase user parameters.
-   */
-  readonly response?: FireBaseUser | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link FireBaseUserWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface FireBaseUserWrapperEncoded {
-  readonly response?: FireBaseUserEncoded | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const FireBaseUserWrapper: Schema.Schema<FireBaseUserWrapper, FireBaseUserWrapperEncoded> = /*#__PURE__*/ Schema
-  .Struct({
-    response: Schema.optional(FireBaseUser),
-    count: Schema.optional(Schema.Number),
-    links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-    status: Schema.optional(Schema.Number),
-    statusCode: Schema.optional(Schema.Number),
-    total: Schema.optional(Schema.Number)
-  }).annotations({ identifier: "FireBaseUserWrapper" })
 
 /**
  * The Firebase-related request parameters.
@@ -1175,63 +939,6 @@ export const LoginEventDto: Schema.Schema<LoginEventDto, LoginEventDtoEncoded> =
 }).annotations({ identifier: "LoginEventDto" })
 
 /**
- * @since 0.1.0
- * @category schemas
- */
-export interface LoginEventArrayWrapper {
-  readonly response?: ReadonlyArray<LoginEventDto> | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link LoginEventArrayWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface LoginEventArrayWrapperEncoded {
-  readonly response?: ReadonlyArray<LoginEventDtoEncoded> | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const LoginEventArrayWrapper: Schema.Schema<LoginEventArrayWrapper, LoginEventArrayWrapperEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    response: Schema.optional(Schema.Array(LoginEventDto)),
-    count: Schema.optional(Schema.Number),
-    links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-    status: Schema.optional(Schema.Number),
-    statusCode: Schema.optional(Schema.Number),
-    total: Schema.optional(Schema.Number)
-  }).annotations({ identifier: "LoginEventArrayWrapper" })
-
-/**
  * The request parameters for tracking SMTP (Simple Mail Transfer Protocol) operation status.
  *
  * @since 0.1.0
@@ -1290,68 +997,6 @@ export const SmtpOperationStatusRequestsDto: Schema.Schema<
   status: Schema.optionalWith(Schema.String, { nullable: true }),
   percents: Schema.optional(Schema.Number)
 }).annotations({ identifier: "SmtpOperationStatusRequestsDto" })
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export interface SmtpOperationStatusRequestsWrapper {
-  /**
-   * The request parameters for tracking SMTP (Simple Mail Transfer Protocol) operation status.
-   */
-  readonly response?: SmtpOperationStatusRequestsDto | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link SmtpOperationStatusRequestsWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface SmtpOperationStatusRequestsWrapperEncoded {
-  readonly response?: SmtpOperationStatusRequestsDtoEncoded | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const SmtpOperationStatusRequestsWrapper: Schema.Schema<
-  SmtpOperationStatusRequestsWrapper,
-  SmtpOperationStatusRequestsWrapperEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  response: Schema.optional(SmtpOperationStatusRequestsDto),
-  count: Schema.optional(Schema.Number),
-  links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-  status: Schema.optional(Schema.Number),
-  statusCode: Schema.optional(Schema.Number),
-  total: Schema.optional(Schema.Number)
-}).annotations({ identifier: "SmtpOperationStatusRequestsWrapper" })
 
 /**
  * The SMTP settings parameters.
@@ -1441,66 +1086,6 @@ export const SmtpSettingsDto: Schema.Schema<SmtpSettingsDto, SmtpSettingsDtoEnco
 }).annotations({ identifier: "SmtpSettingsDto" })
 
 /**
- * @since 0.1.0
- * @category schemas
- */
-export interface SmtpSettingsWrapper {
-  /**
-   * The SMTP settings parameters.
-   */
-  readonly response?: SmtpSettingsDto | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link SmtpSettingsWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface SmtpSettingsWrapperEncoded {
-  readonly response?: SmtpSettingsDtoEncoded | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const SmtpSettingsWrapper: Schema.Schema<SmtpSettingsWrapper, SmtpSettingsWrapperEncoded> = /*#__PURE__*/ Schema
-  .Struct({
-    response: Schema.optional(SmtpSettingsDto),
-    count: Schema.optional(Schema.Number),
-    links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-    status: Schema.optional(Schema.Number),
-    statusCode: Schema.optional(Schema.Number),
-    total: Schema.optional(Schema.Number)
-  }).annotations({ identifier: "SmtpSettingsWrapper" })
-
-/**
  * The tenant audit settings parameters.
  *
  * @since 0.1.0
@@ -1530,7 +1115,7 @@ export interface TenantAuditSettings {
 export interface TenantAuditSettingsEncoded {
   readonly loginHistoryLifeTime?: number | undefined
   readonly auditTrailLifeTime?: number | undefined
-  readonly lastModified?: string | undefined
+  readonly lastModified?: string | Runtime.DateTimeObject | undefined
 }
 
 /**

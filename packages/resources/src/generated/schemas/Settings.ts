@@ -58,7 +58,7 @@ export interface AdditionalWhiteLabelSettingsEncoded {
   readonly userForumEnabled?: boolean | undefined
   readonly videoGuidesEnabled?: boolean | undefined
   readonly licenseAgreementsEnabled?: boolean | undefined
-  readonly lastModified?: string | undefined
+  readonly lastModified?: string | Runtime.DateTimeObject | undefined
 }
 
 /**
@@ -361,65 +361,6 @@ export const AuthServiceRequestsDto: Schema.Schema<AuthServiceRequestsDto, AuthS
  * @since 0.1.0
  * @category schemas
  */
-export interface AuthServiceRequestsArrayWrapper {
-  readonly response?: ReadonlyArray<AuthServiceRequestsDto> | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link AuthServiceRequestsArrayWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface AuthServiceRequestsArrayWrapperEncoded {
-  readonly response?: ReadonlyArray<AuthServiceRequestsDtoEncoded> | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const AuthServiceRequestsArrayWrapper: Schema.Schema<
-  AuthServiceRequestsArrayWrapper,
-  AuthServiceRequestsArrayWrapperEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  response: Schema.optional(Schema.Array(AuthServiceRequestsDto)),
-  count: Schema.optional(Schema.Number),
-  links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-  status: Schema.optional(Schema.Number),
-  statusCode: Schema.optional(Schema.Number),
-  total: Schema.optional(Schema.Number)
-}).annotations({ identifier: "AuthServiceRequestsArrayWrapper" })
-
-/**
- * @since 0.1.0
- * @category schemas
- */
 export interface BaseStorageSettingsCdnStorageSettings {
   readonly module?: string | undefined
   readonly props?: { readonly [key: string]: string | null } | undefined
@@ -435,7 +376,7 @@ export interface BaseStorageSettingsCdnStorageSettings {
 export interface BaseStorageSettingsCdnStorageSettingsEncoded {
   readonly module?: string | null | undefined
   readonly props?: { readonly [key: string]: string | null } | null | undefined
-  readonly lastModified?: string | undefined
+  readonly lastModified?: string | Runtime.DateTimeObject | undefined
 }
 
 /**
@@ -472,7 +413,7 @@ export interface BaseStorageSettingsStorageSettings {
 export interface BaseStorageSettingsStorageSettingsEncoded {
   readonly module?: string | null | undefined
   readonly props?: { readonly [key: string]: string | null } | null | undefined
-  readonly lastModified?: string | undefined
+  readonly lastModified?: string | Runtime.DateTimeObject | undefined
 }
 
 /**
@@ -509,7 +450,7 @@ export interface CdnStorageSettings {
 export interface CdnStorageSettingsEncoded {
   readonly module?: string | null | undefined
   readonly props?: { readonly [key: string]: string | null } | null | undefined
-  readonly lastModified?: string | undefined
+  readonly lastModified?: string | Runtime.DateTimeObject | undefined
 }
 
 /**
@@ -524,63 +465,6 @@ export const CdnStorageSettings: Schema.Schema<CdnStorageSettings, CdnStorageSet
     }),
     lastModified: Schema.optional(Runtime.DateTime)
   }).annotations({ identifier: "CdnStorageSettings" })
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export interface CdnStorageSettingsWrapper {
-  readonly response?: CdnStorageSettings | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link CdnStorageSettingsWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface CdnStorageSettingsWrapperEncoded {
-  readonly response?: CdnStorageSettingsEncoded | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const CdnStorageSettingsWrapper: Schema.Schema<CdnStorageSettingsWrapper, CdnStorageSettingsWrapperEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    response: Schema.optional(CdnStorageSettings),
-    count: Schema.optional(Schema.Number),
-    links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-    status: Schema.optional(Schema.Number),
-    statusCode: Schema.optional(Schema.Number),
-    total: Schema.optional(Schema.Number)
-  }).annotations({ identifier: "CdnStorageSettingsWrapper" })
 
 /**
  * The company white label settings.
@@ -637,7 +521,7 @@ export interface CompanyWhiteLabelSettingsEncoded {
   readonly phone?: string | null | undefined
   readonly IsLicensor?: boolean | undefined
   readonly hideAbout?: boolean | undefined
-  readonly lastModified?: string | undefined
+  readonly lastModified?: string | Runtime.DateTimeObject | undefined
 }
 
 /**
@@ -657,65 +541,6 @@ export const CompanyWhiteLabelSettings: Schema.Schema<CompanyWhiteLabelSettings,
     hideAbout: Schema.optional(Schema.Boolean),
     lastModified: Schema.optional(Runtime.DateTime)
   }).annotations({ identifier: "CompanyWhiteLabelSettings" })
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export interface CompanyWhiteLabelSettingsArrayWrapper {
-  readonly response?: ReadonlyArray<CompanyWhiteLabelSettings> | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link CompanyWhiteLabelSettingsArrayWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface CompanyWhiteLabelSettingsArrayWrapperEncoded {
-  readonly response?: ReadonlyArray<CompanyWhiteLabelSettingsEncoded> | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const CompanyWhiteLabelSettingsArrayWrapper: Schema.Schema<
-  CompanyWhiteLabelSettingsArrayWrapper,
-  CompanyWhiteLabelSettingsArrayWrapperEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  response: Schema.optional(Schema.Array(CompanyWhiteLabelSettings)),
-  count: Schema.optional(Schema.Number),
-  links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-  status: Schema.optional(Schema.Number),
-  statusCode: Schema.optional(Schema.Number),
-  total: Schema.optional(Schema.Number)
-}).annotations({ identifier: "CompanyWhiteLabelSettingsArrayWrapper" })
 
 /**
  * The company white label settings wrapper.
@@ -782,65 +607,6 @@ export const ConnectionTestResult: Schema.Schema<ConnectionTestResult, Connectio
     success: Schema.optional(Schema.Boolean),
     error: Schema.optionalWith(Schema.String, { nullable: true })
   }).annotations({ identifier: "ConnectionTestResult" })
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export interface ConnectionTestResultWrapper {
-  readonly response?: ConnectionTestResult | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link ConnectionTestResultWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface ConnectionTestResultWrapperEncoded {
-  readonly response?: ConnectionTestResultEncoded | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const ConnectionTestResultWrapper: Schema.Schema<
-  ConnectionTestResultWrapper,
-  ConnectionTestResultWrapperEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  response: Schema.optional(ConnectionTestResult),
-  count: Schema.optional(Schema.Number),
-  links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-  status: Schema.optional(Schema.Number),
-  statusCode: Schema.optional(Schema.Number),
-  total: Schema.optional(Schema.Number)
-}).annotations({ identifier: "ConnectionTestResultWrapper" })
 
 /**
  * The cookie settings.
@@ -921,66 +687,6 @@ export const CookieSettingsRequestsDto: Schema.Schema<CookieSettingsRequestsDto,
     lifeTime: Schema.optional(Schema.Number),
     enabled: Schema.optional(Schema.Boolean)
   }).annotations({ identifier: "CookieSettingsRequestsDto" })
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export interface CookieSettingsWrapper {
-  /**
-   * The cookie settings.
-   */
-  readonly response?: CookieSettingsDto | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link CookieSettingsWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface CookieSettingsWrapperEncoded {
-  readonly response?: CookieSettingsDtoEncoded | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const CookieSettingsWrapper: Schema.Schema<CookieSettingsWrapper, CookieSettingsWrapperEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    response: Schema.optional(CookieSettingsDto),
-    count: Schema.optional(Schema.Number),
-    links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-    status: Schema.optional(Schema.Number),
-    statusCode: Schema.optional(Schema.Number),
-    total: Schema.optional(Schema.Number)
-  }).annotations({ identifier: "CookieSettingsWrapper" })
 
 /**
  * The external resource parameters.
@@ -1135,7 +841,7 @@ export interface CurrentLicenseInfo {
  */
 export interface CurrentLicenseInfoEncoded {
   readonly trial: boolean
-  readonly dueDate: string
+  readonly dueDate: string | Runtime.DateTimeObject
 }
 
 /**
@@ -1337,68 +1043,6 @@ export const CustomColorThemesSettingsRequestsDto: Schema.Schema<
 }).annotations({ identifier: "CustomColorThemesSettingsRequestsDto" })
 
 /**
- * @since 0.1.0
- * @category schemas
- */
-export interface CustomColorThemesSettingsWrapper {
-  /**
-   * The custom color themes settings.
-   */
-  readonly response?: CustomColorThemesSettingsDto | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link CustomColorThemesSettingsWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface CustomColorThemesSettingsWrapperEncoded {
-  readonly response?: CustomColorThemesSettingsDtoEncoded | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const CustomColorThemesSettingsWrapper: Schema.Schema<
-  CustomColorThemesSettingsWrapper,
-  CustomColorThemesSettingsWrapperEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  response: Schema.optional(CustomColorThemesSettingsDto),
-  count: Schema.optional(Schema.Number),
-  links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-  status: Schema.optional(Schema.Number),
-  statusCode: Schema.optional(Schema.Number),
-  total: Schema.optional(Schema.Number)
-}).annotations({ identifier: "CustomColorThemesSettingsWrapper" })
-
-/**
  * [0 - Provide choice, 1 - Web, 2 - App]
  *
  * The named values of {@link DeepLinkHandlingMode}; the server may send others (kept as they are).
@@ -1451,7 +1095,7 @@ export interface TenantDeepLinkSettings {
  */
 export interface TenantDeepLinkSettingsEncoded {
   readonly handlingMode?: DeepLinkHandlingMode | undefined
-  readonly lastModified?: string | undefined
+  readonly lastModified?: string | Runtime.DateTimeObject | undefined
 }
 
 /**
@@ -1622,63 +1266,6 @@ export const DnsSettingsRequestsDto: Schema.Schema<DnsSettingsRequestsDto, DnsSe
   }).annotations({ identifier: "DnsSettingsRequestsDto" })
 
 /**
- * @since 0.1.0
- * @category schemas
- */
-export interface DoubleNullableWrapper {
-  readonly response?: number | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link DoubleNullableWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface DoubleNullableWrapperEncoded {
-  readonly response?: number | null | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const DoubleNullableWrapper: Schema.Schema<DoubleNullableWrapper, DoubleNullableWrapperEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    response: Schema.optionalWith(Schema.Number, { nullable: true }),
-    count: Schema.optional(Schema.Number),
-    links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-    status: Schema.optional(Schema.Number),
-    statusCode: Schema.optional(Schema.Number),
-    total: Schema.optional(Schema.Number)
-  }).annotations({ identifier: "DoubleNullableWrapper" })
-
-/**
  * The email activation settings.
  *
  * @since 0.1.0
@@ -1703,7 +1290,7 @@ export interface EmailActivationSettings {
  */
 export interface EmailActivationSettingsEncoded {
   readonly show?: boolean | undefined
-  readonly lastModified?: string | undefined
+  readonly lastModified?: string | Runtime.DateTimeObject | undefined
 }
 
 /**
@@ -1717,68 +1304,6 @@ export const EmailActivationSettings: Schema.Schema<EmailActivationSettings, Ema
     show: Schema.optional(Schema.Boolean),
     lastModified: Schema.optional(Runtime.DateTime)
   }).annotations({ identifier: "EmailActivationSettings" })
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export interface EmailActivationSettingsWrapper {
-  /**
-   * The email activation settings.
-   */
-  readonly response?: EmailActivationSettings | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link EmailActivationSettingsWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface EmailActivationSettingsWrapperEncoded {
-  readonly response?: EmailActivationSettingsEncoded | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const EmailActivationSettingsWrapper: Schema.Schema<
-  EmailActivationSettingsWrapper,
-  EmailActivationSettingsWrapperEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  response: Schema.optional(EmailActivationSettings),
-  count: Schema.optional(Schema.Number),
-  links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-  status: Schema.optional(Schema.Number),
-  statusCode: Schema.optional(Schema.Number),
-  total: Schema.optional(Schema.Number)
-}).annotations({ identifier: "EmailActivationSettingsWrapper" })
 
 /**
  * [0 - Decrypted, 1 - Encryption started, 2 - Encrypted, 3 - Decryption started]
@@ -1853,66 +1378,6 @@ export const EncryptionSettings: Schema.Schema<EncryptionSettings, EncryptionSet
     status: Schema.optional(EncryprtionStatusSchema),
     notifyUsers: Schema.optional(Schema.Boolean)
   }).annotations({ identifier: "EncryptionSettings" })
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export interface EncryptionSettingsWrapper {
-  /**
-   * The encryption settings.
-   */
-  readonly response?: EncryptionSettings | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link EncryptionSettingsWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface EncryptionSettingsWrapperEncoded {
-  readonly response?: EncryptionSettingsEncoded | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const EncryptionSettingsWrapper: Schema.Schema<EncryptionSettingsWrapper, EncryptionSettingsWrapperEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    response: Schema.optional(EncryptionSettings),
-    count: Schema.optional(Schema.Number),
-    links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-    status: Schema.optional(Schema.Number),
-    statusCode: Schema.optional(Schema.Number),
-    total: Schema.optional(Schema.Number)
-  }).annotations({ identifier: "EncryptionSettingsWrapper" })
 
 /**
  * []
@@ -2301,63 +1766,6 @@ export const IPRestriction: Schema.Schema<IPRestriction, IPRestrictionEncoded> =
  * @since 0.1.0
  * @category schemas
  */
-export interface IPRestrictionArrayWrapper {
-  readonly response?: ReadonlyArray<IPRestriction> | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link IPRestrictionArrayWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface IPRestrictionArrayWrapperEncoded {
-  readonly response?: ReadonlyArray<IPRestrictionEncoded> | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const IPRestrictionArrayWrapper: Schema.Schema<IPRestrictionArrayWrapper, IPRestrictionArrayWrapperEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    response: Schema.optional(Schema.Array(IPRestriction)),
-    count: Schema.optional(Schema.Number),
-    links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-    status: Schema.optional(Schema.Number),
-    statusCode: Schema.optional(Schema.Number),
-    total: Schema.optional(Schema.Number)
-  }).annotations({ identifier: "IPRestrictionArrayWrapper" })
-
-/**
- * @since 0.1.0
- * @category schemas
- */
 export interface IPRestrictionsSettings {
   readonly enable?: boolean | undefined
   readonly lastModified?: Date | undefined
@@ -2371,7 +1779,7 @@ export interface IPRestrictionsSettings {
  */
 export interface IPRestrictionsSettingsEncoded {
   readonly enable?: boolean | undefined
-  readonly lastModified?: string | undefined
+  readonly lastModified?: string | Runtime.DateTimeObject | undefined
 }
 
 /**
@@ -2383,65 +1791,6 @@ export const IPRestrictionsSettings: Schema.Schema<IPRestrictionsSettings, IPRes
     enable: Schema.optional(Schema.Boolean),
     lastModified: Schema.optional(Runtime.DateTime)
   }).annotations({ identifier: "IPRestrictionsSettings" })
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export interface IPRestrictionsSettingsWrapper {
-  readonly response?: IPRestrictionsSettings | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link IPRestrictionsSettingsWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface IPRestrictionsSettingsWrapperEncoded {
-  readonly response?: IPRestrictionsSettingsEncoded | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const IPRestrictionsSettingsWrapper: Schema.Schema<
-  IPRestrictionsSettingsWrapper,
-  IPRestrictionsSettingsWrapperEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  response: Schema.optional(IPRestrictionsSettings),
-  count: Schema.optional(Schema.Number),
-  links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-  status: Schema.optional(Schema.Number),
-  statusCode: Schema.optional(Schema.Number),
-  total: Schema.optional(Schema.Number)
-}).annotations({ identifier: "IPRestrictionsSettingsWrapper" })
 
 /**
  * The parameters for configuring new IP restriction settings.
@@ -2484,66 +1833,6 @@ export const IpRestrictionsDto: Schema.Schema<IpRestrictionsDto, IpRestrictionsD
   }).annotations({ identifier: "IpRestrictionsDto" })
 
 /**
- * @since 0.1.0
- * @category schemas
- */
-export interface IpRestrictionsWrapper {
-  /**
-   * The parameters for configuring new IP restriction settings.
-   */
-  readonly response?: IpRestrictionsDto | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link IpRestrictionsWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface IpRestrictionsWrapperEncoded {
-  readonly response?: IpRestrictionsDtoEncoded | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const IpRestrictionsWrapper: Schema.Schema<IpRestrictionsWrapper, IpRestrictionsWrapperEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    response: Schema.optional(IpRestrictionsDto),
-    count: Schema.optional(Schema.Number),
-    links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-    status: Schema.optional(Schema.Number),
-    statusCode: Schema.optional(Schema.Number),
-    total: Schema.optional(Schema.Number)
-  }).annotations({ identifier: "IpRestrictionsWrapper" })
-
-/**
  * The default white label logo parameters.
  *
  * @since 0.1.0
@@ -2584,127 +1873,6 @@ export const IsDefaultWhiteLabelLogosDto: Schema.Schema<
   name: Schema.optionalWith(Schema.String, { nullable: true }),
   default: Schema.Boolean
 }).annotations({ identifier: "IsDefaultWhiteLabelLogosDto" })
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export interface IsDefaultWhiteLabelLogosArrayWrapper {
-  readonly response?: ReadonlyArray<IsDefaultWhiteLabelLogosDto> | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link IsDefaultWhiteLabelLogosArrayWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface IsDefaultWhiteLabelLogosArrayWrapperEncoded {
-  readonly response?: ReadonlyArray<IsDefaultWhiteLabelLogosDtoEncoded> | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const IsDefaultWhiteLabelLogosArrayWrapper: Schema.Schema<
-  IsDefaultWhiteLabelLogosArrayWrapper,
-  IsDefaultWhiteLabelLogosArrayWrapperEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  response: Schema.optional(Schema.Array(IsDefaultWhiteLabelLogosDto)),
-  count: Schema.optional(Schema.Number),
-  links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-  status: Schema.optional(Schema.Number),
-  statusCode: Schema.optional(Schema.Number),
-  total: Schema.optional(Schema.Number)
-}).annotations({ identifier: "IsDefaultWhiteLabelLogosArrayWrapper" })
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export interface IsDefaultWhiteLabelLogosWrapper {
-  /**
-   * The default white label logo parameters.
-   */
-  readonly response?: IsDefaultWhiteLabelLogosDto | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link IsDefaultWhiteLabelLogosWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface IsDefaultWhiteLabelLogosWrapperEncoded {
-  readonly response?: IsDefaultWhiteLabelLogosDtoEncoded | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const IsDefaultWhiteLabelLogosWrapper: Schema.Schema<
-  IsDefaultWhiteLabelLogosWrapper,
-  IsDefaultWhiteLabelLogosWrapperEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  response: Schema.optional(IsDefaultWhiteLabelLogosDto),
-  count: Schema.optional(Schema.Number),
-  links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-  status: Schema.optional(Schema.Number),
-  statusCode: Schema.optional(Schema.Number),
-  total: Schema.optional(Schema.Number)
-}).annotations({ identifier: "IsDefaultWhiteLabelLogosWrapper" })
 
 /**
  * @since 0.1.0
@@ -2942,66 +2110,6 @@ export const LoginSettingsRequestDto: Schema.Schema<LoginSettingsRequestDto, Log
   }).annotations({ identifier: "LoginSettingsRequestDto" })
 
 /**
- * @since 0.1.0
- * @category schemas
- */
-export interface LoginSettingsWrapper {
-  /**
-   * The login settings parameters.
-   */
-  readonly response?: LoginSettingsDto | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link LoginSettingsWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface LoginSettingsWrapperEncoded {
-  readonly response?: LoginSettingsDtoEncoded | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const LoginSettingsWrapper: Schema.Schema<LoginSettingsWrapper, LoginSettingsWrapperEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    response: Schema.optional(LoginSettingsDto),
-    count: Schema.optional(Schema.Number),
-    links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-    status: Schema.optional(Schema.Number),
-    statusCode: Schema.optional(Schema.Number),
-    total: Schema.optional(Schema.Number)
-  }).annotations({ identifier: "LoginSettingsWrapper" })
-
-/**
  * The request parameters for configuring trusted mail domains and visitor invitation settings.
  *
  * @since 0.1.0
@@ -3126,68 +2234,6 @@ export const NotificationChannelStatusDto: Schema.Schema<
 }).annotations({ identifier: "NotificationChannelStatusDto" })
 
 /**
- * @since 0.1.0
- * @category schemas
- */
-export interface NotificationChannelStatusWrapper {
-  /**
-   * The notification channel settings.
-   */
-  readonly response?: NotificationChannelStatusDto | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link NotificationChannelStatusWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface NotificationChannelStatusWrapperEncoded {
-  readonly response?: NotificationChannelStatusDtoEncoded | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const NotificationChannelStatusWrapper: Schema.Schema<
-  NotificationChannelStatusWrapper,
-  NotificationChannelStatusWrapperEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  response: Schema.optional(NotificationChannelStatusDto),
-  count: Schema.optional(Schema.Number),
-  links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-  status: Schema.optional(Schema.Number),
-  statusCode: Schema.optional(Schema.Number),
-  total: Schema.optional(Schema.Number)
-}).annotations({ identifier: "NotificationChannelStatusWrapper" })
-
-/**
  * [0 - Badges, 1 - Rooms activity, 2 - Daily feed, 3 - Usefull tips]
  *
  * The named values of {@link NotificationType}; the server may send others (kept as they are).
@@ -3300,68 +2346,6 @@ export const NotificationSettingsRequestsDto: Schema.Schema<
 }).annotations({ identifier: "NotificationSettingsRequestsDto" })
 
 /**
- * @since 0.1.0
- * @category schemas
- */
-export interface NotificationSettingsWrapper {
-  /**
-   * The notification settings parameters.
-   */
-  readonly response?: NotificationSettingsDto | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link NotificationSettingsWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface NotificationSettingsWrapperEncoded {
-  readonly response?: NotificationSettingsDtoEncoded | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const NotificationSettingsWrapper: Schema.Schema<
-  NotificationSettingsWrapper,
-  NotificationSettingsWrapperEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  response: Schema.optional(NotificationSettingsDto),
-  count: Schema.optional(Schema.Number),
-  links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-  status: Schema.optional(Schema.Number),
-  statusCode: Schema.optional(Schema.Number),
-  total: Schema.optional(Schema.Number)
-}).annotations({ identifier: "NotificationSettingsWrapper" })
-
-/**
  * The owner change instructions parameters.
  *
  * @since 0.1.0
@@ -3400,68 +2384,6 @@ export const OwnerChangeInstructionsDto: Schema.Schema<OwnerChangeInstructionsDt
     status: Schema.optional(Schema.Number),
     message: Schema.optionalWith(Schema.String, { nullable: true })
   }).annotations({ identifier: "OwnerChangeInstructionsDto" })
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export interface OwnerChangeInstructionsWrapper {
-  /**
-   * The owner change instructions parameters.
-   */
-  readonly response?: OwnerChangeInstructionsDto | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link OwnerChangeInstructionsWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface OwnerChangeInstructionsWrapperEncoded {
-  readonly response?: OwnerChangeInstructionsDtoEncoded | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const OwnerChangeInstructionsWrapper: Schema.Schema<
-  OwnerChangeInstructionsWrapper,
-  OwnerChangeInstructionsWrapperEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  response: Schema.optional(OwnerChangeInstructionsDto),
-  count: Schema.optional(Schema.Number),
-  links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-  status: Schema.optional(Schema.Number),
-  statusCode: Schema.optional(Schema.Number),
-  total: Schema.optional(Schema.Number)
-}).annotations({ identifier: "OwnerChangeInstructionsWrapper" })
 
 /**
  * The request parameters for managing the owner-specific settings.
@@ -3660,66 +2582,6 @@ export const PasswordSettingsRequestsDto: Schema.Schema<
 }).annotations({ identifier: "PasswordSettingsRequestsDto" })
 
 /**
- * @since 0.1.0
- * @category schemas
- */
-export interface PasswordSettingsWrapper {
-  /**
-   * The password settings parameters.
-   */
-  readonly response?: PasswordSettingsDto | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link PasswordSettingsWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface PasswordSettingsWrapperEncoded {
-  readonly response?: PasswordSettingsDtoEncoded | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const PasswordSettingsWrapper: Schema.Schema<PasswordSettingsWrapper, PasswordSettingsWrapperEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    response: Schema.optional(PasswordSettingsDto),
-    count: Schema.optional(Schema.Number),
-    links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-    status: Schema.optional(Schema.Number),
-    statusCode: Schema.optional(Schema.Number),
-    total: Schema.optional(Schema.Number)
-  }).annotations({ identifier: "PasswordSettingsWrapper" })
-
-/**
  * The payment settings parameters.
  *
  * @since 0.1.0
@@ -3782,66 +2644,6 @@ export const PaymentSettingsDto: Schema.Schema<PaymentSettingsDto, PaymentSettin
     currentLicense: CurrentLicenseInfo,
     max: Schema.Number
   }).annotations({ identifier: "PaymentSettingsDto" })
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export interface PaymentSettingsWrapper {
-  /**
-   * The payment settings parameters.
-   */
-  readonly response?: PaymentSettingsDto | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link PaymentSettingsWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface PaymentSettingsWrapperEncoded {
-  readonly response?: PaymentSettingsDtoEncoded | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const PaymentSettingsWrapper: Schema.Schema<PaymentSettingsWrapper, PaymentSettingsWrapperEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    response: Schema.optional(PaymentSettingsDto),
-    count: Schema.optional(Schema.Number),
-    links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-    status: Schema.optional(Schema.Number),
-    statusCode: Schema.optional(Schema.Number),
-    total: Schema.optional(Schema.Number)
-  }).annotations({ identifier: "PaymentSettingsWrapper" })
 
 /**
  * The plugins parameters.
@@ -3933,68 +2735,6 @@ export const ProductAdministratorDto: Schema.Schema<ProductAdministratorDto, Pro
     userId: Schema.String,
     administrator: Schema.Boolean
   }).annotations({ identifier: "ProductAdministratorDto" })
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export interface ProductAdministratorWrapper {
-  /**
-   * The product administrator parameters.
-   */
-  readonly response?: ProductAdministratorDto | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link ProductAdministratorWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface ProductAdministratorWrapperEncoded {
-  readonly response?: ProductAdministratorDtoEncoded | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const ProductAdministratorWrapper: Schema.Schema<
-  ProductAdministratorWrapper,
-  ProductAdministratorWrapperEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  response: Schema.optional(ProductAdministratorDto),
-  count: Schema.optional(Schema.Number),
-  links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-  status: Schema.optional(Schema.Number),
-  statusCode: Schema.optional(Schema.Number),
-  total: Schema.optional(Schema.Number)
-}).annotations({ identifier: "ProductAdministratorWrapper" })
 
 /**
  * The default storage quota value applied to new users.
@@ -4130,68 +2870,6 @@ export const RoomsNotificationSettingsDto: Schema.Schema<
 }).annotations({ identifier: "RoomsNotificationSettingsDto" })
 
 /**
- * @since 0.1.0
- * @category schemas
- */
-export interface RoomsNotificationSettingsWrapper {
-  /**
-   * The rooms notification settings.
-   */
-  readonly response?: RoomsNotificationSettingsDto | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link RoomsNotificationSettingsWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface RoomsNotificationSettingsWrapperEncoded {
-  readonly response?: RoomsNotificationSettingsDtoEncoded | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const RoomsNotificationSettingsWrapper: Schema.Schema<
-  RoomsNotificationSettingsWrapper,
-  RoomsNotificationSettingsWrapperEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  response: Schema.optional(RoomsNotificationSettingsDto),
-  count: Schema.optional(Schema.Number),
-  links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-  status: Schema.optional(Schema.Number),
-  statusCode: Schema.optional(Schema.Number),
-  total: Schema.optional(Schema.Number)
-}).annotations({ identifier: "RoomsNotificationSettingsWrapper" })
-
-/**
  * The request parameters for configuring notification settings for the chat or collaboration rooms.
  *
  * @since 0.1.0
@@ -4289,63 +2967,6 @@ export const SecurityDto: Schema.Schema<SecurityDto, SecurityDtoEncoded> = /*#__
   enabled: Schema.optional(Schema.Boolean),
   isSubItem: Schema.optional(Schema.Boolean)
 }).annotations({ identifier: "SecurityDto" })
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export interface SecurityArrayWrapper {
-  readonly response?: ReadonlyArray<SecurityDto> | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link SecurityArrayWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface SecurityArrayWrapperEncoded {
-  readonly response?: ReadonlyArray<SecurityDtoEncoded> | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const SecurityArrayWrapper: Schema.Schema<SecurityArrayWrapper, SecurityArrayWrapperEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    response: Schema.optional(Schema.Array(SecurityDto)),
-    count: Schema.optional(Schema.Number),
-    links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-    status: Schema.optional(Schema.Number),
-    statusCode: Schema.optional(Schema.Number),
-    total: Schema.optional(Schema.Number)
-  }).annotations({ identifier: "SecurityArrayWrapper" })
 
 /**
  * The request parameters for managing user security and access permissions.
@@ -4738,65 +3359,6 @@ export const SettingsDto: Schema.Schema<SettingsDto, SettingsDtoEncoded> = /*#__
  * @since 0.1.0
  * @category schemas
  */
-export interface SettingsWrapper {
-  /**
-   * The settings information.
-   */
-  readonly response?: SettingsDto | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link SettingsWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface SettingsWrapperEncoded {
-  readonly response?: SettingsDtoEncoded | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const SettingsWrapper: Schema.Schema<SettingsWrapper, SettingsWrapperEncoded> = /*#__PURE__*/ Schema.Struct({
-  response: Schema.optional(SettingsDto),
-  count: Schema.optional(Schema.Number),
-  links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-  status: Schema.optional(Schema.Number),
-  statusCode: Schema.optional(Schema.Number),
-  total: Schema.optional(Schema.Number)
-}).annotations({ identifier: "SettingsWrapper" })
-
-/**
- * @since 0.1.0
- * @category schemas
- */
 export interface SetupCode {
   readonly account?: string | undefined
   readonly manualEntryKey?: string | undefined
@@ -4824,62 +3386,6 @@ export const SetupCode: Schema.Schema<SetupCode, SetupCodeEncoded> = /*#__PURE__
   manualEntryKey: Schema.optionalWith(Schema.String, { nullable: true }),
   qrCodeSetupImageUrl: Schema.optionalWith(Schema.String, { nullable: true })
 }).annotations({ identifier: "SetupCode" })
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export interface SetupCodeWrapper {
-  readonly response?: SetupCode | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link SetupCodeWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface SetupCodeWrapperEncoded {
-  readonly response?: SetupCodeEncoded | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const SetupCodeWrapper: Schema.Schema<SetupCodeWrapper, SetupCodeWrapperEncoded> = /*#__PURE__*/ Schema.Struct({
-  response: Schema.optional(SetupCode),
-  count: Schema.optional(Schema.Number),
-  links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-  status: Schema.optional(Schema.Number),
-  statusCode: Schema.optional(Schema.Number),
-  total: Schema.optional(Schema.Number)
-}).annotations({ identifier: "SetupCodeWrapper" })
 
 /**
  * The SSO certificate parameters.
@@ -4930,8 +3436,8 @@ export interface SsoCertificateEncoded {
   readonly key?: string | null | undefined
   readonly action?: string | null | undefined
   readonly domainName?: string | null | undefined
-  readonly startDate?: string | undefined
-  readonly expiredDate?: string | undefined
+  readonly startDate?: string | Runtime.DateTimeObject | undefined
+  readonly expiredDate?: string | Runtime.DateTimeObject | undefined
 }
 
 /**
@@ -5308,7 +3814,7 @@ export interface SsoSettingsV2 {
  * @category schemas
  */
 export interface SsoSettingsV2Encoded {
-  readonly lastModified?: string | undefined
+  readonly lastModified?: string | Runtime.DateTimeObject | undefined
   readonly enableSso?: boolean | null | undefined
   readonly idpSettings?: SsoIdpSettingsEncoded | undefined
   readonly idpCertificates?: ReadonlyArray<SsoCertificateEncoded> | null | undefined
@@ -5342,66 +3848,6 @@ export const SsoSettingsV2: Schema.Schema<SsoSettingsV2, SsoSettingsV2Encoded> =
   usersType: Schema.optional(Schema.Number),
   disableEmailVerification: Schema.optional(Schema.Boolean)
 }).annotations({ identifier: "SsoSettingsV2" })
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export interface SsoSettingsV2Wrapper {
-  /**
-   * The SSO portal settings.
-   */
-  readonly response?: SsoSettingsV2 | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link SsoSettingsV2Wrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface SsoSettingsV2WrapperEncoded {
-  readonly response?: SsoSettingsV2Encoded | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const SsoSettingsV2Wrapper: Schema.Schema<SsoSettingsV2Wrapper, SsoSettingsV2WrapperEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    response: Schema.optional(SsoSettingsV2),
-    count: Schema.optional(Schema.Number),
-    links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-    status: Schema.optional(Schema.Number),
-    statusCode: Schema.optional(Schema.Number),
-    total: Schema.optional(Schema.Number)
-  }).annotations({ identifier: "SsoSettingsV2Wrapper" })
 
 /**
  * The storage information.
@@ -5459,63 +3905,6 @@ export const StorageDto: Schema.Schema<StorageDto, StorageDtoEncoded> = /*#__PUR
   current: Schema.Boolean,
   isSet: Schema.Boolean
 }).annotations({ identifier: "StorageDto" })
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export interface StorageArrayWrapper {
-  readonly response?: ReadonlyArray<StorageDto> | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link StorageArrayWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface StorageArrayWrapperEncoded {
-  readonly response?: ReadonlyArray<StorageDtoEncoded> | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const StorageArrayWrapper: Schema.Schema<StorageArrayWrapper, StorageArrayWrapperEncoded> = /*#__PURE__*/ Schema
-  .Struct({
-    response: Schema.optional(Schema.Array(StorageDto)),
-    count: Schema.optional(Schema.Number),
-    links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-    status: Schema.optional(Schema.Number),
-    statusCode: Schema.optional(Schema.Number),
-    total: Schema.optional(Schema.Number)
-  }).annotations({ identifier: "StorageArrayWrapper" })
 
 /**
  * The request parameters for managing storage encryption operations and notifications.
@@ -5612,7 +4001,7 @@ export interface StorageSettings {
 export interface StorageSettingsEncoded {
   readonly module?: string | null | undefined
   readonly props?: { readonly [key: string]: string | null } | null | undefined
-  readonly lastModified?: string | undefined
+  readonly lastModified?: string | Runtime.DateTimeObject | undefined
 }
 
 /**
@@ -5626,63 +4015,6 @@ export const StorageSettings: Schema.Schema<StorageSettings, StorageSettingsEnco
   }),
   lastModified: Schema.optional(Runtime.DateTime)
 }).annotations({ identifier: "StorageSettings" })
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export interface StorageSettingsWrapper {
-  readonly response?: StorageSettings | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link StorageSettingsWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface StorageSettingsWrapperEncoded {
-  readonly response?: StorageSettingsEncoded | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const StorageSettingsWrapper: Schema.Schema<StorageSettingsWrapper, StorageSettingsWrapperEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    response: Schema.optional(StorageSettings),
-    count: Schema.optional(Schema.Number),
-    links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-    status: Schema.optional(Schema.Number),
-    statusCode: Schema.optional(Schema.Number),
-    total: Schema.optional(Schema.Number)
-  }).annotations({ identifier: "StorageSettingsWrapper" })
 
 /**
  * @since 0.1.0
@@ -5707,7 +4039,7 @@ export interface StudioDefaultPageSettings {
  */
 export interface StudioDefaultPageSettingsEncoded {
   readonly defaultFolderType?: Common.FolderType | undefined
-  readonly lastModified?: string | undefined
+  readonly lastModified?: string | Runtime.DateTimeObject | undefined
 }
 
 /**
@@ -5719,65 +4051,6 @@ export const StudioDefaultPageSettings: Schema.Schema<StudioDefaultPageSettings,
     defaultFolderType: Schema.optional(Common.FolderTypeSchema),
     lastModified: Schema.optional(Runtime.DateTime)
   }).annotations({ identifier: "StudioDefaultPageSettings" })
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export interface StudioDefaultPageSettingsWrapper {
-  readonly response?: StudioDefaultPageSettings | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link StudioDefaultPageSettingsWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface StudioDefaultPageSettingsWrapperEncoded {
-  readonly response?: StudioDefaultPageSettingsEncoded | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const StudioDefaultPageSettingsWrapper: Schema.Schema<
-  StudioDefaultPageSettingsWrapper,
-  StudioDefaultPageSettingsWrapperEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  response: Schema.optional(StudioDefaultPageSettings),
-  count: Schema.optional(Schema.Number),
-  links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-  status: Schema.optional(Schema.Number),
-  statusCode: Schema.optional(Schema.Number),
-  total: Schema.optional(Schema.Number)
-}).annotations({ identifier: "StudioDefaultPageSettingsWrapper" })
 
 /**
  * The Telegram connection status parameters.
@@ -5820,66 +4093,6 @@ export const TelegramStatusDto: Schema.Schema<TelegramStatusDto, TelegramStatusD
   }).annotations({ identifier: "TelegramStatusDto" })
 
 /**
- * @since 0.1.0
- * @category schemas
- */
-export interface TelegramStatusWrapper {
-  /**
-   * The Telegram connection status parameters.
-   */
-  readonly response?: TelegramStatusDto | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link TelegramStatusWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface TelegramStatusWrapperEncoded {
-  readonly response?: TelegramStatusDtoEncoded | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const TelegramStatusWrapper: Schema.Schema<TelegramStatusWrapper, TelegramStatusWrapperEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    response: Schema.optional(TelegramStatusDto),
-    count: Schema.optional(Schema.Number),
-    links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-    status: Schema.optional(Schema.Number),
-    statusCode: Schema.optional(Schema.Number),
-    total: Schema.optional(Schema.Number)
-  }).annotations({ identifier: "TelegramStatusWrapper" })
-
-/**
  * The tenant-level settings for enabling or disabling all AI functionality in DocSpace.
  *
  * @since 0.1.0
@@ -5905,7 +4118,7 @@ export interface TenantAiAccessSettings {
  */
 export interface TenantAiAccessSettingsEncoded {
   readonly enabled?: boolean | undefined
-  readonly lastModified?: string | undefined
+  readonly lastModified?: string | Runtime.DateTimeObject | undefined
 }
 
 /**
@@ -5956,68 +4169,6 @@ export const TenantAiAccessSettingsDto: Schema.Schema<TenantAiAccessSettingsDto,
   }).annotations({ identifier: "TenantAiAccessSettingsDto" })
 
 /**
- * @since 0.1.0
- * @category schemas
- */
-export interface TenantAiAccessSettingsWrapper {
-  /**
-   * The tenant-level settings for enabling or disabling all AI functionality in DocSpace.
-   */
-  readonly response?: TenantAiAccessSettings | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link TenantAiAccessSettingsWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface TenantAiAccessSettingsWrapperEncoded {
-  readonly response?: TenantAiAccessSettingsEncoded | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const TenantAiAccessSettingsWrapper: Schema.Schema<
-  TenantAiAccessSettingsWrapper,
-  TenantAiAccessSettingsWrapperEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  response: Schema.optional(TenantAiAccessSettings),
-  count: Schema.optional(Schema.Number),
-  links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-  status: Schema.optional(Schema.Number),
-  statusCode: Schema.optional(Schema.Number),
-  total: Schema.optional(Schema.Number)
-}).annotations({ identifier: "TenantAiAccessSettingsWrapper" })
-
-/**
  * The AI agent quota settings.
  *
  * @since 0.1.0
@@ -6051,8 +4202,8 @@ export interface TenantAiAgentQuotaSettings {
 export interface TenantAiAgentQuotaSettingsEncoded {
   readonly enableQuota?: boolean | undefined
   readonly defaultQuota?: number | undefined
-  readonly lastRecalculateDate?: string | null | undefined
-  readonly lastModified?: string | undefined
+  readonly lastRecalculateDate?: string | Runtime.DateTimeObject | null | undefined
+  readonly lastModified?: string | Runtime.DateTimeObject | undefined
 }
 
 /**
@@ -6068,130 +4219,6 @@ export const TenantAiAgentQuotaSettings: Schema.Schema<TenantAiAgentQuotaSetting
     lastRecalculateDate: Schema.optionalWith(Runtime.DateTime, { nullable: true }),
     lastModified: Schema.optional(Runtime.DateTime)
   }).annotations({ identifier: "TenantAiAgentQuotaSettings" })
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export interface TenantAiAgentQuotaSettingsWrapper {
-  /**
-   * The AI agent quota settings.
-   */
-  readonly response?: TenantAiAgentQuotaSettings | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link TenantAiAgentQuotaSettingsWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface TenantAiAgentQuotaSettingsWrapperEncoded {
-  readonly response?: TenantAiAgentQuotaSettingsEncoded | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const TenantAiAgentQuotaSettingsWrapper: Schema.Schema<
-  TenantAiAgentQuotaSettingsWrapper,
-  TenantAiAgentQuotaSettingsWrapperEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  response: Schema.optional(TenantAiAgentQuotaSettings),
-  count: Schema.optional(Schema.Number),
-  links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-  status: Schema.optional(Schema.Number),
-  statusCode: Schema.optional(Schema.Number),
-  total: Schema.optional(Schema.Number)
-}).annotations({ identifier: "TenantAiAgentQuotaSettingsWrapper" })
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export interface TenantDeepLinkSettingsWrapper {
-  /**
-   * The deep link settings.
-   */
-  readonly response?: TenantDeepLinkSettings | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link TenantDeepLinkSettingsWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface TenantDeepLinkSettingsWrapperEncoded {
-  readonly response?: TenantDeepLinkSettingsEncoded | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const TenantDeepLinkSettingsWrapper: Schema.Schema<
-  TenantDeepLinkSettingsWrapper,
-  TenantDeepLinkSettingsWrapperEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  response: Schema.optional(TenantDeepLinkSettings),
-  count: Schema.optional(Schema.Number),
-  links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-  status: Schema.optional(Schema.Number),
-  statusCode: Schema.optional(Schema.Number),
-  total: Schema.optional(Schema.Number)
-}).annotations({ identifier: "TenantDeepLinkSettingsWrapper" })
 
 /**
  * The request parameters for managing the tenant storage quota settings in a multi-tenant system.
@@ -6236,66 +4263,6 @@ export const TenantQuotaSettingsRequestsDto: Schema.Schema<
 }).annotations({ identifier: "TenantQuotaSettingsRequestsDto" })
 
 /**
- * @since 0.1.0
- * @category schemas
- */
-export interface TenantQuotaSettingsWrapper {
-  /**
-   * The tenant quota settings.
-   */
-  readonly response?: Common.TenantQuotaSettings | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link TenantQuotaSettingsWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface TenantQuotaSettingsWrapperEncoded {
-  readonly response?: Common.TenantQuotaSettingsEncoded | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const TenantQuotaSettingsWrapper: Schema.Schema<TenantQuotaSettingsWrapper, TenantQuotaSettingsWrapperEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    response: Schema.optional(Common.TenantQuotaSettings),
-    count: Schema.optional(Schema.Number),
-    links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-    status: Schema.optional(Schema.Number),
-    statusCode: Schema.optional(Schema.Number),
-    total: Schema.optional(Schema.Number)
-  }).annotations({ identifier: "TenantQuotaSettingsWrapper" })
-
-/**
  * The room quota settings.
  *
  * @since 0.1.0
@@ -6329,8 +4296,8 @@ export interface TenantRoomQuotaSettings {
 export interface TenantRoomQuotaSettingsEncoded {
   readonly enableQuota?: boolean | undefined
   readonly defaultQuota?: number | undefined
-  readonly lastRecalculateDate?: string | null | undefined
-  readonly lastModified?: string | undefined
+  readonly lastRecalculateDate?: string | Runtime.DateTimeObject | null | undefined
+  readonly lastModified?: string | Runtime.DateTimeObject | undefined
 }
 
 /**
@@ -6346,68 +4313,6 @@ export const TenantRoomQuotaSettings: Schema.Schema<TenantRoomQuotaSettings, Ten
     lastRecalculateDate: Schema.optionalWith(Runtime.DateTime, { nullable: true }),
     lastModified: Schema.optional(Runtime.DateTime)
   }).annotations({ identifier: "TenantRoomQuotaSettings" })
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export interface TenantRoomQuotaSettingsWrapper {
-  /**
-   * The room quota settings.
-   */
-  readonly response?: TenantRoomQuotaSettings | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link TenantRoomQuotaSettingsWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface TenantRoomQuotaSettingsWrapperEncoded {
-  readonly response?: TenantRoomQuotaSettingsEncoded | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const TenantRoomQuotaSettingsWrapper: Schema.Schema<
-  TenantRoomQuotaSettingsWrapper,
-  TenantRoomQuotaSettingsWrapperEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  response: Schema.optional(TenantRoomQuotaSettings),
-  count: Schema.optional(Schema.Number),
-  links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-  status: Schema.optional(Schema.Number),
-  statusCode: Schema.optional(Schema.Number),
-  total: Schema.optional(Schema.Number)
-}).annotations({ identifier: "TenantRoomQuotaSettingsWrapper" })
 
 /**
  * The user invitation settings.
@@ -6494,68 +4399,6 @@ export const TenantUserInvitationSettingsRequestDto: Schema.Schema<
 }).annotations({ identifier: "TenantUserInvitationSettingsRequestDto" })
 
 /**
- * @since 0.1.0
- * @category schemas
- */
-export interface TenantUserInvitationSettingsWrapper {
-  /**
-   * The user invitation settings.
-   */
-  readonly response?: TenantUserInvitationSettingsDto | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link TenantUserInvitationSettingsWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface TenantUserInvitationSettingsWrapperEncoded {
-  readonly response?: TenantUserInvitationSettingsDtoEncoded | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const TenantUserInvitationSettingsWrapper: Schema.Schema<
-  TenantUserInvitationSettingsWrapper,
-  TenantUserInvitationSettingsWrapperEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  response: Schema.optional(TenantUserInvitationSettingsDto),
-  count: Schema.optional(Schema.Number),
-  links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-  status: Schema.optional(Schema.Number),
-  statusCode: Schema.optional(Schema.Number),
-  total: Schema.optional(Schema.Number)
-}).annotations({ identifier: "TenantUserInvitationSettingsWrapper" })
-
-/**
  * The user quota settings.
  *
  * @since 0.1.0
@@ -6589,8 +4432,8 @@ export interface TenantUserQuotaSettings {
 export interface TenantUserQuotaSettingsEncoded {
   readonly enableQuota?: boolean | undefined
   readonly defaultQuota?: number | undefined
-  readonly lastRecalculateDate?: string | null | undefined
-  readonly lastModified?: string | undefined
+  readonly lastRecalculateDate?: string | Runtime.DateTimeObject | null | undefined
+  readonly lastModified?: string | Runtime.DateTimeObject | undefined
 }
 
 /**
@@ -6606,68 +4449,6 @@ export const TenantUserQuotaSettings: Schema.Schema<TenantUserQuotaSettings, Ten
     lastRecalculateDate: Schema.optionalWith(Runtime.DateTime, { nullable: true }),
     lastModified: Schema.optional(Runtime.DateTime)
   }).annotations({ identifier: "TenantUserQuotaSettings" })
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export interface TenantUserQuotaSettingsWrapper {
-  /**
-   * The user quota settings.
-   */
-  readonly response?: TenantUserQuotaSettings | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link TenantUserQuotaSettingsWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface TenantUserQuotaSettingsWrapperEncoded {
-  readonly response?: TenantUserQuotaSettingsEncoded | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const TenantUserQuotaSettingsWrapper: Schema.Schema<
-  TenantUserQuotaSettingsWrapper,
-  TenantUserQuotaSettingsWrapperEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  response: Schema.optional(TenantUserQuotaSettings),
-  count: Schema.optional(Schema.Number),
-  links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-  status: Schema.optional(Schema.Number),
-  statusCode: Schema.optional(Schema.Number),
-  total: Schema.optional(Schema.Number)
-}).annotations({ identifier: "TenantUserQuotaSettingsWrapper" })
 
 /**
  * The TFA app code.
@@ -6707,63 +4488,6 @@ export const TfaAppCodeDto: Schema.Schema<TfaAppCodeDto, TfaAppCodeDtoEncoded> =
   isUsed: Schema.optional(Schema.Boolean),
   code: Schema.optionalWith(Schema.String, { nullable: true })
 }).annotations({ identifier: "TfaAppCodeDto" })
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export interface TfaAppCodeArrayWrapper {
-  readonly response?: ReadonlyArray<TfaAppCodeDto> | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link TfaAppCodeArrayWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface TfaAppCodeArrayWrapperEncoded {
-  readonly response?: ReadonlyArray<TfaAppCodeDtoEncoded> | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const TfaAppCodeArrayWrapper: Schema.Schema<TfaAppCodeArrayWrapper, TfaAppCodeArrayWrapperEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    response: Schema.optional(Schema.Array(TfaAppCodeDto)),
-    count: Schema.optional(Schema.Number),
-    links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-    status: Schema.optional(Schema.Number),
-    statusCode: Schema.optional(Schema.Number),
-    total: Schema.optional(Schema.Number)
-  }).annotations({ identifier: "TfaAppCodeArrayWrapper" })
 
 /**
  * The TFA confirmation data.
@@ -6810,66 +4534,6 @@ export const TfaConfirmDataDto: Schema.Schema<TfaConfirmDataDto, TfaConfirmDataD
     cookieName: Schema.optionalWith(Schema.String, { nullable: true }),
     cookieValue: Schema.optionalWith(Schema.String, { nullable: true })
   }).annotations({ identifier: "TfaConfirmDataDto" })
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export interface TfaConfirmDataWrapper {
-  /**
-   * The TFA confirmation data.
-   */
-  readonly response?: TfaConfirmDataDto | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link TfaConfirmDataWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface TfaConfirmDataWrapperEncoded {
-  readonly response?: TfaConfirmDataDtoEncoded | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const TfaConfirmDataWrapper: Schema.Schema<TfaConfirmDataWrapper, TfaConfirmDataWrapperEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    response: Schema.optional(TfaConfirmDataDto),
-    count: Schema.optional(Schema.Number),
-    links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-    status: Schema.optional(Schema.Number),
-    statusCode: Schema.optional(Schema.Number),
-    total: Schema.optional(Schema.Number)
-  }).annotations({ identifier: "TfaConfirmDataWrapper" })
 
 /**
  * [0 - None, 1 - Sms, 2 - App]
@@ -7026,63 +4690,6 @@ export const TfaSettingsDto: Schema.Schema<TfaSettingsDto, TfaSettingsDtoEncoded
 }).annotations({ identifier: "TfaSettingsDto" })
 
 /**
- * @since 0.1.0
- * @category schemas
- */
-export interface TfaSettingsArrayWrapper {
-  readonly response?: ReadonlyArray<TfaSettingsDto> | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link TfaSettingsArrayWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface TfaSettingsArrayWrapperEncoded {
-  readonly response?: ReadonlyArray<TfaSettingsDtoEncoded> | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const TfaSettingsArrayWrapper: Schema.Schema<TfaSettingsArrayWrapper, TfaSettingsArrayWrapperEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    response: Schema.optional(Schema.Array(TfaSettingsDto)),
-    count: Schema.optional(Schema.Number),
-    links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-    status: Schema.optional(Schema.Number),
-    statusCode: Schema.optional(Schema.Number),
-    total: Schema.optional(Schema.Number)
-  }).annotations({ identifier: "TfaSettingsArrayWrapper" })
-
-/**
  * The request parameters for validating the two-factor authentication codes.
  *
  * @since 0.1.0
@@ -7161,65 +4768,6 @@ export const TimezonesRequestsDto: Schema.Schema<TimezonesRequestsDto, Timezones
     id: Schema.optionalWith(Schema.String, { nullable: true }),
     displayName: Schema.optionalWith(Schema.String, { nullable: true })
   }).annotations({ identifier: "TimezonesRequestsDto" })
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export interface TimezonesRequestsArrayWrapper {
-  readonly response?: ReadonlyArray<TimezonesRequestsDto> | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link TimezonesRequestsArrayWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface TimezonesRequestsArrayWrapperEncoded {
-  readonly response?: ReadonlyArray<TimezonesRequestsDtoEncoded> | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const TimezonesRequestsArrayWrapper: Schema.Schema<
-  TimezonesRequestsArrayWrapper,
-  TimezonesRequestsArrayWrapperEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  response: Schema.optional(Schema.Array(TimezonesRequestsDto)),
-  count: Schema.optional(Schema.Number),
-  links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-  status: Schema.optional(Schema.Number),
-  statusCode: Schema.optional(Schema.Number),
-  total: Schema.optional(Schema.Number)
-}).annotations({ identifier: "TimezonesRequestsArrayWrapper" })
 
 /**
  * The request parameters for enabling or disabling administrator messaging system.
@@ -7314,65 +4862,6 @@ export const UsageSpaceStatItemDto: Schema.Schema<UsageSpaceStatItemDto, UsageSp
     size: Schema.optionalWith(Schema.String, { nullable: true }),
     url: Schema.optionalWith(Schema.String, { nullable: true })
   }).annotations({ identifier: "UsageSpaceStatItemDto" })
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export interface UsageSpaceStatItemArrayWrapper {
-  readonly response?: ReadonlyArray<UsageSpaceStatItemDto> | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link UsageSpaceStatItemArrayWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface UsageSpaceStatItemArrayWrapperEncoded {
-  readonly response?: ReadonlyArray<UsageSpaceStatItemDtoEncoded> | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const UsageSpaceStatItemArrayWrapper: Schema.Schema<
-  UsageSpaceStatItemArrayWrapper,
-  UsageSpaceStatItemArrayWrapperEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  response: Schema.optional(Schema.Array(UsageSpaceStatItemDto)),
-  count: Schema.optional(Schema.Number),
-  links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-  status: Schema.optional(Schema.Number),
-  statusCode: Schema.optional(Schema.Number),
-  total: Schema.optional(Schema.Number)
-}).annotations({ identifier: "UsageSpaceStatItemArrayWrapper" })
 
 /**
  * The request parameters for configuring security settings of a single web module.
@@ -7559,7 +5048,7 @@ export interface WebPluginDtoEncoded {
   readonly scopes?: string | null | undefined
   readonly image?: string | null | undefined
   readonly createBy: Common.EmployeeDtoEncoded
-  readonly createOn: string
+  readonly createOn: string | Runtime.DateTimeObject
   readonly enabled: boolean
   readonly system: boolean
   readonly url?: string | null | undefined
@@ -7602,63 +5091,6 @@ export const WebPluginDto: Schema.Schema<WebPluginDto, WebPluginDtoEncoded> = /*
 }).annotations({ identifier: "WebPluginDto" })
 
 /**
- * @since 0.1.0
- * @category schemas
- */
-export interface WebPluginArrayWrapper {
-  readonly response?: ReadonlyArray<WebPluginDto> | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link WebPluginArrayWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface WebPluginArrayWrapperEncoded {
-  readonly response?: ReadonlyArray<WebPluginDtoEncoded> | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const WebPluginArrayWrapper: Schema.Schema<WebPluginArrayWrapper, WebPluginArrayWrapperEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    response: Schema.optional(Schema.Array(WebPluginDto)),
-    count: Schema.optional(Schema.Number),
-    links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-    status: Schema.optional(Schema.Number),
-    statusCode: Schema.optional(Schema.Number),
-    total: Schema.optional(Schema.Number)
-  }).annotations({ identifier: "WebPluginArrayWrapper" })
-
-/**
  * The configuration settings for the web plugin instance.
  *
  * @since 0.1.0
@@ -7697,65 +5129,6 @@ export const WebPluginRequests: Schema.Schema<WebPluginRequests, WebPluginReques
     enabled: Schema.optional(Schema.Boolean),
     settings: Schema.optionalWith(Schema.String, { nullable: true })
   }).annotations({ identifier: "WebPluginRequests" })
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export interface WebPluginWrapper {
-  /**
-   * The web plugin information.
-   */
-  readonly response?: WebPluginDto | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link WebPluginWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface WebPluginWrapperEncoded {
-  readonly response?: WebPluginDtoEncoded | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const WebPluginWrapper: Schema.Schema<WebPluginWrapper, WebPluginWrapperEncoded> = /*#__PURE__*/ Schema.Struct({
-  response: Schema.optional(WebPluginDto),
-  count: Schema.optional(Schema.Number),
-  links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-  status: Schema.optional(Schema.Number),
-  statusCode: Schema.optional(Schema.Number),
-  total: Schema.optional(Schema.Number)
-}).annotations({ identifier: "WebPluginWrapper" })
 
 /**
  * [1 - Light small, 2 - Login page, 3 - Favicon, 4 - Docs editor, 5 - Docs editor embed, 6 - Left menu, 7 - About page, 8 - Notification, 9 - Spreadsheet editor, 10 - Spreadsheet editor embed, 11 - Presentation editor, 12 - Presentation editor embed, 13 - Pdf editor, 14 - Pdf editor embed, 15 - Diagram editor, 16 - Diagram editor embed]
@@ -7896,63 +5269,6 @@ export const WhiteLabelItemDto: Schema.Schema<WhiteLabelItemDto, WhiteLabelItemD
   }).annotations({ identifier: "WhiteLabelItemDto" })
 
 /**
- * @since 0.1.0
- * @category schemas
- */
-export interface WhiteLabelItemArrayWrapper {
-  readonly response?: ReadonlyArray<WhiteLabelItemDto> | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link WhiteLabelItemArrayWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface WhiteLabelItemArrayWrapperEncoded {
-  readonly response?: ReadonlyArray<WhiteLabelItemDtoEncoded> | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const WhiteLabelItemArrayWrapper: Schema.Schema<WhiteLabelItemArrayWrapper, WhiteLabelItemArrayWrapperEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    response: Schema.optional(Schema.Array(WhiteLabelItemDto)),
-    count: Schema.optional(Schema.Number),
-    links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-    status: Schema.optional(Schema.Number),
-    statusCode: Schema.optional(Schema.Number),
-    total: Schema.optional(Schema.Number)
-  }).annotations({ identifier: "WhiteLabelItemArrayWrapper" })
-
-/**
  * The request parameters for configuring the white label branding settings.
  *
  * @since 0.1.0
@@ -8081,7 +5397,7 @@ export interface WizardSettings {
  */
 export interface WizardSettingsEncoded {
   readonly completed?: boolean | undefined
-  readonly lastModified?: string | undefined
+  readonly lastModified?: string | Runtime.DateTimeObject | undefined
 }
 
 /**
@@ -8094,66 +5410,6 @@ export const WizardSettings: Schema.Schema<WizardSettings, WizardSettingsEncoded
   completed: Schema.optional(Schema.Boolean),
   lastModified: Schema.optional(Runtime.DateTime)
 }).annotations({ identifier: "WizardSettings" })
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export interface WizardSettingsWrapper {
-  /**
-   * The Wizard settings.
-   */
-  readonly response?: WizardSettings | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link WizardSettingsWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface WizardSettingsWrapperEncoded {
-  readonly response?: WizardSettingsEncoded | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const WizardSettingsWrapper: Schema.Schema<WizardSettingsWrapper, WizardSettingsWrapperEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    response: Schema.optional(WizardSettings),
-    count: Schema.optional(Schema.Number),
-    links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-    status: Schema.optional(Schema.Number),
-    statusCode: Schema.optional(Schema.Number),
-    total: Schema.optional(Schema.Number)
-  }).annotations({ identifier: "WizardSettingsWrapper" })
 
 /**
  * @since 0.1.0

@@ -9,65 +9,6 @@ import * as Runtime from "../internal/runtime.js"
 import * as Common from "./Common.js"
 
 /**
- * @since 0.1.0
- * @category schemas
- */
-export interface AceShortWrapperArrayWrapper {
-  readonly response?: ReadonlyArray<Common.AceShortWrapper> | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link AceShortWrapperArrayWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface AceShortWrapperArrayWrapperEncoded {
-  readonly response?: ReadonlyArray<Common.AceShortWrapperEncoded> | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const AceShortWrapperArrayWrapper: Schema.Schema<
-  AceShortWrapperArrayWrapper,
-  AceShortWrapperArrayWrapperEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  response: Schema.optional(Schema.Array(Common.AceShortWrapper)),
-  count: Schema.optional(Schema.Number),
-  links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-  status: Schema.optional(Schema.Number),
-  statusCode: Schema.optional(Schema.Number),
-  total: Schema.optional(Schema.Number)
-}).annotations({ identifier: "AceShortWrapperArrayWrapper" })
-
-/**
  * The information about the action in the document that will be scrolled to.
  *
  * @since 0.1.0
@@ -362,66 +303,6 @@ export const ExternalShareRequestParam: Schema.Schema<ExternalShareRequestParam,
   }).annotations({ identifier: "ExternalShareRequestParam" })
 
 /**
- * @since 0.1.0
- * @category schemas
- */
-export interface ExternalShareWrapper {
-  /**
-   * The external sharing information and validation data.
-   */
-  readonly response?: ExternalShareDto | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link ExternalShareWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface ExternalShareWrapperEncoded {
-  readonly response?: ExternalShareDtoEncoded | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const ExternalShareWrapper: Schema.Schema<ExternalShareWrapper, ExternalShareWrapperEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    response: Schema.optional(ExternalShareDto),
-    count: Schema.optional(Schema.Number),
-    links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-    status: Schema.optional(Schema.Number),
-    statusCode: Schema.optional(Schema.Number),
-    total: Schema.optional(Schema.Number)
-  }).annotations({ identifier: "ExternalShareWrapper" })
-
-/**
  * The group member security information.
  *
  * @since 0.1.0
@@ -486,65 +367,6 @@ export const GroupMemberSecurityRequestDto: Schema.Schema<
   canEditAccess: Schema.Boolean,
   owner: Schema.Boolean
 }).annotations({ identifier: "GroupMemberSecurityRequestDto" })
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export interface GroupMemberSecurityRequestArrayWrapper {
-  readonly response?: ReadonlyArray<GroupMemberSecurityRequestDto> | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link GroupMemberSecurityRequestArrayWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface GroupMemberSecurityRequestArrayWrapperEncoded {
-  readonly response?: ReadonlyArray<GroupMemberSecurityRequestDtoEncoded> | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const GroupMemberSecurityRequestArrayWrapper: Schema.Schema<
-  GroupMemberSecurityRequestArrayWrapper,
-  GroupMemberSecurityRequestArrayWrapperEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  response: Schema.optional(Schema.Array(GroupMemberSecurityRequestDto)),
-  count: Schema.optional(Schema.Number),
-  links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-  status: Schema.optional(Schema.Number),
-  statusCode: Schema.optional(Schema.Number),
-  total: Schema.optional(Schema.Number)
-}).annotations({ identifier: "GroupMemberSecurityRequestArrayWrapper" })
 
 /**
  * The mention message parameters.

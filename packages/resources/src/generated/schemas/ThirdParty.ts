@@ -6,64 +6,6 @@
  */
 import * as Schema from "effect/Schema"
 import * as Runtime from "../internal/runtime.js"
-import * as Common from "./Common.js"
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export interface ArrayArrayWrapper {
-  readonly response?: ReadonlyArray<ReadonlyArray<string>> | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link ArrayArrayWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface ArrayArrayWrapperEncoded {
-  readonly response?: ReadonlyArray<ReadonlyArray<string>> | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const ArrayArrayWrapper: Schema.Schema<ArrayArrayWrapper, ArrayArrayWrapperEncoded> = /*#__PURE__*/ Schema
-  .Struct({
-    response: Schema.optional(Schema.Array(Schema.Array(Schema.String))),
-    count: Schema.optional(Schema.Number),
-    links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-    status: Schema.optional(Schema.Number),
-    statusCode: Schema.optional(Schema.Number),
-    total: Schema.optional(Schema.Number)
-  }).annotations({ identifier: "ArrayArrayWrapper" })
 
 /**
  * @since 0.1.0
@@ -93,7 +35,7 @@ export interface OAuth20TokenEncoded {
   readonly client_id?: string | null | undefined
   readonly client_secret?: string | null | undefined
   readonly redirect_uri?: string | null | undefined
-  readonly timestamp?: string | undefined
+  readonly timestamp?: string | Runtime.DateTimeObject | undefined
   readonly isExpired?: boolean | undefined
 }
 
@@ -171,63 +113,6 @@ export const AuthData: Schema.Schema<AuthData, AuthDataEncoded> = /*#__PURE__*/ 
   provider: Schema.optionalWith(Schema.String, { nullable: true }),
   token: Schema.optional(OAuth20Token)
 }).annotations({ identifier: "AuthData" })
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export interface FolderStringArrayWrapper {
-  readonly response?: ReadonlyArray<Common.FolderDtoString> | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link FolderStringArrayWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface FolderStringArrayWrapperEncoded {
-  readonly response?: ReadonlyArray<Common.FolderDtoStringEncoded> | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const FolderStringArrayWrapper: Schema.Schema<FolderStringArrayWrapper, FolderStringArrayWrapperEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    response: Schema.optional(Schema.Array(Common.FolderDtoString)),
-    count: Schema.optional(Schema.Number),
-    links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-    status: Schema.optional(Schema.Number),
-    statusCode: Schema.optional(Schema.Number),
-    total: Schema.optional(Schema.Number)
-  }).annotations({ identifier: "FolderStringArrayWrapper" })
 
 /**
  * [0 - Facebook, 1 - Google, 2 - Dropbox, 3 - Docusign, 4 - Box, 5 - OneDrive, 6 - GosUslugi, 7 - LinkedIn, 8 - MailRu, 9 - VK, 10 - Wordpress, 11 - Yahoo, 12 - Yandex, 13 - Github, 14 - Nextcloud]
@@ -343,63 +228,6 @@ export const ProviderDto: Schema.Schema<ProviderDto, ProviderDtoEncoded> = /*#__
   requiredConnectionUrl: Schema.optional(Schema.Boolean),
   clientId: Schema.optionalWith(Schema.String, { nullable: true })
 }).annotations({ identifier: "ProviderDto" })
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export interface ProviderArrayWrapper {
-  readonly response?: ReadonlyArray<ProviderDto> | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link ProviderArrayWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface ProviderArrayWrapperEncoded {
-  readonly response?: ReadonlyArray<ProviderDtoEncoded> | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const ProviderArrayWrapper: Schema.Schema<ProviderArrayWrapper, ProviderArrayWrapperEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    response: Schema.optional(Schema.Array(ProviderDto)),
-    count: Schema.optional(Schema.Number),
-    links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-    status: Schema.optional(Schema.Number),
-    statusCode: Schema.optional(Schema.Number),
-    total: Schema.optional(Schema.Number)
-  }).annotations({ identifier: "ProviderArrayWrapper" })
 
 /**
  * The third-party backup request parameters.
@@ -527,65 +355,6 @@ export const ThirdPartyParams: Schema.Schema<ThirdPartyParams, ThirdPartyParamsE
   provider_id: Schema.optionalWith(Schema.Number, { nullable: true }),
   provider_key: Schema.optionalWith(Schema.String, { nullable: true })
 }).annotations({ identifier: "ThirdPartyParams" })
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export interface ThirdPartyParamsArrayWrapper {
-  readonly response?: ReadonlyArray<ThirdPartyParams> | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link ThirdPartyParamsArrayWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface ThirdPartyParamsArrayWrapperEncoded {
-  readonly response?: ReadonlyArray<ThirdPartyParamsEncoded> | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const ThirdPartyParamsArrayWrapper: Schema.Schema<
-  ThirdPartyParamsArrayWrapper,
-  ThirdPartyParamsArrayWrapperEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  response: Schema.optional(Schema.Array(ThirdPartyParams)),
-  count: Schema.optional(Schema.Number),
-  links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-  status: Schema.optional(Schema.Number),
-  statusCode: Schema.optional(Schema.Number),
-  total: Schema.optional(Schema.Number)
-}).annotations({ identifier: "ThirdPartyParamsArrayWrapper" })
 
 /**
  * The third-party request parameters.

@@ -247,3 +247,41 @@ export const ProblemDetail: Schema.Schema<ProblemDetail, ProblemDetailEncoded> =
   instance: Schema.optional(Schema.String),
   properties: Schema.optional(Schema.Record({ key: Schema.String, value: Schema.Unknown }))
 }).annotations({ identifier: "ProblemDetail" })
+
+/**
+ * @since 0.1.0
+ * @category schemas
+ */
+export interface GetPortalPrices200ResponseLinksInner {
+  /**
+   * URL of the link
+   */
+  readonly href?: string | undefined
+  /**
+   * Action associated with the link
+   */
+  readonly action?: string | undefined
+}
+
+/**
+ * The wire form of {@link GetPortalPrices200ResponseLinksInner}.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export interface GetPortalPrices200ResponseLinksInnerEncoded {
+  readonly href?: string | undefined
+  readonly action?: string | undefined
+}
+
+/**
+ * @since 0.1.0
+ * @category schemas
+ */
+export const GetPortalPrices200ResponseLinksInner: Schema.Schema<
+  GetPortalPrices200ResponseLinksInner,
+  GetPortalPrices200ResponseLinksInnerEncoded
+> = /*#__PURE__*/ Schema.Struct({
+  href: Schema.optional(Schema.String),
+  action: Schema.optional(Schema.String)
+}).annotations({ identifier: "getPortalPrices_200_response_links_inner" })

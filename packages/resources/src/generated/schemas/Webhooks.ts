@@ -374,63 +374,6 @@ export const WebhookTriggerDto: Schema.Schema<WebhookTriggerDto, WebhookTriggerD
   }).annotations({ identifier: "WebhookTriggerDto" })
 
 /**
- * @since 0.1.0
- * @category schemas
- */
-export interface WebhookTriggerArrayWrapper {
-  readonly response?: ReadonlyArray<WebhookTriggerDto> | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link WebhookTriggerArrayWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface WebhookTriggerArrayWrapperEncoded {
-  readonly response?: ReadonlyArray<WebhookTriggerDtoEncoded> | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const WebhookTriggerArrayWrapper: Schema.Schema<WebhookTriggerArrayWrapper, WebhookTriggerArrayWrapperEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    response: Schema.optional(Schema.Array(WebhookTriggerDto)),
-    count: Schema.optional(Schema.Number),
-    links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-    status: Schema.optional(Schema.Number),
-    statusCode: Schema.optional(Schema.Number),
-    total: Schema.optional(Schema.Number)
-  }).annotations({ identifier: "WebhookTriggerArrayWrapper" })
-
-/**
  * The webhook configuration parameters.
  *
  * @since 0.1.0
@@ -510,12 +453,12 @@ export interface WebhooksConfigDtoEncoded {
   readonly triggers?: WebhookTrigger | undefined
   readonly targetId?: string | null | undefined
   readonly createdBy?: Common.EmployeeDtoEncoded | undefined
-  readonly createdOn?: string | null | undefined
+  readonly createdOn?: string | Runtime.DateTimeObject | null | undefined
   readonly modifiedBy?: Common.EmployeeDtoEncoded | undefined
-  readonly modifiedOn?: string | null | undefined
-  readonly lastFailureOn?: string | null | undefined
+  readonly modifiedOn?: string | Runtime.DateTimeObject | null | undefined
+  readonly lastFailureOn?: string | Runtime.DateTimeObject | null | undefined
   readonly lastFailureContent?: string | null | undefined
-  readonly lastSuccessOn?: string | null | undefined
+  readonly lastSuccessOn?: string | Runtime.DateTimeObject | null | undefined
 }
 
 /**
@@ -585,125 +528,6 @@ export const WebhooksConfigWithStatusDto: Schema.Schema<
 }).annotations({ identifier: "WebhooksConfigWithStatusDto" })
 
 /**
- * @since 0.1.0
- * @category schemas
- */
-export interface WebhooksConfigWithStatusArrayWrapper {
-  readonly response?: ReadonlyArray<WebhooksConfigWithStatusDto> | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link WebhooksConfigWithStatusArrayWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface WebhooksConfigWithStatusArrayWrapperEncoded {
-  readonly response?: ReadonlyArray<WebhooksConfigWithStatusDtoEncoded> | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const WebhooksConfigWithStatusArrayWrapper: Schema.Schema<
-  WebhooksConfigWithStatusArrayWrapper,
-  WebhooksConfigWithStatusArrayWrapperEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  response: Schema.optional(Schema.Array(WebhooksConfigWithStatusDto)),
-  count: Schema.optional(Schema.Number),
-  links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-  status: Schema.optional(Schema.Number),
-  statusCode: Schema.optional(Schema.Number),
-  total: Schema.optional(Schema.Number)
-}).annotations({ identifier: "WebhooksConfigWithStatusArrayWrapper" })
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export interface WebhooksConfigWrapper {
-  /**
-   * The webhook configuration parameters.
-   */
-  readonly response?: WebhooksConfigDto | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link WebhooksConfigWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface WebhooksConfigWrapperEncoded {
-  readonly response?: WebhooksConfigDtoEncoded | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const WebhooksConfigWrapper: Schema.Schema<WebhooksConfigWrapper, WebhooksConfigWrapperEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    response: Schema.optional(WebhooksConfigDto),
-    count: Schema.optional(Schema.Number),
-    links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-    status: Schema.optional(Schema.Number),
-    statusCode: Schema.optional(Schema.Number),
-    total: Schema.optional(Schema.Number)
-  }).annotations({ identifier: "WebhooksConfigWrapper" })
-
-/**
  * The webhook log parameters.
  *
  * @since 0.1.0
@@ -770,7 +594,7 @@ export interface WebhooksLogDtoEncoded {
   readonly id: number
   readonly configName?: string | null | undefined
   readonly trigger?: WebhookTrigger | undefined
-  readonly creationTime?: string | undefined
+  readonly creationTime?: string | Runtime.DateTimeObject | undefined
   readonly method?: string | null | undefined
   readonly route?: string | null | undefined
   readonly requestHeaders?: string | null | undefined
@@ -778,7 +602,7 @@ export interface WebhooksLogDtoEncoded {
   readonly responseHeaders?: string | null | undefined
   readonly responsePayload?: string | null | undefined
   readonly status?: number | undefined
-  readonly delivery?: string | null | undefined
+  readonly delivery?: string | Runtime.DateTimeObject | null | undefined
 }
 
 /**
@@ -801,120 +625,3 @@ export const WebhooksLogDto: Schema.Schema<WebhooksLogDto, WebhooksLogDtoEncoded
   status: Schema.optional(Schema.Number),
   delivery: Schema.optionalWith(Runtime.DateTime, { nullable: true })
 }).annotations({ identifier: "WebhooksLogDto" })
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export interface WebhooksLogArrayWrapper {
-  readonly response?: ReadonlyArray<WebhooksLogDto> | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link WebhooksLogArrayWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface WebhooksLogArrayWrapperEncoded {
-  readonly response?: ReadonlyArray<WebhooksLogDtoEncoded> | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const WebhooksLogArrayWrapper: Schema.Schema<WebhooksLogArrayWrapper, WebhooksLogArrayWrapperEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    response: Schema.optional(Schema.Array(WebhooksLogDto)),
-    count: Schema.optional(Schema.Number),
-    links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-    status: Schema.optional(Schema.Number),
-    statusCode: Schema.optional(Schema.Number),
-    total: Schema.optional(Schema.Number)
-  }).annotations({ identifier: "WebhooksLogArrayWrapper" })
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export interface WebhooksLogWrapper {
-  /**
-   * The webhook log parameters.
-   */
-  readonly response?: WebhooksLogDto | undefined
-  /**
-   * The total number of items in the response
-   */
-  readonly count?: number | undefined
-  /**
-   * List of links related to the response
-   */
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInner> | undefined
-  /**
-   * HTTP status code of the response
-   */
-  readonly status?: number | undefined
-  /**
-   * HTTP status code of the response (duplicate of status)
-   */
-  readonly statusCode?: number | undefined
-  /**
-   * The number of items in the whole list, when the portal says (paged lists only).
-   */
-  readonly total?: number | undefined
-}
-
-/**
- * The wire form of {@link WebhooksLogWrapper}.
- *
- * @since 0.1.0
- * @category schemas
- */
-export interface WebhooksLogWrapperEncoded {
-  readonly response?: WebhooksLogDtoEncoded | undefined
-  readonly count?: number | undefined
-  readonly links?: ReadonlyArray<Common.GetPortalPrices200ResponseLinksInnerEncoded> | undefined
-  readonly status?: number | undefined
-  readonly statusCode?: number | undefined
-  readonly total?: number | undefined
-}
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const WebhooksLogWrapper: Schema.Schema<WebhooksLogWrapper, WebhooksLogWrapperEncoded> = /*#__PURE__*/ Schema
-  .Struct({
-    response: Schema.optional(WebhooksLogDto),
-    count: Schema.optional(Schema.Number),
-    links: Schema.optional(Schema.Array(Common.GetPortalPrices200ResponseLinksInner)),
-    status: Schema.optional(Schema.Number),
-    statusCode: Schema.optional(Schema.Number),
-    total: Schema.optional(Schema.Number)
-  }).annotations({ identifier: "WebhooksLogWrapper" })
