@@ -171,6 +171,34 @@ const main = async () => {
   const c = await runLoad({ baseUrl, n: N, policy: benchPolicy(LIMIT * 2, WINDOW_MS, READ * 2, WRITE * 2) })
   report("cloud (429), client policy 2x too high", await serverStats(baseUrl), [c])
 
+  // The refusals a DocSpace server really sends: 429, empty body, only X-RateLimit-Limit (the window's limit or the
+  // concurrency cap) and X-RateLimit-Remaining (<= 0), no Retry-After; HEAD counts with the writes.
+  const expect = (what: string, ok: boolean) => console.log(`  ${ok ? "OK  " : "FAIL"} ${what}`)
+  await configure(baseUrl, { ...base, mode: "real" })
+  const d = await runLoad({ baseUrl, n: N, policy: benchPolicy(LIMIT, WINDOW_MS, READ, WRITE) })
+  const dr = report("real headers (429, no Retry-After), matching policy", await serverStats(baseUrl), [d])
+  expect("0 refusals", dr.refusals === 0)
+
+  await configure(baseUrl, { ...base, mode: "real" })
+  const e = await runLoad({ baseUrl, n: N, policy: benchPolicy(LIMIT, WINDOW_MS, READ * 2, WRITE * 2) })
+  const er = report("real headers, client caps 2x too high", await serverStats(baseUrl), [e])
+  expect(`every request finished (${er.ok}/${N})`, er.ok === N)
+  expect(
+    `window limit unchanged (${
+      e.stats.limits.windows.join(",")
+    } = ${LIMIT}), caps learned (${e.stats.limits.read}/${e.stats.limits.write} = ${READ}/${WRITE})`,
+    e.stats.limits.windows[0] === LIMIT && e.stats.limits.read === READ && e.stats.limits.write === WRITE
+  )
+
+  await configure(baseUrl, { ...base, mode: "real" })
+  const f = await runLoad({ baseUrl, n: N, policy: benchPolicy(LIMIT * 2, WINDOW_MS, READ * 2, WRITE * 2) })
+  const fr = report("real headers, client caps and window 2x too high", await serverStats(baseUrl), [f])
+  expect(`every request finished (${fr.ok}/${N})`, fr.ok === N)
+  expect(
+    `window learned from window refusals only (${f.stats.limits.windows.join(",")} = ${LIMIT})`,
+    f.stats.limits.windows[0] === LIMIT
+  )
+
   const redisUrl = await startRedis()
   if (redisUrl === undefined) {
     console.log("\n== 4 processes sharing Redis: SKIPPED (redis-server not installed)")
