@@ -90,4 +90,35 @@ describe("integration over loopback: the real server's refusals", () => {
       }).pipe(Effect.scoped, Effect.timeout("50 seconds")),
     60_000
   )
+
+  it.live(
+    "a GET whose body is cut by a reset is sent again (issue 10 item 7); a POST's is not",
+    () =>
+      Effect.gen(function*() {
+        const fake = yield* FakeDocSpace.serve({
+          faults: {
+            rules: [
+              { route: "GET /api/2.0/people/@self", fault: FakeServer.resetMidBody({ afterBytes: 10 }), times: 1 },
+              { route: "POST /api/2.0/files/folder/*", fault: FakeServer.resetMidBody({ afterBytes: 10 }), times: 1 }
+            ]
+          }
+        })
+        const rateLimit = policy(50, 15, 1500)
+        const program = Effect.gen(function*() {
+          const me = yield* People.self()
+          const created = yield* Effect.either(Folders.create("@my", "only once"))
+          return { me, created }
+        })
+        const { created, me } = yield* program.pipe(
+          Effect.provide(
+            DocSpace.layer({ baseUrl: fake.url, auth: Auth.apiKey(fake.apiKey), rateLimit }).pipe(
+              Layer.provide(NodeHttpClient.layerUndici)
+            )
+          )
+        )
+        expect(me.id).toBeDefined()
+        expect(created._tag).toBe("Left")
+      }).pipe(Effect.scoped, Effect.timeout("50 seconds")),
+    60_000
+  )
 })

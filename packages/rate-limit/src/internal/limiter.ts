@@ -599,42 +599,62 @@ export const make = Effect.fnUntraced(function*(input: RateLimitPolicy.RateLimit
               return { _tag: "Retry", delay, viaGate: false } as const
             }
           }
-          return { _tag: "Done", response: yield* finish(response, permit) } as const
+          return { _tag: "Done", response: yield* finish(response, permit, budget) } as const
         })
       )
 
     // the permit is held until the body is consumed, or the caller's scope (if any) closes; a child scope keeps a
     // long-lived parent scope from accumulating one finalizer per response
-    const finish = (response: HttpClientResponse.HttpClientResponse, permit: Permit) =>
+    const finish = (response: HttpClientResponse.HttpClientResponse, permit: Permit, budget: Budget) =>
       Effect.gen(function*() {
         if (hasNoBody(response)) {
           yield* permit.release
           return response
         }
+        // a GET/HEAD whose body is cut by the connection is sent again, like a transport error before the headers
+        const refetch = idempotent && request.body._tag !== "Stream" ?
+          Effect.provide(refetchBody(budget), yield* Effect.context<R>()) :
+          undefined
         const scope = yield* Effect.serviceOption(Scope.Scope)
-        if (Option.isNone(scope)) return holdPermit(response, permit.release, { gcFallback: true })
+        if (Option.isNone(scope)) return holdPermit(response, permit.release, { gcFallback: true, refetch })
         const child = yield* Scope.fork(scope.value, ExecutionStrategy.sequential)
         yield* Scope.addFinalizer(child, permit.release)
         return holdPermit(response, Effect.zipRight(permit.release, Scope.close(child, Exit.void)), {
-          gcFallback: false
+          gcFallback: false,
+          refetch
         })
       })
 
-    return Effect.gen(function*() {
-      // one budget per run of the request
-      const budget: Budget = { retries: 0, waited: 0 }
-      while (true) {
-        const result = yield* attempt(budget)
-        if (result._tag === "Done") return result.response
-        if (result._tag === "Failed") return yield* Effect.failCause(result.cause)
+    // the same retry budget as the run that produced the cut answer: bounded by attempts and total wait
+    const refetchBody = (budget: Budget): Effect.Effect<HttpClientResponse.HttpClientResponse, unknown, R> =>
+      Effect.gen(function*() {
+        const delay = yield* backoff(budget.retries)
+        if (!canRetry(budget, delay)) return yield* Effect.fail("retry budget spent")
         budget.retries++
-        budget.waited += result.delay
+        budget.waited += delay
         counts.retries++
         yield* Metric.increment(retriesCounter)
-        // gate retries wait on the gate itself when they ask for their permits again
-        if (!result.viaGate) yield* Effect.sleep(Duration.millis(result.delay))
-      }
-    })
+        yield* Effect.sleep(Duration.millis(delay))
+        return yield* run(budget)
+      })
+
+    const run = (budget: Budget) =>
+      Effect.gen(function*() {
+        while (true) {
+          const result = yield* attempt(budget)
+          if (result._tag === "Done") return result.response
+          if (result._tag === "Failed") return yield* Effect.failCause(result.cause)
+          budget.retries++
+          budget.waited += result.delay
+          counts.retries++
+          yield* Metric.increment(retriesCounter)
+          // gate retries wait on the gate itself when they ask for their permits again
+          if (!result.viaGate) yield* Effect.sleep(Duration.millis(result.delay))
+        }
+      })
+
+    // one budget per run of the request
+    return Effect.suspend(() => run({ retries: 0, waited: 0 }))
   }
 
   const snapshot = (s: MutableClassStats): ClassStats => ({ ...s })

@@ -10,6 +10,36 @@ import * as Inspectable from "effect/Inspectable"
 import type * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
 
+const TRANSPORT_CODES = new Set([
+  "ECONNRESET",
+  "ECONNABORTED",
+  "EPIPE",
+  "UND_ERR_SOCKET",
+  "ERR_STREAM_PREMATURE_CLOSE",
+  "UND_ERR_RES_CONTENT_LENGTH_MISMATCH"
+])
+
+const looksLikeTransport = (cause: unknown, depth = 0): boolean => {
+  if (depth > 3 || typeof cause !== "object" || cause === null) return false
+  if (cause instanceof SyntaxError) return false
+  const e = cause as { readonly code?: unknown; readonly name?: unknown; readonly message?: unknown; cause?: unknown }
+  if (typeof e.code === "string" && TRANSPORT_CODES.has(e.code)) return true
+  if (e.name === "SocketError") return true
+  if (typeof e.message === "string" && /^(terminated|aborted|other side closed|premature close)$/i.test(e.message)) {
+    return true
+  }
+  return looksLikeTransport(e.cause, depth + 1)
+}
+
+/**
+ * A body read that failed because the connection broke (a reset, a premature close, a body shorter than its
+ * `Content-Length`), not because the body was malformed.
+ *
+ * @internal
+ */
+export const isCutBody = (error: HttpClientError.ResponseError): boolean =>
+  error.reason === "Decode" && looksLikeTransport(error.cause)
+
 // Last resort against a leaked permit: a response dropped without its body being read gives its permit back when it
 // is garbage collected.
 const registry = new FinalizationRegistry<Effect.Effect<void>>((release) => {
@@ -28,7 +58,8 @@ class LimitedResponse extends Inspectable.Class implements HttpClientResponse.Ht
   constructor(
     readonly original: HttpClientResponse.HttpClientResponse,
     readonly releasePermit: Effect.Effect<void>,
-    gcFallback: boolean
+    gcFallback: boolean,
+    readonly refetch: Effect.Effect<HttpClientResponse.HttpClientResponse, unknown> | undefined
   ) {
     super()
     // Only where no scope will release the permit. The held value must not reach this response (a registry holds
@@ -63,20 +94,34 @@ class LimitedResponse extends Inspectable.Class implements HttpClientResponse.Ht
   get stream(): Stream.Stream<Uint8Array, HttpClientError.ResponseError> {
     return Stream.ensuring(this.original.stream, this.releaseHere)
   }
+  // A whole-body read of an idempotent request whose connection broke mid-body is sent again (through the limiter,
+  // within the request's retry budget) and read from the new answer; when that fails too, the first error stands.
+  private read<A>(
+    get: (response: HttpClientResponse.HttpClientResponse) => Effect.Effect<A, HttpClientError.ResponseError>
+  ): Effect.Effect<A, HttpClientError.ResponseError> {
+    const once = Effect.ensuring(get(this.original), this.releaseHere)
+    const refetch = this.refetch
+    if (refetch === undefined) return once
+    return Effect.catchIf(once, isCutBody, (error) =>
+      Effect.catchAll(
+        Effect.flatMap(refetch, (response) => get(response)),
+        () => Effect.fail(error)
+      ))
+  }
   get json(): Effect.Effect<unknown, HttpClientError.ResponseError> {
-    return Effect.ensuring(this.original.json, this.releaseHere)
+    return this.read((r) => r.json)
   }
   get text(): Effect.Effect<string, HttpClientError.ResponseError> {
-    return Effect.ensuring(this.original.text, this.releaseHere)
+    return this.read((r) => r.text)
   }
   get arrayBuffer(): Effect.Effect<ArrayBuffer, HttpClientError.ResponseError> {
-    return Effect.ensuring(this.original.arrayBuffer, this.releaseHere)
+    return this.read((r) => r.arrayBuffer)
   }
   get urlParamsBody(): Effect.Effect<UrlParams.UrlParams, HttpClientError.ResponseError> {
-    return Effect.ensuring(this.original.urlParamsBody, this.releaseHere)
+    return this.read((r) => r.urlParamsBody)
   }
   get formData(): Effect.Effect<FormData, HttpClientError.ResponseError> {
-    return Effect.ensuring(this.original.formData, this.releaseHere)
+    return this.read((r) => r.formData)
   }
   toJSON(): unknown {
     return this.original.toJSON()
@@ -92,5 +137,9 @@ export const hasNoBody = (response: HttpClientResponse.HttpClientResponse): bool
 export const holdPermit = (
   response: HttpClientResponse.HttpClientResponse,
   release: Effect.Effect<void>,
-  options: { readonly gcFallback: boolean }
-): HttpClientResponse.HttpClientResponse => new LimitedResponse(response, release, options.gcFallback)
+  options: {
+    readonly gcFallback: boolean
+    /** sends the request again, for a whole-body read cut by the connection (idempotent requests only) */
+    readonly refetch?: Effect.Effect<HttpClientResponse.HttpClientResponse, unknown> | undefined
+  }
+): HttpClientResponse.HttpClientResponse => new LimitedResponse(response, release, options.gcFallback, options.refetch)
