@@ -39,6 +39,7 @@ import * as HttpBody from "@effect/platform/HttpBody"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import * as HttpTraceContext from "@effect/platform/HttpTraceContext"
 import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
@@ -51,6 +52,7 @@ import * as Option from "effect/Option"
 import type * as Schema from "effect/Schema"
 import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
+import * as Tracer from "effect/Tracer"
 import type { DocSpaceConfig } from "./DocSpaceConfig.js"
 import * as Config from "./DocSpaceConfig.js"
 import * as Errors from "./DocSpaceError.js"
@@ -59,6 +61,8 @@ import { currentRequest } from "./internal/current.js"
 import { buildPath, type PathParam } from "./internal/path.js"
 import { safeUrl } from "./internal/redact.js"
 import * as Response from "./internal/response.js"
+import { withSafeSpan } from "./internal/span.js"
+import { boundedTimeout } from "./internal/timeout.js"
 import * as Multipart from "./Multipart.js"
 
 export type {
@@ -172,6 +176,16 @@ export interface DocSpaceClient {
    * between two chunks fails with `Timeout`.
    */
   readonly stream: (options: RequestOptions) => Stream.Stream<Uint8Array, Errors.DocSpaceError>
+  /**
+   * Ends the session and forgets the cached token. A token from a password login (or `Auth.token`) is revoked with
+   * `POST /api/2.0/authentication/logout` carrying it as the `asc_auth_key` cookie, the only credential the server
+   * revokes from (a Bearer header alone is not revoked). An OAuth2 token is only forgotten (revoke it at its
+   * authorization server); API keys and Basic credentials have no session, and nothing is sent. After a password
+   * logout, the next request logs in again.
+   *
+   * @since 0.2.0
+   */
+  readonly logout: Effect.Effect<void, Errors.DocSpaceError>
 }
 
 /**
@@ -210,18 +224,31 @@ const withRedactedHeaders = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
     (names) => [...names, ...redactedHeaderNames.filter((name) => !names.includes(name))]
   )
 
-const appendUrlParams = (
-  request: HttpClientRequest.HttpClientRequest,
-  params: RequestOptions["urlParams"]
-): HttpClientRequest.HttpClientRequest => {
-  if (params === undefined) return request
+// a UTF-16 surrogate without its pair: a URL would silently carry U+FFFD instead
+const loneSurrogate = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/
+
+/** The query parameters as entries, or why one cannot be sent (never quoting its value). */
+const urlParamEntries = (params: RequestOptions["urlParams"]): Either.Either<Array<[string, string]>, string> => {
   const entries: Array<[string, string]> = []
+  if (params === undefined) return Either.right(entries)
   for (const [key, value] of Object.entries(params)) {
     if (value === undefined) continue
     const values: ReadonlyArray<UrlParam> = Array.isArray(value) ? value : [value as UrlParam]
-    for (const v of values) entries.push([key, v instanceof Date ? v.toISOString() : String(v)])
+    for (const v of values) {
+      if (typeof v === "number" && !Number.isFinite(v)) {
+        return Either.left(`query parameter "${key}" is not a finite number (${v})`)
+      }
+      if (v instanceof Date && Number.isNaN(v.getTime())) {
+        return Either.left(`query parameter "${key}" is an invalid Date`)
+      }
+      const text = v instanceof Date ? v.toISOString() : String(v)
+      if (loneSurrogate.test(text) || loneSurrogate.test(key)) {
+        return Either.left(`query parameter "${key}" holds a lone UTF-16 surrogate, which no URL can carry`)
+      }
+      entries.push([key, text])
+    }
   }
-  return entries.length === 0 ? request : HttpClientRequest.appendUrlParams(request, entries)
+  return Either.right(entries)
 }
 
 /**
@@ -253,16 +280,13 @@ export const make = (
         Effect.flatMap(
           FiberRef.get(currentRequest),
           (current) =>
-            current === undefined ? effect : Effect.timeoutFail(effect, {
-              duration: current.timeout,
-              onTimeout: () =>
-                new Errors.Timeout({
-                  operation: current.operation,
-                  method: request.method,
-                  url: current.url ?? safeUrl(request.url),
-                  timeoutMillis: Duration.toMillis(current.timeout)
-                })
-            })
+            current === undefined ? effect : boundedTimeout(effect, current.timeout, () =>
+              new Errors.Timeout({
+                operation: current.operation,
+                method: request.method,
+                url: current.url ?? safeUrl(request.url),
+                timeoutMillis: Duration.toMillis(current.timeout)
+              }))
         )
     )
     const limited = limiter.apply(timed)
@@ -303,7 +327,16 @@ export const make = (
     )
     const client = options?.transformClient ? options.transformClient(based) : based
     // logins do not pass through the user's middleware: their bodies hold the password in clear
-    const authenticator = yield* makeAuthenticator(config.auth, based, { timeout: config.timeout })
+    const authenticator = yield* makeAuthenticator(config.auth, based, {
+      timeout: config.timeout,
+      maxBodyBytes: config.maxBodyBytes
+    })
+    // an error whose server message echoes a secret in use (the portal quoting the token back) never shows it
+    const scrubbed = <A, R>(effect: Effect.Effect<A, Errors.DocSpaceError, R>) =>
+      Effect.catchAll(
+        effect,
+        (error) => Effect.flatMap(authenticator.secrets, (secrets) => Effect.fail(Response.scrubError(error, secrets)))
+      )
 
     const toRequest = (
       opts: RequestOptions
@@ -320,11 +353,11 @@ export const make = (
           // never send the portal's credentials anywhere else
           return Either.left(badRequest(opts, safeUrl(url), `the URL is not on the portal's origin ${origin}`))
         }
-        return Either.right(build(opts, url.href, safeUrl(url)))
+        return build(opts, url.href, safeUrl(url))
       }
       return Either.match(buildPath(opts.path, opts.pathParams), {
         onLeft: (message) => Either.left(badRequest(opts, `${origin}${opts.path}`, message)),
-        onRight: (path) => Either.right(build(opts, path, `${config.baseUrl.href.replace(/\/$/, "")}${path}`))
+        onRight: (path) => build(opts, path, `${config.baseUrl.href.replace(/\/$/, "")}${path}`)
       })
     }
 
@@ -332,60 +365,73 @@ export const make = (
       opts: RequestOptions,
       url: string,
       infoUrl: string
-    ): readonly [HttpClientRequest.HttpClientRequest, Response.RequestInfo] => {
+    ): Either.Either<readonly [HttpClientRequest.HttpClientRequest, Response.RequestInfo], Errors.DocSpaceError> => {
+      const params = urlParamEntries(opts.urlParams)
+      if (Either.isLeft(params)) return Either.left(badRequest(opts, infoUrl, params.left))
       let request = HttpClientRequest.make(opts.method)(url)
-      request = appendUrlParams(request, opts.urlParams)
+      if (params.right.length > 0) request = HttpClientRequest.appendUrlParams(request, params.right)
       if (opts.headers) request = HttpClientRequest.setHeaders(request, opts.headers)
       if (opts.body) request = HttpClientRequest.setBody(request, opts.body)
-      return [request, { operation: opts.operation, method: opts.method, url: infoUrl }] as const
+      return Either.right([request, { operation: opts.operation, method: opts.method, url: infoUrl }] as const)
     }
 
     // Sends with auth; a 401 with a refreshable credential (password, OAuth2) gets exactly one more try.
-    const send = (
-      request: HttpClientRequest.HttpClientRequest
-    ): Effect.Effect<HttpClientResponse.HttpClientResponse, Errors.DocSpaceError, Scope.Scope> =>
-      Effect.flatMap(
-        authenticator.authorize(request),
-        ([authorized, used]) =>
-          Effect.flatMap(client.execute(authorized), (response) =>
-            // a streamed body was consumed by this attempt and cannot be sent again
-            response.status !== 401 || request.body._tag === "Stream"
-              ? Effect.succeed(response)
-              : Effect.flatMap(authenticator.invalidate(used), (retry) =>
-                retry
-                  // drain the refused answer first: its connection and rate-limit permit are released at once
-                  ? Effect.zipRight(
-                    Effect.ignore(Effect.timeout(response.text, config.timeout)),
-                    Effect.flatMap(authenticator.authorize(request), ([again]) => client.execute(again))
-                  )
-                  : Effect.succeed(response)))
+    // the status goes on the client's own span (the platform's span, which would carry it, is not made)
+    const execute = (request: HttpClientRequest.HttpClientRequest) =>
+      Effect.tap(
+        client.execute(request),
+        (response) => Effect.annotateCurrentSpan("http.response.status_code", response.status)
       )
 
-    const instrument = <A, E, R>(opts: RequestOptions) => (effect: Effect.Effect<A, E, R>) =>
+    const send = (
+      original: HttpClientRequest.HttpClientRequest
+    ): Effect.Effect<HttpClientResponse.HttpClientResponse, Errors.DocSpaceError, Scope.Scope> =>
+      Effect.flatMap(
+        propagate(original),
+        (request) =>
+          Effect.flatMap(authenticator.authorize(request), ([authorized, used]) =>
+            Effect.flatMap(execute(authorized), (response) =>
+              // a streamed body was consumed by this attempt and cannot be sent again
+              response.status !== 401 || request.body._tag === "Stream"
+                ? Effect.succeed(response)
+                : Effect.flatMap(authenticator.invalidate(used), (retry) =>
+                  retry
+                    // drain the refused answer first: its connection and rate-limit permit are released at once
+                    ? Effect.zipRight(
+                      Effect.ignore(boundedTimeout(Stream.runDrain(response.stream), config.timeout, () =>
+                        "timeout")),
+                      Effect.flatMap(authenticator.authorize(request), ([again]) => execute(again))
+                    )
+                    : Effect.succeed(response))))
+      )
+
+    const instrument = <A, R>(opts: RequestOptions) => (effect: Effect.Effect<A, Errors.DocSpaceError, R>) =>
       effect.pipe(
+        scrubbed,
         Effect.locally(currentRequest, {
           operation: opts.operation,
           timeout: opts.timeout === undefined ? config.timeout : Duration.decode(opts.timeout)
         }),
-        Effect.withSpan(`DocSpace.${opts.operation}`, {
-          kind: "client",
-          attributes: {
-            "docspace.operation": opts.operation,
-            "http.request.method": opts.method,
-            "url.template": /^https?:/i.test(opts.path) ? safeUrl(opts.path) : opts.path,
-            "server.address": config.baseUrl.host
-          }
+        // the platform's own `http.client` span would keep the request (its Authorization header) as its exit
+        // value and the full URL with its query: this span replaces it, keeps no value, and propagates the trace
+        Effect.locally(HttpClient.currentTracerDisabledWhen, () => true),
+        withSafeSpan(`DocSpace.${opts.operation}`, {
+          "docspace.operation": opts.operation,
+          "http.request.method": opts.method,
+          "url.template": /^https?:/i.test(opts.path) ? safeUrl(opts.path) : opts.path,
+          "server.address": config.baseUrl.host
         }),
         withRedactedHeaders
-      ) as Effect.Effect<A, E, R>
+      )
 
     const bodyTimeout = (opts: RequestOptions, info: Response.RequestInfo) => {
       const timeout = opts.timeout === undefined ? config.timeout : Duration.decode(opts.timeout)
       return <A, E, R>(effect: Effect.Effect<A, E, R>) =>
-        Effect.timeoutFail(effect, {
-          duration: timeout,
-          onTimeout: () => new Errors.Timeout({ ...info, timeoutMillis: Duration.toMillis(timeout) })
-        })
+        boundedTimeout(
+          effect,
+          timeout,
+          () => new Errors.Timeout({ ...info, timeoutMillis: Duration.toMillis(timeout) })
+        )
     }
 
     const requestEnvelope = <A, I, R>(
@@ -398,18 +444,20 @@ export const make = (
           send(request).pipe(
             Effect.flatMap((response) =>
               Effect.flatMap(Clock.currentTimeMillis, (now) =>
-                Response.readJson(info, response, now).pipe(
+                Response.readJson(info, response, now, config.maxBodyBytes).pipe(
                   bodyTimeout(opts, info),
                   Effect.flatMap((json) => {
-                    const envelope = opts.envelope === false ? { response: json } : Response.unwrapEnvelope(json)
+                    const envelope = opts.envelope === false
+                      ? { response: json, omitted: json === undefined }
+                      : Response.unwrapEnvelope(json)
                     return Effect.map(
-                      Response.decode(
+                      Response.decodeEnvelope(
                         { ...info, status: response.status },
                         schema,
-                        envelope.response,
+                        envelope,
                         opts.envelope === false ? "" : "response"
                       ),
-                      (decoded): Envelope<A> => ({ ...envelope, response: decoded })
+                      (decoded): Envelope<A> => ({ count: envelope.count, total: envelope.total, response: decoded })
                     )
                   })
                 ))
@@ -432,7 +480,7 @@ export const make = (
               ? Effect.succeed(response)
               : Effect.flatMap(Clock.currentTimeMillis, (now) =>
                 Effect.flatMap(
-                  bodyTimeout(opts, info)(Response.readJson(info, response, now)),
+                  bodyTimeout(opts, info)(Response.readJson(info, response, now, config.maxBodyBytes)),
                   () =>
                     Effect.fail(
                       Response.errorForStatus(info, response.status, {}, { message: `HTTP ${response.status}` }, now)
@@ -467,8 +515,24 @@ export const make = (
       requestEnvelope,
       raw,
       rawStream,
-      stream
+      stream,
+      logout: authenticator.logout.pipe(
+        Effect.locally(HttpClient.currentTracerDisabledWhen, () => true),
+        withRedactedHeaders
+      )
     })
+  })
+
+/** The trace context of the client's span, as `traceparent`/`b3` headers (the platform's span is not made). */
+const propagate = (request: HttpClientRequest.HttpClientRequest) =>
+  Effect.withFiberRuntime<HttpClientRequest.HttpClientRequest>((fiber) => {
+    if (!fiber.getFiberRef(HttpClient.currentTracerPropagation)) return Effect.succeed(request)
+    const span = Context.getOption(fiber.currentContext, Tracer.ParentSpan)
+    return Effect.succeed(
+      Option.isSome(span) && span.value._tag === "Span"
+        ? HttpClientRequest.setHeaders(request, HttpTraceContext.toHeaders(span.value))
+        : request
+    )
   })
 
 const badRequest = (opts: RequestOptions, url: string, message: string) =>
@@ -539,6 +603,18 @@ export const rawStream = (
  */
 export const stream = (options: RequestOptions): Stream.Stream<Uint8Array, Errors.DocSpaceError, DocSpaceClient> =>
   Stream.unwrap(Effect.map(DocSpaceClient, (client) => client.stream(options)))
+
+/**
+ * Ends the session of the `DocSpaceClient` in context and forgets its cached token; see
+ * {@link DocSpaceClient.logout}.
+ *
+ * @since 0.2.0
+ * @category accessors
+ */
+export const logout: Effect.Effect<void, Errors.DocSpaceError, DocSpaceClient> = Effect.flatMap(
+  DocSpaceClient,
+  (client) => client.logout
+)
 
 /**
  * A JSON body for a request.

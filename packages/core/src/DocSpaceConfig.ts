@@ -5,7 +5,6 @@
  * ```ts
  * import { Auth, DocSpaceConfig } from "@effect-docspace/core"
  * import * as Redacted from "effect/Redacted"
-import * as Schema from "effect/Schema"
  *
  * const Config = DocSpaceConfig.layer({
  *   baseUrl: "https://example.onlyoffice.com",
@@ -49,6 +48,14 @@ export interface Options {
   readonly allowInsecureHttp?: boolean | undefined
   /** The client-side rate-limit policy. Default `RateLimitPolicy.docSpaceCloud`. */
   readonly rateLimit?: RateLimitPolicy.RateLimitPolicy | undefined
+  /**
+   * The largest JSON body the client reads (answers and error bodies; streamed downloads are not bounded). A larger
+   * one, or a compressed one that inflates past it, fails with `DecodeError` (a non-2xx: its status's error) as soon
+   * as the limit is passed, without holding more in memory. Default 64 MiB.
+   *
+   * @since 0.2.0
+   */
+  readonly maxBodyBytes?: number | undefined
 }
 
 /**
@@ -64,6 +71,12 @@ export interface DocSpaceConfig {
   readonly userAgent: string
   readonly timeout: Duration.Duration
   readonly rateLimit: RateLimitPolicy.RateLimitPolicy
+  /**
+   * The largest JSON body read, in bytes.
+   *
+   * @since 0.2.0
+   */
+  readonly maxBodyBytes: number
 }
 
 /**
@@ -90,6 +103,21 @@ export const defaultUserAgent = "effect-docspace/0.1.0"
  */
 export const defaultTimeout: Duration.Duration = Duration.seconds(30)
 
+/**
+ * The default bound on a JSON body: 64 MiB.
+ *
+ * @since 0.2.0
+ * @category constants
+ */
+export const defaultMaxBodyBytes: number = 64 * 1024 * 1024
+
+const checkMaxBodyBytes = (value: number | undefined, path: string): Either.Either<number, ConfigError.ConfigError> =>
+  value === undefined
+    ? Either.right(defaultMaxBodyBytes)
+    : Number.isSafeInteger(value) && value >= 1
+    ? Either.right(value)
+    : Either.left(ConfigError.InvalidData([path], `maxBodyBytes must be a whole number of bytes >= 1, got ${value}`))
+
 const loopbackHosts = new Set(["localhost", "127.0.0.1", "[::1]", "::1"])
 
 /**
@@ -103,7 +131,8 @@ export const isLoopbackHost = (hostname: string): boolean =>
 
 /**
  * Validates a base URL: absolute, `https:` (or `http:` to loopback, or when explicitly allowed), no credentials,
- * query or fragment. Returns the origin plus path without a trailing slash.
+ * query or fragment (not even an empty `?` or `#`), and not the API's own prefix (`/api/2.0`: the client adds it).
+ * Returns the origin plus path without a trailing slash; a refusal says what to write instead.
  *
  * @since 0.1.0
  * @category validation
@@ -112,33 +141,57 @@ export const parseBaseUrl = (
   input: string | URL,
   options?: { readonly allowInsecureHttp?: boolean | undefined }
 ): Either.Either<URL, string> => {
+  const text = String(input).trim()
+  const shown = JSON.stringify(text.slice(0, 80))
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) {
+    const host = text.replace(/^\/+/, "").split(/[/?#]/)[0] ?? ""
+    return Either.left(
+      `not an absolute URL: ${shown}; write the portal with its scheme, e.g. https://${
+        host || "example.onlyoffice.com"
+      }`
+    )
+  }
   let url: URL
   try {
-    url = new URL(String(input))
+    url = new URL(text)
   } catch {
-    return Either.left(`not an absolute URL: ${JSON.stringify(String(input).slice(0, 80))}`)
+    return Either.left(`not a valid URL: ${shown}; write e.g. https://example.onlyoffice.com`)
   }
   if (url.protocol !== "https:" && url.protocol !== "http:") {
-    return Either.left(`unsupported protocol ${url.protocol} (use https:)`)
+    return Either.left(`unsupported protocol ${url.protocol} (write https://${url.host || "example.onlyoffice.com"})`)
   }
   if (url.protocol === "http:" && !isLoopbackHost(url.hostname) && options?.allowInsecureHttp !== true) {
     return Either.left(
-      `plain http: is only accepted for loopback hosts; use https: or set allowInsecureHttp (host ${url.hostname})`
+      `plain http: is only accepted for loopback hosts (host ${url.hostname}): write https://${url.host}, or, to ` +
+        "send credentials unencrypted anyway, set allowInsecureHttp: true (DOCSPACE_ALLOW_INSECURE_HTTP=true)"
     )
   }
   if (url.username !== "" || url.password !== "") {
     return Either.left("the URL must not carry credentials; use the auth option")
   }
-  if (url.search !== "" || url.hash !== "") {
-    return Either.left("the URL must not have a query or fragment")
+  // `https://host/?` and `https://host/#` parse with an empty search and hash: look at the text itself
+  if (url.search !== "" || url.hash !== "" || /[?#]/.test(text)) {
+    return Either.left(
+      `the URL must not have a query or fragment (not even an empty ? or #); write ${url.origin}${
+        url.pathname.replace(/\/+$/, "")
+      }`
+    )
   }
-  url.pathname = url.pathname.replace(/\/+$/, "")
+  const path = url.pathname.replace(/\/+$/, "")
+  const api = path.search(/\/api\/2\.0(\/|$)/i)
+  if (api !== -1) {
+    return Either.left(
+      `the URL must be the portal, not its API: write ${url.origin}${path.slice(0, api)} (the client adds /api/2.0)`
+    )
+  }
+  url.pathname = path
   return Either.right(url)
 }
 
 /**
- * Validates options into a {@link DocSpaceConfig}; an invalid base URL or rate-limit policy fails with a
- * `ConfigError` naming `baseUrl` or `rateLimit`.
+ * Validates options into a {@link DocSpaceConfig}; an invalid base URL, rate-limit policy or `maxBodyBytes`, or
+ * credentials that cannot work (an empty API key, token, user name or password), fail with a `ConfigError` naming
+ * `baseUrl`, `rateLimit`, `maxBodyBytes` or `auth`.
  *
  * @since 0.1.0
  * @category constructors
@@ -150,20 +203,47 @@ export const make = (options: Options): Effect.Effect<DocSpaceConfig, ConfigErro
         parseBaseUrl(options.baseUrl, options),
         (message) => ConfigError.InvalidData(["baseUrl"], message)
       ),
-      rateLimit: checkPolicy(options.rateLimit ?? RateLimitPolicy.docSpaceCloud, "rateLimit")
+      rateLimit: checkPolicy(options.rateLimit ?? RateLimitPolicy.docSpaceCloud, "rateLimit"),
+      maxBodyBytes: checkMaxBodyBytes(options.maxBodyBytes, "maxBodyBytes"),
+      auth: checkAuth(options.auth)
     }),
     {
       onLeft: Effect.fail,
-      onRight: ({ baseUrl, rateLimit }) =>
+      onRight: ({ auth, baseUrl, maxBodyBytes, rateLimit }) =>
         Effect.succeed({
           baseUrl,
-          auth: options.auth,
+          auth,
           userAgent: options.userAgent ?? defaultUserAgent,
           timeout: options.timeout === undefined ? defaultTimeout : Duration.decode(options.timeout),
-          rateLimit
+          rateLimit,
+          maxBodyBytes
         })
     }
   )
+
+/** Credentials that cannot work are refused with the configuration: an empty key, token, user name or password. */
+const checkAuth = (auth: Auth.Auth): Either.Either<Auth.Auth, ConfigError.ConfigError> => {
+  const empty = (message: string) => Either.left(ConfigError.InvalidData(["auth"], message))
+  switch (auth._tag) {
+    case "ApiKey":
+      return Redacted.value(auth.key).trim() === ""
+        ? empty("the API key given to Auth.apiKey is empty; check DOCSPACE_API_KEY (keys start with sk-)")
+        : Either.right(auth)
+    case "Token":
+      return Redacted.value(auth.token).trim() === ""
+        ? empty("the token given to Auth.token is empty")
+        : Either.right(auth)
+    case "Password":
+    case "Basic":
+      return auth.userName.trim() === ""
+        ? empty(`the user name given to Auth.${auth._tag === "Basic" ? "basic" : "password"} is empty`)
+        : Redacted.value(auth.password) === ""
+        ? empty(`the password given to Auth.${auth._tag === "Basic" ? "basic" : "password"} is empty`)
+        : Either.right(auth)
+    case "OAuth2":
+      return Either.right(auth)
+  }
+}
 
 /** A rate-limit policy is validated with the rest of the configuration: a bad one is a `ConfigError` naming it. */
 const checkPolicy = (
@@ -252,16 +332,19 @@ export const config = (
             parseBaseUrl(url, { allowInsecureHttp: overrides?.allowInsecureHttp ?? allowInsecureHttp }),
             (message) => ConfigError.InvalidData(["DOCSPACE_URL"], message)
           ),
-          rateLimit: checkPolicy(overrides?.rateLimit ?? RateLimitPolicy.docSpaceCloud, "rateLimit")
+          rateLimit: checkPolicy(overrides?.rateLimit ?? RateLimitPolicy.docSpaceCloud, "rateLimit"),
+          maxBodyBytes: checkMaxBodyBytes(overrides?.maxBodyBytes, "maxBodyBytes"),
+          auth: checkAuth(auth)
         }),
-        ({ baseUrl, rateLimit }): DocSpaceConfig => ({
+        ({ auth, baseUrl, maxBodyBytes, rateLimit }): DocSpaceConfig => ({
           baseUrl,
           auth,
           userAgent: overrides?.userAgent ?? defaultUserAgent,
           timeout: overrides?.timeout !== undefined
             ? Duration.decode(overrides.timeout)
             : Option.getOrElse(timeout, () => defaultTimeout),
-          rateLimit
+          rateLimit,
+          maxBodyBytes
         })
       )
     )

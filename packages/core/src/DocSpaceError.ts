@@ -44,12 +44,22 @@ const responseFields = {
 
 /**
  * 400 (and other 4xx without a class of their own, such as 409 or 413), or a request the client refused to send
- * because a parameter was invalid (for example a path parameter that would change the path).
+ * because a parameter was invalid (for example a path parameter that would change the path). A model-validation
+ * 400 (`{"response": {"title", "errors": {...}}, "status": 1}`, no `error` key) keeps its `title` and `fields`.
  *
  * @since 0.1.0
  * @category errors
  */
-export class BadRequest extends Schema.TaggedError<BadRequest>()("BadRequest", responseFields) {}
+export class BadRequest extends Schema.TaggedError<BadRequest>()("BadRequest", {
+  ...responseFields,
+  /** A model-validation answer's `title` ("One or more validation errors occurred."). */
+  title: Schema.optional(Schema.String),
+  /**
+   * A model-validation answer's messages per field (`{"Count": ["The field Count must be between 1 and 100."]}`);
+   * `message` lists them all.
+   */
+  fields: Schema.optional(Schema.Record({ key: Schema.String, value: Schema.Array(Schema.String) }))
+}) {}
 
 /**
  * 401: missing, wrong or expired credentials (after the one re-login a password or OAuth2 auth is allowed).

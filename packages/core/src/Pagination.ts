@@ -62,6 +62,13 @@ export interface Options {
   readonly startIndex?: number | undefined
   /** Fetch the next page while the current one is consumed. Default false. */
   readonly prefetch?: boolean | undefined
+  /**
+   * An item's identity, to recognise a page the server sends again. Default: the item's `id` (the item itself when
+   * it has none).
+   *
+   * @since 0.2.0
+   */
+  readonly key?: ((item: never) => unknown) | undefined
 }
 
 /**
@@ -72,19 +79,35 @@ export interface Options {
  */
 export const maxPageSize = 100
 
-const fingerprint = (items: ReadonlyArray<unknown>): string | undefined => {
-  if (items.length === 0) return undefined
-  try {
-    return JSON.stringify(items)
-  } catch {
-    return undefined
-  }
-}
+/**
+ * How many pages in a row may bring no item the recent pages have not already brought before the stream gives up
+ * with a `PaginationError` (a portal that ignores `startIndex`, or cycles between pages).
+ *
+ * @since 0.2.0
+ * @category constants
+ */
+export const maxPagesWithoutProgress = 3
+
+// the keys of the last few pages, to recognise a page that brings nothing new
+const RECENT_PAGES = 8
+
+/** An item's identity: its `id` when it has one (every DocSpace DTO does), else the item itself. */
+const defaultKey = (item: unknown): unknown =>
+  typeof item === "object" && item !== null && "id" in item ? (item as { readonly id: unknown }).id : item
+
+const checkNumber = (name: string, value: number | undefined): string | undefined =>
+  value === undefined || (Number.isFinite(value) && Math.abs(value) <= Number.MAX_SAFE_INTEGER)
+    ? undefined
+    : `${name} must be a finite number, got ${value}`
 
 /**
  * Streams every item of a paged list. It stops when `total` is reached or on an empty page (without a `total`, on
- * a short page), and fails with a `PaginationError` instead of looping when the server answers the same non-empty
- * page twice.
+ * a short page). A page is recognised by its items' ids (`key`, default the item's `id`), not by its whole content
+ * (entries carry fields such as `updated` that change between two reads): the stream fails with a
+ * `PaginationError` instead of looping when the server answers the same page again, or when
+ * {@link maxPagesWithoutProgress} pages in a row bring no item the recent pages had not. A `pageSize` or
+ * `startIndex` that is `NaN`, infinite or beyond `Number.MAX_SAFE_INTEGER` is refused with a `PaginationError`
+ * before anything is sent; finite ones are clamped to 1..100 and >= 0.
  *
  * @since 0.1.0
  * @category constructors
@@ -93,22 +116,35 @@ export const stream = <A, E, R>(
   fetch: (request: PageRequest) => Effect.Effect<Page<A>, E, R>,
   options?: Options
 ): Stream.Stream<A, E | PaginationError, R> => {
+  const invalid = checkNumber("pageSize", options?.pageSize) ?? checkNumber("startIndex", options?.startIndex)
+  if (invalid !== undefined) {
+    return Stream.fail(new PaginationError({ message: invalid, startIndex: 0 }))
+  }
   const pageSize = Math.max(1, Math.min(maxPageSize, Math.floor(options?.pageSize ?? maxPageSize)))
   const start = Math.max(0, Math.floor(options?.startIndex ?? 0))
+  const key = options?.key ?? defaultKey
   interface State {
     readonly startIndex: number
-    readonly previous: string | undefined
+    readonly previous: ReadonlyArray<unknown> | undefined
+    readonly recent: ReadonlyArray<ReadonlySet<unknown>>
+    readonly stalled: number
   }
   const pages = Stream.paginateChunkEffect<State, A, E | PaginationError, R>(
-    { startIndex: start, previous: undefined },
+    { startIndex: start, previous: undefined, recent: [], stalled: 0 },
     (state) =>
       Effect.flatMap(fetch({ startIndex: state.startIndex, count: pageSize }), (page) => {
-        const print = fingerprint(page.items)
-        if (print !== undefined && print === state.previous) {
+        const keys = page.items.map((item) => key(item as never))
+        const same = keys.length > 0 && state.previous !== undefined && state.previous.length === keys.length &&
+          keys.every((k, i) => Object.is(k, state.previous![i]))
+        const fresh = keys.some((k) => !state.recent.some((set) => set.has(k)))
+        const stalled = keys.length > 0 && !fresh ? state.stalled + 1 : 0
+        if (same || stalled >= maxPagesWithoutProgress) {
           return Effect.fail(
             new PaginationError({
-              message:
-                `the server answered the same page again at startIndex ${state.startIndex}; stopping instead of looping`,
+              message: same
+                ? `the server answered the same page again at startIndex ${state.startIndex}; stopping instead of looping`
+                : `${stalled} pages in a row up to startIndex ${state.startIndex} brought no new item; stopping ` +
+                  "instead of looping",
               startIndex: state.startIndex
             })
           )
@@ -121,7 +157,12 @@ export const stream = <A, E, R>(
         return Effect.succeed(
           [
             Chunk.unsafeFromArray(page.items as Array<A>),
-            done ? Option.none() : Option.some({ startIndex: nextIndex, previous: print })
+            done ? Option.none() : Option.some({
+              startIndex: nextIndex,
+              previous: keys,
+              recent: [new Set(keys), ...state.recent].slice(0, RECENT_PAGES),
+              stalled
+            })
           ] as const
         )
       })

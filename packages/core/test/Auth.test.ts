@@ -339,6 +339,159 @@ describe("Auth", () => {
       expect(JSON.stringify(error)).toContain("<redacted>")
     }))
 
+  it.effect("two-factor: the code goes in the JSON body with the credentials (AuthWithCodeRequestsDto) and the path", () =>
+    Effect.gen(function*() {
+      const { client, seen } = yield* mockTransport((s) => {
+        if (s.url.pathname === "/api/2.0/authentication") return envelope({ tfa: true })
+        if (s.url.pathname.startsWith("/api/2.0/authentication/")) {
+          // the server reads the body only
+          const body = JSON.parse(s.body) as { code?: string }
+          return body.code === "123456"
+            ? envelope({ token: TOKEN, expires: new Date(3_600_000).toISOString() })
+            : errorEnvelope(401, "User authentication failed")
+        }
+        return envelope({ id: "me" })
+      })
+      const auth = Auth.password({
+        userName: "me@example.com",
+        password: Redacted.make(PASSWORD),
+        code: Effect.succeed(Redacted.make("123456"))
+      })
+      expect(yield* Effect.provide(self, clientLayer(client, { auth }))).toEqual({ id: "me" })
+      const second = (yield* Ref.get(seen))[1]
+      expect(JSON.parse(second.body)).toEqual({ userName: "me@example.com", password: PASSWORD, code: "123456" })
+      expect(second.url.pathname).toBe("/api/2.0/authentication/123456")
+    }))
+
+  it.effect("two-factor: a code that would change the path, or holds a lone surrogate, is a BadRequest, never sent", () =>
+    Effect.gen(function*() {
+      for (const code of ["..", ".", "../people", "1/2", "\ud800", "12%2f"]) {
+        const { client, seen } = yield* mockTransport((s) =>
+          s.url.pathname === "/api/2.0/authentication" ? envelope({ tfa: true }) : envelope({ id: "me" })
+        )
+        const auth = Auth.password({
+          userName: "me@example.com",
+          password: Redacted.make(PASSWORD),
+          code: Effect.succeed(Redacted.make(code))
+        })
+        const result = yield* Effect.either(Effect.provide(self, clientLayer(client, { auth })))
+        expect(Either.isLeft(result) && result.left._tag).toBe("BadRequest")
+        expect((yield* Ref.get(seen)).map((s) => s.url.pathname)).toEqual(["/api/2.0/authentication"])
+      }
+    }))
+
+  it.effect("OAuth2: a JWT is cached until its exp (less the skew), not for a fixed hour", () =>
+    Effect.gen(function*() {
+      const jwt = (n: number, exp: number) =>
+        `${btoa(JSON.stringify({ alg: "none" }))}.${
+          btoa(JSON.stringify({ sub: "me", exp, n })).replace(/=+$/, "").replace(/\+/g, "-").replace(/\//g, "_")
+        }.sig`
+      const asked = yield* Ref.make(0)
+      const { client } = yield* mockTransport(() => envelope({ id: "me" }))
+      // TestClock starts at 0: a token valid for 10 minutes
+      const auth = Auth.oauth2(
+        Ref.updateAndGet(asked, (n) => n + 1).pipe(Effect.map((n) => Redacted.make(jwt(n, 600))))
+      )
+      yield* Effect.provide(
+        Effect.gen(function*() {
+          yield* self
+          yield* TestClock.adjust("8 minutes")
+          yield* self
+          expect(yield* Ref.get(asked)).toBe(1)
+          // past exp - skew (10 min - 1 min): asked again, long before an hour
+          yield* TestClock.adjust("2 minutes")
+          yield* self
+          expect(yield* Ref.get(asked)).toBe(2)
+        }),
+        clientLayer(client, { auth })
+      )
+    }))
+
+  it.effect("OAuth2: a token without a readable exp is kept for an hour, as before", () =>
+    Effect.gen(function*() {
+      const asked = yield* Ref.make(0)
+      const { client } = yield* mockTransport(() => envelope({ id: "me" }))
+      const auth = Auth.oauth2(Ref.updateAndGet(asked, (n) => n + 1).pipe(Effect.map(() => Redacted.make("opaque"))))
+      yield* Effect.provide(
+        Effect.gen(function*() {
+          yield* self
+          yield* TestClock.adjust("50 minutes")
+          yield* self
+          expect(yield* Ref.get(asked)).toBe(1)
+          yield* TestClock.adjust("20 minutes")
+          yield* self
+          expect(yield* Ref.get(asked)).toBe(2)
+        }),
+        clientLayer(client, { auth })
+      )
+    }))
+
+  it.effect("a login answer whose expires is already past does not cause one login per call", () =>
+    Effect.gen(function*() {
+      const { client, seen } = yield* mockTransport((s) =>
+        isLogin(s)
+          ? envelope({ token: TOKEN, expires: "2001-01-01T00:00:00.0000000+00:00" })
+          : envelope({ id: "me" })
+      )
+      yield* TestClock.setTime(Date.parse("2026-01-01T00:00:00Z"))
+      yield* Effect.provide(
+        Effect.all(Array.from({ length: 20 }, () => self), { concurrency: "unbounded" }),
+        clientLayer(client, { auth: passwordAuth })
+      )
+      expect((yield* Ref.get(seen)).filter(isLogin)).toHaveLength(1)
+    }))
+
+  it.effect("logout sends the token as the asc_auth_key cookie and forgets it; the next call logs in again", () =>
+    Effect.gen(function*() {
+      let issued = 0
+      const { client: counting, seen: seen2 } = yield* mockTransport((s) => {
+        if (s.url.pathname === "/api/2.0/authentication/logout") return json({ count: 0, status: 0, statusCode: 200 })
+        if (isLogin(s)) {
+          issued++
+          return envelope({ token: `${TOKEN}-${issued}`, expires: new Date(3_600_000).toISOString() })
+        }
+        return envelope({ id: "me" })
+      })
+      yield* Effect.provide(
+        Effect.gen(function*() {
+          yield* self
+          yield* DocSpaceClient.logout
+          yield* self
+        }),
+        clientLayer(counting, { auth: passwordAuth })
+      )
+      const sent = yield* Ref.get(seen2)
+      expect(sent.map((s) => s.url.pathname)).toEqual([
+        "/api/2.0/authentication",
+        "/api/2.0/people/@self",
+        "/api/2.0/authentication/logout",
+        "/api/2.0/authentication",
+        "/api/2.0/people/@self"
+      ])
+      expect(sent[2].headers["cookie"]).toBe(`asc_auth_key=${TOKEN}-1`)
+      expect(sent[4].headers["authorization"]).toBe(`Bearer ${TOKEN}-2`)
+    }))
+
+  it.effect("logout with an Auth.token revokes that token; with an API key nothing is sent", () =>
+    Effect.gen(function*() {
+      const { client, seen } = yield* mockTransport(() => json({ count: 0, status: 0, statusCode: 200 }))
+      yield* Effect.provide(DocSpaceClient.logout, clientLayer(client, { auth: Auth.token(Redacted.make(TOKEN)) }))
+      const sent = yield* Ref.get(seen)
+      expect(sent.map((s) => [s.method, s.url.pathname, s.headers["cookie"]])).toEqual([
+        ["POST", "/api/2.0/authentication/logout", `asc_auth_key=${TOKEN}`]
+      ])
+      const byKey = yield* mockTransport(() => json({ count: 0, status: 0, statusCode: 200 }))
+      yield* Effect.provide(DocSpaceClient.logout, clientLayer(byKey.client))
+      expect(yield* Ref.get(byKey.seen)).toHaveLength(0)
+    }))
+
+  it.effect("logout before any login sends nothing", () =>
+    Effect.gen(function*() {
+      const { client, seen } = yield* mockTransport(portal())
+      yield* Effect.provide(DocSpaceClient.logout, clientLayer(client, { auth: passwordAuth }))
+      expect(yield* Ref.get(seen)).toHaveLength(0)
+    }))
+
   it("Auth values never print their secrets", () => {
     const key = `sk-${"0f".repeat(32)}`
     for (const auth of [Auth.apiKey(Redacted.make(key)), passwordAuth, Auth.basic("u", Redacted.make(PASSWORD))]) {

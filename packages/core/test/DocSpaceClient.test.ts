@@ -266,7 +266,21 @@ describe("DocSpaceClient", () => {
   })
 
   describe("path parameters cannot change the request path", () => {
-    for (const evil of ["../settings", "..", "a/b", "1?fields=all", "1#frag", "", "%2e%2e", "a\\b", "1\nX-Evil: 1"]) {
+    for (
+      const evil of [
+        "../settings",
+        "..",
+        "a/b",
+        "1?fields=all",
+        "1#frag",
+        "",
+        "%2e%2e",
+        "a\\b",
+        "1\nX-Evil: 1",
+        "a\ud800",
+        "\udc00b"
+      ]
+    ) {
       it.effect(`rejects ${JSON.stringify(evil)} without sending anything`, () =>
         Effect.gen(function*() {
           const { result, seen } = yield* run(getFolder(evil), () => envelope({ id: 1, title: "x" }))

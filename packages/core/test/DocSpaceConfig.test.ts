@@ -114,4 +114,49 @@ describe("DocSpaceConfig", () => {
       expect(ok.baseUrl.pathname).toBe("/base")
       expect(Duration.toMillis(ok.timeout)).toBe(5000)
     }))
+
+  describe("base URL mistakes get a message saying what to write instead (issues 10, 11)", () => {
+    const cases: ReadonlyArray<readonly [string, string]> = [
+      ["portal.example.com", "write the portal with its scheme, e.g. https://portal.example.com"],
+      ["portal.example.com:8443/x", "e.g. https://portal.example.com:8443"],
+      ["https://portal.example.com/?", "write https://portal.example.com"],
+      ["https://portal.example.com#", "write https://portal.example.com"],
+      ["https://portal.example.com/docspace/?x=1", "write https://portal.example.com/docspace"],
+      ["https://portal.example.com/api/2.0", "write https://portal.example.com (the client adds /api/2.0)"],
+      ["https://portal.example.com/api/2.0/", "write https://portal.example.com (the client adds /api/2.0)"],
+      ["https://portal.example.com/sub/api/2.0/files", "write https://portal.example.com/sub (the client adds"],
+      ["http://portal.example.com", "DOCSPACE_ALLOW_INSECURE_HTTP"]
+    ]
+    for (const [baseUrl, expected] of cases) {
+      it.effect(JSON.stringify(baseUrl), () =>
+        Effect.gen(function*() {
+          const result = yield* Effect.either(DocSpaceConfig.make({ baseUrl, auth: Auth.apiKey(Redacted.make(KEY)) }))
+          expect(Either.isLeft(result)).toBe(true)
+          expect(String(Either.getLeft(result).pipe((o) => (o._tag === "Some" ? o.value : "")))).toContain(expected)
+        }))
+    }
+  })
+
+  it.effect("credentials that cannot work are a ConfigError naming auth (an empty API key at Auth.apiKey)", () =>
+    Effect.gen(function*() {
+      for (
+        const auth of [
+          Auth.apiKey(Redacted.make("")),
+          Auth.token(Redacted.make(" ")),
+          Auth.password({ userName: "", password: Redacted.make("pw") }),
+          Auth.password({ userName: "me", password: Redacted.make("") })
+        ]
+      ) {
+        const result = yield* Effect.either(DocSpaceConfig.make({ baseUrl: "https://p.example.com", auth }))
+        expect(Either.isLeft(result) && String(result.left)).toContain("auth")
+      }
+      const empty = yield* Effect.either(
+        DocSpaceConfig.make({ baseUrl: "https://p.example.com", auth: Auth.apiKey(Redacted.make("")) })
+      )
+      expect(String(Either.getLeft(empty).pipe((o) => (o._tag === "Some" ? o.value : "")))).toContain(
+        "check DOCSPACE_API_KEY"
+      )
+      const token = yield* fromEnv({ DOCSPACE_URL: "https://p.example.com", DOCSPACE_TOKEN: "" })
+      expect(Either.isLeft(token)).toBe(true)
+    }))
 })

@@ -99,4 +99,52 @@ describe("Pagination.stream", () => {
       )
       expect(result).toEqual(Either.left("boom"))
     }))
+
+  it.effect("a portal that ignores startIndex and changes a field on every read: caught by ids, not looping", () =>
+    Effect.gen(function*() {
+      let reads = 0
+      const fetch = () =>
+        Effect.sync(() => {
+          reads++
+          // same entries, a changing `updated`, no total: whole-page comparison never matches
+          return { items: Array.from({ length: 100 }, (_, i) => ({ id: i, updated: `t${reads}` })) }
+        })
+      const result = yield* Effect.either(Stream.runDrain(Pagination.stream(fetch)))
+      expect(Either.isLeft(result) && result.left._tag).toBe("PaginationError")
+      expect(reads).toBe(2)
+    }))
+
+  it.effect("a portal that cycles between pages without progress is stopped after a bounded number of pages", () =>
+    Effect.gen(function*() {
+      let reads = 0
+      const fetch = () =>
+        Effect.sync(() => {
+          reads++
+          const base = reads % 2 === 0 ? 0 : 100
+          return { items: Array.from({ length: 100 }, (_, i) => ({ id: base + i })) }
+        })
+      const result = yield* Effect.either(Stream.runDrain(Pagination.stream(fetch)))
+      expect(Either.isLeft(result) && result.left._tag).toBe("PaginationError")
+      expect(reads).toBeLessThanOrEqual(2 + Pagination.maxPagesWithoutProgress)
+    }))
+
+  it.effect("NaN, Infinity and unsafe numbers for pageSize or startIndex are refused before anything is sent", () =>
+    Effect.gen(function*() {
+      for (
+        const options of [
+          { pageSize: NaN },
+          { pageSize: Infinity },
+          { startIndex: NaN },
+          { startIndex: -Infinity },
+          { startIndex: 1e300 },
+          { pageSize: 2 ** 60 }
+        ]
+      ) {
+        let sent = 0
+        const fetch = () => Effect.sync(() => (sent++, { items: [] as Array<number> }))
+        const result = yield* Effect.either(Stream.runDrain(Pagination.stream(fetch, options)))
+        expect(Either.isLeft(result) && result.left._tag).toBe("PaginationError")
+        expect(sent).toBe(0)
+      }
+    }))
 })

@@ -5,7 +5,9 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
 import * as Errors from "../DocSpaceError.js"
+import { safeUrl } from "../Redaction.js"
 import { excerpt } from "./redact.js"
 
 /** What a request is, for errors and spans. */
@@ -16,12 +18,22 @@ export interface RequestInfo {
   readonly url: string
 }
 
-/** The decoded success envelope. */
+/** The decoded success envelope. `omitted` when the server left `response` out: its way of sending null. */
 export interface Envelope<A> {
   readonly response: A
   readonly count?: number | undefined
   readonly total?: number | undefined
+  readonly omitted?: boolean | undefined
 }
+
+/** The default bound on a JSON body: 64 MiB. */
+export const DEFAULT_MAX_BODY_BYTES = 64 * 1024 * 1024
+
+// any absolute URL in a text: its query and fragment can hold presigned tokens or session ids
+const urlInText = /\bhttps?:\/\/[^\s"'<>]+/gi
+
+/** A text with every URL in it cut to origin and path. */
+export const withoutQueries = (text: string): string => text.replace(urlInText, (url) => safeUrl(url))
 
 const isRecord = (u: unknown): u is Record<string, unknown> => typeof u === "object" && u !== null && !Array.isArray(u)
 
@@ -39,7 +51,9 @@ export const transportError = (info: RequestInfo, error: unknown) => {
     : undefined
   return new Errors.TransportError({
     ...info,
-    message: [reason, description === undefined ? undefined : excerpt(description)].filter(Boolean).join(": ") ||
+    message: [reason, description === undefined ? undefined : excerpt(withoutQueries(description))]
+      .filter(Boolean)
+      .join(": ") ||
       "the connection failed"
   })
 }
@@ -60,6 +74,8 @@ export const errorForStatus = (
     readonly serverType?: string | undefined
     readonly hresult?: number | undefined
     readonly excerpt?: string | undefined
+    readonly title?: string | undefined
+    readonly fields?: Readonly<Record<string, ReadonlyArray<string>>> | undefined
   },
   now: number
 ): Errors.DocSpaceError => {
@@ -69,6 +85,10 @@ export const errorForStatus = (
     message: details.message,
     ...(details.serverType !== undefined ? { serverType: details.serverType } : {}),
     ...(details.hresult !== undefined ? { hresult: details.hresult } : {})
+  }
+  const validation = {
+    ...(details.title !== undefined ? { title: details.title } : {}),
+    ...(details.fields !== undefined ? { fields: details.fields } : {})
   }
   // a 429, or a 503 with a retry hint, is a refusal for rate limits; a 503 without one is a proxy's page
   if (status === 429 || (status === 503 && RetryAfter.until(headers, now) !== undefined)) {
@@ -82,7 +102,7 @@ export const errorForStatus = (
   }
   switch (status) {
     case 400:
-      return new Errors.BadRequest(fields)
+      return new Errors.BadRequest({ ...fields, ...validation })
     case 401:
       return new Errors.Unauthorized(fields)
     case 402:
@@ -92,7 +112,7 @@ export const errorForStatus = (
     case 404:
       return new Errors.NotFound(fields)
   }
-  if (status >= 400 && status < 500) return new Errors.BadRequest(fields)
+  if (status >= 400 && status < 500) return new Errors.BadRequest({ ...fields, ...validation })
   return new Errors.ServerError({ ...fields, ...(details.excerpt !== undefined ? { excerpt: details.excerpt } : {}) })
 }
 
@@ -125,18 +145,109 @@ const envelopeError = (json: unknown) => {
 }
 
 /**
- * Reads a finished response's body and maps it: non-2xx and 2xx-with-`error` to the typed errors, non-JSON to
- * `DecodeError`/`ServerError`, and otherwise returns the parsed JSON.
+ * A model-validation answer (ASP.NET's `ValidationProblemDetails` in the envelope, server `CommonApiResponse`):
+ * `{"response": {"title", "errors": {"Field": ["..."]}}, "status": 1, "statusCode": 400}`, no `error` key.
+ */
+const validationProblem = (json: unknown) => {
+  if (!isRecord(json) || "error" in json || !isRecord(json.response) || !isRecord(json.response.errors)) {
+    return undefined
+  }
+  const fields: Record<string, ReadonlyArray<string>> = {}
+  for (const [field, messages] of Object.entries(json.response.errors)) {
+    fields[field] = Array.isArray(messages) ? messages.map(String) : [String(messages)]
+  }
+  const title = optionalString(json.response.title)
+  const details = Object.entries(fields).map(([field, messages]) => `${field}: ${messages.join(" ")}`)
+  return {
+    title,
+    fields,
+    message: [title ?? "the request is invalid", details.join("; ")].filter((part) => part !== "").join(": "),
+    statusCode: optionalNumber(json.statusCode)
+  }
+}
+
+const decoder = new TextDecoder()
+
+/** Thrown by the body reader, not a failure of the transport. */
+class TooLarge {
+  readonly _tag = "TooLarge"
+}
+
+/**
+ * A body's text, read at most up to `limit` bytes: a declared length above the limit is refused before reading, and
+ * a body without one (chunked, or compressed: its decoded size is unknown) is read chunk by chunk and abandoned, its
+ * connection closed, as soon as it passes the limit.
+ */
+const readText = (
+  response: HttpClientResponse.HttpClientResponse,
+  limit: number
+): Effect.Effect<string, TooLarge | unknown> => {
+  const headers = headersRecord(response)
+  const declared = headers["content-length"] === undefined ? NaN : Number(headers["content-length"])
+  const encoding = headers["content-encoding"]
+  const plain = encoding === undefined || encoding === "" || encoding === "identity"
+  if (plain && Number.isFinite(declared)) {
+    return declared > limit ? Effect.fail(new TooLarge()) : response.text
+  }
+  return Effect.map(
+    Stream.runFoldEffect(
+      // a body-less answer (204) has no stream: it is an empty text
+      Stream.catchAll(
+        response.stream,
+        (error) => (error.reason === "EmptyBody" ? Stream.empty : Stream.fail(error))
+      ),
+      { chunks: [] as Array<Uint8Array>, size: 0 },
+      (acc, chunk): Effect.Effect<{ chunks: Array<Uint8Array>; size: number }, TooLarge> => {
+        acc.size += chunk.length
+        if (acc.size > limit) return Effect.fail(new TooLarge())
+        acc.chunks.push(chunk)
+        return Effect.succeed(acc)
+      }
+    ),
+    ({ chunks, size }) => {
+      if (chunks.length === 1) return decoder.decode(chunks[0])
+      const all = new Uint8Array(size)
+      let offset = 0
+      for (const chunk of chunks) {
+        all.set(chunk, offset)
+        offset += chunk.length
+      }
+      return decoder.decode(all)
+    }
+  )
+}
+
+/**
+ * Reads a finished response's body (at most `maxBodyBytes`) and maps it: non-2xx and 2xx-with-`error` to the typed
+ * errors, non-JSON to `DecodeError`/`ServerError`, and otherwise returns the parsed JSON.
  */
 export const readJson = (
   info: RequestInfo,
   response: HttpClientResponse.HttpClientResponse,
-  now: number
+  now: number,
+  maxBodyBytes: number = DEFAULT_MAX_BODY_BYTES
 ): Effect.Effect<unknown, Errors.DocSpaceError> =>
   Effect.flatMap(
-    Effect.mapError(response.text, (error) => transportError(info, error)),
+    Effect.mapError(readText(response, maxBodyBytes), (error) =>
+      error instanceof TooLarge
+        ? tooLarge(info, response.status, maxBodyBytes, headersRecord(response), now)
+        : transportError(info, error)),
     (text) => interpret(info, response.status, headersRecord(response), text, now)
   )
+
+const tooLarge = (
+  info: RequestInfo,
+  status: number,
+  limit: number,
+  headers: Readonly<Record<string, string>>,
+  now: number
+): Errors.DocSpaceError => {
+  const message = `the body is larger than maxBodyBytes (${limit} bytes) and was not read; ` +
+    "raise DocSpaceConfig's maxBodyBytes if the portal really sends that much"
+  return status >= 200 && status < 300
+    ? new Errors.DecodeError({ ...info, status, message, excerpt: "" })
+    : errorForStatus(info, status, headers, { message: `HTTP ${status}: ${message}` }, now)
+}
 
 /** The decision of {@link readJson} for a body already read. */
 export const interpret = (
@@ -151,6 +262,10 @@ export const interpret = (
   const parsed = parseJson(text)
   if (!ok) {
     if (Either.isRight(parsed)) {
+      const problem = validationProblem(parsed.right)
+      if (problem !== undefined) {
+        return Effect.fail(errorForStatus(info, status, headers, problem, now))
+      }
       const error = envelopeError(parsed.right)
       return Effect.fail(errorForStatus(info, status, headers, {
         message: error?.message ?? `HTTP ${status}`,
@@ -182,6 +297,11 @@ export const interpret = (
       })
     )
   }
+  const problem = validationProblem(parsed.right)
+  if (problem !== undefined && isRecord(parsed.right) && parsed.right.status === 1) {
+    const code = problem.statusCode !== undefined && problem.statusCode >= 400 ? problem.statusCode : 400
+    return Effect.fail(errorForStatus(info, code, headers, problem, now))
+  }
   const error = envelopeError(parsed.right)
   if (error !== undefined) {
     const code = error.statusCode !== undefined && error.statusCode >= 400 ? error.statusCode : 500
@@ -199,6 +319,25 @@ const formatPath = (path: ReadonlyArray<PropertyKey>, prefix: string) =>
     (acc, key) => (typeof key === "number" ? `${acc}[${key}]` : `${acc}${acc === "" ? "" : "."}${String(key)}`),
     prefix
   )
+
+/**
+ * Decodes the result the server sent as "no value" (an envelope without `response`, or an empty body): as `undefined`
+ * when the schema takes it (`Schema.Void`, `Schema.Undefined`, `Schema.UndefinedOr`, `Schema.OptionFromUndefinedOr`,
+ * `Schema.OptionFromNullishOr`, ...), else as `null` (`Schema.Null`, `Schema.NullOr`, `Schema.OptionFromNullOr`).
+ * A schema that takes neither fails with a `DecodeError` saying that the server sent no value.
+ */
+export const decodeMissing = <A, I, R>(
+  info: RequestInfo & { readonly status?: number | undefined },
+  schema: Schema.Schema<A, I, R>,
+  prefix: string,
+  sent: null | undefined = undefined
+): Effect.Effect<A, Errors.DecodeError, R> => {
+  const other = sent === undefined ? null : undefined
+  return Effect.catchAll(
+    Schema.decodeUnknown(schema, { onExcessProperty: "ignore", errors: "first" })(sent),
+    () => Effect.catchAll(decode(info, schema, other, prefix), () => decode(info, schema, undefined, prefix))
+  )
+}
 
 /** Decodes a value with a schema; a failure is a `DecodeError` naming the field path. */
 export const decode = <A, I, R>(
@@ -225,7 +364,8 @@ export const decode = <A, I, R>(
         url: info.url,
         ...(info.status !== undefined ? { status: info.status } : {}),
         message: value === undefined
-          ? "the response is empty, but this operation promises a value"
+          ? "the server sent no value (an empty body, or an envelope without `response`, its way of sending null), " +
+            "but this operation promises one"
           : `unexpected response at ${path === "" ? "the top level" : path}: ${first?.message ?? error.message}`,
         path,
         excerpt: excerpt(body)
@@ -233,8 +373,55 @@ export const decode = <A, I, R>(
     }
   )
 
-/** Splits an envelope: `response` plus `count`/`total`. A body without `response` is taken as the value itself. */
-export const unwrapEnvelope = (json: unknown): Envelope<unknown> =>
-  isRecord(json) && "response" in json
-    ? { response: json.response, count: optionalNumber(json.count), total: optionalNumber(json.total) }
-    : { response: json }
+/**
+ * Splits an envelope: `response` plus `count`/`total`. An envelope without `response` (`{"count": 0, "links": [...],
+ * "status": 0, "statusCode": 200}`: the server omits a null result) is `omitted`; a body that is no envelope at all
+ * is taken as the value itself.
+ */
+export const unwrapEnvelope = (json: unknown): Envelope<unknown> => {
+  if (!isRecord(json)) return json === undefined ? { response: undefined, omitted: true } : { response: json }
+  if ("response" in json) {
+    return { response: json.response, count: optionalNumber(json.count), total: optionalNumber(json.total) }
+  }
+  if (json.status === 0 && typeof json.statusCode === "number") {
+    return { response: undefined, count: optionalNumber(json.count), total: optionalNumber(json.total), omitted: true }
+  }
+  return { response: json }
+}
+
+/** Decodes an unwrapped envelope's response: see {@link decodeMissing} for an omitted one. */
+export const decodeEnvelope = <A, I, R>(
+  info: RequestInfo & { readonly status?: number | undefined },
+  schema: Schema.Schema<A, I, R>,
+  envelope: Envelope<unknown>,
+  prefix: string
+): Effect.Effect<A, Errors.DecodeError, R> =>
+  envelope.omitted === true
+    ? decodeMissing(info, schema, prefix)
+    : envelope.response === null
+    ? decodeMissing(info, schema, prefix, null)
+    : decode(info, schema, envelope.response, prefix)
+
+/** Replaces every occurrence of the given secrets (at least 4 characters long) in a text by `<redacted>`. */
+export const scrub = (text: string, secrets: ReadonlyArray<string>): string => {
+  let out = text
+  for (const secret of secrets) {
+    if (secret.length >= 4 && out.includes(secret)) out = out.split(secret).join("<redacted>")
+  }
+  return out
+}
+
+/** An error whose server message or excerpt echoes a known secret, with the secret replaced. */
+export const scrubError = <E>(error: E, secrets: ReadonlyArray<string>): E => {
+  if (secrets.length === 0 || typeof error !== "object" || error === null) return error
+  const e = error as unknown as { readonly _tag?: string; readonly message?: unknown; readonly excerpt?: unknown }
+  const message = typeof e.message === "string" ? scrub(e.message, secrets) : undefined
+  const excerptText = typeof e.excerpt === "string" ? scrub(e.excerpt, secrets) : undefined
+  if (message === e.message && excerptText === e.excerpt) return error
+  const Ctor = (error as { constructor: new(props: object) => E }).constructor
+  return new Ctor({
+    ...(error as object),
+    ...(message !== undefined ? { message } : {}),
+    ...(excerptText !== undefined ? { excerpt: excerptText } : {})
+  })
+}

@@ -1,0 +1,107 @@
+import { Auth, DocSpaceClient } from "@effect-docspace/core"
+import { describe, expect, it } from "@effect/vitest"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Exit from "effect/Exit"
+import * as Fiber from "effect/Fiber"
+import * as Redacted from "effect/Redacted"
+import * as Ref from "effect/Ref"
+import * as Schema from "effect/Schema"
+import * as Scope from "effect/Scope"
+import * as TestClock from "effect/TestClock"
+import { clientLayer, envelope, mockTransport } from "./utils.js"
+
+const cleanUp = DocSpaceClient.request(
+  {
+    operation: "terminateTasks",
+    method: "PUT",
+    path: "/api/2.0/files/fileops/terminate/{id}",
+    pathParams: { id: "x" }
+  },
+  Schema.Unknown
+)
+
+/** A portal that never answers clean-up requests, and answers everything else at once. */
+const silentPortal = mockTransport((seen) =>
+  seen.url.pathname.includes("/terminate/") ? Effect.never : envelope({ id: "me" })
+)
+
+/** Adjusts the TestClock in steps until the fiber is done (or the steps run out). */
+const settle = <A, E>(fiber: Fiber.RuntimeFiber<A, E>) =>
+  Effect.gen(function*() {
+    for (let i = 0; i < 20 && fiber.unsafePoll() === null; i++) yield* TestClock.adjust("1 second")
+    return fiber.unsafePoll()
+  })
+
+describe("every request is bounded by its timeout, even where interruption is impossible (issue 10 item 1)", () => {
+  it.effect("inside Effect.uninterruptible", () =>
+    Effect.gen(function*() {
+      const { client } = yield* silentPortal
+      const fiber = yield* Effect.fork(
+        Effect.either(Effect.provide(Effect.uninterruptible(cleanUp), clientLayer(client, { timeout: 5000 })))
+      )
+      const exit = yield* settle(fiber)
+      expect(exit).not.toBeNull()
+      const result = yield* Fiber.join(fiber)
+      expect(Either.isLeft(result) && result.left).toMatchObject({ _tag: "Timeout", timeoutMillis: 5000 })
+    }))
+
+  it.effect("in an acquireRelease release running after an interruption (the clean-up still runs, bounded)", () =>
+    Effect.gen(function*() {
+      const { client, seen } = yield* silentPortal
+      const released = yield* Ref.make<string>("not yet")
+      const program = Effect.scoped(
+        Effect.acquireRelease(
+          Effect.succeed("started"),
+          () =>
+            cleanUp.pipe(
+              Effect.either,
+              Effect.flatMap((result) => Ref.set(released, Either.isLeft(result) ? result.left._tag : "ok"))
+            )
+        ).pipe(Effect.zipRight(Effect.never))
+      )
+      const fiber = yield* Effect.fork(
+        Effect.provide(program, clientLayer(client, { timeout: 5000, auth: Auth.token(Redacted.make("t0k3n")) }))
+      )
+      yield* TestClock.adjust("1 second")
+      const interrupting = yield* Effect.fork(Fiber.interrupt(fiber))
+      const exit = yield* settle(interrupting)
+      expect(exit).not.toBeNull()
+      expect(Exit.isInterrupted(yield* Fiber.await(fiber))).toBe(true)
+      expect(yield* Ref.get(released)).toBe("Timeout")
+      expect((yield* Ref.get(seen)).map((s) => s.method)).toEqual(["PUT"])
+    }))
+
+  it.effect("an uninterruptible request that answers in time is unchanged", () =>
+    Effect.gen(function*() {
+      const { client } = yield* mockTransport(() => envelope({ id: "me" }))
+      const result = yield* Effect.provide(
+        Effect.uninterruptible(
+          DocSpaceClient.request(
+            { operation: "getSelfProfile", method: "GET", path: "/api/2.0/people/@self" },
+            Schema.Struct({ id: Schema.String })
+          )
+        ),
+        clientLayer(client, { timeout: 5000 })
+      )
+      expect(result).toEqual({ id: "me" })
+    }))
+
+  it.effect("a clean-up in a scope's finalizer: closing the scope does not outlive the timeout", () =>
+    Effect.gen(function*() {
+      const { client } = yield* silentPortal
+      const closing = yield* Effect.fork(Effect.provide(
+        Effect.gen(function*() {
+          const docspace = yield* DocSpaceClient.DocSpaceClient
+          const scope = yield* Scope.make()
+          yield* Scope.addFinalizer(
+            scope,
+            Effect.ignore(Effect.provideService(cleanUp, DocSpaceClient.DocSpaceClient, docspace))
+          )
+          yield* Scope.close(scope, Exit.void)
+        }),
+        clientLayer(client, { timeout: 3000 })
+      ))
+      expect(yield* settle(closing)).not.toBeNull()
+    }))
+})
