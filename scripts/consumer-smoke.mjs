@@ -1,8 +1,8 @@
 // The consumer smoke test (issue 11): uses the packages as someone else's project would, from their packed tarballs.
 // 1. packs the four public packages (after `pnpm build`) and installs them in a fresh project OUTSIDE the workspace,
 //    with the pinned Effect 3 peers from the npm registry, and without ioredis;
-// 2. type-checks scripts/consumer/{src,test} and the README's example under strict + NodeNext +
-//    noUncheckedIndexedAccess + skipLibCheck: false, with TypeScript 5.9 (what most users have);
+// 2. type-checks scripts/consumer/{src,test} and the READMEs' examples under strict + NodeNext +
+//    noUncheckedIndexedAccess + skipLibCheck: false, with TypeScript 5.9 (what most users have) and 7;
 // 3. runs the program (src/main.ts) and the @effect/vitest file (test/smoke.test.ts) against FakeDocSpace;
 // 4. runtimes: bundles the README's example with esbuild for platform=browser (fails on any node:* or
 //    @effect/platform-node import in the main entries' graph), and runs it under Node, Bun and Deno against
@@ -127,6 +127,18 @@ try {
   else if (tscErrors.length > 0 && otherErrors.length === 0) say("type-check: ok apart from the known issue above")
   else fail("type-check of the consumer project", indent(otherErrors.length > 0 ? otherErrors.join("\n") : tsc.out))
   const compiled = existsSync(join(project, "dist/src/main.js")) // tsc emits despite type errors
+  // the same with TypeScript 7 (the workspace's compiler); its errors in other libraries' .d.ts (vitest and
+  // @types/chai declare containSubset twice) are not ours and are only listed
+  say("type-check with TypeScript 7 (the workspace's tsc), same settings")
+  const tsc7 = capture("node", [join(root, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.json", "--noEmit"])
+  const ours = (line) => /^(src|test)\/|node_modules\/@effect-docspace\//.test(line)
+  const tsc7Errors = tsc7.out.split("\n").filter((line) => /error TS\d+/.test(line))
+  const tsc7Ours = tsc7Errors.filter((line) => ours(line) && !ioredisTypes.matches(line))
+  const tsc7Others = tsc7Errors.filter((line) => !ours(line))
+  if (tsc7Others.length > 0) console.log(indent(`not ours, ignored:\n${tsc7Others.join("\n")}`))
+  if (!tsc7.ok && tsc7Errors.length === 0) fail("type-check with TypeScript 7 (tsc did not run)", indent(tsc7.out))
+  else if (tsc7Ours.length > 0) fail("type-check with TypeScript 7", indent(tsc7Ours.join("\n")))
+  else say("type-check with TypeScript 7: ok for our packages and the consumer's files")
 
   // 3. the program and the test file
   say("run: node dist/src/main.js (the Node entry against FakeDocSpace on a loopback port)")
