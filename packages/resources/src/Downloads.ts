@@ -26,7 +26,37 @@ import * as Errors from "@effect-docspace/core/DocSpaceError"
 import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
+import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
+import * as Internal from "./internal/download.js"
+
+/**
+ * The `HttpClient` used for the hops of a download to another origin than the portal's: the presigned storage URL a
+ * Cloud portal redirects `filehandler.ashx` to. It never receives the portal's credentials. By default the runtime's
+ * `fetch`; provide your own with `Layer.succeed(Downloads.StorageClient, httpClient)` (e.g. `FakeDocSpace`'s
+ * in-process client in tests).
+ *
+ * @since 0.2.0
+ * @category services
+ */
+export const StorageClient: typeof Internal.StorageClient = Internal.StorageClient
+
+/**
+ * How many redirects a download follows before it fails with `ServerError` (a loop): 5.
+ *
+ * @since 0.2.0
+ * @category constants
+ */
+export const maxRedirects: number = Internal.maxRedirects
+
+/**
+ * How many times, by default, a download whose body breaks off is resumed with a `Range` from the bytes already
+ * received: 3.
+ *
+ * @since 0.2.0
+ * @category constants
+ */
+export const defaultResumeAttempts = 3
 
 /**
  * A byte range: `start` and `end` are both inclusive, as in the HTTP `Range` header (`{ start: 0, end: 99 }` is
@@ -49,6 +79,13 @@ export interface StreamOptions {
   readonly range?: Range | undefined
   /** An older version of the file. */
   readonly version?: number | undefined
+  /**
+   * How many times a body that breaks off (reset, stall, short body) is resumed with a `Range` from the bytes
+   * received, as long as the file is the same (same `ETag` and length). Default {@link defaultResumeAttempts}; 0 never.
+   *
+   * @since 0.2.0
+   */
+  readonly resumeAttempts?: number | undefined
 }
 
 const badRange = (range: Range) =>
@@ -59,9 +96,164 @@ const badRange = (range: Range) =>
     message: `invalid range ${JSON.stringify(range)}: start and end must be integers with 0 <= start <= end`
   })
 
+/** What is downloaded: a portal path (template-free) and its query. */
+interface Target {
+  readonly operation: string
+  readonly path: string
+  readonly urlParams?: DocSpaceClient.RequestOptions["urlParams"]
+}
+
+/** An answer whose bytes start at `start`, with what identifies the file (to resume only the same one). */
+interface Opened {
+  readonly body: Stream.Stream<Uint8Array, Errors.DocSpaceError>
+  readonly etag: string | undefined
+  /** The file's full length, when the answer says. */
+  readonly total: number | undefined
+  /** The offset of the last byte this answer promises, when it says. */
+  readonly last: number | undefined
+}
+
+const mismatch = (target: Target, url: string, message: string) =>
+  new Errors.ServerError({ operation: target.operation, method: "GET", url, message })
+
+/** Opens the download at `start` (up to `end`), following redirects; checks that the answer holds those bytes. */
+const open = (
+  client: DocSpaceClient.DocSpaceClient,
+  target: Target,
+  start: number,
+  end: number | undefined
+): Effect.Effect<Opened, Errors.DocSpaceError, Scope.Scope> => {
+  const ranged = start > 0 || end !== undefined
+  const headers: Record<string, string> = ranged ? { range: `bytes=${start}-${end ?? ""}` } : {}
+  const portalUrl = new URL(target.path, client.config.baseUrl).href
+  return Internal.explainRedirect(
+    client.rawStream({
+      operation: target.operation,
+      method: "GET",
+      path: target.path,
+      urlParams: target.urlParams,
+      envelope: false,
+      headers,
+      ...Internal.manual
+    })
+  ).pipe(
+    Effect.flatMap((response) => Internal.follow(client, target.operation, { ...response, url: portalUrl }, headers)),
+    Effect.flatMap((hop): Effect.Effect<Opened, Errors.DocSpaceError> => {
+      const etag = hop.headers["etag"]
+      const url = new URL(hop.url).origin === client.config.baseUrl.origin
+        ? `${client.config.baseUrl.origin}${new URL(hop.url).pathname}`
+        : new URL(hop.url).origin
+      if (hop.status === 206) {
+        const range = Internal.parseContentRange(hop.headers["content-range"])
+        if (range === undefined || range.start !== start || (end !== undefined && range.end > end)) {
+          return Effect.fail(
+            mismatch(
+              target,
+              url,
+              `asked for bytes=${start}-${end ?? ""} but the answer holds ${
+                range === undefined ? "no valid Content-Range" : `bytes ${range.start}-${range.end}`
+              }`
+            )
+          )
+        }
+        return Effect.succeed({ body: hop.body, etag, total: range.total, last: range.end })
+      }
+      const length = Number(hop.headers["content-length"])
+      const total = hop.headers["content-length"] !== undefined && Number.isSafeInteger(length) ? length : undefined
+      return Effect.succeed({
+        // a whole file where a range was asked (a server that ignores Range): cut to the range
+        body: ranged ? slice(hop.body, start, end === undefined ? Infinity : end + 1) : hop.body,
+        etag,
+        total,
+        last: total === undefined ? undefined : Math.min(total - 1, end ?? Infinity)
+      })
+    })
+  )
+}
+
+const resumable = (error: Errors.DocSpaceError) => error._tag === "TransportError" || error._tag === "Timeout"
+
 /**
- * A file's bytes as a stream, read as it is consumed. With a `range`, only those bytes: the portal answers
- * 206; a portal that ignores the `Range` header and sends the whole file is cut to the range by the client.
+ * The bytes of `target` from `start` to `end`, resumed with a `Range` from the bytes received when the body breaks
+ * off, at most `attempts` times, and only while the file is the same (same `ETag` and length).
+ */
+const download = (
+  target: Target,
+  start: number,
+  end: number | undefined,
+  attempts: number
+): Stream.Stream<Uint8Array, Errors.DocSpaceError, DocSpaceClient.DocSpaceClient> =>
+  Stream.unwrapScoped(Effect.gen(function*() {
+    const client = yield* Client.DocSpaceClient
+    const first = yield* open(client, target, start, end)
+    const from = (opened: Opened, position: number, left: number): Stream.Stream<Uint8Array, Errors.DocSpaceError> => {
+      let received = position
+      const last = opened.last
+      return opened.body.pipe(
+        Stream.tap((bytes) => Effect.sync(() => received += bytes.length)),
+        // a body that ends before the bytes it announced is broken off too
+        Stream.concat(Stream.suspend(() =>
+          last !== undefined && received <= last
+            ? Stream.fail(
+              new Errors.TransportError({
+                operation: target.operation,
+                method: "GET",
+                url: `${client.config.baseUrl.origin}${target.path}`,
+                message: `the body ended after ${received - start} bytes, ${last + 1 - received} short`
+              })
+            )
+            : Stream.empty
+        )),
+        Stream.catchAll((error) =>
+          resumable(error) && left > 0 && received > position
+            ? Stream.unwrapScoped(
+              Effect.map(
+                Effect.flatMap(open(client, target, received, end), (again) =>
+                  (first.etag !== undefined && again.etag !== undefined && first.etag !== again.etag) ||
+                    (first.total !== undefined && again.total !== undefined && first.total !== again.total)
+                    ? Effect.fail(
+                      mismatch(target, client.config.baseUrl.origin, "the file changed while it was downloaded")
+                    )
+                    : Effect.succeed(again)),
+                (again) =>
+                  from(again, received, left - 1)
+              )
+            )
+            : Stream.fail(error)
+        )
+      )
+    }
+    return from(first, start, attempts)
+  }))
+
+const checkOptions = (options: StreamOptions | undefined): Errors.BadRequest | undefined => {
+  const range = options?.range
+  if (
+    range !== undefined &&
+    (!Number.isSafeInteger(range.start) || range.start < 0 ||
+      (range.end !== undefined && (!Number.isSafeInteger(range.end) || range.end < range.start)))
+  ) {
+    return badRange(range)
+  }
+  const attempts = options?.resumeAttempts
+  if (attempts !== undefined && (!Number.isSafeInteger(attempts) || attempts < 0)) {
+    return new Errors.BadRequest({
+      operation: "downloadFile",
+      method: "GET",
+      url: "/filehandler.ashx",
+      message: `resumeAttempts must be a non-negative integer, got ${attempts}`
+    })
+  }
+  return undefined
+}
+
+/**
+ * A file's bytes as a stream, read as it is consumed. The portal's redirect to its storage (every Cloud portal
+ * answers `filehandler.ashx` with a 302 to a presigned URL on another origin) is followed without credentials, the
+ * `Range` kept. With a `range`, only those bytes: a 206 must carry the `Content-Range` asked for (anything else is a
+ * `ServerError`, never a wrong file); a portal that ignores `Range` and sends the whole file is cut to the range by
+ * the client. A body that breaks off is resumed from the bytes received (see `resumeAttempts`). A range the file
+ * cannot satisfy is a `BadRequest` (the portal answers 400).
  *
  * @since 0.1.0
  * @category downloads
@@ -70,28 +262,39 @@ export const stream = (
   fileId: number | string,
   options?: StreamOptions
 ): Stream.Stream<Uint8Array, Errors.DocSpaceError, DocSpaceClient.DocSpaceClient> => {
-  const range = options?.range
-  if (
-    range !== undefined &&
-    (!Number.isSafeInteger(range.start) || range.start < 0 ||
-      (range.end !== undefined && (!Number.isSafeInteger(range.end) || range.end < range.start)))
-  ) {
-    return Stream.fail(badRange(range))
-  }
-  const request: DocSpaceClient.RequestOptions = {
-    operation: "downloadFile",
-    method: "GET",
-    path: "/filehandler.ashx",
-    urlParams: { action: "download", fileid: fileId, version: options?.version },
-    envelope: false,
-    ...(range !== undefined ? { headers: { range: `bytes=${range.start}-${range.end ?? ""}` } } : {})
-  }
-  return Stream.unwrapScoped(
-    Effect.map(Client.rawStream(request), (response) =>
-      range === undefined || response.status === 206
-        ? response.body
-        // the portal ignored the range: cut the full body to it
-        : slice(response.body, range.start, range.end === undefined ? Infinity : range.end + 1))
+  const invalid = checkOptions(options)
+  if (invalid !== undefined) return Stream.fail(invalid)
+  return download(
+    {
+      operation: "downloadFile",
+      path: "/filehandler.ashx",
+      urlParams: { action: "download", fileid: fileId, version: options?.version }
+    },
+    options?.range?.start ?? 0,
+    options?.range?.end,
+    options?.resumeAttempts ?? defaultResumeAttempts
+  )
+}
+
+/**
+ * The bytes behind a download URL on the portal, such as the `url` of a finished bulk download
+ * (`PUT /api/2.0/files/fileops/bulkdownload`), with the same redirects, range checks and resumption as
+ * {@link stream}. The URL must be on the portal's origin (or a path on it): credentials are never sent elsewhere.
+ *
+ * @since 0.2.0
+ * @category downloads
+ */
+export const streamUrl = (
+  url: string,
+  options?: Omit<StreamOptions, "version">
+): Stream.Stream<Uint8Array, Errors.DocSpaceError, DocSpaceClient.DocSpaceClient> => {
+  const invalid = checkOptions(options)
+  if (invalid !== undefined) return Stream.fail(invalid)
+  return download(
+    { operation: "downloadUrl", path: url },
+    options?.range?.start ?? 0,
+    options?.range?.end,
+    options?.resumeAttempts ?? defaultResumeAttempts
   )
 }
 
