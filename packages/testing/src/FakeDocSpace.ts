@@ -16,11 +16,12 @@ import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
-import { postWith } from "./internal/fake/deliver.js"
+import { postWith, sendWithRetries } from "./internal/fake/deliver.js"
 import type { Counters } from "./internal/fake/server.js"
 import { makeDispatcher } from "./internal/fake/server.js"
 import { FakeModel } from "./internal/fake/state.js"
 import { formatDate, HttpError, makeRandom } from "./internal/fake/util.js"
+import { shortUtc, withReceiverCheck } from "./internal/fake/webhooks.js"
 import type { Handler } from "./internal/handler.js"
 
 /**
@@ -77,6 +78,17 @@ export interface Options {
   readonly uploadSessionLifetimeMillis?: number
   /** Called with each signed webhook delivery after it is recorded, e.g. to POST it with an `HttpClient`. */
   readonly deliver?: (delivery: WebhookDelivery) => Effect.Effect<void>
+  /**
+   * How the portal reaches webhook receivers, as the real one does: registering or updating a webhook sends a
+   * `HEAD` to its `uri` and is refused (400 "Webhook URL is not available...") unless it answers 2xx; each delivery
+   * is POSTed in the background and, when it fails or is not answered 2xx, retried 5 times after 1, 2, 4, 8 and 16
+   * seconds on the `Clock`, each retry a new body (`webhook.retryCount`, `retryOn`, `lastFailureOn`,
+   * `lastFailureContent`) signed again and recorded (`attempt` 1 to 5); a final 410 deletes the webhook. Without
+   * it registration is not checked and deliveries are only recorded (and passed to `deliver`).
+   *
+   * @since 0.2.0
+   */
+  readonly webhookClient?: HttpClient_.HttpClient | undefined
 }
 
 /**
@@ -95,6 +107,8 @@ export interface WebhookDelivery {
   readonly body: string
   readonly headers: Readonly<Record<string, string>>
   readonly timestamp: number
+  /** 0 for the first attempt; 1 to 5 for retries (with `webhookClient`). */
+  readonly attempt: number
 }
 
 /**
@@ -221,10 +235,20 @@ export const makeHandler = (
     })
     const counters: Counters = { total: 0, writes: 0, inFlight: 0, peakInFlight: 0, byRoute: new Map() }
     const deliver = options.deliver
-    const handler = makeDispatcher(
+    const webhookClient = options.webhookClient
+    const handler = withReceiverCheck(
       model,
-      counters,
-      (deliveries) => deliver === undefined ? Effect.void : Effect.forEach(deliveries, deliver, { discard: true })
+      makeDispatcher(model, counters, (deliveries) =>
+        Effect.zipRight(
+          deliver === undefined ? Effect.void : Effect.forEach(deliveries, deliver, { discard: true }),
+          // the portal sends from a queue: the request that raised the event does not wait for its receivers
+          webhookClient === undefined ? Effect.void : Effect.forEach(
+            deliveries,
+            (delivery) => Effect.forkDaemon(sendWithRetries(model, webhookClient, delivery, shortUtc)),
+            { discard: true }
+          )
+        )),
+      webhookClient
     )
     const synced = <A>(f: (now: number) => A): Effect.Effect<A> =>
       Effect.flatMap(Clock.currentTimeMillis, (t) =>

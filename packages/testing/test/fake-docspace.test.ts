@@ -783,7 +783,7 @@ describe("FakeDocSpace sharing links and webhooks", () => {
       const delivered: Array<FakeDocSpace.WebhookDelivery> = []
       const { call, state } = yield* make({ deliver: (d) => Effect.sync(() => delivered.push(d)) })
       const hook = yield* call("POST", "/api/2.0/settings/webhook", {
-        json: { name: "ci", uri: "https://hooks.example.com/in", secretKey: "s3cret" }
+        json: { name: "ci", uri: "https://hooks.example.com/in", secretKey: "s3cret-key" }
       })
       expect(hook.json.response).toMatchObject({ id: 1, name: "ci", enabled: true })
       expect(JSON.stringify(hook.json)).not.toContain("s3cret")
@@ -791,7 +791,7 @@ describe("FakeDocSpace sharing links and webhooks", () => {
       const deliveries = yield* state.webhookDeliveries
       expect(deliveries.map((d) => d.trigger)).toEqual(["file.uploaded"])
       const d = deliveries[0]
-      const expected = createHmac("sha256", "s3cret").update(d.body).digest("hex").toUpperCase()
+      const expected = createHmac("sha256", "s3cret-key").update(d.body).digest("hex").toUpperCase()
       expect(d.headers["x-docspace-signature-256"]).toBe(`sha256=${expected}`)
       expect(JSON.parse(d.body).payload.title).toBe("w.txt")
       expect(delivered).toHaveLength(1)
@@ -817,14 +817,14 @@ describe("FakeDocSpace webhook delivery through an HttpClient", () => {
       )
       const { call, state } = yield* make({ deliver: FakeDocSpace.deliverWith(client) })
       yield* call("POST", "/api/2.0/settings/webhook", {
-        json: { name: "n", uri: "https://hooks.example.com/x", secretKey: "key", triggers: 32768 }
+        json: { name: "n", uri: "https://hooks.example.com/x", secretKey: "key-12345", triggers: 32768 }
       })
       yield* call("POST", `/api/2.0/files/folder/${yield* state.myFolderId()}`, { json: { title: "Hooked" } })
       yield* upload(call)(yield* state.myFolderId(), "not-subscribed.txt", "x")
       expect(seen).toHaveLength(1)
       expect(seen[0].url).toBe("https://hooks.example.com/x")
       expect(JSON.parse(seen[0].body).event.trigger).toBe("folder.created")
-      const expected = createHmac("sha256", "key").update(seen[0].body).digest("hex").toUpperCase()
+      const expected = createHmac("sha256", "key-12345").update(seen[0].body).digest("hex").toUpperCase()
       expect(seen[0].signature).toBe(`sha256=${expected}`)
     }))
 })

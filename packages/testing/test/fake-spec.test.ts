@@ -468,7 +468,7 @@ describe.skipIf(!specPresent)("FakeDocSpace against the 3.7 spec", () => {
           method: "POST",
           template: "/api/2.0/settings/webhook",
           path: "/api/2.0/settings/webhook",
-          json: { name: "h", uri: "https://h.example.com", secretKey: "k" }
+          json: { name: "h", uri: "https://h.example.com", secretKey: "k-123456" }
         },
         {
           method: "PUT",

@@ -1,15 +1,23 @@
 /**
  * Webhooks of the fake DocSpace: the `Webhook` and `Delivery` records, the `WebhookTrigger` flags the fake raises,
  * events queued during a request (`model.emit`) and signed and recorded after it (`flushEvents`, HMAC-SHA256 of
- * the body in `x-docspace-signature-256`), and the routes under `/api/2.0/settings/webhook`. Posting deliveries to
- * subscribers is `deliver.ts`.
+ * the body in `x-docspace-signature-256`), the delivery body in the real `WebhookPayload` shape (`deliveryBody`), the
+ * receiver check on registration (`withReceiverCheck`: a `HEAD` that must answer 2xx, as `WebhooksController`
+ * does), and the routes under `/api/2.0/settings/webhook`. Posting deliveries to subscribers, with the sender's
+ * retries, is `deliver.ts`.
  */
+import type * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import * as Clock from "effect/Clock"
+import * as Effect from "effect/Effect"
 import { createHmac } from "node:crypto"
+import type { FakeRequest, Handler } from "../handler.js"
+import { authenticate } from "./auth.js"
 import type { Ctx, Route } from "./common.js"
 import { bool, json, str } from "./common.js"
 import { employee } from "./people.js"
 import type { FakeModel } from "./state.js"
-import { badRequest, formatDate, HttpError } from "./util.js"
+import { badRequest, formatDate, fromUtf8, HttpError } from "./util.js"
 
 export interface Webhook {
   readonly id: number
@@ -23,6 +31,10 @@ export interface Webhook {
   readonly createdBy: string
   readonly created: number
   modified: number
+  /** When a delivery last succeeded / last failed for good (after its retries), and why. */
+  lastSuccessOn?: number | undefined
+  lastFailureOn?: number | undefined
+  lastFailureContent?: string | undefined
 }
 
 export interface Delivery {
@@ -34,6 +46,8 @@ export interface Delivery {
   readonly body: string
   readonly headers: Readonly<Record<string, string>>
   readonly timestamp: number
+  /** 0 for the first attempt, then 1 to 5 for the sender's retries (each a new body, signed again). */
+  readonly attempt: number
 }
 
 /** `WebhookTrigger` flags the fake raises, with their event names. */
@@ -76,7 +90,88 @@ export const addWebhook = (model: FakeModel, input: Omit<Webhook, "id" | "modifi
   return webhook
 }
 
-/** Signs and records a delivery for every enabled webhook subscribed to each pending event. */
+/** UTC to the second, as `WebhookPayload.GetShortUtcNow` and System.Text.Json write it: `2026-11-27T04:00:00Z`. */
+export const shortUtc = (millis: number): string => `${new Date(millis).toISOString().slice(0, 19)}Z`
+
+/** The trigger names of a webhook's `triggers` bit set: `["*"]` for 0 (all), else each flag the fake knows. */
+const triggerNames = (triggers: number): Array<string> =>
+  triggers === 0 ? ["*"] : Object.values(Trigger).filter(([flag]) => (triggers & flag) !== 0).map(([, name]) => name)
+
+/** The sender's retry state, as `WebhookSender` sets it before each retry. */
+export interface RetryState {
+  readonly retryCount: number
+  readonly retryOn: number
+  readonly lastFailureOn: number
+  readonly lastFailureContent: string
+  readonly lastSuccessOn: number | undefined
+}
+
+/**
+ * A delivery body in the shape of DocSpace-server's `WebhookPayload` serialized with camelCase names and
+ * `DefaultIgnoreCondition = WhenWritingDefault`: fields at their default (0, null) are left out, so `triggerId` is
+ * absent for `*`, `target` without a `targetId`, and the retry fields on the first attempt.
+ */
+export const deliveryBody = (input: {
+  readonly id: number
+  readonly createOn: number
+  readonly createBy: string
+  readonly trigger: string
+  readonly triggerId: number
+  readonly payload: unknown
+  readonly hook: Webhook
+  readonly targetId?: unknown
+  readonly retry?: RetryState | undefined
+}): string => {
+  const { hook, retry } = input
+  const event: Record<string, unknown> = {
+    id: input.id,
+    createOn: shortUtc(input.createOn),
+    createBy: input.createBy,
+    trigger: input.trigger
+  }
+  if (input.triggerId !== 0) event.triggerId = input.triggerId
+  const webhook: Record<string, unknown> = {
+    id: hook.id,
+    name: hook.name,
+    url: hook.uri,
+    triggers: triggerNames(hook.triggers)
+  }
+  if (hook.targetId !== undefined && hook.targetId !== "") {
+    webhook.target = { id: input.targetId ?? hook.targetId, type: "room" }
+  }
+  if (retry !== undefined) {
+    webhook.lastFailureOn = shortUtc(retry.lastFailureOn)
+    if (retry.lastFailureContent !== "") webhook.lastFailureContent = retry.lastFailureContent
+    if (retry.lastSuccessOn !== undefined) webhook.lastSuccessOn = shortUtc(retry.lastSuccessOn)
+    webhook.retryCount = retry.retryCount
+    webhook.retryOn = shortUtc(retry.retryOn)
+  }
+  return JSON.stringify({ event, payload: input.payload, webhook })
+}
+
+/** `sha256=` and the upper-case hex HMAC-SHA256 of the body's UTF-8 bytes (`WebhookSender.GetSecretHash`). */
+export const signatureOf = (secretKey: string, body: string): string =>
+  `sha256=${createHmac("sha256", secretKey).update(body, "utf8").digest("hex").toUpperCase()}`
+
+/** Records a signed delivery attempt. */
+export const recordDelivery = (
+  model: FakeModel,
+  input: Omit<Delivery, "headers" | "body"> & { readonly body: string; readonly secretKey: string }
+): Delivery => {
+  const { secretKey, ...rest } = input
+  const delivery: Delivery = {
+    ...rest,
+    headers: {
+      accept: "*/*",
+      "content-type": "application/json; charset=utf-8",
+      "x-docspace-signature-256": signatureOf(secretKey, input.body)
+    }
+  }
+  model.deliveries.push(delivery)
+  return delivery
+}
+
+/** Signs and records a delivery (its first attempt) for every enabled webhook subscribed to each pending event. */
 export const flushEvents = (model: FakeModel, now: number): Array<Delivery> => {
   const out: Array<Delivery> = []
   const events = model.pending.splice(0)
@@ -86,30 +181,97 @@ export const flushEvents = (model: FakeModel, now: number): Array<Delivery> => {
       if (!hook.enabled) continue
       if (hook.triggers !== 0 && (hook.triggers & flag) === 0) continue
       const id = model.nextDeliveryId++
-      const body = JSON.stringify({
-        event: { id, createOn: formatDate(now), createBy: event.userId, trigger: name, triggerType: flag },
+      const body = deliveryBody({
+        id,
+        createOn: now,
+        createBy: event.userId,
+        trigger: name,
+        triggerId: flag,
         payload: event.payload,
-        webhook: { id: hook.id, name: hook.name, url: hook.uri }
+        hook
       })
-      const signature = createHmac("sha256", hook.secretKey).update(body, "utf8").digest("hex").toUpperCase()
-      const delivery: Delivery = {
+      out.push(recordDelivery(model, {
         id,
         webhookId: hook.id,
         uri: hook.uri,
         trigger: name,
         triggerType: flag,
         body,
-        headers: {
-          "content-type": "application/json",
-          "x-docspace-signature-256": `sha256=${signature}`
-        },
-        timestamp: now
-      }
-      model.deliveries.push(delivery)
-      out.push(delivery)
+        secretKey: hook.secretKey,
+        timestamp: now,
+        attempt: 0
+      }))
     }
   }
   return out
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// registration: the secret rules and the receiver check
+// ---------------------------------------------------------------------------------------------------------------
+
+/**
+ * The portal's default password rules, which a webhook secret must pass (`PasswordSettingsManager.CheckPassword`
+ * with the default settings): 8 to 30 printable ASCII characters, no space.
+ */
+const secretProblem = (secret: string): string | undefined =>
+  /^[\x21-\x7E]{8,30}$/.test(secret)
+    ? undefined
+    : "Password must contain from 8 to 30 characters, only latin letters, no spaces"
+
+/** What `WebhooksController` answers when the receiver's `HEAD` is not 2xx (`Resource.ErrorWebhookUrlNotAvaliable`). */
+export const RECEIVER_NOT_AVAILABLE = "Webhook URL is not available. HEAD request is not response 200 http status."
+
+/** The status of the receiver's answer to the registration `HEAD`, per request: the route reads it. */
+const receiverChecks = new WeakMap<FakeRequest, number>()
+
+const registrationInput = (req: FakeRequest): { readonly uri: string } | undefined => {
+  const method = req.method.toUpperCase()
+  const path = req.url.pathname.replace(/\/+$/, "").toLowerCase()
+  if ((method !== "POST" && method !== "PUT") || path !== "/api/2.0/settings/webhook") return undefined
+  try {
+    const body = JSON.parse(fromUtf8(req.body)) as Record<string, unknown>
+    const uri = str(body.uri)
+    const secret = str(body.secretKey)
+    if (uri === undefined || !/^https?:\/\//.test(uri)) return undefined
+    // as CheckWebhook: the secret is checked before the receiver is called (on update only when one is given)
+    if (method === "POST" || (secret !== undefined && secret !== "")) {
+      if (secret === undefined || secretProblem(secret) !== undefined) return undefined
+    }
+    return { uri }
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * Sends the receiver a `HEAD` before a webhook is registered or updated, as `WebhooksController.CheckWebhook` does,
+ * for authenticated requests whose input is otherwise valid; the route then refuses the registration (400) unless
+ * the receiver answered 2xx (a failure to connect counts as status 0). Without a client nothing is checked.
+ */
+export const withReceiverCheck = (
+  model: FakeModel,
+  inner: Handler,
+  client: HttpClient.HttpClient | undefined
+): Handler =>
+  client === undefined ? inner : (req) =>
+    Effect.gen(function*() {
+      const input = registrationInput(req)
+      if (input !== undefined && authenticate(model, req, yield* Clock.currentTimeMillis) !== undefined) {
+        const status = yield* HttpClientRequest.head(input.uri).pipe(
+          client.execute,
+          Effect.map((response) => response.status),
+          Effect.scoped,
+          Effect.orElseSucceed(() => 0)
+        )
+        receiverChecks.set(req, status)
+      }
+      return yield* inner(req)
+    })
+
+const checkReceiver = (ctx: Ctx) => {
+  const status = receiverChecks.get(ctx.req)
+  if (status !== undefined && (status < 200 || status > 299)) throw badRequest(RECEIVER_NOT_AVAILABLE)
 }
 
 const webhookDto = (ctx: Ctx, w: Webhook) => ({
@@ -123,7 +285,10 @@ const webhookDto = (ctx: Ctx, w: Webhook) => ({
   createdBy: employee(ctx.model, w.createdBy, ctx.origin),
   createdOn: formatDate(w.created),
   modifiedBy: employee(ctx.model, w.createdBy, ctx.origin),
-  modifiedOn: formatDate(w.modified)
+  modifiedOn: formatDate(w.modified),
+  lastFailureOn: w.lastFailureOn === undefined ? undefined : formatDate(w.lastFailureOn),
+  lastFailureContent: w.lastFailureContent,
+  lastSuccessOn: w.lastSuccessOn === undefined ? undefined : formatDate(w.lastSuccessOn)
 })
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -140,10 +305,15 @@ export const webhookRoutes: ReadonlyArray<Route> = [
       const uri = str(body.uri)
       if (name === undefined || name === "" || name.length > 50) throw badRequest("name is required (1..50)")
       if (uri === undefined || !/^https?:\/\//.test(uri)) throw badRequest("uri must be an absolute http(s) URL")
+      const secretKey = str(body.secretKey)
+      if (secretKey === undefined) throw badRequest("Value cannot be null. (Parameter 'secret')")
+      const problem = secretProblem(secretKey)
+      if (problem !== undefined) throw badRequest(problem)
+      checkReceiver(ctx)
       const webhook = addWebhook(ctx.model, {
         name,
         uri,
-        secretKey: str(body.secretKey) ?? "",
+        secretKey,
         enabled: body.enabled === undefined ? true : bool(body.enabled),
         ssl: body.ssl === undefined ? true : bool(body.ssl),
         triggers: Number(body.triggers ?? 0) || 0,
@@ -163,9 +333,15 @@ export const webhookRoutes: ReadonlyArray<Route> = [
       if (webhook === undefined) {
         throw new HttpError(404, "Webhook not found", "System.Collections.Generic.KeyNotFoundException")
       }
+      const secretKey = str(body.secretKey)
+      if (secretKey !== undefined && secretKey !== "") {
+        const problem = secretProblem(secretKey)
+        if (problem !== undefined) throw badRequest(problem)
+      }
+      checkReceiver(ctx)
       if (str(body.name) !== undefined) webhook.name = str(body.name)!
       if (str(body.uri) !== undefined) webhook.uri = str(body.uri)!
-      if (str(body.secretKey) !== undefined) webhook.secretKey = str(body.secretKey)!
+      if (secretKey !== undefined && secretKey !== "") webhook.secretKey = secretKey
       if (body.enabled !== undefined) webhook.enabled = bool(body.enabled)
       if (body.ssl !== undefined) webhook.ssl = bool(body.ssl)
       if (body.triggers !== undefined) webhook.triggers = Number(body.triggers) || 0
