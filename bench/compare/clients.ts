@@ -42,8 +42,8 @@ const pool = async (n: number, concurrency: number, task: () => Promise<unknown>
 
 export interface Contender {
   readonly name: string
-  /** `n` GETs of the profile, decoded. */
-  readonly self: (n: number, concurrency: number) => Promise<void>
+  /** `n` GETs of the profile, decoded (absent: the contender only lists). */
+  readonly self?: (n: number, concurrency: number) => Promise<void>
   /** Every entry of a folder of `total`, 100 a page; resolves to the count. */
   readonly list?: (total: number) => Promise<number>
   readonly close?: () => Promise<void>
@@ -71,12 +71,6 @@ const fetchContender = (base: string): Contender => ({
 
 const fetchRawContender = (base: string): Contender => ({
   name: "fetch (JSON.parse only)",
-  self: (n, c) =>
-    pool(n, c, async () => {
-      const res = await fetch(`${base}/api/2.0/people/@self`, { headers })
-      if (!res.ok) throw new Error(`HTTP ${res.status}`)
-      await res.json()
-    }),
   list: async (total) => {
     let seen = 0
     for (let startIndex = 0; startIndex < total; startIndex += 100) {

@@ -10,13 +10,13 @@
  * | variable | default | what |
  * |---|---|---|
  * | BENCH_ROUNDS | 5 | rounds of the GET measures |
- * | BENCH_REQUESTS | 2000 | requests per contender and round |
+ * | BENCH_REQUESTS | 1000 | requests per contender and round |
  * | BENCH_ENTRIES | 20000 | entries of the listed folder |
  * | BENCH_LIST_ROUNDS | 3 | rounds of the listing |
  * | BENCH_TRANSFER_MIB | 256 | size of the upload and the download (the issue's figure: 1024) |
  * | BENCH_TRANSFER_ROUNDS | 3 | rounds of each transfer (one process per contender and round) |
  * | BENCH_IMPORT_RUNS | 7 | cold imports per module |
- * | BENCH_PROFILE_REQUESTS | 3000 | requests of the profiled run (0: no profile) |
+ * | BENCH_PROFILE_REQUESTS | 2000 | requests of the profiled run (0: no profile) |
  * | BENCH_ONLY | all | comma-separated measures: get,get16,list,transfer,import,bundle,profile |
  * | BENCH_NO_BUILD | unset | 1: measure the `dist/` on disk without `tsc -b tsconfig.build.json` first |
  * | BENCH_NO_WRITE | unset | 1: print only, leave docs/benchmarks.md alone |
@@ -38,13 +38,13 @@ const env = (name: string, fallback: number) => {
   return value
 }
 const ROUNDS = Math.max(1, env("BENCH_ROUNDS", 5))
-const REQUESTS = Math.max(1, env("BENCH_REQUESTS", 2000))
+const REQUESTS = Math.max(1, env("BENCH_REQUESTS", 1000))
 const ENTRIES = Math.max(100, env("BENCH_ENTRIES", 20_000))
 const LIST_ROUNDS = Math.max(1, env("BENCH_LIST_ROUNDS", 3))
 const TRANSFER_MIB = Math.max(1, env("BENCH_TRANSFER_MIB", 256))
 const TRANSFER_ROUNDS = Math.max(1, env("BENCH_TRANSFER_ROUNDS", 3))
 const IMPORT_RUNS = Math.max(1, env("BENCH_IMPORT_RUNS", 7))
-const PROFILE_REQUESTS = env("BENCH_PROFILE_REQUESTS", 3000)
+const PROFILE_REQUESTS = env("BENCH_PROFILE_REQUESTS", 2000)
 const only = process.env.BENCH_ONLY?.split(",").map((s) => s.trim())
 const wants = (measure: string) => only === undefined || only.includes(measure)
 
@@ -299,7 +299,9 @@ const measureImport = () => {
     { name: "node, nothing imported (baseline)", specifier: undefined },
     { name: "@effect-docspace/resources", specifier: "@effect-docspace/resources" },
     { name: "@effect-docspace/resources/People", specifier: "@effect-docspace/resources/People" },
-    { name: "effect/Effect (reference)", specifier: "effect/Effect" }
+    { name: "effect/Effect (reference)", specifier: "effect/Effect" },
+    { name: "effect/Schema (reference: pulls Arbitrary and fast-check)", specifier: "effect/Schema" },
+    { name: "@effect/platform/HttpClient (reference)", specifier: "@effect/platform/HttpClient" }
   ]
   const times: Record<string, Array<number>> = {}
   const rss: Record<string, Array<number>> = {}
@@ -508,12 +510,14 @@ const measureProfile = async (base: string) => {
       `| ${r.name} | ${perRequest(r.ms)} | ${pct(r.ms)} |`
     ),
     "",
-    `${OURS}, by function:`,
+    `${OURS}, by function (with the same function's self time in the ${others[1][0]} profile):`,
     "",
-    "| function (file:line) | us/request | share |",
-    "|---|---:|---:|",
+    `| function (file:line) | us/request | share | ${others[1][0]} us/request |`,
+    "|---|---:|---:|---:|",
     ...ours.functions.filter((r) => r.name !== "(idle)").slice(0, 30).map((r) =>
-      `| \`${r.name}\` | ${perRequest(r.ms)} | ${pct(r.ms)} |`
+      `| \`${r.name}\` | ${perRequest(r.ms)} | ${pct(r.ms)} | ${
+        perRequest(others[1][1].functions.find((o) => o.name === r.name)?.ms ?? 0)
+      } |`
     )
   )
 }

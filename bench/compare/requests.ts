@@ -23,12 +23,12 @@ const requests = Number(requestsArg)
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => {})
 
 const { all, skipped } = contenders(base)
-const chosen = only.length === 0 ? all : all.filter((c) => only.includes(c.name))
+const chosen = all.filter((c) => c.self !== undefined && (only.length === 0 || only.includes(c.name)))
 const results: Record<string, Array<{ cpuUs: number; wallUs: number }>> = {}
 
 for (const contender of chosen) {
   results[contender.name] = []
-  await contender.self(requests, concurrency)
+  await contender.self!(requests, concurrency)
 }
 const profileFile = process.env.BENCH_CPU_PROFILE
 const session = profileFile === undefined ? undefined : new Session()
@@ -44,7 +44,7 @@ for (let round = 0; round < rounds; round++) {
     gc()
     const cpu = process.cpuUsage()
     const start = performance.now()
-    await contender.self(requests, concurrency)
+    await contender.self!(requests, concurrency)
     const wall = performance.now() - start
     const used = process.cpuUsage(cpu)
     results[contender.name].push({ cpuUs: (used.user + used.system) / requests, wallUs: (wall * 1000) / requests })
