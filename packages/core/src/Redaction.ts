@@ -76,3 +76,27 @@ export const safeUrl = (url: string | URL): string => {
     return q === -1 ? s : s.slice(0, q)
   }
 }
+
+// `POST /api/2.0/authentication/{code}`: the second step of a two-factor login carries the code in its path
+const codeInPath = /^((?:[a-z][a-z0-9+.-]*:\/\/[^/]+)?(?:\/[^?#]*)?\/api\/2\.0\/authentication\/)([^/?#]+)(?=$|[?#])/i
+const authenticationRoutes = new Set(["logout", "confirm", "setphone", "sendsms"])
+
+/**
+ * A path or URL as printed: the two-factor code of `/api/2.0/authentication/{code}` replaced by `<redacted>` (the
+ * other `/authentication/...` routes, such as `logout`, are kept). Anything else is returned unchanged.
+ *
+ * @example
+ * ```ts
+ * import { Redaction } from "@effect-docspace/core"
+ *
+ * Redaction.redactPath("/api/2.0/authentication/913577") // "/api/2.0/authentication/<redacted>"
+ * ```
+ *
+ * @since 0.2.0
+ * @category redaction
+ */
+export const redactPath = (path: string): string =>
+  path.replace(
+    codeInPath,
+    (all, head: string, segment: string) => authenticationRoutes.has(segment.toLowerCase()) ? all : `${head}${redacted}`
+  )

@@ -37,4 +37,14 @@ describe("Redaction", () => {
     expect(out).toContain(`"id":7`)
     expect(out).toContain(`"expires":"x"`)
   })
+
+  it("redactPath hides a two-factor code in a path or URL, and keeps the other authentication routes", () => {
+    expect(Redaction.redactPath("/api/2.0/authentication/913577")).toBe("/api/2.0/authentication/<redacted>")
+    expect(Redaction.redactPath("https://p.example.com/api/2.0/authentication/913577?x=1")).toBe(
+      "https://p.example.com/api/2.0/authentication/<redacted>?x=1"
+    )
+    expect(Redaction.redactPath("/api/2.0/authentication/logout")).toBe("/api/2.0/authentication/logout")
+    expect(Redaction.redactPath("/api/2.0/authentication")).toBe("/api/2.0/authentication")
+    expect(Redaction.redactPath("/api/2.0/people/@self")).toBe("/api/2.0/people/@self")
+  })
 })

@@ -304,9 +304,9 @@ const redactParams = (params: URLSearchParams): string => {
 
 const redactUrl = (href: string): string => {
   const url = new URL(href)
-  if (url.search === "") return href
+  if (url.search === "") return Redaction.redactPath(href)
   url.search = redactParams(url.searchParams)
-  return url.href
+  return Redaction.redactPath(url.href)
 }
 
 /** Multipart text with the value of every secret-named field (not a file part) replaced. */
@@ -347,10 +347,9 @@ export class RecordedRequest {
   readonly #url: string
   readonly #bodyBytes: Uint8Array
   readonly #body: string
+  readonly #path: string
   /** @since 0.1.0 */
   readonly method: string
-  /** @since 0.1.0 */
-  readonly path: string
   /** The pattern that answered, or `undefined` when no route matched. @since 0.1.0 */
   readonly route: string | undefined
   /** Header names in lower case, secrets redacted. @since 0.1.0 */
@@ -376,7 +375,7 @@ export class RecordedRequest {
     this.#secrets = secrets
     this.method = request.method
     this.#url = request.url.href
-    this.path = request.url.pathname
+    this.#path = request.url.pathname
     this.route = route
     this.headers = headers
     this.#bodyBytes = request.body
@@ -385,7 +384,17 @@ export class RecordedRequest {
   }
 
   /**
-   * The full URL as sent, query included (printed forms redact secret-looking query parameters).
+   * The path as sent, a two-factor code included (printed forms show `/api/2.0/authentication/<redacted>`).
+   *
+   * @since 0.1.0
+   */
+  get path(): string {
+    return this.#path
+  }
+
+  /**
+   * The full URL as sent, query included (printed forms redact secret-looking query parameters and a two-factor
+   * code in the path).
    *
    * @since 0.1.0
    */
@@ -599,7 +608,7 @@ export const make = (
         return toFake(
           error(
             404,
-            `MockTransport: no route for ${request.method} ${request.url.pathname}` +
+            `MockTransport: no route for ${request.method} ${Redaction.redactPath(request.url.pathname)}` +
               (declared.length > 0 ? ` (routes: ${declared.join(", ")})` : " (no routes declared)"),
             { type: "MockTransport.NoRoute" }
           )
