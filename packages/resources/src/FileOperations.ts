@@ -364,7 +364,9 @@ export const run = <E, R>(
 }
 
 /**
- * Waits for operations already started (for example by a generated operation) to finish.
+ * Waits for operations already started (for example by a generated operation) to finish. Pass only the operations
+ * you started: each one passed is polled, and polling an operation takes its finished report from whoever else
+ * waits for it (start with `returnSingleOperation: true` so that the portal answers with yours only).
  *
  * @since 0.1.0
  * @category combinators
