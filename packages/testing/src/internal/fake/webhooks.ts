@@ -137,7 +137,9 @@ export const deliveryBody = (input: {
     triggers: triggerNames(hook.triggers)
   }
   if (hook.targetId !== undefined && hook.targetId !== "") {
-    webhook.target = { id: input.targetId ?? hook.targetId, type: "room" }
+    // the id of what the event is about, and the trigger name's first word (`WebhookTrigger.GetTargetType`)
+    const payloadId = (input.payload as { readonly id?: unknown } | null)?.id
+    webhook.target = { id: input.targetId ?? payloadId ?? hook.targetId, type: input.trigger.split(".")[0] }
   }
   if (retry !== undefined) {
     webhook.lastFailureOn = shortUtc(retry.lastFailureOn)
