@@ -52,6 +52,30 @@ export const self = (): Effect.Effect<Person, DocSpaceError.DocSpaceError, DocSp
   Client.request({ operation: "getSelfProfile", method: "GET", path: "/api/2.0/people/@self" }, Person)
 
 /**
+ * Ends the session (`POST /api/2.0/authentication/logout`) and forgets the client's cached token; see
+ * `DocSpaceClient.logout`. The server revokes a session only from its `asc_auth_key` cookie, which the client sends:
+ * a token from a password login or `Auth.token` is revoked, the next request logs in again (password) or is refused
+ * (token). An OAuth2 token is only forgotten; API keys and Basic credentials have no session, and nothing is sent.
+ *
+ * @example
+ * ```ts
+ * import { People } from "@effect-docspace/resources"
+ * import * as Effect from "effect/Effect"
+ *
+ * const program = Effect.gen(function*() {
+ *   const me = yield* People.self()
+ *   yield* People.logout()
+ *   return me
+ * })
+ * ```
+ *
+ * @since 0.2.0
+ * @category auth
+ */
+export const logout = (): Effect.Effect<void, DocSpaceError.DocSpaceError, DocSpaceClient.DocSpaceClient> =>
+  Client.logout
+
+/**
  * A user's profile by id, user name or email (`GET /api/2.0/people/{userid}`).
  *
  * @since 0.1.0

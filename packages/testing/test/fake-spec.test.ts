@@ -215,7 +215,8 @@ describe.skipIf(!specPresent)("FakeDocSpace against the 3.7 spec", () => {
           template: "/api/2.0/authentication/{code}",
           path: "/api/2.0/authentication/424242",
           auth: false,
-          json: { userName: "two@example.com", password: "pw2" }
+          // the server reads the code from the body (AuthWithCodeRequestsDto), not the path
+          json: { userName: "two@example.com", password: "pw2", code: "424242" }
         },
         { method: "GET", template: "/api/2.0/authentication", path: "/api/2.0/authentication" },
         { method: "GET", template: "/api/2.0/people/@self", path: "/api/2.0/people/@self" },

@@ -23,8 +23,14 @@ export const issueToken = (ctx: Ctx, user: User) => {
 const authFailed = () =>
   new HttpError(401, "User authentication failed", "System.Security.Authentication.AuthenticationException")
 
-const login = (ctx: Ctx, code: string | undefined): Reply => {
+/**
+ * `POST /api/2.0/authentication` (`code` undefined) and `POST /api/2.0/authentication/{code}`: the second reads the
+ * code from the JSON body (`AuthWithCodeRequestsDto.Code`) and ignores the path segment, as the server's
+ * `AuthenticateMeFromBodyWithCode` does.
+ */
+const login = (ctx: Ctx, withCode: boolean): Reply => {
   const body = ctx.json()
+  const code = withCode ? (str(body.code) ?? "").trim() : undefined
   const user = userByEmail(ctx.model, str(body.userName) ?? "")
   if (user === undefined || user.password === undefined || user.password !== str(body.password)) throw authFailed()
   if (user.tfaCode !== undefined) {
@@ -37,7 +43,7 @@ const login = (ctx: Ctx, code: string | undefined): Reply => {
         confirmUrl: `${ctx.origin}/confirm/TfaAuth?email=${encodeURIComponent(user.email)}`
       })
     }
-    if (code !== user.tfaCode) {
+    if (code === "" || code !== user.tfaCode) {
       throw new HttpError(401, "Incorrect code", "System.Security.Authentication.AuthenticationException")
     }
   }
@@ -101,20 +107,24 @@ export const authenticate = (
 }
 
 export const authRoutes: ReadonlyArray<Route> = [
-  { method: "POST", template: "/api/2.0/authentication", anonymous: true, handle: (ctx) => login(ctx, undefined) },
+  { method: "POST", template: "/api/2.0/authentication", anonymous: true, handle: (ctx) => login(ctx, false) },
   {
+    // [AllowAnonymous]; revokes only the session named by the `asc_auth_key` cookie (a Bearer header alone revokes
+    // nothing), and answers null (an SSO logout URL on SSO portals), i.e. no `response`
     method: "POST",
     template: "/api/2.0/authentication/logout",
+    anonymous: true,
     handle: (ctx) => {
-      if (ctx.token !== undefined) ctx.model.tokens.delete(ctx.token)
-      return json(ctx, `${ctx.origin}/login`)
+      const fromCookie = cookie(ctx.req.headers["cookie"], "asc_auth_key")
+      if (fromCookie !== undefined) ctx.model.tokens.delete(fromCookie)
+      return json(ctx, null)
     }
   },
   {
     method: "POST",
     template: "/api/2.0/authentication/{code}",
     anonymous: true,
-    handle: (ctx) => login(ctx, ctx.params.code)
+    handle: (ctx) => login(ctx, true)
   },
   {
     method: "GET",

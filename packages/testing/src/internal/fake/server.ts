@@ -12,7 +12,16 @@ import type { User } from "./people.js"
 import { allRoutes } from "./routes.js"
 import type { FakeModel } from "./state.js"
 import type { Reply } from "./util.js"
-import { ChunkError, errorReply, fromUtf8, HttpError, jsonReply } from "./util.js"
+import {
+  ChunkError,
+  countBindingError,
+  errorReply,
+  fromUtf8,
+  HttpError,
+  jsonReply,
+  ValidationError,
+  validationReply
+} from "./util.js"
 import type { Delivery } from "./webhooks.js"
 import { flushEvents } from "./webhooks.js"
 
@@ -96,6 +105,9 @@ export const makeDispatcher = (
       key = `${found.route.method} ${found.route.template}`
       const auth = authenticate(model, req, now)
       if (auth === undefined && found.route.anonymous !== true) return { reply: errorReply(unauthorized()), key }
+      // model binding runs before the action: a `count` outside the DTOs' [Range(1, 100)] is a validation 400
+      const binding = countBindingError(req.url.searchParams)
+      if (binding !== undefined) return { reply: validationReply(binding), key }
       let parsed: Record<string, unknown> | undefined
       const ctx: Ctx = {
         model,
@@ -114,14 +126,17 @@ export const makeDispatcher = (
           try {
             value = JSON.parse(text)
           } catch (e) {
-            throw new HttpError(
-              400,
-              `The JSON value could not be converted: ${String(e)}`,
-              "System.Text.Json.JsonException"
-            )
+            // a body the model binder cannot read is a validation failure, as on the server
+            throw new ValidationError({
+              $: [`The JSON value could not be converted: ${e instanceof Error ? e.message : String(e)}`],
+              inDto: ["The inDto field is required."]
+            })
           }
           if (value === null || typeof value !== "object" || Array.isArray(value)) {
-            throw new HttpError(400, "The request body must be a JSON object", "System.Text.Json.JsonException")
+            throw new ValidationError({
+              $: ["The JSON value could not be converted: the request body must be a JSON object."],
+              inDto: ["The inDto field is required."]
+            })
           }
           return (parsed = value as Record<string, unknown>)
         }
@@ -129,6 +144,7 @@ export const makeDispatcher = (
       return { reply: found.route.handle(ctx), key }
     } catch (e) {
       if (e instanceof HttpError) return { reply: errorReply(e), key }
+      if (e instanceof ValidationError) return { reply: validationReply(e), key }
       if (e instanceof ChunkError) return { reply: jsonReply(200, { success: false, message: e.message }), key }
       if (e instanceof URIError) return { reply: errorReply(new HttpError(400, `Malformed URL: ${e.message}`)), key }
       return { reply: errorReply(new HttpError(500, `Internal error in the fake: ${String(e)}`)), key }

@@ -13,6 +13,51 @@ export class HttpError {
   ) {}
 }
 
+/**
+ * A model-validation failure, answered as ASP.NET's `ValidationProblemDetails` inside the envelope (server
+ * `CommonApiResponse`): `{"response": {"type", "title", "status": 400, "errors": {"Field": ["..."]}}, "status": 1,
+ * "statusCode": 400}`, HTTP 400, no `error` key.
+ */
+export class ValidationError {
+  readonly _tag = "ValidationError"
+  constructor(
+    readonly errors: Readonly<Record<string, ReadonlyArray<string>>>,
+    readonly title = "One or more validation errors occurred."
+  ) {}
+}
+
+/** The `[Range(1, ApiContext.MaxCount)]` of the server's paged request DTOs (`ApiContext.MaxCount` = 100). */
+export const MAX_COUNT = 100
+
+/**
+ * Model binding of the `count` query parameter: an integer in 1..100, as the server's request DTOs declare it; a
+ * value that is not a number is a binding error. Returns the validation failure, or `undefined` when it binds.
+ */
+export const countBindingError = (query: URLSearchParams): ValidationError | undefined => {
+  let raw: string | undefined
+  for (const [k, v] of query) if (k.toLowerCase() === "count") raw = v
+  if (raw === undefined || raw === "") return undefined
+  if (!/^-?\d+$/.test(raw.trim())) {
+    return new ValidationError({ count: [`The value '${raw}' is not valid for Count.`] })
+  }
+  const n = Number(raw)
+  return n < 1 || n > MAX_COUNT
+    ? new ValidationError({ Count: [`The field Count must be between 1 and ${MAX_COUNT}.`] })
+    : undefined
+}
+
+export const validationReply = (error: ValidationError): Reply =>
+  jsonReply(400, {
+    response: {
+      type: "https://tools.ietf.org/html/rfc9110#section-15.5.1",
+      title: error.title,
+      status: 400,
+      errors: error.errors
+    },
+    status: 1,
+    statusCode: 400
+  })
+
 /** A failure of the chunk handler (`ChunkedUploader.ashx`): HTTP 200 with `success: false`. */
 export class ChunkError {
   readonly _tag = "ChunkError"
@@ -68,11 +113,15 @@ export const jsonReply = (status: number, value: unknown, headers: Record<string
   body: utf8(JSON.stringify(compact(value)))
 })
 
-/** The success envelope. `count` is the array length or 1; `total` only when the route pages. */
+/**
+ * The success envelope. `count` is the array length or 1; `total` only when the route pages. A null (or undefined)
+ * result omits `response` entirely and counts 0, as the server does (`CommonApiResponse` sets `Response` only when
+ * it is not null, and null members are not written).
+ */
 export const envelope = (response: unknown, options: { readonly total?: number; readonly status?: number } = {}) =>
   jsonReply(options.status ?? 200, {
-    response,
-    count: Array.isArray(response) ? response.length : 1,
+    ...(response === null || response === undefined ? {} : { response }),
+    count: response === null || response === undefined ? 0 : Array.isArray(response) ? response.length : 1,
     total: options.total,
     links: [],
     status: 0,
