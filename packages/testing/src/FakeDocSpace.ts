@@ -17,12 +17,14 @@ import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import { postWith, sendWithRetries } from "./internal/fake/deliver.js"
+import { setStorageOrigin, storageHandler } from "./internal/fake/files.js"
 import type { Counters } from "./internal/fake/server.js"
 import { makeDispatcher } from "./internal/fake/server.js"
 import { FakeModel } from "./internal/fake/state.js"
 import { formatDate, HttpError, makeRandom } from "./internal/fake/util.js"
 import { shortUtc, withReceiverCheck } from "./internal/fake/webhooks.js"
 import type { Handler } from "./internal/handler.js"
+import { ConnectionReset } from "./internal/handler.js"
 
 /**
  * A state-API call the fake cannot honour: an unknown user, a missing folder, the quota.
@@ -72,6 +74,23 @@ export interface Options {
   readonly tokenLifetimeMillis?: number
   /** Lifetime of a presigned download URL. Default 1 hour. */
   readonly presignedLifetimeMillis?: number
+  /**
+   * Downloads as on a portal whose storage is not local disk (every DocSpace Cloud portal): `filehandler.ashx`
+   * (a file's current version, bulk archives) answers 302 to a presigned URL on a second origin, which serves the
+   * bytes with standard `Range` support and refuses any request that carries credentials (an `Authorization` header
+   * or the `asc_auth_key` cookie) with 400. `true` uses `storageOrigin`. Default: on for `serve` (a second loopback
+   * listener), off for `layer` and `makeHandler`.
+   *
+   * @since 0.2.0
+   */
+  readonly storageRedirect?: boolean | undefined
+  /**
+   * The storage's origin for `storageRedirect` in process (`layer`): default `http://storage.fake.docspace.localhost`.
+   * `serve` uses its second listener's.
+   *
+   * @since 0.2.0
+   */
+  readonly storageOrigin?: string | undefined
   /** How long a file operation takes to reach 100 %. Default 2 seconds. */
   readonly fileOperationMillis?: number
   /** An upload session expires after this long without a chunk. Default 12 hours. */
@@ -190,6 +209,14 @@ const unwrap = (value: string | Redacted.Redacted<string>): string =>
   typeof value === "string" ? value : Redacted.value(value)
 
 /**
+ * The storage origin of `storageRedirect` in process: `http://storage.fake.docspace.localhost`.
+ *
+ * @since 0.2.0
+ * @category constants
+ */
+export const defaultStorageOrigin = "http://storage.fake.docspace.localhost"
+
+/**
  * Builds a fresh fake: its `Handler` (what `layer` and `serve` wrap) and its `FakeState`.
  *
  * @example
@@ -233,6 +260,7 @@ export const makeHandler = (
       uploadSessionLifetimeMillis: options.uploadSessionLifetimeMillis ?? 12 * 60 * 60 * 1000,
       now
     })
+    if (options.storageRedirect === true) setStorageOrigin(model, options.storageOrigin ?? defaultStorageOrigin)
     const counters: Counters = { total: 0, writes: 0, inFlight: 0, peakInFlight: 0, byRoute: new Map() }
     const deliver = options.deliver
     const webhookClient = options.webhookClient
@@ -408,6 +436,12 @@ export interface Running {
   readonly handler: Handler
   readonly limits: Option.Option<FakeServer.Limits>
   readonly faults: Option.Option<FakeServer.Faults>
+  /**
+   * The storage origin downloads redirect to (`storageRedirect`), when they do.
+   *
+   * @since 0.2.0
+   */
+  readonly storageUrl?: string | undefined
 }
 
 /**
@@ -434,14 +468,23 @@ export const make = (
     const limits = options.limits === undefined ? undefined : yield* Limits.make(options.limits)
     const faults = options.faults === undefined ? undefined : yield* Faults.make(options.faults)
     const limited = limits === undefined ? inner : limits.middleware(inner)
-    const handler = faults === undefined ? limited : faults.middleware(limited)
+    const portal = faults === undefined ? limited : faults.middleware(limited)
+    // the storage is another server: neither the portal's limits nor its faults apply to it
+    const storageUrl = options.storageRedirect === true
+      ? (options.storageOrigin ?? defaultStorageOrigin).replace(/\/+$/, "")
+      : undefined
+    const storage = storageHandler(inner)
+    const handler: Handler = storageUrl === undefined
+      ? portal
+      : (request) => request.url.origin === storageUrl ? storage(request) : portal(request)
     return {
       url,
       apiKey: state.apiKey,
       state,
       handler,
       limits: Option.fromNullable(limits),
-      faults: Option.fromNullable(faults)
+      faults: Option.fromNullable(faults),
+      ...(storageUrl !== undefined ? { storageUrl } : {})
     }
   })
 
@@ -487,7 +530,8 @@ export const layer = (
 /**
  * Serves the fake on a loopback port for the life of the scope: `port` 0 (default) picks a free one, `host`
  * defaults to `127.0.0.1`. Returns the URL (`http://127.0.0.1:<port>`) and a ready API key. Time is the `Clock`
- * of the caller (real time in a program, `TestClock` under `it.effect`).
+ * of the caller (real time in a program, `TestClock` under `it.effect`). Downloads redirect to a storage on a second
+ * loopback listener (`storageUrl`) that refuses credentials, as on a Cloud portal, unless `storageRedirect: false`.
  *
  * @since 0.1.0
  * @category constructors
@@ -496,7 +540,22 @@ export const serve = (
   options: RunOptions & { readonly port?: number | undefined; readonly host?: string | undefined } = {}
 ): Effect.Effect<Running, InvalidOptions | FakeServer.ServeError, Scope.Scope> =>
   Effect.gen(function*() {
-    const running = yield* make(options)
+    if (options.storageRedirect === false) {
+      const running = yield* make(options)
+      const served = yield* Adapters.serve(running.handler, { port: options.port, host: options.host })
+      return { ...running, url: served.url }
+    }
+    // the storage on a second loopback listener: its origin is known before the fake is built
+    const current: { handler?: Handler } = {}
+    const storage = yield* Adapters.serve(
+      (request) =>
+        current.handler === undefined
+          ? Effect.fail(new ConnectionReset({ reason: "not ready" }))
+          : current.handler(request),
+      { port: 0, host: options.host }
+    )
+    const running = yield* make({ ...options, storageRedirect: true, storageOrigin: storage.url })
+    current.handler = running.handler
     const served = yield* Adapters.serve(running.handler, { port: options.port, host: options.host })
     return { ...running, url: served.url }
   })

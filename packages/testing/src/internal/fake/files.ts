@@ -4,6 +4,9 @@
  * outside `/api/2.0` (`/filehandler.ashx` and the presigned storage URL, with `Range` support).
  * Uploads are in `uploads.ts`; a file DELETE is a file operation, see `operations.ts`.
  */
+import * as Effect from "effect/Effect"
+import * as Stream from "effect/Stream"
+import type { Handler } from "../handler.js"
 import type { Ctx, Route } from "./common.js"
 import { bool, enumValue, fileParam, idList, int, json, str } from "./common.js"
 import { folderContent } from "./folders.js"
@@ -468,15 +471,94 @@ export const serveBytes = (
   }
 }
 
+// The origin of the storage that downloads redirect to (`FakeDocSpace` option `storageRedirect`), per model.
+const storageOrigins = new WeakMap<FakeModel, string>()
+
+/**
+ * Makes `GET /filehandler.ashx?action=download|bulk` answer 302 to a presigned URL on `origin`, as a portal whose
+ * storage is not local disk does (every Cloud portal): `FileHandler.ashx.cs` `DownloadFile` / `BulkDownloadFile`
+ * redirect to `GetPreSignedUriAsync(...)` before reading any `Range`. `undefined` serves the bytes directly.
+ */
+export const setStorageOrigin = (model: FakeModel, origin: string | undefined): void => {
+  if (origin === undefined) storageOrigins.delete(model)
+  else storageOrigins.set(model, origin.replace(/\/+$/, ""))
+}
+
+/**
+ * Serves bytes as the portal's own handler does (`FileHandler.ashx.cs` `ProcessRangeHeader` and
+ * `SendStreamByChunksAsync`): `bytes=a-b` / `bytes=a-` is a 206 with `Content-Range: " bytes a-b/total"` (a leading
+ * space, as the server writes it) unless it covers the whole file (then a plain 200); the end is clamped to the file.
+ * A suffix range (`bytes=-n`), anything unparsable, or an unsatisfiable start is a 400 HTML page (the handler turns
+ * every exception into one).
+ */
+export const serveLikeFileHandler = (
+  range: string | undefined,
+  bytes: Uint8Array,
+  fileName: string,
+  contentType = "application/octet-stream"
+): Reply => {
+  const base = {
+    "content-type": contentType,
+    "accept-ranges": "bytes",
+    "content-disposition": `attachment; filename="${encodeURIComponent(fileName)}"`
+  }
+  if (range === undefined) {
+    return { status: 200, headers: { ...base, "content-length": String(bytes.length) }, body: bytes }
+  }
+  const size = bytes.length
+  const match = /^bytes=(\d+)-(\d*)$/.exec(range.trim())
+  const start = match === null ? Number.NaN : Number(match[1])
+  const end = match === null || match[2] === "" || Number(match[2]) >= size ? size - 1 : Number(match[2])
+  if (!(end - start + 1 > 0)) {
+    return {
+      status: 400,
+      headers: { "content-type": "text/html; charset=utf-8" },
+      body: new TextEncoder().encode(
+        match === null ? "Input string was not in a correct format." : "Requested Range Not Satisfiable"
+      )
+    }
+  }
+  if (end - start + 1 === size) {
+    return { status: 200, headers: { ...base, "content-length": String(size) }, body: bytes }
+  }
+  const slice = bytes.slice(start, end + 1)
+  return {
+    status: 206,
+    headers: { ...base, "content-range": ` bytes ${start}-${end}/${size}`, "content-length": String(slice.length) },
+    body: slice
+  }
+}
+
+const redirectToStorage = (
+  ctx: Ctx,
+  origin: string,
+  entry: { readonly fileId: number } | { readonly archive: string }
+) => {
+  const token = ctx.model.random.hex(32)
+  ctx.model.presigned.set(token, {
+    fileId: "fileId" in entry ? entry.fileId : -1,
+    expires: ctx.now + ctx.model.options.presignedLifetimeMillis,
+    ...("archive" in entry ? { archive: entry.archive } : {})
+  } as { readonly fileId: number; readonly expires: number })
+  return {
+    status: 302,
+    headers: { location: `${origin}/storage/presigned/${token}?X-Amz-Expires=3600&X-Amz-Signature=${token}` },
+    body: new Uint8Array(0)
+  }
+}
+
 export const downloadRoute: Route = {
   method: "GET",
   template: "/filehandler.ashx",
   handle: (ctx) => {
     const action = ctx.query.get("action")
+    const storage = storageOrigins.get(ctx.model)
     if (action === "bulk") {
-      const archive = ctx.model.archives.get(ctx.query.get("id") ?? "")
+      const id = ctx.query.get("id") ?? ""
+      const archive = ctx.model.archives.get(id)
       if (archive === undefined || archive.userId !== ctx.user.id) throw notFound(FILE_NOT_FOUND)
-      return serveBytes(ctx.req.headers["range"], archive.bytes, archive.name, "application/zip")
+      if (storage !== undefined) return redirectToStorage(ctx, storage, { archive: id })
+      return serveLikeFileHandler(ctx.req.headers["range"], archive.bytes, archive.name, "application/zip")
     }
     if (action !== "download") throw badRequest(`Unknown action ${action ?? ""}`)
     const file = ctx.model.getFile(int(ctx.query.get("fileid") ?? undefined, FILE_NOT_FOUND))
@@ -485,7 +567,10 @@ export const downloadRoute: Route = {
       ? file.versions[file.versions.length - 1]
       : file.versions.find((v) => v.version === Number(wanted))
     if (version === undefined) throw notFound(FILE_NOT_FOUND)
-    return serveBytes(ctx.req.headers["range"], version.bytes, file.title)
+    if (storage !== undefined && version === file.versions[file.versions.length - 1]) {
+      return redirectToStorage(ctx, storage, { fileId: file.id })
+    }
+    return serveLikeFileHandler(ctx.req.headers["range"], version.bytes, file.title)
   }
 }
 
@@ -494,7 +579,9 @@ export const presignedRoute: Route = {
   template: "/storage/presigned/{token}",
   anonymous: true,
   handle: (ctx) => {
-    const entry = ctx.model.presigned.get(ctx.params.token)
+    const entry = ctx.model.presigned.get(ctx.params.token) as
+      | { readonly fileId: number; readonly expires: number; readonly archive?: string }
+      | undefined
     if (entry === undefined || entry.expires <= ctx.now) {
       return {
         status: 403,
@@ -502,7 +589,46 @@ export const presignedRoute: Route = {
         body: new TextEncoder().encode("Request has expired")
       }
     }
+    if (entry.archive !== undefined) {
+      const archive = ctx.model.archives.get(entry.archive)
+      if (archive === undefined) throw notFound(FILE_NOT_FOUND)
+      return withEtag(
+        serveBytes(ctx.req.headers["range"], archive.bytes, archive.name, "application/zip"),
+        entry.archive
+      )
+    }
     const file = ctx.model.getFile(entry.fileId)
-    return serveBytes(ctx.req.headers["range"], file.versions[file.versions.length - 1].bytes, file.title)
+    const version = file.versions[file.versions.length - 1]
+    return withEtag(serveBytes(ctx.req.headers["range"], version.bytes, file.title), `${file.id}-${version.version}`)
   }
+}
+
+const withEtag = (reply: Reply, tag: string): Reply =>
+  reply.status < 300 ? { ...reply, headers: { ...reply.headers, etag: `"${tag}"` } } : reply
+
+/**
+ * The storage's own origin in front of a handler: only `GET /storage/presigned/...`, and, like S3 with a presigned
+ * query, a request that also carries credentials (an `Authorization` header or the portal's `asc_auth_key` cookie)
+ * is refused with 400 before anything else.
+ */
+export const storageHandler = (inner: Handler): Handler => (request) => {
+  const refuse = (status: number, text: string) =>
+    Effect.succeed({
+      status,
+      headers: { "content-type": "application/xml" },
+      body: Stream.make(new TextEncoder().encode(text))
+    })
+  if (request.headers["authorization"] !== undefined || /(^|;\s*)asc_auth_key=/.test(request.headers["cookie"] ?? "")) {
+    return refuse(
+      400,
+      "<Error><Code>InvalidArgument</Code><Message>Only one auth mechanism allowed</Message></Error>"
+    )
+  }
+  if (request.method !== "GET" && request.method !== "HEAD") {
+    return refuse(405, "<Error><Code>MethodNotAllowed</Code></Error>")
+  }
+  if (!request.url.pathname.startsWith("/storage/presigned/")) {
+    return refuse(404, "<Error><Code>NoSuchKey</Code></Error>")
+  }
+  return inner(request)
 }

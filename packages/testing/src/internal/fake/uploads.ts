@@ -3,13 +3,35 @@
  * sessions and their chunks for both chunk protocols (the `/api/2.0/files/{folderId}/session` REST routes and
  * `/ChunkedUploader.ashx` with `{ success, data, message }` answers), the simple multipart upload, session expiry,
  * and `GET /api/2.0/files/settings` (`chunkUploadSize`).
+ *
+ * Chunks are counted as the server counts them (DocSpace-server `common/ASC.Data.Storage/ChunkedUploader/
+ * CommonChunkedUploadSessionHolder.cs`, `products/ASC.Files/Core/Core/Dao/TeamlabDao/FileDao.cs` `UploadChunkAsync`,
+ * `products/ASC.Files/Core/HttpHandlers/ChunkedUploaderHandler.cs`):
+ * - a session for a file smaller than `chunkUploadSize` does not use chunks: the first chunk that is not longer than
+ *   the declared size IS the file (stored at once, answered 201), even when it is shorter: a client whose chunks are
+ *   smaller than the server's gets a truncated file;
+ * - otherwise the server expects `ceil(size / chunkUploadSize)` chunks, numbered in arrival order (or by
+ *   `chunkNumber`), and finishes when chunks 1..n hold exactly `size` bytes; chunks past n are kept but never
+ *   counted, so a client with smaller chunks never finishes (every answer is a 200 with the session);
+ * - a chunk longer than `chunkUploadSize` is refused.
+ * The session routes take numeric folder ids only: `@my` there is read as a third-party folder id and not found
+ * (404), as on the server, whose `UploadControllerInternal` is constrained to `int` ids.
  */
 import type { Ctx, Route } from "./common.js"
 import { bool, folderParam, json, str } from "./common.js"
 import { fileDto, summary } from "./files.js"
 import type { FakeModel, FileEntry, Folder } from "./state.js"
 import type { Reply } from "./util.js"
-import { badRequest, ChunkError, formatDate, HttpError, jsonReply, parseMultipart } from "./util.js"
+import {
+  badRequest,
+  ChunkError,
+  FOLDER_NOT_FOUND,
+  formatDate,
+  HttpError,
+  jsonReply,
+  notFound,
+  parseMultipart
+} from "./util.js"
 
 export interface UploadSession {
   readonly id: string
@@ -23,8 +45,12 @@ export interface UploadSession {
   /** Chunks in arrival order (location and sequential REST uploads) or by number (numbered REST uploads). */
   readonly chunks: Map<number, Uint8Array>
   bytesUploaded: number
-  /** A chunk shorter than `chunkUploadSize` arrived before the end: any later chunk is out of order. */
-  shortChunkSeen: boolean
+  /** The declared size is at least `chunkUploadSize`: the file is assembled from numbered chunks. */
+  readonly useChunks: boolean
+  /** Chunks received without a number (their number is the next one). */
+  chunksUploaded: number
+  /** A session without chunks: the file its first chunk stored. */
+  stored: FileEntry | undefined
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -106,6 +132,8 @@ const sessionData = (ctx: Ctx, session: UploadSession) => ({
 })
 
 const openSession = (ctx: Ctx): UploadSession => {
+  // no alias on the session routes: "@my" names a third-party folder that does not exist
+  if (!/^\d+$/.test(ctx.params.folderId ?? "")) throw notFound(FOLDER_NOT_FOUND)
   const folder = folderParam(ctx)
   ctx.model.checkWritable(folder)
   const body = ctx.json()
@@ -125,7 +153,9 @@ const openSession = (ctx: Ctx): UploadSession => {
     expires: ctx.now + ctx.model.options.uploadSessionLifetimeMillis,
     chunks: new Map(),
     bytesUploaded: 0,
-    shortChunkSeen: false
+    useChunks: fileSize >= ctx.model.options.chunkUploadSize,
+    chunksUploaded: 0,
+    stored: undefined
   }
   ctx.model.sessions.set(session.id, session)
   return session
@@ -148,9 +178,21 @@ const chunkBytes = (ctx: Ctx, fail: (m: string) => ChunkError | HttpError): Uint
   return part.data
 }
 
+/** Chunks 1..n (n = the number the server expects) as far as they are contiguous, and their length. */
+const counted = (ctx: Ctx, session: UploadSession): ReadonlyArray<Uint8Array> => {
+  const expected = Math.ceil(session.bytesTotal / ctx.model.options.chunkUploadSize)
+  const chunks: Array<Uint8Array> = []
+  for (let i = 1; i <= expected; i++) {
+    const chunk = session.chunks.get(i)
+    if (chunk === undefined) break
+    chunks.push(chunk)
+  }
+  return chunks
+}
+
 /**
- * Adds a chunk. Without `number` it is the next in order: a short chunk must be the last one. With a number it is
- * kept by number (numbered REST uploads). Oversize versus the declared size and chunks over `chunkUploadSize` fail.
+ * Adds a chunk as the server does. Without `number` it is the next in arrival order. A session without chunks stores
+ * the file from its first chunk that fits the declared size. Returns the file when the chunk stored it.
  */
 const addChunk = (
   ctx: Ctx,
@@ -158,56 +200,49 @@ const addChunk = (
   bytes: Uint8Array,
   number: number | undefined,
   fail: (m: string) => ChunkError | HttpError
-) => {
+): FileEntry | undefined => {
   const limit = ctx.model.options.chunkUploadSize
   if (bytes.length === 0) throw fail("Empty file")
   if (bytes.length > limit) throw fail(`Exceeds the maximum chunk size (${limit} bytes)`)
-  if (number === undefined) {
-    if (session.shortChunkSeen) {
+  if (number !== undefined && number < 1) throw fail("chunkNumber starts at 1")
+  session.expires = ctx.now + ctx.model.options.uploadSessionLifetimeMillis
+  if (!session.useChunks) {
+    try {
+      ctx.model.checkQuota(bytes.length)
+    } catch (e) {
+      throw e instanceof HttpError && fail("") instanceof ChunkError ? fail(e.message) : e
+    }
+    if (bytes.length > session.bytesTotal) {
       throw fail(
-        `Chunks must be sent in order: only the last chunk may be smaller than chunkUploadSize (${limit} bytes)`
+        `The uploaded data (${bytes.length} bytes) exceeds the declared file size (${session.bytesTotal} bytes)`
       )
     }
-    number = session.chunks.size + 1
-  } else if (number < 1) {
-    throw fail("chunkNumber starts at 1")
+    if (session.stored === undefined) {
+      session.stored = store(ctx, session, bytes, fail)
+      session.bytesUploaded = bytes.length
+    }
+    return session.stored
   }
+  if (number === undefined) number = ++session.chunksUploaded
   const previous = session.chunks.get(number)?.length ?? 0
-  const uploaded = session.bytesUploaded - previous + bytes.length
   try {
     ctx.model.checkQuota(bytes.length - previous)
   } catch (e) {
     throw e instanceof HttpError && fail("") instanceof ChunkError ? fail(e.message) : e
   }
-  if (uploaded > session.bytesTotal) {
-    ctx.model.sessions.delete(session.id)
-    throw fail(`The uploaded data (${uploaded} bytes) exceeds the declared file size (${session.bytesTotal} bytes)`)
-  }
   session.chunks.set(number, bytes)
-  session.bytesUploaded = uploaded
-  if (bytes.length < limit && uploaded < session.bytesTotal) session.shortChunkSeen = true
-  session.expires = ctx.now + ctx.model.options.uploadSessionLifetimeMillis
+  session.bytesUploaded = counted(ctx, session).reduce((n, c) => n + c.length, 0)
+  return undefined
 }
 
-/** Joins the chunks by number; a gap is a missing chunk. */
-const finalizeSession = (ctx: Ctx, session: UploadSession, fail: (m: string) => ChunkError | HttpError) => {
-  const numbers = [...session.chunks.keys()].sort((a, b) => a - b)
-  for (let i = 0; i < numbers.length; i++) {
-    if (numbers[i] !== i + 1) throw fail(`Chunk ${i + 1} is missing`)
-  }
-  if (session.bytesUploaded !== session.bytesTotal) {
-    throw fail(`Uploaded ${session.bytesUploaded} of ${session.bytesTotal} bytes: chunks are missing`)
-  }
-  const bytes = new Uint8Array(session.bytesTotal)
-  let at = 0
-  for (const n of numbers) {
-    const chunk = session.chunks.get(n)!
-    bytes.set(chunk, at)
-    at += chunk.length
-  }
-  ctx.model.sessions.delete(session.id)
+const store = (
+  ctx: Ctx,
+  session: UploadSession,
+  bytes: Uint8Array,
+  fail: (m: string) => ChunkError | HttpError
+): FileEntry => {
   try {
-    const { file } = storeUpload(
+    return storeUpload(
       ctx.model,
       session.folderId,
       session.fileName,
@@ -215,12 +250,35 @@ const finalizeSession = (ctx: Ctx, session: UploadSession, fail: (m: string) => 
       ctx.user.id,
       ctx.now,
       session.createNewIfExist
-    )
-    return file
+    ).file
   } catch (e) {
     if (e instanceof HttpError && fail("") instanceof ChunkError) throw fail(e.message)
     throw e
   }
+}
+
+/** Whether the counted chunks hold the whole file (the server then finalizes by itself on a sequential upload). */
+const complete = (session: UploadSession) =>
+  session.useChunks ? session.bytesUploaded === session.bytesTotal : session.stored !== undefined
+
+/** Joins chunks 1..n; their total must be the declared size ("uploadSize != bytesTotal" on the server). */
+const finalizeSession = (ctx: Ctx, session: UploadSession, fail: (m: string) => ChunkError | HttpError) => {
+  if (!session.useChunks) {
+    if (session.stored === undefined) throw fail("The file has not been uploaded")
+    ctx.model.sessions.delete(session.id)
+    return session.stored
+  }
+  const chunks = counted(ctx, session)
+  const size = chunks.reduce((n, c) => n + c.length, 0)
+  if (size !== session.bytesTotal) throw fail("uploadSize != bytesTotal")
+  const bytes = new Uint8Array(size)
+  let at = 0
+  for (const chunk of chunks) {
+    bytes.set(chunk, at)
+    at += chunk.length
+  }
+  ctx.model.sessions.delete(session.id)
+  return store(ctx, session, bytes, fail)
 }
 
 const uploadResult = (ctx: Ctx, file: FileEntry) => ({
@@ -279,7 +337,7 @@ export const uploadRoutes: ReadonlyArray<Route> = [
     handle: (ctx) => {
       const session = liveSession(ctx, ctx.params.sessionId, apiFail)
       addChunk(ctx, session, chunkBytes(ctx, apiFail), undefined, apiFail)
-      if (session.bytesUploaded < session.bytesTotal) return json(ctx, sessionData(ctx, session))
+      if (!complete(session)) return json(ctx, sessionData(ctx, session))
       return json(ctx, uploadResult(ctx, finalizeSession(ctx, session, apiFail)), undefined, 201)
     }
   },
@@ -324,14 +382,12 @@ export const uploadRoutes: ReadonlyArray<Route> = [
       if (ctx.query.get("finalize") === "true") {
         return chunkReply(201, uploadResult(ctx, finalizeSession(ctx, session, chunkFail)))
       }
+      // a sequential chunk's number is its place in arrival order (a `chunkNumber` is only read with `upload=true`)
       const numbered = ctx.query.get("upload") === "true"
       const raw = ctx.query.get("chunkNumber")
-      const expected = session.chunks.size + 1
-      if (!numbered && raw !== null && Number(raw) !== expected) {
-        throw new ChunkError(`Chunk ${raw} is out of order: expected chunk ${expected}`)
-      }
-      addChunk(ctx, session, chunkBytes(ctx, chunkFail), numbered && raw !== null ? Number(raw) : undefined, chunkFail)
-      if (numbered || session.bytesUploaded < session.bytesTotal) return chunkReply(200, sessionData(ctx, session))
+      if (numbered && (raw === null || !Number.isInteger(Number(raw)))) throw new ChunkError("chunkNumber is required")
+      addChunk(ctx, session, chunkBytes(ctx, chunkFail), numbered ? Number(raw) : undefined, chunkFail)
+      if (numbered || !complete(session)) return chunkReply(200, sessionData(ctx, session))
       return chunkReply(201, uploadResult(ctx, finalizeSession(ctx, session, chunkFail)))
     }
   },
