@@ -167,7 +167,7 @@ describe("FakeDocSpace authentication", () => {
       expect(String(a.state.apiKey)).not.toContain("sk-")
     }))
 
-  it.effect("2FA: login answers tfa: true, the code route gives the token, a wrong code is refused", () =>
+  it.effect("2FA: login answers tfa: true; the code route reads the code from the body, not the path", () =>
     Effect.gen(function*() {
       const { call } = yield* make({ users: [{ email: "two@example.com", password: "pw", tfaCode: "123456" }] })
       const creds = { userName: "two@example.com", password: "pw" }
@@ -175,9 +175,15 @@ describe("FakeDocSpace authentication", () => {
       expect(first.status).toBe(200)
       expect(first.json.response.tfa).toBe(true)
       expect(first.json.response.token).toBeUndefined()
-      const bad = yield* call("POST", "/api/2.0/authentication/000000", { auth: false, json: creds })
+      const bad = yield* call("POST", "/api/2.0/authentication/000000", {
+        auth: false,
+        json: { ...creds, code: "000000" }
+      })
       expect(bad.status).toBe(401)
-      const good = yield* call("POST", "/api/2.0/authentication/123456", { auth: false, json: creds })
+      // AuthWithCodeRequestsDto: the path segment is ignored, the body's code decides
+      const pathOnly = yield* call("POST", "/api/2.0/authentication/123456", { auth: false, json: creds })
+      expect(pathOnly.status).toBe(401)
+      const good = yield* call("POST", "/api/2.0/authentication/x", { auth: false, json: { ...creds, code: "123456" } })
       expect(good.status).toBe(200)
       expect(good.json.response.token).toMatch(/^[0-9a-f]{64}$/)
     }))
@@ -190,8 +196,18 @@ describe("FakeDocSpace authentication", () => {
       yield* TestClock.adjust("61 seconds")
       expect((yield* call("GET", "/api/2.0/people/@self", { auth: `Bearer ${token}` })).status).toBe(401)
       const other = Redacted.value(yield* state.login())
-      const out = yield* call("POST", "/api/2.0/authentication/logout", { auth: `Bearer ${other}` })
+      // a Bearer header alone revokes nothing: the server reads only the asc_auth_key cookie
+      const bearerOnly = yield* call("POST", "/api/2.0/authentication/logout", { auth: `Bearer ${other}` })
+      expect(bearerOnly.status).toBe(200)
+      expect((yield* call("GET", "/api/2.0/people/@self", { auth: `Bearer ${other}` })).status).toBe(200)
+      const out = yield* call("POST", "/api/2.0/authentication/logout", {
+        auth: false,
+        headers: { cookie: `asc_auth_key=${other}` }
+      })
       expect(out.status).toBe(200)
+      // the server's null answer: no `response` at all
+      expect(out.json).toMatchObject({ count: 0, status: 0, statusCode: 200 })
+      expect("response" in out.json).toBe(false)
       expect((yield* call("GET", "/api/2.0/people/@self", { auth: `Bearer ${other}` })).status).toBe(401)
       const anon = yield* call("GET", "/api/2.0/authentication", { auth: false })
       expect(anon.json.response).toBe(false)
@@ -853,7 +869,16 @@ describe("FakeDocSpace robustness and counting", () => {
         headers: { "content-type": "application/json" }
       })
       expect(bad.status).toBe(400)
-      expect(bad.json).toMatchObject({ status: 1, statusCode: 400, error: { type: "System.Text.Json.JsonException" } })
+      // model binding: a validation problem in the envelope, no `error` key
+      expect(bad.json).toMatchObject({
+        status: 1,
+        statusCode: 400,
+        response: { title: "One or more validation errors occurred.", errors: { $: [expect.any(String)] } }
+      })
+      expect("error" in bad.json).toBe(false)
+      const tooMany = yield* call("GET", "/api/2.0/people?count=101")
+      expect(tooMany.status).toBe(400)
+      expect(tooMany.json.response.errors).toEqual({ Count: ["The field Count must be between 1 and 100."] })
       const badUrl = yield* call("GET", "/api/2.0/people/%E0%A4%A")
       expect(badUrl.status).toBe(400)
       const head = yield* call("HEAD", "/api/2.0/people/@self")
