@@ -469,11 +469,12 @@ export const make = (
     const faults = options.faults === undefined ? undefined : yield* Faults.make(options.faults)
     const limited = limits === undefined ? inner : limits.middleware(inner)
     const portal = faults === undefined ? limited : faults.middleware(limited)
-    // the storage is another server: neither the portal's limits nor its faults apply to it
+    // the storage is another server: the portal's limits do not apply to it; faults do (a proxy, the network),
+    // with rules on `GET /storage/presigned/{token}`
     const storageUrl = options.storageRedirect === true
       ? (options.storageOrigin ?? defaultStorageOrigin).replace(/\/+$/, "")
       : undefined
-    const storage = storageHandler(inner)
+    const storage = faults === undefined ? storageHandler(inner) : faults.middleware(storageHandler(inner))
     const handler: Handler = storageUrl === undefined
       ? portal
       : (request) => request.url.origin === storageUrl ? storage(request) : portal(request)
