@@ -11,11 +11,20 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import type { FakeModel } from "./state.js"
 import type { Delivery, RetryState } from "./webhooks.js"
-import { recordDelivery } from "./webhooks.js"
+import { recordDelivery, recordOutcome } from "./webhooks.js"
 
 /** POSTs the raw body with the signature header; the subscriber's answer and any failure are ignored. */
 export const postWith = (client: HttpClient.HttpClient) => (delivery: Delivery): Effect.Effect<void> =>
-  Effect.ignore(post(client, delivery))
+  Effect.ignore(logged(delivery, post(client, delivery)))
+
+// records the answer's status (0 when there was none) for the delivery log
+const logged = <E>(delivery: Delivery, sent: Effect.Effect<number, E>): Effect.Effect<number, E> =>
+  Effect.tapBoth(sent, {
+    onFailure: () =>
+      Effect.flatMap(Clock.currentTimeMillis, (now) => Effect.sync(() => recordOutcome(delivery, 0, now))),
+    onSuccess: (status) =>
+      Effect.flatMap(Clock.currentTimeMillis, (now) => Effect.sync(() => recordOutcome(delivery, status, now)))
+  })
 
 /** The status of the subscriber's answer, or the transport failure's message. */
 const post = (client: HttpClient.HttpClient, delivery: Delivery): Effect.Effect<number, string> =>
@@ -66,7 +75,7 @@ export const sendWithRetries = (
     let delivery = first
     let previousAt = first.timestamp
     for (let attempt = 0;; attempt++) {
-      const outcome = yield* Effect.either(post(client, delivery))
+      const outcome = yield* Effect.either(logged(delivery, post(client, delivery)))
       const hook = model.webhooks.get(first.webhookId)
       const ok = outcome._tag === "Right" && outcome.right >= 200 && outcome.right <= 299
       const now = yield* Clock.currentTimeMillis

@@ -1,8 +1,8 @@
 /**
  * The route table of the fake DocSpace, assembled from the area files: `auth.ts`, `people.ts` (and groups),
  * `rooms.ts`, `folders.ts`, `files.ts` (favorites, recent, versions, links, downloads), `uploads.ts`,
- * `operations.ts`, `webhooks.ts`. The dispatcher (`server.ts`) picks the route with the most literal segments,
- * the first one on a tie, so the order below is kept as it was before the split.
+ * `operations.ts`, `webhooks.ts`, `portal.ts` (API keys, quota). The dispatcher (`server.ts`) picks the route with
+ * the most literal segments, the first one on a tie, so the order below is kept as it was before the split.
  */
 import { authRoutes } from "./auth.js"
 import type { Route } from "./common.js"
@@ -10,6 +10,7 @@ import { downloadRoute, favoriteRoutes, fileRoutes, presignedRoute } from "./fil
 import { folderRoutes } from "./folders.js"
 import { operationRoutes } from "./operations.js"
 import { peopleRoutes } from "./people.js"
+import { portalRoutes } from "./portal.js"
 import { roomRoutes } from "./rooms.js"
 import { uploadRoutes } from "./uploads.js"
 import { webhookRoutes } from "./webhooks.js"
@@ -26,7 +27,8 @@ export const routes: ReadonlyArray<Route> = [
   ...fileRoutes,
   ...uploadRoutes,
   ...operationRoutes,
-  ...webhookRoutes
+  ...webhookRoutes,
+  ...portalRoutes
 ]
 
 /** Every route, the downloads outside `/api/2.0` included. */

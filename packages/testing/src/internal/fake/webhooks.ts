@@ -14,7 +14,7 @@ import { createHmac } from "node:crypto"
 import type { FakeRequest, Handler } from "../handler.js"
 import { authenticate } from "./auth.js"
 import type { Ctx, Route } from "./common.js"
-import { bool, json, str } from "./common.js"
+import { bool, json, paging, str } from "./common.js"
 import { employee } from "./people.js"
 import type { FakeModel } from "./state.js"
 import { badRequest, formatDate, fromUtf8, HttpError } from "./util.js"
@@ -172,6 +172,46 @@ export const recordDelivery = (
   model.deliveries.push(delivery)
   return delivery
 }
+
+/** What the subscriber answered to a delivery attempt: its status (0: no answer) and when. */
+const outcomes = new WeakMap<Delivery, { readonly status: number; readonly at: number }>()
+
+/** Records the subscriber's answer to an attempt, for the delivery log (`GET /settings/webhooks/log`). */
+export const recordOutcome = (delivery: Delivery, status: number, at: number): void => {
+  outcomes.set(delivery, { status, at })
+}
+
+/**
+ * A `WebhooksLogDto` (DocSpace-server `web/ASC.Web.Api/Api/Settings/WebhooksController.GetWebhooksLogs`): one row
+ * per attempt, `status` 0 until the subscriber answered (or when nothing delivers: an in-process fake without a
+ * webhook client only records).
+ */
+const logDto = (model: FakeModel, d: Delivery) => {
+  const outcome = outcomes.get(d)
+  return {
+    id: d.id,
+    configName: model.webhooks.get(d.webhookId)?.name,
+    trigger: d.triggerType,
+    creationTime: formatDate(d.timestamp),
+    method: "POST",
+    route: d.uri,
+    requestHeaders: JSON.stringify(d.headers),
+    requestPayload: d.body,
+    responseHeaders: undefined,
+    responsePayload: undefined,
+    status: outcome?.status ?? 0,
+    delivery: outcome === undefined ? undefined : formatDate(outcome.at)
+  }
+}
+
+/** `groupStatus` (`WebhookGroupStatus`): 0 none, 1 not sent, 2 2xx, 4 3xx, 8 4xx, 16 5xx; flags. */
+const inGroup = (status: number, group: number): boolean =>
+  group === 0 ||
+  ((group & 1) !== 0 && status === 0) ||
+  ((group & 2) !== 0 && status >= 200 && status < 300) ||
+  ((group & 4) !== 0 && status >= 300 && status < 400) ||
+  ((group & 8) !== 0 && status >= 400 && status < 500) ||
+  ((group & 16) !== 0 && status >= 500)
 
 /** Signs and records a delivery (its first attempt) for every enabled webhook subscribed to each pending event. */
 export const flushEvents = (model: FakeModel, now: number): Array<Delivery> => {
@@ -356,6 +396,22 @@ export const webhookRoutes: ReadonlyArray<Route> = [
     template: "/api/2.0/settings/webhook",
     handle: (ctx) =>
       json(ctx, [...ctx.model.webhooks.values()].map((w) => ({ configs: webhookDto(ctx, w), status: 0 })))
+  },
+  {
+    method: "GET",
+    template: "/api/2.0/settings/webhooks/log",
+    handle: (ctx) => {
+      const configId = ctx.query.get("configId")
+      const eventId = ctx.query.get("eventId")
+      const group = Number(ctx.query.get("groupStatus") ?? 0) || 0
+      const all = ctx.model.deliveries.filter((d) =>
+        (configId === null || configId === "" || String(d.webhookId) === configId) &&
+        (eventId === null || eventId === "" || String(d.id) === eventId) &&
+        inGroup(outcomes.get(d)?.status ?? 0, group)
+      ).reverse()
+      const { count, startIndex } = paging(ctx)
+      return json(ctx, all.slice(startIndex, startIndex + count).map((d) => logDto(ctx.model, d)), all.length)
+    }
   },
   {
     method: "DELETE",
