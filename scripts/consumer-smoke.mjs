@@ -37,30 +37,6 @@ const capture = (command, args, options = {}) => {
     return { ok: false, out: `${error.stdout ?? ""}${error.stderr ?? ""}${error.stdout || error.stderr ? "" : error.message}` }
   }
 }
-// Known problems owned by another package, reported on every run without failing it, so that anything else still
-// fails CI. Each names its owner; when one no longer occurs the run says so: delete it from this list then.
-const knownIssues = [
-  {
-    id: "ioredis-types",
-    owner: "@effect-docspace/rate-limit (issue 11)",
-    what: "the main entry re-exports RedisStore, whose .d.ts imports types from the optional peer ioredis: " +
-      "consumers without ioredis fail under skipLibCheck: false",
-    matches: (line) => /rate-limit\/dist\/RedisStore\.d\.ts.*Cannot find module 'ioredis'/.test(line)
-  },
-  {
-    id: "ioredis-bundle",
-    owner: "@effect-docspace/rate-limit (issue 11)",
-    what: "RedisStore's import(\"ioredis\") is in the main entry's graph: a bundler without ioredis installed " +
-      "cannot resolve it (users must mark ioredis external)",
-    matches: (line) => /Could not resolve "ioredis"/.test(line)
-  }
-]
-const seenKnown = new Set()
-const known = (id) => {
-  const issue = knownIssues.find((k) => k.id === id)
-  seenKnown.add(id)
-  console.log(`KNOWN ISSUE (owner: ${issue.owner}): ${issue.what}`)
-}
 const indent = (text) => text.trimEnd().split("\n").map((line) => `  | ${line}`).join("\n")
 
 const project = mkdtempSync(join(tmpdir(), "effect-docspace-consumer-"))
@@ -116,16 +92,8 @@ try {
   // 2. type-check
   say("type-check: tsc -p tsconfig.json (strict, NodeNext, noUncheckedIndexedAccess, skipLibCheck: false)")
   const tsc = capture("node", ["node_modules/typescript/bin/tsc", "-p", "tsconfig.json"])
-  const tscErrors = tsc.out.split("\n").filter((line) => /error TS\d+/.test(line))
-  const ioredisTypes = knownIssues.find((k) => k.id === "ioredis-types")
-  const otherErrors = tscErrors.filter((line) => !ioredisTypes.matches(line))
-  if (tscErrors.length > otherErrors.length) {
-    console.log(indent(tscErrors.filter((line) => ioredisTypes.matches(line)).join("\n")))
-    known("ioredis-types")
-  }
   if (tsc.ok) say("type-check: ok (src/main.ts, the READMEs' examples, test/smoke.test.ts and every .d.ts they load)")
-  else if (tscErrors.length > 0 && otherErrors.length === 0) say("type-check: ok apart from the known issue above")
-  else fail("type-check of the consumer project", indent(otherErrors.length > 0 ? otherErrors.join("\n") : tsc.out))
+  else fail("type-check of the consumer project", indent(tsc.out))
   const compiled = existsSync(join(project, "dist/src/main.js")) // tsc emits despite type errors
   // the same with TypeScript 7 (the workspace's compiler); its errors in other libraries' .d.ts (vitest and
   // @types/chai declare containSubset twice) are not ours and are only listed
@@ -133,7 +101,7 @@ try {
   const tsc7 = capture("node", [join(root, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.json", "--noEmit"])
   const ours = (line) => /^(src|test)\/|node_modules\/@effect-docspace\//.test(line)
   const tsc7Errors = tsc7.out.split("\n").filter((line) => /error TS\d+/.test(line))
-  const tsc7Ours = tsc7Errors.filter((line) => ours(line) && !ioredisTypes.matches(line))
+  const tsc7Ours = tsc7Errors.filter(ours)
   const tsc7Others = tsc7Errors.filter((line) => !ours(line))
   if (tsc7Others.length > 0) console.log(indent(`not ours, ignored:\n${tsc7Others.join("\n")}`))
   if (!tsc7.ok && tsc7Errors.length === 0) fail("type-check with TypeScript 7 (tsc did not run)", indent(tsc7.out))
@@ -165,14 +133,7 @@ try {
     "--metafile=bundle/meta.json",
     "--log-level=warning"
   ]
-  let bundle = capture(esbuild, esbuildArgs)
-  const bundleErrors = bundle.out.split("\n").filter((line) => /\[ERROR\]/.test(line))
-  if (!bundle.ok && bundleErrors.length > 0 && bundleErrors.every(knownIssues.find((k) => k.id === "ioredis-bundle").matches)) {
-    console.log(indent(bundle.out))
-    known("ioredis-bundle")
-    say("browser bundle: again with --external:ioredis, to check everything else")
-    bundle = capture(esbuild, [...esbuildArgs, "--external:ioredis"])
-  }
+  const bundle = capture(esbuild, esbuildArgs)
   if (!bundle.ok) fail("browser bundle of the README example", indent(bundle.out))
   else {
     const inputs = Object.keys(JSON.parse(readFileSync(join(project, "bundle/meta.json"), "utf8")).inputs)
@@ -228,10 +189,5 @@ try {
   if (process.env.KEEP) say(`kept ${project}`)
   else rmSync(project, { recursive: true, force: true })
 }
-for (const issue of knownIssues) {
-  if (!seenKnown.has(issue.id)) say(`known issue "${issue.id}" did not occur: delete it from knownIssues`)
-}
-say(failures.length === 0
-  ? `all consumer checks passed${seenKnown.size > 0 ? ` (known issues: ${[...seenKnown].join(", ")})` : ""}`
-  : `${failures.length} consumer checks failed: ${failures.join("; ")}`)
+say(failures.length === 0 ? "all consumer checks passed" : `${failures.length} consumer checks failed: ${failures.join("; ")}`)
 process.exit(failures.length === 0 ? 0 : 1)

@@ -4,7 +4,8 @@ import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
-import { RateLimiter, RateLimitPolicy, RedisStore } from "../src/index.js"
+import { RateLimiter, RateLimitPolicy } from "../src/index.js"
+import * as RedisStore from "../src/RedisStore.js"
 
 export interface LoadResult {
   readonly ok: number

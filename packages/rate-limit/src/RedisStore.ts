@@ -3,8 +3,9 @@
  * windows, concurrency and the gate. Every operation is one Lua script (atomic). Concurrency leases expire unless
  * renewed, so a killed worker cannot hold permits for longer than the policy's `leaseTtl`.
  *
- * `ioredis` is an optional peer dependency, loaded only when a Redis store is built. All keys live under `prefix`:
- * use one prefix per account.
+ * Import it from its own entry, `@effect-docspace/rate-limit/RedisStore` (the package's main entry does not re-export
+ * it): `ioredis` is an optional peer dependency, needed only here, and loaded only when a Redis store is built. All
+ * keys live under `prefix`: use one prefix per account.
  *
  * Within one process requests of a class are served first-in-first-out; between processes, a free concurrency slot
  * goes to whichever process polls first (every `pollInterval`). Needs a single Redis instance, not Redis Cluster (the
@@ -239,7 +240,8 @@ export const make = (options: Options): Effect.Effect<RateLimitStore, StoreError
  * @category layers
  * @example
  * ```ts
- * import { RateLimiter, RateLimitPolicy, RedisStore } from "@effect-docspace/rate-limit"
+ * import { RateLimiter, RateLimitPolicy } from "@effect-docspace/rate-limit"
+ * import * as RedisStore from "@effect-docspace/rate-limit/RedisStore"
  * import { Layer, Redacted } from "effect"
  *
  * const Limiter = RateLimiter.layer(RateLimitPolicy.docSpaceCloud).pipe(

@@ -23,10 +23,9 @@ export * as RateLimitRefusal from "./RateLimitRefusal.js"
  */
 export * as RateLimitStore from "./RateLimitStore.js"
 
-/**
- * @since 0.1.0
- */
-export * as RedisStore from "./RedisStore.js"
+// RedisStore is not re-exported here: import it from "@effect-docspace/rate-limit/RedisStore". Its types and its
+// import("ioredis") need the optional peer ioredis, which consumers without the Redis store do not install (their
+// type-check with skipLibCheck: false, and their bundlers, would fail on it).
 
 /**
  * @since 0.1.0

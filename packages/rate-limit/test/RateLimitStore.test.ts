@@ -1,4 +1,5 @@
-import { RateLimiter, RateLimitPolicy, RateLimitStore, RedisStore } from "@effect-docspace/rate-limit"
+import { RateLimiter, RateLimitPolicy, RateLimitStore } from "@effect-docspace/rate-limit"
+import * as RedisStore from "@effect-docspace/rate-limit/RedisStore"
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"

@@ -1,4 +1,5 @@
-import { RateLimiter, RateLimitPolicy, RedisStore } from "@effect-docspace/rate-limit"
+import { RateLimiter, RateLimitPolicy } from "@effect-docspace/rate-limit"
+import * as RedisStore from "@effect-docspace/rate-limit/RedisStore"
 import { assert, describe, it } from "@effect/vitest"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"

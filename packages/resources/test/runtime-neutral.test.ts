@@ -1,6 +1,7 @@
 /**
  * The main entry of `@effect-docspace/resources` runs on any runtime: its import graph (through core and
  * rate-limit) has no `node:*` and no `@effect/platform-node` import; those live behind `@effect-docspace/resources/node`.
+ * Nor does it reach `ioredis` (an optional peer, only for `@effect-docspace/rate-limit/RedisStore`).
  * Static analysis of the sources, so it does not depend on what is installed. CI also bundles the README's example
  * for platform=browser (scripts/consumer-smoke.mjs).
  */
@@ -51,6 +52,13 @@ describe("runtime-neutral main entry", () => {
     const imports = externalImports(join(packages, "resources/src/index.ts"))
     expect(imports.length).toBeGreaterThan(0)
     expect(imports.filter(({ specifier }) => nodeOnly(specifier))).toEqual([])
+  })
+
+  it("nor any import of the optional peer ioredis (the Redis store has its own entry)", () => {
+    const imports = externalImports(join(packages, "resources/src/index.ts"))
+    expect(imports.filter(({ specifier }) => specifier === "ioredis")).toEqual([])
+    const redis = externalImports(join(packages, "rate-limit/src/RedisStore.ts"))
+    expect(redis.some(({ specifier }) => specifier === "ioredis")).toBe(true)
   })
 
   it("the /node entry is where @effect/platform-node is imported", () => {
