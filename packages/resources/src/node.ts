@@ -9,3 +9,7 @@
  * @since 0.2.0
  */
 export * as NodeDocSpace from "./NodeDocSpace.js"
+/**
+ * @since 0.2.0
+ */
+export * as NodeDownloads from "./NodeDownloads.js"
