@@ -53,6 +53,7 @@ import type * as Schema from "effect/Schema"
 import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import * as Tracer from "effect/Tracer"
+import type * as Auth from "./Auth.js"
 import type { DocSpaceConfig } from "./DocSpaceConfig.js"
 import * as Config from "./DocSpaceConfig.js"
 import * as Errors from "./DocSpaceError.js"
@@ -331,11 +332,14 @@ export const make = (
       timeout: config.timeout,
       maxBodyBytes: config.maxBodyBytes
     })
-    // an error whose server message echoes a secret in use (the portal quoting the token back) never shows it
+    // an error whose server message echoes a secret in use (the portal quoting the token back) never shows it; a
+    // 401 says what was refused and what to check
     const scrubbed = <A, R>(effect: Effect.Effect<A, Errors.DocSpaceError, R>) =>
       Effect.catchAll(
         effect,
-        (error) => Effect.flatMap(authenticator.secrets, (secrets) => Effect.fail(Response.scrubError(error, secrets)))
+        (error) =>
+          Effect.flatMap(authenticator.secrets, (secrets) =>
+            Effect.fail(withHint(Response.scrubError(error, secrets), config.auth)))
       )
 
     const toRequest = (
@@ -534,6 +538,40 @@ const propagate = (request: HttpClientRequest.HttpClientRequest) =>
         : request
     )
   })
+
+/** What to check after a 401, by the kind of credentials (and, for a login, by its step). */
+const unauthorizedHint = (auth: Auth.Auth, operation: string): string => {
+  switch (auth._tag) {
+    case "ApiKey":
+      return "check the API key (DOCSPACE_API_KEY, Auth.apiKey): keys start with sk- followed by 64 hex digits, and " +
+        "a revoked or expired key is refused"
+    case "Token":
+      return "the token (DOCSPACE_TOKEN, Auth.token) has expired or was revoked: log in again for a new one"
+    case "Basic":
+      return "check the user name and password given to Auth.basic (most portals do not accept Basic auth)"
+    case "OAuth2":
+      return operation === "oauth2AccessToken"
+        ? "check the effect given to Auth.oauth2"
+        : "the OAuth2 access token was refused, also after asking for a fresh one: check its scopes and audience"
+    case "Password":
+      return operation === "authenticateWithCode"
+        ? "check the two-factor code (Auth.password's code, DOCSPACE_TOTP_CODE): codes expire after 30 seconds"
+        : operation === "authenticate"
+        ? "check the user name and password (DOCSPACE_USERNAME, DOCSPACE_PASSWORD)"
+        : "the portal refused a token from a fresh login: the user may be disabled or lack access to the API"
+  }
+}
+
+/** An `Unauthorized` whose message names the request, its status and what to check. */
+const withHint = (error: Errors.DocSpaceError, auth: Auth.Auth): Errors.DocSpaceError => {
+  if (error._tag !== "Unauthorized" || error.message.includes(" was refused with HTTP ")) return error
+  return new Errors.Unauthorized({
+    ...error,
+    message: `${error.message}: ${error.method} ${error.url} (${error.operation}) was refused with HTTP ${
+      error.status ?? 401
+    }; ${unauthorizedHint(auth, error.operation)}`
+  })
+}
 
 const badRequest = (opts: RequestOptions, url: string, message: string) =>
   new Errors.BadRequest({ operation: opts.operation, method: opts.method, url: safeUrl(url), message })

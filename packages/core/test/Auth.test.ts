@@ -141,6 +141,12 @@ describe("Auth", () => {
       const { client, seen } = yield* mockTransport(() => errorEnvelope(401, "bad key"))
       const result = yield* Effect.either(Effect.provide(self, clientLayer(client)))
       expect(Either.isLeft(result) && result.left._tag).toBe("Unauthorized")
+      // it says which request was refused and what to check (issue 11)
+      expect(Either.isLeft(result) && result.left.message).toBe(
+        "bad key: GET https://portal.example.com/api/2.0/people/@self (getSelfProfile) was refused with HTTP 401; " +
+          "check the API key (DOCSPACE_API_KEY, Auth.apiKey): keys start with sk- followed by 64 hex digits, and a " +
+          "revoked or expired key is refused"
+      )
       expect(yield* Ref.get(seen)).toHaveLength(1)
     }))
 
@@ -149,10 +155,13 @@ describe("Auth", () => {
       const { client } = yield* mockTransport(portal())
       const auth = Auth.password({ userName: "me@example.com", password: Redacted.make("wrong") })
       const result = yield* Effect.either(Effect.provide(self, clientLayer(client, { auth })))
-      expect(Either.isLeft(result) && result.left).toMatchObject({
-        _tag: "Unauthorized",
-        message: "User authentication failed"
-      })
+      expect(Either.isLeft(result) && result.left).toMatchObject({ _tag: "Unauthorized", operation: "authenticate" })
+      const message = Either.isLeft(result) ? result.left.message : ""
+      // the server's words, then what was refused and what to check (issue 11)
+      expect(message).toBe(
+        "User authentication failed: POST /api/2.0/authentication (authenticate) was refused with HTTP 401; " +
+          "check the user name and password (DOCSPACE_USERNAME, DOCSPACE_PASSWORD)"
+      )
     }))
 
   it.effect("two-factor: the code is sent to /authentication/{code} when the portal asks", () =>

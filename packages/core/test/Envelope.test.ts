@@ -274,4 +274,25 @@ describe("secrets in server messages and transport errors (issue 10 item 6)", ()
       expect(failure(nan.result)._tag).toBe("BadRequest")
       expect(nan.seen).toHaveLength(0)
     }))
+
+  it.effect("a TransportError names the system code of its cause (ECONNREFUSED, ENOTFOUND, CERT_HAS_EXPIRED)", () =>
+    Effect.gen(function*() {
+      for (const code of ["ECONNREFUSED", "ENOTFOUND", "CERT_HAS_EXPIRED"]) {
+        const failing = HttpClient.make((request) =>
+          Effect.fail(
+            new HttpClientError.RequestError({
+              request,
+              reason: "Transport",
+              // fetch wraps the system error: TypeError("fetch failed", { cause })
+              cause: new TypeError("fetch failed", { cause: Object.assign(new Error("connect"), { code }) }),
+              description: "fetch failed"
+            })
+          )
+        )
+        const result = yield* Effect.either(Effect.provide(call(Schema.Unknown), clientLayer(failing)))
+        const error = failure(result)
+        expect(error._tag).toBe("TransportError")
+        expect(error.message).toBe(`Transport: fetch failed (${code})`)
+      }
+    }))
 })

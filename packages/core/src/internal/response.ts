@@ -49,13 +49,31 @@ export const transportError = (info: RequestInfo, error: unknown) => {
     : error instanceof Error
     ? error.message
     : undefined
+  const code = causeCode(error)
+  const text = [reason, description === undefined ? undefined : excerpt(withoutQueries(description))]
+    .filter(Boolean)
+    .join(": ") ||
+    "the connection failed"
   return new Errors.TransportError({
     ...info,
-    message: [reason, description === undefined ? undefined : excerpt(withoutQueries(description))]
-      .filter(Boolean)
-      .join(": ") ||
-      "the connection failed"
+    message: code === undefined || text.includes(code) ? text : `${text} (${code})`
   })
+}
+
+/**
+ * The system or TLS code of a failure (`ECONNREFUSED`, `ENOTFOUND`, `CERT_HAS_EXPIRED`, `UND_ERR_SOCKET`, ...), found
+ * on the error or the causes it wraps (fetch wraps it in `TypeError: fetch failed`): not secret, and the first thing
+ * to know about a connection that failed.
+ */
+const causeCode = (error: unknown): string | undefined => {
+  let current: unknown = error
+  for (let depth = 0; depth < 5 && isRecord(current); depth++) {
+    const record = current as Record<string, unknown>
+    if (typeof record.code === "string" && /^[A-Z][A-Z0-9_]{2,}$/.test(record.code)) return record.code
+    current = record.cause
+    if (current === undefined || current === null) return undefined
+  }
+  return undefined
 }
 
 /** How long the server asked to wait (`Retry-After`, `X-RateLimit-Reset`), read as the rate limiter reads it. */
