@@ -655,6 +655,35 @@ export const logout: Effect.Effect<void, Errors.DocSpaceError, DocSpaceClient> =
 )
 
 /**
+ * `Effect.timeoutFail` that also fires where interruption is impossible: in a finalizer, an `acquireRelease`
+ * release, or `Effect.uninterruptible`. There a plain `Effect.timeout` waits for the effect to finish, however long it
+ * takes. Where the fiber is interruptible this is one `Effect.timeoutFail`; where it is not, the effect runs in its own
+ * interruptible fiber, the caller waits for the result or the timer, and on a timeout that fiber is interrupted in the
+ * background. The caller is never made interruptible, so a clean-up running after an interruption is not cut short.
+ *
+ * Every request of the client is already bounded this way by its own timeout; use this to bound a sequence of
+ * requests (a terminate followed by polls) run as a clean-up.
+ *
+ * @example
+ * ```ts
+ * import { DocSpaceClient } from "@effect-docspace/core"
+ * import * as Effect from "effect/Effect"
+ *
+ * const cleanUp = Effect.sleep("1 hour").pipe(
+ *   DocSpaceClient.withTimeout("10 seconds", () => "clean-up timed out" as const),
+ *   Effect.ignore
+ * )
+ * const program = Effect.acquireRelease(Effect.void, () => cleanUp)
+ * ```
+ *
+ * @since 0.2.0
+ * @category combinators
+ */
+export const withTimeout =
+  <E2>(duration: Duration.DurationInput, onTimeout: () => E2) =>
+  <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E | E2, R> => boundedTimeout(effect, duration, onTimeout)
+
+/**
  * A JSON body for a request.
  *
  * @since 0.1.0

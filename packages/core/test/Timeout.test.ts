@@ -104,4 +104,20 @@ describe("every request is bounded by its timeout, even where interruption is im
       ))
       expect(yield* settle(closing)).not.toBeNull()
     }))
+
+  it.effect("DocSpaceClient.withTimeout bounds any effect in a release, where Effect.timeout would wait", () =>
+    Effect.gen(function*() {
+      const outcome = yield* Ref.make("not yet")
+      const fiber = yield* Effect.fork(Effect.scoped(
+        Effect.acquireRelease(Effect.void, () =>
+          Effect.never.pipe(
+            DocSpaceClient.withTimeout("3 seconds", () => "timed out"),
+            Effect.catchAll((e) => Ref.set(outcome, e))
+          )).pipe(Effect.zipRight(Effect.never))
+      ))
+      yield* TestClock.adjust("1 second")
+      const interrupting = yield* Effect.fork(Fiber.interrupt(fiber))
+      expect(yield* settle(interrupting)).not.toBeNull()
+      expect(yield* Ref.get(outcome)).toBe("timed out")
+    }))
 })
