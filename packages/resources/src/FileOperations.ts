@@ -167,6 +167,77 @@ const failure = (op: FileOperation) =>
 const reportedState = (op: FileOperation): TrackedOperation => ({ ...op, reported: true })
 
 /**
+ * An operation as any function of this library returns it: the curated {@link FileOperation}, or the generated
+ * `FileOperationDto` of `@effect-docspace/resources/Api` (the wire's `Operation` with a capital O, an optional `id`,
+ * `processed` as a string). {@link wait}, {@link track} and {@link run} accept either.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface OperationInput {
+  readonly id?: string | null | undefined
+  readonly operation?: number | null | undefined
+  readonly Operation?: number | null | undefined
+  readonly progress?: number | null | undefined
+  readonly error?: string | null | undefined
+  readonly processed?: string | number | null | undefined
+  readonly finished?: boolean | null | undefined
+  readonly url?: string | null | undefined
+  readonly files?:
+    | ReadonlyArray<{ readonly id?: unknown; readonly title?: string | null | undefined }>
+    | null
+    | undefined
+  readonly folders?:
+    | ReadonlyArray<{ readonly id?: unknown; readonly title?: string | null | undefined }>
+    | null
+    | undefined
+  readonly status?: number | null | undefined
+}
+
+const refs = (entries: OperationInput["files"]): Array<typeof Schemas.EntryRef.Type> | undefined =>
+  entries == null ? undefined : entries.flatMap((entry) =>
+    typeof entry.id === "number" || typeof entry.id === "string"
+      ? [{ id: entry.id, ...(entry.title != null ? { title: entry.title } : {}) }]
+      : []
+  )
+
+/**
+ * An {@link OperationInput} as a curated {@link FileOperation}. An unfinished operation without an id cannot be
+ * followed (the portal is polled by id): that is a {@link FileOperationFailed}.
+ *
+ * @since 0.2.0
+ * @category constructors
+ */
+export const fromInput = (input: OperationInput): Effect.Effect<FileOperation, FileOperationFailed> => {
+  const operation = input.operation ?? input.Operation ?? undefined
+  const finished = input.finished ?? false
+  if ((input.id == null || input.id === "") && !finished) {
+    return Effect.fail(
+      new FileOperationFailed({
+        id: "",
+        ...(operation !== undefined ? { operationType: operation } : {}),
+        message: "the portal gave the operation no id: it cannot be followed",
+        progress: input.progress ?? 0
+      })
+    )
+  }
+  const files = refs(input.files)
+  const folders = refs(input.folders)
+  return Effect.succeed({
+    id: input.id ?? "",
+    progress: input.progress ?? 0,
+    finished,
+    ...(operation !== undefined ? { operation } : {}),
+    ...(input.error != null ? { error: input.error } : {}),
+    ...(input.processed != null ? { processed: input.processed } : {}),
+    ...(input.url != null ? { url: input.url } : {}),
+    ...(files !== undefined ? { files } : {}),
+    ...(folders !== undefined ? { folders } : {}),
+    ...(input.status != null ? { status: input.status } : {})
+  })
+}
+
+/**
  * The status of one operation (`GET /api/2.0/files/fileops?id=`): `None` when the portal does not list it (it has
  * finished and its report was read already, or it never existed). Reading a finished operation's status takes its
  * report: the portal lists it this once and drops it.
@@ -294,7 +365,7 @@ const follow = (op: TrackedOperation) =>
  * @category streams
  */
 export const track = <E, R>(
-  started: Effect.Effect<ReadonlyArray<FileOperation>, E, R>,
+  started: Effect.Effect<ReadonlyArray<OperationInput>, E, R>,
   options?: Pick<WaitOptions, "schedule" | "cleanupTimeout">
 ): Stream.Stream<
   ReadonlyArray<TrackedOperation>,
@@ -311,7 +382,11 @@ export const track = <E, R>(
         ? Effect.void
         : Effect.flatMap(Ref.get(state), (ops) => terminateUnfinished(ops, cleanupTimeout))
     )
-    const initial = yield* startTracked(started, state, cleanupTimeout)
+    const initial = yield* startTracked(
+      Effect.flatMap(started, (ops) => Effect.forEach(ops, fromInput)),
+      state,
+      cleanupTimeout
+    )
     const check = (ops: ReadonlyArray<TrackedOperation>) => {
       const failed = ops.find((op) => op.finished && isFailed(op))
       return failed === undefined ? Effect.succeed(ops) : Effect.fail(failure(failed))
@@ -348,7 +423,7 @@ export const track = <E, R>(
  * @category combinators
  */
 export const run = <E, R>(
-  started: Effect.Effect<ReadonlyArray<FileOperation>, E, R>,
+  started: Effect.Effect<ReadonlyArray<OperationInput>, E, R>,
   options?: WaitOptions
 ): Effect.Effect<
   ReadonlyArray<TrackedOperation>,
@@ -364,15 +439,15 @@ export const run = <E, R>(
 }
 
 /**
- * Waits for operations already started (for example by a generated operation) to finish. Pass only the operations
- * you started: each one passed is polled, and polling an operation takes its finished report from whoever else
+ * Waits for operations already started (for example by a generated operation: its `FileOperationDto`s are accepted
+ * as they are, see {@link OperationInput}) to finish. Pass only the operations you started: each one passed is polled, and polling an operation takes its finished report from whoever else
  * waits for it (start with `returnSingleOperation: true` so that the portal answers with yours only).
  *
  * @since 0.1.0
  * @category combinators
  */
 export const wait = (
-  operations: ReadonlyArray<FileOperation>,
+  operations: ReadonlyArray<OperationInput>,
   options?: WaitOptions
 ): Effect.Effect<
   ReadonlyArray<TrackedOperation>,

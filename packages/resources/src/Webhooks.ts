@@ -1,5 +1,6 @@
 /**
- * Webhooks: verify and decode deliveries, register, list and remove webhooks.
+ * Webhooks: verify and decode deliveries, register, list and remove webhooks, read the delivery log. To receive
+ * deliveries in an HTTP server, see {@link WebhookReceiver}.
  *
  * What the portal does (DocSpace-server `ASC.Web.Studio/WebHooks/WebhookSender.cs`, `ASC.Webhooks.Core/WebhookPayload.cs`,
  * `ASC.Web.Api/Api/Settings/WebhooksController.cs`):
@@ -38,10 +39,12 @@
 import type * as DocSpaceClient from "@effect-docspace/core/DocSpaceClient"
 import * as Client from "@effect-docspace/core/DocSpaceClient"
 import * as DocSpaceError from "@effect-docspace/core/DocSpaceError"
+import * as Pagination from "@effect-docspace/core/Pagination"
 import * as Effect from "effect/Effect"
 import * as ParseResult from "effect/ParseResult"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
+import type * as Stream from "effect/Stream"
 import { toHex } from "./internal/bytes.js"
 import * as Schemas from "./internal/schemas.js"
 
@@ -387,3 +390,98 @@ export const remove = (id: number): Effect.Effect<void, DocSpaceError.DocSpaceEr
     path: "/api/2.0/settings/webhook/{id}",
     pathParams: { id }
   }, Schema.Unknown))
+
+/**
+ * One attempt to deliver an event, as the portal's log keeps it (`WebhooksLogDto`): `status` is the receiver's
+ * HTTP status (0 while not sent, or when nothing answered), `requestPayload` the body that was signed.
+ *
+ * @since 0.2.0
+ * @category schemas
+ */
+export const LogEntry = Schema.Struct({
+  id: Schema.Number,
+  configName: Schemas.opt(Schema.String),
+  /** The `WebhookTrigger` flag. */
+  trigger: Schemas.opt(Schema.Number),
+  creationTime: Schemas.opt(Schema.String),
+  method: Schemas.opt(Schema.String),
+  route: Schemas.opt(Schema.String),
+  requestHeaders: Schemas.opt(Schema.String),
+  requestPayload: Schemas.opt(Schema.String),
+  responseHeaders: Schemas.opt(Schema.String),
+  responsePayload: Schemas.opt(Schema.String),
+  status: Schema.optionalWith(Schema.Number, { nullable: true, default: () => 0 }),
+  delivery: Schemas.opt(Schema.String)
+})
+
+/**
+ * @since 0.2.0
+ * @category models
+ */
+export interface LogEntry extends Schema.Schema.Type<typeof LogEntry> {}
+
+/**
+ * The `WebhookGroupStatus` flags of the log filter, by name.
+ *
+ * @since 0.2.0
+ * @category constants
+ */
+export const LogStatus = { notSent: 1, "2xx": 2, "3xx": 4, "4xx": 8, "5xx": 16 } as const
+
+/**
+ * Filters for the delivery log. Admins see every user's deliveries, other users their own.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface LogFilter {
+  /** Only this webhook's deliveries (`configId`). */
+  readonly webhookId?: number | undefined
+  /** Only this event's attempts. */
+  readonly eventId?: number | undefined
+  /** Only attempts whose answer is in one of these groups. */
+  readonly status?: ReadonlyArray<keyof typeof LogStatus> | undefined
+  readonly deliveryFrom?: Date | undefined
+  readonly deliveryTo?: Date | undefined
+}
+
+/**
+ * One page of the portal's webhook delivery log, newest first (`GET /api/2.0/settings/webhooks/log`, DocSpace-server
+ * `WebhooksController.GetWebhooksLogs`).
+ *
+ * @since 0.2.0
+ * @category webhooks
+ */
+export const log = (
+  options?: LogFilter & { readonly count?: number | undefined; readonly startIndex?: number | undefined }
+): Effect.Effect<Pagination.Page<LogEntry>, DocSpaceError.DocSpaceError, DocSpaceClient.DocSpaceClient> =>
+  Effect.map(
+    Client.requestEnvelope({
+      operation: "getWebhooksLogs",
+      method: "GET",
+      path: "/api/2.0/settings/webhooks/log",
+      urlParams: {
+        configId: options?.webhookId,
+        eventId: options?.eventId,
+        groupStatus: options?.status === undefined
+          ? undefined
+          : options.status.reduce((flags, name) => flags | LogStatus[name], 0),
+        deliveryFrom: options?.deliveryFrom,
+        deliveryTo: options?.deliveryTo,
+        count: options?.count,
+        startIndex: options?.startIndex
+      }
+    }, Schema.Array(LogEntry)),
+    (envelope): Pagination.Page<LogEntry> => ({ items: envelope.response, total: envelope.total })
+  )
+
+/**
+ * Every entry of the delivery log, page by page as the stream is consumed.
+ *
+ * @since 0.2.0
+ * @category webhooks
+ */
+export const streamLog = (
+  options?: LogFilter & Pagination.Options
+): Stream.Stream<LogEntry, DocSpaceError.DocSpaceError, DocSpaceClient.DocSpaceClient> =>
+  Pagination.stream(({ count, startIndex }) => log({ ...options, count, startIndex }), options)

@@ -249,5 +249,16 @@ export const peopleRoutes: ReadonlyArray<Route> = [
       }
       return json(ctx, groupDto(ctx.model, group, ctx.origin, ctx.query.get("includeMembers") !== "false"))
     }
+  },
+  {
+    // `GroupController.DeleteGroup`: a `NoContentResult`, so the envelope has no `response`
+    method: "DELETE",
+    template: "/api/2.0/group/{id}",
+    handle: (ctx) => {
+      if (!ctx.model.groups.delete(ctx.params.id)) {
+        throw new HttpError(404, "Group not found", "System.Collections.Generic.KeyNotFoundException")
+      }
+      return json(ctx, null)
+    }
   }
 ]
