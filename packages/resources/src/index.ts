@@ -49,3 +49,45 @@ export * as Webhooks from "./Webhooks.js"
  * @since 0.1.0
  */
 export * as Api from "./generated/index.js"
+
+/**
+ * API keys of the user: create (the key `Redacted`), list, revoke.
+ *
+ * @since 0.2.0
+ */
+export * as ApiKeys from "./ApiKeys.js"
+
+/**
+ * The user's favourites and recent files as streams.
+ *
+ * @since 0.2.0
+ */
+export * as Favorites from "./Favorites.js"
+
+/**
+ * Groups of users, with `stream`.
+ *
+ * @since 0.2.0
+ */
+export * as Groups from "./Groups.js"
+
+/**
+ * Access levels and the external links of files, folders and rooms.
+ *
+ * @since 0.2.0
+ */
+export * as Sharing from "./Sharing.js"
+
+/**
+ * The user's trash: stream, restore, empty.
+ *
+ * @since 0.2.0
+ */
+export * as Trash from "./Trash.js"
+
+/**
+ * Receives the portal's webhook deliveries: an `HttpApp` that verifies, decodes and hands them on.
+ *
+ * @since 0.2.0
+ */
+export * as WebhookReceiver from "./WebhookReceiver.js"
