@@ -3,7 +3,8 @@
  *
  *   node --import tsx bench/compare/transfer.ts <baseUrl> <upload|download> <MiB> <effect-docspace|fetch>
  *
- * upload: `size` bytes generated 64 KiB a pull (a fresh buffer each time, for every contender); effect-docspace
+ * upload: `size` bytes pulled 64 KiB at a time, the same (never written) buffer each time for every contender, so
+ * that the source allocates nothing and the RSS shows what the client itself holds; effect-docspace
  * sends them with `Uploads.upload` (the chunked session protocol, the portal's 10 MiB parts), fetch streams them as
  * one request body (`duplex: "half"`) to the same server's sink.
  * download: `Downloads.stream` of a `size` file folded into a byte count, against fetch reading the same URL.
@@ -14,7 +15,7 @@ import { apiKey } from "./fixtures.js"
 
 const [base, mode, mibArg, contender] = process.argv.slice(2)
 const MiB = 1024 * 1024
-const piece = 64 * 1024
+const piece = new Uint8Array(64 * 1024)
 const size = Number(mibArg) * MiB
 
 // imported only by the effect-docspace contender, so that fetch's RSS holds nothing of it
@@ -38,7 +39,7 @@ const effectDocSpace = async () => {
     folderId: 1,
     fileName: "big.bin",
     size,
-    content: Stream.range(1, size / piece).pipe(Stream.map(() => new Uint8Array(piece)))
+    content: Stream.range(1, size / piece.length).pipe(Stream.as(piece))
   })
   const download = Stream.runFold(Downloads.stream(Number(mibArg)), 0, (n, chunk) => n + chunk.length)
   return mode === "upload"
@@ -51,8 +52,8 @@ const fetchUpload = async () => {
   const body = new ReadableStream<Uint8Array>({
     pull(controller) {
       if (sent >= size) return controller.close()
-      sent += piece
-      controller.enqueue(new Uint8Array(piece))
+      sent += piece.length
+      controller.enqueue(piece)
     }
   }, { highWaterMark: 0 })
   const res = await fetch(`${base}/sink`, {
