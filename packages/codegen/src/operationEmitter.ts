@@ -226,7 +226,7 @@ export const emitOperationModules = (
       const success = statuses.find((s) => s.startsWith("2"))
       const redirects = success === undefined ? statuses.filter((s) => s.startsWith("3")).map(Number) : []
       const response = success === undefined ? undefined : op.responses[success]
-      const [, resMedia] = Object.entries(response?.content ?? {})[0] ?? [undefined, undefined]
+      const [resType, resMedia] = Object.entries(response?.content ?? {})[0] ?? [undefined, undefined]
       const bare = isBareJson(path)
       const bytes = resMedia?.schema === undefined && redirects.length === 0 &&
         (Overrides.byteStreamResponses.operationIds.includes(op.operationId) ||
@@ -309,12 +309,18 @@ export const emitOperationModules = (
             } }`
           )
         }
+        // the client asks for JSON unless told otherwise: an answer declared as another type is asked for as such
+        const accept = resType !== undefined && resType !== "application/json"
+          ? `accept: ${JSON.stringify(resType)}`
+          : undefined
         if (callerSchemes.length > 0) {
           lines.push(
             `headers: ${Runtime()}.cookie({ ${
               callerSchemes.map((c) => `${JSON.stringify(c.cookie)}: ${P}.${c.prop}`).join(", ")
             } })`
           )
+        } else if (accept !== undefined) {
+          lines.push(`headers: { ${accept} }`)
         }
         if (bodyKind !== "none") {
           const build = bodyKind === "json"

@@ -173,6 +173,20 @@ export const bareJsonPathPrefixes: ReadonlyArray<string> = [
 ]
 
 /**
+ * Objects the spec illustrates with the object serialized into a JSON string (`shareSettings`:
+ * `"{\"ExternalLink\":1}"`; the components `FileEntryDtoInteger_allOf_security`, `_shareSettings`,
+ * `_availableShareRights`, `FileDtoInteger_allOf_viewAccessibility`). The server writes the object (a `Dictionary`
+ * serialized by System.Text.Json), but a mock serving the spec's examples sends the string: both decode (liberal in
+ * what we accept) to the object. Any object component whose own example is such a string qualifies.
+ *
+ * @since 0.2.0
+ * @category overrides
+ */
+export const objectsAlsoAsJsonString = (s: SchemaObject): boolean =>
+  typeof s.example === "string" && s.example.trim().startsWith("{") &&
+  (s.type === "object" || s.properties !== undefined)
+
+/**
  * Fixes for the spec's own examples where they are wrong on the wire or do not match their own schema (used by
  * the examples test, `packages/resources/test/generated-examples.test.ts`). The fix walks the example along its
  * schema and never changes a schema. Each rule, and why:

@@ -222,6 +222,16 @@ export const NoContent: Schema.Schema<void, unknown> = Schema.transform(Schema.U
 })
 
 /**
+ * An object that may also arrive serialized in a JSON string: the string is parsed and decoded as the object.
+ * Encodes to the object.
+ *
+ * @since 0.2.0
+ * @category decoding
+ */
+export const orJsonString = <A, I>(schema: Schema.Schema<A, I>): Schema.Schema<A, I | string> =>
+  Schema.Union(schema, Schema.compose(Schema.parseJson(), schema)) as unknown as Schema.Schema<A, I | string>
+
+/**
  * A list the server writes as a JSON array; a single object (as the spec declares it) is taken as a one-item list.
  *
  * @since 0.2.0

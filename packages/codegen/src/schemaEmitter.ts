@@ -438,15 +438,29 @@ export const emitSchemaModules = (
         const flat = s.allOf !== undefined ? mapper.flattenAllOf(s) : s
         const rest = Overrides.keepExtraFieldsOfDerivedBases && s["x-derived-types"] !== undefined
         const fields = fieldsOf(ctx, flat)
+        const struct = `${S}.Struct({\n${fields.map((f) => `${key(f.name)}: ${f.code}`).join(",\n")}\n}${
+          rest ? `, ${restCode(ctx)}` : ""
+        }).annotations({ identifier: ${JSON.stringify(name)} })`
+        const jsonString = Overrides.objectsAlsoAsJsonString(s)
+        const encodedMembers = typeMembers(fields, "encoded", false, rest).join("\n")
         chunks.push(
           doc([description, "", deprecated, "@since 0.1.0", "@category schemas"]) +
             `export interface ${ident} {\n${typeMembers(fields, "type", true, rest).join("\n")}\n}\n`,
-          doc([`The wire form of {@link ${ident}}.`, "", "@since 0.1.0", "@category schemas"]) +
-            `export interface ${ident}Encoded {\n${typeMembers(fields, "encoded", false, rest).join("\n")}\n}\n`,
+          doc([
+            `The wire form of {@link ${ident}}${
+              jsonString ? " (also accepted serialized in a JSON string, as the spec's example is)" : ""
+            }.`,
+            "",
+            "@since 0.1.0",
+            "@category schemas"
+          ]) +
+            (jsonString
+              ? `export type ${ident}Encoded = {\n${encodedMembers}\n} | string\n`
+              : `export interface ${ident}Encoded {\n${encodedMembers}\n}\n`),
           doc([description, "", deprecated, "@since 0.1.0", "@category schemas"]) +
-            `export const ${ident}: ${S}.Schema<${ident}, ${ident}Encoded> = /*#__PURE__*/ ${S}.Struct({\n${
-              fields.map((f) => `${key(f.name)}: ${f.code}`).join(",\n")
-            }\n}${rest ? `, ${restCode(ctx)}` : ""}).annotations({ identifier: ${JSON.stringify(name)} })\n`
+            `export const ${ident}: ${S}.Schema<${ident}, ${ident}Encoded> = /*#__PURE__*/ ${
+              jsonString ? `${runtimeNs(ctx)}.orJsonString(${struct})` : struct
+            }\n`
         )
       } else {
         const mapped = mapNonNull(ctx, s)

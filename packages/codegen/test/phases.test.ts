@@ -172,6 +172,7 @@ describe("operation emitter", () => {
     const oauth = generated.get("OAuth2.ts")!
     expect(oauth).toContain("readonly xSignature: Redacted.Redacted<string>")
     expect(oauth).toContain(`headers: Runtime.cookie({ "x-signature": params.xSignature })`)
+    expect(oauth).not.toContain("accept:")
     expect(infos.find((i) => i.operationId === "getClient")?.security).toEqual(["x-signature"])
   })
 

@@ -44,13 +44,6 @@ export * as Uploads from "./Uploads.js"
 export * as Webhooks from "./Webhooks.js"
 
 /**
- * Every operation of the DocSpace API, generated from the official spec.
- *
- * @since 0.1.0
- */
-export * as Api from "./generated/index.js"
-
-/**
  * API keys of the user: create (the key `Redacted`), list, revoke.
  *
  * @since 0.2.0

@@ -216,3 +216,27 @@ describe("envelopes without response (a null result)", () => {
       expect(given.result).toBe(42.5)
     }))
 })
+
+describe("what a mock of the spec sends", () => {
+  it("objects the spec illustrates as a JSON string decode from either form", () => {
+    const fromString = decode(Schemas.FileDtoInteger)({
+      id: 1,
+      shareSettings: "{\"ExternalLink\":1,\"InvitationLink\":2}"
+    })
+    expect(Either.getOrThrow(fromString).shareSettings).toEqual({ ExternalLink: 1, InvitationLink: 2 })
+    const fromObject = decode(Schemas.FileDtoInteger)({ id: 1, shareSettings: { ExternalLink: 1 } })
+    expect(Either.getOrThrow(fromObject).shareSettings).toEqual({ ExternalLink: 1 })
+    expect(Either.isLeft(decode(Schemas.FileDtoInteger)({ id: 1, shareSettings: "{not json" }))).toBe(true)
+  })
+
+  it.effect("an answer declared as another type than JSON is asked for as that type (Accept)", () =>
+    Effect.gen(function*() {
+      const { seen } = yield* run((seen) => ({
+        "OPTIONS /.well-known/oauth-authorization-server": (request) => {
+          seen.push(request)
+          return bare(200, {})
+        }
+      }), Api.OAuth2.handleOptions())
+      expect(seen[0]!.headers["accept"]).toBe("*/*")
+    }))
+})

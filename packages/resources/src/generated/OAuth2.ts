@@ -188,6 +188,7 @@ export const handleOptions = (): Effect.Effect<unknown, DocSpaceError.DocSpaceEr
     operation: "handleOptions",
     method: "OPTIONS",
     path: "/.well-known/oauth-authorization-server",
+    headers: { accept: "*/*" },
     envelope: false
   }, Schema.Unknown)
 

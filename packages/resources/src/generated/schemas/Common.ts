@@ -1872,18 +1872,18 @@ export interface FileEntryDtoIntegerAllOfShareSettings {
 }
 
 /**
- * The wire form of {@link FileEntryDtoIntegerAllOfShareSettings}.
+ * The wire form of {@link FileEntryDtoIntegerAllOfShareSettings} (also accepted serialized in a JSON string, as the spec's example is).
  *
  * @since 0.1.0
  * @category schemas
  */
-export interface FileEntryDtoIntegerAllOfShareSettingsEncoded {
+export type FileEntryDtoIntegerAllOfShareSettingsEncoded = {
   readonly User?: number | undefined
   readonly ExternalLink?: number | undefined
   readonly Group?: number | undefined
   readonly InvitationLink?: number | undefined
   readonly PrimaryExternalLink?: number | undefined
-}
+} | string
 
 /**
  * A dictionary representing the sharing settings for the file entry.
@@ -1894,13 +1894,15 @@ export interface FileEntryDtoIntegerAllOfShareSettingsEncoded {
 export const FileEntryDtoIntegerAllOfShareSettings: Schema.Schema<
   FileEntryDtoIntegerAllOfShareSettings,
   FileEntryDtoIntegerAllOfShareSettingsEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  User: Schema.optional(Schema.Number),
-  ExternalLink: Schema.optional(Schema.Number),
-  Group: Schema.optional(Schema.Number),
-  InvitationLink: Schema.optional(Schema.Number),
-  PrimaryExternalLink: Schema.optional(Schema.Number)
-}).annotations({ identifier: "FileEntryDtoInteger_allOf_shareSettings" })
+> = /*#__PURE__*/ Runtime.orJsonString(
+  Schema.Struct({
+    User: Schema.optional(Schema.Number),
+    ExternalLink: Schema.optional(Schema.Number),
+    Group: Schema.optional(Schema.Number),
+    InvitationLink: Schema.optional(Schema.Number),
+    PrimaryExternalLink: Schema.optional(Schema.Number)
+  }).annotations({ identifier: "FileEntryDtoInteger_allOf_shareSettings" })
+)
 
 /**
  * The actions that can be performed with the file entry.
@@ -1957,12 +1959,12 @@ export interface FileEntryDtoIntegerAllOfSecurity {
 }
 
 /**
- * The wire form of {@link FileEntryDtoIntegerAllOfSecurity}.
+ * The wire form of {@link FileEntryDtoIntegerAllOfSecurity} (also accepted serialized in a JSON string, as the spec's example is).
  *
  * @since 0.1.0
  * @category schemas
  */
-export interface FileEntryDtoIntegerAllOfSecurityEncoded {
+export type FileEntryDtoIntegerAllOfSecurityEncoded = {
   readonly Read?: boolean | undefined
   readonly Comment?: boolean | undefined
   readonly FillForms?: boolean | undefined
@@ -2008,7 +2010,7 @@ export interface FileEntryDtoIntegerAllOfSecurityEncoded {
   readonly UseChat?: boolean | undefined
   readonly UpdateXlsx?: boolean | undefined
   readonly AnalyzeResponses?: boolean | undefined
-}
+} | string
 
 /**
  * The actions that can be performed with the file entry.
@@ -2019,53 +2021,55 @@ export interface FileEntryDtoIntegerAllOfSecurityEncoded {
 export const FileEntryDtoIntegerAllOfSecurity: Schema.Schema<
   FileEntryDtoIntegerAllOfSecurity,
   FileEntryDtoIntegerAllOfSecurityEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  Read: Schema.optional(Schema.Boolean),
-  Comment: Schema.optional(Schema.Boolean),
-  FillForms: Schema.optional(Schema.Boolean),
-  Review: Schema.optional(Schema.Boolean),
-  Create: Schema.optional(Schema.Boolean),
-  CreateFrom: Schema.optional(Schema.Boolean),
-  Edit: Schema.optional(Schema.Boolean),
-  Delete: Schema.optional(Schema.Boolean),
-  CustomFilter: Schema.optional(Schema.Boolean),
-  EditRoom: Schema.optional(Schema.Boolean),
-  Rename: Schema.optional(Schema.Boolean),
-  ReadHistory: Schema.optional(Schema.Boolean),
-  Lock: Schema.optional(Schema.Boolean),
-  EditHistory: Schema.optional(Schema.Boolean),
-  CopyTo: Schema.optional(Schema.Boolean),
-  Copy: Schema.optional(Schema.Boolean),
-  MoveTo: Schema.optional(Schema.Boolean),
-  Move: Schema.optional(Schema.Boolean),
-  Pin: Schema.optional(Schema.Boolean),
-  Mute: Schema.optional(Schema.Boolean),
-  EditAccess: Schema.optional(Schema.Boolean),
-  Duplicate: Schema.optional(Schema.Boolean),
-  SubmitToFormGallery: Schema.optional(Schema.Boolean),
-  Download: Schema.optional(Schema.Boolean),
-  Convert: Schema.optional(Schema.Boolean),
-  CopySharedLink: Schema.optional(Schema.Boolean),
-  ReadLinks: Schema.optional(Schema.Boolean),
-  Reconnect: Schema.optional(Schema.Boolean),
-  CreateRoomFrom: Schema.optional(Schema.Boolean),
-  CopyLink: Schema.optional(Schema.Boolean),
-  Embed: Schema.optional(Schema.Boolean),
-  ChangeOwner: Schema.optional(Schema.Boolean),
-  IndexExport: Schema.optional(Schema.Boolean),
-  StartFilling: Schema.optional(Schema.Boolean),
-  FillingStatus: Schema.optional(Schema.Boolean),
-  ResetFilling: Schema.optional(Schema.Boolean),
-  StopFilling: Schema.optional(Schema.Boolean),
-  OpenForm: Schema.optional(Schema.Boolean),
-  EditInternal: Schema.optional(Schema.Boolean),
-  EditExpiration: Schema.optional(Schema.Boolean),
-  Vectorization: Schema.optional(Schema.Boolean),
-  AskAi: Schema.optional(Schema.Boolean),
-  UseChat: Schema.optional(Schema.Boolean),
-  UpdateXlsx: Schema.optional(Schema.Boolean),
-  AnalyzeResponses: Schema.optional(Schema.Boolean)
-}).annotations({ identifier: "FileEntryDtoInteger_allOf_security" })
+> = /*#__PURE__*/ Runtime.orJsonString(
+  Schema.Struct({
+    Read: Schema.optional(Schema.Boolean),
+    Comment: Schema.optional(Schema.Boolean),
+    FillForms: Schema.optional(Schema.Boolean),
+    Review: Schema.optional(Schema.Boolean),
+    Create: Schema.optional(Schema.Boolean),
+    CreateFrom: Schema.optional(Schema.Boolean),
+    Edit: Schema.optional(Schema.Boolean),
+    Delete: Schema.optional(Schema.Boolean),
+    CustomFilter: Schema.optional(Schema.Boolean),
+    EditRoom: Schema.optional(Schema.Boolean),
+    Rename: Schema.optional(Schema.Boolean),
+    ReadHistory: Schema.optional(Schema.Boolean),
+    Lock: Schema.optional(Schema.Boolean),
+    EditHistory: Schema.optional(Schema.Boolean),
+    CopyTo: Schema.optional(Schema.Boolean),
+    Copy: Schema.optional(Schema.Boolean),
+    MoveTo: Schema.optional(Schema.Boolean),
+    Move: Schema.optional(Schema.Boolean),
+    Pin: Schema.optional(Schema.Boolean),
+    Mute: Schema.optional(Schema.Boolean),
+    EditAccess: Schema.optional(Schema.Boolean),
+    Duplicate: Schema.optional(Schema.Boolean),
+    SubmitToFormGallery: Schema.optional(Schema.Boolean),
+    Download: Schema.optional(Schema.Boolean),
+    Convert: Schema.optional(Schema.Boolean),
+    CopySharedLink: Schema.optional(Schema.Boolean),
+    ReadLinks: Schema.optional(Schema.Boolean),
+    Reconnect: Schema.optional(Schema.Boolean),
+    CreateRoomFrom: Schema.optional(Schema.Boolean),
+    CopyLink: Schema.optional(Schema.Boolean),
+    Embed: Schema.optional(Schema.Boolean),
+    ChangeOwner: Schema.optional(Schema.Boolean),
+    IndexExport: Schema.optional(Schema.Boolean),
+    StartFilling: Schema.optional(Schema.Boolean),
+    FillingStatus: Schema.optional(Schema.Boolean),
+    ResetFilling: Schema.optional(Schema.Boolean),
+    StopFilling: Schema.optional(Schema.Boolean),
+    OpenForm: Schema.optional(Schema.Boolean),
+    EditInternal: Schema.optional(Schema.Boolean),
+    EditExpiration: Schema.optional(Schema.Boolean),
+    Vectorization: Schema.optional(Schema.Boolean),
+    AskAi: Schema.optional(Schema.Boolean),
+    UseChat: Schema.optional(Schema.Boolean),
+    UpdateXlsx: Schema.optional(Schema.Boolean),
+    AnalyzeResponses: Schema.optional(Schema.Boolean)
+  }).annotations({ identifier: "FileEntryDtoInteger_allOf_security" })
+)
 
 /**
  * The available external rights of the file entry.
@@ -2082,18 +2086,18 @@ export interface FileEntryDtoIntegerAllOfAvailableShareRights {
 }
 
 /**
- * The wire form of {@link FileEntryDtoIntegerAllOfAvailableShareRights}.
+ * The wire form of {@link FileEntryDtoIntegerAllOfAvailableShareRights} (also accepted serialized in a JSON string, as the spec's example is).
  *
  * @since 0.1.0
  * @category schemas
  */
-export interface FileEntryDtoIntegerAllOfAvailableShareRightsEncoded {
+export type FileEntryDtoIntegerAllOfAvailableShareRightsEncoded = {
   readonly User?: ReadonlyArray<string> | undefined
   readonly ExternalLink?: ReadonlyArray<string> | undefined
   readonly Group?: ReadonlyArray<string> | undefined
   readonly InvitationLink?: ReadonlyArray<string> | undefined
   readonly PrimaryExternalLink?: ReadonlyArray<string> | undefined
-}
+} | string
 
 /**
  * The available external rights of the file entry.
@@ -2104,13 +2108,15 @@ export interface FileEntryDtoIntegerAllOfAvailableShareRightsEncoded {
 export const FileEntryDtoIntegerAllOfAvailableShareRights: Schema.Schema<
   FileEntryDtoIntegerAllOfAvailableShareRights,
   FileEntryDtoIntegerAllOfAvailableShareRightsEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  User: Schema.optional(Schema.Array(Schema.String)),
-  ExternalLink: Schema.optional(Schema.Array(Schema.String)),
-  Group: Schema.optional(Schema.Array(Schema.String)),
-  InvitationLink: Schema.optional(Schema.Array(Schema.String)),
-  PrimaryExternalLink: Schema.optional(Schema.Array(Schema.String))
-}).annotations({ identifier: "FileEntryDtoInteger_allOf_availableShareRights" })
+> = /*#__PURE__*/ Runtime.orJsonString(
+  Schema.Struct({
+    User: Schema.optional(Schema.Array(Schema.String)),
+    ExternalLink: Schema.optional(Schema.Array(Schema.String)),
+    Group: Schema.optional(Schema.Array(Schema.String)),
+    InvitationLink: Schema.optional(Schema.Array(Schema.String)),
+    PrimaryExternalLink: Schema.optional(Schema.Array(Schema.String))
+  }).annotations({ identifier: "FileEntryDtoInteger_allOf_availableShareRights" })
+)
 
 /**
  * The generic file entry information.
@@ -2516,12 +2522,12 @@ export interface FileDtoIntegerAllOfViewAccessibility {
 }
 
 /**
- * The wire form of {@link FileDtoIntegerAllOfViewAccessibility}.
+ * The wire form of {@link FileDtoIntegerAllOfViewAccessibility} (also accepted serialized in a JSON string, as the spec's example is).
  *
  * @since 0.1.0
  * @category schemas
  */
-export interface FileDtoIntegerAllOfViewAccessibilityEncoded {
+export type FileDtoIntegerAllOfViewAccessibilityEncoded = {
   readonly ImageView?: boolean | undefined
   readonly MediaView?: boolean | undefined
   readonly WebView?: boolean | undefined
@@ -2532,7 +2538,7 @@ export interface FileDtoIntegerAllOfViewAccessibilityEncoded {
   readonly WebComment?: boolean | undefined
   readonly CanConvert?: boolean | undefined
   readonly MustConvert?: boolean | undefined
-}
+} | string
 
 /**
  * The file accessibility.
@@ -2543,18 +2549,20 @@ export interface FileDtoIntegerAllOfViewAccessibilityEncoded {
 export const FileDtoIntegerAllOfViewAccessibility: Schema.Schema<
   FileDtoIntegerAllOfViewAccessibility,
   FileDtoIntegerAllOfViewAccessibilityEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  ImageView: Schema.optional(Schema.Boolean),
-  MediaView: Schema.optional(Schema.Boolean),
-  WebView: Schema.optional(Schema.Boolean),
-  WebEdit: Schema.optional(Schema.Boolean),
-  WebReview: Schema.optional(Schema.Boolean),
-  WebCustomFilterEditing: Schema.optional(Schema.Boolean),
-  WebRestrictedEditing: Schema.optional(Schema.Boolean),
-  WebComment: Schema.optional(Schema.Boolean),
-  CanConvert: Schema.optional(Schema.Boolean),
-  MustConvert: Schema.optional(Schema.Boolean)
-}).annotations({ identifier: "FileDtoInteger_allOf_viewAccessibility" })
+> = /*#__PURE__*/ Runtime.orJsonString(
+  Schema.Struct({
+    ImageView: Schema.optional(Schema.Boolean),
+    MediaView: Schema.optional(Schema.Boolean),
+    WebView: Schema.optional(Schema.Boolean),
+    WebEdit: Schema.optional(Schema.Boolean),
+    WebReview: Schema.optional(Schema.Boolean),
+    WebCustomFilterEditing: Schema.optional(Schema.Boolean),
+    WebRestrictedEditing: Schema.optional(Schema.Boolean),
+    WebComment: Schema.optional(Schema.Boolean),
+    CanConvert: Schema.optional(Schema.Boolean),
+    MustConvert: Schema.optional(Schema.Boolean)
+  }).annotations({ identifier: "FileDtoInteger_allOf_viewAccessibility" })
+)
 
 /**
  * [0 - In Progress, 1 - Completed, 2 - Failed]
