@@ -479,6 +479,41 @@ describe.skipIf(!specPresent)("FakeDocSpace against the 3.7 spec", () => {
         },
         { method: "GET", template: "/api/2.0/settings/webhook", path: "/api/2.0/settings/webhook" },
         { method: "DELETE", template: "/api/2.0/settings/webhook/{id}", path: "/api/2.0/settings/webhook/1" },
+        { method: "GET", template: "/api/2.0/settings/webhooks/log", path: "/api/2.0/settings/webhooks/log" },
+        {
+          method: "PUT",
+          template: "/api/2.0/files/rooms/{id}/share",
+          path: () => `/api/2.0/files/rooms/${ids.room}/share`,
+          json: { invitations: [{ email: "guest@example.com", access: 2 }], notify: false }
+        },
+        {
+          method: "GET",
+          template: "/api/2.0/files/rooms/{id}/share",
+          path: () => `/api/2.0/files/rooms/${ids.room}/share`
+        },
+        {
+          method: "POST",
+          template: "/api/2.0/keys",
+          path: "/api/2.0/keys",
+          json: { name: "k", permissions: ["files:read"], expiresInDays: 1 }
+        },
+        { method: "GET", template: "/api/2.0/keys", path: "/api/2.0/keys" },
+        { method: "GET", template: "/api/2.0/keys/permissions", path: "/api/2.0/keys/permissions" },
+        {
+          method: "PUT",
+          template: "/api/2.0/keys/{keyId}",
+          path: () => `/api/2.0/keys/${ids.key}`,
+          json: { name: "k2" }
+        },
+        { method: "DELETE", template: "/api/2.0/keys/{keyId}", path: () => `/api/2.0/keys/${ids.key}` },
+        { method: "GET", template: "/api/2.0/portal/quota", path: "/api/2.0/portal/quota" },
+        {
+          method: "DELETE",
+          template: "/api/2.0/files/rooms/{id}",
+          path: () => `/api/2.0/files/rooms/${ids.room}`,
+          json: { deleteAfter: false }
+        },
+        { method: "DELETE", template: "/api/2.0/group/{id}", path: () => `/api/2.0/group/${ids.group}` },
         { method: "POST", template: "/api/2.0/authentication/logout", path: "/api/2.0/authentication/logout" }
       ]
 
@@ -496,6 +531,7 @@ describe.skipIf(!specPresent)("FakeDocSpace against the 3.7 spec", () => {
         if (key === "GET /api/2.0/people/@self") ids.self = body.response.id
         if (key === "POST /api/2.0/group") ids.group = body.response.id
         if (key === "POST /api/2.0/files/rooms") ids.room = body.response.id
+        if (key === "POST /api/2.0/keys") ids.key = body.response.id
         if (key === "POST /api/2.0/files/folder/{folderId}") {
           ids.folder = body.response.id
           const second = yield* send({ ...c, json: { title: "F3" } })
