@@ -4,8 +4,9 @@
  * minified esbuild bundle of a program using one operation vs one importing everything.
  *
  * Bundles: `--bundle --minify --format=esm --platform=node`, no externals (node builtins are implicitly external
- * with `--platform=node`); the generated modules are bundled from their TypeScript sources, the workspace packages
- * they import (`@effect-docspace/core`, `rate-limit`) from their built `dist/` (this script builds them first).
+ * with `--platform=node`), of a program calling one operation through each documented import (the main barrel, the
+ * `Api` entry, one group), resolved as a user's bundler does (package `exports`, built `dist/`; this script builds
+ * first). `--bundles` prints only those.
  *
  * @since 0.1.0
  */
@@ -81,46 +82,51 @@ say(
   } KiB): the schemas are split by the groups that use them (schemas/<Group>.ts + schemas/Common.ts)`
 )
 
-// --- tsc ---------------------------------------------------------------------------------------------------------
-const median = (f: () => number) => [f(), f(), f()].sort((a, b) => a - b)[1]!
-const tscSrc = median(() => time(bin("tsc"), ["-b", "packages/resources/tsconfig.src.json", "--force"]))
-say(
-  `tsc -b packages/resources/tsconfig.src.json --force (rebuilds rate-limit, core, resources; median of 3): ${
-    tscSrc.toFixed(0)
-  } ms`
-)
-const tscOnly = median(() => time(bin("tsc"), ["-p", "packages/resources/tsconfig.src.json", "--noEmit"]))
-say(
-  `tsc -p packages/resources/tsconfig.src.json --noEmit (resources only, dependencies built; median of 3): ${
-    tscOnly.toFixed(0)
-  } ms`
-)
+// `--bundles`: only the bundle sizes (after one build), not the tsc and import timings
+const bundlesOnly = process.argv.includes("--bundles")
+if (bundlesOnly) {
+  time(bin("tsc"), ["-b", "tsconfig.build.json"])
+} else {
+  // --- tsc ---------------------------------------------------------------------------------------------------------
+  const median = (f: () => number) => [f(), f(), f()].sort((a, b) => a - b)[1]!
+  const tscSrc = median(() => time(bin("tsc"), ["-b", "packages/resources/tsconfig.src.json", "--force"]))
+  say(
+    `tsc -b packages/resources/tsconfig.src.json --force (rebuilds rate-limit, core, resources; median of 3): ${
+      tscSrc.toFixed(0)
+    } ms`
+  )
+  const tscOnly = median(() => time(bin("tsc"), ["-p", "packages/resources/tsconfig.src.json", "--noEmit"]))
+  say(
+    `tsc -p packages/resources/tsconfig.src.json --noEmit (resources only, dependencies built; median of 3): ${
+      tscOnly.toFixed(0)
+    } ms`
+  )
 
-// --- import cost in Node, unbundled (the tsc step above emitted dist/) ----------------------------------------------
-const importCost = (specifier: string): number => {
-  const runs = [0, 1, 2].map(() => {
-    const out = execFileSync(process.execPath, [
-      "--input-type=module",
-      "-e",
-      `await import("@effect-docspace/core/DocSpaceClient"); const t = performance.now(); await import(${
-        JSON.stringify(specifier)
-      }); console.log(performance.now() - t)`
-    ], { cwd: Path.join(repoRoot, "packages/resources") })
-    return Number(String(out).trim())
-  }).sort((a, b) => a - b)
-  return runs[1]!
+  // --- import cost in Node, unbundled (the tsc step above emitted dist/) ----------------------------------------------
+  const importCost = (specifier: string): number => {
+    const runs = [0, 1, 2].map(() => {
+      const out = execFileSync(process.execPath, [
+        "--input-type=module",
+        "-e",
+        `await import("@effect-docspace/core/DocSpaceClient"); const t = performance.now(); await import(${
+          JSON.stringify(specifier)
+        }); console.log(performance.now() - t)`
+      ], { cwd: Path.join(repoRoot, "packages/resources") })
+      return Number(String(out).trim())
+    }).sort((a, b) => a - b)
+    return runs[1]!
+  }
+  const dist = Path.join(repoRoot, "packages/resources/dist/generated")
+  say(
+    `node import time after core is loaded (dist, unbundled, median of 3): generated/Folders.js ${
+      importCost(Path.join(dist, "Folders.js")).toFixed(0)
+    } ms, generated/index.js (every group) ${importCost(Path.join(dist, "index.js")).toFixed(0)} ms`
+  )
 }
-const dist = Path.join(repoRoot, "packages/resources/dist/generated")
-say(
-  `node import time after core is loaded (dist, unbundled, median of 3): generated/Folders.js ${
-    importCost(Path.join(dist, "Folders.js")).toFixed(0)
-  } ms, generated/index.js (every group) ${importCost(Path.join(dist, "index.js")).toFixed(0)} ms`
-)
 
 // --- bundles -----------------------------------------------------------------------------------------------------
 const outDir = Path.join(repoRoot, "packages/codegen/build/figures")
 Fs.mkdirSync(outDir, { recursive: true })
-const index = Path.join(generatedDir, "index.ts")
 const client = `
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as Auth from "@effect-docspace/core/Auth"
@@ -134,17 +140,27 @@ const Live = DocSpaceClient.layer().pipe(
   Layer.provide(FetchHttpClient.layer)
 )
 `
+// a program calling one operation through each documented import: a bundler must keep only that operation
 const programs: Record<string, string> = {
   "client only (no operation)": `${client}
 import * as Schema from "effect/Schema"
 Effect.runPromise(Effect.provide(DocSpaceClient.request({ operation: "x", method: "GET", path: "/api/2.0/x" }, Schema.Unknown), Live)).then(console.log)
 `,
-  "one operation (Folders.getFolderInfo via the index)": `${client}
-import { Folders } from ${JSON.stringify(index)}
+  "one curated operation through the main barrel (import { People } from \"@effect-docspace/resources\")": `${client}
+import { People } from "@effect-docspace/resources"
+Effect.runPromise(Effect.provide(People.self(), Live)).then(console.log)
+`,
+  "one generated operation through the Api entry (import * as Api from \"@effect-docspace/resources/Api\")": `${client}
+import * as Api from "@effect-docspace/resources/Api"
+Effect.runPromise(Effect.provide(Api.Folders.getFolderInfo({ folderId: 1 }), Live)).then(console.log)
+`,
+  "one generated operation through its group (import * as Folders from \"@effect-docspace/resources/generated/Folders\")":
+    `${client}
+import * as Folders from "@effect-docspace/resources/generated/Folders"
 Effect.runPromise(Effect.provide(Folders.getFolderInfo({ folderId: 1 }), Live)).then(console.log)
 `,
   "everything (import * as Api, all used)": `${client}
-import * as Api from ${JSON.stringify(index)}
+import * as Api from "@effect-docspace/resources/Api"
 console.log(Api, Live, Effect)
 `
 }
