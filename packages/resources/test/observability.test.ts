@@ -12,6 +12,7 @@ import { InMemorySpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-tr
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
+import { readFileSync } from "node:fs"
 
 const ClientOnFake = Layer.unwrapEffect(
   Effect.map(FakeDocSpace.Server, (fake) => DocSpace.layer({ baseUrl: fake.url, auth: Auth.apiKey(fake.apiKey) }))
@@ -63,5 +64,19 @@ describe("observability recipe (@effect/opentelemetry)", () => {
       )
       expect(exported).not.toContain(key)
     }).pipe(Effect.provide(ClientOnFake), Effect.provide(TracingLive))
+  })
+
+  it("docs/observability.md lists exactly the metrics the rate limiter defines", () => {
+    const root = new URL("../../../", import.meta.url)
+    const doc = readFileSync(new URL("docs/observability.md", root), "utf8")
+    const source = readFileSync(new URL("packages/rate-limit/src/internal/metrics.ts", root), "utf8")
+    const documented = new Set(
+      [...doc.matchAll(/^\| `([a-z_]+)` \| (?:gauge|counter|histogram|summary) \|/gm)].map((m) => m[1])
+    )
+    const defined = new Set(
+      [...source.matchAll(/"([a-z][a-z0-9_]*)"/g)].map((m) => m[1]).filter((n) => n.includes("_"))
+    )
+    expect(defined.size).toBeGreaterThan(0)
+    expect([...documented].sort()).toEqual([...defined].sort())
   })
 })
