@@ -58,6 +58,7 @@ import type { DocSpaceConfig } from "./DocSpaceConfig.js"
 import * as Config from "./DocSpaceConfig.js"
 import * as Errors from "./DocSpaceError.js"
 import { makeAuthenticator } from "./internal/auth.js"
+import * as Body from "./internal/body.js"
 import { currentRequest } from "./internal/current.js"
 import { buildPath, type PathParam } from "./internal/path.js"
 import { safeUrl } from "./internal/redact.js"
@@ -273,6 +274,9 @@ export const make = (
       }))
     )
 
+    // whole-body reads (`text`) of every answer stop at maxBodyBytes, below the limiter so that its own body
+    // handling (permit release, re-sending a GET whose body was cut) reads through the bound
+    const limitBody = (response: HttpClientResponse.HttpClientResponse) => Body.bounded(response, config.maxBodyBytes)
     // transport -> timeout (per request, not counting the wait for permits) -> rate limiter -> base URL & headers
     // every request is tied to a scope: interrupting it, or closing the scope of a streamed body, aborts it
     const timed = HttpClient.transform(
@@ -281,13 +285,15 @@ export const make = (
         Effect.flatMap(
           FiberRef.get(currentRequest),
           (current) =>
-            current === undefined ? effect : boundedTimeout(effect, current.timeout, () =>
-              new Errors.Timeout({
-                operation: current.operation,
-                method: request.method,
-                url: current.url ?? safeUrl(request.url),
-                timeoutMillis: Duration.toMillis(current.timeout)
-              }))
+            current === undefined ?
+              Effect.map(effect, limitBody) :
+              boundedTimeout(Effect.map(effect, limitBody), current.timeout, () =>
+                new Errors.Timeout({
+                  operation: current.operation,
+                  method: request.method,
+                  url: current.url ?? safeUrl(request.url),
+                  timeoutMillis: Duration.toMillis(current.timeout)
+                }))
         )
     )
     const limited = limiter.apply(timed)

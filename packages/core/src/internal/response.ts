@@ -5,9 +5,9 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
-import * as Stream from "effect/Stream"
 import * as Errors from "../DocSpaceError.js"
 import { safeUrl } from "../Redaction.js"
+import { isTooLarge } from "./body.js"
 import { excerpt } from "./redact.js"
 
 /** What a request is, for errors and spans. */
@@ -184,57 +184,6 @@ const validationProblem = (json: unknown) => {
   }
 }
 
-const decoder = new TextDecoder()
-
-/** Thrown by the body reader, not a failure of the transport. */
-class TooLarge {
-  readonly _tag = "TooLarge"
-}
-
-/**
- * A body's text, read at most up to `limit` bytes: a declared length above the limit is refused before reading, and
- * a body without one (chunked, or compressed: its decoded size is unknown) is read chunk by chunk and abandoned, its
- * connection closed, as soon as it passes the limit.
- */
-const readText = (
-  response: HttpClientResponse.HttpClientResponse,
-  limit: number
-): Effect.Effect<string, TooLarge | unknown> => {
-  const headers = headersRecord(response)
-  const declared = headers["content-length"] === undefined ? NaN : Number(headers["content-length"])
-  const encoding = headers["content-encoding"]
-  const plain = encoding === undefined || encoding === "" || encoding === "identity"
-  if (plain && Number.isFinite(declared)) {
-    return declared > limit ? Effect.fail(new TooLarge()) : response.text
-  }
-  return Effect.map(
-    Stream.runFoldEffect(
-      // a body-less answer (204) has no stream: it is an empty text
-      Stream.catchAll(
-        response.stream,
-        (error) => (error.reason === "EmptyBody" ? Stream.empty : Stream.fail(error))
-      ),
-      { chunks: [] as Array<Uint8Array>, size: 0 },
-      (acc, chunk): Effect.Effect<{ chunks: Array<Uint8Array>; size: number }, TooLarge> => {
-        acc.size += chunk.length
-        if (acc.size > limit) return Effect.fail(new TooLarge())
-        acc.chunks.push(chunk)
-        return Effect.succeed(acc)
-      }
-    ),
-    ({ chunks, size }) => {
-      if (chunks.length === 1) return decoder.decode(chunks[0])
-      const all = new Uint8Array(size)
-      let offset = 0
-      for (const chunk of chunks) {
-        all.set(chunk, offset)
-        offset += chunk.length
-      }
-      return decoder.decode(all)
-    }
-  )
-}
-
 /**
  * Reads a finished response's body (at most `maxBodyBytes`) and maps it: non-2xx and 2xx-with-`error` to the typed
  * errors, non-JSON to `DecodeError`/`ServerError`, and otherwise returns the parsed JSON.
@@ -246,8 +195,9 @@ export const readJson = (
   maxBodyBytes: number = DEFAULT_MAX_BODY_BYTES
 ): Effect.Effect<unknown, Errors.DocSpaceError> =>
   Effect.flatMap(
-    Effect.mapError(readText(response, maxBodyBytes), (error) =>
-      error instanceof TooLarge
+    // the client's transport bounds `text` (internal/body.ts); the limit is named here for the message
+    Effect.mapError(response.text, (error) =>
+      isTooLarge(error)
         ? tooLarge(info, response.status, maxBodyBytes, headersRecord(response), now)
         : transportError(info, error)),
     (text) => interpret(info, response.status, headersRecord(response), text, now)

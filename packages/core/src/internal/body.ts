@@ -1,0 +1,194 @@
+import type * as Cookies from "@effect/platform/Cookies"
+import type * as Headers from "@effect/platform/Headers"
+import * as HttpClientError from "@effect/platform/HttpClientError"
+import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import * as HttpIncomingMessage from "@effect/platform/HttpIncomingMessage"
+import type * as UrlParams from "@effect/platform/UrlParams"
+import * as Effect from "effect/Effect"
+import * as Inspectable from "effect/Inspectable"
+import type * as Option from "effect/Option"
+import * as Stream from "effect/Stream"
+
+/** The cause of a body read refused for its size: not a transport failure (nobody retries it). */
+export class TooLarge {
+  readonly _tag = "TooLarge"
+  constructor(readonly limit: number) {}
+}
+
+/** A ResponseError caused by a body larger than the limit. */
+export const isTooLarge = (error: unknown): boolean =>
+  error instanceof HttpClientError.ResponseError && error.cause instanceof TooLarge
+
+const decoder = new TextDecoder()
+
+const concat = (chunks: ReadonlyArray<Uint8Array>, size: number): Uint8Array => {
+  if (chunks.length === 1) return chunks[0]!
+  const all = new Uint8Array(size)
+  let offset = 0
+  for (const chunk of chunks) {
+    all.set(chunk, offset)
+    offset += chunk.length
+  }
+  return all
+}
+
+type Source =
+  | { readonly _tag: "Web"; readonly body: ReadableStream<Uint8Array> | null }
+  | { readonly _tag: "Node"; readonly body: AsyncIterable<Uint8Array> & { destroy?: (error?: Error) => void } }
+
+/** The platform's own transports keep the native answer in `source`: a web `Response`, or undici's `ResponseData`. */
+const sourceOf = (response: HttpClientResponse.HttpClientResponse): Source | undefined => {
+  const source = (response as unknown as { readonly source?: unknown }).source
+  if (typeof Response !== "undefined" && source instanceof Response) return { _tag: "Web", body: source.body }
+  const body = typeof source === "object" && source !== null ? (source as { readonly body?: unknown }).body : undefined
+  if (typeof body === "object" && body !== null && Symbol.asyncIterator in body) {
+    return { _tag: "Node", body: body as AsyncIterable<Uint8Array> }
+  }
+  return undefined
+}
+
+/** Reads a native body up to `limit` bytes, natively (no Effect stream per chunk); cancels it beyond the limit. */
+const readNative = async (source: Source, limit: number): Promise<Uint8Array | TooLarge> => {
+  const chunks: Array<Uint8Array> = []
+  let size = 0
+  if (source._tag === "Web") {
+    if (source.body === null) return new Uint8Array(0)
+    const reader = source.body.getReader()
+    for (;;) {
+      const { done, value } = await reader.read()
+      if (done) break
+      size += value.length
+      if (size > limit) {
+        await reader.cancel().catch(() => undefined)
+        return new TooLarge(limit)
+      }
+      chunks.push(value)
+    }
+    return concat(chunks, size)
+  }
+  for await (const chunk of source.body) {
+    size += chunk.length
+    if (size > limit) {
+      source.body.destroy?.()
+      return new TooLarge(limit)
+    }
+    chunks.push(chunk)
+  }
+  return concat(chunks, size)
+}
+
+/**
+ * A transport's answer whose `text` reads at most `limit` bytes: a declared length above it is refused unread, and a
+ * body without one (chunked, or compressed: its decoded size is unknown) is abandoned, its connection closed, as soon
+ * as it passes the limit. Placed right above the transport, below the rate limiter, so that the limiter's own body
+ * handling (releasing its permit, sending a cut GET again) sees the bounded read. Everything else is delegated.
+ */
+class BoundedResponse extends Inspectable.Class implements HttpClientResponse.HttpClientResponse {
+  readonly [HttpIncomingMessage.TypeId]: HttpIncomingMessage.TypeId = HttpIncomingMessage.TypeId
+  readonly [HttpClientResponse.TypeId]: HttpClientResponse.TypeId = HttpClientResponse.TypeId
+
+  constructor(readonly original: HttpClientResponse.HttpClientResponse, readonly limit: number) {
+    super()
+  }
+
+  get request(): HttpClientRequest.HttpClientRequest {
+    return this.original.request
+  }
+  get status(): number {
+    return this.original.status
+  }
+  get headers(): Headers.Headers {
+    return this.original.headers
+  }
+  get cookies(): Cookies.Cookies {
+    return this.original.cookies
+  }
+  get remoteAddress(): Option.Option<string> {
+    return this.original.remoteAddress
+  }
+  get stream(): Stream.Stream<Uint8Array, HttpClientError.ResponseError> {
+    return this.original.stream
+  }
+  get json(): Effect.Effect<unknown, HttpClientError.ResponseError> {
+    return this.original.json
+  }
+  get arrayBuffer(): Effect.Effect<ArrayBuffer, HttpClientError.ResponseError> {
+    return this.original.arrayBuffer
+  }
+  get urlParamsBody(): Effect.Effect<UrlParams.UrlParams, HttpClientError.ResponseError> {
+    return this.original.urlParamsBody
+  }
+  get formData(): Effect.Effect<FormData, HttpClientError.ResponseError> {
+    return this.original.formData
+  }
+  get text(): Effect.Effect<string, HttpClientError.ResponseError> {
+    const headers = this.original.headers
+    const declared = headers["content-length"] === undefined ? NaN : Number(headers["content-length"])
+    const encoding = headers["content-encoding"]
+    const plain = encoding === undefined || encoding === "" || encoding === "identity"
+    if (plain && Number.isFinite(declared)) {
+      return declared > this.limit ? Effect.fail(this.tooLarge()) : this.original.text
+    }
+    const source = sourceOf(this.original)
+    if (source === undefined) return this.boundedStream
+    return Effect.flatMap(
+      Effect.tryPromise({
+        try: () => readNative(source, this.limit),
+        catch: (cause) =>
+          new HttpClientError.ResponseError({ request: this.request, response: this, reason: "Decode", cause })
+      }),
+      (result) => (result instanceof TooLarge ? Effect.fail(this.tooLarge()) : Effect.succeed(decoder.decode(result)))
+    )
+  }
+
+  private tooLarge() {
+    return new HttpClientError.ResponseError({
+      request: this.request,
+      response: this,
+      reason: "Decode",
+      description: `the body is larger than maxBodyBytes (${this.limit} bytes)`,
+      cause: new TooLarge(this.limit)
+    })
+  }
+
+  /** Any other transport: its byte stream, folded with the same bound. */
+  private get boundedStream(): Effect.Effect<string, HttpClientError.ResponseError> {
+    const limit = this.limit
+    return Effect.suspend(() => {
+      const chunks: Array<Uint8Array> = []
+      let size = 0
+      let over = false
+      return Effect.flatMap(
+        Stream.runForEachWhile(
+          // a body-less answer (204) has no stream: it is an empty text
+          Stream.catchAll(
+            this.original.stream,
+            (error) => (error.reason === "EmptyBody" ? Stream.empty : Stream.fail(error))
+          ),
+          (chunk) =>
+            Effect.sync(() => {
+              size += chunk.length
+              if (size > limit) {
+                over = true
+                return false
+              }
+              chunks.push(chunk)
+              return true
+            })
+        ),
+        () => (over ? Effect.fail(this.tooLarge()) : Effect.succeed(decoder.decode(concat(chunks, size))))
+      )
+    })
+  }
+
+  toJSON(): unknown {
+    return this.original.toJSON()
+  }
+}
+
+/** Bounds the whole-body reads of a transport's answer; see {@link BoundedResponse}. */
+export const bounded = (
+  response: HttpClientResponse.HttpClientResponse,
+  limit: number
+): HttpClientResponse.HttpClientResponse => new BoundedResponse(response, limit)
