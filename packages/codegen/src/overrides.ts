@@ -25,7 +25,8 @@ export const replacedSchemas: Readonly<Record<string, "DateTime">> = {
 
 /**
  * Plain `type: string, format: date-time` values are the same wire format as `ApiDateTime` (ISO strings, up to
- * seven fractional digits), so they decode to a `Date` too: one date type across the whole API.
+ * seven fractional digits), so they decode to a `Date` too: one date type across the whole API. Evidence: C#
+ * `DateTime` properties serialized by System.Text.Json (ISO 8601), and the identity service's Java `ZonedDateTime`.
  *
  * @since 0.1.0
  * @category overrides
@@ -33,8 +34,9 @@ export const replacedSchemas: Readonly<Record<string, "DateTime">> = {
 export const dateTimeFormats: ReadonlyArray<string> = ["date-time"]
 
 /**
- * The server omits null fields ("Null fields are omitted", DESIGN.md), so a property the spec marks both
- * `required` and `nullable` may be absent: it is generated optional (absent or null both decode to absent).
+ * The server omits null fields (`DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull`, server
+ * `common/ASC.Api.Core/Core/DynamicIgnoreResolver.cs`), so a property the spec marks both `required` and `nullable`
+ * may be absent: it is generated optional (absent or null both decode to absent).
  * Non-nullable required properties stay required.
  *
  * @since 0.1.0
@@ -44,8 +46,9 @@ export const nullableMeansOptional = true
 
 /**
  * Property names the spec has spelled differently from the wire. `FileOperationDto.Operation` has a capital O on
- * the wire (the 3.6 spec and the Java SDK spell it `operation`): decoding `operation` would always miss it. The
- * 3.7 spec already says `Operation`; the entry keeps that true if a spec regresses.
+ * the wire (`[JsonPropertyName("Operation")]`, server `products/ASC.Files/Core/ApiModels/ResponseDto/
+ * FileOperationDto.cs`; the 3.6 spec and the Java SDK spell it `operation`): decoding `operation` would always miss
+ * it. The 3.7 spec already says `Operation`; the entry keeps that true if a spec regresses.
  *
  * @since 0.1.0
  * @category overrides
@@ -63,7 +66,8 @@ export const propertyRenames: ReadonlyArray<{
  *
  * - `FolderContentDtoInteger.files`/`folders`: the spec types both as arrays of the abstract `FileEntryBaseDto`
  *   (`x-derived-types`), which has neither `id` nor any file or folder field: decoding through it would drop them
- *   all. The portal sends `FileDto<int>` and `FolderDto<int>` objects.
+ *   all. The portal sends `FileDto<int>` and `FolderDto<int>` objects (`List<FileEntryBaseDto> Files`/`Folders`
+ *   filled with the derived DTOs, server `products/ASC.Files/Core/ApiModels/ResponseDto/FolderContentDto.cs`).
  *
  * @since 0.1.0
  * @category overrides
@@ -96,7 +100,8 @@ export const keepExtraFieldsOfDerivedBases = true
 
 /**
  * The spec's `...Wrapper` schemas are the response envelope `{response, count, links, status, statusCode}`. The
- * portal also sends `total` for paged lists (and omits it elsewhere), which the spec never declares: every wrapper
+ * portal also sends `total` for paged lists (and omits it elsewhere; `public long? Total`, server
+ * `common/ASC.Api.Core/Middleware/CommonApiResponse.cs`), which the spec never declares: every wrapper
  * gets an optional `total`, and `...Stream` variants take the total from the envelope or from the response's own
  * `total` (`FolderContentDto`), stopping on a short page when neither is there.
  *
@@ -107,7 +112,8 @@ export const wrapperTotal = true
 
 /**
  * File uploads take `multipart/form-data`, not JSON: the 3.6 spec declares `/upload` and `/insert` as JSON
- * (`UploadRequestDto`), which the server rejects (415). 3.7 declares multipart; any operation whose path ends with
+ * (`UploadRequestDto`), which the server rejects (415; its `File` is `[FromForm] IFormFile`, server
+ * `products/ASC.Files/Core/ApiModels/RequestDto/UploadRequestDto.cs`). 3.7 declares multipart; any operation whose path ends with
  * one of these suffixes is generated as multipart whatever its spec says. Binary parts take a byte `Stream`, a
  * `Uint8Array` or a `Blob`; a streamed part is sent without being buffered.
  *
@@ -160,7 +166,8 @@ export const pathParameterCorrections: Readonly<
 
 /**
  * Operations answered by the identity (OAuth2) service, which writes bare JSON instead of the `{"response": ...}`
- * envelope (the spec gives them no `...Wrapper`). Matched by path prefix.
+ * envelope (the spec gives them no `...Wrapper`; its Spring controllers return `ResponseEntity<...>` of the DTO, server
+ * `common/ASC.Identity/**\/controller/*.java`). Matched by path prefix.
  *
  * @since 0.1.0
  * @category overrides
@@ -356,7 +363,8 @@ const exampleAt = (doc: Document, s: SchemaObject, depth = 0): unknown => {
  *
  * - `startNewChat`, `continueChat`: the answer is "SSE stream of ChatCompletion events (text/event-stream)" (the
  *   response's own description), matched by `descriptionPattern`.
- * - `getMigrationLogs`: the server writes the migration log file to the response body (text), not an envelope.
+ * - `getMigrationLogs`: the server writes the migration log file to the response body (text), not an envelope
+ *   (`await stream.CopyToAsync(Response.Body)`, server `web/ASC.Web.Api/Api/MigrationController.cs`).
  *
  * @since 0.1.0
  * @category overrides
