@@ -39,7 +39,11 @@ const gzipBomb = (inflated: number) =>
         resume(Effect.succeed({ url: `http://127.0.0.1:${port}`, server, written: () => written }))
       })
     }),
-    ({ server }) => Effect.async<void>((resume) => server.close(() => resume(Effect.void)))
+    ({ server }) =>
+      Effect.async<void>((resume) => {
+        server.close(() => resume(Effect.void))
+        server.closeAllConnections()
+      })
   )
 
 describe("JSON body bound over a real socket with FetchHttpClient (issue 10 item 7)", () => {
