@@ -72,7 +72,8 @@ export interface Options<E, R> {
  * @category models
  */
 export interface Rejection {
-  readonly status: 400 | 401 | 405 | 413 | 500
+  /** 503 only from {@link stream}, when its queue is full. */
+  readonly status: 400 | 401 | 405 | 413 | 500 | 503
   readonly message: string
 }
 
@@ -112,6 +113,12 @@ const readBody = (request: HttpServerRequest.HttpServerRequest, max: number) => 
 export const make = <E, R>(
   options: Options<E, R>
 ): Effect.Effect<HttpServerResponse.HttpServerResponse, never, R | HttpServerRequest.HttpServerRequest> =>
+  makeWith(options, () => ({ status: 500, message: "the handler failed" }))
+
+const makeWith = <E, R>(
+  options: Options<E, R>,
+  onFailure: (cause: Cause.Cause<E>) => Rejection
+): Effect.Effect<HttpServerResponse.HttpServerResponse, never, R | HttpServerRequest.HttpServerRequest> =>
   Effect.gen(function*() {
     const request = yield* HttpServerRequest.HttpServerRequest
     const reject = (status: Rejection["status"], message: string) =>
@@ -145,7 +152,8 @@ export const make = <E, R>(
     }
     const handled = yield* Effect.exit(options.handle(delivery.right))
     if (handled._tag === "Failure") {
-      return yield* reject(500, `the handler failed: ${Cause.pretty(handled.cause).split("\n")[0]}`)
+      const rejection = onFailure(handled.cause)
+      return yield* reject(rejection.status, rejection.message)
     }
     return HttpServerResponse.empty({ status: 200 })
   })
@@ -189,14 +197,16 @@ export const stream = (
       Queue.dropping<Webhooks.Delivery>(options.capacity ?? 1024),
       Queue.shutdown
     )
-    const app = make({
-      ...options,
-      handle: (delivery) =>
-        Effect.flatMap(Queue.offer(queue, delivery), (queued) => queued ? Effect.void : Effect.fail("full" as const))
-    }).pipe(
-      Effect.map((response) =>
-        response.status === 500 ? HttpServerResponse.text("too many deliveries waiting", { status: 503 }) : response
-      )
+    const app = makeWith(
+      {
+        ...options,
+        handle: (delivery) =>
+          Effect.flatMap(Queue.offer(queue, delivery), (queued) => queued ? Effect.void : Effect.fail("full" as const))
+      },
+      (cause) =>
+        Cause.isFailure(cause)
+          ? { status: 503, message: "too many deliveries waiting" }
+          : { status: 500, message: "the delivery could not be queued" }
     )
     return { app, deliveries: Stream.fromQueue(queue) }
   })
