@@ -274,6 +274,22 @@ const authConfig: Config.Config<Auth.Auth> = Config.all({
   code: Config.option(Config.redacted("DOCSPACE_TOTP_CODE"))
 }).pipe(
   Config.mapOrFail(({ apiKey, code, password, token, userName }) => {
+    // more than one kind of credentials: refuse rather than silently pick one
+    const kinds = [
+      Option.isSome(apiKey) ? "DOCSPACE_API_KEY" : undefined,
+      Option.isSome(token) ? "DOCSPACE_TOKEN" : undefined,
+      Option.isSome(userName) || Option.isSome(password) ? "DOCSPACE_USERNAME/DOCSPACE_PASSWORD" : undefined
+    ].filter((kind): kind is string => kind !== undefined)
+    if (kinds.length > 1) {
+      return Either.left(
+        ConfigError.InvalidData(
+          [kinds[0]!.split("/")[0]!],
+          `${kinds.join(" and ")} are ${kinds.length === 2 ? "both" : "all"} set: set only one kind of credentials ` +
+            "(an API key, a token, or a user " +
+            "name and password)"
+        )
+      )
+    }
     if (Option.isSome(apiKey)) {
       return Auth.isApiKeyFormat(Redacted.value(apiKey.value))
         ? Either.right(Auth.apiKey(apiKey.value))
@@ -309,9 +325,10 @@ const authConfig: Config.Config<Auth.Auth> = Config.all({
 )
 
 /**
- * The configuration read from the environment (or any `ConfigProvider`): `DOCSPACE_URL`, then
+ * The configuration read from the environment (or any `ConfigProvider`): `DOCSPACE_URL`, then exactly one of
  * `DOCSPACE_API_KEY` | `DOCSPACE_TOKEN` | `DOCSPACE_USERNAME` + `DOCSPACE_PASSWORD` (optional
- * `DOCSPACE_TOTP_CODE`), optional `DOCSPACE_ALLOW_INSECURE_HTTP` and `DOCSPACE_TIMEOUT` (e.g. `30 seconds`).
+ * `DOCSPACE_TOTP_CODE`; more than one kind set is a `ConfigError`), optional `DOCSPACE_ALLOW_INSECURE_HTTP` and
+ * `DOCSPACE_TIMEOUT` (e.g. `30 seconds`).
  *
  * @since 0.1.0
  * @category config

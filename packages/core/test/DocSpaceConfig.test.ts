@@ -159,4 +159,18 @@ describe("DocSpaceConfig", () => {
       const token = yield* fromEnv({ DOCSPACE_URL: "https://p.example.com", DOCSPACE_TOKEN: "" })
       expect(Either.isLeft(token)).toBe(true)
     }))
+
+  it.effect("more than one kind of credentials in the environment is refused, naming them (issue 11)", () =>
+    Effect.gen(function*() {
+      const both = yield* fromEnv({
+        DOCSPACE_URL: "https://p.example.com",
+        DOCSPACE_API_KEY: KEY,
+        DOCSPACE_USERNAME: "me@example.com",
+        DOCSPACE_PASSWORD: "pw"
+      })
+      expect(Either.isLeft(both)).toBe(true)
+      const message = String(Either.getLeft(both).pipe((o) => (o._tag === "Some" ? o.value : "")))
+      expect(message).toContain("DOCSPACE_API_KEY and DOCSPACE_USERNAME/DOCSPACE_PASSWORD are both set")
+      expect(message).not.toContain(KEY)
+    }))
 })
