@@ -26,7 +26,7 @@ import * as Redacted from "effect/Redacted"
  */
 import type * as DocSpaceClient from "@effect-docspace/core/DocSpaceClient"
 import * as Client from "@effect-docspace/core/DocSpaceClient"
-import type * as DocSpaceError from "@effect-docspace/core/DocSpaceError"
+import * as DocSpaceError from "@effect-docspace/core/DocSpaceError"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
@@ -184,20 +184,23 @@ export const primaryLink = (
 }
 
 /**
- * The shared links of a file, folder or room (`GET .../{id}/links`).
+ * The shared links of a file, folder or room (`GET .../{id}/links`): one page, the first 100 unless `count` and
+ * `startIndex` say otherwise.
  *
  * @since 0.2.0
  * @category getters
  */
 export const links = (
-  target: Target
+  target: Target,
+  options?: { readonly count?: number | undefined; readonly startIndex?: number | undefined }
 ): Effect.Effect<ReadonlyArray<Share>, DocSpaceError.DocSpaceError, DocSpaceClient.DocSpaceClient> => {
   const { base, id, kind } = route(target)
   return Client.request({
     operation: `get${kind}Links`,
     method: "GET",
     path: `${base}/links`,
-    pathParams: { id }
+    pathParams: { id },
+    urlParams: { count: options?.count, startIndex: options?.startIndex }
   }, Schema.Array(Share))
 }
 
@@ -233,6 +236,21 @@ export const setLink = (
   options: LinkOptions
 ): Effect.Effect<Option.Option<Share>, DocSpaceError.DocSpaceError, DocSpaceClient.DocSpaceClient> => {
   const { base, id, kind } = route(target)
+  const operation = kind === "Room"
+    ? "setRoomLink"
+    : kind === "File"
+    ? "setFileExternalLink"
+    : "setFolderPrimaryExternalLink"
+  if (options.expirationDate !== undefined && Number.isNaN(options.expirationDate.getTime())) {
+    return Effect.fail(
+      new DocSpaceError.BadRequest({
+        operation,
+        method: "PUT",
+        url: `${base}/links`,
+        message: "expirationDate is not a valid date"
+      })
+    )
+  }
   const body: Record<string, unknown> = { access: accessNumber(options.access ?? "Read") }
   if (options.linkId !== undefined) body.linkId = options.linkId
   if (options.title !== undefined) body.title = options.title

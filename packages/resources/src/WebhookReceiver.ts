@@ -59,7 +59,7 @@ export interface Options<E, R> {
   readonly secret: Redacted.Redacted<string>
   /** Runs for each verified delivery before the answer; a failure answers 500, and the portal retries. */
   readonly handle: (delivery: Webhooks.Delivery) => Effect.Effect<void, E, R>
-  /** Default {@link defaultMaxBodyBytes}. */
+  /** Default {@link defaultMaxBodyBytes} (also when this is not a finite number >= 0). */
   readonly maxBodyBytes?: number | undefined
   /** Called with each refused request's reason (status and message), e.g. to log it. Never sees the secret. */
   readonly onRejected?: ((rejection: Rejection) => Effect.Effect<void>) | undefined
@@ -134,7 +134,10 @@ const makeWith = <E, R>(
         HttpServerResponse.setHeader("allow", "GET, HEAD, POST")
       )
     }
-    const body = yield* Effect.either(readBody(request, options.maxBodyBytes ?? defaultMaxBodyBytes))
+    const max = options.maxBodyBytes
+    const body = yield* Effect.either(
+      readBody(request, max !== undefined && Number.isFinite(max) && max >= 0 ? max : defaultMaxBodyBytes)
+    )
     if (body._tag === "Left") {
       return yield* body.left instanceof TooLarge
         ? reject(413, "the delivery body is too large")

@@ -114,7 +114,8 @@ describe("Sharing", () => {
         const linkId = Option.getOrThrow(extra).sharedLink!.id
         yield* Sharing.revokeLink({ room: room.id }, linkId)
         const after = yield* Sharing.links({ room: room.id })
-        return { primary, again, extra: Option.getOrThrow(extra), before, after, linkId }
+        const badDate = yield* Effect.flip(Sharing.setLink({ room: room.id }, { expirationDate: new Date("nonsense") }))
+        return { primary, again, extra: Option.getOrThrow(extra), before, after, linkId, badDate }
       })).pipe(Effect.provide(Fake))
       const result = yield* exit
       expect(result.primary.sharedLink?.primary).toBe(true)
@@ -125,6 +126,7 @@ describe("Sharing", () => {
       expect(String(result.extra.sharedLink?.password)).not.toContain("link-pass-1")
       expect(result.before.map((s) => s.sharedLink?.id)).toContain(result.linkId)
       expect(result.after.map((s) => s.sharedLink?.id)).not.toContain(result.linkId)
+      expect(result.badDate._tag).toBe("BadRequest")
     }))
 })
 
