@@ -10,6 +10,7 @@
  * ```ts
  * import { ApiKeys } from "@effect-docspace/resources"
  * import * as Effect from "effect/Effect"
+import * as ParseResult from "effect/ParseResult"
  *
  * const program = Effect.gen(function*() {
  *   const created = yield* ApiKeys.create({ name: "ci", permissions: ["files:read"], expiresInDays: 30 })
@@ -26,6 +27,7 @@ import type * as DocSpaceClient from "@effect-docspace/core/DocSpaceClient"
 import * as Client from "@effect-docspace/core/DocSpaceClient"
 import * as DocSpaceError from "@effect-docspace/core/DocSpaceError"
 import * as Effect from "effect/Effect"
+import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import * as Schemas from "./internal/schemas.js"
 
@@ -101,7 +103,26 @@ export const create = (
       permissions: options.permissions ?? [],
       ...(options.expiresInDays !== undefined ? { expiresInDays: options.expiresInDays } : {})
     })
-  }, CreatedApiKey)
+  }, Schema.Unknown).pipe(
+    // decoded here rather than by the client, so that a body that does not fit never puts the new key into a
+    // DecodeError's excerpt
+    Effect.flatMap((body) =>
+      Effect.mapError(decodeCreated(body), (error) =>
+        new DocSpaceError.DecodeError({
+          operation: "createApiKey",
+          method: "POST",
+          url: "/api/2.0/keys",
+          message: `unexpected response: ${
+            ParseResult.TreeFormatter.formatErrorSync(error).replace(secretPattern, "sk-<redacted>")
+          }`,
+          excerpt: (JSON.stringify(body) ?? "").replace(secretPattern, "sk-<redacted>").slice(0, 500)
+        }))
+    )
+  )
+
+const secretPattern = /sk-[0-9A-Za-z]+/g
+
+const decodeCreated = Schema.decodeUnknown(CreatedApiKey, { onExcessProperty: "ignore" })
 
 /**
  * The keys of the user, or of every user for a DocSpace admin (`GET /api/2.0/keys`).

@@ -31,7 +31,7 @@ import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Stream from "effect/Stream"
 import * as TestClock from "effect/TestClock"
-import { fakeUrl, onFake } from "./curated-mock.js"
+import { envelope, fakeUrl, make, onFake } from "./curated-mock.js"
 
 const Fake = FakeDocSpace.layer({ baseUrl: fakeUrl, fileOperationMillis: 1000 })
 
@@ -160,6 +160,16 @@ describe("ApiKeys", () => {
       expect(refused._tag).toBe("Unauthorized")
       expect((yield* fake.state.counts).byRoute["DELETE /api/2.0/keys/{keyId}"]).toBe(1)
     }).pipe(Effect.provide(Fake)))
+
+  it.effect("an answer that does not fit is a DecodeError that does not carry the new key", () =>
+    Effect.gen(function*() {
+      const key = `sk-${"ab".repeat(32)}`
+      const portal = make(() => envelope({ key, name: "ci" })) // no id
+      const error = yield* Effect.flip(ApiKeys.create({ name: "ci" })).pipe(Effect.provide(portal.layer))
+      expect(error._tag).toBe("DecodeError")
+      expect(JSON.stringify(error)).not.toContain(key)
+      expect(String(error)).not.toContain(key)
+    }))
 
   it.effect("unknown permissions are a BadRequest", () =>
     Effect.gen(function*() {
