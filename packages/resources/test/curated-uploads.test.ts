@@ -156,7 +156,7 @@ describe("Uploads", () => {
         expect(pulledBytes).toBeGreaterThanOrEqual((i + 1) * CHUNK)
       })
     }).pipe(Effect.provide(portal.layer))
-  })
+  }, 30_000)
 
   it.effect("a longer stream than the size fails with BadRequest before the file is complete, and aborts", () => {
     const portal = uploadPortal()
