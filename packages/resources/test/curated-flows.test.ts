@@ -20,10 +20,11 @@ import {
 import * as ApiFileOperations from "@effect-docspace/resources/generated/FileOperations"
 import * as ApiPortal from "@effect-docspace/resources/generated/Portal"
 import * as ApiRooms from "@effect-docspace/resources/generated/Rooms"
+import type * as ApiSchemas from "@effect-docspace/resources/generated/Schemas"
 import { FakeDocSpace } from "@effect-docspace/testing"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
-import { describe, expect, it } from "@effect/vitest"
+import { describe, expect, expectTypeOf, it } from "@effect/vitest"
 import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
@@ -293,6 +294,19 @@ describe("Webhooks log", () => {
 })
 
 describe("generated and curated fit together", () => {
+  it("the same id types: generated DTO ids go into curated functions; both operation shapes are OperationInput", () => {
+    type GeneratedFolder = ApiSchemas.FolderDtoInteger
+    type GeneratedFile = ApiSchemas.FileDtoInteger
+    expectTypeOf<NonNullable<GeneratedFolder["id"]>>().toMatchTypeOf<Parameters<typeof Rooms.get>[0]>()
+    expectTypeOf<NonNullable<GeneratedFolder["id"]>>().toMatchTypeOf<Folders.Id>()
+    expectTypeOf<NonNullable<GeneratedFile["id"]>>().toMatchTypeOf<Parameters<typeof Files.get>[0]>()
+    expectTypeOf<NonNullable<ApiSchemas.EmployeeFullDto["id"]>>().toEqualTypeOf<People.Person["id"]>()
+    expectTypeOf<ApiSchemas.GroupDto["id"]>().toEqualTypeOf<Groups.Group["id"]>()
+    expectTypeOf<ApiSchemas.FileOperationDto>().toMatchTypeOf<FileOperations.OperationInput>()
+    expectTypeOf<FileOperations.FileOperation>().toMatchTypeOf<FileOperations.OperationInput>()
+    expectTypeOf<FileOperations.TrackedOperation>().toMatchTypeOf<FileOperations.OperationInput>()
+  })
+
   it.effect("an operation started by a generated function is followed by FileOperations.wait and track", () =>
     Effect.gen(function*() {
       const { exit } = yield* onFake(Effect.gen(function*() {
