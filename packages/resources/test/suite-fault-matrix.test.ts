@@ -34,7 +34,9 @@ const runCell = (flow: Flows.Flow, fault: Column) =>
     env.hostile.setRules(fault === "none" ? [] : [{ match: flow.target, fault, skip: flow.skip }])
     const recorder = Canaries.makeRecorder()
     const started = Date.now()
+    // disconnected: a flow stuck where it cannot be interrupted is reported as a hang instead of hanging the suite
     const exit = yield* Canaries.recorded(recorder, Effect.provide(flow.run(env), env.layer)).pipe(
+      Effect.disconnect,
       Effect.timeoutOption("20 seconds")
     )
     const problems: Array<string> = []
