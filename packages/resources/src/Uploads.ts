@@ -339,8 +339,9 @@ const readReply = (
   request: Client.RequestOptions,
   info: { readonly operation: string; readonly method: string; readonly url: string }
 ): Effect.Effect<readonly [number, unknown], Errors.DocSpaceError> =>
-  Effect.scoped(Effect.flatMap(client.rawStream(request), (response) =>
-    Effect.flatMap(
+  Effect.scoped(Effect.flatMap(client.rawStream(request), (response) => {
+    const decoder = new TextDecoder()
+    return Effect.flatMap(
       Stream.runFoldEffect(response.body, "", (text, bytes) =>
         text.length + bytes.length > maxReplyBytes
           ? Effect.fail(
@@ -349,7 +350,7 @@ const readReply = (
           : Effect.succeed(text + decoder.decode(bytes, { stream: true }))),
       (text) =>
         Effect.try({
-          try: () => [response.status, JSON.parse(text) as unknown] as const,
+          try: () => [response.status, JSON.parse(text + decoder.decode()) as unknown] as const,
           catch: () =>
             new Errors.DecodeError({
               ...info,
@@ -358,9 +359,8 @@ const readReply = (
               excerpt: Redaction.redactText(text.slice(0, 200))
             })
         })
-    )))
-
-const decoder = new TextDecoder()
+    )
+  }))
 
 const uploadViaLocation = <E, R>(
   client: Client.DocSpaceClient,
