@@ -35,7 +35,7 @@ export interface DateTimeObject {
   readonly timeZoneOffset?: string | undefined
 }
 
-const DateTimeWire = Schema.Union(
+const DateTimeWire = /*#__PURE__*/ Schema.Union(
   Schema.String,
   Schema.Struct({ utcTime: Schema.String, timeZoneOffset: Schema.optional(Schema.String) })
 )
@@ -48,7 +48,7 @@ const DateTimeWire = Schema.Union(
  * @since 0.1.0
  * @category dates
  */
-export const DateTime: Schema.Schema<Date, string | DateTimeObject> = Schema.transformOrFail(
+export const DateTime: Schema.Schema<Date, string | DateTimeObject> = /*#__PURE__*/ Schema.transformOrFail(
   DateTimeWire,
   Schema.DateFromSelf,
   {
@@ -203,7 +203,7 @@ export const formUrlEncoded = (
  * @since 0.2.0
  * @category decoding
  */
-export const NoContent: Schema.Schema<void, unknown> = Schema.transform(Schema.Unknown, Schema.Void, {
+export const NoContent: Schema.Schema<void, unknown> = /*#__PURE__*/ Schema.transform(Schema.Unknown, Schema.Void, {
   strict: true,
   decode: () => undefined,
   encode: () => undefined
