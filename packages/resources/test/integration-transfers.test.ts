@@ -105,6 +105,11 @@ describe("integration over loopback: transfers", () => {
         const counts = yield* fake.state.counts
         expect(counts.byRoute["GET /filehandler.ashx"]).toBe(3)
         expect(counts.byRoute["GET /storage/presigned/{token}"]).toBe(3)
+        // a range the file cannot satisfy: the storage's 416 is a typed BadRequest
+        const unsatisfiable = yield* Effect.flip(
+          run(fake, collect(Downloads.stream(file.id, { range: { start: size + 10 } })))
+        )
+        expect(unsatisfiable._tag).toBe("BadRequest")
         // the storage refuses credentials outright (so the client cannot have sent any)
         const withAuth = yield* Effect.promise(() =>
           fetch(`${fake.storageUrl}/storage/presigned/x`, { headers: { authorization: "Bearer sk-x" } })
