@@ -84,6 +84,26 @@ const check = <A, E, R>(label: string, effect: Effect.Effect<A, E, R>) =>
   })
 
 describe("secret canaries", () => {
+  it.effect("the recorder finds a canary in a log, a span's attributes and exit, and base64 or percent-encoded", () =>
+    Effect.gen(function*() {
+      const probe = Canaries.makeRecorder()
+      yield* Canaries.recorded(probe, Effect.logDebug("plain"))
+      expect(Canaries.leaks(probe.outputs)).toEqual([])
+      const cases: ReadonlyArray<Effect.Effect<unknown, unknown>> = [
+        Effect.logDebug(`key ${Canaries.apiKey}`),
+        Effect.withSpan(Effect.void, "s", {
+          attributes: { auth: Buffer.from(`${Canaries.userName}:${Canaries.password}`).toString("base64") }
+        }),
+        Effect.withSpan(Effect.fail(new Error(`code=${encodeURIComponent(Canaries.code)}`)), "t"),
+        Effect.withSpan(Effect.succeed({ secret: Canaries.webhookSecret }), "u")
+      ]
+      for (const effect of cases) {
+        const one = Canaries.makeRecorder()
+        yield* Canaries.recorded(one, effect)
+        expect(Canaries.leaks(one.outputs).length).toBeGreaterThan(0)
+      }
+    }))
+
   it.live("no canary appears in any printed output of any flow, failure, log or span", () =>
     Effect.gen(function*() {
       // 1. every curated flow over real sockets with each kind of credential, through a few faults

@@ -155,7 +155,38 @@ const sweepAt = (flow: SweepFlow, index: number, recorder: Canaries.Recorder) =>
     return { flow: flow.name, index, request, problems } satisfies Boundary
   }).pipe(Effect.scoped)
 
+const exchange = (method: string, target: string, status: number, body: unknown): Hostile.Exchange => {
+  const url = new URL(target, "http://proxy")
+  return {
+    method,
+    path: url.pathname,
+    query: url.searchParams,
+    index: 0,
+    headers: {},
+    requestBody: Buffer.alloc(0),
+    forwarded: true,
+    upstreamStatus: status,
+    upstreamBody: Buffer.from(JSON.stringify(body)),
+    fault: undefined
+  }
+}
+
 describe("interruption sweep", () => {
+  it("the leftover detector sees a session opened and never closed, and one closed by abort, 201 or DELETE", () => {
+    const opened = (id: string) =>
+      exchange("POST", "/api/2.0/files/5/upload/create_session", 200, { response: { success: true, data: { id } } })
+    const openedB = (id: string) => exchange("POST", "/api/2.0/files/5/session", 200, { response: { id } })
+    expect(Hostile.openSessions([opened("a")])).toEqual(["a"])
+    expect(Hostile.openSessions([opened("a"), exchange("POST", "/ChunkedUploader.ashx?uid=a&abort=true", 200, {})]))
+      .toEqual([])
+    expect(Hostile.openSessions([
+      opened("a"),
+      exchange("POST", "/ChunkedUploader.ashx?uid=a", 201, { success: true, data: { uploaded: true } })
+    ])).toEqual([])
+    expect(Hostile.openSessions([openedB("b")])).toEqual(["b"])
+    expect(Hostile.openSessions([openedB("b"), exchange("DELETE", "/api/2.0/files/5/session/b", 200, {})])).toEqual([])
+  })
+
   it.live(
     "every curated flow, interrupted at every request boundary, leaves nothing behind",
     () =>
