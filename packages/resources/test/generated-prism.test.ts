@@ -387,7 +387,7 @@ describe.skipIf(missing !== undefined && !ci)("every generated operation against
   beforeAll(async () => {
     if (missing !== undefined) throw new Error(`CI=true: ${missing}`)
     baseUrls.push(...(await Promise.all(Array.from({ length: instances }, startPrism))))
-  }, 180_000)
+  }, 300_000)
   afterAll(() => {
     for (const prism of prisms) prism.kill()
   })
@@ -536,7 +536,7 @@ describe.skipIf(missing !== undefined && !ci)("every generated operation against
       expect(calls.length).toBe(Api.Operations.operations.length)
       // most static answers are examples the spec's schema allows
       expect(staticTotal).toBeGreaterThan(calls.length * 0.75)
-    }), 900_000)
+    }), 1_800_000)
 })
 
 describe.skipIf(missing === undefined || ci)("without the spec or Prism", () => {
