@@ -2,7 +2,7 @@
  * The user's favourites and recently opened files, as streams; marking and unmarking favourites, and adding a file
  * to the recent list. Routes: `GET /api/2.0/files/@favorites`, `POST|DELETE /api/2.0/files/favorites`,
  * `GET /api/2.0/files/recent`, `POST /api/2.0/files/file/{fileId}/recent` (DocSpace-server
- * `products/ASC.Files/Server/Api/FoldersController.cs`, `FilesController.cs`).
+ * `products/ASC.Files/Server/Api/FoldersController.cs` for the lists, `TagsController.cs` for the marks).
  *
  * @example
  * ```ts

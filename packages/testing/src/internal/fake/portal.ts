@@ -11,7 +11,7 @@ import type { Ctx, Route } from "./common.js"
 import { bool, json, str } from "./common.js"
 import { employee } from "./people.js"
 import type { FakeModel } from "./state.js"
-import { badRequest, formatDate, HttpError } from "./util.js"
+import { badRequest, forbidden, formatDate, HttpError } from "./util.js"
 
 interface ApiKey {
   readonly id: string
@@ -152,6 +152,8 @@ export const portalRoutes: ReadonlyArray<Route> = [
     method: "GET",
     template: "/api/2.0/portal/quota",
     handle: (ctx) => {
+      // `PortalController.GetPortalQuota` demands `EditPortalSettings`
+      if (!isAdmin(ctx)) throw forbidden("Access denied")
       const max = ctx.model.options.quotaBytes
       return json(ctx, {
         tenantId: 1,
