@@ -33,6 +33,12 @@ describe("FakeDocSpace storage redirect", () => {
       expect(first.status).toBe(302)
       const location = new URL(first.headers["location"]!)
       expect(location.origin).toBe(FakeDocSpace.defaultStorageOrigin)
+      // a suffix range is refused by the portal before it redirects (it parses the start first)
+      const suffix = yield* get(`${fake.url}/filehandler.ashx?action=download&fileid=${file.id}`, {
+        ...auth,
+        range: "bytes=-3"
+      })
+      expect(suffix.status).toBe(400)
       // credentials on the storage: refused, like S3 with a presigned query
       expect((yield* get(location.href, auth)).status).toBe(400)
       expect((yield* get(location.href, { cookie: "asc_auth_key=abc" })).status).toBe(400)

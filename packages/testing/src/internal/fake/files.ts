@@ -567,6 +567,12 @@ export const downloadRoute: Route = {
       ? file.versions[file.versions.length - 1]
       : file.versions.find((v) => v.version === Number(wanted))
     if (version === undefined) throw notFound(FILE_NOT_FOUND)
+    // `isNeedSendAction` parses the range's start (`Convert.ToInt64`) before any redirect: a suffix range or an
+    // unparsable one is a 400 even on a portal that redirects
+    const range = ctx.req.headers["range"]
+    if (storage !== undefined && range !== undefined && !/^\s*\w*=\s*\d+/.test(range)) {
+      return serveLikeFileHandler(range, version.bytes, file.title)
+    }
     if (storage !== undefined && version === file.versions[file.versions.length - 1]) {
       return redirectToStorage(ctx, storage, { fileId: file.id })
     }
