@@ -37,6 +37,7 @@ import * as RateLimiter from "@effect-docspace/rate-limit/RateLimiter"
 import * as Headers from "@effect/platform/Headers"
 import * as HttpBody from "@effect/platform/HttpBody"
 import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as HttpTraceContext from "@effect/platform/HttpTraceContext"
@@ -59,7 +60,7 @@ import * as Config from "./DocSpaceConfig.js"
 import * as Errors from "./DocSpaceError.js"
 import { makeAuthenticator } from "./internal/auth.js"
 import * as Body from "./internal/body.js"
-import { currentRequest } from "./internal/current.js"
+import { type CurrentRequest, currentRequest } from "./internal/current.js"
 import { buildPath, type PathParam } from "./internal/path.js"
 import { safeUrl } from "./internal/redact.js"
 import * as Response from "./internal/response.js"
@@ -277,6 +278,39 @@ export const make = (
     // whole-body reads (`text`) of every answer stop at maxBodyBytes, below the limiter so that its own body
     // handling (permit release, re-sending a GET whose body was cut) reads through the bound
     const limitBody = (response: HttpClientResponse.HttpClientResponse) => Body.bounded(response, config.maxBodyBytes)
+    // Reads the body of a JSON request whole, below the limiter: a failure to read it is the transport's (the
+    // limiter sends a GET again after one), a body over the limit its typed error
+    const prefetch = (
+      response: HttpClientResponse.HttpClientResponse,
+      request: HttpClientRequest.HttpClientRequest,
+      current: CurrentRequest
+    ): Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError | Errors.DocSpaceError> =>
+      Effect.matchEffect(response.text, {
+        onSuccess: (text): Effect.Effect<HttpClientResponse.HttpClientResponse> => {
+          current.buffered = true
+          return Effect.succeed(Body.buffered(response, text))
+        },
+        onFailure: (error): Effect.Effect<never, HttpClientError.HttpClientError | Errors.DocSpaceError> =>
+          Body.isTooLarge(error)
+            ? Effect.flatMap(Clock.currentTimeMillis, (now) =>
+              Effect.fail(
+                Response.tooLarge(
+                  { operation: current.operation, method: request.method, url: current.url ?? safeUrl(request.url) },
+                  response.status,
+                  config.maxBodyBytes,
+                  response.headers as unknown as Readonly<Record<string, string>>,
+                  now
+                )
+              ))
+            : Effect.fail(
+              new HttpClientError.RequestError({
+                request,
+                reason: "Transport",
+                cause: error,
+                description: `the connection broke off while the body was read: ${error.message}`
+              })
+            )
+      })
     // transport -> timeout (per request, not counting the wait for permits) -> rate limiter -> base URL & headers
     // every request is tied to a scope: interrupting it, or closing the scope of a streamed body, aborts it
     const timed = HttpClient.transform(
@@ -284,16 +318,20 @@ export const make = (
       (effect, request) =>
         Effect.flatMap(
           FiberRef.get(currentRequest),
-          (current) =>
-            current === undefined ?
-              Effect.map(effect, limitBody) :
-              boundedTimeout(Effect.map(effect, limitBody), current.timeout, () =>
-                new Errors.Timeout({
-                  operation: current.operation,
-                  method: request.method,
-                  url: current.url ?? safeUrl(request.url),
-                  timeoutMillis: Duration.toMillis(current.timeout)
-                }))
+          (current) => {
+            if (current === undefined) return Effect.map(effect, limitBody)
+            // a JSON request reads its whole (bounded) body here: one timer covers headers and body
+            const run = current.buffer === true
+              ? Effect.flatMap(effect, (response) => prefetch(limitBody(response), request, current))
+              : Effect.map(effect, limitBody)
+            return boundedTimeout(run, current.timeout, () =>
+              new Errors.Timeout({
+                operation: current.operation,
+                method: request.method,
+                url: current.url ?? safeUrl(request.url),
+                timeoutMillis: Duration.toMillis(current.timeout)
+              }))
+          }
         )
     )
     const limited = limiter.apply(timed)
@@ -415,24 +453,40 @@ export const make = (
                     : Effect.succeed(response))))
       )
 
-    const instrument = <A, R>(opts: RequestOptions) => (effect: Effect.Effect<A, Errors.DocSpaceError, R>) =>
-      effect.pipe(
-        scrubbed,
-        Effect.locally(currentRequest, {
-          operation: opts.operation,
-          timeout: opts.timeout === undefined ? config.timeout : Duration.decode(opts.timeout)
-        }),
-        // the platform's own `http.client` span would keep the request (its Authorization header) as its exit
-        // value and the full URL with its query: this span replaces it, keeps no value, and propagates the trace
-        Effect.locally(HttpClient.currentTracerDisabledWhen, () => true),
-        withSafeSpan(`DocSpace.${opts.operation}`, {
-          "docspace.operation": opts.operation,
-          "http.request.method": opts.method,
-          "url.template": /^https?:/i.test(opts.path) ? safeUrl(opts.path) : opts.path,
-          "server.address": config.baseUrl.host
-        }),
-        withRedactedHeaders
-      )
+    const instrument =
+      <A, R>(opts: RequestOptions, buffer = false) => (effect: Effect.Effect<A, Errors.DocSpaceError, R>) =>
+        effect.pipe(
+          scrubbed,
+          // a fresh record per run: `buffered` is written by the transport level of this run
+          (self) =>
+            Effect.suspend(() =>
+              Effect.locally(self, currentRequest, {
+                operation: opts.operation,
+                timeout: opts.timeout === undefined ? config.timeout : Duration.decode(opts.timeout),
+                buffer
+              })
+            ),
+          // the platform's own `http.client` span would keep the request (its Authorization header) as its exit
+          // value and the full URL with its query: this span replaces it, keeps no value, and propagates the trace
+          Effect.locally(HttpClient.currentTracerDisabledWhen, () => true),
+          withSafeSpan(`DocSpace.${opts.operation}`, {
+            "docspace.operation": opts.operation,
+            "http.request.method": opts.method,
+            "url.template": /^https?:/i.test(opts.path) ? safeUrl(opts.path) : opts.path,
+            "server.address": config.baseUrl.host
+          }),
+          withRedactedHeaders
+        )
+
+    // the body of a JSON request was read below the limiter, under the request's one timer; when it was not (a
+    // transport that bypassed that), reading it here gets a timer of its own
+    const readTimeout =
+      (opts: RequestOptions, info: Response.RequestInfo) =>
+      <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E | Errors.Timeout, R> =>
+        Effect.flatMap(
+          FiberRef.get(currentRequest),
+          (current) => (current?.buffered === true ? effect : bodyTimeout(opts, info)(effect))
+        )
 
     const bodyTimeout = (opts: RequestOptions, info: Response.RequestInfo) => {
       const timeout = opts.timeout === undefined ? config.timeout : Duration.decode(opts.timeout)
@@ -455,7 +509,7 @@ export const make = (
             Effect.flatMap((response) =>
               Effect.flatMap(Clock.currentTimeMillis, (now) =>
                 Response.readJson(info, response, now, config.maxBodyBytes).pipe(
-                  bodyTimeout(opts, info),
+                  readTimeout(opts, info),
                   Effect.flatMap((json) => {
                     const envelope = opts.envelope === false
                       ? { response: json, omitted: json === undefined }
@@ -473,7 +527,7 @@ export const make = (
                 ))
             ),
             Effect.scoped,
-            instrument(opts)
+            instrument(opts, true)
           )
       })
 

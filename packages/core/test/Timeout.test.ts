@@ -120,4 +120,34 @@ describe("every request is bounded by its timeout, even where interruption is im
       expect(yield* settle(interrupting)).not.toBeNull()
       expect(yield* Ref.get(outcome)).toBe("timed out")
     }))
+
+  it.effect("a JSON request's headers and body share one timer: a slow start plus a stalled body is one Timeout", () =>
+    Effect.gen(function*() {
+      const { client } = yield* mockTransport(() =>
+        Effect.as(
+          Effect.sleep("4 seconds"),
+          new Response(new ReadableStream({ start() {} }), {
+            status: 200,
+            headers: { "content-type": "application/json" }
+          })
+        )
+      )
+      const fiber = yield* Effect.fork(
+        Effect.either(Effect.provide(
+          DocSpaceClient.request(
+            { operation: "getSelfProfile", method: "GET", path: "/api/2.0/people/@self" },
+            Schema.Unknown
+          ),
+          clientLayer(client, { timeout: 5000 })
+        ))
+      )
+      yield* TestClock.adjust("4 seconds")
+      expect(fiber.unsafePoll()).toBeNull()
+      // 5 seconds after it was sent, not 5 seconds after the headers
+      yield* TestClock.adjust("1500 millis")
+      const exit = fiber.unsafePoll()
+      expect(exit).not.toBeNull()
+      const result = yield* Fiber.join(fiber)
+      expect(Either.isLeft(result) && result.left).toMatchObject({ _tag: "Timeout", timeoutMillis: 5000 })
+    }))
 })

@@ -192,3 +192,65 @@ export const bounded = (
   response: HttpClientResponse.HttpClientResponse,
   limit: number
 ): HttpClientResponse.HttpClientResponse => new BoundedResponse(response, limit)
+
+const encoder = new TextEncoder()
+
+/**
+ * A transport's answer whose body was already read whole (within the request's timer): `text` and `json` answer at
+ * once, `stream` and `arrayBuffer` replay the bytes. Status, headers and the rest are the original's.
+ */
+class BufferedResponse extends Inspectable.Class implements HttpClientResponse.HttpClientResponse {
+  readonly [HttpIncomingMessage.TypeId]: HttpIncomingMessage.TypeId = HttpIncomingMessage.TypeId
+  readonly [HttpClientResponse.TypeId]: HttpClientResponse.TypeId = HttpClientResponse.TypeId
+
+  constructor(readonly original: HttpClientResponse.HttpClientResponse, readonly body: string) {
+    super()
+  }
+
+  get request(): HttpClientRequest.HttpClientRequest {
+    return this.original.request
+  }
+  get status(): number {
+    return this.original.status
+  }
+  get headers(): Headers.Headers {
+    return this.original.headers
+  }
+  get cookies(): Cookies.Cookies {
+    return this.original.cookies
+  }
+  get remoteAddress(): Option.Option<string> {
+    return this.original.remoteAddress
+  }
+  get text(): Effect.Effect<string, HttpClientError.ResponseError> {
+    return Effect.succeed(this.body)
+  }
+  get json(): Effect.Effect<unknown, HttpClientError.ResponseError> {
+    return Effect.try({
+      try: () => (this.body === "" ? null : JSON.parse(this.body)),
+      catch: (cause) =>
+        new HttpClientError.ResponseError({ request: this.request, response: this, reason: "Decode", cause })
+    })
+  }
+  get stream(): Stream.Stream<Uint8Array, HttpClientError.ResponseError> {
+    return this.body === "" ? Stream.empty : Stream.succeed(encoder.encode(this.body))
+  }
+  get arrayBuffer(): Effect.Effect<ArrayBuffer, HttpClientError.ResponseError> {
+    return Effect.sync(() => encoder.encode(this.body).buffer as ArrayBuffer)
+  }
+  get urlParamsBody(): Effect.Effect<UrlParams.UrlParams, HttpClientError.ResponseError> {
+    return this.original.urlParamsBody
+  }
+  get formData(): Effect.Effect<FormData, HttpClientError.ResponseError> {
+    return this.original.formData
+  }
+  toJSON(): unknown {
+    return this.original.toJSON()
+  }
+}
+
+/** The answer with its body already read; see {@link BufferedResponse}. */
+export const buffered = (
+  response: HttpClientResponse.HttpClientResponse,
+  body: string
+): HttpClientResponse.HttpClientResponse => new BufferedResponse(response, body)

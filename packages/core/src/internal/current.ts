@@ -8,6 +8,13 @@ export interface CurrentRequest {
   readonly timeout: Duration.Duration
   /** Shown in errors instead of the real URL, when the real one holds a secret (a two-factor code). */
   readonly url?: string | undefined
+  /**
+   * Read the whole (bounded) body right below the rate limiter, under the same timer as the headers: one timer per
+   * JSON request instead of one for the headers and one for the body.
+   */
+  readonly buffer?: boolean | undefined
+  /** Set when the body was read there: reading it again above takes no time and needs no timer of its own. */
+  buffered?: boolean | undefined
 }
 
 export const currentRequest = globalValue(

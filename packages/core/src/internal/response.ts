@@ -203,7 +203,8 @@ export const readJson = (
     (text) => interpret(info, response.status, headersRecord(response), text, now)
   )
 
-const tooLarge = (
+/** The typed error for a body larger than the limit: `DecodeError` for a 2xx, its status's error otherwise. */
+export const tooLarge = (
   info: RequestInfo,
   status: number,
   limit: number,
