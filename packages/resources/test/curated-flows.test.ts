@@ -105,23 +105,39 @@ describe("Sharing", () => {
         const file = yield* uploadText(Folders.my, "a.txt", "hello")
         const primary = yield* Sharing.primaryLink({ file: file.id })
         const again = yield* Sharing.primaryLink({ file: file.id })
+        const folder = yield* Folders.create(Folders.my, "Shared folder")
+        const folderLink = yield* Sharing.primaryLink({ folder: folder.id })
         const room = yield* Rooms.create({ title: "Public", roomType: "PublicRoom" })
         const extra = yield* Sharing.setLink({ room: room.id }, {
           title: "auditors",
           access: "Read",
           password: Redacted.make("link-pass-1")
         })
+        const roomPrimary = yield* Sharing.primaryLink({ room: room.id })
         const before = yield* Sharing.links({ room: room.id })
         const linkId = Option.getOrThrow(extra).sharedLink!.id
         yield* Sharing.revokeLink({ room: room.id }, linkId)
         const after = yield* Sharing.links({ room: room.id })
         const badDate = yield* Effect.flip(Sharing.setLink({ room: room.id }, { expirationDate: new Date("nonsense") }))
-        return { primary, again, extra: Option.getOrThrow(extra), before, after, linkId, badDate }
+        return {
+          primary,
+          again,
+          folderLink,
+          roomPrimary,
+          extra: Option.getOrThrow(extra),
+          before,
+          after,
+          linkId,
+          badDate
+        }
       })).pipe(Effect.provide(Fake))
       const result = yield* exit
       expect(result.primary.sharedLink?.primary).toBe(true)
       expect(result.primary.sharedLink?.shareLink).toMatch(/^https:\/\/fake\.docspace\.test\/s\//)
       expect(result.again.sharedLink?.id).toBe(result.primary.sharedLink?.id)
+      expect(result.folderLink.sharedLink?.primary).toBe(true)
+      expect(result.roomPrimary.sharedLink?.primary).toBe(true)
+      expect(result.before.map((s) => s.sharedLink?.id)).toContain(result.roomPrimary.sharedLink?.id)
       expect(result.extra.sharedLink?.title).toBe("auditors")
       expect(Redacted.isRedacted(result.extra.sharedLink?.password)).toBe(true)
       expect(String(result.extra.sharedLink?.password)).not.toContain("link-pass-1")
@@ -161,6 +177,40 @@ describe("ApiKeys", () => {
       expect(refused._tag).toBe("Unauthorized")
       expect((yield* fake.state.counts).byRoute["DELETE /api/2.0/keys/{keyId}"]).toBe(1)
     }).pipe(Effect.provide(Fake)))
+
+  it.effect("a user who is not an admin cannot revoke someone else's key: Forbidden, and the key still works", () =>
+    Effect.gen(function*() {
+      const userKey = `sk-${"0".repeat(63)}1`
+      const http = yield* HttpClient.HttpClient
+      const { exit } = yield* onFake(Effect.gen(function*() {
+        const scopes = yield* ApiKeys.permissions()
+        const created = yield* ApiKeys.create({ name: "admin's" })
+        const asUser = DocSpace.layer({
+          baseUrl: fakeUrl,
+          auth: Auth.apiKey(Redacted.make(userKey)),
+          rateLimit: RateLimitPolicy.unlimited
+        }).pipe(Layer.provide(Layer.succeed(HttpClient.HttpClient, http)), Layer.orDie)
+        const refused = yield* Effect.flip(Effect.provide(ApiKeys.revoke(created.id), asUser))
+        const theirs = yield* Effect.provide(ApiKeys.list(), asUser)
+        const mine = yield* ApiKeys.list()
+        return { scopes, refused, theirs, mine, created }
+      }))
+      const result = yield* exit
+      expect(result.scopes).toContain("files:read")
+      expect(result.refused._tag).toBe("Forbidden")
+      expect(result.theirs).toEqual([])
+      expect(result.mine.map((k) => k.id)).toEqual([result.created.id])
+    }).pipe(Effect.provide(FakeDocSpace.layer({
+      baseUrl: fakeUrl,
+      users: [
+        { email: "admin@example.com", password: "admin-password", isAdmin: true },
+        { email: "user@example.com", password: "user-password" }
+      ],
+      apiKeys: [
+        { key: `sk-${"0".repeat(63)}2`, email: "admin@example.com" },
+        { key: `sk-${"0".repeat(63)}1`, email: "user@example.com" }
+      ]
+    }))))
 
   it.effect("an answer that does not fit is a DecodeError that does not carry the new key", () =>
     Effect.gen(function*() {

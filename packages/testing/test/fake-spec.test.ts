@@ -481,6 +481,12 @@ describe.skipIf(!specPresent)("FakeDocSpace against the 3.7 spec", () => {
         { method: "DELETE", template: "/api/2.0/settings/webhook/{id}", path: "/api/2.0/settings/webhook/1" },
         { method: "GET", template: "/api/2.0/settings/webhooks/log", path: "/api/2.0/settings/webhooks/log" },
         {
+          method: "POST",
+          template: "/api/2.0/files/folder/{id}/link",
+          path: () => `/api/2.0/files/folder/${ids.room}/link`,
+          json: { access: 2 }
+        },
+        {
           method: "PUT",
           template: "/api/2.0/files/rooms/{id}/share",
           path: () => `/api/2.0/files/rooms/${ids.room}/share`,

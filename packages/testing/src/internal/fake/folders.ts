@@ -237,6 +237,16 @@ export const folderRoutes: ReadonlyArray<Route> = [
     handle: (ctx) => json(ctx, linkDto(ctx, primaryLink(ctx, "folder", folderParam(ctx, "id").id, true)!))
   },
   {
+    // `FoldersController.CreateFolderPrimaryExternalLink`: the primary link, created from the body when there is none
+    method: "POST",
+    template: "/api/2.0/files/folder/{id}/link",
+    handle: (ctx) => {
+      const id = folderParam(ctx, "id").id
+      const body = ctx.req.body.length === 0 ? {} : ctx.json()
+      return json(ctx, linkDto(ctx, primaryLink(ctx, "folder", id, true, body)!))
+    }
+  },
+  {
     method: "GET",
     template: "/api/2.0/files/folder/{id}/links",
     handle: (ctx) => json(ctx, linksOf(ctx, "folder", folderParam(ctx, "id").id).map((l) => linkDto(ctx, l)))
