@@ -1,7 +1,9 @@
 /**
  * The README's demo: starts the embedded fake DocSpace on a loopback port, connects to it with the real client over
- * Node's HTTP stack (rate limiter included), runs the resources package's demo program against it, then fires a
- * burst of requests and shows the limiter at work: a live line on a terminal, a plain line per second otherwise.
+ * fetch (rate limiter included), runs the resources package's demo program against it, then fires a burst of
+ * requests and shows the limiter at work: a live line on a terminal, a plain line per second otherwise. The fake's
+ * downloads redirect to a second listener (a storage, as on DocSpace Cloud): fetch follows the redirect (and drops the
+ * Authorization header on the way, as the storage requires); Node's undici transport would not follow it.
  *
  *   npm run demo
  */
@@ -11,7 +13,7 @@ const { Auth } = await import("@effect-docspace/core")
 const { RateLimiter, RateLimitPolicy } = await import("@effect-docspace/rate-limit")
 const { DocSpace, People } = await import("@effect-docspace/resources")
 const { FakeDocSpace } = await import("@effect-docspace/testing")
-const { NodeHttpClient } = await import("@effect/platform-node")
+const FetchHttpClient = await import("@effect/platform/FetchHttpClient")
 const Console = await import("effect/Console")
 const Effect = await import("effect/Effect")
 const Fiber = await import("effect/Fiber")
@@ -33,7 +35,7 @@ const main = Effect.gen(function*() {
     baseUrl: fake.url,
     auth: Auth.apiKey(fake.apiKey),
     rateLimit: RateLimitPolicy.docSpaceCloud
-  }).pipe(Layer.provide(NodeHttpClient.layerUndici), Layer.provide(Layer.succeed(RateLimiter.RateLimiter, limiter)))
+  }).pipe(Layer.provide(FetchHttpClient.layer), Layer.provide(Layer.succeed(RateLimiter.RateLimiter, limiter)))
 
   yield* Console.log("demo: the tour (who am I, folder, 25 MiB upload in chunks, list, download + SHA-256, copy)")
   yield* demo.pipe(Effect.provide(live))
