@@ -85,9 +85,10 @@ const bounded = <A, E>(effect: Effect.Effect<A, E>): Promise<Exit.Exit<A, E>> =>
     Effect.gen(function*() {
       const fiber = yield* Effect.fork(Canaries.recorded(recorder, effect))
       for (let i = 0; i < 20; i++) {
+        // most runs need no time at all: let them finish before moving the clock
+        for (let j = 0; j < 50 && (yield* Fiber.poll(fiber))._tag === "None"; j++) yield* Effect.yieldNow()
+        if ((yield* Fiber.poll(fiber))._tag === "Some") break
         yield* TestClock.adjust("30 seconds")
-        const done = yield* Fiber.poll(fiber)
-        if (done._tag === "Some") break
       }
       const done = yield* Fiber.poll(fiber)
       if (done._tag === "None") {
