@@ -44,7 +44,12 @@ const uploadText = (folderId: number | string, fileName: string, text: string) =
 describe("Rooms", () => {
   it.effect("remove deletes a room for good (no trash) after its operation finished", () =>
     Effect.gen(function*() {
-      const { exit } = yield* onFake(Effect.gen(function*() {
+      const { exit, fake } = yield* onFake(Effect.gen(function*() {
+        yield* Webhooks.register({
+          name: "w",
+          uri: "https://hooks.example.com/in",
+          secret: Redacted.make("hook-secret-1")
+        })
         const room = yield* Rooms.create({ title: "Scratch", roomType: "CustomRoom" })
         const kept = yield* Rooms.create({ title: "Kept", roomType: "CustomRoom" })
         const op = yield* Rooms.remove(room.id)
@@ -56,6 +61,8 @@ describe("Rooms", () => {
       expect(Option.getOrThrow(result.op)).toMatchObject({ finished: true, reported: true, operation: 2 })
       expect(result.gone._tag).toBe("NotFound")
       expect(result.left).toEqual([result.kept])
+      const triggers = (yield* fake.state.webhookDeliveries).map((d) => d.trigger)
+      expect(triggers.slice(0, 3)).toEqual(["room.created", "room.created", "room.deleted"])
     }))
 
   it.effect("remove with deleteAfter finishes unreported instead of failing", () =>

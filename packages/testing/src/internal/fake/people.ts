@@ -255,9 +255,12 @@ export const peopleRoutes: ReadonlyArray<Route> = [
     method: "DELETE",
     template: "/api/2.0/group/{id}",
     handle: (ctx) => {
-      if (!ctx.model.groups.delete(ctx.params.id)) {
+      const group = ctx.model.groups.get(ctx.params.id)
+      if (group === undefined) {
         throw new HttpError(404, "Group not found", "System.Collections.Generic.KeyNotFoundException")
       }
+      ctx.model.groups.delete(group.id)
+      ctx.model.emit("GroupDeleted", { id: group.id, name: group.name }, ctx.user.id)
       return json(ctx, null)
     }
   }

@@ -128,6 +128,8 @@ const deleteRoom = (ctx: Ctx): Reply => {
     origin: ctx.origin,
     hold: !bool(body.deleteAfter)
   })
+  // the real server raises `room.deleted` from the operation; the fake raises it when the deletion is asked for
+  ctx.model.emit("RoomDeleted", { id: target.id, title: target.title }, ctx.user.id)
   const [listed] = readOperations([op])
   return json(ctx, listed === undefined ? null : operationDto(ctx.model, listed, ctx.origin))
 }

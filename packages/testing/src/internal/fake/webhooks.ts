@@ -54,6 +54,7 @@ export interface Delivery {
 export const Trigger = {
   UserInvited: [2, "user.invited"],
   GroupCreated: [16, "group.created"],
+  GroupDeleted: [64, "group.deleted"],
   FileCreated: [128, "file.created"],
   FileUploaded: [256, "file.uploaded"],
   FileUpdated: [512, "file.updated"],
@@ -69,6 +70,7 @@ export const Trigger = {
   FolderMoved: [2097152, "folder.moved"],
   RoomCreated: [4194304, "room.created"],
   RoomArchived: [16777216, "room.archived"],
+  RoomDeleted: [33554432, "room.deleted"],
   RoomRestored: [67108864, "room.restored"]
 } as const satisfies Record<string, readonly [number, string]>
 
