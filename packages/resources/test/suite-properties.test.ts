@@ -21,6 +21,7 @@ import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
+import * as Stream from "effect/Stream"
 import * as TestClock from "effect/TestClock"
 import * as TestContext from "effect/TestContext"
 import * as Canaries from "./suite/canaries.js"
@@ -303,6 +304,34 @@ describe("properties", () => {
           : envelope({ id: "u", email: "a@b.c" })
       )
       await bounded(Effect.provide(People.self(), layer))
+    }
+  )
+
+  property(
+    "a portal that ignores startIndex, with entries whose fields change, ends the listing in bounded requests",
+    FC.record({
+      ids: FC.uniqueArray(FC.integer({ min: 1, max: 10_000 }), { minLength: 1, maxLength: 100 }),
+      total: FC.option(FC.integer({ min: 0, max: 100_000 }), { nil: undefined }),
+      shuffle: FC.boolean()
+    }),
+    async ({ ids, shuffle, total }) => {
+      let calls = 0
+      const { layer, sent } = clientLayer(() => {
+        calls++
+        if (calls > 500) return new Response(null, { status: 500 }) // a runaway stream is stopped here, and counted
+        const order = shuffle && calls % 2 === 0 ? [...ids].reverse() : ids
+        const files = order.map((id) => ({ ...file, id, updated: new Date(1_700_000_000_000 + calls).toISOString() }))
+        return envelope({
+          files,
+          folders: [],
+          current: { id: 7, title: "f" },
+          startIndex: 0,
+          count: files.length,
+          ...(total === undefined ? {} : { total })
+        })
+      })
+      await bounded(Effect.provide(Stream.runDrain(Folders.stream(7)), layer))
+      if (sent.length > 100) throw new Error(`${sent.length} requests for a portal that always answers the same page`)
     }
   )
 
