@@ -607,10 +607,13 @@ const uploadEmpty = <E, R>(
 
 /**
  * Uploads a byte stream of a known `size` as `fileName` into `folderId`, in parts of the portal's chunk size,
- * and gives the new file. Fails with `BadRequest` when the stream's length is not `size`, or when the portal
- * refuses a part (`{"success": false}`); the upload session is aborted on any failure or interruption. An empty
- * file (`size` 0) goes through the simple multipart upload (`POST /api/2.0/files/{folderId}/upload`) instead, since
- * the portal refuses an empty part; it cannot take a `relativePath`.
+ * and gives the new file. Fails with `BadRequest` when the stream's length is not `size`, when `chunkSize` is not
+ * the portal's chunk size (before anything is uploaded), or when the portal refuses a part (`{"success": false}`);
+ * with `ServerError` when the portal's last answer does not prove the stored file (201, `uploaded: true`, an id that
+ * is not the session's). The upload session is aborted, within the client's timeout, on any failure or interruption
+ * (also one while the session is being opened). `"@my"` and other named folders are resolved to their id first.
+ * An empty file (`size` 0) goes through the simple multipart upload (`POST /api/2.0/files/{folderId}/upload`)
+ * instead, since the portal refuses an empty part; it cannot take a `relativePath`.
  *
  * @since 0.1.0
  * @category uploads
