@@ -35,6 +35,8 @@ interface SweepFlow {
   /** Boundaries to sweep when the flow has no natural end within the suite (a long file operation). */
   readonly maxBoundaries?: number | undefined
   readonly run: (env: Flows.Env) => Effect.Effect<unknown, unknown, never>
+  /** The matrix's server-side checks (half files, a replaced older copy, temporary files). */
+  readonly invariant?: Flows.Invariant | undefined
 }
 
 const fromMatrix = (name: string): SweepFlow => {
@@ -42,7 +44,8 @@ const fromMatrix = (name: string): SweepFlow => {
   return {
     name,
     envOptions: { ...flow.envOptions, listSize: name === "paged list" ? 230 : 0 },
-    run: (env) => Effect.provide(flow.run(env), env.layer)
+    run: (env) => Effect.provide(flow.run(env), env.layer),
+    invariant: flow.invariant
   }
 }
 
@@ -54,6 +57,7 @@ const sweepFlows: ReadonlyArray<SweepFlow> = [
   fromMatrix("upload (location)"),
   fromMatrix("upload (session)"),
   fromMatrix("download (portal)"),
+  fromMatrix("download (toFile)"),
   fromMatrix("paged list"),
   {
     name: "password login (2FA)",
@@ -144,6 +148,7 @@ const sweepAt = (flow: SweepFlow, index: number, recorder: Canaries.Recorder) =>
     problems.push(...Hostile.openSessions(env.hostile.log).map((id) => `upload session ${id.slice(0, 8)} left open`))
     const running = (yield* env.fake.state.operations).filter((op) => !op.finished)
     if (running.length > 0) problems.push(`${running.length} file operation(s) left running`)
+    if (flow.invariant !== undefined) problems.push(...(yield* flow.invariant(env, undefined)))
     let alive = 0
     for (let i = 0; i < 50; i++) {
       alive = (yield* supervisor.value).length

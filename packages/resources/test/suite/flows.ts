@@ -163,7 +163,11 @@ const concat = (chunks: Chunk.Chunk<Uint8Array>): Uint8Array => {
 const equalBytes = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((v, i) => v === b[i])
 
 /** What a cell checks after the flow, server-side. Returns the problems found. */
-export type Invariant = (env: Env, succeeded: boolean) => Effect.Effect<Array<string>>
+export type Invariant = (
+  env: Env,
+  /** `undefined`: the flow was interrupted, and whether the portal finished is not known. */
+  succeeded: boolean | undefined
+) => Effect.Effect<Array<string>>
 
 export interface Flow {
   readonly name: string
@@ -188,8 +192,11 @@ const uploadInvariant = (title: string): Invariant => (env, succeeded) =>
   Effect.gen(function*() {
     const problems = yield* noOrphanSessions(env, succeeded)
     const files = (yield* env.fake.state.files).filter((f) => f.title.startsWith(title.replace(".bin", "")))
-    if (succeeded && files.length !== 1) problems.push(`${files.length} files stored after a successful upload`)
-    if (!succeeded && files.length !== 0) problems.push(`a failed upload left ${files.length} file(s)`)
+    if (succeeded === true && files.length !== 1) {
+      problems.push(`${files.length} files stored after a successful upload`)
+    }
+    if (succeeded === false && files.length !== 0) problems.push(`a failed upload left ${files.length} file(s)`)
+    if (files.length > 1) problems.push(`${files.length} files stored`)
     for (const f of files) {
       const content = yield* env.fake.state.fileContent(f.id)
       if (Option.isSome(content) && !equalBytes(content.value, uploadBytes)) problems.push("half file stored")
@@ -271,7 +278,10 @@ const toFile: Flow = {
       const names = Fs.readdirSync(dir)
       if (names.length !== 1) problems.push(`files left in the directory: ${names.join(", ")}`)
       const kept = new Uint8Array(Fs.readFileSync(Path.join(dir, "download.bin")))
-      if (!succeeded && !equalBytes(kept, older)) problems.push("a failed save replaced the older complete copy")
+      if (succeeded === false && !equalBytes(kept, older)) {
+        problems.push("a failed save replaced the older complete copy")
+      }
+      if (!equalBytes(kept, older) && !equalBytes(kept, env.download.bytes)) problems.push("a half file at the path")
       Fs.rmSync(dir, { recursive: true, force: true })
       return problems
     }),
@@ -353,7 +363,7 @@ export const flows: ReadonlyArray<Flow> = [
     envOptions: { fileOperationMillis: 2500 },
     invariant: (env, succeeded) =>
       Effect.gen(function*() {
-        if (succeeded) return []
+        if (succeeded === true) return []
         // a failed wait must not leave its operation running: terminated, or already finished
         const running = (yield* env.fake.state.operations).filter((op) => !op.finished)
         return running.length > 0 ? [`${running.length} operation(s) left running`] : []
