@@ -455,7 +455,8 @@ const uploadViaLocation = <E, R>(
               return Effect.fail(
                 serverError(
                   info,
-                  `the portal stored the file after ${total} of ${options.size} bytes: its chunk size is not ${partSize}`,
+                  `the portal stored the file after ${total} of ${options.size} bytes: ` +
+                    `its chunk size is not ${partSize}`,
                   status
                 )
               )
