@@ -10,8 +10,10 @@
 import * as Context from "effect/Context"
 import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
 import * as FiberId from "effect/FiberId"
 import * as Layer from "effect/Layer"
+import { unsafeMemoryOps } from "./internal/memoryStore.js"
 import type { StoreError } from "./RateLimitError.js"
 
 /**
@@ -160,6 +162,9 @@ export const makeMemoryUnsafe = (): RateLimitStore => {
     return log
   }
 
+  const taken: TakeResult = { _tag: "Taken" }
+  const acquired: AcquireResult = { _tag: "Acquired" }
+
   const insert = (settled: Array<number>, t: number) => {
     let i = settled.length
     while (i > 0 && settled[i - 1] > t) i--
@@ -198,60 +203,65 @@ export const makeMemoryUnsafe = (): RateLimitStore => {
     else state.count++
   }
 
-  return {
+  const take = ({ dryRun, gateKey, now, permitId, windows }: Parameters<RateLimitStore["take"]>[0]): TakeResult => {
+    let retryAt = 0
+    const gate = gates.get(gateKey) ?? 0
+    if (gate > now) retryAt = gate
+    for (const w of windows) {
+      const at = blockedAt(w, now)
+      if (at !== undefined && at > retryAt) retryAt = at
+    }
+    if (retryAt > now) return { _tag: "Blocked", retryAt }
+    if (!dryRun) { for (const w of windows) record(w, now, permitId) }
+    return taken
+  }
+  const settle = ({ at, permitId, windows }: Parameters<RateLimitStore["settle"]>[0]): void => {
+    for (const w of windows) {
+      const log = w.kind === "sliding" ? sliding.get(w.key) : undefined
+      const at0 = log?.pending.get(permitId)
+      if (log === undefined || at0 === undefined) continue
+      log.pending.delete(permitId)
+      insert(log.settled, Math.max(at0, at))
+    }
+  }
+  const tryAcquire = (key: string, leaseId: string, limit: number): boolean => {
+    let set = leases.get(key)
+    if (set === undefined) {
+      set = new Set()
+      leases.set(key, set)
+    }
+    if (set.size >= limit) return false
+    set.add(leaseId)
+    return true
+  }
+  const release = (key: string, leaseId: string): void => {
+    const set = leases.get(key)
+    if (set === undefined || !set.delete(leaseId)) return
+    const d = signals.get(key)
+    if (d === undefined) return
+    signals.delete(key)
+    Deferred.unsafeDone(d, Exit.void)
+  }
+
+  const store: RateLimitStore = {
     leasesExpire: false,
-    take: ({ dryRun, gateKey, now, permitId, windows }) =>
-      Effect.sync((): TakeResult => {
-        let retryAt = 0
-        const gate = gates.get(gateKey) ?? 0
-        if (gate > now) retryAt = gate
-        for (const w of windows) {
-          const at = blockedAt(w, now)
-          if (at !== undefined && at > retryAt) retryAt = at
-        }
-        if (retryAt > now) return { _tag: "Blocked", retryAt }
-        if (!dryRun) { for (const w of windows) record(w, now, permitId) }
-        return { _tag: "Taken" }
-      }),
-    settle: ({ at, permitId, windows }) =>
-      Effect.sync(() => {
-        for (const w of windows) {
-          const log = w.kind === "sliding" ? sliding.get(w.key) : undefined
-          const taken = log?.pending.get(permitId)
-          if (log === undefined || taken === undefined) continue
-          log.pending.delete(permitId)
-          insert(log.settled, Math.max(taken, at))
-        }
-      }),
+    take: (options) => Effect.sync(() => take(options)),
+    settle: (options) => Effect.sync(() => settle(options)),
     acquire: ({ key, leaseId, limit }) =>
-      Effect.sync((): AcquireResult => {
-        let set = leases.get(key)
-        if (set === undefined) {
-          set = new Set()
-          leases.set(key, set)
-        }
-        if (set.size < limit) {
-          set.add(leaseId)
-          return { _tag: "Acquired" }
-        }
-        return { _tag: "Busy", wait: Deferred.await(signal(key)) }
-      }),
+      Effect.sync((): AcquireResult =>
+        tryAcquire(key, leaseId, limit) ? acquired : { _tag: "Busy", wait: Deferred.await(signal(key)) }
+      ),
     renew: () => Effect.void,
-    release: (key, leaseId) =>
-      Effect.suspend(() => {
-        const set = leases.get(key)
-        if (set === undefined || !set.delete(leaseId)) return Effect.void
-        const d = signals.get(key)
-        if (d === undefined) return Effect.void
-        signals.delete(key)
-        return Deferred.succeed(d, undefined)
-      }),
+    release: (key, leaseId) => Effect.sync(() => release(key, leaseId)),
     closeGate: (key, until) =>
       Effect.sync(() => {
         if ((gates.get(key) ?? 0) < until) gates.set(key, until)
       }),
     gateUntil: (key) => Effect.sync(() => gates.get(key) ?? 0)
   }
+  // the limiter calls a memory store directly (no effect, no timeout) on its fast path
+  unsafeMemoryOps.set(store, { take, settle, tryAcquire, release })
+  return store
 }
 
 /**

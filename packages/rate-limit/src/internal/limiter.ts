@@ -21,6 +21,7 @@ import type { Refusal } from "../RateLimitRefusal.js"
 import { makeMemoryUnsafe, RateLimitStore } from "../RateLimitStore.js"
 import type { WindowSpec } from "../RateLimitStore.js"
 import { FifoLock } from "./fifo.js"
+import { unsafeMemoryOps } from "./memoryStore.js"
 import * as metrics from "./metrics.js"
 import { classify } from "./refusal.js"
 import { hasNoBody, holdPermit } from "./response.js"
@@ -137,19 +138,20 @@ export const make = Effect.fnUntraced(function*(input: RateLimitPolicy.RateLimit
     kind: "sliding"
   }
 
-  const tags = (cls?: Class) =>
-    cls === undefined ? [["policy", policy.name]] as const : [["policy", policy.name], ["class", cls]] as const
-  const withTags = <M extends Metric.Metric<any, any, any>>(metric: M, cls?: Class): M => {
-    let m: any = metric
-    for (const [k, v] of tags(cls)) m = Metric.tagged(m, k, v)
-    return m
-  }
-  const waitingGauge = { read: withTags(metrics.waiting, "read"), write: withTags(metrics.waiting, "write") }
-  const inFlightGauge = { read: withTags(metrics.inFlight, "read"), write: withTags(metrics.inFlight, "write") }
-  const throttledCounter = withTags(metrics.throttled)
-  const retriesCounter = withTags(metrics.retries)
-  const gateCounter = withTags(metrics.gateClosedMillis)
-  const failedCounter = withTags(metrics.failedFast)
+  // metric keys built once, tags included
+  const m = metrics.forPolicy(policy.name)
+  const waitingGauge = m.waiting
+  const inFlightGauge = m.inFlight
+  const throttledCounter = m.throttled
+  const retriesCounter = m.retries
+  const gateCounter = m.gateClosedMillis
+  const failedCounter = m.failedFast
+  // a memory store is called directly: no effect, no timeout (it cannot hang)
+  const unsafe = unsafeMemoryOps.get(store)
+  // permit and lease ids: unique per limiter (a prefix) and cheap (a counter), not a UUID per request
+  const idPrefix = crypto.randomUUID()
+  let idCounter = 0
+  const nextId = () => `${idPrefix}:${(idCounter++).toString(36)}`
 
   const classes: Record<Class, MutableClassStats> = {
     read: { waiting: 0, inFlight: 0, peakInFlight: 0, sent: 0 },
@@ -335,7 +337,7 @@ export const make = Effect.fnUntraced(function*(input: RateLimitPolicy.RateLimit
 
   const waitWindows = (
     ctx: RequestContext,
-    windows: ReadonlyArray<WindowSpec>,
+    windows: () => ReadonlyArray<WindowSpec>,
     dryRun: boolean,
     state: { throttled: boolean },
     permitId: string
@@ -343,7 +345,8 @@ export const make = Effect.fnUntraced(function*(input: RateLimitPolicy.RateLimit
     Effect.gen(function*() {
       while (true) {
         const now = yield* Clock.currentTimeMillis
-        const result = yield* storeCall(ctx, store.take({ windows, gateKey, now, dryRun, permitId }))
+        // the limits in force now: a refusal may have lowered them while this request waited
+        const result = yield* storeCall(ctx, store.take({ windows: windows(), gateKey, now, dryRun, permitId }))
         if (result._tag === "Taken") return
         const wait = result.retryAt - now
         if (wait > maxWait) return yield* rateLimited(ctx, "wait-exceeds-limit", wait)
@@ -358,7 +361,8 @@ export const make = Effect.fnUntraced(function*(input: RateLimitPolicy.RateLimit
     const stats = classes[ctx.cls]
     return {
       id,
-      markSent: Effect.flatMap(Clock.currentTimeMillis, (at) => {
+      markSent: Effect.clockWith((clock) => {
+        const at = clock.unsafeCurrentTimeMillis()
         sent = true
         const inFlightBefore = stats.inFlight
         stats.sent++
@@ -379,6 +383,10 @@ export const make = Effect.fnUntraced(function*(input: RateLimitPolicy.RateLimit
           Effect.void
         if (leaseId === undefined) return gauge
         held.delete(leaseId)
+        if (unsafe !== undefined) {
+          unsafe.release(leaseKeys[ctx.cls], leaseId)
+          return gauge
+        }
         // bounded: a store that does not answer must not hang the caller (the lease expires by itself anyway)
         // (interruptible inside this uninterruptible release, or the timeout could not stop it)
         return Effect.zipRight(
@@ -389,16 +397,52 @@ export const make = Effect.fnUntraced(function*(input: RateLimitPolicy.RateLimit
     }
   }
 
+  // The fast path: a memory store, nobody queued in the class, every gate open and every window with room. All of it
+  // synchronous; anything else (or any of it failing) takes the path that waits.
+  const fastPermit = (ctx: RequestContext, now: number): Permit | undefined => {
+    if (unsafe === undefined || locks[ctx.cls].busy) return undefined
+    for (const key of ctx.scopedGates) if ((scopedGateUntil.get(key) ?? 0) > now) return undefined
+    if (
+      ctx.specific.length > 0 &&
+      unsafe.take({ windows: ctx.specific, gateKey, now, dryRun: true, permitId: "" })._tag !== "Taken"
+    ) return undefined
+    const cap = caps[ctx.cls]
+    let leaseId: string | undefined
+    if (cap !== undefined) {
+      leaseId = nextId()
+      if (!unsafe.tryAcquire(leaseKeys[ctx.cls], leaseId, cap)) return undefined
+      held.set(leaseId, leaseKeys[ctx.cls])
+    }
+    const permitId = nextId()
+    if (unsafe.take({ windows: ctx.all(), gateKey, now, dryRun: false, permitId })._tag !== "Taken") {
+      if (leaseId !== undefined) {
+        held.delete(leaseId)
+        unsafe.release(leaseKeys[ctx.cls], leaseId)
+      }
+      return undefined
+    }
+    return makePermit(ctx, permitId, leaseId)
+  }
+
   // runs in an uninterruptible region: only the waits are interruptible (through `restore`)
   const acquirePermit = (
     ctx: RequestContext,
     restore: <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
+  ): Effect.Effect<Permit, RateLimited> =>
+    Effect.clockWith((clock) => {
+      const permit = fastPermit(ctx, clock.unsafeCurrentTimeMillis())
+      return permit !== undefined ? Effect.succeed(permit) : waitForPermit(ctx, restore)
+    })
+
+  const waitForPermit = (
+    ctx: RequestContext,
+    restore: <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
   ): Effect.Effect<Permit, RateLimited> => {
     const state = { throttled: false }
-    const permitId = crypto.randomUUID()
+    const permitId = nextId()
     const lock = locks[ctx.cls]
     const acquireLease = Effect.gen(function*() {
-      const leaseId = crypto.randomUUID()
+      const leaseId = nextId()
       while (true) {
         const now = yield* Clock.currentTimeMillis
         const result = yield* storeCall(
@@ -416,14 +460,14 @@ export const make = Effect.fnUntraced(function*(input: RateLimitPolicy.RateLimit
     const underLock = Effect.gen(function*() {
       const leaseId = caps[ctx.cls] === undefined ? undefined : yield* acquireLease
       const permit = makePermit(ctx, permitId, leaseId)
-      yield* restore(waitWindows(ctx, ctx.all(), false, state, permitId)).pipe(Effect.onError(() => permit.release))
+      yield* restore(waitWindows(ctx, ctx.all, false, state, permitId)).pipe(Effect.onError(() => permit.release))
       return permit
     })
     return Effect.gen(function*() {
       yield* restore(waitScopedGates(ctx, state))
       // per-route and daily windows first, without taking anything, so that a request held back by its own route
       // does not block its whole class queue
-      if (ctx.specific.length > 0) yield* restore(waitWindows(ctx, ctx.specific, true, state, permitId))
+      if (ctx.specific.length > 0) yield* restore(waitWindows(ctx, () => ctx.specific, true, state, permitId))
       if (lock.busy) yield* markThrottled(state)
       yield* restore(lock.acquire)
       return yield* Effect.ensuring(underLock, lock.release)
@@ -514,7 +558,9 @@ export const make = Effect.fnUntraced(function*(input: RateLimitPolicy.RateLimit
           const exit = yield* Effect.exit(restore(effect))
           const now = yield* Clock.currentTimeMillis
           // the server counted the request when it received it, after we sent it: the window permit runs from now
-          if (hasSliding) {
+          if (hasSliding && unsafe !== undefined) {
+            unsafe.settle({ windows: ctx.all(), permitId: permit.id, at: now })
+          } else if (hasSliding) {
             yield* Effect.ignore(
               Effect.timeout(
                 Effect.interruptible(store.settle({ windows: ctx.all(), permitId: permit.id, at: now })),
@@ -548,7 +594,7 @@ export const make = Effect.fnUntraced(function*(input: RateLimitPolicy.RateLimit
           if (status === 429 || status === 503) {
             if (status === 429) counts.refused429++
             else counts.refused503++
-            yield* Metric.increment(Metric.tagged(withTags(metrics.refused), "status", String(status)))
+            yield* Metric.increment(m.refused[status])
           }
           const refusal = status === 429 || status === 503 ?
             classifyRefusal(ctx, sent, response.headers, status, now) :

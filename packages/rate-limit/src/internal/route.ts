@@ -2,6 +2,8 @@
 export interface CompiledRoute {
   readonly method: string
   readonly segments: ReadonlyArray<string>
+  /** the non-empty segments, lower case: what a path is matched against */
+  readonly match: ReadonlyArray<string>
 }
 
 /** @internal */
@@ -19,7 +21,7 @@ export const parseRoute = (pattern: string): CompiledRoute | string => {
       return `route "${pattern}": "*" must be a whole segment ("*" = one segment, "**" = any number)`
     }
   }
-  return { method, segments }
+  return { method, segments, match: segments.filter((s) => s !== "").map((s) => s.toLowerCase()) }
 }
 
 const matchSegments = (
@@ -37,7 +39,7 @@ const matchSegments = (
       return false
     }
     if (si >= path.length) return false
-    if (p !== "*" && p.toLowerCase() !== path[si].toLowerCase()) return false
+    if (p !== "*" && p !== path[si].toLowerCase()) return false
     pi++
     si++
   }
@@ -49,5 +51,4 @@ export const splitPath = (pathname: string): ReadonlyArray<string> => pathname.s
 
 /** @internal */
 export const matchRoute = (route: CompiledRoute, method: string, pathSegments: ReadonlyArray<string>): boolean =>
-  (route.method === "*" || route.method === method) &&
-  matchSegments(route.segments.filter((s) => s !== ""), 0, pathSegments, 0)
+  (route.method === "*" || route.method === method) && matchSegments(route.match, 0, pathSegments, 0)
