@@ -365,6 +365,9 @@ interface Outcome {
 const callWith = (call: Call, prefer: string): Effect.Effect<Outcome, never, DocSpaceClient.DocSpaceClient> => {
   const observed: Observed = {}
   return call.run.pipe(
+    // Prism closes idle keep-alive connections after 5 s: a request sent on one as it closes is reset, which says
+    // nothing about the contract; it is sent again (at most twice)
+    Effect.retry({ times: 2, while: (error) => error._tag === "TransportError" }),
     Effect.exit,
     Effect.map((exit) => ({ exit, observed })),
     Effect.locally(preferRef, prefer),
