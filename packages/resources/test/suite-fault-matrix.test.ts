@@ -130,6 +130,11 @@ describe("fault matrix", () => {
             console.log(`now holds, remove from knownFailures: ${key}`)
           }
         }
+        const slowest = cells.reduce((
+          a,
+          b
+        ) => (Number.parseInt(b.outcome.split(" ")[1]!) > Number.parseInt(a.outcome.split(" ")[1]!) ? b : a))
+        console.log(`slowest cell: ${slowest.flow} x ${slowest.fault}, ${slowest.outcome} (bound 20 s)`)
         console.log(`fault matrix: ${cells.length - failing.length}/${cells.length} cells hold`)
         expect(cells.length).toBeGreaterThan(80)
         expect(unexpected.map((c) => `${c.flow} x ${c.fault}: ${c.problems.join("; ")}`)).toEqual([])
