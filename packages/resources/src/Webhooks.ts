@@ -392,8 +392,9 @@ export const remove = (id: number): Effect.Effect<void, DocSpaceError.DocSpaceEr
   }, Schema.Unknown))
 
 /**
- * One attempt to deliver an event, as the portal's log keeps it (`WebhooksLogDto`): `status` is the receiver's
- * HTTP status (0 while not sent, or when nothing answered), `requestPayload` the body that was signed.
+ * One delivery as the portal's log keeps it (`WebhooksLogDto`), one row per event and webhook: `status` is the
+ * receiver's HTTP status to the attempt the portal finished with (0 while it still retries, or when nothing
+ * answered), `requestPayload` the body of that attempt.
  *
  * @since 0.2.0
  * @category schemas

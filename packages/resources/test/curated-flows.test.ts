@@ -319,16 +319,19 @@ describe("Favorites", () => {
 })
 
 describe("Webhooks log", () => {
-  it.effect("each attempt is in the portal's log with the receiver's status", () =>
+  it.effect("one row per event: 0 while the portal retries, then the last attempt's status", () =>
     Effect.gen(function*() {
-      const statuses = [500, 200]
+      // "Logged" fails once and then succeeds; "Doomed" fails every attempt (the first and 5 retries)
+      const attempts = { logged: 0, doomed: 0 }
       const receiver = HttpClient.make((request) =>
-        Effect.sync(() =>
-          HttpClientResponse.fromWeb(
-            request,
-            new Response(null, { status: request.method === "HEAD" ? 200 : statuses.shift() ?? 200 })
-          )
-        )
+        Effect.sync(() => {
+          if (request.method === "HEAD") return HttpClientResponse.fromWeb(request, new Response(null, { status: 200 }))
+          const body = request.body._tag === "Uint8Array" ? new TextDecoder().decode(request.body.body) : ""
+          const doomed = body.includes("Doomed")
+          const n = doomed ? attempts.doomed++ : attempts.logged++
+          const status = doomed || n === 0 ? 500 : 200
+          return HttpClientResponse.fromWeb(request, new Response(null, { status }))
+        })
       )
       const { exit } = yield* onFake(Effect.gen(function*() {
         const hook = yield* Webhooks.register({
@@ -337,16 +340,24 @@ describe("Webhooks log", () => {
           secret: Redacted.make("hook-secret-1")
         })
         yield* Folders.create(Folders.my, "Logged")
-        yield* TestClock.adjust("2 seconds")
+        yield* Folders.create(Folders.my, "Doomed")
+        const pending = yield* Webhooks.log({ webhookId: hook.id })
+        for (let i = 0; i < 40; i++) yield* TestClock.adjust("1 second")
         const all = yield* Webhooks.streamLog({ webhookId: hook.id }).pipe(Stream.runCollect)
-        const failed = yield* Webhooks.log({ webhookId: hook.id, status: ["5xx"] })
-        return { all: Chunk.toReadonlyArray(all), failed }
+        const failed = yield* Webhooks.log({ webhookId: hook.id, status: ["4xx", "5xx"] })
+        const notSent = yield* Webhooks.log({ status: ["notSent"] })
+        return { pending, all: Chunk.toReadonlyArray(all), failed, notSent }
       })).pipe(Effect.provide(FakeDocSpace.layer({ baseUrl: fakeUrl, webhookClient: receiver })))
       const result = yield* exit
-      expect(result.all.map((entry) => entry.status)).toEqual([200, 500])
+      expect(result.pending.items.map((entry) => entry.status)).toEqual([0, 0])
+      // newest first
+      expect(result.all.map((entry) => entry.status)).toEqual([500, 200])
+      expect(result.all.map((entry) => entry.requestPayload?.includes("Doomed"))).toEqual([true, false])
       expect(result.all[0]!.configName).toBe("log")
+      expect(attempts).toEqual({ logged: 2, doomed: 6 })
       expect(result.failed.items.map((entry) => entry.status)).toEqual([500])
       expect(result.failed.total).toBe(1)
+      expect(result.notSent.total).toBe(0)
     }))
 })
 

@@ -15,15 +15,23 @@ import { recordDelivery, recordOutcome } from "./webhooks.js"
 
 /** POSTs the raw body with the signature header; the subscriber's answer and any failure are ignored. */
 export const postWith = (client: HttpClient.HttpClient) => (delivery: Delivery): Effect.Effect<void> =>
-  Effect.ignore(logged(delivery, post(client, delivery)))
+  Effect.ignore(logged(delivery, post(client, delivery), () => true))
 
-// records the answer's status (0 when there was none) for the delivery log
-const logged = <E>(delivery: Delivery, sent: Effect.Effect<number, E>): Effect.Effect<number, E> =>
+// records the answer's status (0 when there was none) for the delivery log; `final` says whether the sender is done
+// with this delivery after this answer (the log's row shows an answer only then)
+const logged = <E>(
+  delivery: Delivery,
+  sent: Effect.Effect<number, E>,
+  final: (status: number) => boolean
+): Effect.Effect<number, E> =>
   Effect.tapBoth(sent, {
     onFailure: () =>
-      Effect.flatMap(Clock.currentTimeMillis, (now) => Effect.sync(() => recordOutcome(delivery, 0, now))),
+      Effect.flatMap(Clock.currentTimeMillis, (now) => Effect.sync(() => recordOutcome(delivery, 0, now, final(0)))),
     onSuccess: (status) =>
-      Effect.flatMap(Clock.currentTimeMillis, (now) => Effect.sync(() => recordOutcome(delivery, status, now)))
+      Effect.flatMap(
+        Clock.currentTimeMillis,
+        (now) => Effect.sync(() => recordOutcome(delivery, status, now, final(status)))
+      )
   })
 
 /** The status of the subscriber's answer, or the transport failure's message. */
@@ -75,7 +83,10 @@ export const sendWithRetries = (
     let delivery = first
     let previousAt = first.timestamp
     for (let attempt = 0;; attempt++) {
-      const outcome = yield* Effect.either(logged(delivery, post(client, delivery)))
+      const last = attempt === retryDelays.length
+      const outcome = yield* Effect.either(
+        logged(delivery, post(client, delivery), (status) => last || (status >= 200 && status <= 299))
+      )
       const hook = model.webhooks.get(first.webhookId)
       const ok = outcome._tag === "Right" && outcome.right >= 200 && outcome.right <= 299
       const now = yield* Clock.currentTimeMillis

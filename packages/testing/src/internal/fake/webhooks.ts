@@ -175,36 +175,64 @@ export const recordDelivery = (
   return delivery
 }
 
-/** What the subscriber answered to a delivery attempt: its status (0: no answer) and when. */
-const outcomes = new WeakMap<Delivery, { readonly status: number; readonly at: number }>()
+/** What the subscriber answered to a delivery attempt: its status (0: no answer), when, and whether it was the last. */
+const outcomes = new WeakMap<
+  Delivery,
+  { readonly status: number; readonly at: number; readonly final: boolean }
+>()
 
 /** Records the subscriber's answer to an attempt, for the delivery log (`GET /settings/webhooks/log`). */
-export const recordOutcome = (delivery: Delivery, status: number, at: number): void => {
-  outcomes.set(delivery, { status, at })
+export const recordOutcome = (delivery: Delivery, status: number, at: number, final: boolean): void => {
+  outcomes.set(delivery, { status, at, final })
+}
+
+interface JournalRow {
+  readonly delivery: Delivery
+  readonly status: number
+  readonly at: number | undefined
 }
 
 /**
- * A `WebhooksLogDto` (DocSpace-server `web/ASC.Web.Api/Api/Settings/WebhooksController.GetWebhooksLogs`): one row
- * per attempt, `status` 0 until the subscriber answered (or when nothing delivers: an in-process fake without a
- * webhook client only records).
+ * The delivery journal as DocSpace-server keeps it (`common/ASC.Webhooks.Core/DbWorker.cs`, `web/ASC.Web.Studio/
+ * WebHooks/WebhookSender.cs`): one row per event and webhook, written when the event is raised (status 0) and
+ * updated once, after the sender's last attempt (`UpdateWebhookJournal`), with that attempt's status and body. While
+ * retries are pending the row still reads 0. Newest first (`OrderByDescending(Id)`).
  */
-const logDto = (model: FakeModel, d: Delivery) => {
-  const outcome = outcomes.get(d)
-  return {
-    id: d.id,
-    configName: model.webhooks.get(d.webhookId)?.name,
-    trigger: d.triggerType,
-    creationTime: formatDate(d.timestamp),
-    method: "POST",
-    route: d.uri,
-    requestHeaders: JSON.stringify(d.headers),
-    requestPayload: d.body,
-    responseHeaders: undefined,
-    responsePayload: undefined,
-    status: outcome?.status ?? 0,
-    delivery: outcome === undefined ? undefined : formatDate(outcome.at)
+const journal = (model: FakeModel): Array<JournalRow> => {
+  const rows = new Map<string, Delivery>()
+  for (const d of model.deliveries) {
+    const key = `${d.webhookId}:${d.id}`
+    const previous = rows.get(key)
+    // the attempt the sender finished with, or (while it retries) the first one, which the row was written from
+    const outcome = outcomes.get(d)
+    if (previous === undefined || outcome?.final === true) rows.set(key, d)
   }
+  return [...rows.values()].map((delivery) => {
+    const outcome = outcomes.get(delivery)
+    return outcome?.final === true
+      ? { delivery, status: outcome.status, at: outcome.at }
+      : { delivery, status: 0, at: undefined }
+  }).reverse()
 }
+
+/**
+ * A `WebhooksLogDto` (`web/ASC.Web.Api/Api/Settings/WebhooksController.GetWebhooksLogs`). Without a webhook client
+ * (an in-process fake that only records) nothing is sent and every row reads 0.
+ */
+const logDto = (model: FakeModel, row: JournalRow) => ({
+  id: row.delivery.id,
+  configName: model.webhooks.get(row.delivery.webhookId)?.name,
+  trigger: row.delivery.triggerType,
+  creationTime: formatDate(row.delivery.timestamp),
+  method: "POST",
+  route: row.delivery.uri,
+  requestHeaders: JSON.stringify(row.delivery.headers),
+  requestPayload: row.delivery.body,
+  responseHeaders: undefined,
+  responsePayload: undefined,
+  status: row.status,
+  delivery: row.at === undefined ? undefined : formatDate(row.at)
+})
 
 /** `groupStatus` (`WebhookGroupStatus`): 0 none, 1 not sent, 2 2xx, 4 3xx, 8 4xx, 16 5xx; flags. */
 const inGroup = (status: number, group: number): boolean =>
@@ -406,13 +434,13 @@ export const webhookRoutes: ReadonlyArray<Route> = [
       const configId = ctx.query.get("configId")
       const eventId = ctx.query.get("eventId")
       const group = Number(ctx.query.get("groupStatus") ?? 0) || 0
-      const all = ctx.model.deliveries.filter((d) =>
-        (configId === null || configId === "" || String(d.webhookId) === configId) &&
-        (eventId === null || eventId === "" || String(d.id) === eventId) &&
-        inGroup(outcomes.get(d)?.status ?? 0, group)
-      ).reverse()
+      const all = journal(ctx.model).filter((row) =>
+        (configId === null || configId === "" || String(row.delivery.webhookId) === configId) &&
+        (eventId === null || eventId === "" || String(row.delivery.id) === eventId) &&
+        inGroup(row.status, group)
+      )
       const { count, startIndex } = paging(ctx)
-      return json(ctx, all.slice(startIndex, startIndex + count).map((d) => logDto(ctx.model, d)), all.length)
+      return json(ctx, all.slice(startIndex, startIndex + count).map((row) => logDto(ctx.model, row)), all.length)
     }
   },
   {
