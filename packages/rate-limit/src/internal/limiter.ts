@@ -17,40 +17,23 @@ import type { ClassStats, RateLimiter, RateLimitStats } from "../RateLimiter.js"
 import { RateLimited } from "../RateLimitError.js"
 import type { StoreError } from "../RateLimitError.js"
 import * as RateLimitPolicy from "../RateLimitPolicy.js"
-import type { Refusal } from "../RateLimitRefusal.js"
 import { makeMemoryUnsafe, RateLimitStore } from "../RateLimitStore.js"
 import type { WindowSpec } from "../RateLimitStore.js"
+import { makeAdaptive } from "./adaptive.js"
+import type { Class, GlobalWindow, SendRecord } from "./adaptive.js"
 import { FifoLock } from "./fifo.js"
 import { unsafeMemoryOps } from "./memoryStore.js"
 import * as metrics from "./metrics.js"
-import { classify } from "./refusal.js"
 import { hasNoBody, holdPermit } from "./response.js"
 import { matchRoute, parseRoute, splitPath } from "./route.js"
 import type { CompiledRoute } from "./route.js"
-
-type Class = "read" | "write"
 
 // the server's concurrency classes: GET, and every other method (HEAD included)
 const classOf = (method: string): Class => (method === "GET" ? "read" : "write")
 
 const DAY = 24 * 60 * 60 * 1000
-// the server's request window (1500 per minute) when the policy has none of its own
-const DEFAULT_WINDOW = 60 * 1000
 // How long a refused answer's body may take to read before the connection is simply dropped.
 const DRAIN_TIMEOUT = Duration.seconds(2)
-
-interface GlobalWindow {
-  // mutable: the limit in force can be lowered by what the server shows
-  readonly spec: { -readonly [K in keyof WindowSpec]: WindowSpec[K] }
-  readonly methods: ReadonlySet<string> | undefined
-}
-
-interface SendRecord {
-  readonly at: number
-  readonly inFlightBefore: number
-  /** refused by the server's window: the server did not count it */
-  windowRefused: boolean
-}
 
 interface CompiledRule {
   readonly routes: ReadonlyArray<CompiledRoute>
@@ -164,112 +147,13 @@ export const make = Effect.fnUntraced(function*(input: RateLimitPolicy.RateLimit
   const scopedGateUntil = new Map<string, number>()
   const locks: Record<Class, FifoLock> = { read: new FifoLock(), write: new FifoLock() }
   const held = new Map<string, string>() // leaseId -> key
-  // learning lower limits from the server only makes sense when this process sees all the traffic
-  const adaptive = (policy.adaptive ?? true) && !store.leasesExpire
-  // The global window a refusal is measured against: the single one every request counts in.
-  const unfiltered = globals.filter((g) => g.methods === undefined)
-  const primary = unfiltered.length === 1 ? unfiltered[0] : undefined
-  const windowInterval = primary?.spec.intervalMillis ?? DEFAULT_WINDOW
-  // what this limiter sent lately (the longest global window, at least a minute): the refusal classification's count
-  const horizon = Math.max(DEFAULT_WINDOW, ...globals.map((g) => g.spec.intervalMillis))
-  let sendLog: Array<SendRecord> = []
-  let sendHead = 0
-
-  const logSend = (record: SendRecord) => {
-    sendLog.push(record)
-    while (sendHead < sendLog.length && sendLog[sendHead].at <= record.at - horizon) sendHead++
-    if (sendHead > 1024 && sendHead * 2 > sendLog.length) {
-      sendLog = sendLog.slice(sendHead)
-      sendHead = 0
-    }
-  }
-
-  // the sends in (from, to] the server counted in its window (it does not count what its window refused)
-  const counted = (from: number, to: number, except?: SendRecord): Array<SendRecord> => {
-    const out: Array<SendRecord> = []
-    for (let i = sendLog.length - 1; i >= sendHead; i--) {
-      const r = sendLog[i]
-      if (r.at <= from) break
-      if (r.at <= to && r !== except && !r.windowRefused) out.push(r)
-    }
-    return out.reverse()
-  }
-
-  // a refusal may lower a limit to no less than half of its value: weaker evidence (a refusal far below our own limit
-  // comes from a route limit or from someone else's traffic) is left to the gate
-  const lowered = (current: number | undefined, learned: number): number | undefined =>
-    learned >= 1 && (current === undefined || (learned < current && learned >= Math.ceil(current / 2))) ?
-      learned :
-      undefined
-  // the server's own figure, confirmed by our counts, is adopted as is (never raising a limit)
-  const adopted = (current: number | undefined, learned: number): number | undefined =>
-    learned >= 1 && (current === undefined || learned < current) ? learned : undefined
-
-  const classifyRefusal = (
-    ctx: RequestContext,
-    sent: SendRecord,
-    headers: HttpClientResponse.HttpClientResponse["headers"],
-    status: number,
-    now: number
-  ): Refusal | undefined =>
-    classify({
-      status,
-      headers: headers as unknown as Readonly<Record<string, string | undefined>>,
-      now,
-      method: ctx.method,
-      inFlight: sent.inFlightBefore,
-      sentInWindow: counted(sent.at - windowInterval, sent.at, sent).length,
-      windowLimit: primary?.spec.limit,
-      concurrencyCap: caps[ctx.cls],
-      routeLimits: ctx.routeLimits,
-      writesPerDay: policy.writesPerDay
-    })
-
-  // Learns a concurrency cap only from a concurrency refusal, and a window limit only from a window refusal.
-  const learn = (ctx: RequestContext, sent: SendRecord, refusal: Refusal) => {
-    if (!adaptive) return
-    const bound = refusal.evidence === "announced" && refusal.limit !== undefined ? adopted : lowered
-    if (refusal.kind === "concurrency") {
-      const before = caps[ctx.cls]
-      const after = bound(before, refusal.limit ?? sent.inFlightBefore)
-      if (after === undefined) return
-      caps[ctx.cls] = after
-      if (before === undefined) return
-      // The two classes' caps come from one published pair (50 GET / 15 others): a policy that is wrong for one
-      // class is wrong by the same factor for the other. Scale it now, rather than let that class walk into the
-      // wall once more before it learns.
-      for (const other of ["read", "write"] as const) {
-        const cap = caps[other]
-        if (other !== ctx.cls && cap !== undefined) caps[other] = Math.max(1, Math.floor(cap * after / before))
-      }
-      return
-    }
-    if (refusal.kind !== "window") return
-    if (refusal.limit !== undefined) {
-      if (primary !== undefined) primary.spec.limit = bound(primary.spec.limit, refusal.limit) ?? primary.spec.limit
-      return
-    }
-    // no figure: what the server accepted in the interval before
-    for (const g of unfiltered) {
-      const accepted = counted(sent.at - g.spec.intervalMillis, sent.at, sent).length
-      g.spec.limit = lowered(g.spec.limit, accepted) ?? g.spec.limit
-    }
-  }
-
-  // How long a sliding window needs before it admits one more: until the oldest of the last `limit` sends it counted
-  // leaves it (plus a margin for the time the request took to reach the server); a whole interval when our own
-  // count cannot tell (someone else's traffic fills it).
-  const windowWait = (now: number): number => {
-    const limit = primary?.spec.limit
-    const margin = Math.min(1000, Math.ceil(windowInterval / 50))
-    if (limit !== undefined && limit > 0) {
-      const inWindow = counted(now - windowInterval, now)
-      if (inWindow.length >= limit) {
-        return Math.max(1, inWindow[inWindow.length - limit].at + windowInterval - now + margin)
-      }
-    }
-    return windowInterval + margin
-  }
+  // what the server's refusals teach: the send log, the classification, the limits lowered in place
+  const { classifyRefusal, learn, logSend, windowWait } = makeAdaptive({
+    adaptive: (policy.adaptive ?? true) && !store.leasesExpire,
+    globals,
+    caps,
+    writesPerDay: policy.writesPerDay
+  })
 
   // leases in a shared store expire unless renewed: renew every third of the TTL while we hold them
   if (store.leasesExpire) {
