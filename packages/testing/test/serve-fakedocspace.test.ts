@@ -35,15 +35,18 @@ describe("FakeDocSpace.layer (in-process)", () => {
       assert.isTrue(Option.isNone(fake.limits))
     }).pipe(Effect.provide(FakeDocSpace.layer())))
 
-  it.effect("with cloud limits at 1/100 speed: 429 with a scaled Retry-After, then accepted under TestClock", () =>
+  it.effect("with cloud limits at 1/100 speed: 429 with the real server's headers, then accepted under TestClock", () =>
     Effect.gen(function*() {
       const fake = yield* FakeDocSpace.Server
       const first = yield* get("/api/2.0/people/@self")
-      assert.strictEqual(first.headers["x-ratelimit-limit"], "2")
+      // like DocSpace: no rate header on a success; a window refusal carries only Limit and Remaining 0
+      assert.strictEqual(first.headers["x-ratelimit-limit"], undefined)
       yield* get("/api/2.0/people/@self")
       const refused = yield* get("/api/2.0/people/@self")
       assert.strictEqual(refused.status, 429)
-      assert.strictEqual(refused.headers["retry-after"], "0.6")
+      assert.strictEqual(refused.headers["x-ratelimit-limit"], "2")
+      assert.strictEqual(refused.headers["x-ratelimit-remaining"], "0")
+      assert.strictEqual(refused.headers["retry-after"], undefined)
       yield* TestClock.adjust("600 millis")
       assert.strictEqual((yield* get("/api/2.0/people/@self")).status, 200)
       const limits = Option.getOrThrow(fake.limits)
@@ -117,7 +120,7 @@ describe("FakeDocSpace.serve (loopback)", () => {
         )
       )
       assert.strictEqual(me.status, 200)
-      assert.strictEqual(me.headers["x-ratelimit-limit"], "1500")
+      assert.strictEqual(me.headers["x-ratelimit-limit"], undefined, "no rate header on a success, as on DocSpace")
       assert.strictEqual(((yield* me.json) as any).status, 0)
       const denied = yield* client.get(`${fake.url}/api/2.0/people/@self`)
       assert.strictEqual(denied.status, 401)
