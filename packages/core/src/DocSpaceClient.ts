@@ -114,6 +114,13 @@ export interface RequestOptions {
   readonly envelope?: boolean | undefined
   /** Overrides the configured timeout for this request. */
   readonly timeout?: Duration.DurationInput | undefined
+  /**
+   * `"manual"`: `raw` / `rawStream` hand a 3xx answer that has a `Location` back instead of failing on it, for a
+   * caller that follows it itself (downloads: the portal's 302 to its storage). Default: a 3xx is an error.
+   *
+   * @since 0.2.0
+   */
+  readonly redirect?: "manual" | undefined
 }
 
 /**
@@ -540,7 +547,9 @@ export const make = (
           // the request (its socket, and the rate-limit permit the limiter holds for it) lives until the caller's
           // scope closes or the body has been read
           Effect.flatMap(send(request), (response) =>
-            response.status >= 200 && response.status < 300
+            (response.status >= 200 && response.status < 300) ||
+              (opts.redirect === "manual" && response.status >= 300 && response.status < 400 &&
+                response.headers["location"] !== undefined)
               ? Effect.succeed(response)
               : Effect.flatMap(Clock.currentTimeMillis, (now) =>
                 Effect.flatMap(

@@ -381,6 +381,23 @@ describe("DocSpaceClient", () => {
       expect(result).toEqual(Either.right([206, "bytes 0-4/100", 5]))
     }))
 
+  it.effect("redirect: manual hands a 3xx with a Location back; without it, or without a Location, a 3xx fails", () =>
+    Effect.gen(function*() {
+      const statusOf = (opts: { readonly redirect?: "manual" }) =>
+        Effect.scoped(Effect.map(
+          DocSpaceClient.rawStream({ operation: "download", method: "GET", path: "/filehandler.ashx", ...opts }),
+          (response) => [response.status, response.headers["location"]]
+        ))
+      const toStorage = () =>
+        new Response(null, { status: 302, headers: { location: "https://storage.example/presigned?sig=x" } })
+      const handed = yield* run(statusOf({ redirect: "manual" }), toStorage)
+      expect(handed.result).toEqual(Either.right([302, "https://storage.example/presigned?sig=x"]))
+      const refused = yield* run(statusOf({}), toStorage)
+      expect(failure(refused.result)).toMatchObject({ _tag: "ServerError", status: 302 })
+      const noLocation = yield* run(statusOf({ redirect: "manual" }), () => new Response(null, { status: 302 }))
+      expect(failure(noLocation.result)).toMatchObject({ _tag: "ServerError", status: 302 })
+    }))
+
   it.effect("a non-2xx answer whose body stalls is bounded by the timeout too (raw, stream)", () =>
     Effect.gen(function*() {
       const { client } = yield* mockTransport(() => new Response(new ReadableStream({ start() {} }), { status: 500 }))

@@ -183,9 +183,9 @@ export const follow = (
 }
 
 /**
- * Asks the client to hand back a 3xx instead of failing on it. TODO(core): `RequestOptions` has no such field yet;
- * until `DocSpaceClient.raw` passes 3xx answers through when asked, a redirecting portal fails in `raw` with a
- * `ServerError` of status 302, turned into a clear message by {@link explainRedirect}.
+ * Asks the client to hand back a 3xx that has a `Location` instead of failing on it, so that the storage hop is
+ * followed here (without credentials) whatever the transport does with redirects. A transport that answers a 3xx
+ * without `Location` still fails in `raw`, turned into a clear message by {@link explainRedirect}.
  */
 export const manual = { redirect: "manual" } as const
 
@@ -201,8 +201,8 @@ export const explainRedirect = <A, R>(
       Effect.fail(
         new Errors.ServerError({
           ...error,
-          message: `the portal redirected the download (HTTP ${error.status}, its storage is not local disk) and ` +
-            `this client's transport did not hand the redirect back`
+          message: `the portal redirected the download (HTTP ${error.status}, its storage is not local disk) ` +
+            `without a Location to follow`
         })
       )
   )
