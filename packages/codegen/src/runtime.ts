@@ -278,10 +278,11 @@ export interface Redirect {
 }
 
 /**
- * Sends a request whose success is a redirect and returns it instead of following it: the fetch transport is told
- * not to follow (\`redirect: "manual"\`; undici does not follow by default). A 2xx answer is a success too (with
- * the \`Location\` it carries, if any). A declared redirect status that the client reports as an error (the client
- * treats only 2xx as success) is returned as that redirect, without its \`Location\`.
+ * Sends a request whose success is a redirect and returns it instead of following it: the client is asked to hand
+ * a 3xx that has a \`Location\` back (\`redirect: "manual"\`) and the fetch transport is told not to follow it
+ * (undici does not follow by default). A 2xx answer is a success too (with the \`Location\` it carries, if any). A
+ * declared redirect status without a \`Location\` (which the client reports as an error) is returned as that
+ * redirect, with \`location: undefined\`.
  *
  * @since 0.2.0
  * @category redirects
@@ -291,7 +292,7 @@ export const redirect = (
   statuses: ReadonlyArray<number>
 ): Effect.Effect<Redirect, DocSpaceError.DocSpaceError, DocSpaceClient.DocSpaceClient> =>
   Effect.flatMap(DocSpaceClientTag.DocSpaceClient, (client) =>
-    client.raw(options).pipe(
+    client.raw({ ...options, redirect: "manual" }).pipe(
       Effect.map((response): Redirect => ({ status: response.status, location: response.headers["location"] })),
       Effect.scoped,
       Effect.provideService(FetchHttpClient.RequestInit, { redirect: "manual" }),

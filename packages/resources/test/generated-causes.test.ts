@@ -117,6 +117,7 @@ describe("a redirect as success", () => {
         })
       }), Api.OAuth2.submitConsent({ xSignature: Redacted.make("s"), body: { client_id: "c1" } }))
       expect(result.status).toBe(302)
+      expect(result.location).toBe("https://app.example.com/cb?code=xyz")
       expect(Api.Operations.operations.find((o) => o.operationId === "submitConsent")?.response).toBe("redirect")
     }))
 
