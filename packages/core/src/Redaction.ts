@@ -28,14 +28,15 @@ const secretWords =
 /**
  * Whether a JSON field, form field or query parameter name looks like it holds a secret: `password`, `secret`,
  * `secretKey`, `token`, `accessToken`, `key`, `apiKey`, `clientSecret`, `privateKey`, `credentials`, `signature`,
- * `cookie`, ... (case-insensitive, `_` and `-` ignored).
+ * `cookie`, and `code` (the two-factor code of a login body, an OAuth2 authorization code), ... (case-insensitive,
+ * `_` and `-` ignored).
  *
  * @since 0.1.0
  * @category predicates
  */
 export const isSecretName = (name: string): boolean => {
   const n = name.toLowerCase().replace(/[_-]/g, "")
-  return n === "key" || n === "pwd" || n === "passwd" || secretWords.test(n)
+  return n === "key" || n === "pwd" || n === "passwd" || n === "code" || secretWords.test(n)
 }
 
 // a JSON member: its name, then a string value or a bare value (number, literal), in text that may be cut short

@@ -278,7 +278,7 @@ describe("Auth", () => {
       expect(results.map((r) => Either.isLeft(r) && r.left._tag)).toEqual(["Timeout", "Timeout", "Timeout"])
     }))
 
-  it.effect("the two-factor code appears in no error: reset, timeout or rate limit on the second step", () =>
+  it.effect("the two-factor code appears in no error: reset, timeout, rate limit or an echoing refusal on the second step", () =>
     Effect.gen(function*() {
       const CODE = "913577"
       const auth = Auth.password({
@@ -289,7 +289,9 @@ describe("Auth", () => {
       const replies = [
         () => Effect.die("reset"),
         () => Effect.never,
-        () => Effect.succeed(json({ error: { message: "slow down" } }, 429, { "retry-after": "600" }))
+        () => Effect.succeed(json({ error: { message: "slow down" } }, 429, { "retry-after": "600" })),
+        // a refusal that quotes the code back
+        () => Effect.succeed(json({ error: { message: `invalid code ${CODE}` }, status: 1, statusCode: 401 }, 401))
       ]
       for (const reply of replies) {
         const failing = HttpClient.make((request, url) =>

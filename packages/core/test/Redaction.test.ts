@@ -16,7 +16,8 @@ describe("Redaction", () => {
         "Cookie",
         "credentials",
         "tfaKey",
-        "passwd"
+        "passwd",
+        "code"
       ]
     ) {
       expect(Redaction.isSecretName(name), name).toBe(true)

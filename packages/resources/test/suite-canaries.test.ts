@@ -61,14 +61,7 @@ const passwordAuth = Auth.password({
  * Leaks not fixed yet, by run, with why: printed on every run (so the gap stays visible) without failing CI. A run
  * listed here that no longer leaks is reported.
  */
-const mockBody = "MockTransport's printed requests redact the password in the login body but not the 2FA code " +
-  "(`{\"code\": ...}` in the body of POST /authentication/{code}; the path segment is redacted)"
-const knownLeaks: Record<string, string> = {
-  "2fa refused": "a server message quoting the 2FA code lands in Unauthorized.message: the client scrubs the key, " +
-    "token and password it holds from echoed messages (core internal/auth.ts), not the code",
-  "mock transport": mockBody,
-  "mock transport, no route for the code": mockBody
-}
+const knownLeaks: Record<string, string> = {}
 
 let checks = 0
 const leaksByRun: Array<{ readonly label: string; readonly leaks: ReadonlyArray<string> }> = []

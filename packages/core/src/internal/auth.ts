@@ -12,7 +12,7 @@ import type * as Auth from "../Auth.js"
 import * as Errors from "../DocSpaceError.js"
 import { currentRequest } from "./current.js"
 import { buildPath } from "./path.js"
-import { decode, readJson, type RequestInfo, transportError, unwrapEnvelope } from "./response.js"
+import { decode, readJson, type RequestInfo, scrubError, transportError, unwrapEnvelope } from "./response.js"
 import { withSafeSpan } from "./span.js"
 import { boundedTimeout } from "./timeout.js"
 
@@ -352,7 +352,10 @@ const login = (
               ),
             onRight: (path) =>
               Effect.flatMap(
-                post(path, template, "authenticateWithCode", { ...credentials, code: Redacted.value(code) }),
+                post(path, template, "authenticateWithCode", { ...credentials, code: Redacted.value(code) }).pipe(
+                  // a refusal may quote the code back (and the password): neither reaches the error
+                  Effect.mapError((error) => scrubError(error, [Redacted.value(code), credentials.password]))
+                ),
                 (answer) => toCached(answer, second)
               )
           })
