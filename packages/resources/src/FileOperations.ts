@@ -131,9 +131,11 @@ export interface WaitOptions {
   /** When to poll again. Default every 500 ms (`Schedule.spaced("500 millis")`). */
   readonly schedule?: Schedule.Schedule<unknown, unknown> | undefined
   /**
-   * How long an interrupted wait spends asking the portal to stop its operations (`terminate`) before it gives up
-   * on the answer. Default 10 seconds ({@link defaultCleanupTimeout}); each request is bounded by the client's
-   * request timeout too.
+   * How long an interrupted wait spends on its clean-up before it gives up: waiting for the answer of a start
+   * request still in flight (the portal may have started the operation already) and asking the portal to stop its
+   * operations (`terminate`). The interruption completes once the clean-up is done, at most this long after it
+   * arrived. Default 10 seconds ({@link defaultCleanupTimeout}); each request is bounded by the client's request
+   * timeout too.
    */
   readonly cleanupTimeout?: Duration.DurationInput | undefined
 }
@@ -147,7 +149,7 @@ export interface WaitOptions {
 export const defaultSchedule: Schedule.Schedule<unknown, unknown> = Schedule.spaced(Duration.millis(500))
 
 /**
- * How long the clean-up of an interrupted wait (`terminate`) may take by default: 10 seconds.
+ * How long the clean-up of an interrupted wait (the start's answer, `terminate`) may take by default: 10 seconds.
  *
  * @since 0.2.0
  * @category constants
@@ -304,9 +306,9 @@ const terminateUnfinished = (
 }
 
 // Runs the start request in a fiber of its own, interruptible, so that its timeout can fire wherever the caller runs.
-// If the caller is interrupted before the portal answered, the caller returns at once and the answer is awaited in
-// the background (bounded by the request's timeout): whatever it started is then terminated. On success the
-// operations are in `state` before anything can interrupt the caller (the finalizer that terminates them reads it).
+// If the caller is interrupted before the portal answered, the interruption waits for the answer and terminates
+// whatever it started, all within `cleanupTimeout` (see `settleStart`). On success the operations are in `state`
+// before anything can interrupt the caller (the finalizer that terminates them reads it).
 const startTracked = <E, R>(
   started: Effect.Effect<ReadonlyArray<FileOperation>, E, R>,
   state: Ref.Ref<ReadonlyArray<TrackedOperation>>,
@@ -314,19 +316,43 @@ const startTracked = <E, R>(
 ): Effect.Effect<ReadonlyArray<TrackedOperation>, E, R | DocSpaceClient.DocSpaceClient> =>
   Effect.uninterruptibleMask((restore) =>
     Effect.gen(function*() {
+      // a daemon: a child would be interrupted together with the caller (Effect passes an interruption on to the
+      // children at once), and the answer the start is waiting for would be lost
       const fiber = yield* Effect.forkDaemon(Effect.interruptible(started))
       const exit = yield* restore(Fiber.await(fiber)).pipe(
-        Effect.onInterrupt(() =>
-          Effect.forkDaemon(Effect.flatMap(
-            Fiber.await(fiber),
-            (exit) => Exit.isSuccess(exit) ? terminateUnfinished(exit.value, cleanupTimeout) : Effect.void
-          ))
-        )
+        Effect.onInterrupt(() => settleStart(fiber, cleanupTimeout))
       )
       const ops = (yield* exit).map(reportedState)
       yield* Ref.set(state, ops)
       return ops
     })
+  )
+
+// The clean-up of a start interrupted in flight: the portal may have started the operations already, and only its
+// answer names them. The answer is awaited here, within the caller's interruption, not in a fiber left behind: the
+// client is often provided to the caller alone (`Effect.provide(copy(...), layer)`), and then its transport closes
+// as soon as the caller returns, cutting off the answer (and any terminate) of a background fiber. It runs in a
+// fiber of its own because an interrupted fiber's interruptible regions end at once: there the timeouts can fire.
+// Everything is bounded by `cleanupTimeout`; a start still unanswered then is interrupted (nothing outlives the
+// caller). Failures are ignored: the caller is being interrupted.
+const settleStart = <E>(
+  start: Fiber.Fiber<ReadonlyArray<FileOperation>, E>,
+  cleanupTimeout: Duration.DurationInput
+): Effect.Effect<void, never, DocSpaceClient.DocSpaceClient> =>
+  Effect.flatMap(
+    Effect.forkDaemon(
+      Effect.flatMap(
+        Fiber.await(start),
+        (exit) =>
+          Exit.isSuccess(exit)
+            ? Effect.forEach(exit.value.filter((op) => !op.finished), (op) => Effect.ignore(terminate(op.id)), {
+              discard: true,
+              concurrency: "unbounded"
+            })
+            : Effect.void
+      ).pipe(Effect.interruptible, Effect.timeout(cleanupTimeout), Effect.ignore)
+    ),
+    (cleanup) => Effect.zipRight(Fiber.await(cleanup), Fiber.interrupt(start))
   )
 
 // One poll of one operation: its report, or (not listed any more) finished without a report, as last seen.
@@ -347,8 +373,10 @@ const follow = (op: TrackedOperation) =>
  * It fails with {@link FileOperationFailed} when the portal reports an operation finished with an error (or an
  * operation last seen with an error leaves the list). An operation that leaves the list without a finished report
  * ends with `finished: true, reported: false` (see {@link TrackedOperation}). Interrupting it terminates the
- * unfinished operations on the portal, also when the interruption arrives while the start request is in flight
- * (then in the background, once the portal has answered).
+ * unfinished operations on the portal, also when the interruption arrives while the start request is in flight:
+ * then the interruption waits for the portal's answer and terminates what it started, all within `cleanupTimeout`
+ * (a start still unanswered then is abandoned). It waits rather than leaving that to a background fiber because
+ * the client is often provided to the caller alone, and its connections close as soon as the caller returns.
  *
  * @example
  * ```ts

@@ -3,6 +3,7 @@ import { describe, expect, it } from "@effect/vitest"
 import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
+import * as Layer from "effect/Layer"
 import * as Stream from "effect/Stream"
 import * as TestClock from "effect/TestClock"
 import { envelope, make } from "./curated-mock.js"
@@ -232,16 +233,54 @@ describe("FileOperations", () => {
         // the interruption arrives before the portal answers the start
         const interrupting = yield* Effect.fork(Fiber.interrupt(fiber))
         yield* turns(20)
-        // the interrupted caller does not wait for the portal's answer (its own timeout must be able to fire)
-        yield* until(() => interrupting.unsafePoll() !== null)
+        // the interruption waits for the answer (its client may close as soon as the caller returns)
+        expect(interrupting.unsafePoll()).toBeNull()
         expect(portal.terminates()).toBe(0)
         yield* Deferred.succeed(answer, undefined)
-        // once the answer names the operation, it is terminated in the background
-        yield* until(() => portal.terminates() === 1)
-        yield* turns(20)
+        // once the answer names the operation, it is terminated, and then the interruption completes
+        yield* until(() => interrupting.unsafePoll() !== null)
         expect(portal.terminates()).toBe(1)
         expect(portal.polls()).toBe(0)
       }).pipe(Effect.provide(portal.layer))
+    }))
+
+  it.effect("a client provided to the interrupted caller alone is still open when the operation is terminated", () =>
+    Effect.gen(function*() {
+      const answer = yield* Deferred.make<void>()
+      // like undici's dispatcher under `Effect.provide(copy, layer)`: the transport closes with the caller's layer,
+      // and a request sent afterwards (the old background terminate) never reaches the portal
+      let open = false
+      const openWhenTerminated: Array<boolean> = []
+      const portal = make((request) => {
+        const path = request.url.pathname
+        if (path.startsWith("/api/2.0/files/fileops/terminate/")) {
+          openWhenTerminated.push(open)
+          return envelope([{ id: "op1", Operation: 1, progress: 10, error: "", finished: true }])
+        }
+        return Effect.as(
+          Deferred.await(answer),
+          envelope([{ id: "op1", Operation: 1, progress: 0, error: "", finished: false }])
+        )
+      })
+      const transport = Layer.scopedDiscard(Effect.acquireRelease(
+        Effect.sync(() => {
+          open = true
+        }),
+        () =>
+          Effect.sync(() => {
+            open = false
+          })
+      ))
+      const fiber = yield* Effect.fork(
+        Effect.provide(FileOperations.copy({ fileIds: [1], destFolderId: 2 }), Layer.merge(portal.layer, transport))
+      )
+      yield* until(() => portal.requests.length === 1)
+      const interrupting = yield* Effect.fork(Fiber.interrupt(fiber))
+      yield* turns(20)
+      yield* Deferred.succeed(answer, undefined)
+      yield* until(() => interrupting.unsafePoll() !== null && openWhenTerminated.length > 0)
+      expect(openWhenTerminated).toEqual([true])
+      expect(open).toBe(false)
     }))
 
   it.effect("an operation that leaves the list before it was seen finished has finished, result not reported", () => {
@@ -320,18 +359,24 @@ describe("FileOperations against a portal that stops answering: every request is
   const never = (method: string, prefix: string) => (r: { readonly method: string; readonly url: URL }) =>
     r.method === method && r.url.pathname.startsWith(prefix)
 
-  it.effect("copy(...).pipe(Effect.timeout(\"3 seconds\")) fires while the start request gets no answer", () => {
+  it.effect("copy(...).pipe(Effect.timeout(\"3 seconds\")) ends within cleanupTimeout when the start gets no answer", () => {
     const portal = opsPortal([{ progress: 10, finished: false }], { silent: never("PUT", "/api/2.0/files/fileops/") })
     return Effect.gen(function*() {
       const fiber = yield* Effect.fork(
-        FileOperations.copy({ fileIds: [1], destFolderId: 2 }).pipe(Effect.timeout("3 seconds"), Effect.flip)
+        FileOperations.copy({ fileIds: [1], destFolderId: 2, cleanupTimeout: "1 second" }).pipe(
+          Effect.timeout("3 seconds"),
+          Effect.flip
+        )
       )
       yield* until(() => portal.requests.length === 1)
       yield* TestClock.adjust("3 seconds")
+      yield* turns(20)
+      // the interrupted start waits for the portal's answer, at most cleanupTimeout
+      expect(fiber.unsafePoll()).toBeNull()
+      yield* TestClock.adjust("1 second")
       yield* until(() => fiber.unsafePoll() !== null)
       expect((yield* Fiber.join(fiber))._tag).toBe("TimeoutException")
-      // the start goes on in the background until the client's request timeout (30 s): it never answered, so
-      // there is nothing to terminate
+      // the start never answered and was given up: nothing to terminate, nothing sent afterwards
       yield* TestClock.adjust("30 seconds")
       yield* turns(20)
       expect(portal.terminates()).toBe(0)
@@ -358,6 +403,8 @@ describe("FileOperations against a portal that stops answering: every request is
       const folders = yield* Effect.fork(Folders.remove(2).pipe(Effect.timeout("3 seconds"), Effect.flip))
       yield* until(() => portal.requests.length === 2)
       yield* TestClock.adjust("3 seconds")
+      // then the interrupted starts wait for an answer for the default cleanupTimeout (10 s)
+      yield* TestClock.adjust(FileOperations.defaultCleanupTimeout)
       yield* until(() => files.unsafePoll() !== null && folders.unsafePoll() !== null)
       expect((yield* Fiber.join(files))._tag).toBe("TimeoutException")
       expect((yield* Fiber.join(folders))._tag).toBe("TimeoutException")

@@ -96,7 +96,8 @@ describe("file operations over loopback", () => {
         const program = Effect.gen(function*() {
           const a = yield* Uploads.uploadBytes({ folderId: Folders.my, fileName: "a.txt", bytes })
           const startedAt = Date.now()
-          const duringStart = yield* FileOperations.duplicate({ fileIds: [a.id] }).pipe(
+          // the interrupted start waits for the portal's answer, at most cleanupTimeout
+          const duringStart = yield* FileOperations.duplicate({ fileIds: [a.id], cleanupTimeout: "500 millis" }).pipe(
             Effect.timeout("300 millis"),
             Effect.flip
           )

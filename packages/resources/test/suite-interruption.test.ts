@@ -21,13 +21,7 @@ import * as Hostile from "./suite/hostile.js"
  * Boundaries that are not clean yet, with why: printed on every run (the gap stays visible) without failing CI. A
  * boundary listed here that is clean is reported.
  */
-const startLeaves = "an interruption while the start's answer is on its way leaves the operation running: " +
-  "FileOperations sends the start where interruption cuts it off before it learns the id (issue 10 item 1)"
-const knownFailures: Record<string, string> = {
-  "copy #2": startLeaves,
-  "move #3": startLeaves,
-  "delete #2": startLeaves
-}
+const knownFailures: Record<string, string> = {}
 
 interface SweepFlow {
   readonly name: string
