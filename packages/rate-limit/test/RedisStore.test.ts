@@ -67,13 +67,14 @@ describe.skipIf(!url)("RedisStore (real redis-server)", () => {
   it.live("a live holder renews its lease: a long body keeps its slot across processes", () =>
     Effect.gen(function*() {
       const prefix = `test:${crypto.randomUUID()}`
-      const p = policy({ concurrency: { write: 1 }, leaseTtl: Duration.millis(150) })
+      // long enough that a renewal (every third of the lease) is not missed on a loaded 2-core machine
+      const p = policy({ concurrency: { write: 1 }, leaseTtl: Duration.millis(600) })
       const a = yield* limiterOn(prefix, p)
       const b = yield* limiterOn(prefix, p)
       const t = makeTransport(() => ({}))
       const held = yield* a.apply(t.client).post(URL) // body not read yet
       const other = yield* Effect.fork(Effect.flatMap(b.apply(t.client).post(URL), (r) => r.text))
-      yield* Effect.sleep("600 millis") // four lease lifetimes
+      yield* Effect.sleep("1800 millis") // three lease lifetimes
       assert.strictEqual(t.calls.length, 1, "the other process waits while the lease is renewed")
       yield* held.text
       yield* Fiber.join(other)
