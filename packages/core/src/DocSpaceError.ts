@@ -11,6 +11,22 @@ import { RateLimited } from "@effect-docspace/rate-limit/RateLimitError"
 import * as Predicate from "effect/Predicate"
 import * as Schema from "effect/Schema"
 
+/**
+ * Marks every error class of this module (`RateLimited`, which lives in `@effect-docspace/rate-limit`, is recognised
+ * by its class instead). {@link isDocSpaceError} checks it, so an unrelated error with the same `_tag` (a
+ * `HttpApiError.NotFound`, a program's own `Schema.TaggedError("NotFound")`) is not taken for one of these.
+ *
+ * @since 0.2.0
+ * @category type ids
+ */
+export const TypeId: unique symbol = Symbol.for("@effect-docspace/core/DocSpaceError")
+
+/**
+ * @since 0.2.0
+ * @category type ids
+ */
+export type TypeId = typeof TypeId
+
 export {
   /**
    * The portal refused the request for its rate limits (429, or 503 with `Retry-After`) and the retry budget was
@@ -50,7 +66,7 @@ const responseFields = {
  * @since 0.1.0
  * @category errors
  */
-export class BadRequest extends Schema.TaggedError<BadRequest>()("BadRequest", {
+export class BadRequest extends Schema.TaggedError<BadRequest>("@effect-docspace/core/BadRequest")("BadRequest", {
   ...responseFields,
   /** A model-validation answer's `title` ("One or more validation errors occurred."). */
   title: Schema.optional(Schema.String),
@@ -59,7 +75,14 @@ export class BadRequest extends Schema.TaggedError<BadRequest>()("BadRequest", {
    * `message` lists them all.
    */
   fields: Schema.optional(Schema.Record({ key: Schema.String, value: Schema.Array(Schema.String) }))
-}) {}
+}) {
+  /**
+   * @since 0.2.0
+   */
+  get [TypeId](): TypeId {
+    return TypeId
+  }
+}
 
 /**
  * 401: missing, wrong or expired credentials (after the one re-login a password or OAuth2 auth is allowed).
@@ -67,7 +90,16 @@ export class BadRequest extends Schema.TaggedError<BadRequest>()("BadRequest", {
  * @since 0.1.0
  * @category errors
  */
-export class Unauthorized extends Schema.TaggedError<Unauthorized>()("Unauthorized", responseFields) {}
+export class Unauthorized
+  extends Schema.TaggedError<Unauthorized>("@effect-docspace/core/Unauthorized")("Unauthorized", responseFields)
+{
+  /**
+   * @since 0.2.0
+   */
+  get [TypeId](): TypeId {
+    return TypeId
+  }
+}
 
 /**
  * 403: the credentials are valid but not allowed to do this.
@@ -75,7 +107,16 @@ export class Unauthorized extends Schema.TaggedError<Unauthorized>()("Unauthoriz
  * @since 0.1.0
  * @category errors
  */
-export class Forbidden extends Schema.TaggedError<Forbidden>()("Forbidden", responseFields) {}
+export class Forbidden
+  extends Schema.TaggedError<Forbidden>("@effect-docspace/core/Forbidden")("Forbidden", responseFields)
+{
+  /**
+   * @since 0.2.0
+   */
+  get [TypeId](): TypeId {
+    return TypeId
+  }
+}
 
 /**
  * 404: no such item, or no such route.
@@ -83,7 +124,16 @@ export class Forbidden extends Schema.TaggedError<Forbidden>()("Forbidden", resp
  * @since 0.1.0
  * @category errors
  */
-export class NotFound extends Schema.TaggedError<NotFound>()("NotFound", responseFields) {}
+export class NotFound
+  extends Schema.TaggedError<NotFound>("@effect-docspace/core/NotFound")("NotFound", responseFields)
+{
+  /**
+   * @since 0.2.0
+   */
+  get [TypeId](): TypeId {
+    return TypeId
+  }
+}
 
 /**
  * 402: the portal's plan or quota does not allow this (DocSpace also answers quota errors this way).
@@ -91,7 +141,17 @@ export class NotFound extends Schema.TaggedError<NotFound>()("NotFound", respons
  * @since 0.1.0
  * @category errors
  */
-export class PaymentRequired extends Schema.TaggedError<PaymentRequired>()("PaymentRequired", responseFields) {}
+export class PaymentRequired extends Schema.TaggedError<PaymentRequired>("@effect-docspace/core/PaymentRequired")(
+  "PaymentRequired",
+  responseFields
+) {
+  /**
+   * @since 0.2.0
+   */
+  get [TypeId](): TypeId {
+    return TypeId
+  }
+}
 
 /**
  * 5xx, an HTML error page from a proxy, or a 2xx body whose envelope carried an error without a 4xx status.
@@ -99,11 +159,18 @@ export class PaymentRequired extends Schema.TaggedError<PaymentRequired>()("Paym
  * @since 0.1.0
  * @category errors
  */
-export class ServerError extends Schema.TaggedError<ServerError>()("ServerError", {
+export class ServerError extends Schema.TaggedError<ServerError>("@effect-docspace/core/ServerError")("ServerError", {
   ...responseFields,
   /** The start of the body, secrets redacted, when it was not a JSON envelope (e.g. an HTML page). */
   excerpt: Schema.optional(Schema.String)
-}) {}
+}) {
+  /**
+   * @since 0.2.0
+   */
+  get [TypeId](): TypeId {
+    return TypeId
+  }
+}
 
 /**
  * The request never got a complete answer: connection refused or reset, the body broke off, DNS, TLS.
@@ -111,10 +178,19 @@ export class ServerError extends Schema.TaggedError<ServerError>()("ServerError"
  * @since 0.1.0
  * @category errors
  */
-export class TransportError extends Schema.TaggedError<TransportError>()("TransportError", {
-  ...requestFields,
-  message: Schema.String
-}) {}
+export class TransportError
+  extends Schema.TaggedError<TransportError>("@effect-docspace/core/TransportError")("TransportError", {
+    ...requestFields,
+    message: Schema.String
+  })
+{
+  /**
+   * @since 0.2.0
+   */
+  get [TypeId](): TypeId {
+    return TypeId
+  }
+}
 
 /**
  * The answer came but was not what the operation promises: not JSON, truncated JSON, or JSON of the wrong shape.
@@ -124,13 +200,20 @@ export class TransportError extends Schema.TaggedError<TransportError>()("Transp
  * @since 0.1.0
  * @category errors
  */
-export class DecodeError extends Schema.TaggedError<DecodeError>()("DecodeError", {
+export class DecodeError extends Schema.TaggedError<DecodeError>("@effect-docspace/core/DecodeError")("DecodeError", {
   ...requestFields,
   status: Schema.optional(Schema.Number),
   message: Schema.String,
   path: Schema.optional(Schema.String),
   excerpt: Schema.String
-}) {}
+}) {
+  /**
+   * @since 0.2.0
+   */
+  get [TypeId](): TypeId {
+    return TypeId
+  }
+}
 
 /**
  * The request did not complete within the configured timeout.
@@ -138,10 +221,17 @@ export class DecodeError extends Schema.TaggedError<DecodeError>()("DecodeError"
  * @since 0.1.0
  * @category errors
  */
-export class Timeout extends Schema.TaggedError<Timeout>()("Timeout", {
+export class Timeout extends Schema.TaggedError<Timeout>("@effect-docspace/core/Timeout")("Timeout", {
   ...requestFields,
   timeoutMillis: Schema.Number
 }) {
+  /**
+   * @since 0.2.0
+   */
+  get [TypeId](): TypeId {
+    return TypeId
+  }
+
   /**
    * @since 0.1.0
    */
@@ -156,10 +246,19 @@ export class Timeout extends Schema.TaggedError<Timeout>()("Timeout", {
  * @since 0.1.0
  * @category errors
  */
-export class PaginationError extends Schema.TaggedError<PaginationError>()("PaginationError", {
-  message: Schema.String,
-  startIndex: Schema.Number
-}) {}
+export class PaginationError
+  extends Schema.TaggedError<PaginationError>("@effect-docspace/core/PaginationError")("PaginationError", {
+    message: Schema.String,
+    startIndex: Schema.Number
+  })
+{
+  /**
+   * @since 0.2.0
+   */
+  get [TypeId](): TypeId {
+    return TypeId
+  }
+}
 
 /**
  * Every error a DocSpace operation can fail with.
@@ -201,8 +300,70 @@ export const tags = [
 ] as const
 
 /**
+ * `RateLimited` with a JSON-friendly `retryAfter` (the class itself keeps a `Duration`, which `JSON.stringify` cannot
+ * bring back): encoded, `retryAfter` is `Schema.Duration`'s encoded form.
+ */
+const RateLimitedJson = Schema.transform(
+  Schema.Struct({
+    _tag: Schema.Literal("RateLimited"),
+    method: Schema.String,
+    url: Schema.String,
+    retryAfter: Schema.Duration,
+    reason: RateLimited.fields.reason,
+    status: Schema.optional(Schema.Number)
+  }),
+  Schema.instanceOf(RateLimited),
+  {
+    strict: true,
+    decode: ({ _tag: _, ...fields }) => new RateLimited(fields),
+    encode: (error) => ({
+      _tag: "RateLimited" as const,
+      method: error.method,
+      url: error.url,
+      retryAfter: error.retryAfter,
+      reason: error.reason,
+      ...(error.status !== undefined ? { status: error.status } : {})
+    })
+  }
+).annotations({ identifier: "@effect-docspace/core/RateLimited" })
+
+/**
+ * The schema of {@link DocSpaceError}, for programs that send these errors elsewhere (a worker, a queue, an RPC
+ * answer): encoded, every error is plain JSON (`RateLimited`'s `retryAfter` included), and decoding gives back the
+ * error classes, so `catchTag` and {@link isDocSpaceError} work on the other side.
+ *
+ * @example
+ * import { DocSpaceError } from "@effect-docspace/core"
+ * import * as Schema from "effect/Schema"
+ *
+ * const error = new DocSpaceError.NotFound({ operation: "getFileInfo", method: "GET", url: "/api/2.0/files/file/1", status: 404, message: "not found" })
+ * const json = JSON.stringify(Schema.encodeSync(DocSpaceError.DocSpaceErrorSchema)(error))
+ * const back = Schema.decodeUnknownSync(DocSpaceError.DocSpaceErrorSchema)(JSON.parse(json))
+ * console.log(back instanceof DocSpaceError.NotFound, DocSpaceError.isDocSpaceError(back)) // true true
+ *
+ * @since 0.2.0
+ * @category schemas
+ */
+export const DocSpaceErrorSchema = Schema.Union(
+  BadRequest,
+  Unauthorized,
+  Forbidden,
+  NotFound,
+  PaymentRequired,
+  RateLimitedJson,
+  ServerError,
+  TransportError,
+  DecodeError,
+  Timeout,
+  PaginationError
+)
+
+/**
+ * Whether `u` is one of this package's errors: it carries {@link TypeId} (or is a `RateLimited` of
+ * `@effect-docspace/rate-limit`). A foreign error with the same `_tag` is not.
+ *
  * @since 0.1.0
  * @category guards
  */
 export const isDocSpaceError = (u: unknown): u is DocSpaceError =>
-  Predicate.hasProperty(u, "_tag") && (tags as ReadonlyArray<unknown>).includes(u._tag)
+  Predicate.hasProperty(u, TypeId) || u instanceof RateLimited
