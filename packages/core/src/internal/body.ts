@@ -78,17 +78,12 @@ const readNative = async (source: Source, limit: number): Promise<Uint8Array | T
   return concat(chunks, size)
 }
 
-/**
- * A transport's answer whose `text` reads at most `limit` bytes: a declared length above it is refused unread, and a
- * body without one (chunked, or compressed: its decoded size is unknown) is abandoned, its connection closed, as soon
- * as it passes the limit. Placed right above the transport, below the rate limiter, so that the limiter's own body
- * handling (releasing its permit, sending a cut GET again) sees the bounded read. Everything else is delegated.
- */
-class BoundedResponse extends Inspectable.Class implements HttpClientResponse.HttpClientResponse {
+/** A transport's answer that delegates everything to the original; subclasses replace how the body is read. */
+abstract class DelegatingResponse extends Inspectable.Class implements HttpClientResponse.HttpClientResponse {
   readonly [HttpIncomingMessage.TypeId]: HttpIncomingMessage.TypeId = HttpIncomingMessage.TypeId
   readonly [HttpClientResponse.TypeId]: HttpClientResponse.TypeId = HttpClientResponse.TypeId
 
-  constructor(readonly original: HttpClientResponse.HttpClientResponse, readonly limit: number) {
+  constructor(readonly original: HttpClientResponse.HttpClientResponse) {
     super()
   }
 
@@ -113,6 +108,9 @@ class BoundedResponse extends Inspectable.Class implements HttpClientResponse.Ht
   get json(): Effect.Effect<unknown, HttpClientError.ResponseError> {
     return this.original.json
   }
+  get text(): Effect.Effect<string, HttpClientError.ResponseError> {
+    return this.original.text
+  }
   get arrayBuffer(): Effect.Effect<ArrayBuffer, HttpClientError.ResponseError> {
     return this.original.arrayBuffer
   }
@@ -122,7 +120,23 @@ class BoundedResponse extends Inspectable.Class implements HttpClientResponse.Ht
   get formData(): Effect.Effect<FormData, HttpClientError.ResponseError> {
     return this.original.formData
   }
-  get text(): Effect.Effect<string, HttpClientError.ResponseError> {
+  toJSON(): unknown {
+    return this.original.toJSON()
+  }
+}
+
+/**
+ * A transport's answer whose `text` reads at most `limit` bytes: a declared length above it is refused unread, and a
+ * body without one (chunked, or compressed: its decoded size is unknown) is abandoned, its connection closed, as soon
+ * as it passes the limit. Placed right above the transport, below the rate limiter, so that the limiter's own body
+ * handling (releasing its permit, sending a cut GET again) sees the bounded read. Everything else is delegated.
+ */
+class BoundedResponse extends DelegatingResponse {
+  constructor(original: HttpClientResponse.HttpClientResponse, readonly limit: number) {
+    super(original)
+  }
+
+  override get text(): Effect.Effect<string, HttpClientError.ResponseError> {
     const headers = this.original.headers
     const declared = headers["content-length"] === undefined ? NaN : Number(headers["content-length"])
     const encoding = headers["content-encoding"]
@@ -181,10 +195,6 @@ class BoundedResponse extends Inspectable.Class implements HttpClientResponse.Ht
       )
     })
   }
-
-  toJSON(): unknown {
-    return this.original.toJSON()
-  }
 }
 
 /** Bounds the whole-body reads of a transport's answer; see {@link BoundedResponse}. */
@@ -199,53 +209,26 @@ const encoder = new TextEncoder()
  * A transport's answer whose body was already read whole (within the request's timer): `text` and `json` answer at
  * once, `stream` and `arrayBuffer` replay the bytes. Status, headers and the rest are the original's.
  */
-class BufferedResponse extends Inspectable.Class implements HttpClientResponse.HttpClientResponse {
-  readonly [HttpIncomingMessage.TypeId]: HttpIncomingMessage.TypeId = HttpIncomingMessage.TypeId
-  readonly [HttpClientResponse.TypeId]: HttpClientResponse.TypeId = HttpClientResponse.TypeId
-
-  constructor(readonly original: HttpClientResponse.HttpClientResponse, readonly body: string) {
-    super()
+class BufferedResponse extends DelegatingResponse {
+  constructor(original: HttpClientResponse.HttpClientResponse, readonly body: string) {
+    super(original)
   }
 
-  get request(): HttpClientRequest.HttpClientRequest {
-    return this.original.request
-  }
-  get status(): number {
-    return this.original.status
-  }
-  get headers(): Headers.Headers {
-    return this.original.headers
-  }
-  get cookies(): Cookies.Cookies {
-    return this.original.cookies
-  }
-  get remoteAddress(): Option.Option<string> {
-    return this.original.remoteAddress
-  }
-  get text(): Effect.Effect<string, HttpClientError.ResponseError> {
+  override get text(): Effect.Effect<string, HttpClientError.ResponseError> {
     return Effect.succeed(this.body)
   }
-  get json(): Effect.Effect<unknown, HttpClientError.ResponseError> {
+  override get json(): Effect.Effect<unknown, HttpClientError.ResponseError> {
     return Effect.try({
       try: () => (this.body === "" ? null : JSON.parse(this.body)),
       catch: (cause) =>
         new HttpClientError.ResponseError({ request: this.request, response: this, reason: "Decode", cause })
     })
   }
-  get stream(): Stream.Stream<Uint8Array, HttpClientError.ResponseError> {
+  override get stream(): Stream.Stream<Uint8Array, HttpClientError.ResponseError> {
     return this.body === "" ? Stream.empty : Stream.succeed(encoder.encode(this.body))
   }
-  get arrayBuffer(): Effect.Effect<ArrayBuffer, HttpClientError.ResponseError> {
+  override get arrayBuffer(): Effect.Effect<ArrayBuffer, HttpClientError.ResponseError> {
     return Effect.sync(() => encoder.encode(this.body).buffer as ArrayBuffer)
-  }
-  get urlParamsBody(): Effect.Effect<UrlParams.UrlParams, HttpClientError.ResponseError> {
-    return this.original.urlParamsBody
-  }
-  get formData(): Effect.Effect<FormData, HttpClientError.ResponseError> {
-    return this.original.formData
-  }
-  toJSON(): unknown {
-    return this.original.toJSON()
   }
 }
 
