@@ -631,15 +631,72 @@ const unauthorizedHint = (auth: Auth.Auth, operation: string): string => {
   }
 }
 
-/** An `Unauthorized` whose message names the request, its status and what to check. */
+/**
+ * An error whose message names the request (operation, method, URL), its status and what to check. The server's own
+ * message stays first, so a program matching on it still finds it.
+ */
 const withHint = (error: Errors.DocSpaceError, auth: Auth.Auth): Errors.DocSpaceError => {
-  if (error._tag !== "Unauthorized" || error.message.includes(" was refused with HTTP ")) return error
-  return new Errors.Unauthorized({
-    ...error,
-    message: `${error.message}: ${error.method} ${error.url} (${error.operation}) was refused with HTTP ${
-      error.status ?? 401
-    }; ${unauthorizedHint(auth, error.operation)}`
-  })
+  switch (error._tag) {
+    case "RateLimited":
+    case "Timeout":
+    case "PaginationError":
+    case "TransportError":
+      // their messages already name the request and what to do
+      return error
+  }
+  const request = `${error.method} ${error.url} (${error.operation})`
+  if (error.message.includes(request)) return error
+  const status = error.status
+  const answered = (fallback: number) => `${request} was refused with HTTP ${status ?? fallback}`
+  switch (error._tag) {
+    case "Unauthorized":
+      return new Errors.Unauthorized({
+        ...error,
+        message: `${error.message}: ${answered(401)}; ${unauthorizedHint(auth, error.operation)}`
+      })
+    case "Forbidden":
+      return new Errors.Forbidden({
+        ...error,
+        message: `${error.message}: ${answered(403)}; the credentials are valid but not allowed to do this: check ` +
+          "the key's permissions/scopes, or the user's role (and its access to the room or folder)"
+      })
+    case "NotFound":
+      return new Errors.NotFound({
+        ...error,
+        message: `${error.message}: ${answered(404)}; check the id (it may have been deleted or moved; the @my, ` +
+          "@trash... folder aliases work only where the operation documents them) and the portal's version"
+      })
+    case "PaymentRequired":
+      return new Errors.PaymentRequired({
+        ...error,
+        message: `${error.message}: ${answered(402)}; the portal's tariff or quota does not allow this: check ` +
+          "its plan, the storage quota (the room's or the user's) and the payment status"
+      })
+    case "BadRequest":
+      return new Errors.BadRequest({
+        ...error,
+        message: status === undefined
+          ? `${error.message}: ${request} was not sent; check the parameters`
+          : `${error.message}: ${answered(400)}; check the parameters`
+      })
+    case "ServerError":
+      return new Errors.ServerError({
+        ...error,
+        message: `${error.message}: ${request} failed with ${status === undefined ? "an error" : `HTTP ${status}`}; ${
+          error.excerpt !== undefined
+            ? "the portal or its proxy failed (an HTML or non-JSON page came back): check that the base URL is " +
+              "the portal's and retry later"
+            : "the portal failed: retry later, and report it with the server's message if it persists"
+        }`
+      })
+    case "DecodeError":
+      return new Errors.DecodeError({
+        ...error,
+        message: `${request}${status === undefined ? "" : ` (HTTP ${status})`}: the portal answered something this ` +
+          `version cannot read: ${error.message}; check that the base URL is a DocSpace portal, and report it with ` +
+          "the portal's version if it is"
+      })
+  }
 }
 
 const badRequest = (opts: RequestOptions, url: string, message: string) =>

@@ -236,7 +236,9 @@ export class Timeout extends Schema.TaggedError<Timeout>("@effect-docspace/core/
    * @since 0.1.0
    */
   override get message(): string {
-    return `${this.method} ${this.url} (${this.operation}) timed out after ${this.timeoutMillis} ms`
+    return `${this.method} ${this.url} (${this.operation}) timed out after ${this.timeoutMillis} ms: the timeout is ` +
+      "DocSpaceConfig's `timeout` (DOCSPACE_TIMEOUT, default 30 seconds); raise it, or give this call more with " +
+      "DocSpaceClient.withTimeout"
   }
 }
 

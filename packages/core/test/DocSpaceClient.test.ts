@@ -157,7 +157,12 @@ describe("DocSpaceClient", () => {
       Effect.gen(function*() {
         const { result } = yield* run(getFolder(), () =>
           json({ error: { message: "Access denied" }, status: 1, statusCode: 403 }, 200))
-        expect(failure(result)).toMatchObject({ _tag: "Forbidden", status: 403, message: "Access denied" })
+        const error = failure(result)
+        expect(error).toMatchObject({ _tag: "Forbidden", status: 403 })
+        // the server's message first, then the request and what to check
+        expect(error.message).toMatch(
+          /^Access denied: GET \S+\/api\/2\.0\/files\/folder\/7 \(getFolderInfo\) was refused with HTTP 403; .*role/
+        )
       }))
 
     it.effect("an HTML 502 from a proxy is a ServerError with an excerpt", () =>
@@ -327,6 +332,37 @@ describe("DocSpaceClient", () => {
       yield* TestClock.adjust("2 seconds")
       const error = failure(yield* Fiber.join(fiber))
       expect(error).toMatchObject({ _tag: "Timeout", timeoutMillis: 5000, operation: "getFolderInfo" })
+      // the message says which timeout it was and how to change it
+      expect(error.message).toContain("timed out after 5000 ms")
+      expect(error.message).toContain("DOCSPACE_TIMEOUT")
+      expect(error.message).toContain("DocSpaceClient.withTimeout")
+    }))
+
+  it.effect("every error's message names the request, its status and what to check, the server's message first", () =>
+    Effect.gen(function*() {
+      const request = `GET ${BASE}/api/2.0/files/folder/7 (getFolderInfo)`
+      const cases: ReadonlyArray<readonly [() => Response, string, RegExp]> = [
+        [() => errorEnvelope(400, "Invalid title"), "BadRequest", /^Invalid title: .* HTTP 400; check the parameters/],
+        [() => errorEnvelope(402, "Quota exceeded"), "PaymentRequired", /^Quota exceeded: .* HTTP 402; .*quota/],
+        [() => errorEnvelope(403, "Access denied"), "Forbidden", /^Access denied: .* HTTP 403; .*permissions.*role/],
+        [() => errorEnvelope(404, "Not found"), "NotFound", /^Not found: .* HTTP 404; check the id/],
+        [
+          () => new Response("<html>502 Bad Gateway</html>", { status: 502, headers: { "content-type": "text/html" } }),
+          "ServerError",
+          /HTTP 502; the portal or its proxy failed/
+        ],
+        [
+          () => envelope({ id: "x", title: "t" }),
+          "DecodeError",
+          /the portal answered something this version cannot read: /
+        ]
+      ]
+      for (const [reply, tag, pattern] of cases) {
+        const error = failure((yield* run(getFolder(), reply)).result)
+        expect(error._tag).toBe(tag)
+        expect(error.message).toContain(request)
+        expect(error.message).toMatch(pattern)
+      }
     }))
 
   it.effect("streams a body as bytes", () =>
@@ -437,7 +473,12 @@ describe("DocSpaceClient", () => {
         Stream.runDrain
       )
       const { result } = yield* run(program, () => errorEnvelope(404, "The file could not be found"))
-      expect(failure(result)).toMatchObject({ _tag: "NotFound", message: "The file could not be found" })
+      const error = failure(result)
+      expect(error._tag).toBe("NotFound")
+      // the server's message first, then the request and what to check
+      expect(error.message).toMatch(
+        /^The file could not be found: GET \S+\/filehandler\.ashx \(download\) .*check the id/
+      )
     }))
 
   it.effect("applies the user's transformClient to every request", () =>
