@@ -197,28 +197,27 @@ export const parseBaseUrl = (
  * @category constructors
  */
 export const make = (options: Options): Effect.Effect<DocSpaceConfig, ConfigError.ConfigError> =>
-  Either.match(
+  Either.match(validate(options, "baseUrl"), { onLeft: Effect.fail, onRight: Effect.succeed })
+
+const validate = (options: Options, urlPath: string): Either.Either<DocSpaceConfig, ConfigError.ConfigError> =>
+  Either.map(
     Either.all({
       baseUrl: Either.mapLeft(
         parseBaseUrl(options.baseUrl, options),
-        (message) => ConfigError.InvalidData(["baseUrl"], message)
+        (message) => ConfigError.InvalidData([urlPath], message)
       ),
       rateLimit: checkPolicy(options.rateLimit ?? RateLimitPolicy.docSpaceCloud, "rateLimit"),
       maxBodyBytes: checkMaxBodyBytes(options.maxBodyBytes, "maxBodyBytes"),
       auth: checkAuth(options.auth)
     }),
-    {
-      onLeft: Effect.fail,
-      onRight: ({ auth, baseUrl, maxBodyBytes, rateLimit }) =>
-        Effect.succeed({
-          baseUrl,
-          auth,
-          userAgent: options.userAgent ?? defaultUserAgent,
-          timeout: options.timeout === undefined ? defaultTimeout : Duration.decode(options.timeout),
-          rateLimit,
-          maxBodyBytes
-        })
-    }
+    ({ auth, baseUrl, maxBodyBytes, rateLimit }): DocSpaceConfig => ({
+      baseUrl,
+      auth,
+      userAgent: options.userAgent ?? defaultUserAgent,
+      timeout: options.timeout === undefined ? defaultTimeout : Duration.decode(options.timeout),
+      rateLimit,
+      maxBodyBytes
+    })
   )
 
 /** Credentials that cannot work are refused with the configuration: an empty key, token, user name or password. */
@@ -325,47 +324,83 @@ const authConfig: Config.Config<Auth.Auth> = Config.all({
 )
 
 /**
+ * What {@link config} and {@link layerConfig} take: any field of {@link Options}, as a value or as a `Config` of it,
+ * so a program names its own variables (`baseUrl: Config.string("PORTAL_URL")`); the whole object may also be one
+ * `Config<Options>`, so `Config.Wrap<Options>` (the form `@effect/ai-openai`'s `layerConfig` takes) fits. A field
+ * left out is read from its `DOCSPACE_*` variable (`baseUrl`, `auth`, `allowInsecureHttp`, `timeout`) or takes its
+ * default.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type ConfigOptions =
+  | { readonly [K in keyof Options]?: Options[K] | Config.Config<Options[K]> }
+  | Config.Config.Wrap<Options>
+
+const envUrl = Config.string("DOCSPACE_URL")
+const envAllowInsecureHttp = Config.withDefault(Config.boolean("DOCSPACE_ALLOW_INSECURE_HTTP"), false)
+const envTimeout = Config.map(
+  Config.option(Config.duration("DOCSPACE_TIMEOUT")),
+  (timeout): Duration.DurationInput | undefined => Option.getOrUndefined(timeout)
+)
+
+const isPlainObject = (u: unknown): u is Record<string, unknown> =>
+  typeof u === "object" && u !== null && Object.getPrototypeOf(u) === Object.prototype
+
+const holdsConfig = (u: unknown): boolean =>
+  Config.isConfig(u) || (isPlainObject(u) && Object.values(u).some(holdsConfig))
+
+/** A value that may be, or hold (a `Config.Wrap`), `Config`s, as one `Config`; plain values are kept as they are. */
+const unwrapMixed = (u: unknown): Config.Config<unknown> =>
+  Config.isConfig(u)
+    ? u
+    : isPlainObject(u) && holdsConfig(u)
+    ? Config.all(Object.fromEntries(Object.entries(u).map(([key, value]) => [key, unwrapMixed(value)])))
+    : Config.succeed(u)
+
+/** A field given as a `Config`, as a value, or not at all (then `fallback`). */
+const fieldConfig = <A>(value: unknown, fallback: Config.Config<A>): Config.Config<A> =>
+  value === undefined ? fallback : (unwrapMixed(value) as Config.Config<A>)
+
+/**
  * The configuration read from the environment (or any `ConfigProvider`): `DOCSPACE_URL`, then exactly one of
  * `DOCSPACE_API_KEY` | `DOCSPACE_TOKEN` | `DOCSPACE_USERNAME` + `DOCSPACE_PASSWORD` (optional
  * `DOCSPACE_TOTP_CODE`; more than one kind set is a `ConfigError`), optional `DOCSPACE_ALLOW_INSECURE_HTTP` and
- * `DOCSPACE_TIMEOUT` (e.g. `30 seconds`).
+ * `DOCSPACE_TIMEOUT` (e.g. `30 seconds`). Any field given in `options` (a value or a `Config` of your own
+ * variable) replaces its variable; see {@link ConfigOptions}.
+ *
+ * @example
+ * import { Auth, DocSpaceConfig } from "@effect-docspace/core"
+ * import * as Config from "effect/Config"
+ *
+ * // your own variable names; rateLimit and userAgent as plain values
+ * const config = DocSpaceConfig.config({
+ *   baseUrl: Config.string("PORTAL_URL"),
+ *   auth: Config.map(Config.redacted("PORTAL_KEY"), Auth.apiKey),
+ *   timeout: Config.duration("PORTAL_TIMEOUT")
+ * })
  *
  * @since 0.1.0
  * @category config
  */
-export const config = (
-  overrides?: Partial<Omit<Options, "baseUrl" | "auth">>
-): Config.Config<DocSpaceConfig> =>
-  Config.all({
-    url: Config.string("DOCSPACE_URL"),
-    allowInsecureHttp: Config.withDefault(Config.boolean("DOCSPACE_ALLOW_INSECURE_HTTP"), false),
-    timeout: Config.option(Config.duration("DOCSPACE_TIMEOUT")),
-    auth: authConfig
+export const config = (options?: ConfigOptions): Config.Config<DocSpaceConfig> => {
+  if (Config.isConfig(options)) {
+    return Config.mapOrFail(options as Config.Config<Options>, (all) => validate(all, "baseUrl"))
+  }
+  const given = (options ?? {}) as { readonly [K in keyof Options]?: unknown }
+  return Config.all({
+    baseUrl: fieldConfig<string | URL>(given.baseUrl, envUrl),
+    auth: fieldConfig<Auth.Auth>(given.auth, authConfig),
+    allowInsecureHttp: fieldConfig<boolean | undefined>(given.allowInsecureHttp, envAllowInsecureHttp),
+    timeout: fieldConfig<Duration.DurationInput | undefined>(given.timeout, envTimeout),
+    userAgent: fieldConfig<string | undefined>(given.userAgent, Config.succeed(undefined)),
+    rateLimit: fieldConfig<RateLimitPolicy.RateLimitPolicy | undefined>(given.rateLimit, Config.succeed(undefined)),
+    maxBodyBytes: fieldConfig<number | undefined>(given.maxBodyBytes, Config.succeed(undefined))
   }).pipe(
-    Config.mapOrFail(({ allowInsecureHttp, auth, timeout, url }) =>
-      Either.map(
-        Either.all({
-          baseUrl: Either.mapLeft(
-            parseBaseUrl(url, { allowInsecureHttp: overrides?.allowInsecureHttp ?? allowInsecureHttp }),
-            (message) => ConfigError.InvalidData(["DOCSPACE_URL"], message)
-          ),
-          rateLimit: checkPolicy(overrides?.rateLimit ?? RateLimitPolicy.docSpaceCloud, "rateLimit"),
-          maxBodyBytes: checkMaxBodyBytes(overrides?.maxBodyBytes, "maxBodyBytes"),
-          auth: checkAuth(auth)
-        }),
-        ({ auth, baseUrl, maxBodyBytes, rateLimit }): DocSpaceConfig => ({
-          baseUrl,
-          auth,
-          userAgent: overrides?.userAgent ?? defaultUserAgent,
-          timeout: overrides?.timeout !== undefined
-            ? Duration.decode(overrides.timeout)
-            : Option.getOrElse(timeout, () => defaultTimeout),
-          rateLimit,
-          maxBodyBytes
-        })
-      )
-    )
+    // an invalid URL read from DOCSPACE_URL is reported under that name
+    Config.mapOrFail((all) => validate(all, given.baseUrl === undefined ? "DOCSPACE_URL" : "baseUrl"))
   )
+}
 
 /**
  * The configuration from the environment, as a layer; fails with a `ConfigError` naming the missing or invalid
@@ -375,5 +410,5 @@ export const config = (
  * @category layers
  */
 export const layerConfig = (
-  overrides?: Partial<Omit<Options, "baseUrl" | "auth">>
-): Layer.Layer<DocSpaceConfig, ConfigError.ConfigError> => Layer.effect(DocSpaceConfig, config(overrides))
+  options?: ConfigOptions
+): Layer.Layer<DocSpaceConfig, ConfigError.ConfigError> => Layer.effect(DocSpaceConfig, config(options))

@@ -1,11 +1,13 @@
 import { Auth, DocSpaceConfig } from "@effect-docspace/core"
 import * as RateLimitPolicy from "@effect-docspace/rate-limit/RateLimitPolicy"
 import { describe, expect, it } from "@effect/vitest"
+import * as Config from "effect/Config"
 import * as ConfigProvider from "effect/ConfigProvider"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Inspectable from "effect/Inspectable"
+import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 
 const KEY = `sk-${"a1".repeat(32)}`
@@ -173,4 +175,59 @@ describe("DocSpaceConfig", () => {
       expect(message).toContain("DOCSPACE_API_KEY and DOCSPACE_USERNAME/DOCSPACE_PASSWORD are both set")
       expect(message).not.toContain(KEY)
     }))
+
+  describe("fields from the user's own Config (Config.Wrap, issue 11)", () => {
+    const provider = (env: Record<string, string>) => ConfigProvider.fromMap(new Map(Object.entries(env)))
+    const env = { PORTAL_URL: "https://mine.example.com", PORTAL_KEY: KEY, PORTAL_TIMEOUT: "5 seconds" }
+
+    it.effect("layerConfig reads the variables a program names, each field its own Config", () =>
+      Effect.gen(function*() {
+        const config = yield* Effect.provide(
+          DocSpaceConfig.DocSpaceConfig,
+          DocSpaceConfig.layerConfig({
+            baseUrl: Config.string("PORTAL_URL"),
+            auth: Config.map(Config.redacted("PORTAL_KEY"), Auth.apiKey),
+            timeout: Config.duration("PORTAL_TIMEOUT"),
+            userAgent: "mine/1.0"
+          }).pipe(Layer.provide(Layer.setConfigProvider(provider(env))))
+        )
+        expect(config.baseUrl.href).toBe("https://mine.example.com/")
+        expect(config.auth._tag === "ApiKey" && Redacted.value(config.auth.key)).toBe(KEY)
+        expect(Duration.toMillis(config.timeout)).toBe(5000)
+        expect(config.userAgent).toBe("mine/1.0")
+      }))
+
+    it.effect("a whole Config.Wrap<Options> and a top-level Config<Options> work; missing fields use DOCSPACE_*", () =>
+      Effect.gen(function*() {
+        const wrapped = yield* Effect.withConfigProvider(
+          DocSpaceConfig.config({ baseUrl: Config.string("PORTAL_URL") }),
+          provider({ ...env, DOCSPACE_API_KEY: KEY, DOCSPACE_TIMEOUT: "7 seconds" })
+        )
+        expect(wrapped.baseUrl.href).toBe("https://mine.example.com/")
+        expect(wrapped.auth._tag).toBe("ApiKey")
+        expect(Duration.toMillis(wrapped.timeout)).toBe(7000)
+        const whole = yield* Effect.withConfigProvider(
+          DocSpaceConfig.config(Config.all({
+            baseUrl: Config.string("PORTAL_URL"),
+            auth: Config.map(Config.redacted("PORTAL_KEY"), Auth.apiKey)
+          })),
+          provider(env)
+        )
+        expect(whole.baseUrl.href).toBe("https://mine.example.com/")
+      }))
+
+    it.effect("a missing or invalid variable of the program's own is a ConfigError naming it", () =>
+      Effect.gen(function*() {
+        const missing = yield* Effect.either(Effect.withConfigProvider(
+          DocSpaceConfig.config({ baseUrl: Config.string("PORTAL_URL"), auth: Auth.apiKey(Redacted.make(KEY)) }),
+          provider({})
+        ))
+        expect(Either.isLeft(missing) && String(missing.left)).toContain("PORTAL_URL")
+        const invalid = yield* Effect.either(Effect.withConfigProvider(
+          DocSpaceConfig.config({ baseUrl: Config.string("PORTAL_URL"), auth: Auth.apiKey(Redacted.make(KEY)) }),
+          provider({ PORTAL_URL: "http://public.example.com" })
+        ))
+        expect(Either.isLeft(invalid) && String(invalid.left)).toContain("baseUrl")
+      }))
+  })
 })

@@ -28,6 +28,7 @@
 import * as DocSpaceClient from "@effect-docspace/core/DocSpaceClient"
 import * as DocSpaceConfig from "@effect-docspace/core/DocSpaceConfig"
 import type * as HttpClient from "@effect/platform/HttpClient"
+import * as Config from "effect/Config"
 import type * as ConfigError from "effect/ConfigError"
 import * as Layer from "effect/Layer"
 
@@ -56,26 +57,47 @@ export const layer = (
   )
 
 /**
- * What {@link layerConfig} takes besides the environment: what the environment does not set (rate-limit policy, user
- * agent, timeout) and an optional `transformClient`.
+ * What {@link layerConfig} takes: any field of `DocSpaceConfig.Options`, as a value or as a `Config` of your own
+ * variable (`baseUrl: Config.string("PORTAL_URL")`; a field left out is read from its `DOCSPACE_*` variable or takes
+ * its default), and an optional `transformClient`.
  *
  * @since 0.2.0
  * @category models
  */
-export type ConfigOverrides = Partial<Omit<DocSpaceConfig.Options, "baseUrl" | "auth">> & DocSpaceClient.MakeOptions
+export type ConfigOverrides =
+  & {
+    readonly [K in keyof DocSpaceConfig.Options]?: DocSpaceConfig.Options[K] | Config.Config<DocSpaceConfig.Options[K]>
+  }
+  & DocSpaceClient.MakeOptions
 
 /**
  * The client configured from the environment (or any `ConfigProvider`): `DOCSPACE_URL` and `DOCSPACE_API_KEY` |
- * `DOCSPACE_TOKEN` | `DOCSPACE_USERNAME` + `DOCSPACE_PASSWORD`; `overrides` set what the environment does not
- * (rate-limit policy, user agent, timeout). Needs an `HttpClient`.
+ * `DOCSPACE_TOKEN` | `DOCSPACE_USERNAME` + `DOCSPACE_PASSWORD`. `options` set what the environment does not
+ * (rate-limit policy, user agent), or read a field from a `Config` of your own; a whole `Config.Wrap<Options>` (the
+ * form `@effect/ai-openai`'s `layerConfig` takes) is accepted too. Needs an `HttpClient`.
+ *
+ * @example
+ * import { DocSpace } from "@effect-docspace/resources"
+ * import { Auth } from "@effect-docspace/core"
+ * import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
+ * import * as Config from "effect/Config"
+ * import * as Layer from "effect/Layer"
+ *
+ * const Live = DocSpace.layerConfig({
+ *   baseUrl: Config.string("PORTAL_URL"),
+ *   auth: Config.map(Config.redacted("PORTAL_KEY"), Auth.apiKey)
+ * }).pipe(Layer.provide(FetchHttpClient.layer))
  *
  * @since 0.1.0
  * @category layers
  */
 export const layerConfig = (
-  overrides?: ConfigOverrides
+  options?: ConfigOverrides | Config.Config.Wrap<DocSpaceConfig.Options>
 ): Layer.Layer<DocSpaceClient.DocSpaceClient, ConfigError.ConfigError, HttpClient.HttpClient> => {
-  const { transformClient, ...config } = overrides ?? {}
+  if (Config.isConfig(options)) {
+    return DocSpaceClient.layer().pipe(Layer.provide(DocSpaceConfig.layerConfig(options)))
+  }
+  const { transformClient, ...config } = (options ?? {}) as ConfigOverrides
   return DocSpaceClient.layer({ transformClient }).pipe(
     Layer.provide(DocSpaceConfig.layerConfig(config))
   )

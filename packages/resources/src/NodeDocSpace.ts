@@ -48,6 +48,6 @@ export const layer = (
  * @category layers
  */
 export const layerConfig = (
-  overrides?: DocSpace.ConfigOverrides
+  options?: Parameters<typeof DocSpace.layerConfig>[0]
 ): Layer.Layer<DocSpaceClient.DocSpaceClient, ConfigError.ConfigError> =>
-  DocSpace.layerConfig(overrides).pipe(Layer.provide(NodeHttpClient.layerUndici))
+  DocSpace.layerConfig(options).pipe(Layer.provide(NodeHttpClient.layerUndici))
