@@ -453,8 +453,12 @@ export const make = (
                   retry
                     // drain the refused answer first: its connection and rate-limit permit are released at once
                     ? Effect.zipRight(
-                      Effect.ignore(boundedTimeout(Stream.runDrain(response.stream), config.timeout, () =>
-                        "timeout")),
+                      Effect.zipRight(
+                        Effect.logDebug("401 with credentials that may have expired: logging in again, then retrying")
+                          .pipe(Effect.annotateLogs({ "docspace.auth": config.auth._tag })),
+                        Effect.ignore(boundedTimeout(Stream.runDrain(response.stream), config.timeout, () =>
+                          "timeout"))
+                      ),
                       Effect.flatMap(authenticator.authorize(request), ([again]) => execute(again))
                     )
                     : Effect.succeed(response))))
@@ -476,6 +480,11 @@ export const make = (
           // the platform's own `http.client` span would keep the request (its Authorization header) as its exit
           // value and the full URL with its query: this span replaces it, keeps no value, and propagates the trace
           Effect.locally(HttpClient.currentTracerDisabledWhen, () => true),
+          // the limiter's and the re-login's debug logs say which operation they are about (never the real URL)
+          Effect.annotateLogs({
+            "docspace.operation": opts.operation,
+            "url.template": /^https?:/i.test(opts.path) ? safeUrl(opts.path) : opts.path
+          }),
           withSafeSpan(`DocSpace.${opts.operation}`, {
             "docspace.operation": opts.operation,
             "http.request.method": opts.method,

@@ -7,7 +7,10 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Fiber from "effect/Fiber"
+import * as HashMap from "effect/HashMap"
 import * as Layer from "effect/Layer"
+import * as Logger from "effect/Logger"
+import * as LogLevel from "effect/LogLevel"
 import * as Redacted from "effect/Redacted"
 import * as Ref from "effect/Ref"
 import * as Schema from "effect/Schema"
@@ -33,6 +36,41 @@ const refusedThenOk = (status: number, headers: Record<string, string>) => (_: S
   index === 0 ? json({ error: { message: "Too many requests" } }, status, headers) : envelope([{ id: "op" }])
 
 describe("DocSpaceClient with the default rate limiter", () => {
+  it.effect("a retry is logged at Debug (and the refusal as a warning) with the operation, and nothing secret", () =>
+    Effect.gen(function*() {
+      const lines: Array<{ level: string; message: string; annotations: Record<string, unknown> }> = []
+      const logger = Logger.make(({ annotations, logLevel, message }) => {
+        lines.push({
+          level: logLevel.label,
+          message: String(message),
+          annotations: Object.fromEntries(HashMap.toEntries(annotations))
+        })
+      })
+      const { client } = yield* mockTransport(refusedThenOk(429, { "retry-after": "30" }))
+      const fiber = yield* Effect.fork(
+        Effect.provide(copy, live(client)).pipe(
+          Effect.provide(Logger.replace(Logger.defaultLogger, logger)),
+          Logger.withMinimumLogLevel(LogLevel.Debug)
+        )
+      )
+      yield* TestClock.adjust("31 seconds")
+      yield* Fiber.join(fiber)
+      const retry = lines.find((line) => line.message === "retrying the request")
+      expect(retry?.level).toBe("DEBUG")
+      expect(retry?.annotations).toMatchObject({
+        "docspace.operation": "copyBatchItems",
+        "url.template": "/api/2.0/files/fileops/copy",
+        "docspace.retry.attempt": 1,
+        "docspace.retry.reason": expect.stringMatching(/^429 \(/),
+        "http.request.method": "PUT"
+      })
+      expect(lines.some((line) => line.level === "WARN" && line.message.includes("rate-limit policy allowed"))).toBe(
+        true
+      )
+      expect(lines.some((line) => line.message.startsWith("rate-limit gate closed"))).toBe(true)
+      expect(JSON.stringify(lines)).not.toContain(API_KEY)
+    }))
+
   for (const [status, headers] of [[429, { "retry-after": "30" }], [503, { "retry-after": "30" }]] as const) {
     it.effect(`a PUT refused with ${status} + Retry-After waits for the gate and is retried once`, () =>
       Effect.gen(function*() {

@@ -429,6 +429,13 @@ export const track = <E, R>(
         op.progress !== previous[i]!.progress || op.finished !== previous[i]!.finished ||
         op.error !== previous[i]!.error || op.reported !== previous[i]!.reported
       )
+      yield* Effect.logDebug("polled file operations").pipe(
+        Effect.annotateLogs({
+          "docspace.operations.unfinished": next.filter((op) => !op.finished).length,
+          "docspace.operations.progress": next.map((op) => op.progress).join(","),
+          "docspace.operations.changed": changed
+        })
+      )
       return changed ? Option.some(next) : Option.none()
     })
     const first = Stream.fromEffect(check(initial))

@@ -296,7 +296,18 @@ const parts = <E, R>(
       const last = Option.isNone(next)
       return last && total !== size
         ? Effect.fail(mismatch(total, true))
-        : Effect.succeed([part, last, total] as const)
+        : Effect.as(
+          Effect.logDebug("uploading a part").pipe(
+            Effect.annotateLogs({
+              "docspace.operation": operation,
+              "docspace.upload.part_bytes": part.length,
+              "docspace.upload.bytes_sent": total - part.length,
+              "docspace.upload.size": size,
+              "docspace.upload.last": last
+            })
+          ),
+          [part, last, total] as const
+        )
     }),
     // an empty file is one empty part
     Stream.orElseIfEmptyStream(() =>

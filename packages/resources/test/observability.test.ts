@@ -78,5 +78,7 @@ describe("observability recipe (@effect/opentelemetry)", () => {
     )
     expect(defined.size).toBeGreaterThan(0)
     expect([...documented].sort()).toEqual([...defined].sort())
+    // one prefix for every metric of the packages, so a dashboard can select them all
+    expect([...defined].filter((name) => !name.startsWith("docspace_"))).toEqual([])
   })
 })

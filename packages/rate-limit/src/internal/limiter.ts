@@ -71,7 +71,13 @@ interface Permit {
 type Attempt<E> =
   | { readonly _tag: "Done"; readonly response: HttpClientResponse.HttpClientResponse }
   | { readonly _tag: "Failed"; readonly cause: Cause.Cause<E | RateLimited> }
-  | { readonly _tag: "Retry"; readonly delay: number; readonly viaGate: boolean }
+  | {
+    readonly _tag: "Retry"
+    readonly delay: number
+    readonly viaGate: boolean
+    /** why, for the debug log: a refusal's kind, a status, or a transport failure */
+    readonly reason: string
+  }
 
 const specOf = (key: string, w: RateLimitPolicy.Window): GlobalWindow => ({
   spec: { key, limit: w.limit, intervalMillis: Duration.toMillis(w.interval), kind: w.kind },
@@ -200,11 +206,24 @@ export const make = Effect.fnUntraced(function*(input: RateLimitPolicy.RateLimit
   const storeCall = <A>(ctx: RequestContext, effect: Effect.Effect<A, StoreError>) =>
     Effect.catchAll(effect, () => rateLimited(ctx, "store-unavailable", 1000))
 
-  const markThrottled = (state: { throttled: boolean }) =>
+  // Logs never name the URL: the limiter sees the filled-in path, which can hold an id or a shared link's key; the
+  // client annotates its logs with the operation and the URL template instead.
+  const markThrottled = (ctx: RequestContext, state: { throttled: boolean }, waitMillis?: number) =>
     state.throttled ? Effect.void : Effect.suspend(() => {
       state.throttled = true
       counts.throttled++
-      return Metric.increment(throttledCounter)
+      return Metric.increment(throttledCounter).pipe(
+        Effect.zipRight(
+          Effect.logDebug("waiting for a rate-limit permit").pipe(
+            Effect.annotateLogs({
+              "docspace.rate_limit.policy": policy.name,
+              "docspace.rate_limit.class": ctx.cls,
+              "http.request.method": ctx.method,
+              ...(waitMillis === undefined ? {} : { "docspace.rate_limit.wait_ms": waitMillis })
+            })
+          )
+        )
+      )
     })
 
   const waitScopedGates = (ctx: RequestContext, state: { throttled: boolean }): Effect.Effect<void, RateLimited> =>
@@ -214,7 +233,7 @@ export const make = Effect.fnUntraced(function*(input: RateLimitPolicy.RateLimit
         const until = Math.max(0, ...ctx.scopedGates.map((key) => scopedGateUntil.get(key) ?? 0))
         if (until <= now) return
         if (until - now > maxWait) return yield* rateLimited(ctx, "wait-exceeds-limit", until - now)
-        yield* markThrottled(state)
+        yield* markThrottled(ctx, state, until - now)
         yield* Effect.sleep(Duration.millis(until - now))
       }
     })
@@ -234,7 +253,7 @@ export const make = Effect.fnUntraced(function*(input: RateLimitPolicy.RateLimit
         if (result._tag === "Taken") return
         const wait = result.retryAt - now
         if (wait > maxWait) return yield* rateLimited(ctx, "wait-exceeds-limit", wait)
-        yield* markThrottled(state)
+        yield* markThrottled(ctx, state, wait)
         yield* Effect.sleep(Duration.millis(wait))
       }
     })
@@ -337,7 +356,7 @@ export const make = Effect.fnUntraced(function*(input: RateLimitPolicy.RateLimit
           held.set(leaseId, leaseKeys[ctx.cls])
           return leaseId
         }
-        yield* markThrottled(state)
+        yield* markThrottled(ctx, state)
         yield* restore(result.wait)
       }
     })
@@ -352,7 +371,7 @@ export const make = Effect.fnUntraced(function*(input: RateLimitPolicy.RateLimit
       // per-route and daily windows first, without taking anything, so that a request held back by its own route
       // does not block its whole class queue
       if (ctx.specific.length > 0) yield* restore(waitWindows(ctx, () => ctx.specific, true, state, permitId))
-      if (lock.busy) yield* markThrottled(state)
+      if (lock.busy) yield* markThrottled(ctx, state)
       yield* restore(lock.acquire)
       return yield* Effect.ensuring(underLock, lock.release)
     }).pipe(
@@ -368,6 +387,13 @@ export const make = Effect.fnUntraced(function*(input: RateLimitPolicy.RateLimit
         gateUntil = until
         counts.gateClosedMillis += added
         yield* Metric.incrementBy(gateCounter, added)
+        yield* Effect.logDebug("rate-limit gate closed: every request waits").pipe(
+          Effect.annotateLogs({
+            "docspace.rate_limit.policy": policy.name,
+            "docspace.rate_limit.gate_ms": until - now,
+            "http.request.method": ctx.method
+          })
+        )
       }
       yield* storeCall(ctx, store.closeGate(gateKey, until, now))
     })
@@ -459,7 +485,7 @@ export const make = Effect.fnUntraced(function*(input: RateLimitPolicy.RateLimit
               error.value._tag === "RequestError" && error.value.reason === "Transport"
             if (transport && idempotent) {
               const delay = yield* backoff(budget.retries)
-              if (canRetry(budget, delay)) return { _tag: "Retry", delay, viaGate: false } as const
+              if (canRetry(budget, delay)) return { _tag: "Retry", delay, viaGate: false, reason: "transport" } as const
             }
             return { _tag: "Failed", cause: exit.cause } as const
           }
@@ -486,6 +512,18 @@ export const make = Effect.fnUntraced(function*(input: RateLimitPolicy.RateLimit
           // a refusal (a 429, or a 503 carrying a retry hint or rate headers) was refused unprocessed: safe to retry
           // whatever the method. A bare 503 is a proxy's page, like a 502.
           if (refusal !== undefined) {
+            // the limiter let this request go believing it within the policy: the portal's limits (or traffic the
+            // limiter does not see, another process or user on the same account) say otherwise
+            yield* Effect.logWarning("the portal refused a request the rate-limit policy allowed").pipe(
+              Effect.annotateLogs({
+                "docspace.rate_limit.policy": policy.name,
+                "docspace.rate_limit.refusal": refusal.kind,
+                "docspace.rate_limit.evidence": refusal.evidence,
+                ...(refusal.limit === undefined ? {} : { "docspace.rate_limit.announced_limit": refusal.limit }),
+                "http.request.method": ctx.method,
+                "http.response.status_code": status
+              })
+            )
             if (refusal.kind === "window") sent.windowRefused = true
             learn(ctx, sent, refusal)
             const delay = refusal.retryAt !== undefined
@@ -520,13 +558,18 @@ export const make = Effect.fnUntraced(function*(input: RateLimitPolicy.RateLimit
             // a streamed body was consumed by this attempt: sending it again would send a truncated body
             if (request.body._tag === "Stream") return yield* failWith("body-not-replayable", delay)
             yield* drainAndRelease
-            return { _tag: "Retry", delay, viaGate: refusal.kind !== "concurrency" } as const
+            return {
+              _tag: "Retry",
+              delay,
+              viaGate: refusal.kind !== "concurrency",
+              reason: `${status} (${refusal.kind})`
+            } as const
           }
           if ((status === 502 || status === 503 || status === 504) && idempotent) {
             const delay = yield* backoff(budget.retries)
             if (canRetry(budget, delay)) {
               yield* drainAndRelease
-              return { _tag: "Retry", delay, viaGate: false } as const
+              return { _tag: "Retry", delay, viaGate: false, reason: String(status) } as const
             }
           }
           return { _tag: "Done", response: yield* finish(response, permit, budget) } as const
@@ -564,6 +607,14 @@ export const make = Effect.fnUntraced(function*(input: RateLimitPolicy.RateLimit
         budget.waited += delay
         counts.retries++
         yield* Metric.increment(retriesCounter)
+        yield* Effect.logDebug("sending the request again: its body was cut").pipe(
+          Effect.annotateLogs({
+            "docspace.rate_limit.policy": policy.name,
+            "docspace.retry.attempt": budget.retries,
+            "docspace.retry.delay_ms": delay,
+            "http.request.method": ctx.method
+          })
+        )
         yield* Effect.sleep(Duration.millis(delay))
         return yield* run(budget)
       })
@@ -578,6 +629,15 @@ export const make = Effect.fnUntraced(function*(input: RateLimitPolicy.RateLimit
           budget.waited += result.delay
           counts.retries++
           yield* Metric.increment(retriesCounter)
+          yield* Effect.logDebug("retrying the request").pipe(
+            Effect.annotateLogs({
+              "docspace.rate_limit.policy": policy.name,
+              "docspace.retry.attempt": budget.retries,
+              "docspace.retry.reason": result.reason,
+              "docspace.retry.delay_ms": result.delay,
+              "http.request.method": ctx.method
+            })
+          )
           // gate retries wait on the gate itself when they ask for their permits again
           if (!result.viaGate) yield* Effect.sleep(Duration.millis(result.delay))
         }

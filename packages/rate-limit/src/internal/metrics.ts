@@ -3,21 +3,24 @@ import * as MetricKey from "effect/MetricKey"
 import * as MetricLabel from "effect/MetricLabel"
 
 const keys = {
-  waiting: MetricKey.gauge("rate_limit_waiting", { description: "requests waiting for a permit" }),
-  inFlight: MetricKey.gauge("rate_limit_in_flight", {
+  waiting: MetricKey.gauge("docspace_rate_limit_waiting", { description: "requests waiting for a permit" }),
+  inFlight: MetricKey.gauge("docspace_rate_limit_in_flight", {
     description: "requests holding a concurrency permit (sent, body not yet consumed)"
   }),
-  throttled: MetricKey.counter("rate_limit_throttled_total", {
+  throttled: MetricKey.counter("docspace_rate_limit_throttled_total", {
     description: "requests that had to wait for a permit",
     incremental: true
   }),
-  refused: MetricKey.counter("rate_limit_refused_total", { description: "429/503 answers seen", incremental: true }),
-  retries: MetricKey.counter("rate_limit_retries_total", { description: "retries sent", incremental: true }),
-  gateClosedMillis: MetricKey.counter("rate_limit_gate_closed_millis_total", {
+  refused: MetricKey.counter("docspace_rate_limit_refused_total", {
+    description: "429/503 answers seen",
+    incremental: true
+  }),
+  retries: MetricKey.counter("docspace_rate_limit_retries_total", { description: "retries sent", incremental: true }),
+  gateClosedMillis: MetricKey.counter("docspace_rate_limit_gate_closed_millis_total", {
     description: "time the shared gate was closed, in milliseconds",
     incremental: true
   }),
-  failedFast: MetricKey.counter("rate_limit_failed_total", {
+  failedFast: MetricKey.counter("docspace_rate_limit_failed_total", {
     description: "requests failed with RateLimited",
     incremental: true
   })
