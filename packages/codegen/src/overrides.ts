@@ -180,6 +180,20 @@ export const bareJsonPathPrefixes: ReadonlyArray<string> = [
 ]
 
 /**
+ * Response properties that hold a secret: generated as `Schema.Redacted(Schema.String)`, so the value never shows in
+ * a log, a span or an error (`Redacted.value` reads it). `ApiKeyResponseDto.key` is the whole new API key, sent once
+ * by `POST /api/2.0/keys` (`createApiKey`: `apiKeyResponseDto.Key = result.apiKey`, server
+ * `products/ASC.People/Server/Api/ApiKeysController.cs`; DTO `products/ASC.People/Server/ApiModels/ResponseDto/
+ * ApiKeyResponseDto.cs`).
+ *
+ * @since 0.2.0
+ * @category overrides
+ */
+export const secretProperties: Readonly<Record<string, ReadonlyArray<string>>> = {
+  ApiKeyResponseDto: ["key"]
+}
+
+/**
  * Objects the spec illustrates with the object serialized into a JSON string (`shareSettings`:
  * `"{\"ExternalLink\":1}"`; the components `FileEntryDtoInteger_allOf_security`, `_shareSettings`,
  * `_availableShareRights`, `FileDtoInteger_allOf_viewAccessibility`). The server writes the object (a `Dictionary`

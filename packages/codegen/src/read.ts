@@ -47,6 +47,15 @@ export const correctedComponents = (spec: Document): ReadonlyMap<string, SchemaO
       }
       s = { ...s, properties }
     }
+    const secrets = Overrides.secretProperties[name]
+    if (secrets !== undefined && s.properties !== undefined) {
+      const properties: Record<string, SchemaObject> = { ...s.properties }
+      for (const prop of secrets) {
+        const previous = properties[prop]
+        if (previous !== undefined) properties[prop] = { ...previous, "x-secret": true }
+      }
+      s = { ...s, properties }
+    }
     if (Overrides.wrapperTotal && isWrapper(s) && s.properties?.total === undefined) {
       s = {
         ...s,

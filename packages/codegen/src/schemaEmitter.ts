@@ -234,6 +234,12 @@ export const makeMapper = (model: Model): Mapper & { readonly internals: Interna
             type: "Date",
             encoded: `string | ${runtimeNs(ctx, false)}.DateTimeObject`
           }
+          : s["x-secret"] === true
+          ? {
+            code: `${S}.Redacted(${S}.String)`,
+            type: `${ctx.imports.use("effect/Redacted", "Redacted", false)}.Redacted<string>`,
+            encoded: "string"
+          }
           : { code: `${S}.String`, type: "string", encoded: "string" }
       case "integer":
       case "number":

@@ -30,6 +30,8 @@ export interface SchemaObject {
   readonly anyOf?: ReadonlyArray<SchemaObject>
   readonly example?: unknown
   readonly deprecated?: boolean
+  /** Set by the generator for a secret string (see `Overrides.secretProperties`), never by the spec. */
+  readonly "x-secret"?: boolean
 }
 
 /**

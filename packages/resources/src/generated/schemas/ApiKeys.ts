@@ -4,6 +4,7 @@
  *
  * @since 0.1.0
  */
+import type * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import * as Common from "./Common.js"
 
@@ -25,7 +26,7 @@ export interface ApiKeyResponseDto {
   /**
    * The full API key value (only returned when creating a new key).
    */
-  readonly key?: string | undefined
+  readonly key?: Redacted.Redacted<string> | undefined
   /**
    * The API key postfix (used for identification).
    */
@@ -85,7 +86,7 @@ export const ApiKeyResponseDto: Schema.Schema<ApiKeyResponseDto, ApiKeyResponseD
   .Struct({
     id: Schema.String,
     name: Schema.optionalWith(Schema.String, { nullable: true }),
-    key: Schema.optionalWith(Schema.String, { nullable: true }),
+    key: Schema.optionalWith(Schema.Redacted(Schema.String), { nullable: true }),
     keyPostfix: Schema.optionalWith(Schema.String, { nullable: true }),
     permissions: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true }),
     lastUsed: Schema.optional(Common.ApiDateTime),
