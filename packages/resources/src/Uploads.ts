@@ -408,7 +408,8 @@ const uploadViaLocation = <E, R>(
   const abort = (session: { readonly id: string; readonly location: string | undefined }) =>
     session.location !== undefined
       ? client.request({
-        operation: "abortUploadSession",
+        // the portal-given location, not the spec's abortUploadSession route (DELETE .../session/{sessionId})
+        operation: "uploadAbort",
         method: "POST",
         path: `${session.location}${session.location.includes("?") ? "&" : "?"}abort=true`,
         envelope: false
