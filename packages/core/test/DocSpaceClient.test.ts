@@ -138,11 +138,13 @@ describe("DocSpaceClient", () => {
         }
       }))
 
-    it.effect("a 503 with an HTTP-date Retry-After, or only X-RateLimit-Reset, is RateLimited; without either, a ServerError", () =>
+    it.effect("a 503 with a Retry-After, an X-RateLimit-Reset or rate headers is RateLimited; without any, a ServerError", () =>
       Effect.gen(function*() {
         const cases: ReadonlyArray<readonly [Record<string, string>, string, number | undefined]> = [
           [{ "retry-after": "Thu, 01 Jan 1970 00:01:00 GMT" }, "RateLimited", 60], // TestClock starts at 0
           [{ "x-ratelimit-reset": "1800000000" }, "RateLimited", 1_800_000_000],
+          // rate headers without a hint: a refusal too, by the limiter's rule (RateLimitRefusal.isRefusal)
+          [{ "x-ratelimit-limit": "500", "x-ratelimit-remaining": "0" }, "RateLimited", 1],
           [{}, "ServerError", undefined]
         ]
         for (const [headers, tag, seconds] of cases) {

@@ -1,3 +1,4 @@
+import * as RateLimitRefusal from "@effect-docspace/rate-limit/RateLimitRefusal"
 import * as RetryAfter from "@effect-docspace/rate-limit/RetryAfter"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as Duration from "effect/Duration"
@@ -108,8 +109,9 @@ export const errorForStatus = (
     ...(details.title !== undefined ? { title: details.title } : {}),
     ...(details.fields !== undefined ? { fields: details.fields } : {})
   }
-  // a 429, or a 503 with a retry hint, is a refusal for rate limits; a 503 without one is a proxy's page
-  if (status === 429 || (status === 503 && RetryAfter.until(headers, now) !== undefined)) {
+  // the limiter's one rule: a 429, or a 503 with a retry hint or rate headers, is a refusal for rate limits; a 503
+  // without either is a proxy's page
+  if (RateLimitRefusal.isRefusal(status, headers, now)) {
     return new Errors.RateLimited({
       method: info.method,
       url: info.url,
