@@ -12,8 +12,8 @@ import * as Predicate from "effect/Predicate"
 import * as Schema from "effect/Schema"
 
 /**
- * Marks every error class of this module (`RateLimited`, which lives in `@effect-docspace/rate-limit`, is recognised
- * by its class instead). {@link isDocSpaceError} checks it, so an unrelated error with the same `_tag` (a
+ * Marks every error class of this module and `RateLimited` (which lives in `@effect-docspace/rate-limit` and carries
+ * the same global symbol). {@link isDocSpaceError} checks it, so an unrelated error with the same `_tag` (a
  * `HttpApiError.NotFound`, a program's own `Schema.TaggedError("NotFound")`) is not taken for one of these.
  *
  * @since 0.2.0
@@ -367,5 +367,4 @@ export const DocSpaceErrorSchema = Schema.Union(
  * @since 0.1.0
  * @category guards
  */
-export const isDocSpaceError = (u: unknown): u is DocSpaceError =>
-  Predicate.hasProperty(u, TypeId) || u instanceof RateLimited
+export const isDocSpaceError = (u: unknown): u is DocSpaceError => Predicate.hasProperty(u, TypeId)

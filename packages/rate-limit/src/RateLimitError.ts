@@ -7,6 +7,15 @@ import * as Duration from "effect/Duration"
 import * as Schema from "effect/Schema"
 
 /**
+ * The key of the mark shared by every error of the DocSpace client (core's `DocSpaceError.TypeId`): a global symbol,
+ * so that this package, below core, can carry it without depending on core.
+ *
+ * @since 0.2.0
+ * @category type ids
+ */
+export const DocSpaceErrorTypeId: unique symbol = Symbol.for("@effect-docspace/core/DocSpaceError")
+
+/**
  * The request was not sent (or not retried again) because of a rate limit.
  *
  * - `"wait-exceeds-limit"`: the permits (or the closed gate) would only be free after more than the policy's `maxWait`
@@ -21,13 +30,25 @@ import * as Schema from "effect/Schema"
  * @since 0.1.0
  * @category errors
  */
-export class RateLimited extends Schema.TaggedError<RateLimited>()("RateLimited", {
-  method: Schema.String,
-  url: Schema.String,
-  retryAfter: Schema.DurationFromSelf,
-  reason: Schema.Literal("retry-budget-exhausted", "wait-exceeds-limit", "store-unavailable", "body-not-replayable"),
-  status: Schema.optional(Schema.Number)
-}) {
+export class RateLimited
+  extends Schema.TaggedError<RateLimited>("@effect-docspace/rate-limit/RateLimited")("RateLimited", {
+    method: Schema.String,
+    url: Schema.String,
+    retryAfter: Schema.DurationFromSelf,
+    reason: Schema.Literal("retry-budget-exhausted", "wait-exceeds-limit", "store-unavailable", "body-not-replayable"),
+    status: Schema.optional(Schema.Number)
+  })
+{
+  /**
+   * The mark every DocSpace client error carries (`DocSpaceError.TypeId` of `@effect-docspace/core`, the same
+   * `Symbol.for` key), so that a guard never takes another library's `RateLimited` for this one.
+   *
+   * @since 0.2.0
+   */
+  get [DocSpaceErrorTypeId](): typeof DocSpaceErrorTypeId {
+    return DocSpaceErrorTypeId
+  }
+
   /**
    * @since 0.1.0
    */
