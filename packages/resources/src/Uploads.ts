@@ -10,6 +10,11 @@
  * - `"session"` (DocSpace 3.7+): `POST /api/2.0/files/{folderId}/session`, numbered parts to
  *   `.../session/{sessionId}/upload?chunkNumber=n`, then `PUT .../session/{sessionId}/finalize`.
  *
+ * With `parallel` (a number, or `"portal"` for the portal's `maxUploadThreadCount`) the parts are numbered and sent
+ * several at once, as the web client does: `location&upload=true&chunkNumber=n` then `location&finalize=true`, or the
+ * session's numbered parts then `finalize`. Each part is a `Uint8Array` multipart body with a `Content-Length` (the
+ * portal's parallel handler computes the part's length from it). Memory stays bounded by `parallel` parts.
+ *
  * A content stream whose length differs from the declared `size` fails with `BadRequest` before the last part is
  * sent, so the portal never stores a truncated file; the session is then aborted. An empty file is sent with the
  * simple multipart upload (`POST /api/2.0/files/{folderId}/upload`): the portal refuses an empty part.
@@ -106,6 +111,14 @@ export interface UploadOptions<E, R> {
   readonly chunkSize?: number | undefined
   /** Bounds each part's request. Default {@link defaultChunkTimeout}. */
   readonly chunkTimeout?: Duration.DurationInput | undefined
+  /**
+   * Send up to this many parts at once (numbered parts, then one finalize request), or `"portal"` for the portal's
+   * `maxUploadThreadCount` (`GET /api/2.0/files/settings`). Default: one part at a time, in order. At most this many
+   * parts are in flight, plus one read ahead. A file of one part is always sent the sequential way.
+   *
+   * @since 0.2.0
+   */
+  readonly parallel?: number | "portal" | undefined
   /** Called after each part is accepted, with the bytes sent so far. */
   readonly onProgress?:
     | ((progress: { readonly bytesSent: number; readonly size: number }) => Effect.Effect<void>)
@@ -118,7 +131,16 @@ const chunkSizes = globalValue(
   () => new WeakMap<Client.DocSpaceClient, number>()
 )
 
-const FilesSettings = Schema.Struct({ chunkUploadSize: Schemas.opt(Schema.Number) })
+// the portal's maxUploadThreadCount, read with the chunk size
+const threadCounts = globalValue(
+  Symbol.for("@effect-docspace/resources/Uploads/threadCounts"),
+  () => new WeakMap<Client.DocSpaceClient, number>()
+)
+
+const FilesSettings = Schema.Struct({
+  chunkUploadSize: Schemas.opt(Schema.Number),
+  maxUploadThreadCount: Schemas.opt(Schema.Number)
+})
 
 /**
  * The portal's chunk size (`chunkUploadSize` of `GET /api/2.0/files/settings`), asked once per client and cached.
@@ -142,9 +164,27 @@ export const chunkSize: Effect.Effect<number, Errors.DocSpaceError, Client.DocSp
           ? Math.floor(settings.chunkUploadSize)
           : defaultChunkSize
         chunkSizes.set(client, size)
+        const threads = settings.maxUploadThreadCount
+        threadCounts.set(
+          client,
+          threads !== undefined && Number.isFinite(threads) && threads >= 1 ? Math.min(Math.floor(threads), 64) : 1
+        )
         return size
       }))
   }
+)
+
+/**
+ * The portal's `maxUploadThreadCount` (`GET /api/2.0/files/settings`; on the server
+ * `core:hosting:rateLimiterOptions:defaultConcurrencyWriteRequests`, 15 by default), asked with {@link chunkSize}
+ * and cached; 1 when the portal does not say, at most 64.
+ *
+ * @since 0.2.0
+ * @category getters
+ */
+export const maxUploadThreads: Effect.Effect<number, Errors.DocSpaceError, Client.DocSpaceClient> = Effect.flatMap(
+  Client.DocSpaceClient,
+  (client) => Effect.map(chunkSize, () => threadCounts.get(client) ?? 1)
 )
 
 const SessionData = Schema.Struct({
@@ -378,7 +418,8 @@ const uploadViaLocation = <E, R>(
   options: UploadOptions<E, R>,
   folderId: number | string,
   partSize: number,
-  timeout: Duration.DurationInput
+  timeout: Duration.DurationInput,
+  threads: number
 ): Effect.Effect<File, E | Errors.DocSpaceError, R> => {
   const createInfo = {
     operation: "createUploadSession",
@@ -428,13 +469,16 @@ const uploadViaLocation = <E, R>(
         return yield* Effect.fail(serverError(createInfo, "the portal's upload location is missing or not a URL"))
       }
       const info = { operation: "uploadChunk", method: "POST", url: Redaction.safeUrl(location) }
-      const send = (part: Uint8Array) =>
+      const send = (part: Uint8Array | undefined, query = "") =>
         Effect.flatMap(
           readReply(client, {
             operation: "uploadChunk",
             method: "POST",
-            path: location,
-            body: Multipart.body([Multipart.file("file", part, { fileName: options.fileName })]),
+            path: `${location}${query}`,
+            // a Uint8Array body: a Content-Length, and one part with exactly two headers, as the parallel mode needs
+            ...(part !== undefined
+              ? { body: Multipart.body([Multipart.file("file", part, { fileName: options.fileName })]) }
+              : {}),
             envelope: false,
             timeout
           }, info),
@@ -457,6 +501,27 @@ const uploadViaLocation = <E, R>(
                   )
             )
         )
+      const sep = location.includes("?") ? "&" : "?"
+      if (threads > 1 && options.size > partSize) {
+        // parallel mode (the web client's): numbered parts in any order, then `finalize=true` assembles them
+        let sent = 0
+        yield* parts(options.content, options.size, partSize, info.operation, info.url).pipe(
+          Stream.zipWithIndex,
+          Stream.mapEffect(([[part], index]) =>
+            Effect.flatMap(send(part, `${sep}upload=true&chunkNumber=${index + 1}`), () => {
+              sent += part.length
+              return options.onProgress ? options.onProgress({ bytesSent: sent, size: options.size }) : Effect.void
+            }), { concurrency: threads }),
+          Stream.runDrain
+        )
+        const [status, data] = yield* send(undefined, `${sep}finalize=true`)
+        if (status !== 201) {
+          return yield* Effect.fail(
+            serverError(info, `the portal answered finalize with HTTP ${status}, not 201: no file`, status)
+          )
+        }
+        return yield* proof(info, data, session.id, options.fileName)
+      }
       const result = yield* parts(options.content, options.size, partSize, info.operation, info.url).pipe(
         Stream.mapEffect(([part, last, total]) =>
           Effect.flatMap(send(part), ([status, data]) => {
@@ -495,7 +560,8 @@ const uploadViaSession = <E, R>(
   options: UploadOptions<E, R>,
   folderId: number | string,
   partSize: number,
-  timeout: Duration.DurationInput
+  timeout: Duration.DurationInput,
+  threads: number
 ): Effect.Effect<File, E | Errors.DocSpaceError, R> => {
   const create = client.request({
     operation: "createUploadSessionInFolder",
@@ -515,23 +581,24 @@ const uploadViaSession = <E, R>(
     Effect.gen(function*() {
       const pathParams = { folderId, sessionId: session.id }
       const url = `${client.config.baseUrl.origin}/api/2.0/files/{folderId}/session/{sessionId}/upload`
-      let chunkNumber = 0
+      let sent = 0
       yield* parts(options.content, options.size, partSize, "uploadAsyncSession", url).pipe(
-        Stream.mapEffect(([part, _last, total]) =>
+        Stream.zipWithIndex,
+        Stream.mapEffect(([[part], index]) =>
           client.request({
             operation: "uploadAsyncSession",
             method: "POST",
             path: "/api/2.0/files/{folderId}/session/{sessionId}/upload",
             pathParams,
-            urlParams: { chunkNumber: ++chunkNumber },
+            urlParams: { chunkNumber: index + 1 },
             body: Multipart.body([Multipart.file("file", part, { fileName: options.fileName })]),
             timeout
           }, Schema.Unknown).pipe(
-            Effect.zipRight(
-              options.onProgress ? options.onProgress({ bytesSent: total, size: options.size }) : Effect.void
-            )
-          )
-        ),
+            Effect.zipRight(Effect.suspend(() => {
+              sent += part.length
+              return options.onProgress ? options.onProgress({ bytesSent: sent, size: options.size }) : Effect.void
+            }))
+          ), { concurrency: threads }),
         Stream.runDrain
       )
       const info = { operation: "finalizeSession", method: "PUT", url }
@@ -659,10 +726,16 @@ export const upload = <E, R>(
       )
     }
     const timeout = options.chunkTimeout ?? defaultChunkTimeout
+    const threads = options.parallel === "portal" ? yield* maxUploadThreads : options.parallel ?? 1
+    if (!Number.isSafeInteger(threads) || threads < 1) {
+      return yield* Effect.fail(
+        badRequest("createUploadSession", "", `parallel must be a positive integer or "portal", got ${threads}`)
+      )
+    }
     const folderId = yield* resolveFolder(client, options.folderId)
     return yield* options.protocol === "session"
-      ? uploadViaSession(client, options, folderId, partSize, timeout)
-      : uploadViaLocation(client, options, folderId, partSize, timeout)
+      ? uploadViaSession(client, options, folderId, partSize, timeout, threads)
+      : uploadViaLocation(client, options, folderId, partSize, timeout, threads)
   })
 
 /**
