@@ -739,6 +739,42 @@ export const upload = <E, R>(
   })
 
 /**
+ * Which of `fileNames` already name a file in `folderId` (`POST /api/2.0/files/{folderId}/upload/check`), to ask
+ * before an upload that would otherwise add a new version (or, with `createNewIfExist`, a renamed copy). `"@my"` and
+ * other named folders are resolved to their id first (the route takes ids only). No names: no request.
+ *
+ * @example
+ * ```ts
+ * import { Uploads } from "@effect-docspace/resources"
+ * import * as Effect from "effect/Effect"
+ *
+ * const program = Effect.gen(function*() {
+ *   const existing = yield* Uploads.check({ folderId: "@my", fileNames: ["a.docx", "b.pdf"] })
+ *   console.log(`already there: ${existing.join(", ")}`)
+ * })
+ * ```
+ *
+ * @since 0.2.0
+ * @category uploads
+ */
+export const check = (options: {
+  readonly folderId: number | string
+  readonly fileNames: ReadonlyArray<string>
+}): Effect.Effect<ReadonlyArray<string>, Errors.DocSpaceError, Client.DocSpaceClient> =>
+  Effect.gen(function*() {
+    if (options.fileNames.length === 0) return []
+    const client = yield* Client.DocSpaceClient
+    const folderId = yield* resolveFolder(client, options.folderId)
+    return yield* client.request({
+      operation: "checkUpload",
+      method: "POST",
+      path: "/api/2.0/files/{folderId}/upload/check",
+      pathParams: { folderId },
+      body: Client.jsonBody({ filesTitle: options.fileNames })
+    }, Schema.Array(Schema.String))
+  })
+
+/**
  * Uploads bytes already in memory (small files); see {@link upload}.
  *
  * @since 0.1.0

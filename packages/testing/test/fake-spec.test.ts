@@ -385,6 +385,12 @@ describe.skipIf(!specPresent)("FakeDocSpace against the 3.7 spec", () => {
         { method: "GET", template: "/api/2.0/files/settings", path: "/api/2.0/files/settings" },
         {
           method: "POST",
+          template: "/api/2.0/files/{folderId}/upload/check",
+          path: `/api/2.0/files/${my}/upload/check`,
+          json: { filesTitle: ["c.bin", "none.bin"] }
+        },
+        {
+          method: "POST",
           template: "/api/2.0/files/{folderId}/upload/create_session",
           path: `/api/2.0/files/${my}/upload/create_session`,
           json: { fileName: "c.bin", fileSize: 6 }

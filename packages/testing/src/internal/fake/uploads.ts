@@ -322,6 +322,23 @@ export const uploadRoutes: ReadonlyArray<Route> = [
     handle: (ctx) => simpleUpload(ctx, ctx.model.getFolder(ctx.user.myFolderId))
   },
   {
+    // UploadController.CheckUploadAsync: the titles of `filesTitle` that name a file in the folder (int ids only)
+    method: "POST",
+    template: "/api/2.0/files/{folderId}/upload/check",
+    handle: (ctx) => {
+      if (!/^\d+$/.test(ctx.params.folderId ?? "")) throw notFound(FOLDER_NOT_FOUND)
+      const folder = folderParam(ctx)
+      const titles = ctx.json().filesTitle
+      if (!Array.isArray(titles)) throw badRequest("Value cannot be null. (Parameter 'filesTitle')")
+      ctx.model.checkWritable(folder)
+      const found = new Set<string>()
+      for (const title of titles) {
+        if (typeof title === "string" && ctx.model.fileByTitle(folder.id, title) !== undefined) found.add(title)
+      }
+      return json(ctx, [...found])
+    }
+  },
+  {
     method: "POST",
     template: "/api/2.0/files/{folderId}/upload/create_session",
     handle: (ctx) => json(ctx, { success: true, data: sessionData(ctx, openSession(ctx)) })
