@@ -13,3 +13,7 @@ export * as NodeDocSpace from "./NodeDocSpace.js"
  * @since 0.2.0
  */
 export * as NodeDownloads from "./NodeDownloads.js"
+/**
+ * @since 0.2.0
+ */
+export * as NodeUploads from "./NodeUploads.js"
