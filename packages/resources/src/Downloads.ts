@@ -86,6 +86,16 @@ export interface StreamOptions {
    * @since 0.2.0
    */
   readonly resumeAttempts?: number | undefined
+  /**
+   * Convert on the portal to this format (an extension, `"pdf"` or `".pdf"`; the portal's `extsConvertible` of
+   * `GET /api/2.0/files/settings` lists what each format converts to): `filehandler.ashx?...&outputtype=.pdf`. The
+   * portal sends the whole converted file (no `Range`: a `range` is cut from it here) and never resumes it (each
+   * conversion is new). The portal silently sends the original when it cannot convert: that fails with
+   * `BadRequest`, seen from the file name it announces.
+   *
+   * @since 0.2.0
+   */
+  readonly outType?: string | undefined
 }
 
 const badRange = (range: Range) =>
@@ -101,6 +111,21 @@ interface Target {
   readonly operation: string
   readonly path: string
   readonly urlParams?: DocSpaceClient.RequestOptions["urlParams"]
+  /** The extension the announced file name must have (a conversion). */
+  readonly extension?: string | undefined
+}
+
+/** The file name of a `Content-Disposition` header (`filename*` first), when it has one. */
+const dispositionName = (header: string | undefined): string | undefined => {
+  if (header === undefined) return undefined
+  const encoded = /filename\*\s*=\s*[^']*'[^']*'([^;]+)/i.exec(header)?.[1] ??
+    /filename\s*=\s*"([^"]*)"/i.exec(header)?.[1] ?? /filename\s*=\s*([^;]+)/i.exec(header)?.[1]
+  if (encoded === undefined) return undefined
+  try {
+    return decodeURIComponent(encoded.trim())
+  } catch {
+    return encoded.trim()
+  }
 }
 
 /** An answer whose bytes start at `start`, with what identifies the file (to resume only the same one). */
@@ -137,12 +162,37 @@ const open = (
       ...Internal.manual
     })
   ).pipe(
-    Effect.flatMap((response) => Internal.follow(client, target.operation, { ...response, url: portalUrl }, headers)),
+    Effect.flatMap((response) =>
+      // FileHandler redirects to the storage only when it does not convert: asked for a conversion, that is a refusal
+      target.extension !== undefined && response.status >= 300 && response.status < 400
+        ? Effect.fail(
+          new Errors.BadRequest({
+            operation: target.operation,
+            method: "GET",
+            url: `${client.config.baseUrl.origin}${new URL(portalUrl).pathname}`,
+            status: response.status,
+            message: `the portal does not convert this file to ${target.extension}: it redirected to the original`
+          })
+        )
+        : Internal.follow(client, target.operation, { ...response, url: portalUrl }, headers)
+    ),
     Effect.flatMap((hop): Effect.Effect<Opened, Errors.DocSpaceError> => {
       const etag = hop.headers["etag"]
       const url = new URL(hop.url).origin === client.config.baseUrl.origin
         ? `${client.config.baseUrl.origin}${new URL(hop.url).pathname}`
         : new URL(hop.url).origin
+      const name = dispositionName(hop.headers["content-disposition"])
+      if (target.extension !== undefined && name !== undefined && !name.toLowerCase().endsWith(target.extension)) {
+        // FileHandler sends the original when the format does not convert to the one asked
+        return Effect.fail(
+          new Errors.BadRequest({
+            operation: target.operation,
+            method: "GET",
+            url,
+            message: `the portal does not convert this file to ${target.extension}: it sent ${name}`
+          })
+        )
+      }
       if (hop.status === 206) {
         const range = Internal.parseContentRange(hop.headers["content-range"])
         if (range === undefined || range.start !== start || (end !== undefined && range.end > end)) {
@@ -235,6 +285,14 @@ const checkOptions = (options: StreamOptions | undefined): Errors.BadRequest | u
   ) {
     return badRange(range)
   }
+  if (options?.outType !== undefined && !/^\.?[a-z0-9]+$/i.test(options.outType)) {
+    return new Errors.BadRequest({
+      operation: "downloadFile",
+      method: "GET",
+      url: "/filehandler.ashx",
+      message: `outType must be an extension such as "pdf", got ${JSON.stringify(options.outType)}`
+    })
+  }
   const attempts = options?.resumeAttempts
   if (attempts !== undefined && (!Number.isSafeInteger(attempts) || attempts < 0)) {
     return new Errors.BadRequest({
@@ -264,15 +322,21 @@ export const stream = (
 ): Stream.Stream<Uint8Array, Errors.DocSpaceError, DocSpaceClient.DocSpaceClient> => {
   const invalid = checkOptions(options)
   if (invalid !== undefined) return Stream.fail(invalid)
+  const outType = options?.outType === undefined
+    ? undefined
+    : `.${options.outType.replace(/^\./, "").toLowerCase()}`
   return download(
     {
       operation: "downloadFile",
       path: "/filehandler.ashx",
-      urlParams: { action: "download", fileid: fileId, version: options?.version }
+      // FilesLinkUtility.OutType is "outputtype"
+      urlParams: { action: "download", fileid: fileId, version: options?.version, outputtype: outType },
+      extension: outType
     },
     options?.range?.start ?? 0,
     options?.range?.end,
-    options?.resumeAttempts ?? defaultResumeAttempts
+    // a conversion is made anew on each request: never resumed
+    outType !== undefined ? 0 : options?.resumeAttempts ?? defaultResumeAttempts
   )
 }
 
@@ -286,7 +350,7 @@ export const stream = (
  */
 export const streamUrl = (
   url: string,
-  options?: Omit<StreamOptions, "version">
+  options?: Omit<StreamOptions, "version" | "outType">
 ): Stream.Stream<Uint8Array, Errors.DocSpaceError, DocSpaceClient.DocSpaceClient> => {
   const invalid = checkOptions(options)
   if (invalid !== undefined) return Stream.fail(invalid)

@@ -547,6 +547,44 @@ const redirectToStorage = (
   }
 }
 
+/** What each format converts to on download (a small part of the portal's `extsConvertible`). */
+const convertible: Readonly<Record<string, ReadonlyArray<string>>> = {
+  ".docx": [".pdf", ".odt", ".txt", ".rtf", ".docxf"],
+  ".xlsx": [".pdf", ".ods", ".csv"],
+  ".pptx": [".pdf", ".odp"],
+  ".txt": [".pdf", ".docx", ".odt"],
+  ".odt": [".pdf", ".docx"]
+}
+
+const convertedTypes: Readonly<Record<string, string>> = {
+  ".pdf": "application/pdf",
+  ".txt": "text/plain",
+  ".csv": "text/csv",
+  ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+}
+
+/**
+ * `FileHandler.ashx.cs`: with `outputtype` naming a format the file's converts to, the converted file is sent whole
+ * (no Range, no redirect) under the title with the new extension. The fake does not convert: the bytes are the
+ * original's. Any other `outputtype` is ignored (the original is served), as on the server.
+ */
+const converted = (ctx: Ctx, title: string, bytes: Uint8Array): Reply | undefined => {
+  const out = (ctx.query.get("outputtype") ?? "").trim()
+  const dot = title.lastIndexOf(".")
+  const ext = dot < 0 ? "" : title.slice(dot).toLowerCase()
+  if (out === "" || !(convertible[ext] ?? []).includes(out)) return undefined
+  const name = `${dot < 0 ? title : title.slice(0, dot)}${out}`
+  return {
+    status: 200,
+    headers: {
+      "content-type": convertedTypes[out] ?? "application/octet-stream",
+      "content-disposition": `attachment; filename="${encodeURIComponent(name)}"`,
+      "content-length": String(bytes.length)
+    },
+    body: bytes
+  }
+}
+
 export const downloadRoute: Route = {
   method: "GET",
   template: "/filehandler.ashx",
@@ -567,12 +605,14 @@ export const downloadRoute: Route = {
       ? file.versions[file.versions.length - 1]
       : file.versions.find((v) => v.version === Number(wanted))
     if (version === undefined) throw notFound(FILE_NOT_FOUND)
+    const conversion = converted(ctx, file.title, version.bytes)
     // `isNeedSendAction` parses the range's start (`Convert.ToInt64`) before any redirect: a suffix range or an
     // unparsable one is a 400 even on a portal that redirects
     const range = ctx.req.headers["range"]
     if (storage !== undefined && range !== undefined && !/^\s*\w*=\s*\d+/.test(range)) {
       return serveLikeFileHandler(range, version.bytes, file.title)
     }
+    if (conversion !== undefined) return conversion
     if (storage !== undefined && version === file.versions[file.versions.length - 1]) {
       return redirectToStorage(ctx, storage, { fileId: file.id })
     }
