@@ -475,9 +475,15 @@ const uploadViaLocation = <E, R>(
             operation: "uploadChunk",
             method: "POST",
             path: `${location}${query}`,
-            // a Uint8Array body: a Content-Length, and one part with exactly two headers, as the parallel mode needs
+            // a Uint8Array body: a Content-Length, and one part with exactly two headers, as the parallel mode needs;
+            // there the portal counts header lengths in characters, so the part is named "blob" (the web client's
+            // FormData Blob) instead of a name that may not be ASCII: the session has the file's name
             ...(part !== undefined
-              ? { body: Multipart.body([Multipart.file("file", part, { fileName: options.fileName })]) }
+              ? {
+                body: Multipart.body([
+                  Multipart.file("file", part, { fileName: query === "" ? options.fileName : "blob" })
+                ])
+              }
               : {}),
             envelope: false,
             timeout

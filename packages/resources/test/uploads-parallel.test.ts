@@ -3,6 +3,7 @@ import * as Client from "@effect-docspace/core/DocSpaceClient"
 import * as Multipart from "@effect-docspace/core/Multipart"
 import { Uploads } from "@effect-docspace/resources"
 import { FakeDocSpace } from "@effect-docspace/testing"
+import * as HttpBody from "@effect/platform/HttpBody"
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Ref from "effect/Ref"
@@ -11,6 +12,14 @@ import * as Stream from "effect/Stream"
 import { baseUrl, envelope, fakeUrl, make, onFake, partBytes, type Recorded, sameBytes } from "./curated-mock.js"
 
 const CHUNK = 1000
+const myId = Effect.flatMap(Client.DocSpaceClient, (client) =>
+  Effect.map(
+    client.request(
+      { operation: "getMy", method: "GET", path: "/api/2.0/files/@my" },
+      Schema.Struct({ current: Schema.Struct({ id: Schema.Number }) })
+    ),
+    (c) => c.current.id
+  ))
 const pattern = (length: number) => Uint8Array.from({ length }, (_, i) => (i * 7 + 3) % 251)
 
 // A location-protocol portal that records numbered parts and how many are in flight at once; `refuse` makes part n
@@ -177,6 +186,52 @@ describe("Uploads parallel on FakeDocSpace", () => {
       expect(counts.byRoute["POST /ChunkedUploader.ashx"]).toBe(9)
       expect(counts.byRoute["POST /api/2.0/files/{folderId}/session/{sessionId}/upload"]).toBe(8)
       expect(counts.byRoute["PUT /api/2.0/files/{folderId}/session/{sessionId}/finalize"]).toBe(1)
+    }).pipe(Effect.provide(Fake)))
+
+  it.effect("a non-ASCII name: the parts carry an ASCII one, so the portal's length arithmetic holds", () =>
+    Effect.gen(function*() {
+      const content = pattern(3 * CHUNK + 7)
+      const { exit, fake } = yield* onFake(
+        Uploads.upload({
+          folderId: "@my",
+          fileName: "отчёт «итог».bin",
+          size: content.length,
+          content: Stream.make(content),
+          parallel: 2
+        })
+      )
+      const file = yield* exit
+      expect(file.title).toBe("отчёт «итог».bin")
+      const stored = yield* fake.state.fileContent(Number(file.id))
+      expect(stored._tag === "Some" && sameBytes(stored.value, content)).toBe(true)
+    }).pipe(Effect.provide(Fake)))
+
+  it.effect("the fake refuses a numbered part whose length the portal would compute wrong (three headers)", () =>
+    Effect.gen(function*() {
+      const { exit } = yield* onFake(Effect.gen(function*() {
+        const client = yield* Client.DocSpaceClient
+        const session = yield* client.request({
+          operation: "createUploadSession",
+          method: "POST",
+          path: "/api/2.0/files/@my/upload/create_session".replace("@my", String(yield* myId)),
+          body: Client.jsonBody({ fileName: "h.bin", fileSize: 2 * CHUNK })
+        }, Schema.Struct({ data: Schema.Struct({ location: Schema.String }) }))
+        const location = session.data.location.replace(/^https?:\/\/[^/]+/, "")
+        const b = "xyz"
+        const head = `--${b}\r\nContent-Disposition: form-data; name="file"; filename="a"\r\n` +
+          `Content-Type: application/octet-stream\r\nX-Extra: 1\r\n\r\n`
+        const body = Buffer.concat([Buffer.from(head), Buffer.from(pattern(CHUNK)), Buffer.from(`\r\n--${b}--\r\n`)])
+        return yield* client.request({
+          operation: "uploadChunk",
+          method: "POST",
+          path: `${location}&upload=true&chunkNumber=1`,
+          envelope: false,
+          body: HttpBody.uint8Array(body, `multipart/form-data; boundary=${b}`)
+        }, Schema.Struct({ success: Schema.Boolean, message: Schema.String }))
+      }))
+      const reply = yield* exit
+      expect(reply.success).toBe(false)
+      expect(reply.message).toContain("Content-Length")
     }).pipe(Effect.provide(Fake)))
 
   it.effect("the fake takes numbered parts out of order, as the server does", () =>

@@ -27,10 +27,12 @@ import {
   ChunkError,
   FOLDER_NOT_FOUND,
   formatDate,
+  fromUtf8,
   HttpError,
   jsonReply,
   notFound,
-  parseMultipart
+  parseMultipart,
+  utf8
 } from "./util.js"
 
 export interface UploadSession {
@@ -176,6 +178,32 @@ const chunkBytes = (ctx: Ctx, fail: (m: string) => ChunkError | HttpError): Uint
   const part = parts?.find((p) => p.fileName !== undefined) ?? parts?.[0]
   if (part === undefined) throw fail("HttpRequest.Files is empty")
   return part.data
+}
+
+/**
+ * The chunk length the server's parallel mode computes (`ChunkedRequestType.UploadAsync` in
+ * `ChunkedUploaderHandler.cs`): it does not parse the form but takes `Content-Length` minus, for each header of the
+ * first section, its name and value lengths in characters plus 2, minus twice `"\r\n--" + boundary` plus 2, minus 6.
+ * That is the part's length only for one part with exactly two headers and ASCII header values. A request without
+ * `Content-Length` fails there (a null `ContentLength`).
+ */
+const parallelChunkLength = (ctx: Ctx): number => {
+  const raw = ctx.req.headers["content-length"]
+  if (raw === undefined) throw new ChunkError("Nullable object must have a value.")
+  const boundary = /boundary=(?:"([^"]+)"|([^;]+))/i.exec(ctx.req.headers["content-type"] ?? "")
+  const b = (boundary?.[1] ?? boundary?.[2] ?? "").trim()
+  const text = fromUtf8(ctx.req.body)
+  const start = text.indexOf(`--${b}\r\n`)
+  const end = text.indexOf("\r\n\r\n", start)
+  if (b === "" || start < 0 || end < 0) {
+    throw new ChunkError("Unexpected end of Stream, the content may have already been read by another component.")
+  }
+  let headers = 0
+  for (const line of text.slice(start + b.length + 4, end).split("\r\n")) {
+    const colon = line.indexOf(":")
+    if (colon > 0) headers += line.slice(0, colon).trim().length + line.slice(colon + 1).trim().length + 2
+  }
+  return Number(raw) - headers - 2 * (utf8(`\r\n--${b}`).length + 2) - 6
 }
 
 /** Chunks 1..n (n = the number the server expects) as far as they are contiguous, and their length. */
@@ -403,7 +431,18 @@ export const uploadRoutes: ReadonlyArray<Route> = [
       const numbered = ctx.query.get("upload") === "true"
       const raw = ctx.query.get("chunkNumber")
       if (numbered && (raw === null || !Number.isInteger(Number(raw)))) throw new ChunkError("chunkNumber is required")
-      addChunk(ctx, session, chunkBytes(ctx, chunkFail), numbered ? Number(raw) : undefined, chunkFail)
+      const bytes = chunkBytes(ctx, chunkFail)
+      if (numbered) {
+        // the fake refuses what the server would count wrong (a corrupt or never-finished file there)
+        const length = parallelChunkLength(ctx)
+        if (length !== bytes.length) {
+          throw new ChunkError(
+            `the chunk length computed from Content-Length (${length}) is not the part's ${bytes.length} bytes: ` +
+              "send one part with exactly two headers (Content-Disposition, Content-Type) and ASCII names"
+          )
+        }
+      }
+      addChunk(ctx, session, bytes, numbered ? Number(raw) : undefined, chunkFail)
       if (numbered || !complete(session)) return chunkReply(200, sessionData(ctx, session))
       return chunkReply(201, uploadResult(ctx, finalizeSession(ctx, session, chunkFail)))
     }
