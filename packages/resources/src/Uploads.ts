@@ -274,8 +274,8 @@ const bounded = <A, E, E2>(
 
 /**
  * Opens an upload session and runs `use` with it; aborts the session (bounded by `timeout`) when `use` fails or is
- * interrupted. An interruption while the session is being opened waits (bounded) for the portal's answer and aborts
- * the session it opened.
+ * interrupted. An interruption while the session is being opened waits (bounded) for the portal's answer, then
+ * interrupts the opening fiber (it never outlives the caller) and aborts the session it opened.
  */
 const withSession = <S, A, E, R>(
   create: Effect.Effect<S, Errors.DocSpaceError>,
@@ -288,15 +288,13 @@ const withSession = <S, A, E, R>(
     Effect.flatMap(Effect.forkDaemon(Effect.interruptible(create)), (opening) =>
       restore(Fiber.join(opening)).pipe(
         Effect.onInterrupt(() =>
-          // the request may already have opened a session: wait for the answer and abort what it opened
-          Effect.ignore(bounded(
-            Effect.flatMap(
-              Fiber.await(opening),
-              (exit) => Exit.isSuccess(exit) ? abortBounded(exit.value) : Effect.void
-            ),
-            Duration.sum(timeout, timeout),
-            () => "timeout" as const
-          ))
+          // the request may already have opened a session: wait (bounded) for the answer, then interrupt the opening
+          // fiber so that it cannot open a session later (its wait for a rate-limit permit is not bounded by the
+          // timeout), and abort the session it did open
+          Effect.ignore(bounded(Fiber.await(opening), timeout, () => "timeout" as const)).pipe(
+            Effect.zipRight(Fiber.interrupt(opening)),
+            Effect.flatMap((exit) => Exit.isSuccess(exit) ? abortBounded(exit.value) : Effect.void)
+          )
         ),
         Effect.flatMap((session) =>
           restore(use(session)).pipe(

@@ -1,10 +1,17 @@
-import { Uploads } from "@effect-docspace/resources"
+import { Auth } from "@effect-docspace/core"
+import * as RateLimitPolicy from "@effect-docspace/rate-limit/RateLimitPolicy"
+import { DocSpace, Uploads } from "@effect-docspace/resources"
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import { describe, expect, it } from "@effect/vitest"
 import * as Deferred from "effect/Deferred"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
+import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
+import * as Redacted from "effect/Redacted"
 import * as Ref from "effect/Ref"
 import * as Stream from "effect/Stream"
 import * as TestClock from "effect/TestClock"
@@ -357,6 +364,59 @@ describe("Uploads", () => {
       expect(portal.state.parts.length).toBe(0)
       expect(portal.requests.at(-1)!.url.searchParams.get("abort")).toBe("true")
     }).pipe(Effect.provide(portal.layer))
+  })
+
+  it.effect("an interruption while create_session waits for a rate-limit permit leaves no fiber to open it later", () => {
+    // one create_session per 10 minutes: the second upload's create waits for a permit, which the request timeout
+    // (30 s) does not bound, so the clean-up's bounded wait ends first
+    let creates = 0
+    const client = HttpClient.make((request, url) =>
+      Effect.sync(() => {
+        const json = (body: unknown) =>
+          HttpClientResponse.fromWeb(
+            request,
+            new Response(JSON.stringify(body), { status: 200, headers: { "content-type": "application/json" } })
+          )
+        if (url.pathname === "/api/2.0/files/settings") return json(envelope({ chunkUploadSize: CHUNK }).json)
+        if (url.pathname.endsWith("/upload/create_session")) {
+          creates++
+          return json(envelope({ success: true, data: { id: "s1", location: `${baseUrl}/ChunkedUploader.ashx` } }).json)
+        }
+        // every part and every abort fails: the first upload ends with an aborted session
+        return json({ success: false, message: "refused" })
+      })
+    )
+    const layer = DocSpace.layer({
+      baseUrl,
+      auth: Auth.apiKey(Redacted.make("key")),
+      rateLimit: {
+        ...RateLimitPolicy.unlimited,
+        maxWait: Duration.hours(1),
+        routes: [{
+          route: "POST /api/2.0/files/*/upload/create_session",
+          windows: [{ limit: 1, interval: Duration.minutes(10), kind: "fixed" }]
+        }]
+      }
+    }).pipe(Layer.provide(Layer.succeed(HttpClient.HttpClient, client)), Layer.orDie)
+    const upload = Uploads.upload({
+      folderId: 5,
+      fileName: "a.bin",
+      size: 1500,
+      content: Stream.make(pattern(0, 1500))
+    })
+    return Effect.gen(function*() {
+      yield* Effect.flip(upload)
+      expect(creates).toBe(1)
+      const fiber = yield* Effect.fork(upload)
+      for (let i = 0; i < 5; i++) yield* Effect.yieldNow()
+      const interrupting = yield* Effect.fork(Fiber.interrupt(fiber))
+      yield* TestClock.adjust("61 seconds")
+      expect(Exit.isInterrupted(yield* Fiber.join(interrupting))).toBe(true)
+      // the permit comes back: nothing is left to open a session nobody aborts
+      yield* TestClock.adjust("20 minutes")
+      for (let i = 0; i < 5; i++) yield* Effect.promise(() => new Promise<void>((resolve) => setImmediate(resolve)))
+      expect(creates).toBe(1)
+    }).pipe(Effect.provide(layer))
   })
 
   it.effect("rechunk refuses a part size under one byte instead of looping", () =>
