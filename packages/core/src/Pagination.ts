@@ -63,8 +63,9 @@ export interface Options {
   /** Fetch the next page while the current one is consumed. Default false. */
   readonly prefetch?: boolean | undefined
   /**
-   * An item's identity, to recognise a page the server sends again. Default: the item's `id` (the item itself when
-   * it has none).
+   * An item's identity, to recognise a page the server sends again. Default: the item's `id`, prefixed with its
+   * `_tag` when it has a string one (files and folders have separate id sequences); the item itself when it has no
+   * `id`.
    *
    * @since 0.2.0
    */
@@ -80,8 +81,8 @@ export interface Options {
 export const maxPageSize = 100
 
 /**
- * How many pages in a row may bring no item the recent pages have not already brought before the stream gives up
- * with a `PaginationError` (a portal that ignores `startIndex`, or cycles between pages).
+ * How many pages in a row may repeat an earlier page's set of items before the stream gives up with a
+ * `PaginationError` (a portal that ignores `startIndex`, or cycles between pages).
  *
  * @since 0.2.0
  * @category constants
@@ -91,9 +92,18 @@ export const maxPagesWithoutProgress = 3
 // the keys of the last few pages, to recognise a page that brings nothing new
 const RECENT_PAGES = 8
 
-/** An item's identity: its `id` when it has one (every DocSpace DTO does), else the item itself. */
-const defaultKey = (item: unknown): unknown =>
-  typeof item === "object" && item !== null && "id" in item ? (item as { readonly id: unknown }).id : item
+/**
+ * An item's identity: its `id` when it has one (every DocSpace DTO does), prefixed with its `_tag` when it has a
+ * string one (a folder's files and subfolders are separate id sequences), else the item itself.
+ */
+const defaultKey = (item: unknown): unknown => {
+  if (typeof item !== "object" || item === null || !("id" in item)) return item
+  const { _tag, id } = item as { readonly _tag?: unknown; readonly id: unknown }
+  return typeof _tag === "string" ? `${_tag}:${typeof id === "string" ? JSON.stringify(id) : String(id)}` : id
+}
+
+const sameSet = (keys: ReadonlySet<unknown>, other: ReadonlySet<unknown>): boolean =>
+  keys.size === other.size && [...keys].every((k) => other.has(k))
 
 const checkNumber = (name: string, value: number | undefined): string | undefined =>
   value === undefined || (Number.isFinite(value) && Math.abs(value) <= Number.MAX_SAFE_INTEGER)
@@ -105,7 +115,10 @@ const checkNumber = (name: string, value: number | undefined): string | undefine
  * a short page). A page is recognised by its items' ids (`key`, default the item's `id`), not by its whole content
  * (entries carry fields such as `updated` that change between two reads): the stream fails with a
  * `PaginationError` instead of looping when the server answers the same page again, or when
- * {@link maxPagesWithoutProgress} pages in a row bring no item the recent pages had not. A `pageSize` or
+ * {@link maxPagesWithoutProgress} pages in a row repeat an earlier page's set of keys: with a `total`, the page just
+ * before (a portal that ignores `startIndex`, whatever its order; the `total` bounds any other repetition), without
+ * one, any of the last few pages (a portal that cycles). Items of different kinds that share ids (a folder's
+ * subfolders and files) are not mistaken for repeats: give them a `key` that tells them apart. A `pageSize` or
  * `startIndex` that is `NaN`, infinite or beyond `Number.MAX_SAFE_INTEGER` is refused with a `PaginationError`
  * before anything is sent; finite ones are clamped to 1..100 and >= 0.
  *
@@ -136,14 +149,19 @@ export const stream = <A, E, R>(
         const keys = page.items.map((item) => key(item as never))
         const same = keys.length > 0 && state.previous !== undefined && state.previous.length === keys.length &&
           keys.every((k, i) => Object.is(k, state.previous![i]))
-        const fresh = keys.some((k) => !state.recent.some((set) => set.has(k)))
-        const stalled = keys.length > 0 && !fresh ? state.stalled + 1 : 0
+        const keySet = new Set(keys)
+        // With a total, the list ends in bounded requests however the pages repeat, except when the portal answers
+        // the same items again and again: only the page just before counts. Distinct items that share keys (ids of
+        // two kinds) then repeat an older page, never the previous one several times in a row.
+        const earlier = page.total !== undefined ? state.recent.slice(0, 1) : state.recent
+        const repeated = keys.length > 0 && earlier.some((set) => sameSet(keySet, set))
+        const stalled = repeated ? state.stalled + 1 : 0
         if (same || stalled >= maxPagesWithoutProgress) {
           return Effect.fail(
             new PaginationError({
               message: same
                 ? `the server answered the same page again at startIndex ${state.startIndex}; stopping instead of looping`
-                : `${stalled} pages in a row up to startIndex ${state.startIndex} brought no new item; stopping ` +
+                : `${stalled} pages in a row up to startIndex ${state.startIndex} repeated an earlier page; stopping ` +
                   "instead of looping",
               startIndex: state.startIndex
             })
@@ -160,7 +178,7 @@ export const stream = <A, E, R>(
             done ? Option.none() : Option.some({
               startIndex: nextIndex,
               previous: keys,
-              recent: [new Set(keys), ...state.recent].slice(0, RECENT_PAGES),
+              recent: [keySet, ...state.recent].slice(0, RECENT_PAGES),
               stalled
             })
           ] as const

@@ -128,6 +128,28 @@ describe("Pagination.stream", () => {
       expect(reads).toBeLessThanOrEqual(2 + Pagination.maxPagesWithoutProgress)
     }))
 
+  it.effect("items of two kinds whose ids overlap (400 folders and 400 files, ids 1-400 each) are all listed", () =>
+    Effect.gen(function*() {
+      const folders = Array.from({ length: 400 }, (_, i) => ({ id: i + 1, foldersCount: 0 }))
+      const files = Array.from({ length: 400 }, (_, i) => ({ id: i + 1, fileExst: ".docx" }))
+      const tagged = [
+        ...folders.map((f) => ({ ...f, _tag: "Folder" })),
+        ...files.map((f) => ({ ...f, _tag: "File" }))
+      ]
+      const list = <A>(all: ReadonlyArray<A>, withTotal: boolean) => (request: Pagination.PageRequest) =>
+        Effect.succeed({
+          items: all.slice(request.startIndex, request.startIndex + request.count),
+          ...(withTotal ? { total: all.length } : {})
+        })
+      // untagged DTOs with the portal's total; tagged entries (the default key tells the kinds apart) with or without
+      for (
+        const [all, withTotal] of [[[...folders, ...files], true], [tagged, true], [tagged, false]] as const
+      ) {
+        const items = yield* Stream.runCollect(Pagination.stream(list<unknown>(all, withTotal)))
+        expect(Chunk.size(items)).toBe(800)
+      }
+    }))
+
   it.effect("NaN, Infinity and unsafe numbers for pageSize or startIndex are refused before anything is sent", () =>
     Effect.gen(function*() {
       for (

@@ -223,8 +223,11 @@ export const stream = (
         items: entries(content),
         total: content.total
       })),
-    options
+    // a folder's subfolders and files are separate id sequences: the same id can name one of each
+    { ...options, key: options?.key ?? entryKey }
   )
+
+const entryKey = (entry: Entry): string => `${entry._tag}:${entry.id}`
 
 /**
  * Creates a folder in `parentId` (`POST /api/2.0/files/folder/{folderId}`).
