@@ -150,9 +150,12 @@ const open = (
 ): Effect.Effect<Opened, Errors.DocSpaceError, Scope.Scope> => {
   const ranged = start > 0 || end !== undefined
   const headers: Record<string, string> = ranged ? { range: `bytes=${start}-${end ?? ""}` } : {}
-  const portalUrl = new URL(target.path, client.config.baseUrl).href
+  // the URL the client requests (a baseUrl path prefix kept), against which a relative Location is resolved
+  const portalUrl = /^https?:\/\//i.test(target.path)
+    ? new URL(target.path).href
+    : `${client.config.baseUrl.href.replace(/\/$/, "")}${target.path}`
   return Internal.explainRedirect(
-    client.rawStream({
+    Internal.noFollow(client.rawStream({
       operation: target.operation,
       method: "GET",
       path: target.path,
@@ -160,8 +163,9 @@ const open = (
       envelope: false,
       headers,
       ...Internal.manual
-    })
+    }))
   ).pipe(
+    Effect.flatMap((response) => Internal.checkOpaque(target.operation, portalUrl, response)),
     Effect.flatMap((response) =>
       // FileHandler redirects to the storage only when it does not convert: asked for a conversion, that is a refusal
       target.extension !== undefined && response.status >= 300 && response.status < 400
@@ -195,12 +199,17 @@ const open = (
       }
       if (hop.status === 206) {
         const range = Internal.parseContentRange(hop.headers["content-range"])
-        if (range === undefined || range.start !== start || (end !== undefined && range.end > end)) {
+        // the answer must hold every byte asked (up to the file's end), not fewer: a 206 may legally cover less
+        const expectedEnd = range?.total === undefined ? end : Math.min(end ?? Infinity, range.total - 1)
+        if (
+          !ranged || range === undefined || range.start !== start ||
+          (expectedEnd !== undefined ? range.end !== expectedEnd : false)
+        ) {
           return Effect.fail(
             mismatch(
               target,
               url,
-              `asked for bytes=${start}-${end ?? ""} but the answer holds ${
+              `asked for ${ranged ? `bytes=${start}-${end ?? ""}` : "the whole file"} but the answer holds ${
                 range === undefined ? "no valid Content-Range" : `bytes ${range.start}-${range.end}`
               }`
             )
@@ -255,12 +264,15 @@ const download = (
             : Stream.empty
         )),
         Stream.catchAll((error) =>
-          resumable(error) && left > 0 && received > position
+          // resumed only when the first answer says what identifies the file (ETag or full length), and the
+          // resumed answer says the same: otherwise its bytes may be another file's
+          resumable(error) && left > 0 && received > position &&
+            (first.etag !== undefined || first.total !== undefined)
             ? Stream.unwrapScoped(
               Effect.map(
                 Effect.flatMap(open(client, target, received, end), (again) =>
-                  (first.etag !== undefined && again.etag !== undefined && first.etag !== again.etag) ||
-                    (first.total !== undefined && again.total !== undefined && first.total !== again.total)
+                  (first.etag !== undefined && first.etag !== again.etag) ||
+                    (first.total !== undefined && first.total !== again.total)
                     ? Effect.fail(
                       mismatch(target, client.config.baseUrl.origin, "the file changed while it was downloaded")
                     )

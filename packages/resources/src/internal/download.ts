@@ -13,6 +13,7 @@
 import type * as DocSpaceClient from "@effect-docspace/core/DocSpaceClient"
 import * as Errors from "@effect-docspace/core/DocSpaceError"
 import * as Redaction from "@effect-docspace/core/Redaction"
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
@@ -172,9 +173,11 @@ export const follow = (
     const target = next
     // the portal's hop is discarded unread: it is closed with the scope
     const nextHop = target.origin === origin
-      ? Effect.map(
-        client.rawStream({ operation, method: "GET", path: target.href, headers, envelope: false, ...manual }),
-        (response): Hop => ({ ...response, url: target.href })
+      ? Effect.flatMap(
+        noFollow(
+          client.rawStream({ operation, method: "GET", path: target.href, headers, envelope: false, ...manual })
+        ),
+        (response) => checkOpaque(operation, target.href, { ...response, url: target.href })
       )
       : storageHop(operation, target, headers, timeout)
     return Effect.flatMap(nextHop, (hop) => loop(hop, hops + 1))
@@ -189,6 +192,38 @@ export const follow = (
  */
 export const manual = { redirect: "manual" } as const
 
+/**
+ * Tells a `FetchHttpClient` transport not to follow redirects itself (`redirect: "manual"`), so that a 3xx comes back
+ * here and the hop limit, the https-to-http refusal and the credential-free storage hop apply. Other transports
+ * ignore it.
+ */
+export const noFollow = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+  Effect.provideService(effect, FetchHttpClient.RequestInit, { redirect: "manual" })
+
+/**
+ * A browser's `fetch` hides a manual redirect (an `opaqueredirect`: status 0, no headers): there is nothing to follow,
+ * so it is a typed error saying so (download through `presignedUri`, or a transport that hands redirects back).
+ */
+export const checkOpaque = <H extends { readonly status: number }>(
+  operation: string,
+  url: string,
+  hop: H
+): Effect.Effect<H, Errors.DocSpaceError> =>
+  hop.status === 0 || (hop.status >= 300 && hop.status < 400 && !isRedirect(hop.status))
+    ? Effect.fail(
+      new Errors.ServerError({
+        operation,
+        method: "GET",
+        url: Redaction.safeUrl(url),
+        status: hop.status,
+        message: hop.status === 0
+          ? "the portal redirected the download but the runtime's fetch hides the redirect (an opaqueredirect, " +
+            "as in a browser): use presignedUri, or a transport that hands redirects back"
+          : `the portal answered HTTP ${hop.status}, not a redirect to follow`
+      })
+    )
+    : Effect.succeed(hop)
+
 /** A portal answer the client could not follow (see {@link manual}): says so, instead of a bare "HTTP 302". */
 export const explainRedirect = <A, R>(
   effect: Effect.Effect<A, Errors.DocSpaceError, R>
@@ -196,13 +231,16 @@ export const explainRedirect = <A, R>(
   Effect.catchIf(
     effect,
     (error): error is Errors.ServerError =>
-      error._tag === "ServerError" && error.status !== undefined && isRedirect(error.status),
+      error._tag === "ServerError" && error.status !== undefined && (error.status === 0 || isRedirect(error.status)),
     (error) =>
       Effect.fail(
         new Errors.ServerError({
           ...error,
-          message: `the portal redirected the download (HTTP ${error.status}, its storage is not local disk) ` +
-            `without a Location to follow`
+          message: error.status === 0
+            ? "the portal redirected the download but the runtime's fetch hides the redirect (an opaqueredirect, " +
+              "as in a browser): use presignedUri, or a transport that hands redirects back"
+            : `the portal redirected the download (HTTP ${error.status}, its storage is not local disk) ` +
+              `without a Location to follow`
         })
       )
   )
