@@ -202,3 +202,67 @@ describe("RateLimitRefusal.classify without a usable limit: absent, zero, negati
     assert.strictEqual(kindOf({}, { concurrencyCap: undefined, windowLimit: undefined, inFlight: 0 }), "unknown-proxy")
   })
 })
+
+describe("RateLimitRefusal.classify: figures that are not the global window", () => {
+  it("a Limit our in-flight count reached is a concurrency cap when the policy has none", () => {
+    // 15 writes in flight, 300 sends in a 1500/min window, no cap configured: not a window of 15
+    const write = observe({ "x-ratelimit-limit": "15", "x-ratelimit-remaining": "0" }, {
+      method: "POST",
+      inFlight: 15,
+      sentInWindow: 300,
+      concurrencyCap: undefined
+    })
+    assert.deepStrictEqual(write, { kind: "concurrency", limit: 15, retryAt: undefined, evidence: "announced" })
+    const read = observe({ "x-ratelimit-limit": "50", "x-ratelimit-remaining": "0" }, {
+      inFlight: 50,
+      sentInWindow: 900,
+      concurrencyCap: undefined
+    })
+    assert.deepStrictEqual(read, { kind: "concurrency", limit: 50, retryAt: undefined, evidence: "announced" })
+  })
+
+  it("a window chosen when the in-flight count also reached the Limit is only inferred", () => {
+    const refusal = observe({ "x-ratelimit-limit": "1500", "x-ratelimit-remaining": "0" }, {
+      inFlight: 1600,
+      sentInWindow: 1500
+    })
+    assert.strictEqual(refusal?.kind, "window")
+    assert.strictEqual(refusal?.evidence, "inferred")
+  })
+
+  it("a small Limit on a request matching no rule is a route's limit, not the global window", () => {
+    // a legacy policy against a current server: POST /api/2.0/keys met sensitive_api (5 per 15 minutes)
+    const refusal = observe({ "x-ratelimit-limit": "5", "x-ratelimit-remaining": "0" }, {
+      method: "POST",
+      inFlight: 1,
+      sentInWindow: 20,
+      windowLimit: 500,
+      concurrencyCap: 15
+    })
+    assert.strictEqual(refusal?.kind, "route")
+    assert.strictEqual(refusal?.evidence, "inferred")
+    // a figure plausible as the window still is one
+    assert.strictEqual(
+      kindOf({ "x-ratelimit-limit": "400", "x-ratelimit-remaining": "0" }, { sentInWindow: 450, windowLimit: 500 }),
+      "window"
+    )
+  })
+
+  it("a fixed-window refusal whose Limit is not the daily cap is a route's (the email invitations')", () => {
+    const endOfDay = NOW + 8 * 60 * 60 * 1000
+    const headers = {
+      "x-ratelimit-limit": "100",
+      "x-ratelimit-remaining": "0",
+      "x-ratelimit-reset": String(endOfDay / 1000),
+      "retry-after": String(8 * 60 * 60)
+    }
+    const invite = observe(headers, { method: "PUT", sentInWindow: 40, concurrencyCap: 15 })
+    assert.deepStrictEqual(invite, { kind: "route", limit: 100, retryAt: endOfDay, evidence: "announced" })
+    const daily = observe({ ...headers, "x-ratelimit-limit": "10000" }, { method: "POST" })
+    assert.strictEqual(daily?.kind, "daily")
+    const noLimit = observe({ "x-ratelimit-reset": String(endOfDay / 1000), "retry-after": "28800" }, {
+      method: "POST"
+    })
+    assert.strictEqual(noLimit?.kind, "daily")
+  })
+})

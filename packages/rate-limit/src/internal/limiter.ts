@@ -436,6 +436,8 @@ export const make = Effect.fnUntraced(function*(input: RateLimitPolicy.RateLimit
     const routeMatched = matchedRules.length > 0
     const scopedGates = [
       ...matchedRules.map((index) => `route:${index}`),
+      // a route limit no rule describes (a refusal classified `route` on a request matching none) pauses this path
+      `path:${method} ${url}`,
       ...(method === "POST" || method === "PUT" ? ["writes"] : [])
     ]
     const ctx: RequestContext = {
@@ -493,7 +495,8 @@ export const make = Effect.fnUntraced(function*(input: RateLimitPolicy.RateLimit
           const status = response.status
           // a refused answer's body is read only to free the connection, and never for long
           const drainAndRelease = Effect.ensuring(
-            Effect.ignore(Effect.timeout(restore(response.arrayBuffer), DRAIN_TIMEOUT)),
+            // interruptible even when the caller is not (a finalizer): else the timeout waits for the stalled read
+            Effect.ignore(Effect.timeout(Effect.interruptible(response.arrayBuffer), DRAIN_TIMEOUT)),
             permit.release
           )
           const failWith = (reason: RateLimited["reason"], delay: number) =>
@@ -541,10 +544,11 @@ export const make = Effect.fnUntraced(function*(input: RateLimitPolicy.RateLimit
             // ends, and the caps (learned, when adaptive) hold the others back. Anything else closes the one gate
             // shared by every request (and every process sharing a store).
             const scoped = refusal.kind === "route"
-              ? ctx.scopedGates.filter((key) => key.startsWith("route:"))
+              ? ctx.scopedGates.filter((key) => key.startsWith(ctx.routeMatched ? "route:" : "path:"))
               : (refusal.kind === "daily" || delay > maxWait) && ctx.scopedGates.includes("writes")
               ? ["writes"]
               : []
+            for (const [key, until] of scopedGateUntil) if (until <= now) scopedGateUntil.delete(key)
             for (const key of scoped) scopedGateUntil.set(key, Math.max(scopedGateUntil.get(key) ?? 0, now + delay))
             const gate = scoped.length > 0 || refusal.kind === "concurrency" ?
               Exit.void :

@@ -49,9 +49,14 @@ export const classify = (o: Observation): Refusal | undefined => {
   // Only the daily POST/PUT cap (a fixed window) sends Retry-After and X-RateLimit-Reset.
   if (o.status === 429 && (method === "POST" || method === "PUT") && retryAt !== undefined) {
     const both = headers["retry-after"] !== undefined && headers["x-ratelimit-reset"] !== undefined
-    if (both || (limit !== undefined && limit === o.writesPerDay) || retryAt - o.now > HOUR) {
-      return result("daily", limit, limit === undefined ? "inferred" : "announced")
+    if (both || retryAt - o.now > HOUR) {
+      // Only a Limit that is the daily cap (or none) makes it the daily cap: another figure is a per-route fixed
+      // window (the email invitations' `email_invitation_api`, one day per portal), which only that route waits on.
+      if (limit === undefined) return result("daily", undefined, "inferred")
+      if (limit === o.writesPerDay) return result("daily", limit, "announced")
+      return result("route", limit, "announced")
     }
+    if (limit !== undefined && limit === o.writesPerDay) return result("daily", limit, "announced")
   }
   // A concurrency refusal reports `cap - inFlight`, which is negative when more than the cap are in flight; windows
   // never go below 0. A positive remainder says the window had room: concurrency again, with an unknown cap (in that
@@ -69,21 +74,27 @@ export const classify = (o: Observation): Refusal | undefined => {
     // refused it, and refuses concurrency once `limit` requests are in flight.
     const concurrency = o.inFlight >= limit
     const window = o.sentInWindow >= limit
+    // A Limit far below the global window (less than half of it) is no figure for that window: a route's own
+    // limit, matched by a rule or not (the sensitive routes' 5 per 15 minutes), which only that route waits on.
+    const smallForWindow = o.windowLimit !== undefined && limit < Math.ceil(o.windowLimit / 2)
     if (concurrency && !window) return result("concurrency", limit, "announced")
-    if (window && !concurrency) return result("window", limit, "announced")
+    if (window && !concurrency) {
+      return smallForWindow ? result("route", limit, "inferred") : result("window", limit, "announced")
+    }
     // Both or neither: the limit nearest to the one we have for each kind. Neither is weaker evidence (someone else's
-    // traffic shares the budget), so it is applied only within bounds.
+    // traffic shares the budget), and so is a window chosen when our in-flight count also reached the limit: both
+    // are applied only within bounds.
     // A request that matched a route rule, refused at a figure none of our counts reach, met that route's limit.
     if (!concurrency && !window && routeMatched) return result("route", undefined, "inferred")
-    const evidence = concurrency ? "announced" : "inferred"
-    // (a policy without a cap for the class makes concurrency the lesser guess)
-    const cap = o.concurrencyCap ?? (concurrency && !window ? o.inFlight : undefined)
+    // A Limit our in-flight count reached is concurrency evidence: without a cap of our own, the Limit is the cap
+    // unless it is plausible as the global window too (then the window, within bounds).
+    const cap = o.concurrencyCap ?? (concurrency && (smallForWindow || o.windowLimit === undefined) ? limit : undefined)
     const win = o.windowLimit ?? (window ? o.sentInWindow : undefined)
     if (cap !== undefined && (win === undefined || distance(limit, cap) <= distance(limit, win))) {
-      return result("concurrency", limit, evidence)
+      return result("concurrency", limit, concurrency ? "announced" : "inferred")
     }
-    if (win !== undefined) return result("window", limit, evidence)
-    return result(routeMatched ? "route" : "unknown-proxy", undefined, "inferred")
+    if (win !== undefined && !smallForWindow) return result("window", limit, "inferred")
+    return result(routeMatched || smallForWindow ? "route" : "unknown-proxy", undefined, "inferred")
   }
 
   // No limit to go by (absent, zero, negative or malformed, or a legacy 503 without rate headers): what our own
