@@ -1,13 +1,14 @@
 import { Auth, DocSpaceClient } from "@effect-docspace/core"
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as Exit from "effect/Exit"
 import * as Inspectable from "effect/Inspectable"
 import * as Redacted from "effect/Redacted"
 import * as Ref from "effect/Ref"
 import * as Schema from "effect/Schema"
 import * as Tracer from "effect/Tracer"
-import { API_KEY, clientLayer, envelope, errorEnvelope, mockTransport } from "./utils.js"
+import { API_KEY, clientLayer, envelope, errorEnvelope, json, mockTransport } from "./utils.js"
 
 const PASSWORD = "hunter2-hunter2"
 const TOKEN = "tok-0123456789abcdef0123456789abcdef"
@@ -97,6 +98,48 @@ describe("tracing", () => {
       // the trace still reaches the portal
       const sent = yield* Ref.get(seen)
       expect(sent[0].headers["traceparent"]).toContain(spans[0].spanId)
+    }))
+
+  it.effect("a validation 400 to the login that echoes the password: not in the error, nor the authenticate span", () =>
+    Effect.gen(function*() {
+      const { spans, tracer } = recordingTracer()
+      const { client } = yield* mockTransport(() =>
+        json({
+          response: {
+            title: `password ${PASSWORD} is invalid`,
+            errors: { Password: [`'${PASSWORD}' is too weak`], UserName: ["ok"] }
+          },
+          status: 1,
+          statusCode: 400
+        }, 400)
+      )
+      const auth = Auth.password({ userName: "me@example.com", password: Redacted.make(PASSWORD) })
+      const result = yield* Effect.either(
+        Effect.provide(
+          DocSpaceClient.request(
+            { operation: "getSelfProfile", method: "GET", path: "/api/2.0/people/@self" },
+            Schema.Unknown
+          ),
+          clientLayer(client, { auth })
+        ).pipe(Effect.withTracer(tracer))
+      )
+      expect(Either.isLeft(result) && result.left._tag).toBe("BadRequest")
+      const error = Either.isLeft(result) ? result.left : undefined
+      expect(error !== undefined && "fields" in error && error.fields).toMatchObject({ UserName: ["ok"] })
+      const printed = [
+        Inspectable.format(error),
+        JSON.stringify(error),
+        String(error),
+        error?.message,
+        Inspectable.format(Exit.fail(error))
+      ].join("\n")
+      expect(printed).toContain("too weak")
+      expect(printed).not.toContain(PASSWORD)
+      const login = spans.find((span) => span.name === "DocSpace.authenticate")
+      expect(login?.status._tag).toBe("Ended")
+      const exit = login?.status._tag === "Ended" ? login.status.exit : undefined
+      expect(exit !== undefined && Exit.isFailure(exit)).toBe(true)
+      expect(Inspectable.format(exit) + JSON.stringify(Inspectable.toJSON(exit))).not.toContain(PASSWORD)
     }))
 
   it.effect("API-key requests: the key is in no span", () =>

@@ -325,6 +325,8 @@ const login = (
       return Effect.succeed({ token: Redacted.make(result.token), obtainedAt: now, expiresAt: expiresAt(expires, now) })
     })
   return post("/api/2.0/authentication", "/api/2.0/authentication", "authenticate", credentials).pipe(
+    // a refusal may quote the password back: scrubbed before the span below records the error
+    Effect.mapError((error) => scrubError(error, [credentials.password])),
     Effect.flatMap((result) => {
       const info = { operation: "authenticate", method: "POST", url: "/api/2.0/authentication" }
       if ((result.token === undefined || result.token === "") && (result.tfa === true || result.sms === true)) {

@@ -382,17 +382,40 @@ export const scrub = (text: string, secrets: ReadonlyArray<string>): string => {
   return out
 }
 
-/** An error whose server message or excerpt echoes a known secret, with the secret replaced. */
+/**
+ * An error whose server message, excerpt, validation `title` or `fields` (names and messages) echo a known secret,
+ * with the secret replaced.
+ */
 export const scrubError = <E>(error: E, secrets: ReadonlyArray<string>): E => {
   if (secrets.length === 0 || typeof error !== "object" || error === null) return error
-  const e = error as unknown as { readonly _tag?: string; readonly message?: unknown; readonly excerpt?: unknown }
-  const message = typeof e.message === "string" ? scrub(e.message, secrets) : undefined
-  const excerptText = typeof e.excerpt === "string" ? scrub(e.excerpt, secrets) : undefined
-  if (message === e.message && excerptText === e.excerpt) return error
+  const e = error as unknown as Record<string, unknown>
+  const changed: Record<string, unknown> = {}
+  for (const name of ["message", "excerpt", "title"]) {
+    const value = e[name]
+    if (typeof value !== "string") continue
+    const clean = scrub(value, secrets)
+    if (clean !== value) changed[name] = clean
+  }
+  const fields = e.fields
+  if (typeof fields === "object" && fields !== null) {
+    let dirty = false
+    const clean: Record<string, unknown> = {}
+    for (const [name, messages] of Object.entries(fields)) {
+      const cleanName = scrub(name, secrets)
+      const cleanMessages = Array.isArray(messages)
+        ? messages.map((m: unknown) => typeof m === "string" ? scrub(m, secrets) : m)
+        : typeof messages === "string"
+        ? scrub(messages, secrets)
+        : messages
+      dirty ||= cleanName !== name ||
+        (Array.isArray(messages) ?
+          (cleanMessages as Array<unknown>).some((m, k) => m !== messages[k]) :
+          cleanMessages !== messages)
+      clean[cleanName] = cleanMessages
+    }
+    if (dirty) changed.fields = clean
+  }
+  if (Object.keys(changed).length === 0) return error
   const Ctor = (error as { constructor: new(props: object) => E }).constructor
-  return new Ctor({
-    ...(error as object),
-    ...(message !== undefined ? { message } : {}),
-    ...(excerptText !== undefined ? { excerpt: excerptText } : {})
-  })
+  return new Ctor({ ...(error as object), ...changed })
 }
