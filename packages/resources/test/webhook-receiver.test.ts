@@ -192,16 +192,27 @@ describe("WebhookReceiver end to end over real sockets", () => {
           .pipe(Layer.provide(Layer.succeed(HttpClient.HttpClient, http)))
         const result = yield* Effect.gen(function*() {
           // a receiver that is not there: the portal's HEAD fails, registration is refused
+          // a plain http:// receiver needs `ssl: false` (the portal requires https otherwise)
           const refused = yield* Effect.flip(
-            Webhooks.register({ name: "gone", uri: `http://127.0.0.1:${address.port}/nothing-here`, secret })
+            Webhooks.register({
+              name: "gone",
+              uri: `http://127.0.0.1:${address.port}/nothing-here`,
+              secret,
+              ssl: false
+            })
           )
-          const hook = yield* Webhooks.register({ name: "e2e", uri, secret })
+          const insecure = yield* Effect.flip(Webhooks.register({ name: "e2e", uri, secret }))
+          const hook = yield* Webhooks.register({ name: "e2e", uri, secret, ssl: false })
           const folder = yield* Folders.create(Folders.my, "Over the wire")
           const delivery = yield* Queue.take(received)
           const log = yield* Webhooks.log({ webhookId: hook.id })
-          return { refused, hook, folder, delivery, log }
+          return { refused, insecure, hook, folder, delivery, log }
         }).pipe(Effect.provide(client))
         expect(result.refused._tag).toBe("BadRequest")
+        expect(result.refused.message).not.toContain("HTTPS")
+        expect(result.insecure._tag).toBe("BadRequest")
+        expect(result.insecure.message).toMatch(/^HTTPS is required/)
+        expect([result.hook.enabled, result.hook.ssl]).toEqual([true, false])
         expect(result.delivery.event.trigger).toBe("folder.created")
         expect(result.delivery.webhook).toMatchObject({ id: result.hook.id, name: "e2e", url: uri })
         expect(result.delivery.payload).toMatchObject({ id: result.folder.id, title: "Over the wire" })

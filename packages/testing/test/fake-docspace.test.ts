@@ -811,7 +811,7 @@ describe("FakeDocSpace sharing links and webhooks", () => {
       const delivered: Array<FakeDocSpace.WebhookDelivery> = []
       const { call, state } = yield* make({ deliver: (d) => Effect.sync(() => delivered.push(d)) })
       const hook = yield* call("POST", "/api/2.0/settings/webhook", {
-        json: { name: "ci", uri: "https://hooks.example.com/in", secretKey: "s3cret-key" }
+        json: { name: "ci", uri: "https://hooks.example.com/in", secretKey: "s3cret-key", enabled: true }
       })
       expect(hook.json.response).toMatchObject({ id: 1, name: "ci", enabled: true })
       expect(JSON.stringify(hook.json)).not.toContain("s3cret")
@@ -845,7 +845,7 @@ describe("FakeDocSpace webhook delivery through an HttpClient", () => {
       )
       const { call, state } = yield* make({ deliver: FakeDocSpace.deliverWith(client) })
       yield* call("POST", "/api/2.0/settings/webhook", {
-        json: { name: "n", uri: "https://hooks.example.com/x", secretKey: "key-12345", triggers: 32768 }
+        json: { name: "n", uri: "https://hooks.example.com/x", secretKey: "key-12345", triggers: 32768, enabled: true }
       })
       yield* call("POST", `/api/2.0/files/folder/${yield* state.myFolderId()}`, { json: { title: "Hooked" } })
       yield* upload(call)(yield* state.myFolderId(), "not-subscribed.txt", "x")

@@ -60,6 +60,7 @@ const make = (webhookClient?: HttpClient.HttpClient) =>
 const register = (secretKey: string | undefined, extra?: Record<string, unknown>) => ({
   name: "hook",
   uri: "https://hooks.example.com/in",
+  enabled: true,
   ...(secretKey === undefined ? {} : { secretKey }),
   ...extra
 })
@@ -101,7 +102,8 @@ describe("FakeDocSpace webhooks like the server", () => {
       }
       expect(up.received).toEqual([])
       expect((yield* call("POST", "/api/2.0/settings/webhook", register("a".repeat(30)))).status).toBe(200)
-      expect((yield* call("POST", "/api/2.0/settings/webhook", register("12345678"))).status).toBe(200)
+      expect((yield* call("POST", "/api/2.0/settings/webhook", register("12345678", { name: "other" }))).status)
+        .toBe(200)
     }))
 
   it.effect("a delivery has the WebhookPayload shape (defaults left out) and is signed with the secret", () =>
@@ -185,5 +187,82 @@ describe("FakeDocSpace webhooks like the server", () => {
       }
       expect(gone.posts()).toHaveLength(6)
       expect((yield* two.call("GET", "/api/2.0/settings/webhook")).json.response).toEqual([])
+    }))
+
+  it.effect("enabled and ssl omitted are false: the webhook is created disabled and delivers nothing", () =>
+    Effect.gen(function*() {
+      const up = receiver(() => 200)
+      const { call, myId } = yield* make(up.client)
+      const created = yield* call("POST", "/api/2.0/settings/webhook", {
+        name: "hook",
+        uri: "https://hooks.example.com/in",
+        secretKey: "secret-123"
+      })
+      expect(created.status).toBe(200)
+      expect(created.json.response).toMatchObject({ enabled: false, ssl: false })
+      yield* call("POST", `/api/2.0/files/folder/${myId}`, { title: "Quiet" })
+      yield* settle
+      expect(up.posts()).toEqual([])
+    }))
+
+  it.effect("ssl: true refuses an http:// uri before the HEAD; ssl: false accepts it", () =>
+    Effect.gen(function*() {
+      const up = receiver(() => 200)
+      const { call } = yield* make(up.client)
+      const plain = { name: "hook", uri: "http://hooks.example.com/in", secretKey: "secret-123" }
+      const refused = yield* call("POST", "/api/2.0/settings/webhook", { ...plain, ssl: true })
+      expect(refused.status).toBe(400)
+      expect(refused.json.error.message).toBe("HTTPS is required")
+      expect(up.received).toEqual([])
+      const accepted = yield* call("POST", "/api/2.0/settings/webhook", { ...plain, ssl: false })
+      expect(accepted.status).toBe(200)
+      expect(accepted.json.response).toMatchObject({ uri: "http://hooks.example.com/in", ssl: false })
+      const secure = yield* call("POST", "/api/2.0/settings/webhook", register("secret-123", { ssl: true }))
+      expect(secure.json.response).toMatchObject({ enabled: true, ssl: true })
+    }))
+
+  it.effect("a second webhook with the same name and URL is refused; another name or URL is not", () =>
+    Effect.gen(function*() {
+      const { call } = yield* make(receiver(() => 200).client)
+      expect((yield* call("POST", "/api/2.0/settings/webhook", register("secret-123"))).status).toBe(200)
+      const again = yield* call("POST", "/api/2.0/settings/webhook", register("secret-456"))
+      expect(again.status).toBe(400)
+      expect(again.json.error.message).toBe("Webhook with the same name and payload URL already exists")
+      expect((yield* call("POST", "/api/2.0/settings/webhook", register("secret-123", { name: "two" }))).status)
+        .toBe(200)
+      const otherUri = register("secret-123", { uri: "https://hooks.example.com/other" })
+      expect((yield* call("POST", "/api/2.0/settings/webhook", otherUri)).status).toBe(200)
+      expect((yield* call("GET", "/api/2.0/settings/webhook")).json.response).toHaveLength(3)
+    }))
+
+  it.effect("PUT replaces every field but an empty secret: omitted enabled, ssl and triggers become false and 0", () =>
+    Effect.gen(function*() {
+      const up = receiver(() => 200)
+      const { call, myId } = yield* make(up.client)
+      yield* call("POST", "/api/2.0/settings/webhook", register("secret-123", { ssl: true, triggers: 32768 }))
+      const updated = yield* call("PUT", "/api/2.0/settings/webhook", {
+        id: 1,
+        name: "renamed",
+        uri: "https://hooks.example.com/in"
+      })
+      expect(updated.status).toBe(200)
+      expect(updated.json.response).toMatchObject({ name: "renamed", enabled: false, ssl: false, triggers: 0 })
+      // name and uri are required; ssl: true still refuses http://
+      expect((yield* call("PUT", "/api/2.0/settings/webhook", { id: 1, enabled: true })).status).toBe(400)
+      const http = { id: 1, name: "renamed", uri: "http://hooks.example.com/in", enabled: true, ssl: true }
+      const refused = yield* call("PUT", "/api/2.0/settings/webhook", http)
+      expect(refused.status).toBe(400)
+      expect(refused.json.error.message).toBe("HTTPS is required")
+      // re-enabled with the secret kept (an omitted secretKey does not change it)
+      yield* call("PUT", "/api/2.0/settings/webhook", {
+        id: 1,
+        name: "renamed",
+        uri: "https://hooks.example.com/in",
+        enabled: true
+      })
+      yield* call("POST", `/api/2.0/files/folder/${myId}`, { title: "Again" })
+      yield* settle
+      const [post] = up.posts()
+      expect(post.headers["x-docspace-signature-256"]).toBe(signatureOf("secret-123", post.body))
     }))
 })

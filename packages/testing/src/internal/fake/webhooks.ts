@@ -305,7 +305,9 @@ const registrationInput = (req: FakeRequest): { readonly uri: string } | undefin
     const body = JSON.parse(fromUtf8(req.body)) as Record<string, unknown>
     const uri = str(body.uri)
     const secret = str(body.secretKey)
-    if (uri === undefined || !/^https?:\/\//.test(uri)) return undefined
+    if (str(body.name) === undefined || uri === undefined || !/^https?:\/\//.test(uri)) return undefined
+    // as CheckWebhook's UrlValidator (before the receiver is called): `ssl` requires https
+    if (bool(body.ssl ?? false) && !uri.toLowerCase().startsWith("https://")) return undefined
     // as CheckWebhook: the secret is checked before the receiver is called (on update only when one is given)
     if (method === "POST" || (secret !== undefined && secret !== "")) {
       if (secret === undefined || secretProblem(secret) !== undefined) return undefined
@@ -340,6 +342,11 @@ export const withReceiverCheck = (
       }
       return yield* inner(req)
     })
+
+// UrlValidator with `RequireHttps = ssl`
+const checkUri = (uri: string, ssl: boolean) => {
+  if (ssl && !uri.toLowerCase().startsWith("https://")) throw badRequest("HTTPS is required")
+}
 
 const checkReceiver = (ctx: Ctx) => {
   const status = receiverChecks.get(ctx.req)
@@ -381,13 +388,20 @@ export const webhookRoutes: ReadonlyArray<Route> = [
       if (secretKey === undefined) throw badRequest("Value cannot be null. (Parameter 'secret')")
       const problem = secretProblem(secretKey)
       if (problem !== undefined) throw badRequest(problem)
+      // `enabled` and `ssl` are plain bools (WebhooksConfigRequestsDto): omitted, they are false
+      const ssl = bool(body.ssl ?? false)
+      checkUri(uri, ssl)
       checkReceiver(ctx)
+      // DbWorker.AddWebhookConfig
+      if ([...ctx.model.webhooks.values()].some((w) => w.uri === uri && w.name === name)) {
+        throw badRequest("Webhook with the same name and payload URL already exists")
+      }
       const webhook = addWebhook(ctx.model, {
         name,
         uri,
         secretKey,
-        enabled: body.enabled === undefined ? true : bool(body.enabled),
-        ssl: body.ssl === undefined ? true : bool(body.ssl),
+        enabled: bool(body.enabled ?? false),
+        ssl,
         triggers: Number(body.triggers ?? 0) || 0,
         targetId: str(body.targetId),
         createdBy: ctx.user.id,
@@ -405,18 +419,27 @@ export const webhookRoutes: ReadonlyArray<Route> = [
       if (webhook === undefined) {
         throw new HttpError(404, "Webhook not found", "System.Collections.Generic.KeyNotFoundException")
       }
+      // UpdateWebhook replaces every field but the secret (kept when empty): name and uri are required, `enabled`,
+      // `ssl`, `triggers` and `targetId` omitted are false, 0 and null
+      const name = str(body.name)
+      const uri = str(body.uri)
+      if (name === undefined || name === "" || name.length > 50) throw badRequest("name is required (1..50)")
+      if (uri === undefined || !/^https?:\/\//.test(uri)) throw badRequest("uri must be an absolute http(s) URL")
       const secretKey = str(body.secretKey)
       if (secretKey !== undefined && secretKey !== "") {
         const problem = secretProblem(secretKey)
         if (problem !== undefined) throw badRequest(problem)
       }
+      const ssl = bool(body.ssl ?? false)
+      checkUri(uri, ssl)
       checkReceiver(ctx)
-      if (str(body.name) !== undefined) webhook.name = str(body.name)!
-      if (str(body.uri) !== undefined) webhook.uri = str(body.uri)!
+      webhook.name = name
+      webhook.uri = uri
       if (secretKey !== undefined && secretKey !== "") webhook.secretKey = secretKey
-      if (body.enabled !== undefined) webhook.enabled = bool(body.enabled)
-      if (body.ssl !== undefined) webhook.ssl = bool(body.ssl)
-      if (body.triggers !== undefined) webhook.triggers = Number(body.triggers) || 0
+      webhook.enabled = bool(body.enabled ?? false)
+      webhook.ssl = ssl
+      webhook.triggers = Number(body.triggers ?? 0) || 0
+      webhook.targetId = str(body.targetId)
       webhook.modified = ctx.now
       return json(ctx, webhookDto(ctx, webhook))
     }
