@@ -133,7 +133,7 @@ export interface Concurrency extends Schema.Schema.Type<typeof Concurrency> {}
  *   what the server showed: a refusal with `X-RateLimit-Remaining` > 0 was a concurrency refusal, and the cap becomes
  *   the number of requests that were in flight; otherwise the global windows become the number of requests the server
  *   accepted in the interval before. A numeric `X-RateLimit-Limit` on a refusal also caps the global window when the
- *   policy has a single one and the request matched no route rule. A refusal lowers a limit to no less than half of
+ *   policy has a single one, the request matched no route rule and the figure is at least half of it. A refusal lowers a limit to no less than half of
  *   its value (weaker evidence, such as a route limit or someone else's traffic, is left to the shared gate), and
  *   limits are never raised again. Only with a store of one process (memory): a shared store cannot see the other
  *   processes' traffic, so it keeps the configured limits.

@@ -7,7 +7,8 @@
  * - window (1500 per minute, sliding): `X-RateLimit-Limit: 1500`, `X-RateLimit-Remaining: 0`;
  * - concurrency (50 GET, 15 other methods, HEAD included): `X-RateLimit-Limit` is the **cap** and
  *   `X-RateLimit-Remaining` is `cap - inFlight` (0 or negative);
- * - the daily POST/PUT cap (a fixed window): the same two headers plus `Retry-After` and `X-RateLimit-Reset`;
+ * - the daily POST/PUT cap (a fixed window): the same two headers plus `Retry-After` and `X-RateLimit-Reset`; so
+ *   does the email invitations' one-day window (`email_invitation_api`), told apart by its `Limit`;
  * - per-route policies (sensitive 5 per 15 minutes, payments 10 per minute): `Limit` is the route's figure.
  *
  * Successful answers carry no rate header. Older portals and proxies answer 503 with `Retry-After` and possibly no
@@ -21,7 +22,8 @@ import * as internal from "./internal/refusal.js"
  * - `concurrency`: too many requests of the class in flight; a slot frees when one of them ends.
  * - `window`: the sliding request window is used up; a permit frees when the oldest request leaves it.
  * - `daily`: the daily POST/PUT cap (only writes wait, until `retryAt`).
- * - `route`: a per-route limit of a route rule the request matched (only that route waits).
+ * - `route`: a per-route limit: of a route rule the request matched, or a `Limit` below half the global window (or
+ *   a fixed-window refusal whose `Limit` is not the daily cap) on a request matching none (only that route waits).
  * - `unknown-proxy`: a refusal that neither the headers nor the limiter's figures attribute (a proxy, an older
  *   portal, someone else's traffic on the same account).
  *
