@@ -456,8 +456,16 @@ export const make = (
                       Effect.zipRight(
                         Effect.logDebug("401 with credentials that may have expired: logging in again, then retrying")
                           .pipe(Effect.annotateLogs({ "docspace.auth": config.auth._tag })),
-                        Effect.ignore(boundedTimeout(Stream.runDrain(response.stream), config.timeout, () =>
-                          "timeout"))
+                        // bounded by the request's own timeout, as the request itself
+                        Effect.flatMap(FiberRef.get(currentRequest), (current) =>
+                          Effect.ignore(
+                            boundedTimeout(
+                              Stream.runDrain(response.stream),
+                              current?.timeout ?? config.timeout,
+                              () =>
+                                "timeout"
+                            )
+                          ))
                       ),
                       Effect.flatMap(authenticator.authorize(request), ([again]) => execute(again))
                     )

@@ -12,6 +12,7 @@ import * as Logger from "effect/Logger"
 import * as Redacted from "effect/Redacted"
 import * as Ref from "effect/Ref"
 import * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
 import * as TestClock from "effect/TestClock"
 import {
   BASE,
@@ -122,6 +123,36 @@ describe("Auth", () => {
       expect(result).toEqual({ id: "me" })
       const sent = yield* Ref.get(seen)
       expect(sent.map((s) => (isLogin(s) ? "login" : "self"))).toEqual(["login", "self", "login", "self"])
+    }))
+
+  it.effect("the refused 401 answer is drained within the request's own timeout, not the client's", () =>
+    Effect.gen(function*() {
+      let logins = 0
+      const { client } = yield* mockTransport((s) => {
+        if (isLogin(s)) {
+          logins++
+          return envelope({ token: `${TOKEN}-${logins}`, expires: new Date(Date.now() + 3_600_000).toISOString() })
+        }
+        return s.headers["authorization"] === `Bearer ${TOKEN}-2`
+          ? new Response("fresh")
+          // a refusal whose body never ends
+          : new Response(new ReadableStream({ pull: () => new Promise<void>(() => {}) }), { status: 401 })
+      })
+      const fiber = yield* DocSpaceClient.stream({
+        operation: "downloadFile",
+        method: "GET",
+        path: "/api/2.0/files/file/1/download",
+        timeout: "1 second"
+      }).pipe(
+        Stream.decodeText(),
+        Stream.mkString,
+        Effect.provide(clientLayer(client, { auth: passwordAuth, timeout: 600_000 })),
+        Effect.fork
+      )
+      for (let i = 0; i < 5 && fiber.unsafePoll() === null; i++) yield* TestClock.adjust("1 second")
+      expect(fiber.unsafePoll()).not.toBeNull()
+      expect(yield* Fiber.join(fiber)).toBe("fresh")
+      expect(logins).toBe(2)
     }))
 
   it.effect("a second 401 fails with Unauthorized (no loop)", () =>
