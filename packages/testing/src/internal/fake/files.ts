@@ -426,6 +426,20 @@ export const fileRoutes: ReadonlyArray<Route> = [
 // downloads: outside /api/2.0
 // ---------------------------------------------------------------------------------------------------------------
 
+/** The headers of a download, whatever serves it (the storage or the portal's handler). */
+const downloadHeaders = (fileName: string, contentType: string) => ({
+  "content-type": contentType,
+  "accept-ranges": "bytes",
+  "content-disposition": `attachment; filename="${encodeURIComponent(fileName)}"`
+})
+
+/** The whole file: a plain 200. */
+const whole = (headers: Readonly<Record<string, string>>, bytes: Uint8Array): Reply => ({
+  status: 200,
+  headers: { ...headers, "content-length": String(bytes.length) },
+  body: bytes
+})
+
 /** Serves bytes with `Range: bytes=a-b` support: 206 + Content-Range, or 416 when unsatisfiable. */
 export const serveBytes = (
   range: string | undefined,
@@ -433,14 +447,8 @@ export const serveBytes = (
   fileName: string,
   contentType = "application/octet-stream"
 ): Reply => {
-  const base = {
-    "content-type": contentType,
-    "accept-ranges": "bytes",
-    "content-disposition": `attachment; filename="${encodeURIComponent(fileName)}"`
-  }
-  if (range === undefined) {
-    return { status: 200, headers: { ...base, "content-length": String(bytes.length) }, body: bytes }
-  }
+  const base = downloadHeaders(fileName, contentType)
+  if (range === undefined) return whole(base, bytes)
   const match = /^bytes=(\d*)-(\d*)$/.exec(range.trim())
   const size = bytes.length
   let start = -1
@@ -497,14 +505,8 @@ export const serveLikeFileHandler = (
   fileName: string,
   contentType = "application/octet-stream"
 ): Reply => {
-  const base = {
-    "content-type": contentType,
-    "accept-ranges": "bytes",
-    "content-disposition": `attachment; filename="${encodeURIComponent(fileName)}"`
-  }
-  if (range === undefined) {
-    return { status: 200, headers: { ...base, "content-length": String(bytes.length) }, body: bytes }
-  }
+  const base = downloadHeaders(fileName, contentType)
+  if (range === undefined) return whole(base, bytes)
   const size = bytes.length
   const match = /^bytes=(\d+)-(\d*)$/.exec(range.trim())
   const start = match === null ? Number.NaN : Number(match[1])
@@ -518,9 +520,7 @@ export const serveLikeFileHandler = (
       )
     }
   }
-  if (end - start + 1 === size) {
-    return { status: 200, headers: { ...base, "content-length": String(size) }, body: bytes }
-  }
+  if (end - start + 1 === size) return whole(base, bytes)
   const slice = bytes.slice(start, end + 1)
   return {
     status: 206,
