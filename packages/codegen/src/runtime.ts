@@ -15,7 +15,6 @@ import * as DocSpaceClientTag from "@effect-docspace/core/DocSpaceClient"
 import type * as DocSpaceClient from "@effect-docspace/core/DocSpaceClient"
 import type * as DocSpaceError from "@effect-docspace/core/DocSpaceError"
 import * as Multipart from "@effect-docspace/core/Multipart"
-import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as HttpBody from "@effect/platform/HttpBody"
 import * as UrlParams from "@effect/platform/UrlParams"
 import * as Effect from "effect/Effect"
@@ -295,7 +294,6 @@ export const redirect = (
     client.raw({ ...options, redirect: "manual" }).pipe(
       Effect.map((response): Redirect => ({ status: response.status, location: response.headers["location"] })),
       Effect.scoped,
-      Effect.provideService(FetchHttpClient.RequestInit, { redirect: "manual" }),
       Effect.catchIf(
         (error): error is DocSpaceError.DocSpaceError & { readonly status: number } =>
           "status" in error && typeof error.status === "number" && statuses.includes(error.status),

@@ -34,6 +34,7 @@
  * @since 0.1.0
  */
 import * as RateLimiter from "@effect-docspace/rate-limit/RateLimiter"
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as Headers from "@effect/platform/Headers"
 import * as HttpBody from "@effect/platform/HttpBody"
 import * as HttpClient from "@effect/platform/HttpClient"
@@ -116,7 +117,8 @@ export interface RequestOptions {
   readonly timeout?: Duration.DurationInput | undefined
   /**
    * `"manual"`: `raw` / `rawStream` hand a 3xx answer that has a `Location` back instead of failing on it, for a
-   * caller that follows it itself (downloads: the portal's 302 to its storage). Default: a 3xx is an error.
+   * caller that follows it itself (downloads: the portal's 302 to its storage); a `FetchHttpClient` transport is
+   * told not to follow it either (`RequestInit.redirect`). Default: a 3xx is an error.
    *
    * @since 0.2.0
    */
@@ -235,6 +237,10 @@ const withRedactedHeaders = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
   )
 
 // a UTF-16 surrogate without its pair: a URL would silently carry U+FFFD instead
+// a `FetchHttpClient` follows redirects itself unless told not to; other transports ignore this
+const noFollow = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+  Effect.provideService(effect, FetchHttpClient.RequestInit, { redirect: "manual" })
+
 const loneSurrogate = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/
 
 /** The query parameters as entries, or why one cannot be sent (never quoting its value). */
@@ -563,7 +569,7 @@ export const make = (
         onRight: ([request, info]) =>
           // the request (its socket, and the rate-limit permit the limiter holds for it) lives until the caller's
           // scope closes or the body has been read
-          Effect.flatMap(send(request), (response) =>
+          Effect.flatMap(opts.redirect === "manual" ? noFollow(send(request)) : send(request), (response) =>
             (response.status >= 200 && response.status < 300) ||
               (opts.redirect === "manual" && response.status >= 300 && response.status < 400 &&
                 response.headers["location"] !== undefined)

@@ -1,4 +1,5 @@
 import { Auth, DocSpaceClient, DocSpaceConfig } from "@effect-docspace/core"
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as HttpBody from "@effect/platform/HttpBody"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
@@ -417,6 +418,28 @@ describe("DocSpaceClient", () => {
       const { result } = yield* run(program, () =>
         new Response(new Uint8Array(5), { status: 206, headers: { "content-range": "bytes 0-4/100" } }))
       expect(result).toEqual(Either.right([206, "bytes 0-4/100", 5]))
+    }))
+
+  it.effect("redirect: manual tells a FetchHttpClient not to follow; other requests keep fetch's default", () =>
+    Effect.gen(function*() {
+      const seen: Array<RequestRedirect | undefined> = []
+      const fetchLayer = FetchHttpClient.layer.pipe(
+        Layer.provide(Layer.succeed(FetchHttpClient.Fetch, (_input, init) => {
+          seen.push(init?.redirect)
+          return Promise.resolve(
+            new Response(null, { status: 302, headers: { location: "https://storage.example/x" } })
+          )
+        }))
+      )
+      const download = (opts: { readonly redirect?: "manual" }) =>
+        Effect.scoped(Effect.map(
+          DocSpaceClient.rawStream({ operation: "download", method: "GET", path: "/filehandler.ashx", ...opts }),
+          (response) => response.status
+        ))
+      const client = yield* Effect.provide(HttpClient.HttpClient, fetchLayer)
+      expect(yield* Effect.provide(download({ redirect: "manual" }), clientLayer(client))).toBe(302)
+      yield* Effect.either(Effect.provide(download({}), clientLayer(client)))
+      expect(seen).toEqual(["manual", undefined])
     }))
 
   it.effect("redirect: manual hands a 3xx with a Location back; without it, or without a Location, a 3xx fails", () =>

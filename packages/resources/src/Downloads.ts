@@ -155,7 +155,7 @@ const open = (
     ? new URL(target.path).href
     : `${client.config.baseUrl.href.replace(/\/$/, "")}${target.path}`
   return Internal.explainRedirect(
-    Internal.noFollow(client.rawStream({
+    client.rawStream({
       operation: target.operation,
       method: "GET",
       path: target.path,
@@ -163,7 +163,7 @@ const open = (
       envelope: false,
       headers,
       ...Internal.manual
-    }))
+    })
   ).pipe(
     Effect.flatMap((response) => Internal.checkOpaque(target.operation, portalUrl, response)),
     Effect.flatMap((response) =>

@@ -13,7 +13,6 @@
 import type * as DocSpaceClient from "@effect-docspace/core/DocSpaceClient"
 import * as Errors from "@effect-docspace/core/DocSpaceError"
 import * as Redaction from "@effect-docspace/core/Redaction"
-import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
@@ -174,9 +173,7 @@ export const follow = (
     // the portal's hop is discarded unread: it is closed with the scope
     const nextHop = target.origin === origin
       ? Effect.flatMap(
-        noFollow(
-          client.rawStream({ operation, method: "GET", path: target.href, headers, envelope: false, ...manual })
-        ),
+        client.rawStream({ operation, method: "GET", path: target.href, headers, envelope: false, ...manual }),
         (response) => checkOpaque(operation, target.href, { ...response, url: target.href })
       )
       : storageHop(operation, target, headers, timeout)
@@ -186,19 +183,12 @@ export const follow = (
 }
 
 /**
- * Asks the client to hand back a 3xx that has a `Location` instead of failing on it, so that the storage hop is
- * followed here (without credentials) whatever the transport does with redirects. A transport that answers a 3xx
+ * Asks the client to hand back a 3xx that has a `Location` instead of failing on it (and a `FetchHttpClient` not to
+ * follow it), so that the storage hop is followed here (without credentials) whatever the transport does with
+ * redirects. A transport that answers a 3xx
  * without `Location` still fails in `raw`, turned into a clear message by {@link explainRedirect}.
  */
 export const manual = { redirect: "manual" } as const
-
-/**
- * Tells a `FetchHttpClient` transport not to follow redirects itself (`redirect: "manual"`), so that a 3xx comes back
- * here and the hop limit, the https-to-http refusal and the credential-free storage hop apply. Other transports
- * ignore it.
- */
-export const noFollow = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
-  Effect.provideService(effect, FetchHttpClient.RequestInit, { redirect: "manual" })
 
 /**
  * A browser's `fetch` hides a manual redirect (an `opaqueredirect`: status 0, no headers): there is nothing to follow,
