@@ -1,0 +1,200 @@
+import * as Effect from "effect/Effect"
+import * as Stream from "effect/Stream"
+import type * as Output from "../Output.js"
+
+const cell = (value: string | number | boolean | null | undefined): string =>
+  value === null || value === undefined ? "" : String(value).replace(/[\r\n\t]/g, " ")
+
+const widthOf = (s: string): number => [...s].length
+
+const pad = (s: string, width: number, align: "left" | "right" | undefined): string => {
+  const gap = " ".repeat(Math.max(0, width - widthOf(s)))
+  return align === "right" ? gap + s : s + gap
+}
+
+const renderRows = <A>(
+  rows: ReadonlyArray<A>,
+  columns: ReadonlyArray<Output.Column<A>>,
+  widths: Array<number>,
+  header: boolean
+): string => {
+  const cells = rows.map((row) => columns.map((c) => cell(c.get(row))))
+  columns.forEach((c, i) => {
+    widths[i] = Math.max(widths[i] ?? 0, widthOf(c.header), ...cells.map((r) => widthOf(r[i]!)))
+  })
+  const line = (values: ReadonlyArray<string>) =>
+    values.map((v, i) =>
+      pad(v, i === values.length - 1 && columns[i]!.align !== "right" ? 0 : widths[i]!, columns[i]!.align)
+    )
+      .join("  ").trimEnd()
+  const lines = cells.map(line)
+  if (header) lines.unshift(line(columns.map((c) => c.header)))
+  return lines.map((l) => l + "\n").join("")
+}
+
+/** @internal */
+export const formatTable = <A>(rows: ReadonlyArray<A>, columns: ReadonlyArray<Output.Column<A>>): string =>
+  renderRows(rows, columns, [], true)
+
+/** @internal */
+export const formatTree = (root: Output.TreeNode): string => {
+  const lines: Array<string> = [root.label]
+  const walk = (node: Output.TreeNode, prefix: string) => {
+    node.children.forEach((child, i) => {
+      const last = i === node.children.length - 1
+      lines.push(`${prefix}${last ? "└── " : "├── "}${child.label}`)
+      walk(child, prefix + (last ? "    " : "│   "))
+    })
+  }
+  walk(root, "")
+  return lines.map((l) => l + "\n").join("")
+}
+
+/** @internal */
+export const formatBytes = (bytes: number): string => {
+  if (!Number.isFinite(bytes)) return String(bytes)
+  if (Math.abs(bytes) < 1024) return `${bytes} B`
+  const units = ["KiB", "MiB", "GiB", "TiB"]
+  let value = bytes / 1024
+  let unit = 0
+  while (Math.abs(value) >= 1024 && unit < units.length - 1) {
+    value /= 1024
+    unit++
+  }
+  return `${value.toFixed(1)} ${units[unit]}`
+}
+
+const isScalar = (v: unknown): v is string | number | boolean =>
+  typeof v === "string" || typeof v === "number" || typeof v === "boolean"
+
+const keyValues = (value: unknown): string => {
+  if (value === null || typeof value !== "object") return `${cell(value as any)}\n`
+  const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => isScalar(v))
+  const width = Math.max(0, ...entries.map(([k]) => k.length))
+  return entries.map(([k, v]) => `${k.padEnd(width)}  ${cell(v as any)}\n`).join("")
+}
+
+const json = (value: unknown): string => JSON.stringify(value, (_, v) => (typeof v === "bigint" ? v.toString() : v))
+
+const treeJson = (node: Output.TreeNode): unknown => ({
+  label: node.label,
+  children: node.children.map(treeJson)
+})
+
+const pageSize = 100
+
+/** @internal */
+export const make = (options: {
+  readonly mode: Output.Mode
+  readonly verbose?: boolean | undefined
+  readonly yes?: boolean | undefined
+  readonly terminal: Output.Terminal
+}): Output.Output => {
+  const { mode, terminal } = options
+  const verbose = options.verbose === true
+  const yes = options.yes === true
+  const out = terminal.stdout
+  const err = (text: string) => terminal.stderr(text.endsWith("\n") ? text : text + "\n")
+  return {
+    mode,
+    verbose,
+    yes,
+    terminal,
+    value: (value, human) =>
+      mode === "human"
+        ? out(human === undefined ? keyValues(value) : (human(value).replace(/\n?$/, "\n")))
+        : mode === "json"
+        ? out(JSON.stringify(value, null, 2) + "\n")
+        : out(json(value) + "\n"),
+    list: <A, E, R>(entries: Stream.Stream<A, E, R>, list: Output.ListOptions<A>) => {
+      const toJson = list.json ?? ((a: A) => a)
+      if (mode === "jsonl") {
+        return Stream.runFoldEffect(entries, 0, (n, a) => Effect.as(out(json(toJson(a)) + "\n"), n + 1))
+      }
+      if (mode === "json") {
+        // one document, written as it streams: `[`, entries separated by `,`, `]`
+        return Effect.gen(function*() {
+          yield* out("[")
+          const n = yield* Stream.runFoldEffect(
+            entries,
+            0,
+            (n, a) => Effect.as(out((n === 0 ? "\n  " : ",\n  ") + json(toJson(a))), n + 1)
+          )
+          yield* out(n === 0 ? "]\n" : "\n]\n")
+          return n
+        })
+      }
+      const widths: Array<number> = []
+      return Effect.gen(function*() {
+        const n = yield* entries.pipe(
+          Stream.grouped(pageSize),
+          Stream.runFoldEffect(0, (n, chunk) => {
+            const rows = Array.from(chunk)
+            return Effect.as(out(renderRows(rows, list.columns, widths, n === 0)), n + rows.length)
+          })
+        )
+        if (n === 0 && list.empty !== undefined) yield* err(list.empty)
+        return n
+      })
+    },
+    tree: (root) => mode === "human" ? out(formatTree(root)) : out(json(treeJson(root)) + "\n"),
+    line: (text) => mode === "human" ? out(text.endsWith("\n") ? text : text + "\n") : err(text),
+    note: err,
+    debug: (text) => verbose ? err(`debug: ${text}`) : Effect.void,
+    confirm: (question) =>
+      yes
+        ? Effect.succeed(true)
+        : Effect.map(terminal.readLine(`${question} [y/N] `), (answer) => /^\s*y(es)?\s*$/i.test(answer ?? ""))
+  }
+}
+
+const write = (stream: NodeJS.WriteStream, text: string): Effect.Effect<void> =>
+  Effect.async<void>((resume) => {
+    if (stream.write(text)) resume(Effect.void)
+    else stream.once("drain", () => resume(Effect.void))
+  })
+
+/** @internal */
+export const processTerminal = (): Output.Terminal => ({
+  stdout: (text) => write(process.stdout, text),
+  stderr: (text) => write(process.stderr, text),
+  isTTY: process.stderr.isTTY === true,
+  columns: process.stderr.columns ?? 80,
+  readLine: (prompt) =>
+    process.stdin.isTTY !== true
+      ? Effect.as(write(process.stderr, `${prompt}(no interactive input: pass --yes)\n`), undefined)
+      : Effect.async<string | undefined>((resume) => {
+        void import("node:readline").then(({ createInterface }) => {
+          const rl = createInterface({ input: process.stdin, output: process.stderr })
+          rl.question(prompt, (answer) => {
+            rl.close()
+            resume(Effect.succeed(answer))
+          })
+          rl.once("close", () => resume(Effect.succeed(undefined)))
+        })
+      })
+})
+
+/** @internal */
+export const memoryTerminal = (options?: {
+  readonly isTTY?: boolean | undefined
+  readonly answers?: ReadonlyArray<string> | undefined
+}): Output.Terminal & { readonly stdoutText: () => string; readonly stderrText: () => string } => {
+  let stdout = ""
+  let stderr = ""
+  const answers = [...(options?.answers ?? [])]
+  return {
+    stdout: (text) => Effect.sync(() => void (stdout += text)),
+    stderr: (text) => Effect.sync(() => void (stderr += text)),
+    isTTY: options?.isTTY === true,
+    columns: 80,
+    readLine: (prompt) =>
+      Effect.sync(() => {
+        const answer = answers.shift()
+        stderr += `${prompt}${answer ?? ""}\n`
+        return answer
+      }),
+    stdoutText: () => stdout,
+    stderrText: () => stderr
+  }
+}
