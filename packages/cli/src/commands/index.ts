@@ -43,6 +43,7 @@
  *
  * @since 0.2.0
  */
+import { api } from "./api.js"
 import { whoami } from "./whoami.js"
 
 /**
@@ -52,5 +53,6 @@ import { whoami } from "./whoami.js"
  * @category commands
  */
 export const commands = [
-  whoami
+  whoami,
+  api
 ] as const

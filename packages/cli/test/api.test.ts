@@ -1,0 +1,114 @@
+import { describe, expect, it } from "@effect/vitest"
+import * as Effect from "effect/Effect"
+import * as fs from "node:fs"
+import * as path from "node:path"
+import { rewriteHelp } from "../src/commands/api.js"
+import { runCli, serveFake, tempDir } from "./harness.js"
+
+describe("api", () => {
+  it.live("calls a generated operation with path parameters and a JSON body from a file", () =>
+    Effect.scoped(Effect.gen(function*() {
+      const { env } = yield* serveFake()
+      const dir = yield* tempDir()
+      const bodyFile = path.join(dir, "key.json")
+      fs.writeFileSync(bodyFile, JSON.stringify({ name: "ci key", permissions: [] }))
+      const created = yield* runCli(["api", "createApiKey", "--body", `@${bodyFile}`], { env })
+      expect(created.stderr).toBe("")
+      expect(created.code).toBe(0)
+      const key = JSON.parse(created.stdout)
+      expect(key).toMatchObject({ name: "ci key" })
+      const listed = yield* runCli(["api", "getApiKeys", "--jsonl"], { env })
+      expect(listed.code).toBe(0)
+      expect(listed.stdout.trim().split("\n")).toHaveLength(1)
+      const keys = JSON.parse(listed.stdout) as ReadonlyArray<{ id: string; name?: string }>
+      expect(keys.map((k) => k.name)).toContain("ci key")
+      const deleted = yield* runCli(["api", "deleteApiKey", "--param", `keyId=${key.id}`], { env })
+      expect(deleted.code).toBe(0)
+      expect(JSON.parse(deleted.stdout)).toBe(true)
+      const room = yield* runCli(
+        ["api", "createRoom", "--body", JSON.stringify({ title: "From api", roomType: 6 })],
+        { env }
+      )
+      expect(room.code).toBe(0)
+      const roomId = JSON.parse(room.stdout).id
+      const info = yield* runCli(["api", "getRoomInfo", "-p", `id=${roomId}`], { env })
+      expect(JSON.parse(info.stdout)).toMatchObject({ id: roomId, title: "From api" })
+      const missing = yield* runCli(["api", "getRoomInfo", "-p", "id=999999"], { env })
+      expect(missing.code).toBe(4)
+      expect(missing.stderr.trim().split("\n")).toHaveLength(1)
+    })))
+
+  it.live("--list filters the table, --describe and <id> --help show the parameters, without a portal", () =>
+    Effect.gen(function*() {
+      const list = yield* runCli(["api", "--list", "api keys", "--json"])
+      expect(list.code).toBe(0)
+      const ops = JSON.parse(list.stdout) as ReadonlyArray<{ operationId: string; method: string; path: string }>
+      expect(ops.find((o) => o.operationId === "deleteApiKey")).toEqual({
+        operationId: "deleteApiKey",
+        method: "DELETE",
+        path: "/api/2.0/keys/{keyId}",
+        group: "ApiKeys",
+        tag: "Api keys",
+        body: "none",
+        response: "json",
+        paginated: false,
+        rateLimitClass: "write"
+      })
+      const human = yield* runCli(["api", "--list", "keys"])
+      expect(human.stdout.split("\n")[0]).toMatch(/^OPERATION\s+METHOD\s+PATH\s+GROUP$/)
+      const described = yield* runCli(["api", "getFolderByFolderId", "--describe"])
+      expect(described.code).toBe(0)
+      expect(described.stdout).toContain("getFolderByFolderId: GET /api/2.0/files/{folderId}")
+      expect(described.stdout).toMatch(/folderId\s+path, required/)
+      const json = yield* runCli(["api", "deleteApiKey", "--describe", "--json"])
+      expect(JSON.parse(json.stdout).parameters).toEqual([
+        { name: "keyId", in: "path", wire: "keyId", required: true }
+      ])
+      expect(rewriteHelp(["api", "getApiKeys", "--help"])).toEqual(["api", "getApiKeys", "--describe"])
+      expect(rewriteHelp(["--json", "api", "-h", "getApiKeys"])).toEqual(["--json", "api", "--describe", "getApiKeys"])
+      expect(rewriteHelp(["api", "--help"])).toEqual(["api", "--help"])
+      expect(rewriteHelp(["api", "nope", "--help"])).toEqual(["api", "nope", "--help"])
+    }))
+
+  it.live("bad input is exit 2 with one line: unknown operation, bad --param, unreadable or bad --body", () =>
+    Effect.scoped(Effect.gen(function*() {
+      const { env } = yield* serveFake()
+      const dir = yield* tempDir()
+      const oneLine = (r: { stderr: string }) => expect(r.stderr.trim().split("\n")).toHaveLength(1)
+
+      const unknown = yield* runCli(["api", "getApiKey5"], { env })
+      expect(unknown.code).toBe(2)
+      expect(unknown.stderr).toContain("unknown operation \"getApiKey5\" (did you mean getApiKey, getApiKeys?)")
+      oneLine(unknown)
+
+      const badParam = yield* runCli(["api", "getRoomInfo", "--param", "id"], { env })
+      expect(badParam.code).toBe(2)
+      expect(badParam.stderr).toContain("bad --param \"id\": expected name=value")
+      oneLine(badParam)
+
+      const unknownParam = yield* runCli(["api", "getRoomInfo", "--param", "id=1", "--param", "colour=red"], { env })
+      expect(unknownParam.code).toBe(2)
+      expect(unknownParam.stderr).toContain("getRoomInfo has no parameter \"colour\" (known: id)")
+
+      const missingParam = yield* runCli(["api", "getRoomInfo"], { env })
+      expect(missingParam.code).toBe(2)
+      expect(missingParam.stderr).toContain("missing --param id=...")
+
+      const noFile = yield* runCli(["api", "createApiKey", "--body", `@${path.join(dir, "nope.json")}`], { env })
+      expect(noFile.code).toBe(1)
+      expect(noFile.stderr).toContain("cannot read the body file")
+      expect(noFile.stderr).toContain("no such file")
+      oneLine(noFile)
+
+      const badJson = path.join(dir, "bad.json")
+      fs.writeFileSync(badJson, "{\"name\": ")
+      const notJson = yield* runCli(["api", "createApiKey", "--body", `@${badJson}`], { env })
+      expect(notJson.code).toBe(2)
+      expect(notJson.stderr).toContain(`--body @${badJson} is not JSON`)
+      oneLine(notJson)
+
+      const noBody = yield* runCli(["api", "getApiKeys", "--body", "{}"], { env })
+      expect(noBody.code).toBe(2)
+      expect(noBody.stderr).toContain("getApiKeys (GET /api/2.0/keys) takes no body")
+    })))
+})
