@@ -44,6 +44,7 @@
  * @since 0.2.0
  */
 import { api } from "./api.js"
+import { rooms } from "./rooms.js"
 import { whoami } from "./whoami.js"
 
 /**
@@ -54,5 +55,6 @@ import { whoami } from "./whoami.js"
  */
 export const commands = [
   whoami,
+  rooms,
   api
 ] as const
