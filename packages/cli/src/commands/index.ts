@@ -45,6 +45,7 @@
  */
 import { api } from "./api.js"
 import { rooms } from "./rooms.js"
+import { share } from "./share.js"
 import { whoami } from "./whoami.js"
 
 /**
@@ -56,5 +57,6 @@ import { whoami } from "./whoami.js"
 export const commands = [
   whoami,
   rooms,
+  share,
   api
 ] as const
