@@ -7,27 +7,27 @@
  */
 import type * as DocSpaceClient from "@effect-docspace/core/DocSpaceClient"
 import type * as RateLimiter from "@effect-docspace/rate-limit/RateLimiter"
-import * as RateLimitPolicy from "@effect-docspace/rate-limit/RateLimitPolicy"
+import type * as RateLimitPolicy from "@effect-docspace/rate-limit/RateLimitPolicy"
 import type * as FileSystem from "@effect/platform/FileSystem"
 import type * as Path from "@effect/platform/Path"
+import type * as Effect from "effect/Effect"
 import type * as Layer from "effect/Layer"
 import type * as CliError from "./CliError.js"
 import type * as Config from "./Config.js"
 import * as Internal from "./internal/client.js"
 
 /**
- * The rate-limit policy for a name: `cloud` (`RateLimitPolicy.docSpaceCloud`), `legacy`
- * (`RateLimitPolicy.docSpaceLegacy`), `none` (`RateLimitPolicy.unlimited`, which still honours refusals).
+ * The rate-limit policy for its text form (see `Config.RateLimitName`): `cloud` (`RateLimitPolicy.docSpaceCloud`),
+ * `legacy` (`RateLimitPolicy.docSpaceLegacy`), `none` (`RateLimitPolicy.unlimited`, which still honours refusals),
+ * each optionally followed by `,read=N`, `,write=N` (concurrency caps) and `,window=N/<duration>` (the general
+ * window). Anything else is a `UsageError`.
  *
  * @since 0.2.0
  * @category config
  */
-export const policyOf = (name: Config.RateLimitName): RateLimitPolicy.RateLimitPolicy =>
-  name === "legacy"
-    ? RateLimitPolicy.docSpaceLegacy
-    : name === "none"
-    ? RateLimitPolicy.unlimited
-    : RateLimitPolicy.docSpaceCloud
+export const policyOf: (
+  text: Config.RateLimitName
+) => Effect.Effect<RateLimitPolicy.RateLimitPolicy, CliError.UsageError> = Internal.policyOf
 
 /**
  * The user agent the command line sends.

@@ -18,13 +18,15 @@ import type * as CliError from "./CliError.js"
 import * as Internal from "./internal/config.js"
 
 /**
- * The rate-limit policy the client follows: the cloud's (default), an older portal's, or none (a portal you run
- * with limits off).
+ * The rate-limit policy the client follows, as `DOCSPACE_RATE_LIMIT` or a profile's `rateLimit` give it: `cloud`
+ * (default), `legacy` (an older portal) or `none` (a portal run with limits off), optionally followed by overrides
+ * for a portal configured differently: `cloud,read=20,write=8,window=600/1 minute` (concurrent GETs, concurrent
+ * other requests, one sliding window `limit/duration` replacing the general ones). See `Client.policyOf`.
  *
  * @since 0.2.0
  * @category models
  */
-export type RateLimitName = "cloud" | "legacy" | "none"
+export type RateLimitName = string
 
 /**
  * The connection flags every command takes (`--profile`, `--url`, `--api-key`).

@@ -36,6 +36,11 @@ export interface Terminal {
   readonly columns: number
   /** Reads one line of the user's answer, or `undefined` when there is no interactive input. */
   readonly readLine: (prompt: string) => Effect.Effect<string | undefined>
+  /**
+   * Reads a secret without echoing it: on a terminal the typed characters are not shown; from a pipe the first line
+   * of stdin is read (`echo $KEY | docspace login`). `undefined` when there is no input.
+   */
+  readonly readSecret: (prompt: string) => Effect.Effect<string | undefined>
 }
 
 /**

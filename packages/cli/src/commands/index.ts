@@ -44,10 +44,14 @@
  * @since 0.2.0
  */
 import { api } from "./api.js"
+import { ls, mkdir, stat, tree } from "./files.js"
 import { groups } from "./groups.js"
+import { login } from "./login.js"
+import { cp, mv, rm, trash } from "./ops.js"
 import { people } from "./people.js"
 import { rooms } from "./rooms.js"
 import { share } from "./share.js"
+import { download, mirror, push, upload } from "./transfer.js"
 import { whoami } from "./whoami.js"
 
 /**
@@ -57,7 +61,20 @@ import { whoami } from "./whoami.js"
  * @category commands
  */
 export const commands = [
+  login,
   whoami,
+  ls,
+  tree,
+  stat,
+  mkdir,
+  upload,
+  download,
+  mirror,
+  push,
+  mv,
+  cp,
+  rm,
+  trash,
   rooms,
   share,
   people,

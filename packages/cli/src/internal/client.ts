@@ -1,4 +1,5 @@
 import * as RateLimiter from "@effect-docspace/rate-limit/RateLimiter"
+import * as RateLimitPolicy from "@effect-docspace/rate-limit/RateLimitPolicy"
 import * as NodeDocSpace from "@effect-docspace/resources/NodeDocSpace"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -17,6 +18,45 @@ const decodeTimeout = (text: string): Duration.Duration | undefined => {
   }
 }
 
+const usage = (text: string, why: string) =>
+  new UsageError({
+    message: `rate limit "${text}": ${why} (expected cloud | legacy | none, then optional ` +
+      `,read=N ,write=N ,window=N/<duration>)`
+  })
+
+/** @internal */
+export const policyOf = (text: string): Effect.Effect<RateLimitPolicy.RateLimitPolicy, UsageError> =>
+  Effect.gen(function*() {
+    const [base, ...overrides] = text.split(",").map((s) => s.trim())
+    let policy: RateLimitPolicy.RateLimitPolicy = base === "cloud"
+      ? RateLimitPolicy.docSpaceCloud
+      : base === "legacy"
+      ? RateLimitPolicy.docSpaceLegacy
+      : base === "none"
+      ? RateLimitPolicy.unlimited
+      : yield* Effect.fail(usage(text, `unknown policy "${base}"`))
+    for (const override of overrides) {
+      const [key, value = ""] = override.split("=").map((s) => s.trim())
+      if (key === "read" || key === "write") {
+        const n = Number(value)
+        if (!Number.isSafeInteger(n) || n < 1) {
+          return yield* Effect.fail(usage(text, `${key} must be a positive integer`))
+        }
+        policy = { ...policy, name: `${policy.name}+`, concurrency: { ...policy.concurrency, [key]: n } }
+      } else if (key === "window") {
+        const match = /^(\d+)\s*\/\s*(.+)$/.exec(value)
+        const interval = match === null ? undefined : decodeTimeout(match[2]!)
+        if (match === null || interval === undefined || Duration.toMillis(interval) <= 0) {
+          return yield* Effect.fail(usage(text, "window must be N/<duration>, e.g. 1500/1 minute"))
+        }
+        policy = { ...policy, name: `${policy.name}+`, windows: [RateLimitPolicy.window(Number(match[1]), interval)] }
+      } else {
+        return yield* Effect.fail(usage(text, `unknown setting "${key}"`))
+      }
+    }
+    return yield* RateLimitPolicy.validate(policy).pipe(Effect.mapError((e) => usage(text, e.message)))
+  })
+
 /** @internal */
 export const layer = (resolved: Config.Resolved) =>
   Layer.unwrapEffect(Effect.gen(function*() {
@@ -27,7 +67,8 @@ export const layer = (resolved: Config.Resolved) =>
         return yield* new UsageError({ message: `timeout "${resolved.timeout}" is not a duration (e.g. "60 seconds")` })
       }
     }
-    const limiter = RateLimiter.layer(Client.policyOf(resolved.rateLimit)).pipe(Layer.orDie)
+    const policy = yield* policyOf(resolved.rateLimit)
+    const limiter = RateLimiter.layer(policy).pipe(Layer.orDie)
     const client = NodeDocSpace.layer({
       baseUrl: resolved.url,
       auth: resolved.auth,

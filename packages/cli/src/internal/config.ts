@@ -53,8 +53,6 @@ const files = Effect.gen(function*() {
   return { dir, config: path.join(dir, "config.json"), credentials: path.join(dir, "credentials.json") }
 })
 
-const rateLimitNames: ReadonlyArray<string> = ["cloud", "legacy", "none"]
-
 const readConfigFile = (file: string): Effect.Effect<ConfigFile, ConfigFileError, FileSystem.FileSystem> =>
   Effect.flatMap(readJson(file), (json) => {
     if (json === undefined) return Effect.succeed({ profiles: {} })
@@ -68,9 +66,7 @@ const readConfigFile = (file: string): Effect.Effect<ConfigFile, ConfigFileError
       }
       profiles[name] = {
         url: value.url,
-        ...(typeof value.rateLimit === "string" && rateLimitNames.includes(value.rateLimit)
-          ? { rateLimit: value.rateLimit as CliConfig.RateLimitName }
-          : {}),
+        ...(typeof value.rateLimit === "string" ? { rateLimit: value.rateLimit } : {}),
         ...(typeof value.timeout === "string" ? { timeout: value.timeout } : {})
       }
     }
@@ -181,11 +177,6 @@ const sameOrigin = (a: string, b: string): boolean => {
   }
 }
 
-const parseRateLimit = (value: string, from: string): Effect.Effect<CliConfig.RateLimitName, UsageError> =>
-  rateLimitNames.includes(value)
-    ? Effect.succeed(value as CliConfig.RateLimitName)
-    : Effect.fail(new UsageError({ message: `${from} must be cloud, legacy or none, got "${value}"` }))
-
 /** @internal */
 export const resolve = (
   flags: CliConfig.Flags
@@ -249,9 +240,7 @@ export const resolve = (
       })
     }
     const envRateLimit = yield* env("DOCSPACE_RATE_LIMIT")
-    const rateLimit = envRateLimit !== undefined
-      ? yield* parseRateLimit(envRateLimit, "DOCSPACE_RATE_LIMIT")
-      : profile?.rateLimit ?? "cloud"
+    const rateLimit = envRateLimit ?? profile?.rateLimit ?? "cloud"
     const timeout = (yield* env("DOCSPACE_TIMEOUT")) ?? profile?.timeout
     return {
       url,

@@ -154,8 +154,26 @@ const write = (stream: NodeJS.WriteStream, text: string): Effect.Effect<void> =>
     else stream.once("drain", () => resume(Effect.void))
   })
 
+// `docspace ls | head`: once the reader is gone, stop quietly as other command line tools do
+let pipeGuard = false
+const guardPipes = () => {
+  if (pipeGuard) return
+  pipeGuard = true
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on("error", (error: NodeJS.ErrnoException) => {
+      if (error.code === "EPIPE") process.exit(process.exitCode ?? 0)
+      throw error
+    })
+  }
+}
+
 /** @internal */
-export const processTerminal = (): Output.Terminal => ({
+export const processTerminal = (): Output.Terminal => {
+  guardPipes()
+  return processTerminalUnguarded()
+}
+
+const processTerminalUnguarded = (): Output.Terminal => ({
   stdout: (text) => write(process.stdout, text),
   stderr: (text) => write(process.stderr, text),
   isTTY: process.stderr.isTTY === true,
@@ -172,8 +190,55 @@ export const processTerminal = (): Output.Terminal => ({
           })
           rl.once("close", () => resume(Effect.succeed(undefined)))
         })
-      })
+      }),
+  readSecret
 })
+
+const readSecret = (prompt: string): Effect.Effect<string | undefined> =>
+  Effect.async<string | undefined>((resume) => {
+    const stdin = process.stdin
+    if (stdin.isTTY === true) {
+      process.stderr.write(prompt)
+      let answer = ""
+      stdin.setRawMode(true)
+      stdin.resume()
+      stdin.setEncoding("utf8")
+      const done = (value: string | undefined) => {
+        stdin.setRawMode(false)
+        stdin.pause()
+        stdin.off("data", onData)
+        process.stderr.write("\n")
+        resume(Effect.succeed(value))
+      }
+      const onData = (chunk: string) => {
+        for (const ch of chunk) {
+          if (ch === "\r" || ch === "\n") return done(answer)
+          if (ch === "\u0003" || ch === "\u0004") return done(undefined)
+          if (ch === "\u007f" || ch === "\b") answer = answer.slice(0, -1)
+          else answer += ch
+        }
+      }
+      stdin.on("data", onData)
+      return
+    }
+    // a pipe: the first line
+    let data = ""
+    stdin.setEncoding("utf8")
+    const onData = (chunk: string) => {
+      data += chunk
+      if (data.includes("\n")) finish()
+    }
+    const finish = () => {
+      stdin.off("data", onData)
+      stdin.off("end", finish)
+      stdin.pause()
+      const line = data.split(/\r?\n/)[0]?.trim()
+      resume(Effect.succeed(line === undefined || line === "" ? undefined : line))
+    }
+    stdin.on("data", onData)
+    stdin.once("end", finish)
+    stdin.resume()
+  })
 
 /** @internal */
 export const memoryTerminal = (options?: {
@@ -193,6 +258,11 @@ export const memoryTerminal = (options?: {
         const answer = answers.shift()
         stderr += `${prompt}${answer ?? ""}\n`
         return answer
+      }),
+    readSecret: (prompt) =>
+      Effect.sync(() => {
+        stderr += `${prompt}\n`
+        return answers.shift()
       }),
     stdoutText: () => stdout,
     stderrText: () => stderr
