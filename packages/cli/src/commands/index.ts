@@ -46,12 +46,14 @@
 import { api } from "./api.js"
 import { ls, mkdir, stat, tree } from "./files.js"
 import { groups } from "./groups.js"
+import { keys } from "./keys.js"
 import { login } from "./login.js"
 import { cp, mv, rm, trash } from "./ops.js"
 import { people } from "./people.js"
 import { rooms } from "./rooms.js"
 import { share } from "./share.js"
 import { download, mirror, push, upload } from "./transfer.js"
+import { webhooks } from "./webhooks.js"
 import { whoami } from "./whoami.js"
 
 /**
@@ -79,5 +81,7 @@ export const commands = [
   share,
   people,
   groups,
+  keys,
+  webhooks,
   api
 ] as const
