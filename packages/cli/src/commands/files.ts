@@ -46,6 +46,11 @@ const size = (entry: Folders.Entry): string =>
 
 const shortDate = (iso: string | undefined): string => (iso === undefined ? "" : iso.slice(0, 16).replace("T", " "))
 
+const sortOption = Options.choice("sort", ["name", "modified", "created", "size"]).pipe(
+  Options.withDescription("order within each folder (folders first): name (default), modified, created, size"),
+  Options.withDefault("name" as const)
+)
+
 const folderArg = (name: string, description: string) => Args.text({ name }).pipe(Args.withDescription(description))
 
 /**
@@ -59,14 +64,15 @@ export const ls = Root.command("ls", {
   folder: folderArg("folder", "a folder or room: an id, @my, @common, @rooms, @trash, or a path like @my/reports")
     .pipe(Args.withDefault("@my")),
   recursive: Options.boolean("recursive").pipe(Options.withAlias("R"), Options.withDescription("walk subfolders")),
-  long: Options.boolean("long").pipe(Options.withAlias("l"), Options.withDescription("size, version, modified"))
-}, ({ folder, long, recursive }) =>
+  long: Options.boolean("long").pipe(Options.withAlias("l"), Options.withDescription("size, version, modified")),
+  sort: sortOption
+}, ({ folder, long, recursive, sort }) =>
   Effect.gen(function*() {
     const output = yield* Output.Output
     const target = yield* Remote.folder(folder)
     const entries: Stream.Stream<Remote.Walked, DocSpaceError.DocSpaceError, DocSpaceClient.DocSpaceClient> = recursive
-      ? Remote.walk(target.id)
-      : Stream.map(Folders.stream(target.id), (entry) => ({ entry, path: entry.title, depth: 1 }))
+      ? Remote.walk(target.id, { list: Remote.sorts[sort] })
+      : Stream.map(Folders.stream(target.id, Remote.sorts[sort]), (entry) => ({ entry, path: entry.title, depth: 1 }))
     const columns: Array<Output.Column<Remote.Walked>> = [
       { header: "TYPE", get: (w) => (w.entry._tag === "Folder" ? "dir" : "file") },
       { header: "ID", get: (w) => w.entry.id, align: "right" }
@@ -98,8 +104,9 @@ export const tree = Root.command("tree", {
     Options.withDescription("how deep to go (default: all the way)"),
     Options.optional
   ),
-  dirsOnly: Options.boolean("dirs-only").pipe(Options.withDescription("folders only"))
-}, ({ depth, dirsOnly, folder }) =>
+  dirsOnly: Options.boolean("dirs-only").pipe(Options.withDescription("folders only")),
+  sort: sortOption
+}, ({ depth, dirsOnly, folder, sort }) =>
   Effect.gen(function*() {
     const output = yield* Output.Output
     if (Option.isSome(depth) && depth.value < 1) {
@@ -112,7 +119,7 @@ export const tree = Root.command("tree", {
     }
     const root: Node = { label: target.title ?? folder, children: [] }
     const stack: Array<Node> = [root]
-    yield* Remote.walk(target.id, { maxDepth: Option.getOrUndefined(depth) }).pipe(
+    yield* Remote.walk(target.id, { maxDepth: Option.getOrUndefined(depth), list: Remote.sorts[sort] }).pipe(
       Stream.filter((w) => !dirsOnly || w.entry._tag === "Folder"),
       Stream.runForEach((w) =>
         Effect.sync(() => {

@@ -149,6 +149,17 @@ export const fromEntry = (entry: Folders.Entry): Item =>
     ? { _tag: "File", id: entry.id, title: entry.title, file: entry }
     : { _tag: "Folder", id: entry.id, title: entry.title, folder: entry }
 
+/** The order listings use unless told otherwise: by name, A to Z (the portal's default is newest first). */
+export const byName: Folders.ListOptions = { sortBy: "AZ", sortOrder: "ascending" }
+
+/** `--sort` values and the portal's `sortBy` for each. */
+export const sorts = {
+  name: { sortBy: "AZ", sortOrder: "ascending" },
+  modified: { sortBy: "DateAndTime", sortOrder: "descending" },
+  created: { sortBy: "DateAndTimeCreation", sortOrder: "descending" },
+  size: { sortBy: "Size", sortOrder: "descending" }
+} as const satisfies Record<string, Folders.ListOptions>
+
 /** A walked entry: the entry and its path below the walk's root (`a/b/c.txt`). */
 export interface Walked {
   readonly entry: Folders.Entry
@@ -159,14 +170,18 @@ export interface Walked {
 /** Every entry below a folder, depth first, streamed as each folder's pages arrive. */
 export const walk = (
   folderId: Id,
-  options?: { readonly maxDepth?: number | undefined; readonly prefix?: string | undefined }
+  options?: {
+    readonly maxDepth?: number | undefined
+    readonly prefix?: string | undefined
+    readonly list?: Folders.ListOptions | undefined
+  }
 ): Stream.Stream<Walked, DocSpaceError.DocSpaceError, DocSpaceClient.DocSpaceClient> => {
   const go = (
     id: Id,
     prefix: string,
     depth: number
   ): Stream.Stream<Walked, DocSpaceError.DocSpaceError, DocSpaceClient.DocSpaceClient> =>
-    Folders.stream(id).pipe(
+    Folders.stream(id, options?.list ?? byName).pipe(
       Stream.flatMap((entry) => {
         const path = prefix === "" ? entry.title : `${prefix}/${entry.title}`
         const self = Stream.succeed<Walked>({ entry, path, depth })
