@@ -44,6 +44,7 @@
  * @since 0.2.0
  */
 import { api } from "./api.js"
+import { fake } from "./fake.js"
 import { ls, mkdir, stat, tree } from "./files.js"
 import { groups } from "./groups.js"
 import { keys } from "./keys.js"
@@ -83,5 +84,6 @@ export const commands = [
   groups,
   keys,
   webhooks,
+  fake,
   api
 ] as const
