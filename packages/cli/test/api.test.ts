@@ -38,6 +38,29 @@ describe("api", () => {
       expect(missing.stderr.trim().split("\n")).toHaveLength(1)
     })))
 
+  it.live("--all streams every item of a paged operation through its generated Stream variant", () =>
+    Effect.scoped(Effect.gen(function*() {
+      const { env, fake } = yield* serveFake()
+      for (const title of ["A", "B", "C"]) {
+        expect((yield* runCli(["rooms", "create", title], { env })).code).toBe(0)
+      }
+      yield* fake.state.resetCounts
+      const all = yield* runCli(["api", "getRoomsFolder", "--all", "--jsonl"], { env })
+      expect(all.stderr).toBe("")
+      expect(all.stdout.trim().split("\n").map((l) => JSON.parse(l).title).sort()).toEqual(["A", "B", "C"])
+      expect((yield* fake.state.counts).byRoute["GET /api/2.0/files/rooms"]).toBe(1)
+      const json = yield* runCli(["api", "getRoomsFolder", "--all", "--json", "-p", "filterValue=B"], { env })
+      expect(JSON.parse(json.stdout).map((r: { title: string }) => r.title)).toEqual(["B"])
+      const human = yield* runCli(["api", "getRoomsFolder", "--all"], { env })
+      expect(human.code).toBe(2)
+      expect(human.stderr).toContain("--all prints JSON")
+      const notPaged = yield* runCli(["api", "getApiKeys", "--all", "--json"], { env })
+      expect(notPaged.code).toBe(2)
+      expect(notPaged.stderr).toBe("docspace: getApiKeys is not paged: --all does not apply\n")
+      const counted = yield* runCli(["api", "getRoomsFolder", "--all", "--json", "-p", "count=5"], { env })
+      expect(counted.code).toBe(2)
+    })))
+
   it.live("--list filters the table, --describe and <id> --help show the parameters, without a portal", () =>
     Effect.gen(function*() {
       const list = yield* runCli(["api", "--list", "api keys", "--json"])

@@ -24,6 +24,9 @@ const options = {
     Options.withDescription("a parameter name=value (repeat it; a repeated name is a list)"),
     Options.repeated
   ),
+  all: Options.boolean("all").pipe(
+    Options.withDescription("a paged operation: every item, page by page (one JSON value per item with --jsonl)")
+  ),
   body: Options.text("body").pipe(
     Options.withDescription("the JSON body: @file.json, @- for stdin, or the JSON text"),
     Options.optional
@@ -133,7 +136,7 @@ const describeOperation = (id: string) =>
     )
   })
 
-const call = (id: string, pairs: ReadonlyArray<string>, bodySpec: Option.Option<string>) =>
+const call = (id: string, pairs: ReadonlyArray<string>, bodySpec: Option.Option<string>, all: boolean) =>
   Effect.gen(function*() {
     const output = yield* Output.Output
     const info = Api.find(id)
@@ -149,6 +152,20 @@ const call = (id: string, pairs: ReadonlyArray<string>, bodySpec: Option.Option<
     yield* output.debug(`${info.operationId}: ${info.method} ${info.path}`)
     // the client is built only now: --list and --describe work without a portal
     const globals = yield* Root.Globals
+    if (all) {
+      if ("count" in params || "startIndex" in params) {
+        return yield* new UsageError({ message: "--all pages by itself: leave out --param count and startIndex" })
+      }
+      const streamFn = yield* Api.loadStream(info)
+      if (streamFn === undefined) {
+        return yield* new UsageError({ message: `${info.operationId} is not paged: --all does not apply` })
+      }
+      yield* output.list(Api.invokeAll(streamFn, body === undefined ? params : { ...params, body }), {
+        columns: [],
+        json: (item) => item
+      }).pipe(Effect.provide(Client.layerFromFlags(globals)))
+      return
+    }
     const result = yield* Api.invoke(fn, body === undefined ? params : { ...params, body }).pipe(
       Effect.provide(Client.layerFromFlags(globals))
     )
@@ -178,6 +195,7 @@ const call = (id: string, pairs: ReadonlyArray<string>, bodySpec: Option.Option<
  */
 export const api = Root.localCommand("api", options, (args) =>
   Effect.gen(function*() {
+    const output = yield* Output.Output
     const target = Option.getOrUndefined(args.operation)
     if (args.list) return yield* listOperations(target)
     if (target === undefined) {
@@ -186,7 +204,12 @@ export const api = Root.localCommand("api", options, (args) =>
       })
     }
     if (args.describe) return yield* describeOperation(target)
-    return yield* call(target, args.param, args.body)
+    if (args.all && output.mode === "human") {
+      return yield* new UsageError({
+        message: "--all prints JSON: add --json (one array) or --jsonl (one item per line)"
+      })
+    }
+    return yield* call(target, args.param, args.body, args.all)
   })).pipe(
     Command.withDescription(
       "call any operation of the DocSpace API by its operationId (--list [filter] lists them, <id> --help describes one)"

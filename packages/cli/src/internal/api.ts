@@ -84,6 +84,33 @@ export const suggest = (operationId: string): ReadonlyArray<string> => {
 }
 
 /**
+ * The `...Stream` variant of a paged operation (every item, page by page), from its group's module; `undefined` for
+ * an operation that is not paged.
+ */
+export const loadStream = (info: Operations.OperationInfo): Effect.Effect<OperationFunction | undefined> =>
+  info.paginated
+    ? Effect.promise(() => import(`@effect-docspace/resources/generated/${info.group}`)).pipe(
+      Effect.map((module: Record<string, unknown>) => {
+        const fn = module[`${info.operationId}Stream`]
+        return typeof fn === "function" ? fn as OperationFunction : undefined
+      })
+    )
+    : Effect.succeed(undefined)
+
+/**
+ * Every item of a paged operation as a stream (its generated `...Stream` variant; `count` and `startIndex` are the
+ * stream's own, so they are dropped from the parameters).
+ */
+export const invokeAll = (
+  fn: OperationFunction,
+  params: Record<string, unknown>
+): Stream.Stream<unknown, DocSpaceError.DocSpaceError, DocSpaceClient.DocSpaceClient> =>
+  Stream.suspend(() => {
+    const { count: _count, startIndex: _startIndex, ...rest } = params
+    return fn(rest) as Stream.Stream<unknown, DocSpaceError.DocSpaceError, DocSpaceClient.DocSpaceClient>
+  })
+
+/**
  * The operations whose id, path, group or tag contains every word of the filter (ignoring case); all of them
  * without a filter.
  */
@@ -339,7 +366,7 @@ export const help = (described: Described): string => {
     `  body        ${
       info.body === "none" ? "none" : info.body === "json" ? "JSON (--body @file.json or --body '{...}')" : info.body
     }`,
-    `  answer      ${info.response}${info.paginated ? " (paged: count, startIndex)" : ""}`
+    `  answer      ${info.response}${info.paginated ? " (paged: count, startIndex; --all streams every item)" : ""}`
   ]
   const shown = params.filter((p) => p.location !== "body")
   lines.push("", shown.length === 0 ? "  no parameters" : "  parameters (--param name=value):")
