@@ -124,6 +124,46 @@ describe("people", () => {
       expect(nothing.code).toBe(2)
     })))
 
+  it.live("a batch the portal refuses after others went through is a partial failure naming the batch", () =>
+    Effect.scoped(Effect.gen(function*() {
+      const running = yield* Effect.orDie(FakeDocSpace.make({ storageRedirect: false }))
+      let invites = 0
+      const handler: FakeServer.Handler = (request) => {
+        if (request.method === "POST" && request.url.pathname === "/api/2.0/people/invite" && ++invites === 2) {
+          const body = { error: { message: "The number of admins exceeds the limit" }, status: 1, statusCode: 402 }
+          return Effect.succeed({
+            status: 402,
+            headers: { "content-type": "application/json" },
+            body: Stream.make(new TextEncoder().encode(JSON.stringify(body)))
+          })
+        }
+        return running.handler(request)
+      }
+      const served = yield* Effect.orDie(FakeServer.serve(handler))
+      const configDir = yield* tempDir("docspace-config-")
+      const env = {
+        DOCSPACE_URL: served.url,
+        DOCSPACE_API_KEY: Redacted.value(running.apiKey),
+        DOCSPACE_CONFIG_DIR: configDir,
+        DOCSPACE_RATE_LIMIT: "none"
+      }
+      const result = yield* runCli(
+        ["people", "invite", "a@example.com", "b@example.com", "c@example.com", "--batch-size", "2", "--jsonl"],
+        { env }
+      )
+      expect(result.code).toBe(1)
+      expect(result.stdout.trim().split("\n").map((l) => JSON.parse(l).email)).toEqual([
+        "a@example.com",
+        "b@example.com"
+      ])
+      expect(result.stderr).toMatch(
+        /^docspace: invited 2 of 3; the batch from c@example\.com \(line 3\) failed: .*exceeds the limit/m
+      )
+      expect(invites).toBe(2)
+      const first = yield* runCli(["people", "invite", "d@example.com", "--batch-size", "1"], { env })
+      expect(first.code).toBe(0)
+    })))
+
   it.live("disable and enable by email through the generated updateUserStatus", () =>
     Effect.scoped(Effect.gen(function*() {
       const { calls, env } = yield* serveWithStatus
