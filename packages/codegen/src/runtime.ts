@@ -21,6 +21,7 @@ import * as Effect from "effect/Effect"
 import * as ParseResult from "effect/ParseResult"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
+import * as SchemaAST from "effect/SchemaAST"
 import type * as Stream from "effect/Stream"
 
 /**
@@ -77,6 +78,18 @@ export const DateTime: Schema.Schema<Date, string | DateTimeObject> = /*#__PURE_
         : ParseResult.succeed(date.toISOString())
   }
 ).annotations({ identifier: "DateTime" })
+
+/**
+ * A component schema built on its first use rather than when its module is imported: a generated module then costs
+ * little to import, and the schemas a program never decodes are never built (the whole \`Api\` holds about 700).
+ * The schema is a \`Schema.suspend\` carrying the component's \`identifier\`; decoding, encoding, union
+ * discrimination and error messages are those of the schema \`build\` returns, built once.
+ *
+ * @since 0.2.0
+ * @category decoding
+ */
+export const lazy = <A, I>(identifier: string, build: () => Schema.Schema<A, I>): Schema.Schema<A, I> =>
+  Schema.make(new SchemaAST.Suspend(() => build().ast, { [SchemaAST.IdentifierAnnotationId]: identifier }))
 
 /**
  * An integer enum that stays open: the listed values are named in the type, any other number decodes as itself.

@@ -436,9 +436,9 @@ export const emitSchemaModules = (
           ]) + `export const ${ident} = ${enumMembers(s)} as const\n`,
           doc([description, "", "@since 0.1.0", "@category enums"]) + `export type ${ident} = ${enumType(s)}\n`,
           doc([`The schema of {@link ${ident}}.`, "", "@since 0.1.0", "@category enums"]) +
-            `export const ${ident}Schema: ${S}.Schema<${ident}> = /*#__PURE__*/ ${
-              enumCode(ctx, ident, s, ident, ident)
-            }\n`
+            `export const ${ident}Schema: ${S}.Schema<${ident}> = /*#__PURE__*/ ${runtimeNs(ctx)}.lazy(${
+              JSON.stringify(ident)
+            }, () => ${enumCode(ctx, ident, s, ident, ident)})\n`
         )
       } else if (s.allOf !== undefined || (s.properties !== undefined && Object.keys(s.properties).length > 0)) {
         const flat = s.allOf !== undefined ? mapper.flattenAllOf(s) : s
@@ -464,9 +464,9 @@ export const emitSchemaModules = (
               ? `export type ${ident}Encoded = {\n${encodedMembers}\n} | string\n`
               : `export interface ${ident}Encoded {\n${encodedMembers}\n}\n`),
           doc([description, "", deprecated, "@since 0.1.0", "@category schemas"]) +
-            `export const ${ident}: ${S}.Schema<${ident}, ${ident}Encoded> = /*#__PURE__*/ ${
-              jsonString ? `${runtimeNs(ctx)}.orJsonString(${struct})` : struct
-            }\n`
+            `export const ${ident}: ${S}.Schema<${ident}, ${ident}Encoded> = /*#__PURE__*/ ${runtimeNs(ctx)}.lazy(${
+              JSON.stringify(name)
+            }, () => ${jsonString ? `${runtimeNs(ctx)}.orJsonString(${struct})` : struct})\n`
         )
       } else {
         const mapped = mapNonNull(ctx, s)
@@ -476,7 +476,9 @@ export const emitSchemaModules = (
           doc([`The wire form of {@link ${ident}}.`, "", "@since 0.1.0", "@category schemas"]) +
             `export type ${ident}Encoded = ${mapped.encoded}\n`,
           doc([description, "", deprecated, "@since 0.1.0", "@category schemas"]) +
-            `export const ${ident}: ${S}.Schema<${ident}, ${ident}Encoded> = /*#__PURE__*/ ${S}.asSchema(${mapped.code})\n`
+            `export const ${ident}: ${S}.Schema<${ident}, ${ident}Encoded> = /*#__PURE__*/ ${runtimeNs(ctx)}.lazy(${
+              JSON.stringify(name)
+            }, () => ${S}.asSchema(${mapped.code}))\n`
         )
       }
       emitted.add(name)

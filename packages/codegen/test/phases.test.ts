@@ -154,7 +154,7 @@ describe("schema emitter", () => {
     expect(settings).toContain("internalFormats: Schema.optionalWith(Formats, { nullable: true })")
     // the component itself is the object; the null belongs to the references
     expect(settings).toMatch(
-      /export const Formats: Schema\.Schema<Formats, FormatsEncoded> = \/\*#__PURE__\*\/ Schema\.Struct/
+      /export const Formats: Schema\.Schema<Formats, FormatsEncoded> = \/\*#__PURE__\*\/ Runtime\.lazy\(\s*"Formats",\s*\(\) =>\s*Schema\.Struct/
     )
   })
 })

@@ -4,8 +4,11 @@
 import * as Schemas from "@effect-docspace/resources/generated/Schemas"
 import { describe, expect, it } from "@effect/vitest"
 import * as Either from "effect/Either"
+import * as JSONSchema from "effect/JSONSchema"
+import * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
+import * as SchemaAST from "effect/SchemaAST"
 
 const decode = <A, I>(schema: Schema.Schema<A, I>) => Schema.decodeUnknownEither(schema, { onExcessProperty: "ignore" })
 
@@ -117,5 +120,26 @@ describe("objects", () => {
 
   it("a missing required field fails", () => {
     expect(Either.isLeft(decode(Schemas.FolderContentDtoInteger)({ files: [] }))).toBe(true)
+  })
+})
+
+describe("components are built on first use (issue 13: importing the generated API builds none of its ~700 schemas)", () => {
+  it("a component is a suspended schema carrying its identifier until something decodes with it", () => {
+    expect(Schemas.FolderContentDtoInteger.ast._tag).toBe("Suspend")
+    expect(Schemas.EmployeeStatusSchema.ast._tag).toBe("Suspend")
+    expect(SchemaAST.getIdentifierAnnotation(Schemas.FolderContentDtoInteger.ast)).toEqual(
+      Option.some("FolderContentDtoInteger")
+    )
+    expect(String(Schemas.EmployeeStatusSchema.ast)).toBe("EmployeeStatus")
+  })
+
+  it("the built schema is the component itself: messages name it, JSON Schema defines it once", () => {
+    const result = decode(Schemas.FolderContentDtoInteger)("not an object")
+    expect(Either.isLeft(result) && ParseResult.TreeFormatter.formatErrorSync(result.left)).toContain(
+      "FolderContentDtoInteger"
+    )
+    const jsonSchema = JSONSchema.make(Schemas.EmployeeFullDto) as { $ref?: string; $defs?: Record<string, unknown> }
+    expect(jsonSchema.$ref).toBe("#/$defs/EmployeeFullDto")
+    expect(Object.keys(jsonSchema.$defs ?? {})).toContain("EmployeeFullDto")
   })
 })

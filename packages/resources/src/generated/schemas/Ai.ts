@@ -58,13 +58,14 @@ export interface AddMcpServerRequestBodyEncoded {
  * @category schemas
  */
 export const AddMcpServerRequestBody: Schema.Schema<AddMcpServerRequestBody, AddMcpServerRequestBodyEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    name: Schema.optionalWith(Schema.String, { nullable: true }),
-    description: Schema.optionalWith(Schema.String, { nullable: true }),
-    endpoint: Schema.optionalWith(Schema.String, { nullable: true }),
-    headers: Schema.optionalWith(Schema.Record({ key: Schema.String, value: Schema.String }), { nullable: true }),
-    icon: Schema.optionalWith(Schema.String, { nullable: true })
-  }).annotations({ identifier: "AddMcpServerRequestBody" })
+  /*#__PURE__*/ Runtime.lazy("AddMcpServerRequestBody", () =>
+    Schema.Struct({
+      name: Schema.optionalWith(Schema.String, { nullable: true }),
+      description: Schema.optionalWith(Schema.String, { nullable: true }),
+      endpoint: Schema.optionalWith(Schema.String, { nullable: true }),
+      headers: Schema.optionalWith(Schema.Record({ key: Schema.String, value: Schema.String }), { nullable: true }),
+      icon: Schema.optionalWith(Schema.String, { nullable: true })
+    }).annotations({ identifier: "AddMcpServerRequestBody" }))
 
 /**
  * Parameters specifying which MCP servers to assign to the room.
@@ -96,9 +97,10 @@ export interface AddRoomServersRequestBodyEncoded {
  * @category schemas
  */
 export const AddRoomServersRequestBody: Schema.Schema<AddRoomServersRequestBody, AddRoomServersRequestBodyEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    servers: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true })
-  }).annotations({ identifier: "AddRoomServersRequestBody" })
+  /*#__PURE__*/ Runtime.lazy("AddRoomServersRequestBody", () =>
+    Schema.Struct({
+      servers: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true })
+    }).annotations({ identifier: "AddRoomServersRequestBody" }))
 
 /**
  * The agent new item's information.
@@ -134,10 +136,14 @@ export interface AgentNewItemsDtoEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const AgentNewItemsDto: Schema.Schema<AgentNewItemsDto, AgentNewItemsDtoEncoded> = /*#__PURE__*/ Schema.Struct({
-  agent: Common.FileEntryBaseDto,
-  items: Schema.optionalWith(Schema.Array(Common.FileEntryBaseDto), { nullable: true })
-}).annotations({ identifier: "AgentNewItemsDto" })
+export const AgentNewItemsDto: Schema.Schema<AgentNewItemsDto, AgentNewItemsDtoEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "AgentNewItemsDto",
+  () =>
+    Schema.Struct({
+      agent: Common.FileEntryBaseDto,
+      items: Schema.optionalWith(Schema.Array(Common.FileEntryBaseDto), { nullable: true })
+    }).annotations({ identifier: "AgentNewItemsDto" })
+)
 
 /**
  * [0 - PortalAi, 1 - OpenAi, 2 - TogetherAi, 3 - OpenAiCompatible, 4 - Anthropic, 5 - OpenRouter, 6 - DeepSeek, 7 - XAi, 8 - GoogleAi]
@@ -173,10 +179,14 @@ export type ProviderType = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | (number & {})
  * @since 0.1.0
  * @category enums
  */
-export const ProviderTypeSchema: Schema.Schema<ProviderType> = /*#__PURE__*/ Runtime.intEnum<ProviderType>(
+export const ProviderTypeSchema: Schema.Schema<ProviderType> = /*#__PURE__*/ Runtime.lazy(
   "ProviderType",
-  ProviderType,
-  "0 = PortalAi, 1 = OpenAi, 2 = TogetherAi, 3 = OpenAiCompatible, 4 = Anthropic, 5 = OpenRouter, 6 = DeepSeek, 7 = XAi, 8 = GoogleAi"
+  () =>
+    Runtime.intEnum<ProviderType>(
+      "ProviderType",
+      ProviderType,
+      "0 = PortalAi, 1 = OpenAi, 2 = TogetherAi, 3 = OpenAiCompatible, 4 = Anthropic, 5 = OpenRouter, 6 = DeepSeek, 7 = XAi, 8 = GoogleAi"
+    )
 )
 
 /**
@@ -243,16 +253,20 @@ export interface AiProviderDtoEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const AiProviderDto: Schema.Schema<AiProviderDto, AiProviderDtoEncoded> = /*#__PURE__*/ Schema.Struct({
-  id: Schema.optional(Schema.Number),
-  title: Schema.optionalWith(Schema.String, { nullable: true }),
-  type: Schema.optional(ProviderTypeSchema),
-  url: Schema.optionalWith(Schema.String, { nullable: true }),
-  createdOn: Common.ApiDateTime,
-  modifiedOn: Common.ApiDateTime,
-  needReset: Schema.optional(Schema.Boolean),
-  isDefault: Schema.optional(Schema.Boolean)
-}).annotations({ identifier: "AiProviderDto" })
+export const AiProviderDto: Schema.Schema<AiProviderDto, AiProviderDtoEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "AiProviderDto",
+  () =>
+    Schema.Struct({
+      id: Schema.optional(Schema.Number),
+      title: Schema.optionalWith(Schema.String, { nullable: true }),
+      type: Schema.optional(ProviderTypeSchema),
+      url: Schema.optionalWith(Schema.String, { nullable: true }),
+      createdOn: Common.ApiDateTime,
+      modifiedOn: Common.ApiDateTime,
+      needReset: Schema.optional(Schema.Boolean),
+      isDefault: Schema.optional(Schema.Boolean)
+    }).annotations({ identifier: "AiProviderDto" })
+)
 
 /**
  * The AI module settings.
@@ -363,25 +377,31 @@ export interface AiSettingsDtoEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const AiSettingsDto: Schema.Schema<AiSettingsDto, AiSettingsDtoEncoded> = /*#__PURE__*/ Schema.Struct({
-  webSearchEnabled: Schema.optional(Schema.Boolean),
-  webSearchNeedReset: Schema.optional(Schema.Boolean),
-  vectorizationEnabled: Schema.optional(Schema.Boolean),
-  vectorizationNeedReset: Schema.optional(Schema.Boolean),
-  aiReady: Schema.optional(Schema.Boolean),
-  aiReadyNeedReset: Schema.optional(Schema.Boolean),
-  portalMcpServerId: Schema.optionalWith(Schema.String, { nullable: true }),
-  embeddingModel: Schema.optionalWith(Schema.String, { nullable: true }),
-  modelAliases: Schema.optionalWith(Schema.Record({ key: Schema.String, value: Schema.String }), { nullable: true }),
-  knowledgeSearchToolName: Schema.optionalWith(Schema.String, { nullable: true }),
-  webSearchToolName: Schema.optionalWith(Schema.String, { nullable: true }),
-  webCrawlingToolName: Schema.optionalWith(Schema.String, { nullable: true }),
-  generateDocxToolName: Schema.optionalWith(Schema.String, { nullable: true }),
-  generateFormToolName: Schema.optionalWith(Schema.String, { nullable: true }),
-  generatePresentationToolName: Schema.optionalWith(Schema.String, { nullable: true }),
-  systemAiEnabled: Schema.optional(Schema.Boolean),
-  recommendedModelForForms: Schema.optionalWith(Schema.String, { nullable: true })
-}).annotations({ identifier: "AiSettingsDto" })
+export const AiSettingsDto: Schema.Schema<AiSettingsDto, AiSettingsDtoEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "AiSettingsDto",
+  () =>
+    Schema.Struct({
+      webSearchEnabled: Schema.optional(Schema.Boolean),
+      webSearchNeedReset: Schema.optional(Schema.Boolean),
+      vectorizationEnabled: Schema.optional(Schema.Boolean),
+      vectorizationNeedReset: Schema.optional(Schema.Boolean),
+      aiReady: Schema.optional(Schema.Boolean),
+      aiReadyNeedReset: Schema.optional(Schema.Boolean),
+      portalMcpServerId: Schema.optionalWith(Schema.String, { nullable: true }),
+      embeddingModel: Schema.optionalWith(Schema.String, { nullable: true }),
+      modelAliases: Schema.optionalWith(Schema.Record({ key: Schema.String, value: Schema.String }), {
+        nullable: true
+      }),
+      knowledgeSearchToolName: Schema.optionalWith(Schema.String, { nullable: true }),
+      webSearchToolName: Schema.optionalWith(Schema.String, { nullable: true }),
+      webCrawlingToolName: Schema.optionalWith(Schema.String, { nullable: true }),
+      generateDocxToolName: Schema.optionalWith(Schema.String, { nullable: true }),
+      generateFormToolName: Schema.optionalWith(Schema.String, { nullable: true }),
+      generatePresentationToolName: Schema.optionalWith(Schema.String, { nullable: true }),
+      systemAiEnabled: Schema.optional(Schema.Boolean),
+      recommendedModelForForms: Schema.optionalWith(Schema.String, { nullable: true })
+    }).annotations({ identifier: "AiSettingsDto" })
+)
 
 /**
  * The per-user AI settings.
@@ -412,10 +432,13 @@ export interface AiUserSettingsDtoEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const AiUserSettingsDto: Schema.Schema<AiUserSettingsDto, AiUserSettingsDtoEncoded> = /*#__PURE__*/ Schema
-  .Struct({
-    chatRecommendedModelVisible: Schema.optional(Schema.Boolean)
-  }).annotations({ identifier: "AiUserSettingsDto" })
+export const AiUserSettingsDto: Schema.Schema<AiUserSettingsDto, AiUserSettingsDtoEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "AiUserSettingsDto",
+  () =>
+    Schema.Struct({
+      chatRecommendedModelVisible: Schema.optional(Schema.Boolean)
+    }).annotations({ identifier: "AiUserSettingsDto" })
+)
 
 /**
  * The chat session information.
@@ -466,13 +489,17 @@ export interface ChatDtoEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const ChatDto: Schema.Schema<ChatDto, ChatDtoEncoded> = /*#__PURE__*/ Schema.Struct({
-  id: Schema.optional(Schema.String),
-  title: Schema.optionalWith(Schema.String, { nullable: true }),
-  createdOn: Schema.optional(Common.ApiDateTime),
-  modifiedOn: Schema.optional(Common.ApiDateTime),
-  createdBy: Schema.optional(Common.EmployeeDto)
-}).annotations({ identifier: "ChatDto" })
+export const ChatDto: Schema.Schema<ChatDto, ChatDtoEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "ChatDto",
+  () =>
+    Schema.Struct({
+      id: Schema.optional(Schema.String),
+      title: Schema.optionalWith(Schema.String, { nullable: true }),
+      createdOn: Schema.optional(Common.ApiDateTime),
+      modifiedOn: Schema.optional(Common.ApiDateTime),
+      createdBy: Schema.optional(Common.EmployeeDto)
+    }).annotations({ identifier: "ChatDto" })
+)
 
 /**
  * []
@@ -498,9 +525,15 @@ export type ChatReasoningEffort = 0 | 1 | 2 | 3 | 4 | (number & {})
  * @since 0.1.0
  * @category enums
  */
-export const ChatReasoningEffortSchema: Schema.Schema<ChatReasoningEffort> = /*#__PURE__*/ Runtime.intEnum<
-  ChatReasoningEffort
->("ChatReasoningEffort", ChatReasoningEffort, "0 = None, 1 = Low, 2 = Medium, 3 = High, 4 = XHigh")
+export const ChatReasoningEffortSchema: Schema.Schema<ChatReasoningEffort> = /*#__PURE__*/ Runtime.lazy(
+  "ChatReasoningEffort",
+  () =>
+    Runtime.intEnum<ChatReasoningEffort>(
+      "ChatReasoningEffort",
+      ChatReasoningEffort,
+      "0 = None, 1 = Low, 2 = Medium, 3 = High, 4 = XHigh"
+    )
+)
 
 /**
  * Parameters for completing an OAuth connection to an MCP server.
@@ -532,9 +565,10 @@ export interface ConnectServerRequestBodyEncoded {
  * @category schemas
  */
 export const ConnectServerRequestBody: Schema.Schema<ConnectServerRequestBody, ConnectServerRequestBodyEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    code: Schema.optionalWith(Schema.String, { nullable: true })
-  }).annotations({ identifier: "ConnectServerRequestBody" })
+  /*#__PURE__*/ Runtime.lazy("ConnectServerRequestBody", () =>
+    Schema.Struct({
+      code: Schema.optionalWith(Schema.String, { nullable: true })
+    }).annotations({ identifier: "ConnectServerRequestBody" }))
 
 /**
  * Parameters for continuing an AI chat session.
@@ -575,11 +609,15 @@ export interface ContinueChatBodyEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const ContinueChatBody: Schema.Schema<ContinueChatBody, ContinueChatBodyEncoded> = /*#__PURE__*/ Schema.Struct({
-  message: Schema.optionalWith(Schema.String, { nullable: true }),
-  contextFolderId: Schema.optional(Schema.Number),
-  files: Schema.optionalWith(Schema.Array(Common.ContinueChatBodyFilesInner), { nullable: true })
-}).annotations({ identifier: "ContinueChatBody" })
+export const ContinueChatBody: Schema.Schema<ContinueChatBody, ContinueChatBodyEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "ContinueChatBody",
+  () =>
+    Schema.Struct({
+      message: Schema.optionalWith(Schema.String, { nullable: true }),
+      contextFolderId: Schema.optional(Schema.Number),
+      files: Schema.optionalWith(Schema.Array(Common.ContinueChatBodyFilesInner), { nullable: true })
+    }).annotations({ identifier: "ContinueChatBody" })
+)
 
 /**
  * Request to create a new AI agent room.
@@ -676,22 +714,23 @@ export interface CreateAgentRequestDtoEncoded {
  * @category schemas
  */
 export const CreateAgentRequestDto: Schema.Schema<CreateAgentRequestDto, CreateAgentRequestDtoEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    title: Schema.optionalWith(Schema.String, { nullable: true }),
-    quota: Schema.optionalWith(Schema.Number, { nullable: true }),
-    indexing: Schema.optionalWith(Schema.Boolean, { nullable: true }),
-    denyDownload: Schema.optionalWith(Schema.Boolean, { nullable: true }),
-    lifetime: Schema.optional(Common.RoomDataLifetimeDto),
-    watermark: Schema.optional(Common.WatermarkRequestDto),
-    logo: Schema.optional(Common.LogoRequest),
-    tags: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true }),
-    color: Schema.optionalWith(Schema.String, { nullable: true }),
-    cover: Schema.optionalWith(Schema.String, { nullable: true }),
-    private: Schema.optional(Schema.Boolean),
-    share: Schema.optionalWith(Schema.Array(Common.FileShareParams), { nullable: true }),
-    chatSettings: Common.ChatSettings,
-    attachDefaultTools: Schema.optional(Schema.Boolean)
-  }).annotations({ identifier: "CreateAgentRequestDto" })
+  /*#__PURE__*/ Runtime.lazy("CreateAgentRequestDto", () =>
+    Schema.Struct({
+      title: Schema.optionalWith(Schema.String, { nullable: true }),
+      quota: Schema.optionalWith(Schema.Number, { nullable: true }),
+      indexing: Schema.optionalWith(Schema.Boolean, { nullable: true }),
+      denyDownload: Schema.optionalWith(Schema.Boolean, { nullable: true }),
+      lifetime: Schema.optional(Common.RoomDataLifetimeDto),
+      watermark: Schema.optional(Common.WatermarkRequestDto),
+      logo: Schema.optional(Common.LogoRequest),
+      tags: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true }),
+      color: Schema.optionalWith(Schema.String, { nullable: true }),
+      cover: Schema.optionalWith(Schema.String, { nullable: true }),
+      private: Schema.optional(Schema.Boolean),
+      share: Schema.optionalWith(Schema.Array(Common.FileShareParams), { nullable: true }),
+      chatSettings: Common.ChatSettings,
+      attachDefaultTools: Schema.optional(Schema.Boolean)
+    }).annotations({ identifier: "CreateAgentRequestDto" }))
 
 /**
  * A single model settings entry within a provider create or update request.
@@ -738,12 +777,13 @@ export interface ModelSettingsItemDtoEncoded {
  * @category schemas
  */
 export const ModelSettingsItemDto: Schema.Schema<ModelSettingsItemDto, ModelSettingsItemDtoEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    modelId: Schema.String,
-    isEnabled: Schema.optional(Schema.Boolean),
-    alias: Schema.optionalWith(Schema.String, { nullable: true }),
-    capabilities: Schema.optional(Common.AiModelCapabilities)
-  }).annotations({ identifier: "ModelSettingsItemDto" })
+  /*#__PURE__*/ Runtime.lazy("ModelSettingsItemDto", () =>
+    Schema.Struct({
+      modelId: Schema.String,
+      isEnabled: Schema.optional(Schema.Boolean),
+      alias: Schema.optionalWith(Schema.String, { nullable: true }),
+      capabilities: Schema.optional(Common.AiModelCapabilities)
+    }).annotations({ identifier: "ModelSettingsItemDto" }))
 
 /**
  * Request parameters for creating a new AI provider.
@@ -795,13 +835,14 @@ export interface CreateProviderRequestDtoEncoded {
  * @category schemas
  */
 export const CreateProviderRequestDto: Schema.Schema<CreateProviderRequestDto, CreateProviderRequestDtoEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    type: Schema.optional(ProviderTypeSchema),
-    title: Schema.optionalWith(Schema.String, { nullable: true }),
-    url: Schema.optionalWith(Schema.String, { nullable: true }),
-    key: Schema.optionalWith(Schema.String, { nullable: true }),
-    modelSettings: Schema.optionalWith(Schema.Array(ModelSettingsItemDto), { nullable: true })
-  }).annotations({ identifier: "CreateProviderRequestDto" })
+  /*#__PURE__*/ Runtime.lazy("CreateProviderRequestDto", () =>
+    Schema.Struct({
+      type: Schema.optional(ProviderTypeSchema),
+      title: Schema.optionalWith(Schema.String, { nullable: true }),
+      url: Schema.optionalWith(Schema.String, { nullable: true }),
+      key: Schema.optionalWith(Schema.String, { nullable: true }),
+      modelSettings: Schema.optionalWith(Schema.Array(ModelSettingsItemDto), { nullable: true })
+    }).annotations({ identifier: "CreateProviderRequestDto" }))
 
 /**
  * Default AI provider information.
@@ -852,14 +893,15 @@ export interface DefaultProviderDtoEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const DefaultProviderDto: Schema.Schema<DefaultProviderDto, DefaultProviderDtoEncoded> = /*#__PURE__*/ Schema
-  .Struct({
-    providerId: Schema.optional(Schema.Number),
-    defaultModel: Schema.optionalWith(Schema.String, { nullable: true }),
-    providerTitle: Schema.optionalWith(Schema.String, { nullable: true }),
-    providerType: Schema.optional(ProviderTypeSchema),
-    defaultModelAlias: Schema.optionalWith(Schema.String, { nullable: true })
-  }).annotations({ identifier: "DefaultProviderDto" })
+export const DefaultProviderDto: Schema.Schema<DefaultProviderDto, DefaultProviderDtoEncoded> = /*#__PURE__*/ Runtime
+  .lazy("DefaultProviderDto", () =>
+    Schema.Struct({
+      providerId: Schema.optional(Schema.Number),
+      defaultModel: Schema.optionalWith(Schema.String, { nullable: true }),
+      providerTitle: Schema.optionalWith(Schema.String, { nullable: true }),
+      providerType: Schema.optional(ProviderTypeSchema),
+      defaultModelAlias: Schema.optionalWith(Schema.String, { nullable: true })
+    }).annotations({ identifier: "DefaultProviderDto" }))
 
 /**
  * Parameters specifying which MCP servers to detach from the room.
@@ -893,9 +935,10 @@ export interface DeleteRoomServersRequestBodyEncoded {
 export const DeleteRoomServersRequestBody: Schema.Schema<
   DeleteRoomServersRequestBody,
   DeleteRoomServersRequestBodyEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  servers: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true })
-}).annotations({ identifier: "DeleteRoomServersRequestBody" })
+> = /*#__PURE__*/ Runtime.lazy("DeleteRoomServersRequestBody", () =>
+  Schema.Struct({
+    servers: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true })
+  }).annotations({ identifier: "DeleteRoomServersRequestBody" }))
 
 /**
  * Parameters specifying which MCP servers to delete.
@@ -927,9 +970,10 @@ export interface DeleteServersRequestBodyEncoded {
  * @category schemas
  */
 export const DeleteServersRequestBody: Schema.Schema<DeleteServersRequestBody, DeleteServersRequestBodyEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    servers: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true })
-  }).annotations({ identifier: "DeleteServersRequestBody" })
+  /*#__PURE__*/ Runtime.lazy("DeleteServersRequestBody", () =>
+    Schema.Struct({
+      servers: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true })
+    }).annotations({ identifier: "DeleteServersRequestBody" }))
 
 /**
  * Parameters for an editor file-generation tool decision.
@@ -963,9 +1007,10 @@ export interface EditorToolDecisionRequestBodyEncoded {
 export const EditorToolDecisionRequestBody: Schema.Schema<
   EditorToolDecisionRequestBody,
   EditorToolDecisionRequestBodyEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  allow: Schema.optional(Schema.Boolean)
-}).annotations({ identifier: "EditorToolDecisionRequestBody" })
+> = /*#__PURE__*/ Runtime.lazy("EditorToolDecisionRequestBody", () =>
+  Schema.Struct({
+    allow: Schema.optional(Schema.Boolean)
+  }).annotations({ identifier: "EditorToolDecisionRequestBody" }))
 
 /**
  * [0 - None, 1 - OpenAi, 2 - OpenRouter, 3 - PortalAi]
@@ -991,9 +1036,15 @@ export type EmbeddingProviderType = 0 | 1 | 2 | 3 | (number & {})
  * @since 0.1.0
  * @category enums
  */
-export const EmbeddingProviderTypeSchema: Schema.Schema<EmbeddingProviderType> = /*#__PURE__*/ Runtime.intEnum<
-  EmbeddingProviderType
->("EmbeddingProviderType", EmbeddingProviderType, "0 = None, 1 = OpenAi, 2 = OpenRouter, 3 = PortalAi")
+export const EmbeddingProviderTypeSchema: Schema.Schema<EmbeddingProviderType> = /*#__PURE__*/ Runtime.lazy(
+  "EmbeddingProviderType",
+  () =>
+    Runtime.intEnum<EmbeddingProviderType>(
+      "EmbeddingProviderType",
+      EmbeddingProviderType,
+      "0 = None, 1 = OpenAi, 2 = OpenRouter, 3 = PortalAi"
+    )
+)
 
 /**
  * [0 - None, 1 - Exa, 2 - PortalAi]
@@ -1019,10 +1070,9 @@ export type EngineType = 0 | 1 | 2 | (number & {})
  * @since 0.1.0
  * @category enums
  */
-export const EngineTypeSchema: Schema.Schema<EngineType> = /*#__PURE__*/ Runtime.intEnum<EngineType>(
+export const EngineTypeSchema: Schema.Schema<EngineType> = /*#__PURE__*/ Runtime.lazy(
   "EngineType",
-  EngineType,
-  "0 = None, 1 = Exa, 2 = PortalAi"
+  () => Runtime.intEnum<EngineType>("EngineType", EngineType, "0 = None, 1 = Exa, 2 = PortalAi")
 )
 
 /**
@@ -1052,7 +1102,10 @@ export type ExportChatRequestBodyFolderIdEncoded = number | string
 export const ExportChatRequestBodyFolderId: Schema.Schema<
   ExportChatRequestBodyFolderId,
   ExportChatRequestBodyFolderIdEncoded
-> = /*#__PURE__*/ Schema.asSchema(Schema.Union(Schema.Number, Schema.String))
+> = /*#__PURE__*/ Runtime.lazy(
+  "ExportChatRequestBody_folderId",
+  () => Schema.asSchema(Schema.Union(Schema.Number, Schema.String))
+)
 
 /**
  * Parameters for exporting an AI chat session to a document.
@@ -1090,10 +1143,11 @@ export interface ExportChatRequestBodyEncoded {
  * @category schemas
  */
 export const ExportChatRequestBody: Schema.Schema<ExportChatRequestBody, ExportChatRequestBodyEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    folderId: ExportChatRequestBodyFolderId,
-    title: Schema.optionalWith(Schema.String, { nullable: true })
-  }).annotations({ identifier: "ExportChatRequestBody" })
+  /*#__PURE__*/ Runtime.lazy("ExportChatRequestBody", () =>
+    Schema.Struct({
+      folderId: ExportChatRequestBodyFolderId,
+      title: Schema.optionalWith(Schema.String, { nullable: true })
+    }).annotations({ identifier: "ExportChatRequestBody" }))
 
 /**
  * Parameters for exporting an AI chat message to a document.
@@ -1131,10 +1185,11 @@ export interface ExportMessageRequestBodyEncoded {
  * @category schemas
  */
 export const ExportMessageRequestBody: Schema.Schema<ExportMessageRequestBody, ExportMessageRequestBodyEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    folderId: ExportChatRequestBodyFolderId,
-    title: Schema.optionalWith(Schema.String, { nullable: true })
-  }).annotations({ identifier: "ExportMessageRequestBody" })
+  /*#__PURE__*/ Runtime.lazy("ExportMessageRequestBody", () =>
+    Schema.Struct({
+      folderId: ExportChatRequestBodyFolderId,
+      title: Schema.optionalWith(Schema.String, { nullable: true })
+    }).annotations({ identifier: "ExportMessageRequestBody" }))
 
 /**
  * Information about a file created by an AI editor generation tool.
@@ -1175,11 +1230,15 @@ export interface GeneratedFileDtoEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const GeneratedFileDto: Schema.Schema<GeneratedFileDto, GeneratedFileDtoEncoded> = /*#__PURE__*/ Schema.Struct({
-  id: Schema.optional(Schema.Number),
-  title: Schema.optionalWith(Schema.String, { nullable: true }),
-  extension: Schema.optionalWith(Schema.String, { nullable: true })
-}).annotations({ identifier: "GeneratedFileDto" })
+export const GeneratedFileDto: Schema.Schema<GeneratedFileDto, GeneratedFileDtoEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "GeneratedFileDto",
+  () =>
+    Schema.Struct({
+      id: Schema.optional(Schema.Number),
+      title: Schema.optionalWith(Schema.String, { nullable: true }),
+      extension: Schema.optionalWith(Schema.String, { nullable: true })
+    }).annotations({ identifier: "GeneratedFileDto" })
+)
 
 /**
  * @since 0.1.0
@@ -1209,12 +1268,13 @@ export interface IconEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const Icon: Schema.Schema<Icon, IconEncoded> = /*#__PURE__*/ Schema.Struct({
-  icon48: Schema.optionalWith(Schema.String, { nullable: true }),
-  icon32: Schema.optionalWith(Schema.String, { nullable: true }),
-  icon24: Schema.optionalWith(Schema.String, { nullable: true }),
-  icon16: Schema.optionalWith(Schema.String, { nullable: true })
-}).annotations({ identifier: "Icon" })
+export const Icon: Schema.Schema<Icon, IconEncoded> = /*#__PURE__*/ Runtime.lazy("Icon", () =>
+  Schema.Struct({
+    icon48: Schema.optionalWith(Schema.String, { nullable: true }),
+    icon32: Schema.optionalWith(Schema.String, { nullable: true }),
+    icon24: Schema.optionalWith(Schema.String, { nullable: true }),
+    icon16: Schema.optionalWith(Schema.String, { nullable: true })
+  }).annotations({ identifier: "Icon" }))
 
 /**
  * [0 - Custom, 1 - DocSpace, 2 - Github, 3 - Box]
@@ -1240,10 +1300,9 @@ export type ServerType = 0 | 1 | 2 | 3 | (number & {})
  * @since 0.1.0
  * @category enums
  */
-export const ServerTypeSchema: Schema.Schema<ServerType> = /*#__PURE__*/ Runtime.intEnum<ServerType>(
+export const ServerTypeSchema: Schema.Schema<ServerType> = /*#__PURE__*/ Runtime.lazy(
   "ServerType",
-  ServerType,
-  "0 = Custom, 1 = DocSpace, 2 = Github, 3 = Box"
+  () => Runtime.intEnum<ServerType>("ServerType", ServerType, "0 = Custom, 1 = DocSpace, 2 = Github, 3 = Box")
 )
 
 /**
@@ -1312,17 +1371,21 @@ export interface McpServerDtoEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const McpServerDto: Schema.Schema<McpServerDto, McpServerDtoEncoded> = /*#__PURE__*/ Schema.Struct({
-  id: Schema.optional(Schema.String),
-  name: Schema.optionalWith(Schema.String, { nullable: true }),
-  description: Schema.optionalWith(Schema.String, { nullable: true }),
-  endpoint: Schema.optionalWith(Schema.String, { nullable: true }),
-  serverType: Schema.optional(ServerTypeSchema),
-  headers: Schema.optionalWith(Schema.Record({ key: Schema.String, value: Schema.String }), { nullable: true }),
-  enabled: Schema.optional(Schema.Boolean),
-  icon: Schema.optional(Icon),
-  needReset: Schema.optional(Schema.Boolean)
-}).annotations({ identifier: "McpServerDto" })
+export const McpServerDto: Schema.Schema<McpServerDto, McpServerDtoEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "McpServerDto",
+  () =>
+    Schema.Struct({
+      id: Schema.optional(Schema.String),
+      name: Schema.optionalWith(Schema.String, { nullable: true }),
+      description: Schema.optionalWith(Schema.String, { nullable: true }),
+      endpoint: Schema.optionalWith(Schema.String, { nullable: true }),
+      serverType: Schema.optional(ServerTypeSchema),
+      headers: Schema.optionalWith(Schema.Record({ key: Schema.String, value: Schema.String }), { nullable: true }),
+      enabled: Schema.optional(Schema.Boolean),
+      icon: Schema.optional(Icon),
+      needReset: Schema.optional(Schema.Boolean)
+    }).annotations({ identifier: "McpServerDto" })
+)
 
 /**
  * Compact MCP server summary without sensitive details like endpoint URL or authentication headers.
@@ -1375,15 +1438,18 @@ export interface McpServerShortDtoEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const McpServerShortDto: Schema.Schema<McpServerShortDto, McpServerShortDtoEncoded> = /*#__PURE__*/ Schema
-  .Struct({
-    id: Schema.optional(Schema.String),
-    name: Schema.optionalWith(Schema.String, { nullable: true }),
-    serverType: Schema.optional(ServerTypeSchema),
-    enabled: Schema.optional(Schema.Boolean),
-    icon: Schema.optional(Icon),
-    needReset: Schema.optional(Schema.Boolean)
-  }).annotations({ identifier: "McpServerShortDto" })
+export const McpServerShortDto: Schema.Schema<McpServerShortDto, McpServerShortDtoEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "McpServerShortDto",
+  () =>
+    Schema.Struct({
+      id: Schema.optional(Schema.String),
+      name: Schema.optionalWith(Schema.String, { nullable: true }),
+      serverType: Schema.optional(ServerTypeSchema),
+      enabled: Schema.optional(Schema.Boolean),
+      icon: Schema.optional(Icon),
+      needReset: Schema.optional(Schema.Boolean)
+    }).annotations({ identifier: "McpServerShortDto" })
+)
 
 /**
  * MCP server status within a room, reflecting the current user's connection state for OAuth-based servers.
@@ -1436,15 +1502,16 @@ export interface McpServerStatusDtoEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const McpServerStatusDto: Schema.Schema<McpServerStatusDto, McpServerStatusDtoEncoded> = /*#__PURE__*/ Schema
-  .Struct({
-    id: Schema.optional(Schema.String),
-    name: Schema.optionalWith(Schema.String, { nullable: true }),
-    serverType: Schema.optional(ServerTypeSchema),
-    connected: Schema.optional(Schema.Boolean),
-    icon: Schema.optional(Icon),
-    needReset: Schema.optional(Schema.Boolean)
-  }).annotations({ identifier: "McpServerStatusDto" })
+export const McpServerStatusDto: Schema.Schema<McpServerStatusDto, McpServerStatusDtoEncoded> = /*#__PURE__*/ Runtime
+  .lazy("McpServerStatusDto", () =>
+    Schema.Struct({
+      id: Schema.optional(Schema.String),
+      name: Schema.optionalWith(Schema.String, { nullable: true }),
+      serverType: Schema.optional(ServerTypeSchema),
+      connected: Schema.optional(Schema.Boolean),
+      icon: Schema.optional(Icon),
+      needReset: Schema.optional(Schema.Boolean)
+    }).annotations({ identifier: "McpServerStatusDto" }))
 
 /**
  * Represents a single tool exposed by an MCP server, along with its enabled or disabled state within a room.
@@ -1480,10 +1547,14 @@ export interface McpToolDtoEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const McpToolDto: Schema.Schema<McpToolDto, McpToolDtoEncoded> = /*#__PURE__*/ Schema.Struct({
-  name: Schema.optionalWith(Schema.String, { nullable: true }),
-  enabled: Schema.optional(Schema.Boolean)
-}).annotations({ identifier: "McpToolDto" })
+export const McpToolDto: Schema.Schema<McpToolDto, McpToolDtoEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "McpToolDto",
+  () =>
+    Schema.Struct({
+      name: Schema.optionalWith(Schema.String, { nullable: true }),
+      enabled: Schema.optional(Schema.Boolean)
+    }).annotations({ identifier: "McpToolDto" })
+)
 
 /**
  * [0 - Text, 1 - Tool, 2 - Attachment]
@@ -1509,9 +1580,15 @@ export type MessageContentType = 0 | 1 | 2 | 3 | (number & {})
  * @since 0.1.0
  * @category enums
  */
-export const MessageContentTypeSchema: Schema.Schema<MessageContentType> = /*#__PURE__*/ Runtime.intEnum<
-  MessageContentType
->("MessageContentType", MessageContentType, "0 = Text, 1 = Tool, 2 = Attachment, 3 = Data")
+export const MessageContentTypeSchema: Schema.Schema<MessageContentType> = /*#__PURE__*/ Runtime.lazy(
+  "MessageContentType",
+  () =>
+    Runtime.intEnum<MessageContentType>(
+      "MessageContentType",
+      MessageContentType,
+      "0 = Text, 1 = Tool, 2 = Attachment, 3 = Data"
+    )
+)
 
 /**
  * The base class for message content blocks.
@@ -1544,10 +1621,13 @@ export interface MessageContentDtoEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const MessageContentDto: Schema.Schema<MessageContentDto, MessageContentDtoEncoded> = /*#__PURE__*/ Schema
-  .Struct({
-    type: Schema.optional(MessageContentTypeSchema)
-  }, Schema.Record({ key: Schema.String, value: Schema.Unknown })).annotations({ identifier: "MessageContentDto" })
+export const MessageContentDto: Schema.Schema<MessageContentDto, MessageContentDtoEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "MessageContentDto",
+  () =>
+    Schema.Struct({
+      type: Schema.optional(MessageContentTypeSchema)
+    }, Schema.Record({ key: Schema.String, value: Schema.Unknown })).annotations({ identifier: "MessageContentDto" })
+)
 
 /**
  * [0 - User, 1 - Assistant]
@@ -1573,10 +1653,9 @@ export type Role = 0 | 1 | (number & {})
  * @since 0.1.0
  * @category enums
  */
-export const RoleSchema: Schema.Schema<Role> = /*#__PURE__*/ Runtime.intEnum<Role>(
+export const RoleSchema: Schema.Schema<Role> = /*#__PURE__*/ Runtime.lazy(
   "Role",
-  Role,
-  "0 = User, 1 = Assistant"
+  () => Runtime.intEnum<Role>("Role", Role, "0 = User, 1 = Assistant")
 )
 
 /**
@@ -1623,12 +1702,16 @@ export interface MessageDtoEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const MessageDto: Schema.Schema<MessageDto, MessageDtoEncoded> = /*#__PURE__*/ Schema.Struct({
-  id: Schema.optional(Schema.Number),
-  role: Schema.optional(RoleSchema),
-  contents: Schema.optionalWith(Schema.Array(MessageContentDto), { nullable: true }),
-  createdOn: Schema.optional(Common.ApiDateTime)
-}).annotations({ identifier: "MessageDto" })
+export const MessageDto: Schema.Schema<MessageDto, MessageDtoEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "MessageDto",
+  () =>
+    Schema.Struct({
+      id: Schema.optional(Schema.Number),
+      role: Schema.optional(RoleSchema),
+      contents: Schema.optionalWith(Schema.Array(MessageContentDto), { nullable: true }),
+      createdOn: Schema.optional(Common.ApiDateTime)
+    }).annotations({ identifier: "MessageDto" })
+)
 
 /**
  * The AI model information.
@@ -1683,15 +1766,19 @@ export interface ModelDtoEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const ModelDto: Schema.Schema<ModelDto, ModelDtoEncoded> = /*#__PURE__*/ Schema.Struct({
-  providerId: Schema.optional(Schema.Number),
-  providerTitle: Schema.optionalWith(Schema.String, { nullable: true }),
-  modelId: Schema.optionalWith(Schema.String, { nullable: true }),
-  alias: Schema.optionalWith(Schema.String, { nullable: true }),
-  capabilities: Schema.optional(Common.AiModelCapabilities),
-  price: Schema.optional(Common.AiChatPrice),
-  currency: Schema.optional(Common.CurrencyInfo)
-}).annotations({ identifier: "ModelDto" })
+export const ModelDto: Schema.Schema<ModelDto, ModelDtoEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "ModelDto",
+  () =>
+    Schema.Struct({
+      providerId: Schema.optional(Schema.Number),
+      providerTitle: Schema.optionalWith(Schema.String, { nullable: true }),
+      modelId: Schema.optionalWith(Schema.String, { nullable: true }),
+      alias: Schema.optionalWith(Schema.String, { nullable: true }),
+      capabilities: Schema.optional(Common.AiModelCapabilities),
+      price: Schema.optional(Common.AiChatPrice),
+      currency: Schema.optional(Common.CurrencyInfo)
+    }).annotations({ identifier: "ModelDto" })
+)
 
 /**
  * AI model settings information.
@@ -1742,13 +1829,17 @@ export interface ModelSettingsDtoEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const ModelSettingsDto: Schema.Schema<ModelSettingsDto, ModelSettingsDtoEncoded> = /*#__PURE__*/ Schema.Struct({
-  id: Schema.optionalWith(Schema.String, { nullable: true }),
-  alias: Schema.optionalWith(Schema.String, { nullable: true }),
-  isEnabled: Schema.optional(Schema.Boolean),
-  isRecommended: Schema.optional(Schema.Boolean),
-  capabilities: Common.AiModelCapabilities
-}).annotations({ identifier: "ModelSettingsDto" })
+export const ModelSettingsDto: Schema.Schema<ModelSettingsDto, ModelSettingsDtoEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "ModelSettingsDto",
+  () =>
+    Schema.Struct({
+      id: Schema.optionalWith(Schema.String, { nullable: true }),
+      alias: Schema.optionalWith(Schema.String, { nullable: true }),
+      isEnabled: Schema.optional(Schema.Boolean),
+      isRecommended: Schema.optional(Schema.Boolean),
+      capabilities: Common.AiModelCapabilities
+    }).annotations({ identifier: "ModelSettingsDto" })
+)
 
 /**
  * The new item parameters.
@@ -1787,10 +1878,11 @@ export interface NewItemsDtoAgentNewItemsDtoEncoded {
 export const NewItemsDtoAgentNewItemsDto: Schema.Schema<
   NewItemsDtoAgentNewItemsDto,
   NewItemsDtoAgentNewItemsDtoEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  date: Common.ApiDateTime,
-  items: Schema.optionalWith(Schema.Array(AgentNewItemsDto), { nullable: true })
-}).annotations({ identifier: "NewItemsDtoAgentNewItemsDto" })
+> = /*#__PURE__*/ Runtime.lazy("NewItemsDtoAgentNewItemsDto", () =>
+  Schema.Struct({
+    date: Common.ApiDateTime,
+    items: Schema.optionalWith(Schema.Array(AgentNewItemsDto), { nullable: true })
+  }).annotations({ identifier: "NewItemsDtoAgentNewItemsDto" }))
 
 /**
  * Request parameters for previewing models available from a provider before saving it.
@@ -1834,11 +1926,12 @@ export interface PreviewProviderModelsRequestDtoEncoded {
 export const PreviewProviderModelsRequestDto: Schema.Schema<
   PreviewProviderModelsRequestDto,
   PreviewProviderModelsRequestDtoEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  type: Schema.optional(ProviderTypeSchema),
-  url: Schema.optionalWith(Schema.String, { nullable: true }),
-  key: Schema.optionalWith(Schema.String, { nullable: true })
-}).annotations({ identifier: "PreviewProviderModelsRequestDto" })
+> = /*#__PURE__*/ Runtime.lazy("PreviewProviderModelsRequestDto", () =>
+  Schema.Struct({
+    type: Schema.optional(ProviderTypeSchema),
+    url: Schema.optionalWith(Schema.String, { nullable: true }),
+    key: Schema.optionalWith(Schema.String, { nullable: true })
+  }).annotations({ identifier: "PreviewProviderModelsRequestDto" }))
 
 /**
  * Available AI provider type settings.
@@ -1874,11 +1967,12 @@ export interface ProviderSettingsDtoEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const ProviderSettingsDto: Schema.Schema<ProviderSettingsDto, ProviderSettingsDtoEncoded> = /*#__PURE__*/ Schema
-  .Struct({
-    type: Schema.optional(ProviderTypeSchema),
-    url: Schema.optionalWith(Schema.String, { nullable: true })
-  }).annotations({ identifier: "ProviderSettingsDto" })
+export const ProviderSettingsDto: Schema.Schema<ProviderSettingsDto, ProviderSettingsDtoEncoded> = /*#__PURE__*/ Runtime
+  .lazy("ProviderSettingsDto", () =>
+    Schema.Struct({
+      type: Schema.optional(ProviderTypeSchema),
+      url: Schema.optionalWith(Schema.String, { nullable: true })
+    }).annotations({ identifier: "ProviderSettingsDto" }))
 
 /**
  * Request parameters for deleting one or more AI providers.
@@ -1910,9 +2004,10 @@ export interface RemoveProviderRequestDtoEncoded {
  * @category schemas
  */
 export const RemoveProviderRequestDto: Schema.Schema<RemoveProviderRequestDto, RemoveProviderRequestDtoEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    ids: Schema.optionalWith(Schema.Array(Schema.Number), { nullable: true })
-  }).annotations({ identifier: "RemoveProviderRequestDto" })
+  /*#__PURE__*/ Runtime.lazy("RemoveProviderRequestDto", () =>
+    Schema.Struct({
+      ids: Schema.optionalWith(Schema.Array(Schema.Number), { nullable: true })
+    }).annotations({ identifier: "RemoveProviderRequestDto" }))
 
 /**
  * Parameters for renaming an AI chat session.
@@ -1943,9 +2038,13 @@ export interface RenameChatBodyEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const RenameChatBody: Schema.Schema<RenameChatBody, RenameChatBodyEncoded> = /*#__PURE__*/ Schema.Struct({
-  name: Schema.optionalWith(Schema.String, { nullable: true })
-}).annotations({ identifier: "RenameChatBody" })
+export const RenameChatBody: Schema.Schema<RenameChatBody, RenameChatBodyEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "RenameChatBody",
+  () =>
+    Schema.Struct({
+      name: Schema.optionalWith(Schema.String, { nullable: true })
+    }).annotations({ identifier: "RenameChatBody" })
+)
 
 /**
  * Request to update per-user AI recommended model visibility settings.
@@ -1979,9 +2078,10 @@ export interface SetAiUserSettingsRequestDtoEncoded {
 export const SetAiUserSettingsRequestDto: Schema.Schema<
   SetAiUserSettingsRequestDto,
   SetAiUserSettingsRequestDtoEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  chatRecommendedModelVisible: Schema.optional(Schema.Boolean)
-}).annotations({ identifier: "SetAiUserSettingsRequestDto" })
+> = /*#__PURE__*/ Runtime.lazy("SetAiUserSettingsRequestDto", () =>
+  Schema.Struct({
+    chatRecommendedModelVisible: Schema.optional(Schema.Boolean)
+  }).annotations({ identifier: "SetAiUserSettingsRequestDto" }))
 
 /**
  * Request parameters for setting the default AI provider.
@@ -2020,10 +2120,11 @@ export interface SetDefaultProviderRequestDtoEncoded {
 export const SetDefaultProviderRequestDto: Schema.Schema<
   SetDefaultProviderRequestDto,
   SetDefaultProviderRequestDtoEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  providerId: Schema.optional(Schema.Number),
-  defaultModel: Schema.optionalWith(Schema.String, { nullable: true })
-}).annotations({ identifier: "SetDefaultProviderRequestDto" })
+> = /*#__PURE__*/ Runtime.lazy("SetDefaultProviderRequestDto", () =>
+  Schema.Struct({
+    providerId: Schema.optional(Schema.Number),
+    defaultModel: Schema.optionalWith(Schema.String, { nullable: true })
+  }).annotations({ identifier: "SetDefaultProviderRequestDto" }))
 
 /**
  * Parameters for configuring the embedding provider.
@@ -2062,10 +2163,11 @@ export interface SetEmbeddingConfigRequestBodyEncoded {
 export const SetEmbeddingConfigRequestBody: Schema.Schema<
   SetEmbeddingConfigRequestBody,
   SetEmbeddingConfigRequestBodyEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  type: Schema.optional(EmbeddingProviderTypeSchema),
-  key: Schema.optionalWith(Schema.String, { nullable: true })
-}).annotations({ identifier: "SetEmbeddingConfigRequestBody" })
+> = /*#__PURE__*/ Runtime.lazy("SetEmbeddingConfigRequestBody", () =>
+  Schema.Struct({
+    type: Schema.optional(EmbeddingProviderTypeSchema),
+    key: Schema.optionalWith(Schema.String, { nullable: true })
+  }).annotations({ identifier: "SetEmbeddingConfigRequestBody" }))
 
 /**
  * Parameters for updating the disabled tools list of an MCP server in a room.
@@ -2097,9 +2199,10 @@ export interface SetMcpToolsRequestBodyEncoded {
  * @category schemas
  */
 export const SetMcpToolsRequestBody: Schema.Schema<SetMcpToolsRequestBody, SetMcpToolsRequestBodyEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    disabledTools: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true })
-  }).annotations({ identifier: "SetMcpToolsRequestBody" })
+  /*#__PURE__*/ Runtime.lazy("SetMcpToolsRequestBody", () =>
+    Schema.Struct({
+      disabledTools: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true })
+    }).annotations({ identifier: "SetMcpToolsRequestBody" }))
 
 /**
  * Parameters for toggling the MCP server status.
@@ -2131,9 +2234,10 @@ export interface SetServerStatusRequestBodyEncoded {
  * @category schemas
  */
 export const SetServerStatusRequestBody: Schema.Schema<SetServerStatusRequestBody, SetServerStatusRequestBodyEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    enabled: Schema.optional(Schema.Boolean)
-  }).annotations({ identifier: "SetServerStatusRequestBody" })
+  /*#__PURE__*/ Runtime.lazy("SetServerStatusRequestBody", () =>
+    Schema.Struct({
+      enabled: Schema.optional(Schema.Boolean)
+    }).annotations({ identifier: "SetServerStatusRequestBody" }))
 
 /**
  * Parameters for updating user chat settings.
@@ -2172,10 +2276,11 @@ export interface SetUserChatSettingsRequestBodyEncoded {
 export const SetUserChatSettingsRequestBody: Schema.Schema<
   SetUserChatSettingsRequestBody,
   SetUserChatSettingsRequestBodyEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  webSearchEnabled: Schema.optionalWith(Schema.Boolean, { nullable: true }),
-  reasoningEffort: Schema.optional(ChatReasoningEffortSchema)
-}).annotations({ identifier: "SetUserChatSettingsRequestBody" })
+> = /*#__PURE__*/ Runtime.lazy("SetUserChatSettingsRequestBody", () =>
+  Schema.Struct({
+    webSearchEnabled: Schema.optionalWith(Schema.Boolean, { nullable: true }),
+    reasoningEffort: Schema.optional(ChatReasoningEffortSchema)
+  }).annotations({ identifier: "SetUserChatSettingsRequestBody" }))
 
 /**
  * Parameters for configuring web search settings.
@@ -2219,11 +2324,12 @@ export interface SetWebSearchSettingsRequestBodyEncoded {
 export const SetWebSearchSettingsRequestBody: Schema.Schema<
   SetWebSearchSettingsRequestBody,
   SetWebSearchSettingsRequestBodyEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  enabled: Schema.optional(Schema.Boolean),
-  type: Schema.optional(EngineTypeSchema),
-  key: Schema.optionalWith(Schema.String, { nullable: true })
-}).annotations({ identifier: "SetWebSearchSettingsRequestBody" })
+> = /*#__PURE__*/ Runtime.lazy("SetWebSearchSettingsRequestBody", () =>
+  Schema.Struct({
+    enabled: Schema.optional(Schema.Boolean),
+    type: Schema.optional(EngineTypeSchema),
+    key: Schema.optionalWith(Schema.String, { nullable: true })
+  }).annotations({ identifier: "SetWebSearchSettingsRequestBody" }))
 
 /**
  * Parameters for starting a new AI chat session.
@@ -2264,11 +2370,15 @@ export interface StartNewChatBodyEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const StartNewChatBody: Schema.Schema<StartNewChatBody, StartNewChatBodyEncoded> = /*#__PURE__*/ Schema.Struct({
-  message: Schema.optionalWith(Schema.String, { nullable: true }),
-  contextFolderId: Schema.optionalWith(Schema.Number, { nullable: true }),
-  files: Schema.optionalWith(Schema.Array(Common.ContinueChatBodyFilesInner), { nullable: true })
-}).annotations({ identifier: "StartNewChatBody" })
+export const StartNewChatBody: Schema.Schema<StartNewChatBody, StartNewChatBodyEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "StartNewChatBody",
+  () =>
+    Schema.Struct({
+      message: Schema.optionalWith(Schema.String, { nullable: true }),
+      contextFolderId: Schema.optionalWith(Schema.Number, { nullable: true }),
+      files: Schema.optionalWith(Schema.Array(Common.ContinueChatBodyFilesInner), { nullable: true })
+    }).annotations({ identifier: "StartNewChatBody" })
+)
 
 /**
  * [0 - Allow, 1 - AlwaysAllow, 2 - Deny]
@@ -2294,9 +2404,15 @@ export type ToolExecutionDecision = 0 | 1 | 2 | (number & {})
  * @since 0.1.0
  * @category enums
  */
-export const ToolExecutionDecisionSchema: Schema.Schema<ToolExecutionDecision> = /*#__PURE__*/ Runtime.intEnum<
-  ToolExecutionDecision
->("ToolExecutionDecision", ToolExecutionDecision, "0 = Allow, 1 = AlwaysAllow, 2 = Deny")
+export const ToolExecutionDecisionSchema: Schema.Schema<ToolExecutionDecision> = /*#__PURE__*/ Runtime.lazy(
+  "ToolExecutionDecision",
+  () =>
+    Runtime.intEnum<ToolExecutionDecision>(
+      "ToolExecutionDecision",
+      ToolExecutionDecision,
+      "0 = Allow, 1 = AlwaysAllow, 2 = Deny"
+    )
+)
 
 /**
  * Parameters for the tool execution permission decision.
@@ -2328,9 +2444,10 @@ export interface ToolDecisionRequestBodyEncoded {
  * @category schemas
  */
 export const ToolDecisionRequestBody: Schema.Schema<ToolDecisionRequestBody, ToolDecisionRequestBodyEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    decision: Schema.optional(ToolExecutionDecisionSchema)
-  }).annotations({ identifier: "ToolDecisionRequestBody" })
+  /*#__PURE__*/ Runtime.lazy("ToolDecisionRequestBody", () =>
+    Schema.Struct({
+      decision: Schema.optional(ToolExecutionDecisionSchema)
+    }).annotations({ identifier: "ToolDecisionRequestBody" }))
 
 /**
  * Parameters for updating an AI provider's configuration.
@@ -2376,13 +2493,14 @@ export interface UpdateProviderBodyEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const UpdateProviderBody: Schema.Schema<UpdateProviderBody, UpdateProviderBodyEncoded> = /*#__PURE__*/ Schema
-  .Struct({
-    title: Schema.optionalWith(Schema.String, { nullable: true }),
-    url: Schema.optionalWith(Schema.String, { nullable: true }),
-    key: Schema.optionalWith(Schema.String, { nullable: true }),
-    modelSettings: Schema.optionalWith(Schema.Array(ModelSettingsItemDto), { nullable: true })
-  }).annotations({ identifier: "UpdateProviderBody" })
+export const UpdateProviderBody: Schema.Schema<UpdateProviderBody, UpdateProviderBodyEncoded> = /*#__PURE__*/ Runtime
+  .lazy("UpdateProviderBody", () =>
+    Schema.Struct({
+      title: Schema.optionalWith(Schema.String, { nullable: true }),
+      url: Schema.optionalWith(Schema.String, { nullable: true }),
+      key: Schema.optionalWith(Schema.String, { nullable: true }),
+      modelSettings: Schema.optionalWith(Schema.Array(ModelSettingsItemDto), { nullable: true })
+    }).annotations({ identifier: "UpdateProviderBody" }))
 
 /**
  * Parameters for updating an existing MCP server. All fields are optional — only provided fields will be modified.
@@ -2439,14 +2557,15 @@ export interface UpdateServerRequestBodyEncoded {
  * @category schemas
  */
 export const UpdateServerRequestBody: Schema.Schema<UpdateServerRequestBody, UpdateServerRequestBodyEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    name: Schema.optionalWith(Schema.String, { nullable: true }),
-    description: Schema.optionalWith(Schema.String, { nullable: true }),
-    endpoint: Schema.optionalWith(Schema.String, { nullable: true }),
-    headers: Schema.optionalWith(Schema.Record({ key: Schema.String, value: Schema.String }), { nullable: true }),
-    updateIcon: Schema.optional(Schema.Boolean),
-    icon: Schema.optionalWith(Schema.String, { nullable: true })
-  }).annotations({ identifier: "UpdateServerRequestBody" })
+  /*#__PURE__*/ Runtime.lazy("UpdateServerRequestBody", () =>
+    Schema.Struct({
+      name: Schema.optionalWith(Schema.String, { nullable: true }),
+      description: Schema.optionalWith(Schema.String, { nullable: true }),
+      endpoint: Schema.optionalWith(Schema.String, { nullable: true }),
+      headers: Schema.optionalWith(Schema.Record({ key: Schema.String, value: Schema.String }), { nullable: true }),
+      updateIcon: Schema.optional(Schema.Boolean),
+      icon: Schema.optionalWith(Schema.String, { nullable: true })
+    }).annotations({ identifier: "UpdateServerRequestBody" }))
 
 /**
  * The user chat settings.
@@ -2482,11 +2601,12 @@ export interface UserChatSettingsDtoEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const UserChatSettingsDto: Schema.Schema<UserChatSettingsDto, UserChatSettingsDtoEncoded> = /*#__PURE__*/ Schema
-  .Struct({
-    webSearchEnabled: Schema.optional(Schema.Boolean),
-    reasoningEffort: Schema.optional(ChatReasoningEffortSchema)
-  }).annotations({ identifier: "UserChatSettingsDto" })
+export const UserChatSettingsDto: Schema.Schema<UserChatSettingsDto, UserChatSettingsDtoEncoded> = /*#__PURE__*/ Runtime
+  .lazy("UserChatSettingsDto", () =>
+    Schema.Struct({
+      webSearchEnabled: Schema.optional(Schema.Boolean),
+      reasoningEffort: Schema.optional(ChatReasoningEffortSchema)
+    }).annotations({ identifier: "UserChatSettingsDto" }))
 
 /**
  * The vectorization settings.
@@ -2523,10 +2643,11 @@ export interface VectorizationSettingsDtoEncoded {
  * @category schemas
  */
 export const VectorizationSettingsDto: Schema.Schema<VectorizationSettingsDto, VectorizationSettingsDtoEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    type: Schema.optional(EmbeddingProviderTypeSchema),
-    needReset: Schema.optional(Schema.Boolean)
-  }).annotations({ identifier: "VectorizationSettingsDto" })
+  /*#__PURE__*/ Runtime.lazy("VectorizationSettingsDto", () =>
+    Schema.Struct({
+      type: Schema.optional(EmbeddingProviderTypeSchema),
+      needReset: Schema.optional(Schema.Boolean)
+    }).annotations({ identifier: "VectorizationSettingsDto" }))
 
 /**
  * Parameters for submitting files for vectorization.
@@ -2560,9 +2681,10 @@ export interface VectorizationStartRequestBodyEncoded {
 export const VectorizationStartRequestBody: Schema.Schema<
   VectorizationStartRequestBody,
   VectorizationStartRequestBodyEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  files: Schema.optionalWith(Schema.Array(Schema.Number), { nullable: true })
-}).annotations({ identifier: "VectorizationStartRequestBody" })
+> = /*#__PURE__*/ Runtime.lazy("VectorizationStartRequestBody", () =>
+  Schema.Struct({
+    files: Schema.optionalWith(Schema.Array(Schema.Number), { nullable: true })
+  }).annotations({ identifier: "VectorizationStartRequestBody" }))
 
 /**
  * The web search settings.
@@ -2604,8 +2726,9 @@ export interface WebSearchSettingsDtoEncoded {
  * @category schemas
  */
 export const WebSearchSettingsDto: Schema.Schema<WebSearchSettingsDto, WebSearchSettingsDtoEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    enabled: Schema.optional(Schema.Boolean),
-    type: Schema.optional(EngineTypeSchema),
-    needReset: Schema.optional(Schema.Boolean)
-  }).annotations({ identifier: "WebSearchSettingsDto" })
+  /*#__PURE__*/ Runtime.lazy("WebSearchSettingsDto", () =>
+    Schema.Struct({
+      enabled: Schema.optional(Schema.Boolean),
+      type: Schema.optional(EngineTypeSchema),
+      needReset: Schema.optional(Schema.Boolean)
+    }).annotations({ identifier: "WebSearchSettingsDto" }))

@@ -6,6 +6,7 @@
  */
 import type * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
+import * as Runtime from "../internal/runtime.js"
 import * as Common from "./Common.js"
 
 /**
@@ -82,19 +83,22 @@ export interface ApiKeyResponseDtoEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const ApiKeyResponseDto: Schema.Schema<ApiKeyResponseDto, ApiKeyResponseDtoEncoded> = /*#__PURE__*/ Schema
-  .Struct({
-    id: Schema.String,
-    name: Schema.optionalWith(Schema.String, { nullable: true }),
-    key: Schema.optionalWith(Schema.Redacted(Schema.String), { nullable: true }),
-    keyPostfix: Schema.optionalWith(Schema.String, { nullable: true }),
-    permissions: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true }),
-    lastUsed: Schema.optional(Common.ApiDateTime),
-    createOn: Schema.optional(Common.ApiDateTime),
-    createBy: Schema.optional(Common.EmployeeDto),
-    expiresAt: Schema.optional(Common.ApiDateTime),
-    isActive: Schema.Boolean
-  }).annotations({ identifier: "ApiKeyResponseDto" })
+export const ApiKeyResponseDto: Schema.Schema<ApiKeyResponseDto, ApiKeyResponseDtoEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "ApiKeyResponseDto",
+  () =>
+    Schema.Struct({
+      id: Schema.String,
+      name: Schema.optionalWith(Schema.String, { nullable: true }),
+      key: Schema.optionalWith(Schema.Redacted(Schema.String), { nullable: true }),
+      keyPostfix: Schema.optionalWith(Schema.String, { nullable: true }),
+      permissions: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true }),
+      lastUsed: Schema.optional(Common.ApiDateTime),
+      createOn: Schema.optional(Common.ApiDateTime),
+      createBy: Schema.optional(Common.EmployeeDto),
+      expiresAt: Schema.optional(Common.ApiDateTime),
+      isActive: Schema.Boolean
+    }).annotations({ identifier: "ApiKeyResponseDto" })
+)
 
 /**
  * The request parameters for creating a new API key.
@@ -136,11 +140,12 @@ export interface CreateApiKeyRequestDtoEncoded {
  * @category schemas
  */
 export const CreateApiKeyRequestDto: Schema.Schema<CreateApiKeyRequestDto, CreateApiKeyRequestDtoEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    name: Schema.String,
-    permissions: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true }),
-    expiresInDays: Schema.optionalWith(Schema.Number, { nullable: true })
-  }).annotations({ identifier: "CreateApiKeyRequestDto" })
+  /*#__PURE__*/ Runtime.lazy("CreateApiKeyRequestDto", () =>
+    Schema.Struct({
+      name: Schema.String,
+      permissions: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true }),
+      expiresInDays: Schema.optionalWith(Schema.Number, { nullable: true })
+    }).annotations({ identifier: "CreateApiKeyRequestDto" }))
 
 /**
  * The request parameters for updating an existing API key.
@@ -181,9 +186,10 @@ export interface UpdateApiKeyRequestEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const UpdateApiKeyRequest: Schema.Schema<UpdateApiKeyRequest, UpdateApiKeyRequestEncoded> = /*#__PURE__*/ Schema
-  .Struct({
-    name: Schema.optionalWith(Schema.String, { nullable: true }),
-    permissions: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true }),
-    isActive: Schema.optionalWith(Schema.Boolean, { nullable: true })
-  }).annotations({ identifier: "UpdateApiKeyRequest" })
+export const UpdateApiKeyRequest: Schema.Schema<UpdateApiKeyRequest, UpdateApiKeyRequestEncoded> = /*#__PURE__*/ Runtime
+  .lazy("UpdateApiKeyRequest", () =>
+    Schema.Struct({
+      name: Schema.optionalWith(Schema.String, { nullable: true }),
+      permissions: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true }),
+      isActive: Schema.optionalWith(Schema.Boolean, { nullable: true })
+    }).annotations({ identifier: "UpdateApiKeyRequest" }))

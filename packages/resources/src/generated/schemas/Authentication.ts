@@ -47,11 +47,15 @@ export interface ConfirmDataEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const ConfirmData: Schema.Schema<ConfirmData, ConfirmDataEncoded> = /*#__PURE__*/ Schema.Struct({
-  email: Schema.optionalWith(Schema.String, { nullable: true }),
-  first: Schema.optionalWith(Schema.Boolean, { nullable: true }),
-  key: Schema.optionalWith(Schema.String, { nullable: true })
-}).annotations({ identifier: "ConfirmData" })
+export const ConfirmData: Schema.Schema<ConfirmData, ConfirmDataEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "ConfirmData",
+  () =>
+    Schema.Struct({
+      email: Schema.optionalWith(Schema.String, { nullable: true }),
+      first: Schema.optionalWith(Schema.Boolean, { nullable: true }),
+      key: Schema.optionalWith(Schema.String, { nullable: true })
+    }).annotations({ identifier: "ConfirmData" })
+)
 
 /**
  * The parameters required for the user authentication requests.
@@ -137,20 +141,24 @@ export interface AuthRequestsDtoEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const AuthRequestsDto: Schema.Schema<AuthRequestsDto, AuthRequestsDtoEncoded> = /*#__PURE__*/ Schema.Struct({
-  userName: Schema.optionalWith(Schema.String, { nullable: true }),
-  password: Schema.optionalWith(Schema.String, { nullable: true }),
-  passwordHash: Schema.optionalWith(Schema.String, { nullable: true }),
-  provider: Schema.optionalWith(Schema.String, { nullable: true }),
-  accessToken: Schema.optionalWith(Schema.String, { nullable: true }),
-  serializedProfile: Schema.optionalWith(Schema.String, { nullable: true }),
-  codeOAuth: Schema.optionalWith(Schema.String, { nullable: true }),
-  session: Schema.optional(Schema.Boolean),
-  confirmData: Schema.optional(ConfirmData),
-  recaptchaType: Schema.optional(Common.RecaptchaTypeSchema),
-  recaptchaResponse: Schema.optionalWith(Schema.String, { nullable: true }),
-  culture: Schema.optionalWith(Schema.String, { nullable: true })
-}).annotations({ identifier: "AuthRequestsDto" })
+export const AuthRequestsDto: Schema.Schema<AuthRequestsDto, AuthRequestsDtoEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "AuthRequestsDto",
+  () =>
+    Schema.Struct({
+      userName: Schema.optionalWith(Schema.String, { nullable: true }),
+      password: Schema.optionalWith(Schema.String, { nullable: true }),
+      passwordHash: Schema.optionalWith(Schema.String, { nullable: true }),
+      provider: Schema.optionalWith(Schema.String, { nullable: true }),
+      accessToken: Schema.optionalWith(Schema.String, { nullable: true }),
+      serializedProfile: Schema.optionalWith(Schema.String, { nullable: true }),
+      codeOAuth: Schema.optionalWith(Schema.String, { nullable: true }),
+      session: Schema.optional(Schema.Boolean),
+      confirmData: Schema.optional(ConfirmData),
+      recaptchaType: Schema.optional(Common.RecaptchaTypeSchema),
+      recaptchaResponse: Schema.optionalWith(Schema.String, { nullable: true }),
+      culture: Schema.optionalWith(Schema.String, { nullable: true })
+    }).annotations({ identifier: "AuthRequestsDto" })
+)
 
 /**
  * The parameters required for the user two-factor authentication requests.
@@ -242,21 +250,22 @@ export interface AuthWithCodeRequestsDtoEncoded {
  * @category schemas
  */
 export const AuthWithCodeRequestsDto: Schema.Schema<AuthWithCodeRequestsDto, AuthWithCodeRequestsDtoEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    userName: Schema.optionalWith(Schema.String, { nullable: true }),
-    password: Schema.optionalWith(Schema.String, { nullable: true }),
-    passwordHash: Schema.optionalWith(Schema.String, { nullable: true }),
-    provider: Schema.optionalWith(Schema.String, { nullable: true }),
-    accessToken: Schema.optionalWith(Schema.String, { nullable: true }),
-    serializedProfile: Schema.optionalWith(Schema.String, { nullable: true }),
-    codeOAuth: Schema.optionalWith(Schema.String, { nullable: true }),
-    session: Schema.optional(Schema.Boolean),
-    confirmData: Schema.optional(ConfirmData),
-    recaptchaType: Schema.optional(Common.RecaptchaTypeSchema),
-    recaptchaResponse: Schema.optionalWith(Schema.String, { nullable: true }),
-    culture: Schema.optionalWith(Schema.String, { nullable: true }),
-    code: Schema.optionalWith(Schema.String, { nullable: true })
-  }).annotations({ identifier: "AuthWithCodeRequestsDto" })
+  /*#__PURE__*/ Runtime.lazy("AuthWithCodeRequestsDto", () =>
+    Schema.Struct({
+      userName: Schema.optionalWith(Schema.String, { nullable: true }),
+      password: Schema.optionalWith(Schema.String, { nullable: true }),
+      passwordHash: Schema.optionalWith(Schema.String, { nullable: true }),
+      provider: Schema.optionalWith(Schema.String, { nullable: true }),
+      accessToken: Schema.optionalWith(Schema.String, { nullable: true }),
+      serializedProfile: Schema.optionalWith(Schema.String, { nullable: true }),
+      codeOAuth: Schema.optionalWith(Schema.String, { nullable: true }),
+      session: Schema.optional(Schema.Boolean),
+      confirmData: Schema.optional(ConfirmData),
+      recaptchaType: Schema.optional(Common.RecaptchaTypeSchema),
+      recaptchaResponse: Schema.optionalWith(Schema.String, { nullable: true }),
+      culture: Schema.optionalWith(Schema.String, { nullable: true }),
+      code: Schema.optionalWith(Schema.String, { nullable: true })
+    }).annotations({ identifier: "AuthWithCodeRequestsDto" }))
 
 /**
  * The authentication token parameters.
@@ -318,15 +327,16 @@ export interface AuthenticationTokenDtoEncoded {
  * @category schemas
  */
 export const AuthenticationTokenDto: Schema.Schema<AuthenticationTokenDto, AuthenticationTokenDtoEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    token: Schema.optionalWith(Schema.String, { nullable: true }),
-    expires: Schema.optional(Runtime.DateTime),
-    sms: Schema.optional(Schema.Boolean),
-    phoneNoise: Schema.optionalWith(Schema.String, { nullable: true }),
-    tfa: Schema.optional(Schema.Boolean),
-    tfaKey: Schema.optionalWith(Schema.String, { nullable: true }),
-    confirmUrl: Schema.optionalWith(Schema.String, { nullable: true })
-  }).annotations({ identifier: "AuthenticationTokenDto" })
+  /*#__PURE__*/ Runtime.lazy("AuthenticationTokenDto", () =>
+    Schema.Struct({
+      token: Schema.optionalWith(Schema.String, { nullable: true }),
+      expires: Schema.optional(Runtime.DateTime),
+      sms: Schema.optional(Schema.Boolean),
+      phoneNoise: Schema.optionalWith(Schema.String, { nullable: true }),
+      tfa: Schema.optional(Schema.Boolean),
+      tfaKey: Schema.optionalWith(Schema.String, { nullable: true }),
+      confirmUrl: Schema.optionalWith(Schema.String, { nullable: true })
+    }).annotations({ identifier: "AuthenticationTokenDto" }))
 
 /**
  * The capabilities parameters.
@@ -387,15 +397,19 @@ export interface CapabilitiesDtoEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const CapabilitiesDto: Schema.Schema<CapabilitiesDto, CapabilitiesDtoEncoded> = /*#__PURE__*/ Schema.Struct({
-  ldapEnabled: Schema.Boolean,
-  ldapDomain: Schema.optionalWith(Schema.String, { nullable: true }),
-  providers: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true }),
-  ssoLabel: Schema.optionalWith(Schema.String, { nullable: true }),
-  oauthEnabled: Schema.Boolean,
-  ssoUrl: Schema.optionalWith(Schema.String, { nullable: true }),
-  identityServerEnabled: Schema.Boolean
-}).annotations({ identifier: "CapabilitiesDto" })
+export const CapabilitiesDto: Schema.Schema<CapabilitiesDto, CapabilitiesDtoEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "CapabilitiesDto",
+  () =>
+    Schema.Struct({
+      ldapEnabled: Schema.Boolean,
+      ldapDomain: Schema.optionalWith(Schema.String, { nullable: true }),
+      providers: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true }),
+      ssoLabel: Schema.optionalWith(Schema.String, { nullable: true }),
+      oauthEnabled: Schema.Boolean,
+      ssoUrl: Schema.optionalWith(Schema.String, { nullable: true }),
+      identityServerEnabled: Schema.Boolean
+    }).annotations({ identifier: "CapabilitiesDto" })
+)
 
 /**
  * [0 - Ok, 1 - Invalid, 2 - Expired, 3 - Tariff limit, 4 - User existed, 5 - User excluded, 6 - Quota failed]
@@ -429,10 +443,14 @@ export type ValidationResult = 0 | 1 | 2 | 3 | 4 | 5 | 6 | (number & {})
  * @since 0.1.0
  * @category enums
  */
-export const ValidationResultSchema: Schema.Schema<ValidationResult> = /*#__PURE__*/ Runtime.intEnum<ValidationResult>(
+export const ValidationResultSchema: Schema.Schema<ValidationResult> = /*#__PURE__*/ Runtime.lazy(
   "ValidationResult",
-  ValidationResult,
-  "0 = Ok, 1 = Invalid, 2 = Expired, 3 = TariffLimit, 4 = UserExisted, 5 = UserExcluded, 6 = QuotaFailed"
+  () =>
+    Runtime.intEnum<ValidationResult>(
+      "ValidationResult",
+      ValidationResult,
+      "0 = Ok, 1 = Invalid, 2 = Expired, 3 = TariffLimit, 4 = UserExisted, 5 = UserExcluded, 6 = QuotaFailed"
+    )
 )
 
 /**
@@ -484,13 +502,17 @@ export interface ConfirmDtoEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const ConfirmDto: Schema.Schema<ConfirmDto, ConfirmDtoEncoded> = /*#__PURE__*/ Schema.Struct({
-  result: ValidationResultSchema,
-  roomId: Schema.optionalWith(Schema.String, { nullable: true }),
-  title: Schema.optionalWith(Schema.String, { nullable: true }),
-  email: Schema.optionalWith(Schema.String, { nullable: true }),
-  isAgent: Schema.optional(Schema.Boolean)
-}).annotations({ identifier: "ConfirmDto" })
+export const ConfirmDto: Schema.Schema<ConfirmDto, ConfirmDtoEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "ConfirmDto",
+  () =>
+    Schema.Struct({
+      result: ValidationResultSchema,
+      roomId: Schema.optionalWith(Schema.String, { nullable: true }),
+      title: Schema.optionalWith(Schema.String, { nullable: true }),
+      email: Schema.optionalWith(Schema.String, { nullable: true }),
+      isAgent: Schema.optional(Schema.Boolean)
+    }).annotations({ identifier: "ConfirmDto" })
+)
 
 /**
  * [EmpInvite - Emp invite, LinkInvite - Link invite, PortalSuspend - Portal suspend, PortalContinue - Portal continue, PortalRemove - Portal remove, DnsChange - Dns change, PortalOwnerChange - Portal owner change, Activation - Activation, EmailChange - Email change, EmailActivation - Email activation, PasswordChange - Password change, ProfileRemove - Profile remove, PhoneActivation - Phone activation, PhoneAuth - Phone auth, Auth - Auth, TfaActivation - Tfa activation, TfaAuth - Tfa auth, Wizard - Wizard, GuestShareLink - Guest share link]
@@ -557,10 +579,14 @@ export type ConfirmType =
  * @since 0.1.0
  * @category enums
  */
-export const ConfirmTypeSchema: Schema.Schema<ConfirmType> = /*#__PURE__*/ Runtime.stringEnum<ConfirmType>(
+export const ConfirmTypeSchema: Schema.Schema<ConfirmType> = /*#__PURE__*/ Runtime.lazy(
   "ConfirmType",
-  ConfirmType,
-  "EmpInvite = EmpInvite, LinkInvite = LinkInvite, PortalSuspend = PortalSuspend, PortalContinue = PortalContinue, PortalRemove = PortalRemove, DnsChange = DnsChange, PortalOwnerChange = PortalOwnerChange, Activation = Activation, EmailChange = EmailChange, EmailActivation = EmailActivation, PasswordChange = PasswordChange, ProfileRemove = ProfileRemove, PhoneActivation = PhoneActivation, PhoneAuth = PhoneAuth, Auth = Auth, TfaActivation = TfaActivation, TfaAuth = TfaAuth, Wizard = Wizard, GuestShareLink = GuestShareLink"
+  () =>
+    Runtime.stringEnum<ConfirmType>(
+      "ConfirmType",
+      ConfirmType,
+      "EmpInvite = EmpInvite, LinkInvite = LinkInvite, PortalSuspend = PortalSuspend, PortalContinue = PortalContinue, PortalRemove = PortalRemove, DnsChange = DnsChange, PortalOwnerChange = PortalOwnerChange, Activation = Activation, EmailChange = EmailChange, EmailActivation = EmailActivation, PasswordChange = PasswordChange, ProfileRemove = ProfileRemove, PhoneActivation = PhoneActivation, PhoneAuth = PhoneAuth, Auth = Auth, TfaActivation = TfaActivation, TfaAuth = TfaAuth, Wizard = Wizard, GuestShareLink = GuestShareLink"
+    )
 )
 
 /**
@@ -628,16 +654,17 @@ export interface EmailValidationKeyModelEncoded {
  * @category schemas
  */
 export const EmailValidationKeyModel: Schema.Schema<EmailValidationKeyModel, EmailValidationKeyModelEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    key: Schema.optionalWith(Schema.String, { nullable: true }),
-    emplType: Schema.optional(Common.EmployeeTypeSchema),
-    email: Schema.optionalWith(Schema.String, { nullable: true }),
-    encEmail: Schema.optionalWith(Schema.String, { nullable: true }),
-    uiD: Schema.optionalWith(Schema.String, { nullable: true }),
-    type: Schema.optional(ConfirmTypeSchema),
-    first: Schema.optionalWith(Schema.String, { nullable: true }),
-    roomId: Schema.optionalWith(Schema.String, { nullable: true })
-  }).annotations({ identifier: "EmailValidationKeyModel" })
+  /*#__PURE__*/ Runtime.lazy("EmailValidationKeyModel", () =>
+    Schema.Struct({
+      key: Schema.optionalWith(Schema.String, { nullable: true }),
+      emplType: Schema.optional(Common.EmployeeTypeSchema),
+      email: Schema.optionalWith(Schema.String, { nullable: true }),
+      encEmail: Schema.optionalWith(Schema.String, { nullable: true }),
+      uiD: Schema.optionalWith(Schema.String, { nullable: true }),
+      type: Schema.optional(ConfirmTypeSchema),
+      first: Schema.optionalWith(Schema.String, { nullable: true }),
+      roomId: Schema.optionalWith(Schema.String, { nullable: true })
+    }).annotations({ identifier: "EmailValidationKeyModel" }))
 
 /**
  * The parameters required for the mobile phone verification.
@@ -668,7 +695,10 @@ export interface MobileRequestsDtoEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const MobileRequestsDto: Schema.Schema<MobileRequestsDto, MobileRequestsDtoEncoded> = /*#__PURE__*/ Schema
-  .Struct({
-    mobilePhone: Schema.optionalWith(Schema.String, { nullable: true })
-  }).annotations({ identifier: "MobileRequestsDto" })
+export const MobileRequestsDto: Schema.Schema<MobileRequestsDto, MobileRequestsDtoEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "MobileRequestsDto",
+  () =>
+    Schema.Struct({
+      mobilePhone: Schema.optionalWith(Schema.String, { nullable: true })
+    }).annotations({ identifier: "MobileRequestsDto" })
+)

@@ -39,12 +39,14 @@ export type BackupStorageType = 0 | 1 | 2 | 3 | 4 | 5 | (number & {})
  * @since 0.1.0
  * @category enums
  */
-export const BackupStorageTypeSchema: Schema.Schema<BackupStorageType> = /*#__PURE__*/ Runtime.intEnum<
-  BackupStorageType
->(
+export const BackupStorageTypeSchema: Schema.Schema<BackupStorageType> = /*#__PURE__*/ Runtime.lazy(
   "BackupStorageType",
-  BackupStorageType,
-  "0 = Documents, 1 = ThridpartyDocuments, 2 = CustomCloud, 3 = Local, 4 = DataStore, 5 = ThirdPartyConsumer"
+  () =>
+    Runtime.intEnum<BackupStorageType>(
+      "BackupStorageType",
+      BackupStorageType,
+      "0 = Documents, 1 = ThridpartyDocuments, 2 = CustomCloud, 3 = Local, 4 = DataStore, 5 = ThirdPartyConsumer"
+    )
 )
 
 /**
@@ -74,10 +76,11 @@ export interface ItemKeyValuePairObjectObjectEncoded {
 export const ItemKeyValuePairObjectObject: Schema.Schema<
   ItemKeyValuePairObjectObject,
   ItemKeyValuePairObjectObjectEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  key: Schema.optionalWith(Schema.Unknown, { nullable: true }),
-  value: Schema.optionalWith(Schema.Unknown, { nullable: true })
-}).annotations({ identifier: "ItemKeyValuePairObjectObject" })
+> = /*#__PURE__*/ Runtime.lazy("ItemKeyValuePairObjectObject", () =>
+  Schema.Struct({
+    key: Schema.optionalWith(Schema.Unknown, { nullable: true }),
+    value: Schema.optionalWith(Schema.Unknown, { nullable: true })
+  }).annotations({ identifier: "ItemKeyValuePairObjectObject" }))
 
 /**
  * The backup parameters.
@@ -118,11 +121,15 @@ export interface BackupDtoEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const BackupDto: Schema.Schema<BackupDto, BackupDtoEncoded> = /*#__PURE__*/ Schema.Struct({
-  storageType: Schema.optional(BackupStorageTypeSchema),
-  storageParams: Schema.optionalWith(Schema.Array(ItemKeyValuePairObjectObject), { nullable: true }),
-  dump: Schema.optional(Schema.Boolean)
-}).annotations({ identifier: "BackupDto" })
+export const BackupDto: Schema.Schema<BackupDto, BackupDtoEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "BackupDto",
+  () =>
+    Schema.Struct({
+      storageType: Schema.optional(BackupStorageTypeSchema),
+      storageParams: Schema.optionalWith(Schema.Array(ItemKeyValuePairObjectObject), { nullable: true }),
+      dump: Schema.optional(Schema.Boolean)
+    }).annotations({ identifier: "BackupDto" })
+)
 
 /**
  * The backup history parameters.
@@ -173,14 +180,15 @@ export interface BackupHistoryRecordEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const BackupHistoryRecord: Schema.Schema<BackupHistoryRecord, BackupHistoryRecordEncoded> = /*#__PURE__*/ Schema
-  .Struct({
-    id: Schema.String,
-    fileName: Schema.optionalWith(Schema.String, { nullable: true }),
-    storageType: BackupStorageTypeSchema,
-    createdOn: Runtime.DateTime,
-    expiresOn: Runtime.DateTime
-  }).annotations({ identifier: "BackupHistoryRecord" })
+export const BackupHistoryRecord: Schema.Schema<BackupHistoryRecord, BackupHistoryRecordEncoded> = /*#__PURE__*/ Runtime
+  .lazy("BackupHistoryRecord", () =>
+    Schema.Struct({
+      id: Schema.String,
+      fileName: Schema.optionalWith(Schema.String, { nullable: true }),
+      storageType: BackupStorageTypeSchema,
+      createdOn: Runtime.DateTime,
+      expiresOn: Runtime.DateTime
+    }).annotations({ identifier: "BackupHistoryRecord" }))
 
 /**
  * [0 - Every day, 1 - Every week, 2 - Every month]
@@ -206,10 +214,9 @@ export type BackupPeriod = 0 | 1 | 2 | (number & {})
  * @since 0.1.0
  * @category enums
  */
-export const BackupPeriodSchema: Schema.Schema<BackupPeriod> = /*#__PURE__*/ Runtime.intEnum<BackupPeriod>(
+export const BackupPeriodSchema: Schema.Schema<BackupPeriod> = /*#__PURE__*/ Runtime.lazy(
   "BackupPeriod",
-  BackupPeriod,
-  "0 = EveryDay, 1 = EveryWeek, 2 = EveryMonth"
+  () => Runtime.intEnum<BackupPeriod>("BackupPeriod", BackupPeriod, "0 = EveryDay, 1 = EveryWeek, 2 = EveryMonth")
 )
 
 /**
@@ -236,9 +243,15 @@ export type BackupProgressEnum = 0 | 1 | 2 | (number & {})
  * @since 0.1.0
  * @category enums
  */
-export const BackupProgressEnumSchema: Schema.Schema<BackupProgressEnum> = /*#__PURE__*/ Runtime.intEnum<
-  BackupProgressEnum
->("BackupProgressEnum", BackupProgressEnum, "0 = Backup, 1 = Restore, 2 = Transfer")
+export const BackupProgressEnumSchema: Schema.Schema<BackupProgressEnum> = /*#__PURE__*/ Runtime.lazy(
+  "BackupProgressEnum",
+  () =>
+    Runtime.intEnum<BackupProgressEnum>(
+      "BackupProgressEnum",
+      BackupProgressEnum,
+      "0 = Backup, 1 = Restore, 2 = Transfer"
+    )
+)
 
 /**
  * The backup progress parameters.
@@ -309,17 +322,21 @@ export interface BackupProgressEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const BackupProgress: Schema.Schema<BackupProgress, BackupProgressEncoded> = /*#__PURE__*/ Schema.Struct({
-  isCompleted: Schema.optional(Schema.Boolean),
-  progress: Schema.optional(Schema.Number),
-  error: Schema.optionalWith(Schema.String, { nullable: true }),
-  warning: Schema.optionalWith(Schema.String, { nullable: true }),
-  link: Schema.optionalWith(Schema.String, { nullable: true }),
-  tenantId: Schema.optional(Schema.Number),
-  backupProgressEnum: Schema.optional(BackupProgressEnumSchema),
-  status: Schema.optional(Common.DistributedTaskStatusSchema),
-  taskId: Schema.optionalWith(Schema.String, { nullable: true })
-}).annotations({ identifier: "BackupProgress" })
+export const BackupProgress: Schema.Schema<BackupProgress, BackupProgressEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "BackupProgress",
+  () =>
+    Schema.Struct({
+      isCompleted: Schema.optional(Schema.Boolean),
+      progress: Schema.optional(Schema.Number),
+      error: Schema.optionalWith(Schema.String, { nullable: true }),
+      warning: Schema.optionalWith(Schema.String, { nullable: true }),
+      link: Schema.optionalWith(Schema.String, { nullable: true }),
+      tenantId: Schema.optional(Schema.Number),
+      backupProgressEnum: Schema.optional(BackupProgressEnumSchema),
+      status: Schema.optional(Common.DistributedTaskStatusSchema),
+      taskId: Schema.optionalWith(Schema.String, { nullable: true })
+    }).annotations({ identifier: "BackupProgress" })
+)
 
 /**
  * The backup restoring parameters.
@@ -370,13 +387,17 @@ export interface BackupRestoreDtoEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const BackupRestoreDto: Schema.Schema<BackupRestoreDto, BackupRestoreDtoEncoded> = /*#__PURE__*/ Schema.Struct({
-  backupId: Schema.optionalWith(Schema.String, { nullable: true }),
-  storageType: Schema.optional(BackupStorageTypeSchema),
-  storageParams: Schema.optionalWith(Schema.Array(ItemKeyValuePairObjectObject), { nullable: true }),
-  notify: Schema.optional(Schema.Boolean),
-  dump: Schema.optional(Schema.Boolean)
-}).annotations({ identifier: "BackupRestoreDto" })
+export const BackupRestoreDto: Schema.Schema<BackupRestoreDto, BackupRestoreDtoEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "BackupRestoreDto",
+  () =>
+    Schema.Struct({
+      backupId: Schema.optionalWith(Schema.String, { nullable: true }),
+      storageType: Schema.optional(BackupStorageTypeSchema),
+      storageParams: Schema.optionalWith(Schema.Array(ItemKeyValuePairObjectObject), { nullable: true }),
+      notify: Schema.optional(Schema.Boolean),
+      dump: Schema.optional(Schema.Boolean)
+    }).annotations({ identifier: "BackupRestoreDto" })
+)
 
 /**
  * The backup cron parameters.
@@ -417,11 +438,12 @@ export interface CronEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const Cron: Schema.Schema<Cron, CronEncoded> = /*#__PURE__*/ Schema.Struct({
-  period: Schema.optional(BackupPeriodSchema),
-  hour: Schema.optional(Schema.Number),
-  day: Schema.optionalWith(Schema.Number, { nullable: true })
-}).annotations({ identifier: "Cron" })
+export const Cron: Schema.Schema<Cron, CronEncoded> = /*#__PURE__*/ Runtime.lazy("Cron", () =>
+  Schema.Struct({
+    period: Schema.optional(BackupPeriodSchema),
+    hour: Schema.optional(Schema.Number),
+    day: Schema.optionalWith(Schema.Number, { nullable: true })
+  }).annotations({ identifier: "Cron" }))
 
 /**
  * The backup schedule parameters.
@@ -472,14 +494,17 @@ export interface BackupScheduleDtoEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const BackupScheduleDto: Schema.Schema<BackupScheduleDto, BackupScheduleDtoEncoded> = /*#__PURE__*/ Schema
-  .Struct({
-    storageType: Schema.optional(BackupStorageTypeSchema),
-    storageParams: Schema.optionalWith(Schema.Array(ItemKeyValuePairObjectObject), { nullable: true }),
-    backupsStored: Schema.optionalWith(Schema.Number, { nullable: true }),
-    cronParams: Schema.optional(Cron),
-    dump: Schema.optional(Schema.Boolean)
-  }).annotations({ identifier: "BackupScheduleDto" })
+export const BackupScheduleDto: Schema.Schema<BackupScheduleDto, BackupScheduleDtoEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "BackupScheduleDto",
+  () =>
+    Schema.Struct({
+      storageType: Schema.optional(BackupStorageTypeSchema),
+      storageParams: Schema.optionalWith(Schema.Array(ItemKeyValuePairObjectObject), { nullable: true }),
+      backupsStored: Schema.optionalWith(Schema.Number, { nullable: true }),
+      cronParams: Schema.optional(Cron),
+      dump: Schema.optional(Schema.Boolean)
+    }).annotations({ identifier: "BackupScheduleDto" })
+)
 
 /**
  * Backup service state.
@@ -511,9 +536,10 @@ export interface BackupServiceStateDtoEncoded {
  * @category schemas
  */
 export const BackupServiceStateDto: Schema.Schema<BackupServiceStateDto, BackupServiceStateDtoEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    enabled: Schema.optional(Schema.Boolean)
-  }).annotations({ identifier: "BackupServiceStateDto" })
+  /*#__PURE__*/ Runtime.lazy("BackupServiceStateDto", () =>
+    Schema.Struct({
+      enabled: Schema.optional(Schema.Boolean)
+    }).annotations({ identifier: "BackupServiceStateDto" }))
 
 /**
  * The backup cron parameters.
@@ -554,11 +580,15 @@ export interface CronParamsEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const CronParams: Schema.Schema<CronParams, CronParamsEncoded> = /*#__PURE__*/ Schema.Struct({
-  period: Schema.optional(BackupPeriodSchema),
-  hour: Schema.optional(Schema.Number),
-  day: Schema.optional(Schema.Number)
-}).annotations({ identifier: "CronParams" })
+export const CronParams: Schema.Schema<CronParams, CronParamsEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "CronParams",
+  () =>
+    Schema.Struct({
+      period: Schema.optional(BackupPeriodSchema),
+      hour: Schema.optional(Schema.Number),
+      day: Schema.optional(Schema.Number)
+    }).annotations({ identifier: "CronParams" })
+)
 
 /**
  * The backup schedule parameters.
@@ -614,13 +644,17 @@ export interface ScheduleDtoEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const ScheduleDto: Schema.Schema<ScheduleDto, ScheduleDtoEncoded> = /*#__PURE__*/ Schema.Struct({
-  storageType: BackupStorageTypeSchema,
-  storageParams: Schema.optionalWith(Schema.Record({ key: Schema.String, value: Schema.NullOr(Schema.String) }), {
-    nullable: true
-  }),
-  cronParams: CronParams,
-  backupsStored: Schema.optionalWith(Schema.Number, { nullable: true }),
-  lastBackupTime: Runtime.DateTime,
-  dump: Schema.Boolean
-}).annotations({ identifier: "ScheduleDto" })
+export const ScheduleDto: Schema.Schema<ScheduleDto, ScheduleDtoEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "ScheduleDto",
+  () =>
+    Schema.Struct({
+      storageType: BackupStorageTypeSchema,
+      storageParams: Schema.optionalWith(Schema.Record({ key: Schema.String, value: Schema.NullOr(Schema.String) }), {
+        nullable: true
+      }),
+      cronParams: CronParams,
+      backupsStored: Schema.optionalWith(Schema.Number, { nullable: true }),
+      lastBackupTime: Runtime.DateTime,
+      dump: Schema.Boolean
+    }).annotations({ identifier: "ScheduleDto" })
+)

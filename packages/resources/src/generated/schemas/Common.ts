@@ -47,11 +47,15 @@ export interface AceShortWrapperEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const AceShortWrapper: Schema.Schema<AceShortWrapper, AceShortWrapperEncoded> = /*#__PURE__*/ Schema.Struct({
-  user: Schema.optionalWith(Schema.String, { nullable: true }),
-  permissions: Schema.optionalWith(Schema.String, { nullable: true }),
-  isLink: Schema.optional(Schema.Boolean)
-}).annotations({ identifier: "AceShortWrapper" })
+export const AceShortWrapper: Schema.Schema<AceShortWrapper, AceShortWrapperEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "AceShortWrapper",
+  () =>
+    Schema.Struct({
+      user: Schema.optionalWith(Schema.String, { nullable: true }),
+      permissions: Schema.optionalWith(Schema.String, { nullable: true }),
+      isLink: Schema.optional(Schema.Boolean)
+    }).annotations({ identifier: "AceShortWrapper" })
+)
 
 /**
  * @since 0.1.0
@@ -77,10 +81,14 @@ export interface AiChatPriceEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const AiChatPrice: Schema.Schema<AiChatPrice, AiChatPriceEncoded> = /*#__PURE__*/ Schema.Struct({
-  prompt: Schema.optional(Schema.Number),
-  completion: Schema.optional(Schema.Number)
-}).annotations({ identifier: "AiChatPrice" })
+export const AiChatPrice: Schema.Schema<AiChatPrice, AiChatPriceEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "AiChatPrice",
+  () =>
+    Schema.Struct({
+      prompt: Schema.optional(Schema.Number),
+      completion: Schema.optional(Schema.Number)
+    }).annotations({ identifier: "AiChatPrice" })
+)
 
 /**
  * The AI model capabilities.
@@ -121,12 +129,13 @@ export interface AiModelCapabilitiesEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const AiModelCapabilities: Schema.Schema<AiModelCapabilities, AiModelCapabilitiesEncoded> = /*#__PURE__*/ Schema
-  .Struct({
-    vision: Schema.optional(Schema.Boolean),
-    toolCalling: Schema.optional(Schema.Boolean),
-    thinking: Schema.optional(Schema.Boolean)
-  }).annotations({ identifier: "AiModelCapabilities" })
+export const AiModelCapabilities: Schema.Schema<AiModelCapabilities, AiModelCapabilitiesEncoded> = /*#__PURE__*/ Runtime
+  .lazy("AiModelCapabilities", () =>
+    Schema.Struct({
+      vision: Schema.optional(Schema.Boolean),
+      toolCalling: Schema.optional(Schema.Boolean),
+      thinking: Schema.optional(Schema.Boolean)
+    }).annotations({ identifier: "AiModelCapabilities" }))
 
 /**
  * The API date and time parameters.
@@ -188,9 +197,10 @@ export interface FileOperationRequestBaseDtoEncoded {
 export const FileOperationRequestBaseDto: Schema.Schema<
   FileOperationRequestBaseDto,
   FileOperationRequestBaseDtoEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  returnSingleOperation: Schema.optional(Schema.Boolean)
-}).annotations({ identifier: "FileOperationRequestBaseDto" })
+> = /*#__PURE__*/ Runtime.lazy("FileOperationRequestBaseDto", () =>
+  Schema.Struct({
+    returnSingleOperation: Schema.optional(Schema.Boolean)
+  }).annotations({ identifier: "FileOperationRequestBaseDto" }))
 
 /**
  * @since 0.1.0
@@ -213,7 +223,10 @@ export type BaseBatchRequestDtoAllOfFolderIdsEncoded = number | string
 export const BaseBatchRequestDtoAllOfFolderIds: Schema.Schema<
   BaseBatchRequestDtoAllOfFolderIds,
   BaseBatchRequestDtoAllOfFolderIdsEncoded
-> = /*#__PURE__*/ Schema.asSchema(Schema.Union(Schema.Number, Schema.String))
+> = /*#__PURE__*/ Runtime.lazy(
+  "BaseBatchRequestDto_allOf_folderIds",
+  () => Schema.asSchema(Schema.Union(Schema.Number, Schema.String))
+)
 
 /**
  * @since 0.1.0
@@ -236,7 +249,10 @@ export type BaseBatchRequestDtoAllOfFileIdsEncoded = number | string
 export const BaseBatchRequestDtoAllOfFileIds: Schema.Schema<
   BaseBatchRequestDtoAllOfFileIds,
   BaseBatchRequestDtoAllOfFileIdsEncoded
-> = /*#__PURE__*/ Schema.asSchema(Schema.Union(Schema.Number, Schema.String))
+> = /*#__PURE__*/ Runtime.lazy(
+  "BaseBatchRequestDto_allOf_fileIds",
+  () => Schema.asSchema(Schema.Union(Schema.Number, Schema.String))
+)
 
 /**
  * The base batch request parameters.
@@ -277,12 +293,13 @@ export interface BaseBatchRequestDtoEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const BaseBatchRequestDto: Schema.Schema<BaseBatchRequestDto, BaseBatchRequestDtoEncoded> = /*#__PURE__*/ Schema
-  .Struct({
-    returnSingleOperation: Schema.optional(Schema.Boolean),
-    folderIds: Schema.optionalWith(Schema.Array(BaseBatchRequestDtoAllOfFolderIds), { nullable: true }),
-    fileIds: Schema.optionalWith(Schema.Array(BaseBatchRequestDtoAllOfFileIds), { nullable: true })
-  }).annotations({ identifier: "BaseBatchRequestDto" })
+export const BaseBatchRequestDto: Schema.Schema<BaseBatchRequestDto, BaseBatchRequestDtoEncoded> = /*#__PURE__*/ Runtime
+  .lazy("BaseBatchRequestDto", () =>
+    Schema.Struct({
+      returnSingleOperation: Schema.optional(Schema.Boolean),
+      folderIds: Schema.optionalWith(Schema.Array(BaseBatchRequestDtoAllOfFolderIds), { nullable: true }),
+      fileIds: Schema.optionalWith(Schema.Array(BaseBatchRequestDtoAllOfFileIds), { nullable: true })
+    }).annotations({ identifier: "BaseBatchRequestDto" }))
 
 /**
  * @since 0.1.0
@@ -305,7 +322,10 @@ export type BatchRequestDtoAllOfFileIdsEncoded = number | string
 export const BatchRequestDtoAllOfFileIds: Schema.Schema<
   BatchRequestDtoAllOfFileIds,
   BatchRequestDtoAllOfFileIdsEncoded
-> = /*#__PURE__*/ Schema.asSchema(Schema.Union(Schema.Number, Schema.String))
+> = /*#__PURE__*/ Runtime.lazy(
+  "BatchRequestDto_allOf_fileIds",
+  () => Schema.asSchema(Schema.Union(Schema.Number, Schema.String))
+)
 
 /**
  * The image multimodal settings for the chat model.
@@ -339,9 +359,10 @@ export interface ChatImageMultimodalSettingsDtoEncoded {
 export const ChatImageMultimodalSettingsDto: Schema.Schema<
   ChatImageMultimodalSettingsDto,
   ChatImageMultimodalSettingsDtoEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  formats: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true })
-}).annotations({ identifier: "ChatImageMultimodalSettingsDto" })
+> = /*#__PURE__*/ Runtime.lazy("ChatImageMultimodalSettingsDto", () =>
+  Schema.Struct({
+    formats: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true })
+  }).annotations({ identifier: "ChatImageMultimodalSettingsDto" }))
 
 /**
  * The multimodal settings for the chat model.
@@ -373,9 +394,10 @@ export interface ChatMultimodalSettingsDtoEncoded {
  * @category schemas
  */
 export const ChatMultimodalSettingsDto: Schema.Schema<ChatMultimodalSettingsDto, ChatMultimodalSettingsDtoEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    image: Schema.optional(ChatImageMultimodalSettingsDto)
-  }).annotations({ identifier: "ChatMultimodalSettingsDto" })
+  /*#__PURE__*/ Runtime.lazy("ChatMultimodalSettingsDto", () =>
+    Schema.Struct({
+      image: Schema.optional(ChatImageMultimodalSettingsDto)
+    }).annotations({ identifier: "ChatMultimodalSettingsDto" }))
 
 /**
  * The chat settings.
@@ -421,12 +443,16 @@ export interface ChatSettingsEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const ChatSettings: Schema.Schema<ChatSettings, ChatSettingsEncoded> = /*#__PURE__*/ Schema.Struct({
-  providerId: Schema.optional(Schema.Number),
-  modelId: Schema.optionalWith(Schema.String, { nullable: true }),
-  prompt: Schema.optionalWith(Schema.String, { nullable: true }),
-  internal: Schema.optional(Schema.Boolean)
-}).annotations({ identifier: "ChatSettings" })
+export const ChatSettings: Schema.Schema<ChatSettings, ChatSettingsEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "ChatSettings",
+  () =>
+    Schema.Struct({
+      providerId: Schema.optional(Schema.Number),
+      modelId: Schema.optionalWith(Schema.String, { nullable: true }),
+      prompt: Schema.optionalWith(Schema.String, { nullable: true }),
+      internal: Schema.optional(Schema.Boolean)
+    }).annotations({ identifier: "ChatSettings" })
+)
 
 /**
  * The chat settings parameters.
@@ -492,16 +518,20 @@ export interface ChatSettingsDtoEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const ChatSettingsDto: Schema.Schema<ChatSettingsDto, ChatSettingsDtoEncoded> = /*#__PURE__*/ Schema.Struct({
-  providerId: Schema.optional(Schema.Number),
-  modelId: Schema.optionalWith(Schema.String, { nullable: true }),
-  modelAlias: Schema.optionalWith(Schema.String, { nullable: true }),
-  prompt: Schema.optionalWith(Schema.String, { nullable: true }),
-  multimodal: Schema.optional(ChatMultimodalSettingsDto),
-  thinking: Schema.optional(Schema.Boolean),
-  capabilities: Schema.optional(AiModelCapabilities),
-  internal: Schema.optional(Schema.Boolean)
-}).annotations({ identifier: "ChatSettingsDto" })
+export const ChatSettingsDto: Schema.Schema<ChatSettingsDto, ChatSettingsDtoEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "ChatSettingsDto",
+  () =>
+    Schema.Struct({
+      providerId: Schema.optional(Schema.Number),
+      modelId: Schema.optionalWith(Schema.String, { nullable: true }),
+      modelAlias: Schema.optionalWith(Schema.String, { nullable: true }),
+      prompt: Schema.optionalWith(Schema.String, { nullable: true }),
+      multimodal: Schema.optional(ChatMultimodalSettingsDto),
+      thinking: Schema.optional(Schema.Boolean),
+      capabilities: Schema.optional(AiModelCapabilities),
+      internal: Schema.optional(Schema.Boolean)
+    }).annotations({ identifier: "ChatSettingsDto" })
+)
 
 /**
  * Represents the response returned from a chunked upload session.
@@ -560,14 +590,15 @@ export interface ChunkedUploadSessionResponseIntegerEncoded {
 export const ChunkedUploadSessionResponseInteger: Schema.Schema<
   ChunkedUploadSessionResponseInteger,
   ChunkedUploadSessionResponseIntegerEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  id: Schema.optionalWith(Schema.String, { nullable: true }),
-  path: Schema.optionalWith(Schema.Array(Schema.Number), { nullable: true }),
-  created: Schema.optional(Runtime.DateTime),
-  expired: Schema.optional(Runtime.DateTime),
-  location: Schema.optionalWith(Schema.String, { nullable: true }),
-  bytes_total: Schema.optional(Schema.Number)
-}).annotations({ identifier: "ChunkedUploadSessionResponseInteger" })
+> = /*#__PURE__*/ Runtime.lazy("ChunkedUploadSessionResponseInteger", () =>
+  Schema.Struct({
+    id: Schema.optionalWith(Schema.String, { nullable: true }),
+    path: Schema.optionalWith(Schema.Array(Schema.Number), { nullable: true }),
+    created: Schema.optional(Runtime.DateTime),
+    expired: Schema.optional(Runtime.DateTime),
+    location: Schema.optionalWith(Schema.String, { nullable: true }),
+    bytes_total: Schema.optional(Schema.Number)
+  }).annotations({ identifier: "ChunkedUploadSessionResponseInteger" }))
 
 /**
  * Represents a wrapper for the response of a chunked upload session operation.
@@ -606,10 +637,11 @@ export interface ChunkedUploadSessionResponseWrapperIntegerEncoded {
 export const ChunkedUploadSessionResponseWrapperInteger: Schema.Schema<
   ChunkedUploadSessionResponseWrapperInteger,
   ChunkedUploadSessionResponseWrapperIntegerEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  success: Schema.optional(Schema.Boolean),
-  data: Schema.optional(ChunkedUploadSessionResponseInteger)
-}).annotations({ identifier: "ChunkedUploadSessionResponseWrapperInteger" })
+> = /*#__PURE__*/ Runtime.lazy("ChunkedUploadSessionResponseWrapperInteger", () =>
+  Schema.Struct({
+    success: Schema.optional(Schema.Boolean),
+    data: Schema.optional(ChunkedUploadSessionResponseInteger)
+  }).annotations({ identifier: "ChunkedUploadSessionResponseWrapperInteger" }))
 
 /**
  * The contact information.
@@ -645,10 +677,14 @@ export interface ContactEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const Contact: Schema.Schema<Contact, ContactEncoded> = /*#__PURE__*/ Schema.Struct({
-  type: Schema.optionalWith(Schema.String, { nullable: true }),
-  value: Schema.optionalWith(Schema.String, { nullable: true })
-}).annotations({ identifier: "Contact" })
+export const Contact: Schema.Schema<Contact, ContactEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "Contact",
+  () =>
+    Schema.Struct({
+      type: Schema.optionalWith(Schema.String, { nullable: true }),
+      value: Schema.optionalWith(Schema.String, { nullable: true })
+    }).annotations({ identifier: "Contact" })
+)
 
 /**
  * @since 0.1.0
@@ -669,7 +705,10 @@ export type ContinueChatBodyFilesInnerEncoded = number | string
  * @category schemas
  */
 export const ContinueChatBodyFilesInner: Schema.Schema<ContinueChatBodyFilesInner, ContinueChatBodyFilesInnerEncoded> =
-  /*#__PURE__*/ Schema.asSchema(Schema.Union(Schema.Number, Schema.String))
+  /*#__PURE__*/ Runtime.lazy(
+    "ContinueChatBody_files_inner",
+    () => Schema.asSchema(Schema.Union(Schema.Number, Schema.String))
+  )
 
 /**
  * @since 0.1.0
@@ -695,10 +734,14 @@ export interface CurrencyInfoEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const CurrencyInfo: Schema.Schema<CurrencyInfo, CurrencyInfoEncoded> = /*#__PURE__*/ Schema.Struct({
-  code: Schema.optionalWith(Schema.String, { nullable: true }),
-  symbol: Schema.optionalWith(Schema.String, { nullable: true })
-}).annotations({ identifier: "CurrencyInfo" })
+export const CurrencyInfo: Schema.Schema<CurrencyInfo, CurrencyInfoEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "CurrencyInfo",
+  () =>
+    Schema.Struct({
+      code: Schema.optionalWith(Schema.String, { nullable: true }),
+      symbol: Schema.optionalWith(Schema.String, { nullable: true })
+    }).annotations({ identifier: "CurrencyInfo" })
+)
 
 /**
  * [Base - Base, Dark - Dark, System - System]
@@ -724,9 +767,15 @@ export type DarkThemeSettingsType = "Base" | "Dark" | "System" | (string & {}) |
  * @since 0.1.0
  * @category enums
  */
-export const DarkThemeSettingsTypeSchema: Schema.Schema<DarkThemeSettingsType> = /*#__PURE__*/ Runtime.stringEnum<
-  DarkThemeSettingsType
->("DarkThemeSettingsType", DarkThemeSettingsType, "Base = Base, Dark = Dark, System = System")
+export const DarkThemeSettingsTypeSchema: Schema.Schema<DarkThemeSettingsType> = /*#__PURE__*/ Runtime.lazy(
+  "DarkThemeSettingsType",
+  () =>
+    Runtime.stringEnum<DarkThemeSettingsType>(
+      "DarkThemeSettingsType",
+      DarkThemeSettingsType,
+      "Base = Base, Dark = Dark, System = System"
+    )
+)
 
 /**
  * The parameters for deleting a room.
@@ -757,10 +806,13 @@ export interface DeleteRoomRequestEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const DeleteRoomRequest: Schema.Schema<DeleteRoomRequest, DeleteRoomRequestEncoded> = /*#__PURE__*/ Schema
-  .Struct({
-    deleteAfter: Schema.optional(Schema.Boolean)
-  }).annotations({ identifier: "DeleteRoomRequest" })
+export const DeleteRoomRequest: Schema.Schema<DeleteRoomRequest, DeleteRoomRequestEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "DeleteRoomRequest",
+  () =>
+    Schema.Struct({
+      deleteAfter: Schema.optional(Schema.Boolean)
+    }).annotations({ identifier: "DeleteRoomRequest" })
+)
 
 /**
  * [0 - Created, 1 - Running, 2 - Completed, 3 - Canceled, 4 - Failted]
@@ -786,9 +838,15 @@ export type DistributedTaskStatus = 0 | 1 | 2 | 3 | 4 | (number & {})
  * @since 0.1.0
  * @category enums
  */
-export const DistributedTaskStatusSchema: Schema.Schema<DistributedTaskStatus> = /*#__PURE__*/ Runtime.intEnum<
-  DistributedTaskStatus
->("DistributedTaskStatus", DistributedTaskStatus, "0 = Created, 1 = Running, 2 = Completed, 3 = Canceled, 4 = Failted")
+export const DistributedTaskStatusSchema: Schema.Schema<DistributedTaskStatus> = /*#__PURE__*/ Runtime.lazy(
+  "DistributedTaskStatus",
+  () =>
+    Runtime.intEnum<DistributedTaskStatus>(
+      "DistributedTaskStatus",
+      DistributedTaskStatus,
+      "0 = Created, 1 = Running, 2 = Completed, 3 = Canceled, 4 = Failted"
+    )
+)
 
 /**
  * The Document Builder task parameters.
@@ -855,16 +913,17 @@ export interface DocumentBuilderTaskDtoEncoded {
  * @category schemas
  */
 export const DocumentBuilderTaskDto: Schema.Schema<DocumentBuilderTaskDto, DocumentBuilderTaskDtoEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    id: Schema.optionalWith(Schema.String, { nullable: true }),
-    error: Schema.optionalWith(Schema.String, { nullable: true }),
-    percentage: Schema.Number,
-    isCompleted: Schema.Boolean,
-    status: DistributedTaskStatusSchema,
-    resultFileId: Schema.optionalWith(Schema.Unknown, { nullable: true }),
-    resultFileName: Schema.optionalWith(Schema.String, { nullable: true }),
-    resultFileUrl: Schema.optionalWith(Schema.String, { nullable: true })
-  }).annotations({ identifier: "DocumentBuilderTaskDto" })
+  /*#__PURE__*/ Runtime.lazy("DocumentBuilderTaskDto", () =>
+    Schema.Struct({
+      id: Schema.optionalWith(Schema.String, { nullable: true }),
+      error: Schema.optionalWith(Schema.String, { nullable: true }),
+      percentage: Schema.Number,
+      isCompleted: Schema.Boolean,
+      status: DistributedTaskStatusSchema,
+      resultFileId: Schema.optionalWith(Schema.Unknown, { nullable: true }),
+      resultFileName: Schema.optionalWith(Schema.String, { nullable: true }),
+      resultFileUrl: Schema.optionalWith(Schema.String, { nullable: true })
+    }).annotations({ identifier: "DocumentBuilderTaskDto" }))
 
 /**
  * The file draft parameters.
@@ -911,12 +970,13 @@ export interface DraftLocationIntegerEncoded {
  * @category schemas
  */
 export const DraftLocationInteger: Schema.Schema<DraftLocationInteger, DraftLocationIntegerEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    folderId: Schema.optional(Schema.Number),
-    folderTitle: Schema.optionalWith(Schema.String, { nullable: true }),
-    fileId: Schema.optional(Schema.Number),
-    fileTitle: Schema.optionalWith(Schema.String, { nullable: true })
-  }).annotations({ identifier: "DraftLocationInteger" })
+  /*#__PURE__*/ Runtime.lazy("DraftLocationInteger", () =>
+    Schema.Struct({
+      folderId: Schema.optional(Schema.Number),
+      folderTitle: Schema.optionalWith(Schema.String, { nullable: true }),
+      fileId: Schema.optional(Schema.Number),
+      fileTitle: Schema.optionalWith(Schema.String, { nullable: true })
+    }).annotations({ identifier: "DraftLocationInteger" }))
 
 /**
  * @since 0.1.0
@@ -939,7 +999,10 @@ export type DuplicateRequestDtoAllOfFileIdsEncoded = number | string
 export const DuplicateRequestDtoAllOfFileIds: Schema.Schema<
   DuplicateRequestDtoAllOfFileIds,
   DuplicateRequestDtoAllOfFileIdsEncoded
-> = /*#__PURE__*/ Schema.asSchema(Schema.Union(Schema.Number, Schema.String))
+> = /*#__PURE__*/ Runtime.lazy(
+  "DuplicateRequestDto_allOf_fileIds",
+  () => Schema.asSchema(Schema.Union(Schema.Number, Schema.String))
+)
 
 /**
  * The email invitation parameters.
@@ -970,10 +1033,11 @@ export interface EmailInvitationDtoEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const EmailInvitationDto: Schema.Schema<EmailInvitationDto, EmailInvitationDtoEncoded> = /*#__PURE__*/ Schema
-  .Struct({
-    email: Schema.optionalWith(Schema.String, { nullable: true })
-  }).annotations({ identifier: "EmailInvitationDto" })
+export const EmailInvitationDto: Schema.Schema<EmailInvitationDto, EmailInvitationDtoEncoded> = /*#__PURE__*/ Runtime
+  .lazy("EmailInvitationDto", () =>
+    Schema.Struct({
+      email: Schema.optionalWith(Schema.String, { nullable: true })
+    }).annotations({ identifier: "EmailInvitationDto" }))
 
 /**
  * [0 - Not activated, 1 - Activated, 2 - Pending, 4 - Auto generated]
@@ -999,12 +1063,14 @@ export type EmployeeActivationStatus = 0 | 1 | 2 | 4 | (number & {})
  * @since 0.1.0
  * @category enums
  */
-export const EmployeeActivationStatusSchema: Schema.Schema<EmployeeActivationStatus> = /*#__PURE__*/ Runtime.intEnum<
-  EmployeeActivationStatus
->(
+export const EmployeeActivationStatusSchema: Schema.Schema<EmployeeActivationStatus> = /*#__PURE__*/ Runtime.lazy(
   "EmployeeActivationStatus",
-  EmployeeActivationStatus,
-  "0 = NotActivated, 1 = Activated, 2 = Pending, 4 = AutoGenerated"
+  () =>
+    Runtime.intEnum<EmployeeActivationStatus>(
+      "EmployeeActivationStatus",
+      EmployeeActivationStatus,
+      "0 = NotActivated, 1 = Activated, 2 = Pending, 4 = AutoGenerated"
+    )
 )
 
 /**
@@ -1081,18 +1147,22 @@ export interface EmployeeDtoEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const EmployeeDto: Schema.Schema<EmployeeDto, EmployeeDtoEncoded> = /*#__PURE__*/ Schema.Struct({
-  id: Schema.optional(Schema.String),
-  displayName: Schema.optionalWith(Schema.String, { nullable: true }),
-  avatar: Schema.optionalWith(Schema.String, { nullable: true }),
-  avatarOriginal: Schema.optionalWith(Schema.String, { nullable: true }),
-  avatarMax: Schema.optionalWith(Schema.String, { nullable: true }),
-  avatarMedium: Schema.optionalWith(Schema.String, { nullable: true }),
-  avatarSmall: Schema.optionalWith(Schema.String, { nullable: true }),
-  profileUrl: Schema.optionalWith(Schema.String, { nullable: true }),
-  hasAvatar: Schema.optional(Schema.Boolean),
-  isAnonim: Schema.optional(Schema.Boolean)
-}).annotations({ identifier: "EmployeeDto" })
+export const EmployeeDto: Schema.Schema<EmployeeDto, EmployeeDtoEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "EmployeeDto",
+  () =>
+    Schema.Struct({
+      id: Schema.optional(Schema.String),
+      displayName: Schema.optionalWith(Schema.String, { nullable: true }),
+      avatar: Schema.optionalWith(Schema.String, { nullable: true }),
+      avatarOriginal: Schema.optionalWith(Schema.String, { nullable: true }),
+      avatarMax: Schema.optionalWith(Schema.String, { nullable: true }),
+      avatarMedium: Schema.optionalWith(Schema.String, { nullable: true }),
+      avatarSmall: Schema.optionalWith(Schema.String, { nullable: true }),
+      profileUrl: Schema.optionalWith(Schema.String, { nullable: true }),
+      hasAvatar: Schema.optional(Schema.Boolean),
+      isAnonim: Schema.optional(Schema.Boolean)
+    }).annotations({ identifier: "EmployeeDto" })
+)
 
 /**
  * [1 - Active, 2 - Terminated, 4 - Pending, 5 - Default, 7 - All]
@@ -1118,10 +1188,14 @@ export type EmployeeStatus = 1 | 2 | 4 | 5 | 7 | (number & {})
  * @since 0.1.0
  * @category enums
  */
-export const EmployeeStatusSchema: Schema.Schema<EmployeeStatus> = /*#__PURE__*/ Runtime.intEnum<EmployeeStatus>(
+export const EmployeeStatusSchema: Schema.Schema<EmployeeStatus> = /*#__PURE__*/ Runtime.lazy(
   "EmployeeStatus",
-  EmployeeStatus,
-  "1 = Active, 2 = Terminated, 4 = Pending, 5 = Default, 7 = All"
+  () =>
+    Runtime.intEnum<EmployeeStatus>(
+      "EmployeeStatus",
+      EmployeeStatus,
+      "1 = Active, 2 = Terminated, 4 = Pending, 5 = Default, 7 = All"
+    )
 )
 
 /**
@@ -1168,12 +1242,16 @@ export interface GroupSummaryDtoEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const GroupSummaryDto: Schema.Schema<GroupSummaryDto, GroupSummaryDtoEncoded> = /*#__PURE__*/ Schema.Struct({
-  id: Schema.String,
-  name: Schema.optionalWith(Schema.String, { nullable: true }),
-  manager: Schema.optionalWith(Schema.String, { nullable: true }),
-  isSystem: Schema.optionalWith(Schema.Boolean, { nullable: true })
-}).annotations({ identifier: "GroupSummaryDto" })
+export const GroupSummaryDto: Schema.Schema<GroupSummaryDto, GroupSummaryDtoEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "GroupSummaryDto",
+  () =>
+    Schema.Struct({
+      id: Schema.String,
+      name: Schema.optionalWith(Schema.String, { nullable: true }),
+      manager: Schema.optionalWith(Schema.String, { nullable: true }),
+      isSystem: Schema.optionalWith(Schema.Boolean, { nullable: true })
+    }).annotations({ identifier: "GroupSummaryDto" })
+)
 
 /**
  * [0 - Not activated, 1 - Activated]
@@ -1199,12 +1277,15 @@ export type MobilePhoneActivationStatus = 0 | 1 | (number & {})
  * @since 0.1.0
  * @category enums
  */
-export const MobilePhoneActivationStatusSchema: Schema.Schema<MobilePhoneActivationStatus> = /*#__PURE__*/ Runtime
-  .intEnum<MobilePhoneActivationStatus>(
-    "MobilePhoneActivationStatus",
-    MobilePhoneActivationStatus,
-    "0 = NotActivated, 1 = Activated"
-  )
+export const MobilePhoneActivationStatusSchema: Schema.Schema<MobilePhoneActivationStatus> = /*#__PURE__*/ Runtime.lazy(
+  "MobilePhoneActivationStatus",
+  () =>
+    Runtime.intEnum<MobilePhoneActivationStatus>(
+      "MobilePhoneActivationStatus",
+      MobilePhoneActivationStatus,
+      "0 = NotActivated, 1 = Activated"
+    )
+)
 
 /**
  * The full list of user parameters.
@@ -1450,52 +1531,56 @@ export interface EmployeeFullDtoEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const EmployeeFullDto: Schema.Schema<EmployeeFullDto, EmployeeFullDtoEncoded> = /*#__PURE__*/ Schema.Struct({
-  id: Schema.optional(Schema.String),
-  displayName: Schema.optionalWith(Schema.String, { nullable: true }),
-  avatar: Schema.optionalWith(Schema.String, { nullable: true }),
-  avatarOriginal: Schema.optionalWith(Schema.String, { nullable: true }),
-  avatarMax: Schema.optionalWith(Schema.String, { nullable: true }),
-  avatarMedium: Schema.optionalWith(Schema.String, { nullable: true }),
-  avatarSmall: Schema.optionalWith(Schema.String, { nullable: true }),
-  profileUrl: Schema.optionalWith(Schema.String, { nullable: true }),
-  hasAvatar: Schema.optional(Schema.Boolean),
-  isAnonim: Schema.optional(Schema.Boolean),
-  firstName: Schema.optionalWith(Schema.String, { nullable: true }),
-  lastName: Schema.optionalWith(Schema.String, { nullable: true }),
-  userName: Schema.optionalWith(Schema.String, { nullable: true }),
-  email: Schema.optionalWith(Schema.String, { nullable: true }),
-  contacts: Schema.optionalWith(Schema.Array(Contact), { nullable: true }),
-  status: Schema.optional(EmployeeStatusSchema),
-  activationStatus: Schema.optional(EmployeeActivationStatusSchema),
-  terminated: Schema.optional(ApiDateTime),
-  department: Schema.optionalWith(Schema.String, { nullable: true }),
-  groups: Schema.optionalWith(Schema.Array(GroupSummaryDto), { nullable: true }),
-  location: Schema.optionalWith(Schema.String, { nullable: true }),
-  notes: Schema.optionalWith(Schema.String, { nullable: true }),
-  isAdmin: Schema.optional(Schema.Boolean),
-  isRoomAdmin: Schema.optional(Schema.Boolean),
-  isLDAP: Schema.optional(Schema.Boolean),
-  listAdminModules: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true }),
-  isOwner: Schema.optional(Schema.Boolean),
-  isVisitor: Schema.optional(Schema.Boolean),
-  isCollaborator: Schema.optional(Schema.Boolean),
-  cultureName: Schema.optionalWith(Schema.String, { nullable: true }),
-  mobilePhone: Schema.optionalWith(Schema.String, { nullable: true }),
-  mobilePhoneActivationStatus: Schema.optional(MobilePhoneActivationStatusSchema),
-  isSSO: Schema.optional(Schema.Boolean),
-  theme: Schema.optional(DarkThemeSettingsTypeSchema),
-  quotaLimit: Schema.optionalWith(Schema.Number, { nullable: true }),
-  usedSpace: Schema.optionalWith(Schema.Number, { nullable: true }),
-  shared: Schema.optionalWith(Schema.Boolean, { nullable: true }),
-  isCustomQuota: Schema.optionalWith(Schema.Boolean, { nullable: true }),
-  loginEventId: Schema.optionalWith(Schema.Number, { nullable: true }),
-  authCookieLifetime: Schema.optionalWith(Schema.Number, { nullable: true }),
-  createdBy: Schema.optional(EmployeeDto),
-  registrationDate: Schema.optional(ApiDateTime),
-  hasPersonalFolder: Schema.optionalWith(Schema.Boolean, { nullable: true }),
-  tfaAppEnabled: Schema.optionalWith(Schema.Boolean, { nullable: true })
-}).annotations({ identifier: "EmployeeFullDto" })
+export const EmployeeFullDto: Schema.Schema<EmployeeFullDto, EmployeeFullDtoEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "EmployeeFullDto",
+  () =>
+    Schema.Struct({
+      id: Schema.optional(Schema.String),
+      displayName: Schema.optionalWith(Schema.String, { nullable: true }),
+      avatar: Schema.optionalWith(Schema.String, { nullable: true }),
+      avatarOriginal: Schema.optionalWith(Schema.String, { nullable: true }),
+      avatarMax: Schema.optionalWith(Schema.String, { nullable: true }),
+      avatarMedium: Schema.optionalWith(Schema.String, { nullable: true }),
+      avatarSmall: Schema.optionalWith(Schema.String, { nullable: true }),
+      profileUrl: Schema.optionalWith(Schema.String, { nullable: true }),
+      hasAvatar: Schema.optional(Schema.Boolean),
+      isAnonim: Schema.optional(Schema.Boolean),
+      firstName: Schema.optionalWith(Schema.String, { nullable: true }),
+      lastName: Schema.optionalWith(Schema.String, { nullable: true }),
+      userName: Schema.optionalWith(Schema.String, { nullable: true }),
+      email: Schema.optionalWith(Schema.String, { nullable: true }),
+      contacts: Schema.optionalWith(Schema.Array(Contact), { nullable: true }),
+      status: Schema.optional(EmployeeStatusSchema),
+      activationStatus: Schema.optional(EmployeeActivationStatusSchema),
+      terminated: Schema.optional(ApiDateTime),
+      department: Schema.optionalWith(Schema.String, { nullable: true }),
+      groups: Schema.optionalWith(Schema.Array(GroupSummaryDto), { nullable: true }),
+      location: Schema.optionalWith(Schema.String, { nullable: true }),
+      notes: Schema.optionalWith(Schema.String, { nullable: true }),
+      isAdmin: Schema.optional(Schema.Boolean),
+      isRoomAdmin: Schema.optional(Schema.Boolean),
+      isLDAP: Schema.optional(Schema.Boolean),
+      listAdminModules: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true }),
+      isOwner: Schema.optional(Schema.Boolean),
+      isVisitor: Schema.optional(Schema.Boolean),
+      isCollaborator: Schema.optional(Schema.Boolean),
+      cultureName: Schema.optionalWith(Schema.String, { nullable: true }),
+      mobilePhone: Schema.optionalWith(Schema.String, { nullable: true }),
+      mobilePhoneActivationStatus: Schema.optional(MobilePhoneActivationStatusSchema),
+      isSSO: Schema.optional(Schema.Boolean),
+      theme: Schema.optional(DarkThemeSettingsTypeSchema),
+      quotaLimit: Schema.optionalWith(Schema.Number, { nullable: true }),
+      usedSpace: Schema.optionalWith(Schema.Number, { nullable: true }),
+      shared: Schema.optionalWith(Schema.Boolean, { nullable: true }),
+      isCustomQuota: Schema.optionalWith(Schema.Boolean, { nullable: true }),
+      loginEventId: Schema.optionalWith(Schema.Number, { nullable: true }),
+      authCookieLifetime: Schema.optionalWith(Schema.Number, { nullable: true }),
+      createdBy: Schema.optional(EmployeeDto),
+      registrationDate: Schema.optional(ApiDateTime),
+      hasPersonalFolder: Schema.optionalWith(Schema.Boolean, { nullable: true }),
+      tfaAppEnabled: Schema.optionalWith(Schema.Boolean, { nullable: true })
+    }).annotations({ identifier: "EmployeeFullDto" })
+)
 
 /**
  * [All - All, RoomAdmin - Room admin, Guest - Guest, DocSpaceAdmin - DocSpace admin, User - User]
@@ -1527,10 +1612,14 @@ export type EmployeeType = "All" | "RoomAdmin" | "Guest" | "DocSpaceAdmin" | "Us
  * @since 0.1.0
  * @category enums
  */
-export const EmployeeTypeSchema: Schema.Schema<EmployeeType> = /*#__PURE__*/ Runtime.stringEnum<EmployeeType>(
+export const EmployeeTypeSchema: Schema.Schema<EmployeeType> = /*#__PURE__*/ Runtime.lazy(
   "EmployeeType",
-  EmployeeType,
-  "All = All, RoomAdmin = RoomAdmin, Guest = Guest, DocSpaceAdmin = DocSpaceAdmin, User = User"
+  () =>
+    Runtime.stringEnum<EmployeeType>(
+      "EmployeeType",
+      EmployeeType,
+      "All = All, RoomAdmin = RoomAdmin, Guest = Guest, DocSpaceAdmin = DocSpaceAdmin, User = User"
+    )
 )
 
 /**
@@ -1570,10 +1659,14 @@ export type FileShare = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11 | (numbe
  * @since 0.1.0
  * @category enums
  */
-export const FileShareSchema: Schema.Schema<FileShare> = /*#__PURE__*/ Runtime.intEnum<FileShare>(
+export const FileShareSchema: Schema.Schema<FileShare> = /*#__PURE__*/ Runtime.lazy(
   "FileShare",
-  FileShare,
-  "0 = None, 1 = ReadWrite, 2 = Read, 3 = Restrict, 4 = Varies, 5 = Review, 6 = Comment, 7 = FillForms, 8 = CustomFilter, 9 = RoomManager, 10 = Editing, 11 = ContentCreator"
+  () =>
+    Runtime.intEnum<FileShare>(
+      "FileShare",
+      FileShare,
+      "0 = None, 1 = ReadWrite, 2 = Read, 3 = Restrict, 4 = Varies, 5 = Review, 6 = Comment, 7 = FillForms, 8 = CustomFilter, 9 = RoomManager, 10 = Editing, 11 = ContentCreator"
+    )
 )
 
 /**
@@ -1660,10 +1753,14 @@ export type FolderType =
  * @since 0.1.0
  * @category enums
  */
-export const FolderTypeSchema: Schema.Schema<FolderType> = /*#__PURE__*/ Runtime.intEnum<FolderType>(
+export const FolderTypeSchema: Schema.Schema<FolderType> = /*#__PURE__*/ Runtime.lazy(
   "FolderType",
-  FolderType,
-  "0 = DEFAULT, 1 = COMMON, 2 = BUNCH, 3 = TRASH, 5 = USER, 6 = SHARE, 8 = Projects, 10 = Favorites, 11 = Recent, 12 = Templates, 13 = Privacy, 14 = VirtualRooms, 15 = FillingFormsRoom, 16 = EditingRoom, 19 = CustomRoom, 20 = Archive, 21 = ThirdpartyBackup, 22 = PublicRoom, 25 = ReadyFormFolder, 26 = InProcessFormFolder, 27 = FormFillingFolderDone, 28 = FormFillingFolderInProgress, 29 = VirtualDataRoom, 30 = RoomTemplates, 31 = AiRoom, 32 = Knowledge, 33 = ResultStorage, 34 = AiAgents, 35 = DefaultTemplates"
+  () =>
+    Runtime.intEnum<FolderType>(
+      "FolderType",
+      FolderType,
+      "0 = DEFAULT, 1 = COMMON, 2 = BUNCH, 3 = TRASH, 5 = USER, 6 = SHARE, 8 = Projects, 10 = Favorites, 11 = Recent, 12 = Templates, 13 = Privacy, 14 = VirtualRooms, 15 = FillingFormsRoom, 16 = EditingRoom, 19 = CustomRoom, 20 = Archive, 21 = ThirdpartyBackup, 22 = PublicRoom, 25 = ReadyFormFolder, 26 = InProcessFormFolder, 27 = FormFillingFolderDone, 28 = FormFillingFolderInProgress, 29 = VirtualDataRoom, 30 = RoomTemplates, 31 = AiRoom, 32 = Knowledge, 33 = ResultStorage, 34 = AiAgents, 35 = DefaultTemplates"
+    )
 )
 
 /**
@@ -1690,10 +1787,9 @@ export type FileEntryType = 1 | 2 | (number & {})
  * @since 0.1.0
  * @category enums
  */
-export const FileEntryTypeSchema: Schema.Schema<FileEntryType> = /*#__PURE__*/ Runtime.intEnum<FileEntryType>(
+export const FileEntryTypeSchema: Schema.Schema<FileEntryType> = /*#__PURE__*/ Runtime.lazy(
   "FileEntryType",
-  FileEntryType,
-  "1 = Folder, 2 = File"
+  () => Runtime.intEnum<FileEntryType>("FileEntryType", FileEntryType, "1 = Folder, 2 = File")
 )
 
 /**
@@ -1832,30 +1928,34 @@ export interface FileEntryBaseDtoEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const FileEntryBaseDto: Schema.Schema<FileEntryBaseDto, FileEntryBaseDtoEncoded> = /*#__PURE__*/ Schema.Struct({
-  title: Schema.optionalWith(Schema.String, { nullable: true }),
-  access: Schema.optional(FileShareSchema),
-  sharedBy: Schema.optional(EmployeeDto),
-  ownedBy: Schema.optional(EmployeeDto),
-  shared: Schema.optional(Schema.Boolean),
-  sharedForUser: Schema.optional(Schema.Boolean),
-  sharedExternal: Schema.optional(Schema.Boolean),
-  parentShared: Schema.optional(Schema.Boolean),
-  shortWebUrl: Schema.optionalWith(Schema.String, { nullable: true }),
-  created: Schema.optional(ApiDateTime),
-  createdBy: Schema.optional(EmployeeDto),
-  updated: Schema.optional(ApiDateTime),
-  autoDelete: Schema.optional(ApiDateTime),
-  rootFolderType: Schema.optional(FolderTypeSchema),
-  parentRoomType: Schema.optional(FolderTypeSchema),
-  updatedBy: Schema.optional(EmployeeDto),
-  providerItem: Schema.optionalWith(Schema.Boolean, { nullable: true }),
-  providerKey: Schema.optionalWith(Schema.String, { nullable: true }),
-  providerId: Schema.optionalWith(Schema.Number, { nullable: true }),
-  order: Schema.optionalWith(Schema.String, { nullable: true }),
-  isFavorite: Schema.optionalWith(Schema.Boolean, { nullable: true }),
-  fileEntryType: Schema.optional(FileEntryTypeSchema)
-}, Schema.Record({ key: Schema.String, value: Schema.Unknown })).annotations({ identifier: "FileEntryBaseDto" })
+export const FileEntryBaseDto: Schema.Schema<FileEntryBaseDto, FileEntryBaseDtoEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "FileEntryBaseDto",
+  () =>
+    Schema.Struct({
+      title: Schema.optionalWith(Schema.String, { nullable: true }),
+      access: Schema.optional(FileShareSchema),
+      sharedBy: Schema.optional(EmployeeDto),
+      ownedBy: Schema.optional(EmployeeDto),
+      shared: Schema.optional(Schema.Boolean),
+      sharedForUser: Schema.optional(Schema.Boolean),
+      sharedExternal: Schema.optional(Schema.Boolean),
+      parentShared: Schema.optional(Schema.Boolean),
+      shortWebUrl: Schema.optionalWith(Schema.String, { nullable: true }),
+      created: Schema.optional(ApiDateTime),
+      createdBy: Schema.optional(EmployeeDto),
+      updated: Schema.optional(ApiDateTime),
+      autoDelete: Schema.optional(ApiDateTime),
+      rootFolderType: Schema.optional(FolderTypeSchema),
+      parentRoomType: Schema.optional(FolderTypeSchema),
+      updatedBy: Schema.optional(EmployeeDto),
+      providerItem: Schema.optionalWith(Schema.Boolean, { nullable: true }),
+      providerKey: Schema.optionalWith(Schema.String, { nullable: true }),
+      providerId: Schema.optionalWith(Schema.Number, { nullable: true }),
+      order: Schema.optionalWith(Schema.String, { nullable: true }),
+      isFavorite: Schema.optionalWith(Schema.Boolean, { nullable: true }),
+      fileEntryType: Schema.optional(FileEntryTypeSchema)
+    }, Schema.Record({ key: Schema.String, value: Schema.Unknown })).annotations({ identifier: "FileEntryBaseDto" })
+)
 
 /**
  * A dictionary representing the sharing settings for the file entry.
@@ -1894,15 +1994,16 @@ export type FileEntryDtoIntegerAllOfShareSettingsEncoded = {
 export const FileEntryDtoIntegerAllOfShareSettings: Schema.Schema<
   FileEntryDtoIntegerAllOfShareSettings,
   FileEntryDtoIntegerAllOfShareSettingsEncoded
-> = /*#__PURE__*/ Runtime.orJsonString(
-  Schema.Struct({
-    User: Schema.optional(Schema.Number),
-    ExternalLink: Schema.optional(Schema.Number),
-    Group: Schema.optional(Schema.Number),
-    InvitationLink: Schema.optional(Schema.Number),
-    PrimaryExternalLink: Schema.optional(Schema.Number)
-  }).annotations({ identifier: "FileEntryDtoInteger_allOf_shareSettings" })
-)
+> = /*#__PURE__*/ Runtime.lazy("FileEntryDtoInteger_allOf_shareSettings", () =>
+  Runtime.orJsonString(
+    Schema.Struct({
+      User: Schema.optional(Schema.Number),
+      ExternalLink: Schema.optional(Schema.Number),
+      Group: Schema.optional(Schema.Number),
+      InvitationLink: Schema.optional(Schema.Number),
+      PrimaryExternalLink: Schema.optional(Schema.Number)
+    }).annotations({ identifier: "FileEntryDtoInteger_allOf_shareSettings" })
+  ))
 
 /**
  * The actions that can be performed with the file entry.
@@ -2021,55 +2122,56 @@ export type FileEntryDtoIntegerAllOfSecurityEncoded = {
 export const FileEntryDtoIntegerAllOfSecurity: Schema.Schema<
   FileEntryDtoIntegerAllOfSecurity,
   FileEntryDtoIntegerAllOfSecurityEncoded
-> = /*#__PURE__*/ Runtime.orJsonString(
-  Schema.Struct({
-    Read: Schema.optional(Schema.Boolean),
-    Comment: Schema.optional(Schema.Boolean),
-    FillForms: Schema.optional(Schema.Boolean),
-    Review: Schema.optional(Schema.Boolean),
-    Create: Schema.optional(Schema.Boolean),
-    CreateFrom: Schema.optional(Schema.Boolean),
-    Edit: Schema.optional(Schema.Boolean),
-    Delete: Schema.optional(Schema.Boolean),
-    CustomFilter: Schema.optional(Schema.Boolean),
-    EditRoom: Schema.optional(Schema.Boolean),
-    Rename: Schema.optional(Schema.Boolean),
-    ReadHistory: Schema.optional(Schema.Boolean),
-    Lock: Schema.optional(Schema.Boolean),
-    EditHistory: Schema.optional(Schema.Boolean),
-    CopyTo: Schema.optional(Schema.Boolean),
-    Copy: Schema.optional(Schema.Boolean),
-    MoveTo: Schema.optional(Schema.Boolean),
-    Move: Schema.optional(Schema.Boolean),
-    Pin: Schema.optional(Schema.Boolean),
-    Mute: Schema.optional(Schema.Boolean),
-    EditAccess: Schema.optional(Schema.Boolean),
-    Duplicate: Schema.optional(Schema.Boolean),
-    SubmitToFormGallery: Schema.optional(Schema.Boolean),
-    Download: Schema.optional(Schema.Boolean),
-    Convert: Schema.optional(Schema.Boolean),
-    CopySharedLink: Schema.optional(Schema.Boolean),
-    ReadLinks: Schema.optional(Schema.Boolean),
-    Reconnect: Schema.optional(Schema.Boolean),
-    CreateRoomFrom: Schema.optional(Schema.Boolean),
-    CopyLink: Schema.optional(Schema.Boolean),
-    Embed: Schema.optional(Schema.Boolean),
-    ChangeOwner: Schema.optional(Schema.Boolean),
-    IndexExport: Schema.optional(Schema.Boolean),
-    StartFilling: Schema.optional(Schema.Boolean),
-    FillingStatus: Schema.optional(Schema.Boolean),
-    ResetFilling: Schema.optional(Schema.Boolean),
-    StopFilling: Schema.optional(Schema.Boolean),
-    OpenForm: Schema.optional(Schema.Boolean),
-    EditInternal: Schema.optional(Schema.Boolean),
-    EditExpiration: Schema.optional(Schema.Boolean),
-    Vectorization: Schema.optional(Schema.Boolean),
-    AskAi: Schema.optional(Schema.Boolean),
-    UseChat: Schema.optional(Schema.Boolean),
-    UpdateXlsx: Schema.optional(Schema.Boolean),
-    AnalyzeResponses: Schema.optional(Schema.Boolean)
-  }).annotations({ identifier: "FileEntryDtoInteger_allOf_security" })
-)
+> = /*#__PURE__*/ Runtime.lazy("FileEntryDtoInteger_allOf_security", () =>
+  Runtime.orJsonString(
+    Schema.Struct({
+      Read: Schema.optional(Schema.Boolean),
+      Comment: Schema.optional(Schema.Boolean),
+      FillForms: Schema.optional(Schema.Boolean),
+      Review: Schema.optional(Schema.Boolean),
+      Create: Schema.optional(Schema.Boolean),
+      CreateFrom: Schema.optional(Schema.Boolean),
+      Edit: Schema.optional(Schema.Boolean),
+      Delete: Schema.optional(Schema.Boolean),
+      CustomFilter: Schema.optional(Schema.Boolean),
+      EditRoom: Schema.optional(Schema.Boolean),
+      Rename: Schema.optional(Schema.Boolean),
+      ReadHistory: Schema.optional(Schema.Boolean),
+      Lock: Schema.optional(Schema.Boolean),
+      EditHistory: Schema.optional(Schema.Boolean),
+      CopyTo: Schema.optional(Schema.Boolean),
+      Copy: Schema.optional(Schema.Boolean),
+      MoveTo: Schema.optional(Schema.Boolean),
+      Move: Schema.optional(Schema.Boolean),
+      Pin: Schema.optional(Schema.Boolean),
+      Mute: Schema.optional(Schema.Boolean),
+      EditAccess: Schema.optional(Schema.Boolean),
+      Duplicate: Schema.optional(Schema.Boolean),
+      SubmitToFormGallery: Schema.optional(Schema.Boolean),
+      Download: Schema.optional(Schema.Boolean),
+      Convert: Schema.optional(Schema.Boolean),
+      CopySharedLink: Schema.optional(Schema.Boolean),
+      ReadLinks: Schema.optional(Schema.Boolean),
+      Reconnect: Schema.optional(Schema.Boolean),
+      CreateRoomFrom: Schema.optional(Schema.Boolean),
+      CopyLink: Schema.optional(Schema.Boolean),
+      Embed: Schema.optional(Schema.Boolean),
+      ChangeOwner: Schema.optional(Schema.Boolean),
+      IndexExport: Schema.optional(Schema.Boolean),
+      StartFilling: Schema.optional(Schema.Boolean),
+      FillingStatus: Schema.optional(Schema.Boolean),
+      ResetFilling: Schema.optional(Schema.Boolean),
+      StopFilling: Schema.optional(Schema.Boolean),
+      OpenForm: Schema.optional(Schema.Boolean),
+      EditInternal: Schema.optional(Schema.Boolean),
+      EditExpiration: Schema.optional(Schema.Boolean),
+      Vectorization: Schema.optional(Schema.Boolean),
+      AskAi: Schema.optional(Schema.Boolean),
+      UseChat: Schema.optional(Schema.Boolean),
+      UpdateXlsx: Schema.optional(Schema.Boolean),
+      AnalyzeResponses: Schema.optional(Schema.Boolean)
+    }).annotations({ identifier: "FileEntryDtoInteger_allOf_security" })
+  ))
 
 /**
  * The available external rights of the file entry.
@@ -2108,14 +2210,18 @@ export type FileEntryDtoIntegerAllOfAvailableShareRightsEncoded = {
 export const FileEntryDtoIntegerAllOfAvailableShareRights: Schema.Schema<
   FileEntryDtoIntegerAllOfAvailableShareRights,
   FileEntryDtoIntegerAllOfAvailableShareRightsEncoded
-> = /*#__PURE__*/ Runtime.orJsonString(
-  Schema.Struct({
-    User: Schema.optional(Schema.Array(Schema.String)),
-    ExternalLink: Schema.optional(Schema.Array(Schema.String)),
-    Group: Schema.optional(Schema.Array(Schema.String)),
-    InvitationLink: Schema.optional(Schema.Array(Schema.String)),
-    PrimaryExternalLink: Schema.optional(Schema.Array(Schema.String))
-  }).annotations({ identifier: "FileEntryDtoInteger_allOf_availableShareRights" })
+> = /*#__PURE__*/ Runtime.lazy(
+  "FileEntryDtoInteger_allOf_availableShareRights",
+  () =>
+    Runtime.orJsonString(
+      Schema.Struct({
+        User: Schema.optional(Schema.Array(Schema.String)),
+        ExternalLink: Schema.optional(Schema.Array(Schema.String)),
+        Group: Schema.optional(Schema.Array(Schema.String)),
+        InvitationLink: Schema.optional(Schema.Array(Schema.String)),
+        PrimaryExternalLink: Schema.optional(Schema.Array(Schema.String))
+      }).annotations({ identifier: "FileEntryDtoInteger_allOf_availableShareRights" })
+    )
 )
 
 /**
@@ -2322,45 +2428,46 @@ export interface FileEntryDtoIntegerEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const FileEntryDtoInteger: Schema.Schema<FileEntryDtoInteger, FileEntryDtoIntegerEncoded> = /*#__PURE__*/ Schema
-  .Struct({
-    title: Schema.optionalWith(Schema.String, { nullable: true }),
-    access: Schema.optional(FileShareSchema),
-    sharedBy: Schema.optional(EmployeeDto),
-    ownedBy: Schema.optional(EmployeeDto),
-    shared: Schema.optional(Schema.Boolean),
-    sharedForUser: Schema.optional(Schema.Boolean),
-    sharedExternal: Schema.optional(Schema.Boolean),
-    parentShared: Schema.optional(Schema.Boolean),
-    shortWebUrl: Schema.optionalWith(Schema.String, { nullable: true }),
-    created: Schema.optional(ApiDateTime),
-    createdBy: Schema.optional(EmployeeDto),
-    updated: Schema.optional(ApiDateTime),
-    autoDelete: Schema.optional(ApiDateTime),
-    rootFolderType: Schema.optional(FolderTypeSchema),
-    parentRoomType: Schema.optional(FolderTypeSchema),
-    updatedBy: Schema.optional(EmployeeDto),
-    providerItem: Schema.optionalWith(Schema.Boolean, { nullable: true }),
-    providerKey: Schema.optionalWith(Schema.String, { nullable: true }),
-    providerId: Schema.optionalWith(Schema.Number, { nullable: true }),
-    order: Schema.optionalWith(Schema.String, { nullable: true }),
-    isFavorite: Schema.optionalWith(Schema.Boolean, { nullable: true }),
-    fileEntryType: Schema.optional(FileEntryTypeSchema),
-    id: Schema.optional(Schema.Number),
-    rootFolderId: Schema.optional(Schema.Number),
-    originId: Schema.optional(Schema.Number),
-    originRoomId: Schema.optional(Schema.Number),
-    originTitle: Schema.optionalWith(Schema.String, { nullable: true }),
-    originRoomTitle: Schema.optionalWith(Schema.String, { nullable: true }),
-    canShare: Schema.optional(Schema.Boolean),
-    shareSettings: Schema.optionalWith(FileEntryDtoIntegerAllOfShareSettings, { nullable: true }),
-    security: Schema.optionalWith(FileEntryDtoIntegerAllOfSecurity, { nullable: true }),
-    availableShareRights: Schema.optionalWith(FileEntryDtoIntegerAllOfAvailableShareRights, { nullable: true }),
-    requestToken: Schema.optionalWith(Schema.String, { nullable: true }),
-    external: Schema.optionalWith(Schema.Boolean, { nullable: true }),
-    expirationDate: Schema.optional(ApiDateTime),
-    isLinkExpired: Schema.optionalWith(Schema.Boolean, { nullable: true })
-  }).annotations({ identifier: "FileEntryDtoInteger" })
+export const FileEntryDtoInteger: Schema.Schema<FileEntryDtoInteger, FileEntryDtoIntegerEncoded> = /*#__PURE__*/ Runtime
+  .lazy("FileEntryDtoInteger", () =>
+    Schema.Struct({
+      title: Schema.optionalWith(Schema.String, { nullable: true }),
+      access: Schema.optional(FileShareSchema),
+      sharedBy: Schema.optional(EmployeeDto),
+      ownedBy: Schema.optional(EmployeeDto),
+      shared: Schema.optional(Schema.Boolean),
+      sharedForUser: Schema.optional(Schema.Boolean),
+      sharedExternal: Schema.optional(Schema.Boolean),
+      parentShared: Schema.optional(Schema.Boolean),
+      shortWebUrl: Schema.optionalWith(Schema.String, { nullable: true }),
+      created: Schema.optional(ApiDateTime),
+      createdBy: Schema.optional(EmployeeDto),
+      updated: Schema.optional(ApiDateTime),
+      autoDelete: Schema.optional(ApiDateTime),
+      rootFolderType: Schema.optional(FolderTypeSchema),
+      parentRoomType: Schema.optional(FolderTypeSchema),
+      updatedBy: Schema.optional(EmployeeDto),
+      providerItem: Schema.optionalWith(Schema.Boolean, { nullable: true }),
+      providerKey: Schema.optionalWith(Schema.String, { nullable: true }),
+      providerId: Schema.optionalWith(Schema.Number, { nullable: true }),
+      order: Schema.optionalWith(Schema.String, { nullable: true }),
+      isFavorite: Schema.optionalWith(Schema.Boolean, { nullable: true }),
+      fileEntryType: Schema.optional(FileEntryTypeSchema),
+      id: Schema.optional(Schema.Number),
+      rootFolderId: Schema.optional(Schema.Number),
+      originId: Schema.optional(Schema.Number),
+      originRoomId: Schema.optional(Schema.Number),
+      originTitle: Schema.optionalWith(Schema.String, { nullable: true }),
+      originRoomTitle: Schema.optionalWith(Schema.String, { nullable: true }),
+      canShare: Schema.optional(Schema.Boolean),
+      shareSettings: Schema.optionalWith(FileEntryDtoIntegerAllOfShareSettings, { nullable: true }),
+      security: Schema.optionalWith(FileEntryDtoIntegerAllOfSecurity, { nullable: true }),
+      availableShareRights: Schema.optionalWith(FileEntryDtoIntegerAllOfAvailableShareRights, { nullable: true }),
+      requestToken: Schema.optionalWith(Schema.String, { nullable: true }),
+      external: Schema.optionalWith(Schema.Boolean, { nullable: true }),
+      expirationDate: Schema.optional(ApiDateTime),
+      isLinkExpired: Schema.optionalWith(Schema.Boolean, { nullable: true })
+    }).annotations({ identifier: "FileEntryDtoInteger" }))
 
 /**
  * [0 - None, 1 - Is editing, 2 - Is new, 4 - Is converting, 8 - Is original, 16 - Is editing alone, 32 - Is favorite, 64 - Is template, 128 - Is fill form draft, 256 - Is completed form]
@@ -2397,10 +2504,14 @@ export type FileStatus = 0 | 1 | 2 | 4 | 8 | 16 | 32 | 64 | 128 | 256 | (number 
  * @since 0.1.0
  * @category enums
  */
-export const FileStatusSchema: Schema.Schema<FileStatus> = /*#__PURE__*/ Runtime.intEnum<FileStatus>(
+export const FileStatusSchema: Schema.Schema<FileStatus> = /*#__PURE__*/ Runtime.lazy(
   "FileStatus",
-  FileStatus,
-  "0 = None, 1 = IsEditing, 2 = IsNew, 4 = IsConverting, 8 = IsOriginal, 16 = IsEditingAlone, 32 = IsFavorite, 64 = IsTemplate, 128 = IsFillFormDraft, 256 = IsCompletedForm"
+  () =>
+    Runtime.intEnum<FileStatus>(
+      "FileStatus",
+      FileStatus,
+      "0 = None, 1 = IsEditing, 2 = IsNew, 4 = IsConverting, 8 = IsOriginal, 16 = IsEditingAlone, 32 = IsFavorite, 64 = IsTemplate, 128 = IsFillFormDraft, 256 = IsCompletedForm"
+    )
 )
 
 /**
@@ -2438,10 +2549,14 @@ export type FileType = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 10 | 11 | (number & {})
  * @since 0.1.0
  * @category enums
  */
-export const FileTypeSchema: Schema.Schema<FileType> = /*#__PURE__*/ Runtime.intEnum<FileType>(
+export const FileTypeSchema: Schema.Schema<FileType> = /*#__PURE__*/ Runtime.lazy(
   "FileType",
-  FileType,
-  "0 = Unknown, 1 = Archive, 2 = Video, 3 = Audio, 4 = Image, 5 = Spreadsheet, 6 = Presentation, 7 = Document, 10 = Pdf, 11 = Diagram"
+  () =>
+    Runtime.intEnum<FileType>(
+      "FileType",
+      FileType,
+      "0 = Unknown, 1 = Archive, 2 = Video, 3 = Audio, 4 = Image, 5 = Spreadsheet, 6 = Presentation, 7 = Document, 10 = Pdf, 11 = Diagram"
+    )
 )
 
 /**
@@ -2468,10 +2583,14 @@ export type Thumbnail = 0 | 1 | 2 | 3 | 4 | (number & {})
  * @since 0.1.0
  * @category enums
  */
-export const ThumbnailSchema: Schema.Schema<Thumbnail> = /*#__PURE__*/ Runtime.intEnum<Thumbnail>(
+export const ThumbnailSchema: Schema.Schema<Thumbnail> = /*#__PURE__*/ Runtime.lazy(
   "Thumbnail",
-  Thumbnail,
-  "0 = Waiting, 1 = Created, 2 = Error, 3 = NotRequired, 4 = Creating"
+  () =>
+    Runtime.intEnum<Thumbnail>(
+      "Thumbnail",
+      Thumbnail,
+      "0 = Waiting, 1 = Created, 2 = Error, 3 = NotRequired, 4 = Creating"
+    )
 )
 
 /**
@@ -2498,9 +2617,15 @@ export type FormFillingStatus = 0 | 1 | 2 | 3 | 4 | 5 | (number & {})
  * @since 0.1.0
  * @category enums
  */
-export const FormFillingStatusSchema: Schema.Schema<FormFillingStatus> = /*#__PURE__*/ Runtime.intEnum<
-  FormFillingStatus
->("FormFillingStatus", FormFillingStatus, "0 = None, 1 = Draft, 2 = YouTurn, 3 = InProgress, 4 = Complete, 5 = Stoped")
+export const FormFillingStatusSchema: Schema.Schema<FormFillingStatus> = /*#__PURE__*/ Runtime.lazy(
+  "FormFillingStatus",
+  () =>
+    Runtime.intEnum<FormFillingStatus>(
+      "FormFillingStatus",
+      FormFillingStatus,
+      "0 = None, 1 = Draft, 2 = YouTurn, 3 = InProgress, 4 = Complete, 5 = Stoped"
+    )
+)
 
 /**
  * The file accessibility.
@@ -2549,20 +2674,21 @@ export type FileDtoIntegerAllOfViewAccessibilityEncoded = {
 export const FileDtoIntegerAllOfViewAccessibility: Schema.Schema<
   FileDtoIntegerAllOfViewAccessibility,
   FileDtoIntegerAllOfViewAccessibilityEncoded
-> = /*#__PURE__*/ Runtime.orJsonString(
-  Schema.Struct({
-    ImageView: Schema.optional(Schema.Boolean),
-    MediaView: Schema.optional(Schema.Boolean),
-    WebView: Schema.optional(Schema.Boolean),
-    WebEdit: Schema.optional(Schema.Boolean),
-    WebReview: Schema.optional(Schema.Boolean),
-    WebCustomFilterEditing: Schema.optional(Schema.Boolean),
-    WebRestrictedEditing: Schema.optional(Schema.Boolean),
-    WebComment: Schema.optional(Schema.Boolean),
-    CanConvert: Schema.optional(Schema.Boolean),
-    MustConvert: Schema.optional(Schema.Boolean)
-  }).annotations({ identifier: "FileDtoInteger_allOf_viewAccessibility" })
-)
+> = /*#__PURE__*/ Runtime.lazy("FileDtoInteger_allOf_viewAccessibility", () =>
+  Runtime.orJsonString(
+    Schema.Struct({
+      ImageView: Schema.optional(Schema.Boolean),
+      MediaView: Schema.optional(Schema.Boolean),
+      WebView: Schema.optional(Schema.Boolean),
+      WebEdit: Schema.optional(Schema.Boolean),
+      WebReview: Schema.optional(Schema.Boolean),
+      WebCustomFilterEditing: Schema.optional(Schema.Boolean),
+      WebRestrictedEditing: Schema.optional(Schema.Boolean),
+      WebComment: Schema.optional(Schema.Boolean),
+      CanConvert: Schema.optional(Schema.Boolean),
+      MustConvert: Schema.optional(Schema.Boolean)
+    }).annotations({ identifier: "FileDtoInteger_allOf_viewAccessibility" })
+  ))
 
 /**
  * [0 - In Progress, 1 - Completed, 2 - Failed]
@@ -2588,9 +2714,15 @@ export type VectorizationStatus = 0 | 1 | 2 | (number & {})
  * @since 0.1.0
  * @category enums
  */
-export const VectorizationStatusSchema: Schema.Schema<VectorizationStatus> = /*#__PURE__*/ Runtime.intEnum<
-  VectorizationStatus
->("VectorizationStatus", VectorizationStatus, "0 = InProgress, 1 = Completed, 2 = Failed")
+export const VectorizationStatusSchema: Schema.Schema<VectorizationStatus> = /*#__PURE__*/ Runtime.lazy(
+  "VectorizationStatus",
+  () =>
+    Runtime.intEnum<VectorizationStatus>(
+      "VectorizationStatus",
+      VectorizationStatus,
+      "0 = InProgress, 1 = Completed, 2 = Failed"
+    )
+)
 
 /**
  * Represents dimensions with width and height values.
@@ -2627,10 +2759,11 @@ export interface SizeEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const Size: Schema.Schema<Size, SizeEncoded> = /*#__PURE__*/ Schema.Struct({
-  height: Schema.optional(Schema.Number),
-  width: Schema.optional(Schema.Number)
-}).annotations({ identifier: "Size" })
+export const Size: Schema.Schema<Size, SizeEncoded> = /*#__PURE__*/ Runtime.lazy("Size", () =>
+  Schema.Struct({
+    height: Schema.optional(Schema.Number),
+    width: Schema.optional(Schema.Number)
+  }).annotations({ identifier: "Size" }))
 
 /**
  * The file parameters.
@@ -3011,81 +3144,85 @@ export interface FileDtoIntegerEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const FileDtoInteger: Schema.Schema<FileDtoInteger, FileDtoIntegerEncoded> = /*#__PURE__*/ Schema.Struct({
-  title: Schema.optionalWith(Schema.String, { nullable: true }),
-  access: Schema.optional(FileShareSchema),
-  sharedBy: Schema.optional(EmployeeDto),
-  ownedBy: Schema.optional(EmployeeDto),
-  shared: Schema.optional(Schema.Boolean),
-  sharedForUser: Schema.optional(Schema.Boolean),
-  sharedExternal: Schema.optional(Schema.Boolean),
-  parentShared: Schema.optional(Schema.Boolean),
-  shortWebUrl: Schema.optionalWith(Schema.String, { nullable: true }),
-  created: Schema.optional(ApiDateTime),
-  createdBy: Schema.optional(EmployeeDto),
-  updated: Schema.optional(ApiDateTime),
-  autoDelete: Schema.optional(ApiDateTime),
-  rootFolderType: Schema.optional(FolderTypeSchema),
-  parentRoomType: Schema.optional(FolderTypeSchema),
-  updatedBy: Schema.optional(EmployeeDto),
-  providerItem: Schema.optionalWith(Schema.Boolean, { nullable: true }),
-  providerKey: Schema.optionalWith(Schema.String, { nullable: true }),
-  providerId: Schema.optionalWith(Schema.Number, { nullable: true }),
-  order: Schema.optionalWith(Schema.String, { nullable: true }),
-  isFavorite: Schema.optionalWith(Schema.Boolean, { nullable: true }),
-  fileEntryType: Schema.optional(FileEntryTypeSchema),
-  id: Schema.optional(Schema.Number),
-  rootFolderId: Schema.optional(Schema.Number),
-  originId: Schema.optional(Schema.Number),
-  originRoomId: Schema.optional(Schema.Number),
-  originTitle: Schema.optionalWith(Schema.String, { nullable: true }),
-  originRoomTitle: Schema.optionalWith(Schema.String, { nullable: true }),
-  canShare: Schema.optional(Schema.Boolean),
-  shareSettings: Schema.optionalWith(FileEntryDtoIntegerAllOfShareSettings, { nullable: true }),
-  security: Schema.optionalWith(FileEntryDtoIntegerAllOfSecurity, { nullable: true }),
-  availableShareRights: Schema.optionalWith(FileEntryDtoIntegerAllOfAvailableShareRights, { nullable: true }),
-  requestToken: Schema.optionalWith(Schema.String, { nullable: true }),
-  external: Schema.optionalWith(Schema.Boolean, { nullable: true }),
-  expirationDate: Schema.optional(ApiDateTime),
-  isLinkExpired: Schema.optionalWith(Schema.Boolean, { nullable: true }),
-  folderId: Schema.optional(Schema.Number),
-  version: Schema.optional(Schema.Number),
-  versionGroup: Schema.optional(Schema.Number),
-  contentLength: Schema.optionalWith(Schema.String, { nullable: true }),
-  pureContentLength: Schema.optionalWith(Schema.Number, { nullable: true }),
-  fileStatus: Schema.optional(FileStatusSchema),
-  editingBy: Schema.optionalWith(Schema.Record({ key: Schema.String, value: Schema.NullOr(Schema.String) }), {
-    nullable: true
-  }),
-  mute: Schema.optional(Schema.Boolean),
-  viewUrl: Schema.optionalWith(Schema.String, { nullable: true }),
-  webUrl: Schema.optionalWith(Schema.String, { nullable: true }),
-  fileType: Schema.optional(FileTypeSchema),
-  fileExst: Schema.optionalWith(Schema.String, { nullable: true }),
-  comment: Schema.optionalWith(Schema.String, { nullable: true }),
-  encrypted: Schema.optionalWith(Schema.Boolean, { nullable: true }),
-  thumbnailUrl: Schema.optionalWith(Schema.String, { nullable: true }),
-  thumbnailStatus: Schema.optional(ThumbnailSchema),
-  locked: Schema.optionalWith(Schema.Boolean, { nullable: true }),
-  lockedBy: Schema.optionalWith(Schema.String, { nullable: true }),
-  hasDraft: Schema.optionalWith(Schema.Boolean, { nullable: true }),
-  formFillingStatus: Schema.optional(FormFillingStatusSchema),
-  isForm: Schema.optionalWith(Schema.Boolean, { nullable: true }),
-  customFilterEnabled: Schema.optionalWith(Schema.Boolean, { nullable: true }),
-  customFilterEnabledBy: Schema.optionalWith(Schema.String, { nullable: true }),
-  startFilling: Schema.optionalWith(Schema.Boolean, { nullable: true }),
-  isFillingPreparing: Schema.optionalWith(Schema.Boolean, { nullable: true }),
-  inProcessFolderId: Schema.optionalWith(Schema.Number, { nullable: true }),
-  inProcessFolderTitle: Schema.optionalWith(Schema.String, { nullable: true }),
-  resultsFolderId: Schema.optionalWith(Schema.Number, { nullable: true }),
-  draftLocation: Schema.optional(DraftLocationInteger),
-  viewAccessibility: Schema.optionalWith(FileDtoIntegerAllOfViewAccessibility, { nullable: true }),
-  lastOpened: Schema.optional(ApiDateTime),
-  expired: Schema.optional(ApiDateTime),
-  vectorizationStatus: Schema.optional(VectorizationStatusSchema),
-  externalDbTableName: Schema.optionalWith(Schema.String, { nullable: true }),
-  dimensions: Schema.optional(Size)
-}).annotations({ identifier: "FileDtoInteger" })
+export const FileDtoInteger: Schema.Schema<FileDtoInteger, FileDtoIntegerEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "FileDtoInteger",
+  () =>
+    Schema.Struct({
+      title: Schema.optionalWith(Schema.String, { nullable: true }),
+      access: Schema.optional(FileShareSchema),
+      sharedBy: Schema.optional(EmployeeDto),
+      ownedBy: Schema.optional(EmployeeDto),
+      shared: Schema.optional(Schema.Boolean),
+      sharedForUser: Schema.optional(Schema.Boolean),
+      sharedExternal: Schema.optional(Schema.Boolean),
+      parentShared: Schema.optional(Schema.Boolean),
+      shortWebUrl: Schema.optionalWith(Schema.String, { nullable: true }),
+      created: Schema.optional(ApiDateTime),
+      createdBy: Schema.optional(EmployeeDto),
+      updated: Schema.optional(ApiDateTime),
+      autoDelete: Schema.optional(ApiDateTime),
+      rootFolderType: Schema.optional(FolderTypeSchema),
+      parentRoomType: Schema.optional(FolderTypeSchema),
+      updatedBy: Schema.optional(EmployeeDto),
+      providerItem: Schema.optionalWith(Schema.Boolean, { nullable: true }),
+      providerKey: Schema.optionalWith(Schema.String, { nullable: true }),
+      providerId: Schema.optionalWith(Schema.Number, { nullable: true }),
+      order: Schema.optionalWith(Schema.String, { nullable: true }),
+      isFavorite: Schema.optionalWith(Schema.Boolean, { nullable: true }),
+      fileEntryType: Schema.optional(FileEntryTypeSchema),
+      id: Schema.optional(Schema.Number),
+      rootFolderId: Schema.optional(Schema.Number),
+      originId: Schema.optional(Schema.Number),
+      originRoomId: Schema.optional(Schema.Number),
+      originTitle: Schema.optionalWith(Schema.String, { nullable: true }),
+      originRoomTitle: Schema.optionalWith(Schema.String, { nullable: true }),
+      canShare: Schema.optional(Schema.Boolean),
+      shareSettings: Schema.optionalWith(FileEntryDtoIntegerAllOfShareSettings, { nullable: true }),
+      security: Schema.optionalWith(FileEntryDtoIntegerAllOfSecurity, { nullable: true }),
+      availableShareRights: Schema.optionalWith(FileEntryDtoIntegerAllOfAvailableShareRights, { nullable: true }),
+      requestToken: Schema.optionalWith(Schema.String, { nullable: true }),
+      external: Schema.optionalWith(Schema.Boolean, { nullable: true }),
+      expirationDate: Schema.optional(ApiDateTime),
+      isLinkExpired: Schema.optionalWith(Schema.Boolean, { nullable: true }),
+      folderId: Schema.optional(Schema.Number),
+      version: Schema.optional(Schema.Number),
+      versionGroup: Schema.optional(Schema.Number),
+      contentLength: Schema.optionalWith(Schema.String, { nullable: true }),
+      pureContentLength: Schema.optionalWith(Schema.Number, { nullable: true }),
+      fileStatus: Schema.optional(FileStatusSchema),
+      editingBy: Schema.optionalWith(Schema.Record({ key: Schema.String, value: Schema.NullOr(Schema.String) }), {
+        nullable: true
+      }),
+      mute: Schema.optional(Schema.Boolean),
+      viewUrl: Schema.optionalWith(Schema.String, { nullable: true }),
+      webUrl: Schema.optionalWith(Schema.String, { nullable: true }),
+      fileType: Schema.optional(FileTypeSchema),
+      fileExst: Schema.optionalWith(Schema.String, { nullable: true }),
+      comment: Schema.optionalWith(Schema.String, { nullable: true }),
+      encrypted: Schema.optionalWith(Schema.Boolean, { nullable: true }),
+      thumbnailUrl: Schema.optionalWith(Schema.String, { nullable: true }),
+      thumbnailStatus: Schema.optional(ThumbnailSchema),
+      locked: Schema.optionalWith(Schema.Boolean, { nullable: true }),
+      lockedBy: Schema.optionalWith(Schema.String, { nullable: true }),
+      hasDraft: Schema.optionalWith(Schema.Boolean, { nullable: true }),
+      formFillingStatus: Schema.optional(FormFillingStatusSchema),
+      isForm: Schema.optionalWith(Schema.Boolean, { nullable: true }),
+      customFilterEnabled: Schema.optionalWith(Schema.Boolean, { nullable: true }),
+      customFilterEnabledBy: Schema.optionalWith(Schema.String, { nullable: true }),
+      startFilling: Schema.optionalWith(Schema.Boolean, { nullable: true }),
+      isFillingPreparing: Schema.optionalWith(Schema.Boolean, { nullable: true }),
+      inProcessFolderId: Schema.optionalWith(Schema.Number, { nullable: true }),
+      inProcessFolderTitle: Schema.optionalWith(Schema.String, { nullable: true }),
+      resultsFolderId: Schema.optionalWith(Schema.Number, { nullable: true }),
+      draftLocation: Schema.optional(DraftLocationInteger),
+      viewAccessibility: Schema.optionalWith(FileDtoIntegerAllOfViewAccessibility, { nullable: true }),
+      lastOpened: Schema.optional(ApiDateTime),
+      expired: Schema.optional(ApiDateTime),
+      vectorizationStatus: Schema.optional(VectorizationStatusSchema),
+      externalDbTableName: Schema.optionalWith(Schema.String, { nullable: true }),
+      dimensions: Schema.optional(Size)
+    }).annotations({ identifier: "FileDtoInteger" })
+)
 
 /**
  * The generic file entry information.
@@ -3291,45 +3428,46 @@ export interface FileEntryDtoStringEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const FileEntryDtoString: Schema.Schema<FileEntryDtoString, FileEntryDtoStringEncoded> = /*#__PURE__*/ Schema
-  .Struct({
-    title: Schema.optionalWith(Schema.String, { nullable: true }),
-    access: Schema.optional(FileShareSchema),
-    sharedBy: Schema.optional(EmployeeDto),
-    ownedBy: Schema.optional(EmployeeDto),
-    shared: Schema.optional(Schema.Boolean),
-    sharedForUser: Schema.optional(Schema.Boolean),
-    sharedExternal: Schema.optional(Schema.Boolean),
-    parentShared: Schema.optional(Schema.Boolean),
-    shortWebUrl: Schema.optionalWith(Schema.String, { nullable: true }),
-    created: Schema.optional(ApiDateTime),
-    createdBy: Schema.optional(EmployeeDto),
-    updated: Schema.optional(ApiDateTime),
-    autoDelete: Schema.optional(ApiDateTime),
-    rootFolderType: Schema.optional(FolderTypeSchema),
-    parentRoomType: Schema.optional(FolderTypeSchema),
-    updatedBy: Schema.optional(EmployeeDto),
-    providerItem: Schema.optionalWith(Schema.Boolean, { nullable: true }),
-    providerKey: Schema.optionalWith(Schema.String, { nullable: true }),
-    providerId: Schema.optionalWith(Schema.Number, { nullable: true }),
-    order: Schema.optionalWith(Schema.String, { nullable: true }),
-    isFavorite: Schema.optionalWith(Schema.Boolean, { nullable: true }),
-    fileEntryType: Schema.optional(FileEntryTypeSchema),
-    id: Schema.optionalWith(Schema.String, { nullable: true }),
-    rootFolderId: Schema.optionalWith(Schema.String, { nullable: true }),
-    originId: Schema.optionalWith(Schema.String, { nullable: true }),
-    originRoomId: Schema.optionalWith(Schema.String, { nullable: true }),
-    originTitle: Schema.optionalWith(Schema.String, { nullable: true }),
-    originRoomTitle: Schema.optionalWith(Schema.String, { nullable: true }),
-    canShare: Schema.optional(Schema.Boolean),
-    shareSettings: Schema.optionalWith(FileEntryDtoIntegerAllOfShareSettings, { nullable: true }),
-    security: Schema.optionalWith(FileEntryDtoIntegerAllOfSecurity, { nullable: true }),
-    availableShareRights: Schema.optionalWith(FileEntryDtoIntegerAllOfAvailableShareRights, { nullable: true }),
-    requestToken: Schema.optionalWith(Schema.String, { nullable: true }),
-    external: Schema.optionalWith(Schema.Boolean, { nullable: true }),
-    expirationDate: Schema.optional(ApiDateTime),
-    isLinkExpired: Schema.optionalWith(Schema.Boolean, { nullable: true })
-  }).annotations({ identifier: "FileEntryDtoString" })
+export const FileEntryDtoString: Schema.Schema<FileEntryDtoString, FileEntryDtoStringEncoded> = /*#__PURE__*/ Runtime
+  .lazy("FileEntryDtoString", () =>
+    Schema.Struct({
+      title: Schema.optionalWith(Schema.String, { nullable: true }),
+      access: Schema.optional(FileShareSchema),
+      sharedBy: Schema.optional(EmployeeDto),
+      ownedBy: Schema.optional(EmployeeDto),
+      shared: Schema.optional(Schema.Boolean),
+      sharedForUser: Schema.optional(Schema.Boolean),
+      sharedExternal: Schema.optional(Schema.Boolean),
+      parentShared: Schema.optional(Schema.Boolean),
+      shortWebUrl: Schema.optionalWith(Schema.String, { nullable: true }),
+      created: Schema.optional(ApiDateTime),
+      createdBy: Schema.optional(EmployeeDto),
+      updated: Schema.optional(ApiDateTime),
+      autoDelete: Schema.optional(ApiDateTime),
+      rootFolderType: Schema.optional(FolderTypeSchema),
+      parentRoomType: Schema.optional(FolderTypeSchema),
+      updatedBy: Schema.optional(EmployeeDto),
+      providerItem: Schema.optionalWith(Schema.Boolean, { nullable: true }),
+      providerKey: Schema.optionalWith(Schema.String, { nullable: true }),
+      providerId: Schema.optionalWith(Schema.Number, { nullable: true }),
+      order: Schema.optionalWith(Schema.String, { nullable: true }),
+      isFavorite: Schema.optionalWith(Schema.Boolean, { nullable: true }),
+      fileEntryType: Schema.optional(FileEntryTypeSchema),
+      id: Schema.optionalWith(Schema.String, { nullable: true }),
+      rootFolderId: Schema.optionalWith(Schema.String, { nullable: true }),
+      originId: Schema.optionalWith(Schema.String, { nullable: true }),
+      originRoomId: Schema.optionalWith(Schema.String, { nullable: true }),
+      originTitle: Schema.optionalWith(Schema.String, { nullable: true }),
+      originRoomTitle: Schema.optionalWith(Schema.String, { nullable: true }),
+      canShare: Schema.optional(Schema.Boolean),
+      shareSettings: Schema.optionalWith(FileEntryDtoIntegerAllOfShareSettings, { nullable: true }),
+      security: Schema.optionalWith(FileEntryDtoIntegerAllOfSecurity, { nullable: true }),
+      availableShareRights: Schema.optionalWith(FileEntryDtoIntegerAllOfAvailableShareRights, { nullable: true }),
+      requestToken: Schema.optionalWith(Schema.String, { nullable: true }),
+      external: Schema.optionalWith(Schema.Boolean, { nullable: true }),
+      expirationDate: Schema.optional(ApiDateTime),
+      isLinkExpired: Schema.optionalWith(Schema.Boolean, { nullable: true })
+    }).annotations({ identifier: "FileEntryDtoString" }))
 
 /**
  * [0 - Move, 1 - Copy, 2 - Delete, 3 - Download, 4 - MarkAsRead, 5 - Import, 6 - Convert, 7 - Duplicate]
@@ -3364,12 +3502,14 @@ export type FileOperationType = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | (number & {})
  * @since 0.1.0
  * @category enums
  */
-export const FileOperationTypeSchema: Schema.Schema<FileOperationType> = /*#__PURE__*/ Runtime.intEnum<
-  FileOperationType
->(
+export const FileOperationTypeSchema: Schema.Schema<FileOperationType> = /*#__PURE__*/ Runtime.lazy(
   "FileOperationType",
-  FileOperationType,
-  "0 = Move, 1 = Copy, 2 = Delete, 3 = Download, 4 = MarkAsRead, 5 = Import, 6 = Convert, 7 = Duplicate"
+  () =>
+    Runtime.intEnum<FileOperationType>(
+      "FileOperationType",
+      FileOperationType,
+      "0 = Move, 1 = Copy, 2 = Delete, 3 = Download, 4 = MarkAsRead, 5 = Import, 6 = Convert, 7 = Duplicate"
+    )
 )
 
 /**
@@ -3446,18 +3586,22 @@ export interface FileOperationDtoEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const FileOperationDto: Schema.Schema<FileOperationDto, FileOperationDtoEncoded> = /*#__PURE__*/ Schema.Struct({
-  id: Schema.optionalWith(Schema.String, { nullable: true }),
-  Operation: FileOperationTypeSchema,
-  progress: Schema.Number,
-  error: Schema.optionalWith(Schema.String, { nullable: true }),
-  processed: Schema.optionalWith(Schema.String, { nullable: true }),
-  finished: Schema.Boolean,
-  url: Schema.optionalWith(Schema.String, { nullable: true }),
-  files: Schema.optionalWith(Schema.Array(FileEntryBaseDto), { nullable: true }),
-  folders: Schema.optionalWith(Schema.Array(FileEntryBaseDto), { nullable: true }),
-  status: Schema.optional(DistributedTaskStatusSchema)
-}).annotations({ identifier: "FileOperationDto" })
+export const FileOperationDto: Schema.Schema<FileOperationDto, FileOperationDtoEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "FileOperationDto",
+  () =>
+    Schema.Struct({
+      id: Schema.optionalWith(Schema.String, { nullable: true }),
+      Operation: FileOperationTypeSchema,
+      progress: Schema.Number,
+      error: Schema.optionalWith(Schema.String, { nullable: true }),
+      processed: Schema.optionalWith(Schema.String, { nullable: true }),
+      finished: Schema.Boolean,
+      url: Schema.optionalWith(Schema.String, { nullable: true }),
+      files: Schema.optionalWith(Schema.Array(FileEntryBaseDto), { nullable: true }),
+      folders: Schema.optionalWith(Schema.Array(FileEntryBaseDto), { nullable: true }),
+      status: Schema.optional(DistributedTaskStatusSchema)
+    }).annotations({ identifier: "FileOperationDto" })
+)
 
 /**
  * [0 - Invitation, 1 - External]
@@ -3483,10 +3627,9 @@ export type LinkType = 0 | 1 | (number & {})
  * @since 0.1.0
  * @category enums
  */
-export const LinkTypeSchema: Schema.Schema<LinkType> = /*#__PURE__*/ Runtime.intEnum<LinkType>(
+export const LinkTypeSchema: Schema.Schema<LinkType> = /*#__PURE__*/ Runtime.lazy(
   "LinkType",
-  LinkType,
-  "0 = Invitation, 1 = External"
+  () => Runtime.intEnum<LinkType>("LinkType", LinkType, "0 = Invitation, 1 = External")
 )
 
 /**
@@ -3578,21 +3721,25 @@ export interface FileShareLinkEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const FileShareLink: Schema.Schema<FileShareLink, FileShareLinkEncoded> = /*#__PURE__*/ Schema.Struct({
-  id: Schema.optional(Schema.String),
-  title: Schema.optionalWith(Schema.String, { nullable: true }),
-  shareLink: Schema.optionalWith(Schema.String, { nullable: true }),
-  expirationDate: Schema.optional(ApiDateTime),
-  linkType: Schema.optional(LinkTypeSchema),
-  password: Schema.optionalWith(Schema.String, { nullable: true }),
-  denyDownload: Schema.optionalWith(Schema.Boolean, { nullable: true }),
-  isExpired: Schema.optionalWith(Schema.Boolean, { nullable: true }),
-  primary: Schema.optional(Schema.Boolean),
-  internal: Schema.optionalWith(Schema.Boolean, { nullable: true }),
-  requestToken: Schema.optionalWith(Schema.String, { nullable: true }),
-  maxUseCount: Schema.optionalWith(Schema.Number, { nullable: true }),
-  currentUseCount: Schema.optionalWith(Schema.Number, { nullable: true })
-}).annotations({ identifier: "FileShareLink" })
+export const FileShareLink: Schema.Schema<FileShareLink, FileShareLinkEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "FileShareLink",
+  () =>
+    Schema.Struct({
+      id: Schema.optional(Schema.String),
+      title: Schema.optionalWith(Schema.String, { nullable: true }),
+      shareLink: Schema.optionalWith(Schema.String, { nullable: true }),
+      expirationDate: Schema.optional(ApiDateTime),
+      linkType: Schema.optional(LinkTypeSchema),
+      password: Schema.optionalWith(Schema.String, { nullable: true }),
+      denyDownload: Schema.optionalWith(Schema.Boolean, { nullable: true }),
+      isExpired: Schema.optionalWith(Schema.Boolean, { nullable: true }),
+      primary: Schema.optional(Schema.Boolean),
+      internal: Schema.optionalWith(Schema.Boolean, { nullable: true }),
+      requestToken: Schema.optionalWith(Schema.String, { nullable: true }),
+      maxUseCount: Schema.optionalWith(Schema.Number, { nullable: true }),
+      currentUseCount: Schema.optionalWith(Schema.Number, { nullable: true })
+    }).annotations({ identifier: "FileShareLink" })
+)
 
 /**
  * [0 - User, 1 - External link, 2 - Group, 3 - Invitation link, 4 - Primary external link]
@@ -3618,10 +3765,14 @@ export type SubjectType = 0 | 1 | 2 | 3 | 4 | (number & {})
  * @since 0.1.0
  * @category enums
  */
-export const SubjectTypeSchema: Schema.Schema<SubjectType> = /*#__PURE__*/ Runtime.intEnum<SubjectType>(
+export const SubjectTypeSchema: Schema.Schema<SubjectType> = /*#__PURE__*/ Runtime.lazy(
   "SubjectType",
-  SubjectType,
-  "0 = User, 1 = ExternalLink, 2 = Group, 3 = InvitationLink, 4 = PrimaryExternalLink"
+  () =>
+    Runtime.intEnum<SubjectType>(
+      "SubjectType",
+      SubjectType,
+      "0 = User, 1 = ExternalLink, 2 = Group, 3 = InvitationLink, 4 = PrimaryExternalLink"
+    )
 )
 
 /**
@@ -3713,21 +3864,25 @@ export interface FileShareDtoEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const FileShareDto: Schema.Schema<FileShareDto, FileShareDtoEncoded> = /*#__PURE__*/ Schema.Struct({
-  access: Schema.optional(FileShareSchema),
-  sharedTo: Schema.optionalWith(Schema.Unknown, { nullable: true }),
-  sharedToUser: Schema.optional(EmployeeFullDto),
-  sharedToGroup: Schema.optional(GroupSummaryDto),
-  sharedLink: Schema.optional(FileShareLink),
-  isLocked: Schema.Boolean,
-  isOwner: Schema.Boolean,
-  canEditAccess: Schema.Boolean,
-  canEditInternal: Schema.Boolean,
-  canEditDenyDownload: Schema.Boolean,
-  canEditExpirationDate: Schema.Boolean,
-  canRevoke: Schema.Boolean,
-  subjectType: SubjectTypeSchema
-}).annotations({ identifier: "FileShareDto" })
+export const FileShareDto: Schema.Schema<FileShareDto, FileShareDtoEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "FileShareDto",
+  () =>
+    Schema.Struct({
+      access: Schema.optional(FileShareSchema),
+      sharedTo: Schema.optionalWith(Schema.Unknown, { nullable: true }),
+      sharedToUser: Schema.optional(EmployeeFullDto),
+      sharedToGroup: Schema.optional(GroupSummaryDto),
+      sharedLink: Schema.optional(FileShareLink),
+      isLocked: Schema.Boolean,
+      isOwner: Schema.Boolean,
+      canEditAccess: Schema.Boolean,
+      canEditInternal: Schema.Boolean,
+      canEditDenyDownload: Schema.Boolean,
+      canEditExpirationDate: Schema.Boolean,
+      canRevoke: Schema.Boolean,
+      subjectType: SubjectTypeSchema
+    }).annotations({ identifier: "FileShareDto" })
+)
 
 /**
  * The collection of file sharing parameters.
@@ -3768,11 +3923,15 @@ export interface FileShareParamsEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const FileShareParams: Schema.Schema<FileShareParams, FileShareParamsEncoded> = /*#__PURE__*/ Schema.Struct({
-  email: Schema.optionalWith(Schema.String, { nullable: true }),
-  shareTo: Schema.optional(Schema.String),
-  access: Schema.optional(FileShareSchema)
-}).annotations({ identifier: "FileShareParams" })
+export const FileShareParams: Schema.Schema<FileShareParams, FileShareParamsEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "FileShareParams",
+  () =>
+    Schema.Struct({
+      email: Schema.optionalWith(Schema.String, { nullable: true }),
+      shareTo: Schema.optional(Schema.String),
+      access: Schema.optional(FileShareSchema)
+    }).annotations({ identifier: "FileShareParams" })
+)
 
 /**
  * The logo cover information.
@@ -3808,10 +3967,14 @@ export interface LogoCoverEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const LogoCover: Schema.Schema<LogoCover, LogoCoverEncoded> = /*#__PURE__*/ Schema.Struct({
-  id: Schema.optionalWith(Schema.String, { nullable: true }),
-  data: Schema.optionalWith(Schema.String, { nullable: true })
-}).annotations({ identifier: "LogoCover" })
+export const LogoCover: Schema.Schema<LogoCover, LogoCoverEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "LogoCover",
+  () =>
+    Schema.Struct({
+      id: Schema.optionalWith(Schema.String, { nullable: true }),
+      data: Schema.optionalWith(Schema.String, { nullable: true })
+    }).annotations({ identifier: "LogoCover" })
+)
 
 /**
  * The room logo information.
@@ -3867,14 +4030,15 @@ export interface LogoEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const Logo: Schema.Schema<Logo, LogoEncoded> = /*#__PURE__*/ Schema.Struct({
-  original: Schema.optionalWith(Schema.String, { nullable: true }),
-  large: Schema.optionalWith(Schema.String, { nullable: true }),
-  medium: Schema.optionalWith(Schema.String, { nullable: true }),
-  small: Schema.optionalWith(Schema.String, { nullable: true }),
-  color: Schema.optionalWith(Schema.String, { nullable: true }),
-  cover: Schema.optional(LogoCover)
-}).annotations({ identifier: "Logo" })
+export const Logo: Schema.Schema<Logo, LogoEncoded> = /*#__PURE__*/ Runtime.lazy("Logo", () =>
+  Schema.Struct({
+    original: Schema.optionalWith(Schema.String, { nullable: true }),
+    large: Schema.optionalWith(Schema.String, { nullable: true }),
+    medium: Schema.optionalWith(Schema.String, { nullable: true }),
+    small: Schema.optionalWith(Schema.String, { nullable: true }),
+    color: Schema.optionalWith(Schema.String, { nullable: true }),
+    cover: Schema.optional(LogoCover)
+  }).annotations({ identifier: "Logo" }))
 
 /**
  * [1 - Form filling room, 2 - Collaboration room, 5 - Custom room, 6 - Public room, 8 - Virtual data room, 9 - AI Room]
@@ -3907,10 +4071,14 @@ export type RoomType = 1 | 2 | 5 | 6 | 8 | 9 | (number & {})
  * @since 0.1.0
  * @category enums
  */
-export const RoomTypeSchema: Schema.Schema<RoomType> = /*#__PURE__*/ Runtime.intEnum<RoomType>(
+export const RoomTypeSchema: Schema.Schema<RoomType> = /*#__PURE__*/ Runtime.lazy(
   "RoomType",
-  RoomType,
-  "1 = FillingFormsRoom, 2 = EditingRoom, 5 = CustomRoom, 6 = PublicRoom, 8 = VirtualDataRoom, 9 = AiRoom"
+  () =>
+    Runtime.intEnum<RoomType>(
+      "RoomType",
+      RoomType,
+      "1 = FillingFormsRoom, 2 = EditingRoom, 5 = CustomRoom, 6 = PublicRoom, 8 = VirtualDataRoom, 9 = AiRoom"
+    )
 )
 
 /**
@@ -3937,9 +4105,15 @@ export type RoomDataLifetimePeriod = 0 | 1 | 2 | (number & {})
  * @since 0.1.0
  * @category enums
  */
-export const RoomDataLifetimePeriodSchema: Schema.Schema<RoomDataLifetimePeriod> = /*#__PURE__*/ Runtime.intEnum<
-  RoomDataLifetimePeriod
->("RoomDataLifetimePeriod", RoomDataLifetimePeriod, "0 = Day, 1 = Month, 2 = Year")
+export const RoomDataLifetimePeriodSchema: Schema.Schema<RoomDataLifetimePeriod> = /*#__PURE__*/ Runtime.lazy(
+  "RoomDataLifetimePeriod",
+  () =>
+    Runtime.intEnum<RoomDataLifetimePeriod>(
+      "RoomDataLifetimePeriod",
+      RoomDataLifetimePeriod,
+      "0 = Day, 1 = Month, 2 = Year"
+    )
+)
 
 /**
  * The room data lifetime information.
@@ -3985,13 +4159,14 @@ export interface RoomDataLifetimeDtoEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const RoomDataLifetimeDto: Schema.Schema<RoomDataLifetimeDto, RoomDataLifetimeDtoEncoded> = /*#__PURE__*/ Schema
-  .Struct({
-    deletePermanently: Schema.optional(Schema.Boolean),
-    period: Schema.optional(RoomDataLifetimePeriodSchema),
-    value: Schema.optionalWith(Schema.Number, { nullable: true }),
-    enabled: Schema.optionalWith(Schema.Boolean, { nullable: true })
-  }).annotations({ identifier: "RoomDataLifetimeDto" })
+export const RoomDataLifetimeDto: Schema.Schema<RoomDataLifetimeDto, RoomDataLifetimeDtoEncoded> = /*#__PURE__*/ Runtime
+  .lazy("RoomDataLifetimeDto", () =>
+    Schema.Struct({
+      deletePermanently: Schema.optional(Schema.Boolean),
+      period: Schema.optional(RoomDataLifetimePeriodSchema),
+      value: Schema.optionalWith(Schema.Number, { nullable: true }),
+      enabled: Schema.optionalWith(Schema.Boolean, { nullable: true })
+    }).annotations({ identifier: "RoomDataLifetimeDto" }))
 
 /**
  * [1 - User name, 2 - User email, 4 - User ip adress, 8 - Current date, 16 - Room name]
@@ -4017,12 +4192,14 @@ export type WatermarkAdditions = 1 | 2 | 4 | 8 | 16 | (number & {})
  * @since 0.1.0
  * @category enums
  */
-export const WatermarkAdditionsSchema: Schema.Schema<WatermarkAdditions> = /*#__PURE__*/ Runtime.intEnum<
-  WatermarkAdditions
->(
+export const WatermarkAdditionsSchema: Schema.Schema<WatermarkAdditions> = /*#__PURE__*/ Runtime.lazy(
   "WatermarkAdditions",
-  WatermarkAdditions,
-  "1 = UserName, 2 = UserEmail, 4 = UserIpAdress, 8 = CurrentDate, 16 = RoomName"
+  () =>
+    Runtime.intEnum<WatermarkAdditions>(
+      "WatermarkAdditions",
+      WatermarkAdditions,
+      "1 = UserName, 2 = UserEmail, 4 = UserIpAdress, 8 = CurrentDate, 16 = RoomName"
+    )
 )
 
 /**
@@ -4084,15 +4261,19 @@ export interface WatermarkDtoEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const WatermarkDto: Schema.Schema<WatermarkDto, WatermarkDtoEncoded> = /*#__PURE__*/ Schema.Struct({
-  additions: WatermarkAdditionsSchema,
-  text: Schema.optionalWith(Schema.String, { nullable: true }),
-  rotate: Schema.Number,
-  imageScale: Schema.Number,
-  imageUrl: Schema.optionalWith(Schema.String, { nullable: true }),
-  imageHeight: Schema.Number,
-  imageWidth: Schema.Number
-}).annotations({ identifier: "WatermarkDto" })
+export const WatermarkDto: Schema.Schema<WatermarkDto, WatermarkDtoEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "WatermarkDto",
+  () =>
+    Schema.Struct({
+      additions: WatermarkAdditionsSchema,
+      text: Schema.optionalWith(Schema.String, { nullable: true }),
+      rotate: Schema.Number,
+      imageScale: Schema.Number,
+      imageUrl: Schema.optionalWith(Schema.String, { nullable: true }),
+      imageHeight: Schema.Number,
+      imageWidth: Schema.Number
+    }).annotations({ identifier: "WatermarkDto" })
+)
 
 /**
  * The folder parameters.
@@ -4433,71 +4614,75 @@ export interface FolderDtoIntegerEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const FolderDtoInteger: Schema.Schema<FolderDtoInteger, FolderDtoIntegerEncoded> = /*#__PURE__*/ Schema.Struct({
-  title: Schema.optionalWith(Schema.String, { nullable: true }),
-  access: Schema.optional(FileShareSchema),
-  sharedBy: Schema.optional(EmployeeDto),
-  ownedBy: Schema.optional(EmployeeDto),
-  shared: Schema.optional(Schema.Boolean),
-  sharedForUser: Schema.optional(Schema.Boolean),
-  sharedExternal: Schema.optional(Schema.Boolean),
-  parentShared: Schema.optional(Schema.Boolean),
-  shortWebUrl: Schema.optionalWith(Schema.String, { nullable: true }),
-  created: Schema.optional(ApiDateTime),
-  createdBy: Schema.optional(EmployeeDto),
-  updated: Schema.optional(ApiDateTime),
-  autoDelete: Schema.optional(ApiDateTime),
-  rootFolderType: Schema.optional(FolderTypeSchema),
-  parentRoomType: Schema.optional(FolderTypeSchema),
-  updatedBy: Schema.optional(EmployeeDto),
-  providerItem: Schema.optionalWith(Schema.Boolean, { nullable: true }),
-  providerKey: Schema.optionalWith(Schema.String, { nullable: true }),
-  providerId: Schema.optionalWith(Schema.Number, { nullable: true }),
-  order: Schema.optionalWith(Schema.String, { nullable: true }),
-  isFavorite: Schema.optionalWith(Schema.Boolean, { nullable: true }),
-  fileEntryType: Schema.optional(FileEntryTypeSchema),
-  id: Schema.optional(Schema.Number),
-  rootFolderId: Schema.optional(Schema.Number),
-  originId: Schema.optional(Schema.Number),
-  originRoomId: Schema.optional(Schema.Number),
-  originTitle: Schema.optionalWith(Schema.String, { nullable: true }),
-  originRoomTitle: Schema.optionalWith(Schema.String, { nullable: true }),
-  canShare: Schema.optional(Schema.Boolean),
-  shareSettings: Schema.optionalWith(FileEntryDtoIntegerAllOfShareSettings, { nullable: true }),
-  security: Schema.optionalWith(FileEntryDtoIntegerAllOfSecurity, { nullable: true }),
-  availableShareRights: Schema.optionalWith(FileEntryDtoIntegerAllOfAvailableShareRights, { nullable: true }),
-  requestToken: Schema.optionalWith(Schema.String, { nullable: true }),
-  external: Schema.optionalWith(Schema.Boolean, { nullable: true }),
-  expirationDate: Schema.optional(ApiDateTime),
-  isLinkExpired: Schema.optionalWith(Schema.Boolean, { nullable: true }),
-  parentId: Schema.optional(Schema.Number),
-  filesCount: Schema.optional(Schema.Number),
-  foldersCount: Schema.optional(Schema.Number),
-  isShareable: Schema.optionalWith(Schema.Boolean, { nullable: true }),
-  new: Schema.optional(Schema.Number),
-  mute: Schema.optional(Schema.Boolean),
-  tags: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true }),
-  logo: Schema.optional(Logo),
-  pinned: Schema.optional(Schema.Boolean),
-  roomType: Schema.optional(RoomTypeSchema),
-  private: Schema.optional(Schema.Boolean),
-  indexing: Schema.optional(Schema.Boolean),
-  denyDownload: Schema.optional(Schema.Boolean),
-  lifetime: Schema.optional(RoomDataLifetimeDto),
-  watermark: Schema.optional(WatermarkDto),
-  type: Schema.optional(FolderTypeSchema),
-  inRoom: Schema.optionalWith(Schema.Boolean, { nullable: true }),
-  quotaLimit: Schema.optionalWith(Schema.Number, { nullable: true }),
-  isCustomQuota: Schema.optionalWith(Schema.Boolean, { nullable: true }),
-  usedSpace: Schema.optionalWith(Schema.Number, { nullable: true }),
-  passwordProtected: Schema.optionalWith(Schema.Boolean, { nullable: true }),
-  expired: Schema.optionalWith(Schema.Boolean, { nullable: true }),
-  chatSettings: Schema.optional(ChatSettingsDto),
-  rootRoomType: Schema.optional(RoomTypeSchema),
-  saveFormAsXLSX: Schema.optionalWith(Schema.Boolean, { nullable: true }),
-  sendFormToExternalDB: Schema.optionalWith(Schema.Boolean, { nullable: true }),
-  originalFormId: Schema.optionalWith(Schema.Number, { nullable: true })
-}).annotations({ identifier: "FolderDtoInteger" })
+export const FolderDtoInteger: Schema.Schema<FolderDtoInteger, FolderDtoIntegerEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "FolderDtoInteger",
+  () =>
+    Schema.Struct({
+      title: Schema.optionalWith(Schema.String, { nullable: true }),
+      access: Schema.optional(FileShareSchema),
+      sharedBy: Schema.optional(EmployeeDto),
+      ownedBy: Schema.optional(EmployeeDto),
+      shared: Schema.optional(Schema.Boolean),
+      sharedForUser: Schema.optional(Schema.Boolean),
+      sharedExternal: Schema.optional(Schema.Boolean),
+      parentShared: Schema.optional(Schema.Boolean),
+      shortWebUrl: Schema.optionalWith(Schema.String, { nullable: true }),
+      created: Schema.optional(ApiDateTime),
+      createdBy: Schema.optional(EmployeeDto),
+      updated: Schema.optional(ApiDateTime),
+      autoDelete: Schema.optional(ApiDateTime),
+      rootFolderType: Schema.optional(FolderTypeSchema),
+      parentRoomType: Schema.optional(FolderTypeSchema),
+      updatedBy: Schema.optional(EmployeeDto),
+      providerItem: Schema.optionalWith(Schema.Boolean, { nullable: true }),
+      providerKey: Schema.optionalWith(Schema.String, { nullable: true }),
+      providerId: Schema.optionalWith(Schema.Number, { nullable: true }),
+      order: Schema.optionalWith(Schema.String, { nullable: true }),
+      isFavorite: Schema.optionalWith(Schema.Boolean, { nullable: true }),
+      fileEntryType: Schema.optional(FileEntryTypeSchema),
+      id: Schema.optional(Schema.Number),
+      rootFolderId: Schema.optional(Schema.Number),
+      originId: Schema.optional(Schema.Number),
+      originRoomId: Schema.optional(Schema.Number),
+      originTitle: Schema.optionalWith(Schema.String, { nullable: true }),
+      originRoomTitle: Schema.optionalWith(Schema.String, { nullable: true }),
+      canShare: Schema.optional(Schema.Boolean),
+      shareSettings: Schema.optionalWith(FileEntryDtoIntegerAllOfShareSettings, { nullable: true }),
+      security: Schema.optionalWith(FileEntryDtoIntegerAllOfSecurity, { nullable: true }),
+      availableShareRights: Schema.optionalWith(FileEntryDtoIntegerAllOfAvailableShareRights, { nullable: true }),
+      requestToken: Schema.optionalWith(Schema.String, { nullable: true }),
+      external: Schema.optionalWith(Schema.Boolean, { nullable: true }),
+      expirationDate: Schema.optional(ApiDateTime),
+      isLinkExpired: Schema.optionalWith(Schema.Boolean, { nullable: true }),
+      parentId: Schema.optional(Schema.Number),
+      filesCount: Schema.optional(Schema.Number),
+      foldersCount: Schema.optional(Schema.Number),
+      isShareable: Schema.optionalWith(Schema.Boolean, { nullable: true }),
+      new: Schema.optional(Schema.Number),
+      mute: Schema.optional(Schema.Boolean),
+      tags: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true }),
+      logo: Schema.optional(Logo),
+      pinned: Schema.optional(Schema.Boolean),
+      roomType: Schema.optional(RoomTypeSchema),
+      private: Schema.optional(Schema.Boolean),
+      indexing: Schema.optional(Schema.Boolean),
+      denyDownload: Schema.optional(Schema.Boolean),
+      lifetime: Schema.optional(RoomDataLifetimeDto),
+      watermark: Schema.optional(WatermarkDto),
+      type: Schema.optional(FolderTypeSchema),
+      inRoom: Schema.optionalWith(Schema.Boolean, { nullable: true }),
+      quotaLimit: Schema.optionalWith(Schema.Number, { nullable: true }),
+      isCustomQuota: Schema.optionalWith(Schema.Boolean, { nullable: true }),
+      usedSpace: Schema.optionalWith(Schema.Number, { nullable: true }),
+      passwordProtected: Schema.optionalWith(Schema.Boolean, { nullable: true }),
+      expired: Schema.optionalWith(Schema.Boolean, { nullable: true }),
+      chatSettings: Schema.optional(ChatSettingsDto),
+      rootRoomType: Schema.optional(RoomTypeSchema),
+      saveFormAsXLSX: Schema.optionalWith(Schema.Boolean, { nullable: true }),
+      sendFormToExternalDB: Schema.optionalWith(Schema.Boolean, { nullable: true }),
+      originalFormId: Schema.optionalWith(Schema.Number, { nullable: true })
+    }).annotations({ identifier: "FolderDtoInteger" })
+)
 
 /**
  * The folder content information.
@@ -4564,16 +4749,17 @@ export interface FolderContentDtoIntegerEncoded {
  * @category schemas
  */
 export const FolderContentDtoInteger: Schema.Schema<FolderContentDtoInteger, FolderContentDtoIntegerEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    files: Schema.optionalWith(Schema.Array(FileDtoInteger), { nullable: true }),
-    folders: Schema.optionalWith(Schema.Array(FolderDtoInteger), { nullable: true }),
-    current: Schema.optional(FolderDtoInteger),
-    pathParts: Schema.optionalWith(Schema.Unknown, { nullable: true }),
-    startIndex: Schema.optional(Schema.Number),
-    count: Schema.optional(Schema.Number),
-    total: Schema.Number,
-    new: Schema.optional(Schema.Number)
-  }).annotations({ identifier: "FolderContentDtoInteger" })
+  /*#__PURE__*/ Runtime.lazy("FolderContentDtoInteger", () =>
+    Schema.Struct({
+      files: Schema.optionalWith(Schema.Array(FileDtoInteger), { nullable: true }),
+      folders: Schema.optionalWith(Schema.Array(FolderDtoInteger), { nullable: true }),
+      current: Schema.optional(FolderDtoInteger),
+      pathParts: Schema.optionalWith(Schema.Unknown, { nullable: true }),
+      startIndex: Schema.optional(Schema.Number),
+      count: Schema.optional(Schema.Number),
+      total: Schema.Number,
+      new: Schema.optional(Schema.Number)
+    }).annotations({ identifier: "FolderContentDtoInteger" }))
 
 /**
  * The folder parameters.
@@ -4914,71 +5100,75 @@ export interface FolderDtoStringEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const FolderDtoString: Schema.Schema<FolderDtoString, FolderDtoStringEncoded> = /*#__PURE__*/ Schema.Struct({
-  title: Schema.optionalWith(Schema.String, { nullable: true }),
-  access: Schema.optional(FileShareSchema),
-  sharedBy: Schema.optional(EmployeeDto),
-  ownedBy: Schema.optional(EmployeeDto),
-  shared: Schema.optional(Schema.Boolean),
-  sharedForUser: Schema.optional(Schema.Boolean),
-  sharedExternal: Schema.optional(Schema.Boolean),
-  parentShared: Schema.optional(Schema.Boolean),
-  shortWebUrl: Schema.optionalWith(Schema.String, { nullable: true }),
-  created: Schema.optional(ApiDateTime),
-  createdBy: Schema.optional(EmployeeDto),
-  updated: Schema.optional(ApiDateTime),
-  autoDelete: Schema.optional(ApiDateTime),
-  rootFolderType: Schema.optional(FolderTypeSchema),
-  parentRoomType: Schema.optional(FolderTypeSchema),
-  updatedBy: Schema.optional(EmployeeDto),
-  providerItem: Schema.optionalWith(Schema.Boolean, { nullable: true }),
-  providerKey: Schema.optionalWith(Schema.String, { nullable: true }),
-  providerId: Schema.optionalWith(Schema.Number, { nullable: true }),
-  order: Schema.optionalWith(Schema.String, { nullable: true }),
-  isFavorite: Schema.optionalWith(Schema.Boolean, { nullable: true }),
-  fileEntryType: Schema.optional(FileEntryTypeSchema),
-  id: Schema.optionalWith(Schema.String, { nullable: true }),
-  rootFolderId: Schema.optionalWith(Schema.String, { nullable: true }),
-  originId: Schema.optionalWith(Schema.String, { nullable: true }),
-  originRoomId: Schema.optionalWith(Schema.String, { nullable: true }),
-  originTitle: Schema.optionalWith(Schema.String, { nullable: true }),
-  originRoomTitle: Schema.optionalWith(Schema.String, { nullable: true }),
-  canShare: Schema.optional(Schema.Boolean),
-  shareSettings: Schema.optionalWith(FileEntryDtoIntegerAllOfShareSettings, { nullable: true }),
-  security: Schema.optionalWith(FileEntryDtoIntegerAllOfSecurity, { nullable: true }),
-  availableShareRights: Schema.optionalWith(FileEntryDtoIntegerAllOfAvailableShareRights, { nullable: true }),
-  requestToken: Schema.optionalWith(Schema.String, { nullable: true }),
-  external: Schema.optionalWith(Schema.Boolean, { nullable: true }),
-  expirationDate: Schema.optional(ApiDateTime),
-  isLinkExpired: Schema.optionalWith(Schema.Boolean, { nullable: true }),
-  parentId: Schema.optionalWith(Schema.String, { nullable: true }),
-  filesCount: Schema.optional(Schema.Number),
-  foldersCount: Schema.optional(Schema.Number),
-  isShareable: Schema.optionalWith(Schema.Boolean, { nullable: true }),
-  new: Schema.optional(Schema.Number),
-  mute: Schema.optional(Schema.Boolean),
-  tags: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true }),
-  logo: Schema.optional(Logo),
-  pinned: Schema.optional(Schema.Boolean),
-  roomType: Schema.optional(RoomTypeSchema),
-  private: Schema.optional(Schema.Boolean),
-  indexing: Schema.optional(Schema.Boolean),
-  denyDownload: Schema.optional(Schema.Boolean),
-  lifetime: Schema.optional(RoomDataLifetimeDto),
-  watermark: Schema.optional(WatermarkDto),
-  type: Schema.optional(FolderTypeSchema),
-  inRoom: Schema.optionalWith(Schema.Boolean, { nullable: true }),
-  quotaLimit: Schema.optionalWith(Schema.Number, { nullable: true }),
-  isCustomQuota: Schema.optionalWith(Schema.Boolean, { nullable: true }),
-  usedSpace: Schema.optionalWith(Schema.Number, { nullable: true }),
-  passwordProtected: Schema.optionalWith(Schema.Boolean, { nullable: true }),
-  expired: Schema.optionalWith(Schema.Boolean, { nullable: true }),
-  chatSettings: Schema.optional(ChatSettingsDto),
-  rootRoomType: Schema.optional(RoomTypeSchema),
-  saveFormAsXLSX: Schema.optionalWith(Schema.Boolean, { nullable: true }),
-  sendFormToExternalDB: Schema.optionalWith(Schema.Boolean, { nullable: true }),
-  originalFormId: Schema.optionalWith(Schema.Number, { nullable: true })
-}).annotations({ identifier: "FolderDtoString" })
+export const FolderDtoString: Schema.Schema<FolderDtoString, FolderDtoStringEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "FolderDtoString",
+  () =>
+    Schema.Struct({
+      title: Schema.optionalWith(Schema.String, { nullable: true }),
+      access: Schema.optional(FileShareSchema),
+      sharedBy: Schema.optional(EmployeeDto),
+      ownedBy: Schema.optional(EmployeeDto),
+      shared: Schema.optional(Schema.Boolean),
+      sharedForUser: Schema.optional(Schema.Boolean),
+      sharedExternal: Schema.optional(Schema.Boolean),
+      parentShared: Schema.optional(Schema.Boolean),
+      shortWebUrl: Schema.optionalWith(Schema.String, { nullable: true }),
+      created: Schema.optional(ApiDateTime),
+      createdBy: Schema.optional(EmployeeDto),
+      updated: Schema.optional(ApiDateTime),
+      autoDelete: Schema.optional(ApiDateTime),
+      rootFolderType: Schema.optional(FolderTypeSchema),
+      parentRoomType: Schema.optional(FolderTypeSchema),
+      updatedBy: Schema.optional(EmployeeDto),
+      providerItem: Schema.optionalWith(Schema.Boolean, { nullable: true }),
+      providerKey: Schema.optionalWith(Schema.String, { nullable: true }),
+      providerId: Schema.optionalWith(Schema.Number, { nullable: true }),
+      order: Schema.optionalWith(Schema.String, { nullable: true }),
+      isFavorite: Schema.optionalWith(Schema.Boolean, { nullable: true }),
+      fileEntryType: Schema.optional(FileEntryTypeSchema),
+      id: Schema.optionalWith(Schema.String, { nullable: true }),
+      rootFolderId: Schema.optionalWith(Schema.String, { nullable: true }),
+      originId: Schema.optionalWith(Schema.String, { nullable: true }),
+      originRoomId: Schema.optionalWith(Schema.String, { nullable: true }),
+      originTitle: Schema.optionalWith(Schema.String, { nullable: true }),
+      originRoomTitle: Schema.optionalWith(Schema.String, { nullable: true }),
+      canShare: Schema.optional(Schema.Boolean),
+      shareSettings: Schema.optionalWith(FileEntryDtoIntegerAllOfShareSettings, { nullable: true }),
+      security: Schema.optionalWith(FileEntryDtoIntegerAllOfSecurity, { nullable: true }),
+      availableShareRights: Schema.optionalWith(FileEntryDtoIntegerAllOfAvailableShareRights, { nullable: true }),
+      requestToken: Schema.optionalWith(Schema.String, { nullable: true }),
+      external: Schema.optionalWith(Schema.Boolean, { nullable: true }),
+      expirationDate: Schema.optional(ApiDateTime),
+      isLinkExpired: Schema.optionalWith(Schema.Boolean, { nullable: true }),
+      parentId: Schema.optionalWith(Schema.String, { nullable: true }),
+      filesCount: Schema.optional(Schema.Number),
+      foldersCount: Schema.optional(Schema.Number),
+      isShareable: Schema.optionalWith(Schema.Boolean, { nullable: true }),
+      new: Schema.optional(Schema.Number),
+      mute: Schema.optional(Schema.Boolean),
+      tags: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true }),
+      logo: Schema.optional(Logo),
+      pinned: Schema.optional(Schema.Boolean),
+      roomType: Schema.optional(RoomTypeSchema),
+      private: Schema.optional(Schema.Boolean),
+      indexing: Schema.optional(Schema.Boolean),
+      denyDownload: Schema.optional(Schema.Boolean),
+      lifetime: Schema.optional(RoomDataLifetimeDto),
+      watermark: Schema.optional(WatermarkDto),
+      type: Schema.optional(FolderTypeSchema),
+      inRoom: Schema.optionalWith(Schema.Boolean, { nullable: true }),
+      quotaLimit: Schema.optionalWith(Schema.Number, { nullable: true }),
+      isCustomQuota: Schema.optionalWith(Schema.Boolean, { nullable: true }),
+      usedSpace: Schema.optionalWith(Schema.Number, { nullable: true }),
+      passwordProtected: Schema.optionalWith(Schema.Boolean, { nullable: true }),
+      expired: Schema.optionalWith(Schema.Boolean, { nullable: true }),
+      chatSettings: Schema.optional(ChatSettingsDto),
+      rootRoomType: Schema.optional(RoomTypeSchema),
+      saveFormAsXLSX: Schema.optionalWith(Schema.Boolean, { nullable: true }),
+      sendFormToExternalDB: Schema.optionalWith(Schema.Boolean, { nullable: true }),
+      originalFormId: Schema.optionalWith(Schema.Number, { nullable: true })
+    }).annotations({ identifier: "FolderDtoString" })
+)
 
 /**
  * [1000 - Login success, 1001 - Login success via social account, 1002 - Login fail invalid combination, 1003 - Login fail social account not found, 1004 - Login fail disabled profile, 1005 - Login fail, 1006 - Logout, 1007 - Login success via sms, 1008 - Login fail via sms, 1009 - Login fail ip security, 1010 - Login success via api, 1011 - Login success via social app, 1012 - Login success via api sms, 1013 - Login fail via api, 1014 - Login fail via api sms, 1015 - Login success via SSO, 1016 - Session started, 1017 - Session completed, 1018 - Login fail via SSO, 1019 - Login success via api social account, 1020 - Login fail via api social account, 1021 - Login succes via tfa app, 1022 - Login fail via Tfa app, 1023 - Login fail brute force, 1024 - Login success via api tfa, 1025 - Login fail via api tfa, 1026 - Login fail recaptcha, 1027 - Authorization link activated, 1028 - Login success via OAuth 2.0, 1029 - Login success via login and password, 4000 - User created, 4001 - Guest created, 4002 - User created via invite, 4003 - Guest created via invite, 4004 - User activated, 4005 - Guest activated, 4006 - User updated, 4007 - User updated language, 4008 - User added avatar, 4009 - User deleted avatar, 4010 - User updated avatar thumbnails, 4011 - User linked social account, 4012 - User unlinked social account, 4013 - User sent activation instructions, 4014 - User sent email change instructions, 4015 - User sent password change instructions, 4016 - User sent delete instructions, 4017 - User updated password, 4018 - User deleted, 4019 - Users updated type, 4020 - Users updated status, 4021 - Users sent activation instructions, 4022 - Users deleted, 4023 - Sent invite instructions, 4024 - User imported, 4025 - Guest imported, 4026 - Group created, 4027 - Group updated, 4028 - Group deleted, 4029 - User updated mobile number, 4030 - User data reassigns, 4031 - User data removing, 4032 - User connected tfa app, 4033 - User disconnected tfa app, 4034 - User logout active connections, 4035 - User logout active connection, 4036 - User logout active connections for user, 4037 - Send join invite, 5000 - File created, 5001 - File renamed, 5002 - File updated, 5003 - File created version, 5004 - File deleted version, 5005 - File updated revision comment, 5006 - File locked, 5007 - File unlocked, 5008 - File updated access, 5009 - File downloaded, 5010 - File downloaded as, 5011 - File uploaded, 5012 - File imported, 5013 - File copied, 5014 - File copied with overwriting, 5015 - File moved, 5016 - File moved with overwriting, 5017 - File moved to trash, 5018 - File deleted, 5019 - Folder created, 5020 - Folder renamed, 5021 - Folder updated access, 5022 - Folder copied, 5023 - Folder copied with overwriting, 5024 - Folder moved, 5025 - Folder moved with overwriting, 5026 - Folder moved to trash, 5027 - Folder deleted, 5028 - ThirdParty created, 5029 - ThirdParty updated, 5030 - ThirdParty deleted, 5031 - Documents ThirdParty settings updated, 5032 - Documents overwriting settings updated, 5033 - Documents uploading formats settings updated, 5034 - User file updated, 5035 - File converted, 5036 - File send access link, 5037 - Document service location setting, 5038 - Authorization keys setting, 5039 - Full text search setting, 5040 - Start transfer setting, 5041 - Backup started, 5042 - License key uploaded, 5043 - File change owner, 5044 - File restore version, 5045 - Document send to sign, 5046 - Document sign complete, 5047 - User updated email, 5048 - Documents store forcesave, 5049 - Documents forcesave, 5050 - Start storage encryption, 5051 - Privacy room enable, 5052 - Privacy room disable, 5053 - Start storage decryption, 5054 - File opened for change, 5055 - File marked as favorite, 5056 - File removed from favorite, 5057 - Folder downloaded, 5058 - File removed from list, 5059 - Folder removed from list, 5060 - File external link access updated, 5061 - Trash emptied, 5062 - File revision downloaded, 5063 - File marked as read, 5064 - File readed, 5065 - Folder marked as read, 5066 - Folder updated access for, 5068 - File updated access for, 5069 - Documents external share settings updated, 5070 - Room created, 5071 - Room renamed, 5072 - Room archived, 5073 - Room unarchived, 5074 - Room deleted, 5075 - Room update access for user, 5076 - Tag created, 5077 - Tags deleted, 5078 - Added room tags, 5079 - Deleted room tags, 5080 - Room logo created, 5081 - Room logo deleted, 5082 - Room invitation link updated, 5083 - Documents keep new file name settings updated, 5084 - Room remove user, 5085 - Room create user, 5086 - Room invitation link created, 5087 - Room invitation link deleted, 5088 - Room external link created, 5089 - Room external link updated, 5090 - Room external link deleted, 5091 - File external link created, 5092 - File external link updated, 5093 - File external link deleted, 5094 - Room group added, 5095 - Room update access for group, 5096 - Room group remove, 5097 - Room external link revoked, 5098 - Room external link renamed, 5099 - File uploaded with overwriting, 5100 - Room copied, 5101 - Documents display file extension updated, 5102 - Room color changed, 5103 - Room cover changed, 5104 - Room indexing changed, 5105 - Room deny download changed, 5106 - Room index export saved, 5107 - Folder index changed, 5108 - Folder index reordered, 5109 - Room deny download enabled, 5110 - Room deny download disabled, 5111 - File index changed, 5112 - Room watermark set, 5113 - Room watermark disabled, 5114 - Room index export saved, 5115 - Room indexing disabled, 5116 - Room life time set, 5117 - Room life time disabled, 5118 - Room invite resend, 5119 - File version deleted, 5120 - File custom filter enabled, 5121 - File custom filter disabled, 5122 - Folder external link created, 5123 - Folder external link updated, 5124 - Folder external link deleted, 5125 - Backup completed, 5126 - Backup failed, 5127 - Scheduled backup started, 5128 - Scheduled backup completed, 5129 - Scheduled backup failed, 5130 - Scheduled backup deleted, 5131 - Backup cancelled, 5132 - Restore started, 5133 - Restore cancelled, 5150 - Form started to fill, 5151 - Form partially filled, 5152 - Form completely filled, 5153 - Form stopped, 5154 - AI agent created, 5155 - AI agent renamed, 5156 - AI agent deleted, 5157 - MCP server added to AI agent, 5158 - MCP server deleted from AI agent, 5159 - Room change owner, 5160 - Documents default templates settings updated, 5201 - File saved, user quota exceeded, 5202 - File not saved due to user quota exceeded, 5203 - File saved, room quota exceeded, 5204 - File not saved due to room quota exceeded, 5501 - Ldap enabled, 5502 - Ldap disabled, 5503 - LDAP synchronization completed, 6000 - Language settings updated, 6001 - Time zone settings updated, 6002 - Dns settings updated, 6003 - Trusted mail domain settings updated, 6004 - Password strength settings updated, 6005 - Two factor authentication settings updated, 6006 - Administrator message settings updated, 6007 - Default start page settings updated, 6008 - Products list updated, 6009 - Administrator added, 6010 - Administrator opened full access, 6011 - Administrator deleted, 6012 - Users opened product access, 6013 - Groups opened product access, 6014 - Product access opened, 6015 - Product access restricted, 6016 - Product added administrator, 6017 - Product deleted administrator, 6018 - Greeting settings updated, 6019 - Team template changed, 6020 - Color theme changed, 6021 - Owner sent change owner instructions, 6022 - Owner updated, 6023 - Owner sent portal deactivation instructions, 6024 - Owner sent portal delete instructions, 6025 - Portal deactivated, 6026 - Portal deleted, 6027 - Login history report downloaded, 6028 - Audit trail report downloaded, 6029 - SSO enabled, 6030 - SSO disabled, 6031 - Portal access settings updated, 6032 - Cookie settings updated, 6033 - Mail service settings updated, 6034 - Custom navigation settings updated, 6035 - Audit settings updated, 6036 - Two factor authentication disabled, 6037 - Two factor authentication enabled by sms, 6038 - Two factor authentication enabled by tfa app, 6039 - Portal renamed, 6040 - Quota per room changed, 6041 - Quota per room disabled, 6042 - Quota per user changed, 6043 - Quota per user disabled, 6044 - Quota per portal changed, 6045 - Quota per portal disabled, 6046 - Form submit, 6047 - Form opened for filling, 6048 - Custom quota per room default, 6049 - Custom quota per room changed, 6050 - Custom quota per room disabled, 6051 - Custom quota per user default, 6052 - Custom quota per user changed, 6053 - Custom quota per user disabled, 6054 - DevTools access settings changed, 6055 - Webhook created, 6056 - Webhook updated, 6057 - Webhook deleted, 6058 - Created api key, 6059 - Update api key, 6060 - Deleted User api key, 6061 - Customer wallet topped up, 6062 - Customer operation performed, 6063 - Customer operations report downloaded, 6064 - Customer wallet top up settings updated, 6065 - Customer subscription updated, 6066 - Promotional banners visibility settings changed, 6067 - Customer wallet services settings updated, 6068 - Quota per AI agent changed, 6069 - Quota per AI agent disabled, 6070 - Custom quota per AI agent default, 6071 - Custom quota per AI agent changed, 6072 - Custom quota per AI agent disabled, 6073 - AI provider created, 6074 - AI provider updated, 6075 - AI provider deleted, 6076 - MCP server created, 6077 - MCP server updated, 6078 - MCP server enabled, 6079 - MCP server disabled, 6080 - MCP server deleted, 6081 - WebSearch settings configured, 6082 - WebSearch settings reset, 6083 - Vectorization settings configured, 6084 - Vectorization settings reset, 6085 - Webplugin uploaded, 6086 - Webplugin updated, 6087 - Webplugin deleted, 6088 - Whitelabel settings logo text updated, 6089 - Whitelabel settings logos updated, 6090 - Whitelabel company settings updated, 6091 - Whitelabel additional settings updated, 6092 - Whitelabel mail settings updated, 6093 - Invitation settings updated, 6094 - IP restrictions settings updated, 6095 - Login settings updated, 6096 - AI default provider set, 6097 - AI access enabled, 6098 - AI access disabled, 6099 - User AI settings updated, 7000 - Contact admin mail sent, 7001 - Room invite link used, 7002 - User created and added to room, 7003 - Guest created and added to room, 7004 - Contact sales mail sent, 9901 - Create client, 9902 - Update client, 9903 - Regenerate secret, 9904 - Delete client, 9905 - Change client activation, 9906 - Change client visibility, 9907 - Revoke user client, 9908 - Generate authorization code token, 9909 - Generate personal access token, -1 - None]
@@ -5674,10 +5864,14 @@ export type MessageAction =
  * @since 0.1.0
  * @category enums
  */
-export const MessageActionSchema: Schema.Schema<MessageAction> = /*#__PURE__*/ Runtime.intEnum<MessageAction>(
+export const MessageActionSchema: Schema.Schema<MessageAction> = /*#__PURE__*/ Runtime.lazy(
   "MessageAction",
-  MessageAction,
-  "1000 = LoginSuccess, 1001 = LoginSuccessViaSocialAccount, 1002 = LoginFailInvalidCombination, 1003 = LoginFailSocialAccountNotFound, 1004 = LoginFailDisabledProfile, 1005 = LoginFail, 1006 = Logout, 1007 = LoginSuccessViaSms, 1008 = LoginFailViaSms, 1009 = LoginFailIpSecurity, 1010 = LoginSuccessViaApi, 1011 = LoginSuccessViaSocialApp, 1012 = LoginSuccessViaApiSms, 1013 = LoginFailViaApi, 1014 = LoginFailViaApiSms, 1015 = LoginSuccessViaSSO, 1016 = SessionStarted, 1017 = SessionCompleted, 1018 = LoginFailViaSSO, 1019 = LoginSuccessViaApiSocialAccount, 1020 = LoginFailViaApiSocialAccount, 1021 = LoginSuccesViaTfaApp, 1022 = LoginFailViaTfaApp, 1023 = LoginFailBruteForce, 1024 = LoginSuccessViaApiTfa, 1025 = LoginFailViaApiTfa, 1026 = LoginFailRecaptcha, 1027 = AuthLinkActivated, 1028 = LoginSuccessViaOAuth, 1029 = LoginSuccessViaPassword, 4000 = UserCreated, 4001 = GuestCreated, 4002 = UserCreatedViaInvite, 4003 = GuestCreatedViaInvite, 4004 = UserActivated, 4005 = GuestActivated, 4006 = UserUpdated, 4007 = UserUpdatedLanguage, 4008 = UserAddedAvatar, 4009 = UserDeletedAvatar, 4010 = UserUpdatedAvatarThumbnails, 4011 = UserLinkedSocialAccount, 4012 = UserUnlinkedSocialAccount, 4013 = UserSentActivationInstructions, 4014 = UserSentEmailChangeInstructions, 4015 = UserSentPasswordChangeInstructions, 4016 = UserSentDeleteInstructions, 4017 = UserUpdatedPassword, 4018 = UserDeleted, 4019 = UsersUpdatedType, 4020 = UsersUpdatedStatus, 4021 = UsersSentActivationInstructions, 4022 = UsersDeleted, 4023 = SentInviteInstructions, 4024 = UserImported, 4025 = GuestImported, 4026 = GroupCreated, 4027 = GroupUpdated, 4028 = GroupDeleted, 4029 = UserUpdatedMobileNumber, 4030 = UserDataReassigns, 4031 = UserDataRemoving, 4032 = UserConnectedTfaApp, 4033 = UserDisconnectedTfaApp, 4034 = UserLogoutActiveConnections, 4035 = UserLogoutActiveConnection, 4036 = UserLogoutActiveConnectionsForUser, 4037 = SendJoinInvite, 5000 = FileCreated, 5001 = FileRenamed, 5002 = FileUpdated, 5003 = FileCreatedVersion, 5004 = FileDeletedVersion, 5005 = FileUpdatedRevisionComment, 5006 = FileLocked, 5007 = FileUnlocked, 5008 = FileUpdatedAccess, 5009 = FileDownloaded, 5010 = FileDownloadedAs, 5011 = FileUploaded, 5012 = FileImported, 5013 = FileCopied, 5014 = FileCopiedWithOverwriting, 5015 = FileMoved, 5016 = FileMovedWithOverwriting, 5017 = FileMovedToTrash, 5018 = FileDeleted, 5019 = FolderCreated, 5020 = FolderRenamed, 5021 = FolderUpdatedAccess, 5022 = FolderCopied, 5023 = FolderCopiedWithOverwriting, 5024 = FolderMoved, 5025 = FolderMovedWithOverwriting, 5026 = FolderMovedToTrash, 5027 = FolderDeleted, 5028 = ThirdPartyCreated, 5029 = ThirdPartyUpdated, 5030 = ThirdPartyDeleted, 5031 = DocumentsThirdPartySettingsUpdated, 5032 = DocumentsOverwritingSettingsUpdated, 5033 = DocumentsUploadingFormatsSettingsUpdated, 5034 = UserFileUpdated, 5035 = FileConverted, 5036 = FileSendAccessLink, 5037 = DocumentServiceLocationSetting, 5038 = AuthorizationKeysSetting, 5039 = FullTextSearchSetting, 5040 = StartTransferSetting, 5041 = BackupStarted, 5042 = LicenseKeyUploaded, 5043 = FileChangeOwner, 5044 = FileRestoreVersion, 5045 = DocumentSendToSign, 5046 = DocumentSignComplete, 5047 = UserUpdatedEmail, 5048 = DocumentsStoreForcesave, 5049 = DocumentsForcesave, 5050 = StartStorageEncryption, 5051 = PrivacyRoomEnable, 5052 = PrivacyRoomDisable, 5053 = StartStorageDecryption, 5054 = FileOpenedForChange, 5055 = FileMarkedAsFavorite, 5056 = FileRemovedFromFavorite, 5057 = FolderDownloaded, 5058 = FileRemovedFromList, 5059 = FolderRemovedFromList, 5060 = FileExternalLinkAccessUpdated, 5061 = TrashEmptied, 5062 = FileRevisionDownloaded, 5063 = FileMarkedAsRead, 5064 = FileReaded, 5065 = FolderMarkedAsRead, 5066 = FolderUpdatedAccessFor, 5068 = FileUpdatedAccessFor, 5069 = DocumentsExternalShareSettingsUpdated, 5070 = RoomCreated, 5071 = RoomRenamed, 5072 = RoomArchived, 5073 = RoomUnarchived, 5074 = RoomDeleted, 5075 = RoomUpdateAccessForUser, 5076 = TagCreated, 5077 = TagsDeleted, 5078 = AddedRoomTags, 5079 = DeletedRoomTags, 5080 = RoomLogoCreated, 5081 = RoomLogoDeleted, 5082 = RoomInvitationLinkUpdated, 5083 = DocumentsKeepNewFileNameSettingsUpdated, 5084 = RoomRemoveUser, 5085 = RoomCreateUser, 5086 = RoomInvitationLinkCreated, 5087 = RoomInvitationLinkDeleted, 5088 = RoomExternalLinkCreated, 5089 = RoomExternalLinkUpdated, 5090 = RoomExternalLinkDeleted, 5091 = FileExternalLinkCreated, 5092 = FileExternalLinkUpdated, 5093 = FileExternalLinkDeleted, 5094 = RoomGroupAdded, 5095 = RoomUpdateAccessForGroup, 5096 = RoomGroupRemove, 5097 = RoomExternalLinkRevoked, 5098 = RoomExternalLinkRenamed, 5099 = FileUploadedWithOverwriting, 5100 = RoomCopied, 5101 = DocumentsDisplayFileExtensionUpdated, 5102 = RoomColorChanged, 5103 = RoomCoverChanged, 5104 = RoomIndexingChanged, 5105 = RoomDenyDownloadChanged, 5106 = RoomIndexExportSaved, 5107 = FolderIndexChanged, 5108 = FolderIndexReordered, 5109 = RoomDenyDownloadEnabled, 5110 = RoomDenyDownloadDisabled, 5111 = FileIndexChanged, 5112 = RoomWatermarkSet, 5113 = RoomWatermarkDisabled, 5114 = RoomIndexingEnabled, 5115 = RoomIndexingDisabled, 5116 = RoomLifeTimeSet, 5117 = RoomLifeTimeDisabled, 5118 = RoomInviteResend, 5119 = FileVersionRemoved, 5120 = FileCustomFilterEnabled, 5121 = FileCustomFilterDisabled, 5122 = FolderExternalLinkCreated, 5123 = FolderExternalLinkUpdated, 5124 = FolderExternalLinkDeleted, 5125 = BackupCompleted, 5126 = BackupFailed, 5127 = ScheduledBackupStarted, 5128 = ScheduledBackupCompleted, 5129 = ScheduledBackupFailed, 5130 = ScheduledBackupDeleted, 5131 = BackupCancelled, 5132 = RestoreStarted, 5133 = RestoreCancelled, 5150 = FormStartedToFill, 5151 = FormPartiallyFilled, 5152 = FormCompletelyFilled, 5153 = FormStopped, 5154 = AgentCreated, 5155 = AgentRenamed, 5156 = AgentDeleted, 5157 = AddedServerToAgent, 5158 = DeletedServerFromAgent, 5159 = RoomChangeOwner, 5160 = DocumentsDefaultTemplatesSettingsUpdated, 5201 = FileSavedButUserQuotaExceeded, 5202 = FileNotSavedDueToUserQuota, 5203 = FileSavedButRoomQuotaExceeded, 5204 = FileNotSavedDueToRoomQuota, 5501 = LdapEnabled, 5502 = LdapDisabled, 5503 = LdapSync, 6000 = LanguageSettingsUpdated, 6001 = TimeZoneSettingsUpdated, 6002 = DnsSettingsUpdated, 6003 = TrustedMailDomainSettingsUpdated, 6004 = PasswordStrengthSettingsUpdated, 6005 = TwoFactorAuthenticationSettingsUpdated, 6006 = AdministratorMessageSettingsUpdated, 6007 = DefaultStartPageSettingsUpdated, 6008 = ProductsListUpdated, 6009 = AdministratorAdded, 6010 = AdministratorOpenedFullAccess, 6011 = AdministratorDeleted, 6012 = UsersOpenedProductAccess, 6013 = GroupsOpenedProductAccess, 6014 = ProductAccessOpened, 6015 = ProductAccessRestricted, 6016 = ProductAddedAdministrator, 6017 = ProductDeletedAdministrator, 6018 = GreetingSettingsUpdated, 6019 = TeamTemplateChanged, 6020 = ColorThemeChanged, 6021 = OwnerSentChangeOwnerInstructions, 6022 = OwnerUpdated, 6023 = OwnerSentPortalDeactivationInstructions, 6024 = OwnerSentPortalDeleteInstructions, 6025 = PortalDeactivated, 6026 = PortalDeleted, 6027 = LoginHistoryReportDownloaded, 6028 = AuditTrailReportDownloaded, 6029 = SSOEnabled, 6030 = SSODisabled, 6031 = PortalAccessSettingsUpdated, 6032 = CookieSettingsUpdated, 6033 = MailServiceSettingsUpdated, 6034 = CustomNavigationSettingsUpdated, 6035 = AuditSettingsUpdated, 6036 = TwoFactorAuthenticationDisabled, 6037 = TwoFactorAuthenticationEnabledBySms, 6038 = TwoFactorAuthenticationEnabledByTfaApp, 6039 = PortalRenamed, 6040 = QuotaPerRoomChanged, 6041 = QuotaPerRoomDisabled, 6042 = QuotaPerUserChanged, 6043 = QuotaPerUserDisabled, 6044 = QuotaPerPortalChanged, 6045 = QuotaPerPortalDisabled, 6046 = FormSubmit, 6047 = FormOpenedForFilling, 6048 = CustomQuotaPerRoomDefault, 6049 = CustomQuotaPerRoomChanged, 6050 = CustomQuotaPerRoomDisabled, 6051 = CustomQuotaPerUserDefault, 6052 = CustomQuotaPerUserChanged, 6053 = CustomQuotaPerUserDisabled, 6054 = DevToolsAccessSettingsChanged, 6055 = WebhookCreated, 6056 = WebhookUpdated, 6057 = WebhookDeleted, 6058 = ApiKeyCreated, 6059 = ApiKeyUpdated, 6060 = ApiKeyDeleted, 6061 = CustomerWalletToppedUp, 6062 = CustomerOperationPerformed, 6063 = CustomerOperationsReportDownloaded, 6064 = CustomerWalletTopUpSettingsUpdated, 6065 = CustomerSubscriptionUpdated, 6066 = BannerSettingsChanged, 6067 = CustomerWalletServicesSettingsUpdated, 6068 = QuotaPerAiAgentChanged, 6069 = QuotaPerAiAgentDisabled, 6070 = CustomQuotaPerAiAgentDefault, 6071 = CustomQuotaPerAiAgentChanged, 6072 = CustomQuotaPerAiAgentDisabled, 6073 = AIProviderCreated, 6074 = AIProviderUpdated, 6075 = AIProviderDeleted, 6076 = ServerCreated, 6077 = ServerUpdated, 6078 = ServerEnabled, 6079 = ServerDisabled, 6080 = ServerDeleted, 6081 = SetWebSearchSettings, 6082 = ResetWebSearchSettings, 6083 = SetVectorizationSettings, 6084 = ResetVectorizationSettings, 6085 = WebpluginUploaded, 6086 = WebpluginUpdated, 6087 = WebpluginDeleted, 6088 = WhiteLabelSettingsLogoTextUpdated, 6089 = WhiteLabelSettingsLogosUpdated, 6090 = WhiteLabelCompanySettingsUpdated, 6091 = WhiteLabelAdditionalSettingsUpdated, 6092 = WhiteLabelMailSettingsUpdated, 6093 = InvitationSettingsUpdated, 6094 = IPRestrictionsSettingsUpdated, 6095 = LoginSettingsUpdated, 6096 = AIDefaultProviderSet, 6097 = AIAccessEnabled, 6098 = AIAccessDisabled, 6099 = UserUpdatedAiSettings, 7000 = ContactAdminMailSent, 7001 = RoomInviteLinkUsed, 7002 = UserCreatedAndAddedToRoom, 7003 = GuestCreatedAndAddedToRoom, 7004 = ContactSalesMailSent, 9901 = CreateClient, 9902 = UpdateClient, 9903 = RegenerateSecret, 9904 = DeleteClient, 9905 = ChangeClientActivation, 9906 = ChangeClientVisibility, 9907 = RevokeUserClient, 9908 = GenerateAuthorizationCodeToken, 9909 = GeneratePersonalAccessToken, -1 = None"
+  () =>
+    Runtime.intEnum<MessageAction>(
+      "MessageAction",
+      MessageAction,
+      "1000 = LoginSuccess, 1001 = LoginSuccessViaSocialAccount, 1002 = LoginFailInvalidCombination, 1003 = LoginFailSocialAccountNotFound, 1004 = LoginFailDisabledProfile, 1005 = LoginFail, 1006 = Logout, 1007 = LoginSuccessViaSms, 1008 = LoginFailViaSms, 1009 = LoginFailIpSecurity, 1010 = LoginSuccessViaApi, 1011 = LoginSuccessViaSocialApp, 1012 = LoginSuccessViaApiSms, 1013 = LoginFailViaApi, 1014 = LoginFailViaApiSms, 1015 = LoginSuccessViaSSO, 1016 = SessionStarted, 1017 = SessionCompleted, 1018 = LoginFailViaSSO, 1019 = LoginSuccessViaApiSocialAccount, 1020 = LoginFailViaApiSocialAccount, 1021 = LoginSuccesViaTfaApp, 1022 = LoginFailViaTfaApp, 1023 = LoginFailBruteForce, 1024 = LoginSuccessViaApiTfa, 1025 = LoginFailViaApiTfa, 1026 = LoginFailRecaptcha, 1027 = AuthLinkActivated, 1028 = LoginSuccessViaOAuth, 1029 = LoginSuccessViaPassword, 4000 = UserCreated, 4001 = GuestCreated, 4002 = UserCreatedViaInvite, 4003 = GuestCreatedViaInvite, 4004 = UserActivated, 4005 = GuestActivated, 4006 = UserUpdated, 4007 = UserUpdatedLanguage, 4008 = UserAddedAvatar, 4009 = UserDeletedAvatar, 4010 = UserUpdatedAvatarThumbnails, 4011 = UserLinkedSocialAccount, 4012 = UserUnlinkedSocialAccount, 4013 = UserSentActivationInstructions, 4014 = UserSentEmailChangeInstructions, 4015 = UserSentPasswordChangeInstructions, 4016 = UserSentDeleteInstructions, 4017 = UserUpdatedPassword, 4018 = UserDeleted, 4019 = UsersUpdatedType, 4020 = UsersUpdatedStatus, 4021 = UsersSentActivationInstructions, 4022 = UsersDeleted, 4023 = SentInviteInstructions, 4024 = UserImported, 4025 = GuestImported, 4026 = GroupCreated, 4027 = GroupUpdated, 4028 = GroupDeleted, 4029 = UserUpdatedMobileNumber, 4030 = UserDataReassigns, 4031 = UserDataRemoving, 4032 = UserConnectedTfaApp, 4033 = UserDisconnectedTfaApp, 4034 = UserLogoutActiveConnections, 4035 = UserLogoutActiveConnection, 4036 = UserLogoutActiveConnectionsForUser, 4037 = SendJoinInvite, 5000 = FileCreated, 5001 = FileRenamed, 5002 = FileUpdated, 5003 = FileCreatedVersion, 5004 = FileDeletedVersion, 5005 = FileUpdatedRevisionComment, 5006 = FileLocked, 5007 = FileUnlocked, 5008 = FileUpdatedAccess, 5009 = FileDownloaded, 5010 = FileDownloadedAs, 5011 = FileUploaded, 5012 = FileImported, 5013 = FileCopied, 5014 = FileCopiedWithOverwriting, 5015 = FileMoved, 5016 = FileMovedWithOverwriting, 5017 = FileMovedToTrash, 5018 = FileDeleted, 5019 = FolderCreated, 5020 = FolderRenamed, 5021 = FolderUpdatedAccess, 5022 = FolderCopied, 5023 = FolderCopiedWithOverwriting, 5024 = FolderMoved, 5025 = FolderMovedWithOverwriting, 5026 = FolderMovedToTrash, 5027 = FolderDeleted, 5028 = ThirdPartyCreated, 5029 = ThirdPartyUpdated, 5030 = ThirdPartyDeleted, 5031 = DocumentsThirdPartySettingsUpdated, 5032 = DocumentsOverwritingSettingsUpdated, 5033 = DocumentsUploadingFormatsSettingsUpdated, 5034 = UserFileUpdated, 5035 = FileConverted, 5036 = FileSendAccessLink, 5037 = DocumentServiceLocationSetting, 5038 = AuthorizationKeysSetting, 5039 = FullTextSearchSetting, 5040 = StartTransferSetting, 5041 = BackupStarted, 5042 = LicenseKeyUploaded, 5043 = FileChangeOwner, 5044 = FileRestoreVersion, 5045 = DocumentSendToSign, 5046 = DocumentSignComplete, 5047 = UserUpdatedEmail, 5048 = DocumentsStoreForcesave, 5049 = DocumentsForcesave, 5050 = StartStorageEncryption, 5051 = PrivacyRoomEnable, 5052 = PrivacyRoomDisable, 5053 = StartStorageDecryption, 5054 = FileOpenedForChange, 5055 = FileMarkedAsFavorite, 5056 = FileRemovedFromFavorite, 5057 = FolderDownloaded, 5058 = FileRemovedFromList, 5059 = FolderRemovedFromList, 5060 = FileExternalLinkAccessUpdated, 5061 = TrashEmptied, 5062 = FileRevisionDownloaded, 5063 = FileMarkedAsRead, 5064 = FileReaded, 5065 = FolderMarkedAsRead, 5066 = FolderUpdatedAccessFor, 5068 = FileUpdatedAccessFor, 5069 = DocumentsExternalShareSettingsUpdated, 5070 = RoomCreated, 5071 = RoomRenamed, 5072 = RoomArchived, 5073 = RoomUnarchived, 5074 = RoomDeleted, 5075 = RoomUpdateAccessForUser, 5076 = TagCreated, 5077 = TagsDeleted, 5078 = AddedRoomTags, 5079 = DeletedRoomTags, 5080 = RoomLogoCreated, 5081 = RoomLogoDeleted, 5082 = RoomInvitationLinkUpdated, 5083 = DocumentsKeepNewFileNameSettingsUpdated, 5084 = RoomRemoveUser, 5085 = RoomCreateUser, 5086 = RoomInvitationLinkCreated, 5087 = RoomInvitationLinkDeleted, 5088 = RoomExternalLinkCreated, 5089 = RoomExternalLinkUpdated, 5090 = RoomExternalLinkDeleted, 5091 = FileExternalLinkCreated, 5092 = FileExternalLinkUpdated, 5093 = FileExternalLinkDeleted, 5094 = RoomGroupAdded, 5095 = RoomUpdateAccessForGroup, 5096 = RoomGroupRemove, 5097 = RoomExternalLinkRevoked, 5098 = RoomExternalLinkRenamed, 5099 = FileUploadedWithOverwriting, 5100 = RoomCopied, 5101 = DocumentsDisplayFileExtensionUpdated, 5102 = RoomColorChanged, 5103 = RoomCoverChanged, 5104 = RoomIndexingChanged, 5105 = RoomDenyDownloadChanged, 5106 = RoomIndexExportSaved, 5107 = FolderIndexChanged, 5108 = FolderIndexReordered, 5109 = RoomDenyDownloadEnabled, 5110 = RoomDenyDownloadDisabled, 5111 = FileIndexChanged, 5112 = RoomWatermarkSet, 5113 = RoomWatermarkDisabled, 5114 = RoomIndexingEnabled, 5115 = RoomIndexingDisabled, 5116 = RoomLifeTimeSet, 5117 = RoomLifeTimeDisabled, 5118 = RoomInviteResend, 5119 = FileVersionRemoved, 5120 = FileCustomFilterEnabled, 5121 = FileCustomFilterDisabled, 5122 = FolderExternalLinkCreated, 5123 = FolderExternalLinkUpdated, 5124 = FolderExternalLinkDeleted, 5125 = BackupCompleted, 5126 = BackupFailed, 5127 = ScheduledBackupStarted, 5128 = ScheduledBackupCompleted, 5129 = ScheduledBackupFailed, 5130 = ScheduledBackupDeleted, 5131 = BackupCancelled, 5132 = RestoreStarted, 5133 = RestoreCancelled, 5150 = FormStartedToFill, 5151 = FormPartiallyFilled, 5152 = FormCompletelyFilled, 5153 = FormStopped, 5154 = AgentCreated, 5155 = AgentRenamed, 5156 = AgentDeleted, 5157 = AddedServerToAgent, 5158 = DeletedServerFromAgent, 5159 = RoomChangeOwner, 5160 = DocumentsDefaultTemplatesSettingsUpdated, 5201 = FileSavedButUserQuotaExceeded, 5202 = FileNotSavedDueToUserQuota, 5203 = FileSavedButRoomQuotaExceeded, 5204 = FileNotSavedDueToRoomQuota, 5501 = LdapEnabled, 5502 = LdapDisabled, 5503 = LdapSync, 6000 = LanguageSettingsUpdated, 6001 = TimeZoneSettingsUpdated, 6002 = DnsSettingsUpdated, 6003 = TrustedMailDomainSettingsUpdated, 6004 = PasswordStrengthSettingsUpdated, 6005 = TwoFactorAuthenticationSettingsUpdated, 6006 = AdministratorMessageSettingsUpdated, 6007 = DefaultStartPageSettingsUpdated, 6008 = ProductsListUpdated, 6009 = AdministratorAdded, 6010 = AdministratorOpenedFullAccess, 6011 = AdministratorDeleted, 6012 = UsersOpenedProductAccess, 6013 = GroupsOpenedProductAccess, 6014 = ProductAccessOpened, 6015 = ProductAccessRestricted, 6016 = ProductAddedAdministrator, 6017 = ProductDeletedAdministrator, 6018 = GreetingSettingsUpdated, 6019 = TeamTemplateChanged, 6020 = ColorThemeChanged, 6021 = OwnerSentChangeOwnerInstructions, 6022 = OwnerUpdated, 6023 = OwnerSentPortalDeactivationInstructions, 6024 = OwnerSentPortalDeleteInstructions, 6025 = PortalDeactivated, 6026 = PortalDeleted, 6027 = LoginHistoryReportDownloaded, 6028 = AuditTrailReportDownloaded, 6029 = SSOEnabled, 6030 = SSODisabled, 6031 = PortalAccessSettingsUpdated, 6032 = CookieSettingsUpdated, 6033 = MailServiceSettingsUpdated, 6034 = CustomNavigationSettingsUpdated, 6035 = AuditSettingsUpdated, 6036 = TwoFactorAuthenticationDisabled, 6037 = TwoFactorAuthenticationEnabledBySms, 6038 = TwoFactorAuthenticationEnabledByTfaApp, 6039 = PortalRenamed, 6040 = QuotaPerRoomChanged, 6041 = QuotaPerRoomDisabled, 6042 = QuotaPerUserChanged, 6043 = QuotaPerUserDisabled, 6044 = QuotaPerPortalChanged, 6045 = QuotaPerPortalDisabled, 6046 = FormSubmit, 6047 = FormOpenedForFilling, 6048 = CustomQuotaPerRoomDefault, 6049 = CustomQuotaPerRoomChanged, 6050 = CustomQuotaPerRoomDisabled, 6051 = CustomQuotaPerUserDefault, 6052 = CustomQuotaPerUserChanged, 6053 = CustomQuotaPerUserDisabled, 6054 = DevToolsAccessSettingsChanged, 6055 = WebhookCreated, 6056 = WebhookUpdated, 6057 = WebhookDeleted, 6058 = ApiKeyCreated, 6059 = ApiKeyUpdated, 6060 = ApiKeyDeleted, 6061 = CustomerWalletToppedUp, 6062 = CustomerOperationPerformed, 6063 = CustomerOperationsReportDownloaded, 6064 = CustomerWalletTopUpSettingsUpdated, 6065 = CustomerSubscriptionUpdated, 6066 = BannerSettingsChanged, 6067 = CustomerWalletServicesSettingsUpdated, 6068 = QuotaPerAiAgentChanged, 6069 = QuotaPerAiAgentDisabled, 6070 = CustomQuotaPerAiAgentDefault, 6071 = CustomQuotaPerAiAgentChanged, 6072 = CustomQuotaPerAiAgentDisabled, 6073 = AIProviderCreated, 6074 = AIProviderUpdated, 6075 = AIProviderDeleted, 6076 = ServerCreated, 6077 = ServerUpdated, 6078 = ServerEnabled, 6079 = ServerDisabled, 6080 = ServerDeleted, 6081 = SetWebSearchSettings, 6082 = ResetWebSearchSettings, 6083 = SetVectorizationSettings, 6084 = ResetVectorizationSettings, 6085 = WebpluginUploaded, 6086 = WebpluginUpdated, 6087 = WebpluginDeleted, 6088 = WhiteLabelSettingsLogoTextUpdated, 6089 = WhiteLabelSettingsLogosUpdated, 6090 = WhiteLabelCompanySettingsUpdated, 6091 = WhiteLabelAdditionalSettingsUpdated, 6092 = WhiteLabelMailSettingsUpdated, 6093 = InvitationSettingsUpdated, 6094 = IPRestrictionsSettingsUpdated, 6095 = LoginSettingsUpdated, 6096 = AIDefaultProviderSet, 6097 = AIAccessEnabled, 6098 = AIAccessDisabled, 6099 = UserUpdatedAiSettings, 7000 = ContactAdminMailSent, 7001 = RoomInviteLinkUsed, 7002 = UserCreatedAndAddedToRoom, 7003 = GuestCreatedAndAddedToRoom, 7004 = ContactSalesMailSent, 9901 = CreateClient, 9902 = UpdateClient, 9903 = RegenerateSecret, 9904 = DeleteClient, 9905 = ChangeClientActivation, 9906 = ChangeClientVisibility, 9907 = RevokeUserClient, 9908 = GenerateAuthorizationCodeToken, 9909 = GeneratePersonalAccessToken, -1 = None"
+    )
 )
 
 /**
@@ -5714,10 +5908,14 @@ export interface HistoryActionEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const HistoryAction: Schema.Schema<HistoryAction, HistoryActionEncoded> = /*#__PURE__*/ Schema.Struct({
-  id: Schema.optional(MessageActionSchema),
-  key: Schema.optionalWith(Schema.String, { nullable: true })
-}).annotations({ identifier: "HistoryAction" })
+export const HistoryAction: Schema.Schema<HistoryAction, HistoryActionEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "HistoryAction",
+  () =>
+    Schema.Struct({
+      id: Schema.optional(MessageActionSchema),
+      key: Schema.optionalWith(Schema.String, { nullable: true })
+    }).annotations({ identifier: "HistoryAction" })
+)
 
 /**
  * The history data.
@@ -5750,9 +5948,13 @@ export interface HistoryDataEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const HistoryData: Schema.Schema<HistoryData, HistoryDataEncoded> = /*#__PURE__*/ Schema.Struct({
-  initiatorName: Schema.optionalWith(Schema.String, { nullable: true })
-}, Schema.Record({ key: Schema.String, value: Schema.Unknown })).annotations({ identifier: "HistoryData" })
+export const HistoryData: Schema.Schema<HistoryData, HistoryDataEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "HistoryData",
+  () =>
+    Schema.Struct({
+      initiatorName: Schema.optionalWith(Schema.String, { nullable: true })
+    }, Schema.Record({ key: Schema.String, value: Schema.Unknown })).annotations({ identifier: "HistoryData" })
+)
 
 /**
  * The file history information.
@@ -5808,17 +6010,21 @@ export interface HistoryDtoEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const HistoryDto: Schema.Schema<HistoryDto, HistoryDtoEncoded> = /*#__PURE__*/ Schema.Struct({
-  id: Schema.Number,
-  action: HistoryAction,
-  initiator: EmployeeDto,
-  date: ApiDateTime,
-  data: HistoryData,
-  related: Schema.optionalWith(
-    Schema.Array(Schema.suspend((): Schema.Schema<HistoryDto, HistoryDtoEncoded> => HistoryDto)),
-    { nullable: true }
-  )
-}).annotations({ identifier: "HistoryDto" })
+export const HistoryDto: Schema.Schema<HistoryDto, HistoryDtoEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "HistoryDto",
+  () =>
+    Schema.Struct({
+      id: Schema.Number,
+      action: HistoryAction,
+      initiator: EmployeeDto,
+      date: ApiDateTime,
+      data: HistoryData,
+      related: Schema.optionalWith(
+        Schema.Array(Schema.suspend((): Schema.Schema<HistoryDto, HistoryDtoEncoded> => HistoryDto)),
+        { nullable: true }
+      )
+    }).annotations({ identifier: "HistoryDto" })
+)
 
 /**
  * The logo request parameters.
@@ -5869,13 +6075,17 @@ export interface LogoRequestEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const LogoRequest: Schema.Schema<LogoRequest, LogoRequestEncoded> = /*#__PURE__*/ Schema.Struct({
-  tmpFile: Schema.String,
-  x: Schema.optional(Schema.Number),
-  y: Schema.optional(Schema.Number),
-  width: Schema.optional(Schema.Number),
-  height: Schema.optional(Schema.Number)
-}).annotations({ identifier: "LogoRequest" })
+export const LogoRequest: Schema.Schema<LogoRequest, LogoRequestEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "LogoRequest",
+  () =>
+    Schema.Struct({
+      tmpFile: Schema.String,
+      x: Schema.optional(Schema.Number),
+      y: Schema.optional(Schema.Number),
+      width: Schema.optional(Schema.Number),
+      height: Schema.optional(Schema.Number)
+    }).annotations({ identifier: "LogoRequest" })
+)
 
 /**
  * The user information.
@@ -6057,39 +6267,43 @@ export interface UserInfoEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const UserInfo: Schema.Schema<UserInfo, UserInfoEncoded> = /*#__PURE__*/ Schema.Struct({
-  id: Schema.optional(Schema.String),
-  firstName: Schema.optionalWith(Schema.String, { nullable: true }),
-  lastName: Schema.optionalWith(Schema.String, { nullable: true }),
-  userName: Schema.optionalWith(Schema.String, { nullable: true }),
-  birthDate: Schema.optionalWith(Runtime.DateTime, { nullable: true }),
-  sex: Schema.optionalWith(Schema.Boolean, { nullable: true }),
-  status: Schema.optional(EmployeeStatusSchema),
-  activationStatus: Schema.optional(EmployeeActivationStatusSchema),
-  terminatedDate: Schema.optionalWith(Runtime.DateTime, { nullable: true }),
-  title: Schema.optionalWith(Schema.String, { nullable: true }),
-  workFromDate: Schema.optionalWith(Runtime.DateTime, { nullable: true }),
-  email: Schema.optionalWith(Schema.String, { nullable: true }),
-  contacts: Schema.optionalWith(Schema.String, { nullable: true }),
-  contactsList: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true }),
-  location: Schema.optionalWith(Schema.String, { nullable: true }),
-  notes: Schema.optionalWith(Schema.String, { nullable: true }),
-  removed: Schema.optional(Schema.Boolean),
-  lastModified: Schema.optional(Runtime.DateTime),
-  tenantId: Schema.optional(Schema.Number),
-  isActive: Schema.optional(Schema.Boolean),
-  cultureName: Schema.optionalWith(Schema.String, { nullable: true }),
-  mobilePhone: Schema.optionalWith(Schema.String, { nullable: true }),
-  mobilePhoneActivationStatus: Schema.optional(MobilePhoneActivationStatusSchema),
-  sid: Schema.optionalWith(Schema.String, { nullable: true }),
-  ldapQouta: Schema.optional(Schema.Number),
-  ssoNameId: Schema.optionalWith(Schema.String, { nullable: true }),
-  ssoSessionId: Schema.optionalWith(Schema.String, { nullable: true }),
-  createDate: Schema.optional(Runtime.DateTime),
-  createdBy: Schema.optionalWith(Schema.String, { nullable: true }),
-  spam: Schema.optionalWith(Schema.Boolean, { nullable: true }),
-  checkActivation: Schema.optional(Schema.Boolean)
-}).annotations({ identifier: "UserInfo" })
+export const UserInfo: Schema.Schema<UserInfo, UserInfoEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "UserInfo",
+  () =>
+    Schema.Struct({
+      id: Schema.optional(Schema.String),
+      firstName: Schema.optionalWith(Schema.String, { nullable: true }),
+      lastName: Schema.optionalWith(Schema.String, { nullable: true }),
+      userName: Schema.optionalWith(Schema.String, { nullable: true }),
+      birthDate: Schema.optionalWith(Runtime.DateTime, { nullable: true }),
+      sex: Schema.optionalWith(Schema.Boolean, { nullable: true }),
+      status: Schema.optional(EmployeeStatusSchema),
+      activationStatus: Schema.optional(EmployeeActivationStatusSchema),
+      terminatedDate: Schema.optionalWith(Runtime.DateTime, { nullable: true }),
+      title: Schema.optionalWith(Schema.String, { nullable: true }),
+      workFromDate: Schema.optionalWith(Runtime.DateTime, { nullable: true }),
+      email: Schema.optionalWith(Schema.String, { nullable: true }),
+      contacts: Schema.optionalWith(Schema.String, { nullable: true }),
+      contactsList: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true }),
+      location: Schema.optionalWith(Schema.String, { nullable: true }),
+      notes: Schema.optionalWith(Schema.String, { nullable: true }),
+      removed: Schema.optional(Schema.Boolean),
+      lastModified: Schema.optional(Runtime.DateTime),
+      tenantId: Schema.optional(Schema.Number),
+      isActive: Schema.optional(Schema.Boolean),
+      cultureName: Schema.optionalWith(Schema.String, { nullable: true }),
+      mobilePhone: Schema.optionalWith(Schema.String, { nullable: true }),
+      mobilePhoneActivationStatus: Schema.optional(MobilePhoneActivationStatusSchema),
+      sid: Schema.optionalWith(Schema.String, { nullable: true }),
+      ldapQouta: Schema.optional(Schema.Number),
+      ssoNameId: Schema.optionalWith(Schema.String, { nullable: true }),
+      ssoSessionId: Schema.optionalWith(Schema.String, { nullable: true }),
+      createDate: Schema.optional(Runtime.DateTime),
+      createdBy: Schema.optionalWith(Schema.String, { nullable: true }),
+      spam: Schema.optionalWith(Schema.Boolean, { nullable: true }),
+      checkActivation: Schema.optional(Schema.Boolean)
+    }).annotations({ identifier: "UserInfo" })
+)
 
 /**
  * The parameters of a user mentioned in a message.
@@ -6145,14 +6359,18 @@ export interface MentionWrapperEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const MentionWrapper: Schema.Schema<MentionWrapper, MentionWrapperEncoded> = /*#__PURE__*/ Schema.Struct({
-  user: Schema.optional(UserInfo),
-  email: Schema.optionalWith(Schema.String, { nullable: true }),
-  id: Schema.optionalWith(Schema.String, { nullable: true }),
-  image: Schema.optionalWith(Schema.String, { nullable: true }),
-  hasAccess: Schema.optional(Schema.Boolean),
-  name: Schema.optionalWith(Schema.String, { nullable: true })
-}).annotations({ identifier: "MentionWrapper" })
+export const MentionWrapper: Schema.Schema<MentionWrapper, MentionWrapperEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "MentionWrapper",
+  () =>
+    Schema.Struct({
+      user: Schema.optional(UserInfo),
+      email: Schema.optionalWith(Schema.String, { nullable: true }),
+      id: Schema.optionalWith(Schema.String, { nullable: true }),
+      image: Schema.optionalWith(Schema.String, { nullable: true }),
+      hasAccess: Schema.optional(Schema.Boolean),
+      name: Schema.optionalWith(Schema.String, { nullable: true })
+    }).annotations({ identifier: "MentionWrapper" })
+)
 
 /**
  * @since 0.1.0
@@ -6176,9 +6394,13 @@ export interface StatusCodeResultEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const StatusCodeResult: Schema.Schema<StatusCodeResult, StatusCodeResultEncoded> = /*#__PURE__*/ Schema.Struct({
-  statusCode: Schema.optional(Schema.Number)
-}).annotations({ identifier: "StatusCodeResult" })
+export const StatusCodeResult: Schema.Schema<StatusCodeResult, StatusCodeResultEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "StatusCodeResult",
+  () =>
+    Schema.Struct({
+      statusCode: Schema.optional(Schema.Number)
+    }).annotations({ identifier: "StatusCodeResult" })
+)
 
 /**
  * @since 0.1.0
@@ -6202,9 +6424,13 @@ export interface NoContentResultEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const NoContentResult: Schema.Schema<NoContentResult, NoContentResultEncoded> = /*#__PURE__*/ Schema.Struct({
-  statusCode: Schema.optional(Schema.Number)
-}).annotations({ identifier: "NoContentResult" })
+export const NoContentResult: Schema.Schema<NoContentResult, NoContentResultEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "NoContentResult",
+  () =>
+    Schema.Struct({
+      statusCode: Schema.optional(Schema.Number)
+    }).annotations({ identifier: "NoContentResult" })
+)
 
 /**
  * The parameters for ordering requests.
@@ -6235,9 +6461,13 @@ export interface OrderRequestDtoEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const OrderRequestDto: Schema.Schema<OrderRequestDto, OrderRequestDtoEncoded> = /*#__PURE__*/ Schema.Struct({
-  order: Schema.optional(Schema.Number)
-}).annotations({ identifier: "OrderRequestDto" })
+export const OrderRequestDto: Schema.Schema<OrderRequestDto, OrderRequestDtoEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "OrderRequestDto",
+  () =>
+    Schema.Struct({
+      order: Schema.optional(Schema.Number)
+    }).annotations({ identifier: "OrderRequestDto" })
+)
 
 /**
  * [0 - All, 1 - Default, 2 - Custom]
@@ -6263,10 +6493,9 @@ export type QuotaFilter = 0 | 1 | 2 | (number & {})
  * @since 0.1.0
  * @category enums
  */
-export const QuotaFilterSchema: Schema.Schema<QuotaFilter> = /*#__PURE__*/ Runtime.intEnum<QuotaFilter>(
+export const QuotaFilterSchema: Schema.Schema<QuotaFilter> = /*#__PURE__*/ Runtime.lazy(
   "QuotaFilter",
-  QuotaFilter,
-  "0 = All, 1 = Default, 2 = Custom"
+  () => Runtime.intEnum<QuotaFilter>("QuotaFilter", QuotaFilter, "0 = All, 1 = Default, 2 = Custom")
 )
 
 /**
@@ -6293,10 +6522,14 @@ export type RecaptchaType = 0 | 1 | 2 | 3 | (number & {})
  * @since 0.1.0
  * @category enums
  */
-export const RecaptchaTypeSchema: Schema.Schema<RecaptchaType> = /*#__PURE__*/ Runtime.intEnum<RecaptchaType>(
+export const RecaptchaTypeSchema: Schema.Schema<RecaptchaType> = /*#__PURE__*/ Runtime.lazy(
   "RecaptchaType",
-  RecaptchaType,
-  "0 = Default, 1 = AndroidV2, 2 = IOSV2, 3 = HCaptcha"
+  () =>
+    Runtime.intEnum<RecaptchaType>(
+      "RecaptchaType",
+      RecaptchaType,
+      "0 = Default, 1 = AndroidV2, 2 = IOSV2, 3 = HCaptcha"
+    )
 )
 
 /**
@@ -6332,10 +6565,14 @@ export type SearchArea = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | (number & {})
  * @since 0.1.0
  * @category enums
  */
-export const SearchAreaSchema: Schema.Schema<SearchArea> = /*#__PURE__*/ Runtime.intEnum<SearchArea>(
+export const SearchAreaSchema: Schema.Schema<SearchArea> = /*#__PURE__*/ Runtime.lazy(
   "SearchArea",
-  SearchArea,
-  "0 = Active, 1 = Archive, 2 = Any, 3 = RecentByLinks, 4 = Templates, 5 = Knowledge, 6 = ResultStorage, 7 = AiAgents"
+  () =>
+    Runtime.intEnum<SearchArea>(
+      "SearchArea",
+      SearchArea,
+      "0 = Active, 1 = Archive, 2 = Any, 3 = RecentByLinks, 4 = Templates, 5 = Knowledge, 6 = ResultStorage, 7 = AiAgents"
+    )
 )
 
 /**
@@ -6362,10 +6599,9 @@ export type SortOrder = 0 | 1 | (number & {})
  * @since 0.1.0
  * @category enums
  */
-export const SortOrderSchema: Schema.Schema<SortOrder> = /*#__PURE__*/ Runtime.intEnum<SortOrder>(
+export const SortOrderSchema: Schema.Schema<SortOrder> = /*#__PURE__*/ Runtime.lazy(
   "SortOrder",
-  SortOrder,
-  "0 = Ascending, 1 = Descending"
+  () => Runtime.intEnum<SortOrder>("SortOrder", SortOrder, "0 = Ascending, 1 = Descending")
 )
 
 /**
@@ -6392,10 +6628,9 @@ export type SubjectFilter = 0 | 1 | (number & {})
  * @since 0.1.0
  * @category enums
  */
-export const SubjectFilterSchema: Schema.Schema<SubjectFilter> = /*#__PURE__*/ Runtime.intEnum<SubjectFilter>(
+export const SubjectFilterSchema: Schema.Schema<SubjectFilter> = /*#__PURE__*/ Runtime.lazy(
   "SubjectFilter",
-  SubjectFilter,
-  "0 = Owner, 1 = Member"
+  () => Runtime.intEnum<SubjectFilter>("SubjectFilter", SubjectFilter, "0 = Owner, 1 = Member")
 )
 
 /**
@@ -6433,10 +6668,11 @@ export interface TenantBannerSettingsEncoded {
  * @category schemas
  */
 export const TenantBannerSettings: Schema.Schema<TenantBannerSettings, TenantBannerSettingsEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    hidden: Schema.optional(Schema.Boolean),
-    lastModified: Schema.optional(Runtime.DateTime)
-  }).annotations({ identifier: "TenantBannerSettings" })
+  /*#__PURE__*/ Runtime.lazy("TenantBannerSettings", () =>
+    Schema.Struct({
+      hidden: Schema.optional(Schema.Boolean),
+      lastModified: Schema.optional(Runtime.DateTime)
+    }).annotations({ identifier: "TenantBannerSettings" }))
 
 /**
  * The Developer Tools access settings.
@@ -6475,10 +6711,11 @@ export interface TenantDevToolsAccessSettingsEncoded {
 export const TenantDevToolsAccessSettings: Schema.Schema<
   TenantDevToolsAccessSettings,
   TenantDevToolsAccessSettingsEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  limitedAccessForUsers: Schema.optional(Schema.Boolean),
-  lastModified: Schema.optional(Runtime.DateTime)
-}).annotations({ identifier: "TenantDevToolsAccessSettings" })
+> = /*#__PURE__*/ Runtime.lazy("TenantDevToolsAccessSettings", () =>
+  Schema.Struct({
+    limitedAccessForUsers: Schema.optional(Schema.Boolean),
+    lastModified: Schema.optional(Runtime.DateTime)
+  }).annotations({ identifier: "TenantDevToolsAccessSettings" }))
 
 /**
  * The tenant entity quota settings.
@@ -6520,11 +6757,12 @@ export interface TenantEntityQuotaSettingsEncoded {
  * @category schemas
  */
 export const TenantEntityQuotaSettings: Schema.Schema<TenantEntityQuotaSettings, TenantEntityQuotaSettingsEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    enableQuota: Schema.optional(Schema.Boolean),
-    defaultQuota: Schema.optional(Schema.Number),
-    lastRecalculateDate: Schema.optionalWith(Runtime.DateTime, { nullable: true })
-  }).annotations({ identifier: "TenantEntityQuotaSettings" })
+  /*#__PURE__*/ Runtime.lazy("TenantEntityQuotaSettings", () =>
+    Schema.Struct({
+      enableQuota: Schema.optional(Schema.Boolean),
+      defaultQuota: Schema.optional(Schema.Number),
+      lastRecalculateDate: Schema.optionalWith(Runtime.DateTime, { nullable: true })
+    }).annotations({ identifier: "TenantEntityQuotaSettings" }))
 
 /**
  * [0 - Other, 1 - Accounting, 2 - Advertising marketing PR, 3 - Banking, 4 - Consulting, 5 - Design, 6 - Education, 7 - Environment, 8 - Financial services, 9 - Health care, 10 - IT, 11 - Legal, 12 - Manufacturing, 13 - Public sector, 14 - Publishing, 15 - Retail sales, 16 - Telecommunications]
@@ -6568,10 +6806,14 @@ export type TenantIndustry = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11 | 1
  * @since 0.1.0
  * @category enums
  */
-export const TenantIndustrySchema: Schema.Schema<TenantIndustry> = /*#__PURE__*/ Runtime.intEnum<TenantIndustry>(
+export const TenantIndustrySchema: Schema.Schema<TenantIndustry> = /*#__PURE__*/ Runtime.lazy(
   "TenantIndustry",
-  TenantIndustry,
-  "0 = Other, 1 = Accounting, 2 = AdvertisingMarketingPR, 3 = Banking, 4 = Consulting, 5 = Design, 6 = Education, 7 = Environment, 8 = FinancialServices, 9 = HealthCare, 10 = IT, 11 = Legal, 12 = Manufacturing, 13 = PublicSector, 14 = Publishing, 15 = RetailSales, 16 = Telecommunications"
+  () =>
+    Runtime.intEnum<TenantIndustry>(
+      "TenantIndustry",
+      TenantIndustry,
+      "0 = Other, 1 = Accounting, 2 = AdvertisingMarketingPR, 3 = Banking, 4 = Consulting, 5 = Design, 6 = Education, 7 = Environment, 8 = FinancialServices, 9 = HealthCare, 10 = IT, 11 = Legal, 12 = Manufacturing, 13 = PublicSector, 14 = Publishing, 15 = RetailSales, 16 = Telecommunications"
+    )
 )
 
 /**
@@ -6618,13 +6860,14 @@ export interface TenantQuotaSettingsEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const TenantQuotaSettings: Schema.Schema<TenantQuotaSettings, TenantQuotaSettingsEncoded> = /*#__PURE__*/ Schema
-  .Struct({
-    enableQuota: Schema.optional(Schema.Boolean),
-    quota: Schema.optional(Schema.Number),
-    lastRecalculateDate: Schema.optionalWith(Runtime.DateTime, { nullable: true }),
-    lastModified: Schema.optional(Runtime.DateTime)
-  }).annotations({ identifier: "TenantQuotaSettings" })
+export const TenantQuotaSettings: Schema.Schema<TenantQuotaSettings, TenantQuotaSettingsEncoded> = /*#__PURE__*/ Runtime
+  .lazy("TenantQuotaSettings", () =>
+    Schema.Struct({
+      enableQuota: Schema.optional(Schema.Boolean),
+      quota: Schema.optional(Schema.Number),
+      lastRecalculateDate: Schema.optionalWith(Runtime.DateTime, { nullable: true }),
+      lastModified: Schema.optional(Runtime.DateTime)
+    }).annotations({ identifier: "TenantQuotaSettings" }))
 
 /**
  * [0 - Active, 1 - Suspended, 2 - Remove pending, 3 - Transfering, 4 - Restoring, 5 - Migrating, 6 - Encryption]
@@ -6658,10 +6901,14 @@ export type TenantStatus = 0 | 1 | 2 | 3 | 4 | 5 | 6 | (number & {})
  * @since 0.1.0
  * @category enums
  */
-export const TenantStatusSchema: Schema.Schema<TenantStatus> = /*#__PURE__*/ Runtime.intEnum<TenantStatus>(
+export const TenantStatusSchema: Schema.Schema<TenantStatus> = /*#__PURE__*/ Runtime.lazy(
   "TenantStatus",
-  TenantStatus,
-  "0 = Active, 1 = Suspended, 2 = RemovePending, 3 = Transfering, 4 = Restoring, 5 = Migrating, 6 = Encryption"
+  () =>
+    Runtime.intEnum<TenantStatus>(
+      "TenantStatus",
+      TenantStatus,
+      "0 = Active, 1 = Suspended, 2 = RemovePending, 3 = Transfering, 4 = Restoring, 5 = Migrating, 6 = Encryption"
+    )
 )
 
 /**
@@ -6688,9 +6935,15 @@ export type TenantTrustedDomainsType = 0 | 1 | 2 | (number & {})
  * @since 0.1.0
  * @category enums
  */
-export const TenantTrustedDomainsTypeSchema: Schema.Schema<TenantTrustedDomainsType> = /*#__PURE__*/ Runtime.intEnum<
-  TenantTrustedDomainsType
->("TenantTrustedDomainsType", TenantTrustedDomainsType, "0 = None, 1 = Custom, 2 = All")
+export const TenantTrustedDomainsTypeSchema: Schema.Schema<TenantTrustedDomainsType> = /*#__PURE__*/ Runtime.lazy(
+  "TenantTrustedDomainsType",
+  () =>
+    Runtime.intEnum<TenantTrustedDomainsType>(
+      "TenantTrustedDomainsType",
+      TenantTrustedDomainsType,
+      "0 = None, 1 = Custom, 2 = All"
+    )
+)
 
 /**
  * The request parameters for adding watermarks.
@@ -6756,17 +7009,18 @@ export interface WatermarkRequestDtoEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const WatermarkRequestDto: Schema.Schema<WatermarkRequestDto, WatermarkRequestDtoEncoded> = /*#__PURE__*/ Schema
-  .Struct({
-    enabled: Schema.optionalWith(Schema.Boolean, { nullable: true }),
-    additions: Schema.optional(WatermarkAdditionsSchema),
-    text: Schema.optionalWith(Schema.String, { nullable: true }),
-    rotate: Schema.optional(Schema.Number),
-    imageScale: Schema.optional(Schema.Number),
-    imageUrl: Schema.optionalWith(Schema.String, { nullable: true }),
-    imageHeight: Schema.optional(Schema.Number),
-    imageWidth: Schema.optional(Schema.Number)
-  }).annotations({ identifier: "WatermarkRequestDto" })
+export const WatermarkRequestDto: Schema.Schema<WatermarkRequestDto, WatermarkRequestDtoEncoded> = /*#__PURE__*/ Runtime
+  .lazy("WatermarkRequestDto", () =>
+    Schema.Struct({
+      enabled: Schema.optionalWith(Schema.Boolean, { nullable: true }),
+      additions: Schema.optional(WatermarkAdditionsSchema),
+      text: Schema.optionalWith(Schema.String, { nullable: true }),
+      rotate: Schema.optional(Schema.Number),
+      imageScale: Schema.optional(Schema.Number),
+      imageUrl: Schema.optionalWith(Schema.String, { nullable: true }),
+      imageHeight: Schema.optional(Schema.Number),
+      imageWidth: Schema.optional(Schema.Number)
+    }).annotations({ identifier: "WatermarkRequestDto" }))
 
 /**
  * The request parameters for updating a room.
@@ -6857,22 +7111,25 @@ export interface UpdateRoomRequestEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const UpdateRoomRequest: Schema.Schema<UpdateRoomRequest, UpdateRoomRequestEncoded> = /*#__PURE__*/ Schema
-  .Struct({
-    title: Schema.optionalWith(Schema.String, { nullable: true }),
-    quota: Schema.optionalWith(Schema.Number, { nullable: true }),
-    indexing: Schema.optionalWith(Schema.Boolean, { nullable: true }),
-    denyDownload: Schema.optionalWith(Schema.Boolean, { nullable: true }),
-    lifetime: Schema.optional(RoomDataLifetimeDto),
-    watermark: Schema.optional(WatermarkRequestDto),
-    logo: Schema.optional(LogoRequest),
-    tags: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true }),
-    color: Schema.optionalWith(Schema.String, { nullable: true }),
-    cover: Schema.optionalWith(Schema.String, { nullable: true }),
-    chatSettings: Schema.optional(ChatSettings),
-    sendFormToExternalDB: Schema.optionalWith(Schema.Boolean, { nullable: true }),
-    saveFormAsXLSX: Schema.optionalWith(Schema.Boolean, { nullable: true })
-  }).annotations({ identifier: "UpdateRoomRequest" })
+export const UpdateRoomRequest: Schema.Schema<UpdateRoomRequest, UpdateRoomRequestEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "UpdateRoomRequest",
+  () =>
+    Schema.Struct({
+      title: Schema.optionalWith(Schema.String, { nullable: true }),
+      quota: Schema.optionalWith(Schema.Number, { nullable: true }),
+      indexing: Schema.optionalWith(Schema.Boolean, { nullable: true }),
+      denyDownload: Schema.optionalWith(Schema.Boolean, { nullable: true }),
+      lifetime: Schema.optional(RoomDataLifetimeDto),
+      watermark: Schema.optional(WatermarkRequestDto),
+      logo: Schema.optional(LogoRequest),
+      tags: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true }),
+      color: Schema.optionalWith(Schema.String, { nullable: true }),
+      cover: Schema.optionalWith(Schema.String, { nullable: true }),
+      chatSettings: Schema.optional(ChatSettings),
+      sendFormToExternalDB: Schema.optionalWith(Schema.Boolean, { nullable: true }),
+      saveFormAsXLSX: Schema.optionalWith(Schema.Boolean, { nullable: true })
+    }).annotations({ identifier: "UpdateRoomRequest" })
+)
 
 /**
  * The request parameters for updating the room quota.
@@ -6911,10 +7168,11 @@ export interface UpdateRoomsQuotaRequestDtoIntegerEncoded {
 export const UpdateRoomsQuotaRequestDtoInteger: Schema.Schema<
   UpdateRoomsQuotaRequestDtoInteger,
   UpdateRoomsQuotaRequestDtoIntegerEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  roomIds: Schema.optionalWith(Schema.Array(ContinueChatBodyFilesInner), { nullable: true }),
-  quota: Schema.optional(Schema.Number)
-}).annotations({ identifier: "UpdateRoomsQuotaRequestDtoInteger" })
+> = /*#__PURE__*/ Runtime.lazy("UpdateRoomsQuotaRequestDtoInteger", () =>
+  Schema.Struct({
+    roomIds: Schema.optionalWith(Schema.Array(ContinueChatBodyFilesInner), { nullable: true }),
+    quota: Schema.optional(Schema.Number)
+  }).annotations({ identifier: "UpdateRoomsQuotaRequestDtoInteger" }))
 
 /**
  * The request parameters for updating the rooms.
@@ -6948,9 +7206,10 @@ export interface UpdateRoomsRoomIdsRequestDtoIntegerEncoded {
 export const UpdateRoomsRoomIdsRequestDtoInteger: Schema.Schema<
   UpdateRoomsRoomIdsRequestDtoInteger,
   UpdateRoomsRoomIdsRequestDtoIntegerEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  roomIds: Schema.optionalWith(Schema.Array(ContinueChatBodyFilesInner), { nullable: true })
-}).annotations({ identifier: "UpdateRoomsRoomIdsRequestDtoInteger" })
+> = /*#__PURE__*/ Runtime.lazy("UpdateRoomsRoomIdsRequestDtoInteger", () =>
+  Schema.Struct({
+    roomIds: Schema.optionalWith(Schema.Array(ContinueChatBodyFilesInner), { nullable: true })
+  }).annotations({ identifier: "UpdateRoomsRoomIdsRequestDtoInteger" }))
 
 /**
  * The XLSX report task response parameters.
@@ -6992,8 +7251,9 @@ export interface XlsxReportResponseDtoEncoded {
  * @category schemas
  */
 export const XlsxReportResponseDto: Schema.Schema<XlsxReportResponseDto, XlsxReportResponseDtoEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    form: Schema.optional(FileDtoInteger),
-    task: Schema.optional(DocumentBuilderTaskDto),
-    isNewFile: Schema.optional(Schema.Boolean)
-  }).annotations({ identifier: "XlsxReportResponseDto" })
+  /*#__PURE__*/ Runtime.lazy("XlsxReportResponseDto", () =>
+    Schema.Struct({
+      form: Schema.optional(FileDtoInteger),
+      task: Schema.optional(DocumentBuilderTaskDto),
+      isNewFile: Schema.optional(Schema.Boolean)
+    }).annotations({ identifier: "XlsxReportResponseDto" }))

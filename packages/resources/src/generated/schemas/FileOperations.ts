@@ -29,7 +29,10 @@ export type BatchRequestDtoAllOfFolderIdsEncoded = number | string
 export const BatchRequestDtoAllOfFolderIds: Schema.Schema<
   BatchRequestDtoAllOfFolderIds,
   BatchRequestDtoAllOfFolderIdsEncoded
-> = /*#__PURE__*/ Schema.asSchema(Schema.Union(Schema.Number, Schema.String))
+> = /*#__PURE__*/ Runtime.lazy(
+  "BatchRequestDto_allOf_folderIds",
+  () => Schema.asSchema(Schema.Union(Schema.Number, Schema.String))
+)
 
 /**
  * The destination folder ID.
@@ -56,7 +59,10 @@ export type BatchRequestDtoAllOfDestFolderIdEncoded = number | string
 export const BatchRequestDtoAllOfDestFolderId: Schema.Schema<
   BatchRequestDtoAllOfDestFolderId,
   BatchRequestDtoAllOfDestFolderIdEncoded
-> = /*#__PURE__*/ Schema.asSchema(Schema.Union(Schema.Number, Schema.String))
+> = /*#__PURE__*/ Runtime.lazy(
+  "BatchRequestDto_allOf_destFolderId",
+  () => Schema.asSchema(Schema.Union(Schema.Number, Schema.String))
+)
 
 /**
  * [Skip - Skip, Overwrite - Overwrite, Duplicate - Duplicate]
@@ -82,9 +88,15 @@ export type FileConflictResolveType = "Skip" | "Overwrite" | "Duplicate" | (stri
  * @since 0.1.0
  * @category enums
  */
-export const FileConflictResolveTypeSchema: Schema.Schema<FileConflictResolveType> = /*#__PURE__*/ Runtime.stringEnum<
-  FileConflictResolveType
->("FileConflictResolveType", FileConflictResolveType, "Skip = Skip, Overwrite = Overwrite, Duplicate = Duplicate")
+export const FileConflictResolveTypeSchema: Schema.Schema<FileConflictResolveType> = /*#__PURE__*/ Runtime.lazy(
+  "FileConflictResolveType",
+  () =>
+    Runtime.stringEnum<FileConflictResolveType>(
+      "FileConflictResolveType",
+      FileConflictResolveType,
+      "Skip = Skip, Overwrite = Overwrite, Duplicate = Duplicate"
+    )
+)
 
 /**
  * The request parameters for copying/moving files.
@@ -150,16 +162,20 @@ export interface BatchRequestDtoEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const BatchRequestDto: Schema.Schema<BatchRequestDto, BatchRequestDtoEncoded> = /*#__PURE__*/ Schema.Struct({
-  returnSingleOperation: Schema.optional(Schema.Boolean),
-  folderIds: Schema.optionalWith(Schema.Array(BatchRequestDtoAllOfFolderIds), { nullable: true }),
-  fileIds: Schema.optionalWith(Schema.Array(Common.BatchRequestDtoAllOfFileIds), { nullable: true }),
-  destFolderId: Schema.optional(BatchRequestDtoAllOfDestFolderId),
-  conflictResolveType: Schema.optional(FileConflictResolveTypeSchema),
-  deleteAfter: Schema.optional(Schema.Boolean),
-  content: Schema.optional(Schema.Boolean),
-  toFillOut: Schema.optional(Schema.Boolean)
-}).annotations({ identifier: "BatchRequestDto" })
+export const BatchRequestDto: Schema.Schema<BatchRequestDto, BatchRequestDtoEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "BatchRequestDto",
+  () =>
+    Schema.Struct({
+      returnSingleOperation: Schema.optional(Schema.Boolean),
+      folderIds: Schema.optionalWith(Schema.Array(BatchRequestDtoAllOfFolderIds), { nullable: true }),
+      fileIds: Schema.optionalWith(Schema.Array(Common.BatchRequestDtoAllOfFileIds), { nullable: true }),
+      destFolderId: Schema.optional(BatchRequestDtoAllOfDestFolderId),
+      conflictResolveType: Schema.optional(FileConflictResolveTypeSchema),
+      deleteAfter: Schema.optional(Schema.Boolean),
+      content: Schema.optional(Schema.Boolean),
+      toFillOut: Schema.optional(Schema.Boolean)
+    }).annotations({ identifier: "BatchRequestDto" })
+)
 
 /**
  * The parameters for checking file conversion.
@@ -223,15 +239,16 @@ export interface CheckConversionRequestDtoIntegerEncoded {
 export const CheckConversionRequestDtoInteger: Schema.Schema<
   CheckConversionRequestDtoInteger,
   CheckConversionRequestDtoIntegerEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  fileId: Schema.optional(Schema.Number),
-  sync: Schema.optional(Schema.Boolean),
-  startConvert: Schema.optional(Schema.Boolean),
-  version: Schema.optional(Schema.Number),
-  password: Schema.optionalWith(Schema.String, { nullable: true }),
-  outputType: Schema.optionalWith(Schema.String, { nullable: true }),
-  createNewIfExist: Schema.optional(Schema.Boolean)
-}).annotations({ identifier: "CheckConversionRequestDtoInteger" })
+> = /*#__PURE__*/ Runtime.lazy("CheckConversionRequestDtoInteger", () =>
+  Schema.Struct({
+    fileId: Schema.optional(Schema.Number),
+    sync: Schema.optional(Schema.Boolean),
+    startConvert: Schema.optional(Schema.Boolean),
+    version: Schema.optional(Schema.Number),
+    password: Schema.optionalWith(Schema.String, { nullable: true }),
+    outputType: Schema.optionalWith(Schema.String, { nullable: true }),
+    createNewIfExist: Schema.optional(Schema.Boolean)
+  }).annotations({ identifier: "CheckConversionRequestDtoInteger" }))
 
 /**
  * [0 - All allowed, 1 - Part allowed, 2 - None allowed]
@@ -257,9 +274,15 @@ export type CheckDestFolderResult = 0 | 1 | 2 | (number & {})
  * @since 0.1.0
  * @category enums
  */
-export const CheckDestFolderResultSchema: Schema.Schema<CheckDestFolderResult> = /*#__PURE__*/ Runtime.intEnum<
-  CheckDestFolderResult
->("CheckDestFolderResult", CheckDestFolderResult, "0 = AllAllowed, 1 = PartAllowed, 2 = NoneAllowed")
+export const CheckDestFolderResultSchema: Schema.Schema<CheckDestFolderResult> = /*#__PURE__*/ Runtime.lazy(
+  "CheckDestFolderResult",
+  () =>
+    Runtime.intEnum<CheckDestFolderResult>(
+      "CheckDestFolderResult",
+      CheckDestFolderResult,
+      "0 = AllAllowed, 1 = PartAllowed, 2 = NoneAllowed"
+    )
+)
 
 /**
  * The result of checking whether files can be moved or copied to the specified folder.
@@ -295,11 +318,12 @@ export interface CheckDestFolderDtoEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const CheckDestFolderDto: Schema.Schema<CheckDestFolderDto, CheckDestFolderDtoEncoded> = /*#__PURE__*/ Schema
-  .Struct({
-    result: Schema.optional(CheckDestFolderResultSchema),
-    files: Schema.optionalWith(Schema.Array(Common.FileEntryBaseDto), { nullable: true })
-  }).annotations({ identifier: "CheckDestFolderDto" })
+export const CheckDestFolderDto: Schema.Schema<CheckDestFolderDto, CheckDestFolderDtoEncoded> = /*#__PURE__*/ Runtime
+  .lazy("CheckDestFolderDto", () =>
+    Schema.Struct({
+      result: Schema.optional(CheckDestFolderResultSchema),
+      files: Schema.optionalWith(Schema.Array(Common.FileEntryBaseDto), { nullable: true })
+    }).annotations({ identifier: "CheckDestFolderDto" }))
 
 /**
  * The result of file convertion operation.
@@ -361,15 +385,16 @@ export interface ConversationResultDtoEncoded {
  * @category schemas
  */
 export const ConversationResultDto: Schema.Schema<ConversationResultDto, ConversationResultDtoEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    id: Schema.optionalWith(Schema.String, { nullable: true }),
-    Operation: Common.FileOperationTypeSchema,
-    progress: Schema.Number,
-    source: Schema.optionalWith(Schema.String, { nullable: true }),
-    result: Schema.optionalWith(Schema.Unknown, { nullable: true }),
-    error: Schema.optionalWith(Schema.String, { nullable: true }),
-    processed: Schema.optionalWith(Schema.String, { nullable: true })
-  }).annotations({ identifier: "ConversationResultDto" })
+  /*#__PURE__*/ Runtime.lazy("ConversationResultDto", () =>
+    Schema.Struct({
+      id: Schema.optionalWith(Schema.String, { nullable: true }),
+      Operation: Common.FileOperationTypeSchema,
+      progress: Schema.Number,
+      source: Schema.optionalWith(Schema.String, { nullable: true }),
+      result: Schema.optionalWith(Schema.Unknown, { nullable: true }),
+      error: Schema.optionalWith(Schema.String, { nullable: true }),
+      processed: Schema.optionalWith(Schema.String, { nullable: true })
+    }).annotations({ identifier: "ConversationResultDto" }))
 
 /**
  * @since 0.1.0
@@ -392,7 +417,10 @@ export type DeleteBatchRequestDtoAllOfFolderIdsEncoded = number | string
 export const DeleteBatchRequestDtoAllOfFolderIds: Schema.Schema<
   DeleteBatchRequestDtoAllOfFolderIds,
   DeleteBatchRequestDtoAllOfFolderIdsEncoded
-> = /*#__PURE__*/ Schema.asSchema(Schema.Union(Schema.Number, Schema.String))
+> = /*#__PURE__*/ Runtime.lazy(
+  "DeleteBatchRequestDto_allOf_folderIds",
+  () => Schema.asSchema(Schema.Union(Schema.Number, Schema.String))
+)
 
 /**
  * @since 0.1.0
@@ -415,7 +443,10 @@ export type DeleteBatchRequestDtoAllOfFileIdsEncoded = number | string
 export const DeleteBatchRequestDtoAllOfFileIds: Schema.Schema<
   DeleteBatchRequestDtoAllOfFileIds,
   DeleteBatchRequestDtoAllOfFileIdsEncoded
-> = /*#__PURE__*/ Schema.asSchema(Schema.Union(Schema.Number, Schema.String))
+> = /*#__PURE__*/ Runtime.lazy(
+  "DeleteBatchRequestDto_allOf_fileIds",
+  () => Schema.asSchema(Schema.Union(Schema.Number, Schema.String))
+)
 
 /**
  * The request parameters for deleting files.
@@ -467,13 +498,14 @@ export interface DeleteBatchRequestDtoEncoded {
  * @category schemas
  */
 export const DeleteBatchRequestDto: Schema.Schema<DeleteBatchRequestDto, DeleteBatchRequestDtoEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    returnSingleOperation: Schema.optional(Schema.Boolean),
-    folderIds: Schema.optionalWith(Schema.Array(DeleteBatchRequestDtoAllOfFolderIds), { nullable: true }),
-    fileIds: Schema.optionalWith(Schema.Array(DeleteBatchRequestDtoAllOfFileIds), { nullable: true }),
-    deleteAfter: Schema.optional(Schema.Boolean),
-    immediately: Schema.optional(Schema.Boolean)
-  }).annotations({ identifier: "DeleteBatchRequestDto" })
+  /*#__PURE__*/ Runtime.lazy("DeleteBatchRequestDto", () =>
+    Schema.Struct({
+      returnSingleOperation: Schema.optional(Schema.Boolean),
+      folderIds: Schema.optionalWith(Schema.Array(DeleteBatchRequestDtoAllOfFolderIds), { nullable: true }),
+      fileIds: Schema.optionalWith(Schema.Array(DeleteBatchRequestDtoAllOfFileIds), { nullable: true }),
+      deleteAfter: Schema.optional(Schema.Boolean),
+      immediately: Schema.optional(Schema.Boolean)
+    }).annotations({ identifier: "DeleteBatchRequestDto" }))
 
 /**
  * The request parameters for deleting file versions.
@@ -522,12 +554,13 @@ export interface DeleteVersionBatchRequestDtoEncoded {
 export const DeleteVersionBatchRequestDto: Schema.Schema<
   DeleteVersionBatchRequestDto,
   DeleteVersionBatchRequestDtoEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  returnSingleOperation: Schema.optional(Schema.Boolean),
-  deleteAfter: Schema.optional(Schema.Boolean),
-  fileId: Schema.Number,
-  versions: Schema.optionalWith(Schema.Array(Schema.Number), { nullable: true })
-}).annotations({ identifier: "DeleteVersionBatchRequestDto" })
+> = /*#__PURE__*/ Runtime.lazy("DeleteVersionBatchRequestDto", () =>
+  Schema.Struct({
+    returnSingleOperation: Schema.optional(Schema.Boolean),
+    deleteAfter: Schema.optional(Schema.Boolean),
+    fileId: Schema.Number,
+    versions: Schema.optionalWith(Schema.Array(Schema.Number), { nullable: true })
+  }).annotations({ identifier: "DeleteVersionBatchRequestDto" }))
 
 /**
  * @since 0.1.0
@@ -550,7 +583,10 @@ export type DownloadRequestDtoAllOfFolderIdsEncoded = number | string
 export const DownloadRequestDtoAllOfFolderIds: Schema.Schema<
   DownloadRequestDtoAllOfFolderIds,
   DownloadRequestDtoAllOfFolderIdsEncoded
-> = /*#__PURE__*/ Schema.asSchema(Schema.Union(Schema.Number, Schema.String))
+> = /*#__PURE__*/ Runtime.lazy(
+  "DownloadRequestDto_allOf_folderIds",
+  () => Schema.asSchema(Schema.Union(Schema.Number, Schema.String))
+)
 
 /**
  * @since 0.1.0
@@ -573,7 +609,10 @@ export type DownloadRequestDtoAllOfFileIdsEncoded = number | string
 export const DownloadRequestDtoAllOfFileIds: Schema.Schema<
   DownloadRequestDtoAllOfFileIds,
   DownloadRequestDtoAllOfFileIdsEncoded
-> = /*#__PURE__*/ Schema.asSchema(Schema.Union(Schema.Number, Schema.String))
+> = /*#__PURE__*/ Runtime.lazy(
+  "DownloadRequestDto_allOf_fileIds",
+  () => Schema.asSchema(Schema.Union(Schema.Number, Schema.String))
+)
 
 /**
  * The unique identifier or reference key for the file to be downloaded.
@@ -598,7 +637,10 @@ export type DownloadRequestItemDtoKeyEncoded = number | string
  * @category schemas
  */
 export const DownloadRequestItemDtoKey: Schema.Schema<DownloadRequestItemDtoKey, DownloadRequestItemDtoKeyEncoded> =
-  /*#__PURE__*/ Schema.asSchema(Schema.Union(Schema.Number, Schema.String))
+  /*#__PURE__*/ Runtime.lazy(
+    "DownloadRequestItemDto_key",
+    () => Schema.asSchema(Schema.Union(Schema.Number, Schema.String))
+  )
 
 /**
  * The download request item with conversion parameters and security settings.
@@ -640,11 +682,12 @@ export interface DownloadRequestItemDtoEncoded {
  * @category schemas
  */
 export const DownloadRequestItemDto: Schema.Schema<DownloadRequestItemDto, DownloadRequestItemDtoEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    key: DownloadRequestItemDtoKey,
-    value: Schema.optionalWith(Schema.String, { nullable: true }),
-    password: Schema.optionalWith(Schema.String, { nullable: true })
-  }).annotations({ identifier: "DownloadRequestItemDto" })
+  /*#__PURE__*/ Runtime.lazy("DownloadRequestItemDto", () =>
+    Schema.Struct({
+      key: DownloadRequestItemDtoKey,
+      value: Schema.optionalWith(Schema.String, { nullable: true }),
+      password: Schema.optionalWith(Schema.String, { nullable: true })
+    }).annotations({ identifier: "DownloadRequestItemDto" }))
 
 /**
  * The request parameters for downloading files.
@@ -690,13 +733,14 @@ export interface DownloadRequestDtoEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const DownloadRequestDto: Schema.Schema<DownloadRequestDto, DownloadRequestDtoEncoded> = /*#__PURE__*/ Schema
-  .Struct({
-    returnSingleOperation: Schema.optional(Schema.Boolean),
-    folderIds: Schema.optionalWith(Schema.Array(DownloadRequestDtoAllOfFolderIds), { nullable: true }),
-    fileIds: Schema.optionalWith(Schema.Array(DownloadRequestDtoAllOfFileIds), { nullable: true }),
-    fileConvertIds: Schema.optionalWith(Schema.Array(DownloadRequestItemDto), { nullable: true })
-  }).annotations({ identifier: "DownloadRequestDto" })
+export const DownloadRequestDto: Schema.Schema<DownloadRequestDto, DownloadRequestDtoEncoded> = /*#__PURE__*/ Runtime
+  .lazy("DownloadRequestDto", () =>
+    Schema.Struct({
+      returnSingleOperation: Schema.optional(Schema.Boolean),
+      folderIds: Schema.optionalWith(Schema.Array(DownloadRequestDtoAllOfFolderIds), { nullable: true }),
+      fileIds: Schema.optionalWith(Schema.Array(DownloadRequestDtoAllOfFileIds), { nullable: true }),
+      fileConvertIds: Schema.optionalWith(Schema.Array(DownloadRequestItemDto), { nullable: true })
+    }).annotations({ identifier: "DownloadRequestDto" }))
 
 /**
  * @since 0.1.0
@@ -719,7 +763,10 @@ export type DuplicateRequestDtoAllOfFolderIdsEncoded = number | string
 export const DuplicateRequestDtoAllOfFolderIds: Schema.Schema<
   DuplicateRequestDtoAllOfFolderIds,
   DuplicateRequestDtoAllOfFolderIdsEncoded
-> = /*#__PURE__*/ Schema.asSchema(Schema.Union(Schema.Number, Schema.String))
+> = /*#__PURE__*/ Runtime.lazy(
+  "DuplicateRequestDto_allOf_folderIds",
+  () => Schema.asSchema(Schema.Union(Schema.Number, Schema.String))
+)
 
 /**
  * The request parameters for duplicating files and fodlers.
@@ -760,12 +807,13 @@ export interface DuplicateRequestDtoEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const DuplicateRequestDto: Schema.Schema<DuplicateRequestDto, DuplicateRequestDtoEncoded> = /*#__PURE__*/ Schema
-  .Struct({
-    returnSingleOperation: Schema.optional(Schema.Boolean),
-    folderIds: Schema.optionalWith(Schema.Array(DuplicateRequestDtoAllOfFolderIds), { nullable: true }),
-    fileIds: Schema.optionalWith(Schema.Array(Common.DuplicateRequestDtoAllOfFileIds), { nullable: true })
-  }).annotations({ identifier: "DuplicateRequestDto" })
+export const DuplicateRequestDto: Schema.Schema<DuplicateRequestDto, DuplicateRequestDtoEncoded> = /*#__PURE__*/ Runtime
+  .lazy("DuplicateRequestDto", () =>
+    Schema.Struct({
+      returnSingleOperation: Schema.optional(Schema.Boolean),
+      folderIds: Schema.optionalWith(Schema.Array(DuplicateRequestDtoAllOfFolderIds), { nullable: true }),
+      fileIds: Schema.optionalWith(Schema.Array(Common.DuplicateRequestDtoAllOfFileIds), { nullable: true })
+    }).annotations({ identifier: "DuplicateRequestDto" }))
 
 /**
  * The session request parameters.
@@ -821,14 +869,18 @@ export interface SessionRequestEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const SessionRequest: Schema.Schema<SessionRequest, SessionRequestEncoded> = /*#__PURE__*/ Schema.Struct({
-  fileName: Schema.optionalWith(Schema.String, { nullable: true }),
-  fileSize: Schema.optional(Schema.Number),
-  relativePath: Schema.optionalWith(Schema.String, { nullable: true }),
-  createOn: Schema.optional(Common.ApiDateTime),
-  encrypted: Schema.optional(Schema.Boolean),
-  createNewIfExist: Schema.optional(Schema.Boolean)
-}).annotations({ identifier: "SessionRequest" })
+export const SessionRequest: Schema.Schema<SessionRequest, SessionRequestEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "SessionRequest",
+  () =>
+    Schema.Struct({
+      fileName: Schema.optionalWith(Schema.String, { nullable: true }),
+      fileSize: Schema.optional(Schema.Number),
+      relativePath: Schema.optionalWith(Schema.String, { nullable: true }),
+      createOn: Schema.optional(Common.ApiDateTime),
+      encrypted: Schema.optional(Schema.Boolean),
+      createNewIfExist: Schema.optional(Schema.Boolean)
+    }).annotations({ identifier: "SessionRequest" })
+)
 
 /**
  * The parameters for updating a comment.
@@ -864,10 +916,14 @@ export interface UpdateCommentEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const UpdateComment: Schema.Schema<UpdateComment, UpdateCommentEncoded> = /*#__PURE__*/ Schema.Struct({
-  version: Schema.Number,
-  comment: Schema.optionalWith(Schema.String, { nullable: true })
-}).annotations({ identifier: "UpdateComment" })
+export const UpdateComment: Schema.Schema<UpdateComment, UpdateCommentEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "UpdateComment",
+  () =>
+    Schema.Struct({
+      version: Schema.Number,
+      comment: Schema.optionalWith(Schema.String, { nullable: true })
+    }).annotations({ identifier: "UpdateComment" })
+)
 
 /**
  * The upload session response parameters.
@@ -931,15 +987,16 @@ export interface UploadSessionResponseDtoIntegerEncoded {
 export const UploadSessionResponseDtoInteger: Schema.Schema<
   UploadSessionResponseDtoInteger,
   UploadSessionResponseDtoIntegerEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  id: Schema.optional(Schema.Number),
-  folderId: Schema.optional(Schema.Number),
-  version: Schema.optional(Schema.Number),
-  title: Schema.optionalWith(Schema.String, { nullable: true }),
-  providerKey: Schema.optionalWith(Schema.String, { nullable: true }),
-  uploaded: Schema.optional(Schema.Boolean),
-  file: Schema.optional(Common.FileDtoInteger)
-}).annotations({ identifier: "UploadSessionResponseDtoInteger" })
+> = /*#__PURE__*/ Runtime.lazy("UploadSessionResponseDtoInteger", () =>
+  Schema.Struct({
+    id: Schema.optional(Schema.Number),
+    folderId: Schema.optional(Schema.Number),
+    version: Schema.optional(Schema.Number),
+    title: Schema.optionalWith(Schema.String, { nullable: true }),
+    providerKey: Schema.optionalWith(Schema.String, { nullable: true }),
+    uploaded: Schema.optional(Schema.Boolean),
+    file: Schema.optional(Common.FileDtoInteger)
+  }).annotations({ identifier: "UploadSessionResponseDtoInteger" }))
 
 /**
  * @since 0.1.0
@@ -969,9 +1026,10 @@ export interface UploadAsyncSessionRequestEncoded {
  * @category schemas
  */
 export const UploadAsyncSessionRequest: Schema.Schema<UploadAsyncSessionRequest, UploadAsyncSessionRequestEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    File: Schema.optional(Schema.String)
-  }).annotations({ identifier: "uploadAsyncSession_request" })
+  /*#__PURE__*/ Runtime.lazy("uploadAsyncSession_request", () =>
+    Schema.Struct({
+      File: Schema.optional(Schema.String)
+    }).annotations({ identifier: "uploadAsyncSession_request" }))
 
 /**
  * @since 0.1.0
@@ -1001,6 +1059,7 @@ export interface UploadSessionRequestEncoded {
  * @category schemas
  */
 export const UploadSessionRequest: Schema.Schema<UploadSessionRequest, UploadSessionRequestEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    File: Schema.optional(Schema.String)
-  }).annotations({ identifier: "uploadSession_request" })
+  /*#__PURE__*/ Runtime.lazy("uploadSession_request", () =>
+    Schema.Struct({
+      File: Schema.optional(Schema.String)
+    }).annotations({ identifier: "uploadSession_request" }))

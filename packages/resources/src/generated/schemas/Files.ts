@@ -37,10 +37,11 @@ export interface AnonymousConfigDtoEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const AnonymousConfigDto: Schema.Schema<AnonymousConfigDto, AnonymousConfigDtoEncoded> = /*#__PURE__*/ Schema
-  .Struct({
-    request: Schema.Boolean
-  }).annotations({ identifier: "AnonymousConfigDto" })
+export const AnonymousConfigDto: Schema.Schema<AnonymousConfigDto, AnonymousConfigDtoEncoded> = /*#__PURE__*/ Runtime
+  .lazy("AnonymousConfigDto", () =>
+    Schema.Struct({
+      request: Schema.Boolean
+    }).annotations({ identifier: "AnonymousConfigDto" }))
 
 /**
  * The parameters for changing version history.
@@ -76,10 +77,14 @@ export interface ChangeHistoryEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const ChangeHistory: Schema.Schema<ChangeHistory, ChangeHistoryEncoded> = /*#__PURE__*/ Schema.Struct({
-  version: Schema.Number,
-  continueVersion: Schema.optional(Schema.Boolean)
-}).annotations({ identifier: "ChangeHistory" })
+export const ChangeHistory: Schema.Schema<ChangeHistory, ChangeHistoryEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "ChangeHistory",
+  () =>
+    Schema.Struct({
+      version: Schema.Number,
+      continueVersion: Schema.optional(Schema.Boolean)
+    }).annotations({ identifier: "ChangeHistory" })
+)
 
 /**
  * The parameters for checking the form draft filling.
@@ -125,13 +130,14 @@ export interface CheckFillFormDraftEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const CheckFillFormDraft: Schema.Schema<CheckFillFormDraft, CheckFillFormDraftEncoded> = /*#__PURE__*/ Schema
-  .Struct({
-    version: Schema.Number,
-    action: Schema.optionalWith(Schema.String, { nullable: true }),
-    requestView: Schema.optional(Schema.Boolean),
-    requestEmbedded: Schema.optional(Schema.Boolean)
-  }).annotations({ identifier: "CheckFillFormDraft" })
+export const CheckFillFormDraft: Schema.Schema<CheckFillFormDraft, CheckFillFormDraftEncoded> = /*#__PURE__*/ Runtime
+  .lazy("CheckFillFormDraft", () =>
+    Schema.Struct({
+      version: Schema.Number,
+      action: Schema.optionalWith(Schema.String, { nullable: true }),
+      requestView: Schema.optional(Schema.Boolean),
+      requestEmbedded: Schema.optional(Schema.Boolean)
+    }).annotations({ identifier: "CheckFillFormDraft" }))
 
 /**
  * [0 - Fast, 1 - Strict]
@@ -157,9 +163,10 @@ export type CoEditingConfigMode = 0 | 1 | (number & {})
  * @since 0.1.0
  * @category enums
  */
-export const CoEditingConfigModeSchema: Schema.Schema<CoEditingConfigMode> = /*#__PURE__*/ Runtime.intEnum<
-  CoEditingConfigMode
->("CoEditingConfigMode", CoEditingConfigMode, "0 = Fast, 1 = Strict")
+export const CoEditingConfigModeSchema: Schema.Schema<CoEditingConfigMode> = /*#__PURE__*/ Runtime.lazy(
+  "CoEditingConfigMode",
+  () => Runtime.intEnum<CoEditingConfigMode>("CoEditingConfigMode", CoEditingConfigMode, "0 = Fast, 1 = Strict")
+)
 
 /**
  * The co-editing configuration parameters.
@@ -200,11 +207,15 @@ export interface CoEditingConfigEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const CoEditingConfig: Schema.Schema<CoEditingConfig, CoEditingConfigEncoded> = /*#__PURE__*/ Schema.Struct({
-  change: Schema.optional(Schema.Boolean),
-  fast: Schema.optional(Schema.Boolean),
-  mode: Schema.optional(CoEditingConfigModeSchema)
-}).annotations({ identifier: "CoEditingConfig" })
+export const CoEditingConfig: Schema.Schema<CoEditingConfig, CoEditingConfigEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "CoEditingConfig",
+  () =>
+    Schema.Struct({
+      change: Schema.optional(Schema.Boolean),
+      fast: Schema.optional(Schema.Boolean),
+      mode: Schema.optional(CoEditingConfigModeSchema)
+    }).annotations({ identifier: "CoEditingConfig" })
+)
 
 /**
  * [0 - Desktop, 1 - Mobile, 2 - Embedded]
@@ -230,10 +241,9 @@ export type EditorType = 0 | 1 | 2 | (number & {})
  * @since 0.1.0
  * @category enums
  */
-export const EditorTypeSchema: Schema.Schema<EditorType> = /*#__PURE__*/ Runtime.intEnum<EditorType>(
+export const EditorTypeSchema: Schema.Schema<EditorType> = /*#__PURE__*/ Runtime.lazy(
   "EditorType",
-  EditorType,
-  "0 = Desktop, 1 = Mobile, 2 = Embedded"
+  () => Runtime.intEnum<EditorType>("EditorType", EditorType, "0 = Desktop, 1 = Mobile, 2 = Embedded")
 )
 
 /**
@@ -290,14 +300,18 @@ export interface InfoConfigDtoEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const InfoConfigDto: Schema.Schema<InfoConfigDto, InfoConfigDtoEncoded> = /*#__PURE__*/ Schema.Struct({
-  favorite: Schema.optionalWith(Schema.Boolean, { nullable: true }),
-  folder: Schema.optionalWith(Schema.String, { nullable: true }),
-  owner: Schema.optionalWith(Schema.String, { nullable: true }),
-  sharingSettings: Schema.optionalWith(Schema.Array(Common.AceShortWrapper), { nullable: true }),
-  type: Schema.optional(EditorTypeSchema),
-  uploaded: Schema.optionalWith(Schema.String, { nullable: true })
-}).annotations({ identifier: "InfoConfigDto" })
+export const InfoConfigDto: Schema.Schema<InfoConfigDto, InfoConfigDtoEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "InfoConfigDto",
+  () =>
+    Schema.Struct({
+      favorite: Schema.optionalWith(Schema.Boolean, { nullable: true }),
+      folder: Schema.optionalWith(Schema.String, { nullable: true }),
+      owner: Schema.optionalWith(Schema.String, { nullable: true }),
+      sharingSettings: Schema.optionalWith(Schema.Array(Common.AceShortWrapper), { nullable: true }),
+      type: Schema.optional(EditorTypeSchema),
+      uploaded: Schema.optionalWith(Schema.String, { nullable: true })
+    }).annotations({ identifier: "InfoConfigDto" })
+)
 
 /**
  * The permissions configuration parameters.
@@ -374,19 +388,22 @@ export interface PermissionsConfigEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const PermissionsConfig: Schema.Schema<PermissionsConfig, PermissionsConfigEncoded> = /*#__PURE__*/ Schema
-  .Struct({
-    comment: Schema.optional(Schema.Boolean),
-    chat: Schema.optional(Schema.Boolean),
-    download: Schema.optional(Schema.Boolean),
-    edit: Schema.optional(Schema.Boolean),
-    fillForms: Schema.optional(Schema.Boolean),
-    modifyFilter: Schema.optional(Schema.Boolean),
-    protect: Schema.optional(Schema.Boolean),
-    print: Schema.optional(Schema.Boolean),
-    review: Schema.optional(Schema.Boolean),
-    copy: Schema.optional(Schema.Boolean)
-  }).annotations({ identifier: "PermissionsConfig" })
+export const PermissionsConfig: Schema.Schema<PermissionsConfig, PermissionsConfigEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "PermissionsConfig",
+  () =>
+    Schema.Struct({
+      comment: Schema.optional(Schema.Boolean),
+      chat: Schema.optional(Schema.Boolean),
+      download: Schema.optional(Schema.Boolean),
+      edit: Schema.optional(Schema.Boolean),
+      fillForms: Schema.optional(Schema.Boolean),
+      modifyFilter: Schema.optional(Schema.Boolean),
+      protect: Schema.optional(Schema.Boolean),
+      print: Schema.optional(Schema.Boolean),
+      review: Schema.optional(Schema.Boolean),
+      copy: Schema.optional(Schema.Boolean)
+    }).annotations({ identifier: "PermissionsConfig" })
+)
 
 /**
  * An object that is generated by the integrator to uniquely identify a file in its system.
@@ -432,13 +449,16 @@ export interface FileReferenceDataEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const FileReferenceData: Schema.Schema<FileReferenceData, FileReferenceDataEncoded> = /*#__PURE__*/ Schema
-  .Struct({
-    fileKey: Schema.optionalWith(Schema.String, { nullable: true }),
-    instanceId: Schema.optionalWith(Schema.String, { nullable: true }),
-    roomId: Schema.optionalWith(Schema.String, { nullable: true }),
-    canEditRoom: Schema.optional(Schema.Boolean)
-  }).annotations({ identifier: "FileReferenceData" })
+export const FileReferenceData: Schema.Schema<FileReferenceData, FileReferenceDataEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "FileReferenceData",
+  () =>
+    Schema.Struct({
+      fileKey: Schema.optionalWith(Schema.String, { nullable: true }),
+      instanceId: Schema.optionalWith(Schema.String, { nullable: true }),
+      roomId: Schema.optionalWith(Schema.String, { nullable: true }),
+      canEditRoom: Schema.optional(Schema.Boolean)
+    }).annotations({ identifier: "FileReferenceData" })
+)
 
 /**
  * The text run parameters.
@@ -479,11 +499,12 @@ export interface RunEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const Run: Schema.Schema<Run, RunEncoded> = /*#__PURE__*/ Schema.Struct({
-  fill: Schema.optionalWith(Schema.Array(Schema.Number), { nullable: true }),
-  text: Schema.optionalWith(Schema.String, { nullable: true }),
-  "font-size": Schema.optionalWith(Schema.String, { nullable: true })
-}).annotations({ identifier: "Run" })
+export const Run: Schema.Schema<Run, RunEncoded> = /*#__PURE__*/ Runtime.lazy("Run", () =>
+  Schema.Struct({
+    fill: Schema.optionalWith(Schema.Array(Schema.Number), { nullable: true }),
+    text: Schema.optionalWith(Schema.String, { nullable: true }),
+    "font-size": Schema.optionalWith(Schema.String, { nullable: true })
+  }).annotations({ identifier: "Run" }))
 
 /**
  * The paragraph parameters.
@@ -519,10 +540,14 @@ export interface ParagraphEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const Paragraph: Schema.Schema<Paragraph, ParagraphEncoded> = /*#__PURE__*/ Schema.Struct({
-  align: Schema.optional(Schema.Number),
-  runs: Schema.optionalWith(Schema.Array(Run), { nullable: true })
-}).annotations({ identifier: "Paragraph" })
+export const Paragraph: Schema.Schema<Paragraph, ParagraphEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "Paragraph",
+  () =>
+    Schema.Struct({
+      align: Schema.optional(Schema.Number),
+      runs: Schema.optionalWith(Schema.Array(Run), { nullable: true })
+    }).annotations({ identifier: "Paragraph" })
+)
 
 /**
  * The document watermark parameters.
@@ -583,15 +608,19 @@ export interface WatermarkOnDrawEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const WatermarkOnDraw: Schema.Schema<WatermarkOnDraw, WatermarkOnDrawEncoded> = /*#__PURE__*/ Schema.Struct({
-  width: Schema.optional(Schema.Number),
-  height: Schema.optional(Schema.Number),
-  margins: Schema.optionalWith(Schema.Array(Schema.Number), { nullable: true }),
-  fill: Schema.optionalWith(Schema.String, { nullable: true }),
-  rotate: Schema.optional(Schema.Number),
-  transparent: Schema.optional(Schema.Number),
-  paragraphs: Schema.optionalWith(Schema.Array(Paragraph), { nullable: true })
-}).annotations({ identifier: "WatermarkOnDraw" })
+export const WatermarkOnDraw: Schema.Schema<WatermarkOnDraw, WatermarkOnDrawEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "WatermarkOnDraw",
+  () =>
+    Schema.Struct({
+      width: Schema.optional(Schema.Number),
+      height: Schema.optional(Schema.Number),
+      margins: Schema.optionalWith(Schema.Array(Schema.Number), { nullable: true }),
+      fill: Schema.optionalWith(Schema.String, { nullable: true }),
+      rotate: Schema.optional(Schema.Number),
+      transparent: Schema.optional(Schema.Number),
+      paragraphs: Schema.optionalWith(Schema.Array(Paragraph), { nullable: true })
+    }).annotations({ identifier: "WatermarkOnDraw" })
+)
 
 /**
  * The document options.
@@ -622,9 +651,13 @@ export interface OptionsEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const Options: Schema.Schema<Options, OptionsEncoded> = /*#__PURE__*/ Schema.Struct({
-  watermark_on_draw: Schema.optional(WatermarkOnDraw)
-}).annotations({ identifier: "Options" })
+export const Options: Schema.Schema<Options, OptionsEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "Options",
+  () =>
+    Schema.Struct({
+      watermark_on_draw: Schema.optional(WatermarkOnDraw)
+    }).annotations({ identifier: "Options" })
+)
 
 /**
  * The document config parameters.
@@ -710,21 +743,24 @@ export interface DocumentConfigDtoEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const DocumentConfigDto: Schema.Schema<DocumentConfigDto, DocumentConfigDtoEncoded> = /*#__PURE__*/ Schema
-  .Struct({
-    fileType: Schema.optionalWith(Schema.String, { nullable: true }),
-    info: Schema.optional(InfoConfigDto),
-    isLinkedForMe: Schema.optional(Schema.Boolean),
-    key: Schema.optionalWith(Schema.String, { nullable: true }),
-    permissions: Schema.optional(PermissionsConfig),
-    sharedLinkParam: Schema.optionalWith(Schema.String, { nullable: true }),
-    sharedLinkKey: Schema.optionalWith(Schema.String, { nullable: true }),
-    referenceData: Schema.optional(FileReferenceData),
-    title: Schema.optionalWith(Schema.String, { nullable: true }),
-    url: Schema.optionalWith(Schema.String, { nullable: true }),
-    isForm: Schema.optional(Schema.Boolean),
-    options: Schema.optional(Options)
-  }).annotations({ identifier: "DocumentConfigDto" })
+export const DocumentConfigDto: Schema.Schema<DocumentConfigDto, DocumentConfigDtoEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "DocumentConfigDto",
+  () =>
+    Schema.Struct({
+      fileType: Schema.optionalWith(Schema.String, { nullable: true }),
+      info: Schema.optional(InfoConfigDto),
+      isLinkedForMe: Schema.optional(Schema.Boolean),
+      key: Schema.optionalWith(Schema.String, { nullable: true }),
+      permissions: Schema.optional(PermissionsConfig),
+      sharedLinkParam: Schema.optionalWith(Schema.String, { nullable: true }),
+      sharedLinkKey: Schema.optionalWith(Schema.String, { nullable: true }),
+      referenceData: Schema.optional(FileReferenceData),
+      title: Schema.optionalWith(Schema.String, { nullable: true }),
+      url: Schema.optionalWith(Schema.String, { nullable: true }),
+      isForm: Schema.optional(Schema.Boolean),
+      options: Schema.optional(Options)
+    }).annotations({ identifier: "DocumentConfigDto" })
+)
 
 /**
  * The customer config parameters.
@@ -780,15 +816,18 @@ export interface CustomerConfigDtoEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const CustomerConfigDto: Schema.Schema<CustomerConfigDto, CustomerConfigDtoEncoded> = /*#__PURE__*/ Schema
-  .Struct({
-    address: Schema.optionalWith(Schema.String, { nullable: true }),
-    logo: Schema.optionalWith(Schema.String, { nullable: true }),
-    logoDark: Schema.optionalWith(Schema.String, { nullable: true }),
-    mail: Schema.optionalWith(Schema.String, { nullable: true }),
-    name: Schema.optionalWith(Schema.String, { nullable: true }),
-    www: Schema.optionalWith(Schema.String, { nullable: true })
-  }).annotations({ identifier: "CustomerConfigDto" })
+export const CustomerConfigDto: Schema.Schema<CustomerConfigDto, CustomerConfigDtoEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "CustomerConfigDto",
+  () =>
+    Schema.Struct({
+      address: Schema.optionalWith(Schema.String, { nullable: true }),
+      logo: Schema.optionalWith(Schema.String, { nullable: true }),
+      logoDark: Schema.optionalWith(Schema.String, { nullable: true }),
+      mail: Schema.optionalWith(Schema.String, { nullable: true }),
+      name: Schema.optionalWith(Schema.String, { nullable: true }),
+      www: Schema.optionalWith(Schema.String, { nullable: true })
+    }).annotations({ identifier: "CustomerConfigDto" })
+)
 
 /**
  * The settings for the Feedback & Support menu button.
@@ -824,10 +863,14 @@ export interface FeedbackConfigEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const FeedbackConfig: Schema.Schema<FeedbackConfig, FeedbackConfigEncoded> = /*#__PURE__*/ Schema.Struct({
-  url: Schema.optionalWith(Schema.String, { nullable: true }),
-  visible: Schema.optional(Schema.Boolean)
-}).annotations({ identifier: "FeedbackConfig" })
+export const FeedbackConfig: Schema.Schema<FeedbackConfig, FeedbackConfigEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "FeedbackConfig",
+  () =>
+    Schema.Struct({
+      url: Schema.optionalWith(Schema.String, { nullable: true }),
+      visible: Schema.optional(Schema.Boolean)
+    }).annotations({ identifier: "FeedbackConfig" })
+)
 
 /**
  * The settings for the Open file location menu button and upper right corner button.
@@ -858,9 +901,13 @@ export interface GobackConfigEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const GobackConfig: Schema.Schema<GobackConfig, GobackConfigEncoded> = /*#__PURE__*/ Schema.Struct({
-  url: Schema.optionalWith(Schema.String, { nullable: true })
-}).annotations({ identifier: "GobackConfig" })
+export const GobackConfig: Schema.Schema<GobackConfig, GobackConfigEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "GobackConfig",
+  () =>
+    Schema.Struct({
+      url: Schema.optionalWith(Schema.String, { nullable: true })
+    }).annotations({ identifier: "GobackConfig" })
+)
 
 /**
  * Configuration for review display settings.
@@ -891,9 +938,13 @@ export interface ReviewConfigEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const ReviewConfig: Schema.Schema<ReviewConfig, ReviewConfigEncoded> = /*#__PURE__*/ Schema.Struct({
-  reviewDisplay: Schema.optionalWith(Schema.String, { nullable: true })
-}).annotations({ identifier: "ReviewConfig" })
+export const ReviewConfig: Schema.Schema<ReviewConfig, ReviewConfigEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "ReviewConfig",
+  () =>
+    Schema.Struct({
+      reviewDisplay: Schema.optionalWith(Schema.String, { nullable: true })
+    }).annotations({ identifier: "ReviewConfig" })
+)
 
 /**
  * The logo config parameters.
@@ -949,14 +1000,18 @@ export interface LogoConfigDtoEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const LogoConfigDto: Schema.Schema<LogoConfigDto, LogoConfigDtoEncoded> = /*#__PURE__*/ Schema.Struct({
-  image: Schema.optionalWith(Schema.String, { nullable: true }),
-  imageDark: Schema.optionalWith(Schema.String, { nullable: true }),
-  imageLight: Schema.optionalWith(Schema.String, { nullable: true }),
-  imageEmbedded: Schema.optionalWith(Schema.String, { nullable: true }),
-  url: Schema.optionalWith(Schema.String, { nullable: true }),
-  visible: Schema.optional(Schema.Boolean)
-}).annotations({ identifier: "LogoConfigDto" })
+export const LogoConfigDto: Schema.Schema<LogoConfigDto, LogoConfigDtoEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "LogoConfigDto",
+  () =>
+    Schema.Struct({
+      image: Schema.optionalWith(Schema.String, { nullable: true }),
+      imageDark: Schema.optionalWith(Schema.String, { nullable: true }),
+      imageLight: Schema.optionalWith(Schema.String, { nullable: true }),
+      imageEmbedded: Schema.optionalWith(Schema.String, { nullable: true }),
+      url: Schema.optionalWith(Schema.String, { nullable: true }),
+      visible: Schema.optional(Schema.Boolean)
+    }).annotations({ identifier: "LogoConfigDto" })
+)
 
 /**
  * The Complete & Submit button settings.
@@ -992,10 +1047,14 @@ export interface SubmitFormEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const SubmitForm: Schema.Schema<SubmitForm, SubmitFormEncoded> = /*#__PURE__*/ Schema.Struct({
-  visible: Schema.optional(Schema.Boolean),
-  resultMessage: Schema.optionalWith(Schema.String, { nullable: true })
-}).annotations({ identifier: "SubmitForm" })
+export const SubmitForm: Schema.Schema<SubmitForm, SubmitFormEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "SubmitForm",
+  () =>
+    Schema.Struct({
+      visible: Schema.optional(Schema.Boolean),
+      resultMessage: Schema.optionalWith(Schema.String, { nullable: true })
+    }).annotations({ identifier: "SubmitForm" })
+)
 
 /**
  * The parameters of the button that starts filling out the form.
@@ -1026,9 +1085,13 @@ export interface StartFillingFormEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const StartFillingForm: Schema.Schema<StartFillingForm, StartFillingFormEncoded> = /*#__PURE__*/ Schema.Struct({
-  text: Schema.optionalWith(Schema.String, { nullable: true })
-}).annotations({ identifier: "StartFillingForm" })
+export const StartFillingForm: Schema.Schema<StartFillingForm, StartFillingFormEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "StartFillingForm",
+  () =>
+    Schema.Struct({
+      text: Schema.optionalWith(Schema.String, { nullable: true })
+    }).annotations({ identifier: "StartFillingForm" })
+)
 
 /**
  * The customization config parameters.
@@ -1110,19 +1173,20 @@ export interface CustomizationConfigDtoEncoded {
  * @category schemas
  */
 export const CustomizationConfigDto: Schema.Schema<CustomizationConfigDto, CustomizationConfigDtoEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    about: Schema.optional(Schema.Boolean),
-    customer: Schema.optional(CustomerConfigDto),
-    anonymous: Schema.optional(AnonymousConfigDto),
-    feedback: Schema.optional(FeedbackConfig),
-    forcesave: Schema.optionalWith(Schema.Boolean, { nullable: true }),
-    goback: Schema.optional(GobackConfig),
-    review: Schema.optional(ReviewConfig),
-    logo: Schema.optional(LogoConfigDto),
-    mentionShare: Schema.optional(Schema.Boolean),
-    submitForm: Schema.optional(SubmitForm),
-    startFillingForm: Schema.optional(StartFillingForm)
-  }).annotations({ identifier: "CustomizationConfigDto" })
+  /*#__PURE__*/ Runtime.lazy("CustomizationConfigDto", () =>
+    Schema.Struct({
+      about: Schema.optional(Schema.Boolean),
+      customer: Schema.optional(CustomerConfigDto),
+      anonymous: Schema.optional(AnonymousConfigDto),
+      feedback: Schema.optional(FeedbackConfig),
+      forcesave: Schema.optionalWith(Schema.Boolean, { nullable: true }),
+      goback: Schema.optional(GobackConfig),
+      review: Schema.optional(ReviewConfig),
+      logo: Schema.optional(LogoConfigDto),
+      mentionShare: Schema.optional(Schema.Boolean),
+      submitForm: Schema.optional(SubmitForm),
+      startFillingForm: Schema.optional(StartFillingForm)
+    }).annotations({ identifier: "CustomizationConfigDto" }))
 
 /**
  * The configuration parameters for the embedded document type.
@@ -1173,13 +1237,17 @@ export interface EmbeddedConfigEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const EmbeddedConfig: Schema.Schema<EmbeddedConfig, EmbeddedConfigEncoded> = /*#__PURE__*/ Schema.Struct({
-  embedUrl: Schema.optionalWith(Schema.String, { nullable: true }),
-  saveUrl: Schema.optionalWith(Schema.String, { nullable: true }),
-  shareLinkParam: Schema.optionalWith(Schema.String, { nullable: true }),
-  shareUrl: Schema.optionalWith(Schema.String, { nullable: true }),
-  toolbarDocked: Schema.optionalWith(Schema.String, { nullable: true })
-}).annotations({ identifier: "EmbeddedConfig" })
+export const EmbeddedConfig: Schema.Schema<EmbeddedConfig, EmbeddedConfigEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "EmbeddedConfig",
+  () =>
+    Schema.Struct({
+      embedUrl: Schema.optionalWith(Schema.String, { nullable: true }),
+      saveUrl: Schema.optionalWith(Schema.String, { nullable: true }),
+      shareLinkParam: Schema.optionalWith(Schema.String, { nullable: true }),
+      shareUrl: Schema.optionalWith(Schema.String, { nullable: true }),
+      toolbarDocked: Schema.optionalWith(Schema.String, { nullable: true })
+    }).annotations({ identifier: "EmbeddedConfig" })
+)
 
 /**
  * The encryption keys of the editor configuration.
@@ -1221,11 +1289,12 @@ export interface EncryptionKeysConfigEncoded {
  * @category schemas
  */
 export const EncryptionKeysConfig: Schema.Schema<EncryptionKeysConfig, EncryptionKeysConfigEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    cryptoEngineId: Schema.optionalWith(Schema.String, { nullable: true }),
-    privateKeyEnc: Schema.optionalWith(Schema.String, { nullable: true }),
-    publicKey: Schema.optionalWith(Schema.String, { nullable: true })
-  }).annotations({ identifier: "EncryptionKeysConfig" })
+  /*#__PURE__*/ Runtime.lazy("EncryptionKeysConfig", () =>
+    Schema.Struct({
+      cryptoEngineId: Schema.optionalWith(Schema.String, { nullable: true }),
+      privateKeyEnc: Schema.optionalWith(Schema.String, { nullable: true }),
+      publicKey: Schema.optionalWith(Schema.String, { nullable: true })
+    }).annotations({ identifier: "EncryptionKeysConfig" }))
 
 /**
  * The configuration settings to connect the special add-ons.
@@ -1256,9 +1325,13 @@ export interface PluginsConfigEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const PluginsConfig: Schema.Schema<PluginsConfig, PluginsConfigEncoded> = /*#__PURE__*/ Schema.Struct({
-  pluginsData: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true })
-}).annotations({ identifier: "PluginsConfig" })
+export const PluginsConfig: Schema.Schema<PluginsConfig, PluginsConfigEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "PluginsConfig",
+  () =>
+    Schema.Struct({
+      pluginsData: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true })
+    }).annotations({ identifier: "PluginsConfig" })
+)
 
 /**
  * The presence or absence of the documents in the Open Recent... menu option.
@@ -1299,11 +1372,15 @@ export interface RecentConfigEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const RecentConfig: Schema.Schema<RecentConfig, RecentConfigEncoded> = /*#__PURE__*/ Schema.Struct({
-  folder: Schema.optionalWith(Schema.String, { nullable: true }),
-  title: Schema.optionalWith(Schema.String, { nullable: true }),
-  url: Schema.optionalWith(Schema.String, { nullable: true })
-}).annotations({ identifier: "RecentConfig" })
+export const RecentConfig: Schema.Schema<RecentConfig, RecentConfigEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "RecentConfig",
+  () =>
+    Schema.Struct({
+      folder: Schema.optionalWith(Schema.String, { nullable: true }),
+      title: Schema.optionalWith(Schema.String, { nullable: true }),
+      url: Schema.optionalWith(Schema.String, { nullable: true })
+    }).annotations({ identifier: "RecentConfig" })
+)
 
 /**
  * The presence or absence of the templates in the Create New... menu option.
@@ -1344,11 +1421,15 @@ export interface TemplatesConfigEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const TemplatesConfig: Schema.Schema<TemplatesConfig, TemplatesConfigEncoded> = /*#__PURE__*/ Schema.Struct({
-  image: Schema.optionalWith(Schema.String, { nullable: true }),
-  title: Schema.optionalWith(Schema.String, { nullable: true }),
-  url: Schema.optionalWith(Schema.String, { nullable: true })
-}).annotations({ identifier: "TemplatesConfig" })
+export const TemplatesConfig: Schema.Schema<TemplatesConfig, TemplatesConfigEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "TemplatesConfig",
+  () =>
+    Schema.Struct({
+      image: Schema.optionalWith(Schema.String, { nullable: true }),
+      title: Schema.optionalWith(Schema.String, { nullable: true }),
+      url: Schema.optionalWith(Schema.String, { nullable: true })
+    }).annotations({ identifier: "TemplatesConfig" })
+)
 
 /**
  * The configuration parameters of the user currently viewing or editing the document.
@@ -1399,13 +1480,17 @@ export interface UserConfigEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const UserConfig: Schema.Schema<UserConfig, UserConfigEncoded> = /*#__PURE__*/ Schema.Struct({
-  id: Schema.optionalWith(Schema.String, { nullable: true }),
-  name: Schema.optionalWith(Schema.String, { nullable: true }),
-  image: Schema.optionalWith(Schema.String, { nullable: true }),
-  roles: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true }),
-  customerId: Schema.optionalWith(Schema.String, { nullable: true })
-}).annotations({ identifier: "UserConfig" })
+export const UserConfig: Schema.Schema<UserConfig, UserConfigEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "UserConfig",
+  () =>
+    Schema.Struct({
+      id: Schema.optionalWith(Schema.String, { nullable: true }),
+      name: Schema.optionalWith(Schema.String, { nullable: true }),
+      image: Schema.optionalWith(Schema.String, { nullable: true }),
+      roles: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true }),
+      customerId: Schema.optionalWith(Schema.String, { nullable: true })
+    }).annotations({ identifier: "UserConfig" })
+)
 
 /**
  * The editor configuration parameters.
@@ -1497,21 +1582,22 @@ export interface EditorConfigurationDtoEncoded {
  * @category schemas
  */
 export const EditorConfigurationDto: Schema.Schema<EditorConfigurationDto, EditorConfigurationDtoEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    callbackUrl: Schema.optionalWith(Schema.String, { nullable: true }),
-    coEditing: Schema.optional(CoEditingConfig),
-    createUrl: Schema.optionalWith(Schema.String, { nullable: true }),
-    customization: Schema.optional(CustomizationConfigDto),
-    embedded: Schema.optional(EmbeddedConfig),
-    encryptionKeys: Schema.optional(EncryptionKeysConfig),
-    lang: Schema.optionalWith(Schema.String, { nullable: true }),
-    mode: Schema.optionalWith(Schema.String, { nullable: true }),
-    modeWrite: Schema.optional(Schema.Boolean),
-    plugins: Schema.optional(PluginsConfig),
-    recent: Schema.optionalWith(Schema.Array(RecentConfig), { nullable: true }),
-    templates: Schema.optionalWith(Schema.Array(TemplatesConfig), { nullable: true }),
-    user: Schema.optional(UserConfig)
-  }).annotations({ identifier: "EditorConfigurationDto" })
+  /*#__PURE__*/ Runtime.lazy("EditorConfigurationDto", () =>
+    Schema.Struct({
+      callbackUrl: Schema.optionalWith(Schema.String, { nullable: true }),
+      coEditing: Schema.optional(CoEditingConfig),
+      createUrl: Schema.optionalWith(Schema.String, { nullable: true }),
+      customization: Schema.optional(CustomizationConfigDto),
+      embedded: Schema.optional(EmbeddedConfig),
+      encryptionKeys: Schema.optional(EncryptionKeysConfig),
+      lang: Schema.optionalWith(Schema.String, { nullable: true }),
+      mode: Schema.optionalWith(Schema.String, { nullable: true }),
+      modeWrite: Schema.optional(Schema.Boolean),
+      plugins: Schema.optional(PluginsConfig),
+      recent: Schema.optionalWith(Schema.Array(RecentConfig), { nullable: true }),
+      templates: Schema.optionalWith(Schema.Array(TemplatesConfig), { nullable: true }),
+      user: Schema.optional(UserConfig)
+    }).annotations({ identifier: "EditorConfigurationDto" }))
 
 /**
  * [0 - None, 1 - Share to fill out, 2 - Start filling, 3 - Start filling form room]
@@ -1537,10 +1623,14 @@ export type StartFillingMode = 0 | 1 | 2 | 3 | (number & {})
  * @since 0.1.0
  * @category enums
  */
-export const StartFillingModeSchema: Schema.Schema<StartFillingMode> = /*#__PURE__*/ Runtime.intEnum<StartFillingMode>(
+export const StartFillingModeSchema: Schema.Schema<StartFillingMode> = /*#__PURE__*/ Runtime.lazy(
   "StartFillingMode",
-  StartFillingMode,
-  "0 = None, 1 = ShareToFillOut, 2 = StartFilling, 3 = StartFillingFormRoom"
+  () =>
+    Runtime.intEnum<StartFillingMode>(
+      "StartFillingMode",
+      StartFillingMode,
+      "0 = None, 1 = ShareToFillOut, 2 = StartFilling, 3 = StartFillingFormRoom"
+    )
 )
 
 /**
@@ -1567,10 +1657,9 @@ export type QuotaScope = 0 | 1 | 2 | (number & {})
  * @since 0.1.0
  * @category enums
  */
-export const QuotaScopeSchema: Schema.Schema<QuotaScope> = /*#__PURE__*/ Runtime.intEnum<QuotaScope>(
+export const QuotaScopeSchema: Schema.Schema<QuotaScope> = /*#__PURE__*/ Runtime.lazy(
   "QuotaScope",
-  QuotaScope,
-  "0 = User, 1 = Room, 2 = Tenant"
+  () => Runtime.intEnum<QuotaScope>("QuotaScope", QuotaScope, "0 = User, 1 = Room, 2 = Tenant")
 )
 
 /**
@@ -1608,10 +1697,11 @@ export interface EditorToolCallStateDtoEncoded {
  * @category schemas
  */
 export const EditorToolCallStateDto: Schema.Schema<EditorToolCallStateDto, EditorToolCallStateDtoEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    toolName: Schema.optionalWith(Schema.String, { nullable: true }),
-    parameters: Schema.Unknown
-  }).annotations({ identifier: "EditorToolCallStateDto" })
+  /*#__PURE__*/ Runtime.lazy("EditorToolCallStateDto", () =>
+    Schema.Struct({
+      toolName: Schema.optionalWith(Schema.String, { nullable: true }),
+      parameters: Schema.Unknown
+    }).annotations({ identifier: "EditorToolCallStateDto" }))
 
 /**
  * The configuration parameters.
@@ -1713,23 +1803,24 @@ export interface ConfigurationDtoIntegerEncoded {
  * @category schemas
  */
 export const ConfigurationDtoInteger: Schema.Schema<ConfigurationDtoInteger, ConfigurationDtoIntegerEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    document: DocumentConfigDto,
-    documentType: Schema.optionalWith(Schema.String, { nullable: true }),
-    editorConfig: EditorConfigurationDto,
-    editorType: EditorTypeSchema,
-    editorUrl: Schema.optionalWith(Schema.String, { nullable: true }),
-    token: Schema.optionalWith(Schema.String, { nullable: true }),
-    type: Schema.optionalWith(Schema.String, { nullable: true }),
-    file: Common.FileDtoInteger,
-    errorMessage: Schema.optionalWith(Schema.String, { nullable: true }),
-    startFilling: Schema.optionalWith(Schema.Boolean, { nullable: true }),
-    fillingStatus: Schema.optionalWith(Schema.Boolean, { nullable: true }),
-    startFillingMode: Schema.optional(StartFillingModeSchema),
-    fillingSessionId: Schema.optionalWith(Schema.String, { nullable: true }),
-    quotaExceededScope: Schema.optional(QuotaScopeSchema),
-    generationToolCallState: Schema.optional(EditorToolCallStateDto)
-  }).annotations({ identifier: "ConfigurationDtoInteger" })
+  /*#__PURE__*/ Runtime.lazy("ConfigurationDtoInteger", () =>
+    Schema.Struct({
+      document: DocumentConfigDto,
+      documentType: Schema.optionalWith(Schema.String, { nullable: true }),
+      editorConfig: EditorConfigurationDto,
+      editorType: EditorTypeSchema,
+      editorUrl: Schema.optionalWith(Schema.String, { nullable: true }),
+      token: Schema.optionalWith(Schema.String, { nullable: true }),
+      type: Schema.optionalWith(Schema.String, { nullable: true }),
+      file: Common.FileDtoInteger,
+      errorMessage: Schema.optionalWith(Schema.String, { nullable: true }),
+      startFilling: Schema.optionalWith(Schema.Boolean, { nullable: true }),
+      fillingStatus: Schema.optionalWith(Schema.Boolean, { nullable: true }),
+      startFillingMode: Schema.optional(StartFillingModeSchema),
+      fillingSessionId: Schema.optionalWith(Schema.String, { nullable: true }),
+      quotaExceededScope: Schema.optional(QuotaScopeSchema),
+      generationToolCallState: Schema.optional(EditorToolCallStateDto)
+    }).annotations({ identifier: "ConfigurationDtoInteger" }))
 
 /**
  * The destination folder ID of the copied file.
@@ -1756,7 +1847,10 @@ export type CopyAsJsonElementDestFolderIdEncoded = number | string
 export const CopyAsJsonElementDestFolderId: Schema.Schema<
   CopyAsJsonElementDestFolderId,
   CopyAsJsonElementDestFolderIdEncoded
-> = /*#__PURE__*/ Schema.asSchema(Schema.Union(Schema.Number, Schema.String))
+> = /*#__PURE__*/ Runtime.lazy(
+  "CopyAsJsonElement_destFolderId",
+  () => Schema.asSchema(Schema.Union(Schema.Number, Schema.String))
+)
 
 /**
  * The parameters for copying a file.
@@ -1807,14 +1901,17 @@ export interface CopyAsJsonElementEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const CopyAsJsonElement: Schema.Schema<CopyAsJsonElement, CopyAsJsonElementEncoded> = /*#__PURE__*/ Schema
-  .Struct({
-    destTitle: Schema.optionalWith(Schema.String, { nullable: true }),
-    destFolderId: CopyAsJsonElementDestFolderId,
-    enableExternalExt: Schema.optional(Schema.Boolean),
-    password: Schema.optionalWith(Schema.String, { nullable: true }),
-    toForm: Schema.optional(Schema.Boolean)
-  }).annotations({ identifier: "CopyAsJsonElement" })
+export const CopyAsJsonElement: Schema.Schema<CopyAsJsonElement, CopyAsJsonElementEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "CopyAsJsonElement",
+  () =>
+    Schema.Struct({
+      destTitle: Schema.optionalWith(Schema.String, { nullable: true }),
+      destFolderId: CopyAsJsonElementDestFolderId,
+      enableExternalExt: Schema.optional(Schema.Boolean),
+      password: Schema.optionalWith(Schema.String, { nullable: true }),
+      toForm: Schema.optional(Schema.Boolean)
+    }).annotations({ identifier: "CopyAsJsonElement" })
+)
 
 /**
  * The template file ID for creation.
@@ -1841,7 +1938,10 @@ export type CreateFileJsonElementTemplateIdEncoded = number | string
 export const CreateFileJsonElementTemplateId: Schema.Schema<
   CreateFileJsonElementTemplateId,
   CreateFileJsonElementTemplateIdEncoded
-> = /*#__PURE__*/ Schema.asSchema(Schema.Union(Schema.Number, Schema.String))
+> = /*#__PURE__*/ Runtime.lazy(
+  "CreateFileJsonElement_templateId",
+  () => Schema.asSchema(Schema.Union(Schema.Number, Schema.String))
+)
 
 /**
  * The parameters for creating a file.
@@ -1888,12 +1988,13 @@ export interface CreateFileJsonElementEncoded {
  * @category schemas
  */
 export const CreateFileJsonElement: Schema.Schema<CreateFileJsonElement, CreateFileJsonElementEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    title: Schema.optionalWith(Schema.String, { nullable: true }),
-    templateId: Schema.optional(CreateFileJsonElementTemplateId),
-    enableExternalExt: Schema.optional(Schema.Boolean),
-    formId: Schema.optional(Schema.Number)
-  }).annotations({ identifier: "CreateFileJsonElement" })
+  /*#__PURE__*/ Runtime.lazy("CreateFileJsonElement", () =>
+    Schema.Struct({
+      title: Schema.optionalWith(Schema.String, { nullable: true }),
+      templateId: Schema.optional(CreateFileJsonElementTemplateId),
+      enableExternalExt: Schema.optional(Schema.Boolean),
+      formId: Schema.optional(Schema.Number)
+    }).annotations({ identifier: "CreateFileJsonElement" }))
 
 /**
  * The parameters for creating an HTML or text file.
@@ -1935,11 +2036,12 @@ export interface CreateTextOrHtmlFileEncoded {
  * @category schemas
  */
 export const CreateTextOrHtmlFile: Schema.Schema<CreateTextOrHtmlFile, CreateTextOrHtmlFileEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    title: Schema.optionalWith(Schema.String, { nullable: true }),
-    content: Schema.optionalWith(Schema.String, { nullable: true }),
-    createNewIfExist: Schema.optional(Schema.Boolean)
-  }).annotations({ identifier: "CreateTextOrHtmlFile" })
+  /*#__PURE__*/ Runtime.lazy("CreateTextOrHtmlFile", () =>
+    Schema.Struct({
+      title: Schema.optionalWith(Schema.String, { nullable: true }),
+      content: Schema.optionalWith(Schema.String, { nullable: true }),
+      createNewIfExist: Schema.optional(Schema.Boolean)
+    }).annotations({ identifier: "CreateTextOrHtmlFile" }))
 
 /**
  * The parameters for setting the Custom Filter editing mode.
@@ -1971,9 +2073,10 @@ export interface CustomFilterParametersEncoded {
  * @category schemas
  */
 export const CustomFilterParameters: Schema.Schema<CustomFilterParameters, CustomFilterParametersEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    enabled: Schema.optional(Schema.Boolean)
-  }).annotations({ identifier: "CustomFilterParameters" })
+  /*#__PURE__*/ Runtime.lazy("CustomFilterParameters", () =>
+    Schema.Struct({
+      enabled: Schema.optional(Schema.Boolean)
+    }).annotations({ identifier: "CustomFilterParameters" }))
 
 /**
  * The parameters for deleting a file.
@@ -2009,10 +2112,11 @@ export interface DeleteEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const Delete: Schema.Schema<Delete, DeleteEncoded> = /*#__PURE__*/ Schema.Struct({
-  deleteAfter: Schema.optional(Schema.Boolean),
-  immediately: Schema.optional(Schema.Boolean)
-}).annotations({ identifier: "Delete" })
+export const Delete: Schema.Schema<Delete, DeleteEncoded> = /*#__PURE__*/ Runtime.lazy("Delete", () =>
+  Schema.Struct({
+    deleteAfter: Schema.optional(Schema.Boolean),
+    immediately: Schema.optional(Schema.Boolean)
+  }).annotations({ identifier: "Delete" }))
 
 /**
  * The information about the file editing history author.
@@ -2048,11 +2152,14 @@ export interface EditHistoryAuthorEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const EditHistoryAuthor: Schema.Schema<EditHistoryAuthor, EditHistoryAuthorEncoded> = /*#__PURE__*/ Schema
-  .Struct({
-    id: Schema.optionalWith(Schema.String, { nullable: true }),
-    name: Schema.optionalWith(Schema.String, { nullable: true })
-  }).annotations({ identifier: "EditHistoryAuthor" })
+export const EditHistoryAuthor: Schema.Schema<EditHistoryAuthor, EditHistoryAuthorEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "EditHistoryAuthor",
+  () =>
+    Schema.Struct({
+      id: Schema.optionalWith(Schema.String, { nullable: true }),
+      name: Schema.optionalWith(Schema.String, { nullable: true })
+    }).annotations({ identifier: "EditHistoryAuthor" })
+)
 
 /**
  * The parameters of the file editing history.
@@ -2094,11 +2201,12 @@ export interface EditHistoryChangesWrapperEncoded {
  * @category schemas
  */
 export const EditHistoryChangesWrapper: Schema.Schema<EditHistoryChangesWrapper, EditHistoryChangesWrapperEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    user: Schema.optional(EditHistoryAuthor),
-    created: Schema.optional(Common.ApiDateTime),
-    documentSha256: Schema.optionalWith(Schema.String, { nullable: true })
-  }).annotations({ identifier: "EditHistoryChangesWrapper" })
+  /*#__PURE__*/ Runtime.lazy("EditHistoryChangesWrapper", () =>
+    Schema.Struct({
+      user: Schema.optional(EditHistoryAuthor),
+      created: Schema.optional(Common.ApiDateTime),
+      documentSha256: Schema.optionalWith(Schema.String, { nullable: true })
+    }).annotations({ identifier: "EditHistoryChangesWrapper" }))
 
 /**
  * The file editing history URL parameters.
@@ -2139,11 +2247,15 @@ export interface EditHistoryUrlEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const EditHistoryUrl: Schema.Schema<EditHistoryUrl, EditHistoryUrlEncoded> = /*#__PURE__*/ Schema.Struct({
-  key: Schema.optionalWith(Schema.String, { nullable: true }),
-  url: Schema.optionalWith(Schema.String, { nullable: true }),
-  fileType: Schema.optionalWith(Schema.String, { nullable: true })
-}).annotations({ identifier: "EditHistoryUrl" })
+export const EditHistoryUrl: Schema.Schema<EditHistoryUrl, EditHistoryUrlEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "EditHistoryUrl",
+  () =>
+    Schema.Struct({
+      key: Schema.optionalWith(Schema.String, { nullable: true }),
+      url: Schema.optionalWith(Schema.String, { nullable: true }),
+      fileType: Schema.optionalWith(Schema.String, { nullable: true })
+    }).annotations({ identifier: "EditHistoryUrl" })
+)
 
 /**
  * The file editing history data.
@@ -2204,16 +2316,17 @@ export interface EditHistoryDataDtoEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const EditHistoryDataDto: Schema.Schema<EditHistoryDataDto, EditHistoryDataDtoEncoded> = /*#__PURE__*/ Schema
-  .Struct({
-    changesUrl: Schema.optionalWith(Schema.String, { nullable: true }),
-    key: Schema.optionalWith(Schema.String, { nullable: true }),
-    previous: Schema.optional(EditHistoryUrl),
-    token: Schema.optionalWith(Schema.String, { nullable: true }),
-    url: Schema.optionalWith(Schema.String, { nullable: true }),
-    version: Schema.Number,
-    fileType: Schema.optionalWith(Schema.String, { nullable: true })
-  }).annotations({ identifier: "EditHistoryDataDto" })
+export const EditHistoryDataDto: Schema.Schema<EditHistoryDataDto, EditHistoryDataDtoEncoded> = /*#__PURE__*/ Runtime
+  .lazy("EditHistoryDataDto", () =>
+    Schema.Struct({
+      changesUrl: Schema.optionalWith(Schema.String, { nullable: true }),
+      key: Schema.optionalWith(Schema.String, { nullable: true }),
+      previous: Schema.optional(EditHistoryUrl),
+      token: Schema.optionalWith(Schema.String, { nullable: true }),
+      url: Schema.optionalWith(Schema.String, { nullable: true }),
+      version: Schema.Number,
+      fileType: Schema.optionalWith(Schema.String, { nullable: true })
+    }).annotations({ identifier: "EditHistoryDataDto" }))
 
 /**
  * The file editing history parameters.
@@ -2284,17 +2397,21 @@ export interface EditHistoryDtoEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const EditHistoryDto: Schema.Schema<EditHistoryDto, EditHistoryDtoEncoded> = /*#__PURE__*/ Schema.Struct({
-  id: Schema.optional(Schema.Number),
-  key: Schema.optionalWith(Schema.String, { nullable: true }),
-  version: Schema.optional(Schema.Number),
-  versionGroup: Schema.optional(Schema.Number),
-  user: Schema.optional(EditHistoryAuthor),
-  created: Schema.optional(Common.ApiDateTime),
-  changesHistory: Schema.optionalWith(Schema.String, { nullable: true }),
-  changes: Schema.optionalWith(Schema.Array(EditHistoryChangesWrapper), { nullable: true }),
-  serverVersion: Schema.optionalWith(Schema.String, { nullable: true })
-}).annotations({ identifier: "EditHistoryDto" })
+export const EditHistoryDto: Schema.Schema<EditHistoryDto, EditHistoryDtoEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "EditHistoryDto",
+  () =>
+    Schema.Struct({
+      id: Schema.optional(Schema.Number),
+      key: Schema.optionalWith(Schema.String, { nullable: true }),
+      version: Schema.optional(Schema.Number),
+      versionGroup: Schema.optional(Schema.Number),
+      user: Schema.optional(EditHistoryAuthor),
+      created: Schema.optional(Common.ApiDateTime),
+      changesHistory: Schema.optionalWith(Schema.String, { nullable: true }),
+      changes: Schema.optionalWith(Schema.Array(EditHistoryChangesWrapper), { nullable: true }),
+      serverVersion: Schema.optionalWith(Schema.String, { nullable: true })
+    }).annotations({ identifier: "EditHistoryDto" })
+)
 
 /**
  * The file link properties.
@@ -2335,11 +2452,15 @@ export interface FileLinkEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const FileLink: Schema.Schema<FileLink, FileLinkEncoded> = /*#__PURE__*/ Schema.Struct({
-  filetype: Schema.optionalWith(Schema.String, { nullable: true }),
-  token: Schema.optionalWith(Schema.String, { nullable: true }),
-  url: Schema.optionalWith(Schema.String, { nullable: true })
-}).annotations({ identifier: "FileLink" })
+export const FileLink: Schema.Schema<FileLink, FileLinkEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "FileLink",
+  () =>
+    Schema.Struct({
+      filetype: Schema.optionalWith(Schema.String, { nullable: true }),
+      token: Schema.optionalWith(Schema.String, { nullable: true }),
+      url: Schema.optionalWith(Schema.String, { nullable: true })
+    }).annotations({ identifier: "FileLink" })
+)
 
 /**
  * The external link request parameters.
@@ -2405,16 +2526,20 @@ export interface FileLinkRequestEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const FileLinkRequest: Schema.Schema<FileLinkRequest, FileLinkRequestEncoded> = /*#__PURE__*/ Schema.Struct({
-  linkId: Schema.optional(Schema.String),
-  access: Schema.optional(Common.FileShareSchema),
-  expirationDate: Schema.optional(Common.ApiDateTime),
-  title: Schema.optionalWith(Schema.String, { nullable: true }),
-  internal: Schema.optional(Schema.Boolean),
-  primary: Schema.optional(Schema.Boolean),
-  denyDownload: Schema.optional(Schema.Boolean),
-  password: Schema.optionalWith(Schema.String, { nullable: true })
-}).annotations({ identifier: "FileLinkRequest" })
+export const FileLinkRequest: Schema.Schema<FileLinkRequest, FileLinkRequestEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "FileLinkRequest",
+  () =>
+    Schema.Struct({
+      linkId: Schema.optional(Schema.String),
+      access: Schema.optional(Common.FileShareSchema),
+      expirationDate: Schema.optional(Common.ApiDateTime),
+      title: Schema.optionalWith(Schema.String, { nullable: true }),
+      internal: Schema.optional(Schema.Boolean),
+      primary: Schema.optional(Schema.Boolean),
+      denyDownload: Schema.optional(Schema.Boolean),
+      password: Schema.optionalWith(Schema.String, { nullable: true })
+    }).annotations({ identifier: "FileLinkRequest" })
+)
 
 /**
  * The file reference parameters.
@@ -2480,16 +2605,20 @@ export interface FileReferenceEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const FileReference: Schema.Schema<FileReference, FileReferenceEncoded> = /*#__PURE__*/ Schema.Struct({
-  referenceData: Schema.optional(FileReferenceData),
-  error: Schema.optionalWith(Schema.String, { nullable: true }),
-  path: Schema.optionalWith(Schema.String, { nullable: true }),
-  url: Schema.optionalWith(Schema.String, { nullable: true }),
-  fileType: Schema.optionalWith(Schema.String, { nullable: true }),
-  key: Schema.optionalWith(Schema.String, { nullable: true }),
-  link: Schema.optionalWith(Schema.String, { nullable: true }),
-  token: Schema.optionalWith(Schema.String, { nullable: true })
-}).annotations({ identifier: "FileReference" })
+export const FileReference: Schema.Schema<FileReference, FileReferenceEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "FileReference",
+  () =>
+    Schema.Struct({
+      referenceData: Schema.optional(FileReferenceData),
+      error: Schema.optionalWith(Schema.String, { nullable: true }),
+      path: Schema.optionalWith(Schema.String, { nullable: true }),
+      url: Schema.optionalWith(Schema.String, { nullable: true }),
+      fileType: Schema.optionalWith(Schema.String, { nullable: true }),
+      key: Schema.optionalWith(Schema.String, { nullable: true }),
+      link: Schema.optionalWith(Schema.String, { nullable: true }),
+      token: Schema.optionalWith(Schema.String, { nullable: true })
+    }).annotations({ identifier: "FileReference" })
+)
 
 /**
  * The parameters of the form filling result.
@@ -2548,14 +2677,15 @@ export interface FillingFormResultDtoIntegerEncoded {
 export const FillingFormResultDtoInteger: Schema.Schema<
   FillingFormResultDtoInteger,
   FillingFormResultDtoIntegerEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  formNumber: Schema.Number,
-  completedForm: Schema.optional(Common.FileDtoInteger),
-  originalForm: Schema.optional(Common.FileDtoInteger),
-  manager: Schema.optional(Common.EmployeeFullDto),
-  roomId: Schema.Number,
-  isRoomMember: Schema.optional(Schema.Boolean)
-}).annotations({ identifier: "FillingFormResultDtoInteger" })
+> = /*#__PURE__*/ Runtime.lazy("FillingFormResultDtoInteger", () =>
+  Schema.Struct({
+    formNumber: Schema.Number,
+    completedForm: Schema.optional(Common.FileDtoInteger),
+    originalForm: Schema.optional(Common.FileDtoInteger),
+    manager: Schema.optional(Common.EmployeeFullDto),
+    roomId: Schema.Number,
+    isRoomMember: Schema.optional(Schema.Boolean)
+  }).annotations({ identifier: "FillingFormResultDtoInteger" }))
 
 /**
  * [0 - Stop, 1 - Resume, 2 - Start, 3 - Edit]
@@ -2581,9 +2711,15 @@ export type FormFillingManageAction = 0 | 1 | 2 | 3 | (number & {})
  * @since 0.1.0
  * @category enums
  */
-export const FormFillingManageActionSchema: Schema.Schema<FormFillingManageAction> = /*#__PURE__*/ Runtime.intEnum<
-  FormFillingManageAction
->("FormFillingManageAction", FormFillingManageAction, "0 = Stop, 1 = Resume, 2 = Start, 3 = Edit")
+export const FormFillingManageActionSchema: Schema.Schema<FormFillingManageAction> = /*#__PURE__*/ Runtime.lazy(
+  "FormFillingManageAction",
+  () =>
+    Runtime.intEnum<FormFillingManageAction>(
+      "FormFillingManageAction",
+      FormFillingManageAction,
+      "0 = Stop, 1 = Resume, 2 = Start, 3 = Edit"
+    )
+)
 
 /**
  * @since 0.1.0
@@ -2625,12 +2761,16 @@ export interface FormMetadataEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const FormMetadata: Schema.Schema<FormMetadata, FormMetadataEncoded> = /*#__PURE__*/ Schema.Struct({
-  key: Schema.optionalWith(Schema.String, { nullable: true }),
-  type: Schema.optionalWith(Schema.String, { nullable: true }),
-  format: Schema.optionalWith(Schema.String, { nullable: true }),
-  possibleValues: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true })
-}).annotations({ identifier: "FormMetadata" })
+export const FormMetadata: Schema.Schema<FormMetadata, FormMetadataEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "FormMetadata",
+  () =>
+    Schema.Struct({
+      key: Schema.optionalWith(Schema.String, { nullable: true }),
+      type: Schema.optionalWith(Schema.String, { nullable: true }),
+      format: Schema.optionalWith(Schema.String, { nullable: true }),
+      possibleValues: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true })
+    }).annotations({ identifier: "FormMetadata" })
+)
 
 /**
  * The data of the separate form item.
@@ -2676,12 +2816,16 @@ export interface FormsItemDataEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const FormsItemData: Schema.Schema<FormsItemData, FormsItemDataEncoded> = /*#__PURE__*/ Schema.Struct({
-  key: Schema.optionalWith(Schema.String, { nullable: true }),
-  tag: Schema.optionalWith(Schema.String, { nullable: true }),
-  value: Schema.optionalWith(Schema.String, { nullable: true }),
-  type: Schema.optionalWith(Schema.String, { nullable: true })
-}).annotations({ identifier: "FormsItemData" })
+export const FormsItemData: Schema.Schema<FormsItemData, FormsItemDataEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "FormsItemData",
+  () =>
+    Schema.Struct({
+      key: Schema.optionalWith(Schema.String, { nullable: true }),
+      tag: Schema.optionalWith(Schema.String, { nullable: true }),
+      value: Schema.optionalWith(Schema.String, { nullable: true }),
+      type: Schema.optionalWith(Schema.String, { nullable: true })
+    }).annotations({ identifier: "FormsItemData" })
+)
 
 /**
  * @since 0.1.0
@@ -2713,10 +2857,14 @@ export interface FormResultsDtoEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const FormResultsDto: Schema.Schema<FormResultsDto, FormResultsDtoEncoded> = /*#__PURE__*/ Schema.Struct({
-  createOn: Schema.optional(Runtime.DateTime),
-  formsData: Schema.optionalWith(Schema.Array(FormsItemData), { nullable: true })
-}).annotations({ identifier: "FormResultsDto" })
+export const FormResultsDto: Schema.Schema<FormResultsDto, FormResultsDtoEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "FormResultsDto",
+  () =>
+    Schema.Struct({
+      createOn: Schema.optional(Runtime.DateTime),
+      formsData: Schema.optionalWith(Schema.Array(FormsItemData), { nullable: true })
+    }).annotations({ identifier: "FormResultsDto" })
+)
 
 /**
  * The form role.
@@ -2782,16 +2930,20 @@ export interface FormRoleEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const FormRole: Schema.Schema<FormRole, FormRoleEncoded> = /*#__PURE__*/ Schema.Struct({
-  roomId: Schema.optional(Schema.Number),
-  roleName: Schema.optionalWith(Schema.String, { nullable: true }),
-  roleColor: Schema.optionalWith(Schema.String, { nullable: true }),
-  userId: Schema.optional(Schema.String),
-  sequence: Schema.optional(Schema.Number),
-  submitted: Schema.optional(Schema.Boolean),
-  openedAt: Schema.optional(Runtime.DateTime),
-  submissionDate: Schema.optional(Runtime.DateTime)
-}).annotations({ identifier: "FormRole" })
+export const FormRole: Schema.Schema<FormRole, FormRoleEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "FormRole",
+  () =>
+    Schema.Struct({
+      roomId: Schema.optional(Schema.Number),
+      roleName: Schema.optionalWith(Schema.String, { nullable: true }),
+      roleColor: Schema.optionalWith(Schema.String, { nullable: true }),
+      userId: Schema.optional(Schema.String),
+      sequence: Schema.optional(Schema.Number),
+      submitted: Schema.optional(Schema.Boolean),
+      openedAt: Schema.optional(Runtime.DateTime),
+      submissionDate: Schema.optional(Runtime.DateTime)
+    }).annotations({ identifier: "FormRole" })
+)
 
 /**
  * The form role parameters.
@@ -2857,16 +3009,20 @@ export interface FormRoleDtoEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const FormRoleDto: Schema.Schema<FormRoleDto, FormRoleDtoEncoded> = /*#__PURE__*/ Schema.Struct({
-  roleName: Schema.optionalWith(Schema.String, { nullable: true }),
-  roleColor: Schema.optionalWith(Schema.String, { nullable: true }),
-  user: Schema.optional(Common.EmployeeFullDto),
-  sequence: Schema.Number,
-  submitted: Schema.Boolean,
-  stopedBy: Schema.optional(Common.EmployeeFullDto),
-  history: Schema.optionalWith(Schema.Record({ key: Schema.String, value: Runtime.DateTime }), { nullable: true }),
-  roleStatus: Schema.optional(Common.FormFillingStatusSchema)
-}).annotations({ identifier: "FormRoleDto" })
+export const FormRoleDto: Schema.Schema<FormRoleDto, FormRoleDtoEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "FormRoleDto",
+  () =>
+    Schema.Struct({
+      roleName: Schema.optionalWith(Schema.String, { nullable: true }),
+      roleColor: Schema.optionalWith(Schema.String, { nullable: true }),
+      user: Schema.optional(Common.EmployeeFullDto),
+      sequence: Schema.Number,
+      submitted: Schema.Boolean,
+      stopedBy: Schema.optional(Common.EmployeeFullDto),
+      history: Schema.optionalWith(Schema.Record({ key: Schema.String, value: Runtime.DateTime }), { nullable: true }),
+      roleStatus: Schema.optional(Common.FormFillingStatusSchema)
+    }).annotations({ identifier: "FormRoleDto" })
+)
 
 /**
  * @since 0.1.0
@@ -2898,11 +3054,12 @@ export interface FormSubmissionsDtoEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const FormSubmissionsDto: Schema.Schema<FormSubmissionsDto, FormSubmissionsDtoEncoded> = /*#__PURE__*/ Schema
-  .Struct({
-    metadata: Schema.optionalWith(Schema.Array(FormMetadata), { nullable: true }),
-    submissions: Schema.optionalWith(Schema.Array(FormResultsDto), { nullable: true })
-  }).annotations({ identifier: "FormSubmissionsDto" })
+export const FormSubmissionsDto: Schema.Schema<FormSubmissionsDto, FormSubmissionsDtoEncoded> = /*#__PURE__*/ Runtime
+  .lazy("FormSubmissionsDto", () =>
+    Schema.Struct({
+      metadata: Schema.optionalWith(Schema.Array(FormMetadata), { nullable: true }),
+      submissions: Schema.optionalWith(Schema.Array(FormResultsDto), { nullable: true })
+    }).annotations({ identifier: "FormSubmissionsDto" }))
 
 /**
  * The request parameters for getting reference data.
@@ -2954,13 +3111,14 @@ export interface GetReferenceDataDtoIntegerEncoded {
  * @category schemas
  */
 export const GetReferenceDataDtoInteger: Schema.Schema<GetReferenceDataDtoInteger, GetReferenceDataDtoIntegerEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    fileKey: Schema.optionalWith(Schema.String, { nullable: true }),
-    instanceId: Schema.optionalWith(Schema.String, { nullable: true }),
-    sourceFileId: Schema.optional(Schema.Number),
-    path: Schema.optionalWith(Schema.String, { nullable: true }),
-    link: Schema.optionalWith(Schema.String, { nullable: true })
-  }).annotations({ identifier: "GetReferenceDataDtoInteger" })
+  /*#__PURE__*/ Runtime.lazy("GetReferenceDataDtoInteger", () =>
+    Schema.Struct({
+      fileKey: Schema.optionalWith(Schema.String, { nullable: true }),
+      instanceId: Schema.optionalWith(Schema.String, { nullable: true }),
+      sourceFileId: Schema.optional(Schema.Number),
+      path: Schema.optionalWith(Schema.String, { nullable: true }),
+      link: Schema.optionalWith(Schema.String, { nullable: true })
+    }).annotations({ identifier: "GetReferenceDataDtoInteger" }))
 
 /**
  * @since 0.1.0
@@ -2987,10 +3145,11 @@ export interface KeyValuePairBooleanStringEncoded {
  * @category schemas
  */
 export const KeyValuePairBooleanString: Schema.Schema<KeyValuePairBooleanString, KeyValuePairBooleanStringEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    key: Schema.optional(Schema.Boolean),
-    value: Schema.optionalWith(Schema.String, { nullable: true })
-  }).annotations({ identifier: "KeyValuePairBooleanString" })
+  /*#__PURE__*/ Runtime.lazy("KeyValuePairBooleanString", () =>
+    Schema.Struct({
+      key: Schema.optional(Schema.Boolean),
+      value: Schema.optionalWith(Schema.String, { nullable: true })
+    }).annotations({ identifier: "KeyValuePairBooleanString" }))
 
 /**
  * The parameters for locking a file.
@@ -3021,10 +3180,11 @@ export interface LockFileParametersEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const LockFileParameters: Schema.Schema<LockFileParameters, LockFileParametersEncoded> = /*#__PURE__*/ Schema
-  .Struct({
-    lockFile: Schema.optional(Schema.Boolean)
-  }).annotations({ identifier: "LockFileParameters" })
+export const LockFileParameters: Schema.Schema<LockFileParameters, LockFileParametersEncoded> = /*#__PURE__*/ Runtime
+  .lazy("LockFileParameters", () =>
+    Schema.Struct({
+      lockFile: Schema.optional(Schema.Boolean)
+    }).annotations({ identifier: "LockFileParameters" }))
 
 /**
  * The parameters for managing form filling.
@@ -3063,10 +3223,11 @@ export interface ManageFormFillingDtoIntegerEncoded {
 export const ManageFormFillingDtoInteger: Schema.Schema<
   ManageFormFillingDtoInteger,
   ManageFormFillingDtoIntegerEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  formId: Schema.Number,
-  action: Schema.optional(FormFillingManageActionSchema)
-}).annotations({ identifier: "ManageFormFillingDtoInteger" })
+> = /*#__PURE__*/ Runtime.lazy("ManageFormFillingDtoInteger", () =>
+  Schema.Struct({
+    formId: Schema.Number,
+    action: Schema.optional(FormFillingManageActionSchema)
+  }).annotations({ identifier: "ManageFormFillingDtoInteger" }))
 
 /**
  * An item in the ordering request with its entry type and ID.
@@ -3110,11 +3271,12 @@ export interface OrdersItemRequestDtoIntegerEncoded {
 export const OrdersItemRequestDtoInteger: Schema.Schema<
   OrdersItemRequestDtoInteger,
   OrdersItemRequestDtoIntegerEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  entryId: Schema.Number,
-  entryType: Common.FileEntryTypeSchema,
-  order: Schema.Number
-}).annotations({ identifier: "OrdersItemRequestDtoInteger" })
+> = /*#__PURE__*/ Runtime.lazy("OrdersItemRequestDtoInteger", () =>
+  Schema.Struct({
+    entryId: Schema.Number,
+    entryType: Common.FileEntryTypeSchema,
+    order: Schema.Number
+  }).annotations({ identifier: "OrdersItemRequestDtoInteger" }))
 
 /**
  * The collection of items to be ordered.
@@ -3146,9 +3308,10 @@ export interface OrdersRequestDtoIntegerEncoded {
  * @category schemas
  */
 export const OrdersRequestDtoInteger: Schema.Schema<OrdersRequestDtoInteger, OrdersRequestDtoIntegerEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    items: Schema.optionalWith(Schema.Array(OrdersItemRequestDtoInteger), { nullable: true })
-  }).annotations({ identifier: "OrdersRequestDtoInteger" })
+  /*#__PURE__*/ Runtime.lazy("OrdersRequestDtoInteger", () =>
+    Schema.Struct({
+      items: Schema.optionalWith(Schema.Array(OrdersItemRequestDtoInteger), { nullable: true })
+    }).annotations({ identifier: "OrdersRequestDtoInteger" }))
 
 /**
  * The parameters for saving a file as PDF.
@@ -3184,10 +3347,14 @@ export interface SaveAsPdfIntegerEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const SaveAsPdfInteger: Schema.Schema<SaveAsPdfInteger, SaveAsPdfIntegerEncoded> = /*#__PURE__*/ Schema.Struct({
-  folderId: Schema.Number,
-  title: Schema.optionalWith(Schema.String, { nullable: true })
-}).annotations({ identifier: "SaveAsPdfInteger" })
+export const SaveAsPdfInteger: Schema.Schema<SaveAsPdfInteger, SaveAsPdfIntegerEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "SaveAsPdfInteger",
+  () =>
+    Schema.Struct({
+      folderId: Schema.Number,
+      title: Schema.optionalWith(Schema.String, { nullable: true })
+    }).annotations({ identifier: "SaveAsPdfInteger" })
+)
 
 /**
  * The parameters for saving form role mapping.
@@ -3226,10 +3393,11 @@ export interface SaveFormRoleMappingDtoIntegerEncoded {
 export const SaveFormRoleMappingDtoInteger: Schema.Schema<
   SaveFormRoleMappingDtoInteger,
   SaveFormRoleMappingDtoIntegerEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  formId: Schema.Number,
-  roles: Schema.optionalWith(Schema.Array(FormRole), { nullable: true })
-}).annotations({ identifier: "SaveFormRoleMappingDtoInteger" })
+> = /*#__PURE__*/ Runtime.lazy("SaveFormRoleMappingDtoInteger", () =>
+  Schema.Struct({
+    formId: Schema.Number,
+    roles: Schema.optionalWith(Schema.Array(FormRole), { nullable: true })
+  }).annotations({ identifier: "SaveFormRoleMappingDtoInteger" }))
 
 /**
  * The parameters for starting file editing.
@@ -3260,9 +3428,13 @@ export interface StartEditEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const StartEdit: Schema.Schema<StartEdit, StartEditEncoded> = /*#__PURE__*/ Schema.Struct({
-  editingAlone: Schema.optional(Schema.Boolean)
-}).annotations({ identifier: "StartEdit" })
+export const StartEdit: Schema.Schema<StartEdit, StartEditEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "StartEdit",
+  () =>
+    Schema.Struct({
+      editingAlone: Schema.optional(Schema.Boolean)
+    }).annotations({ identifier: "StartEdit" })
+)
 
 /**
  * The request parameters for adding files to the template list.
@@ -3293,10 +3465,11 @@ export interface TemplatesRequestDtoEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const TemplatesRequestDto: Schema.Schema<TemplatesRequestDto, TemplatesRequestDtoEncoded> = /*#__PURE__*/ Schema
-  .Struct({
-    fileIds: Schema.optionalWith(Schema.Array(Schema.Number), { nullable: true })
-  }).annotations({ identifier: "TemplatesRequestDto" })
+export const TemplatesRequestDto: Schema.Schema<TemplatesRequestDto, TemplatesRequestDtoEncoded> = /*#__PURE__*/ Runtime
+  .lazy("TemplatesRequestDto", () =>
+    Schema.Struct({
+      fileIds: Schema.optionalWith(Schema.Array(Schema.Number), { nullable: true })
+    }).annotations({ identifier: "TemplatesRequestDto" }))
 
 /**
  * The parameters for updating a file.
@@ -3332,10 +3505,14 @@ export interface UpdateFileEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const UpdateFile: Schema.Schema<UpdateFile, UpdateFileEncoded> = /*#__PURE__*/ Schema.Struct({
-  title: Schema.optionalWith(Schema.String, { nullable: true }),
-  lastVersion: Schema.optional(Schema.Number)
-}).annotations({ identifier: "UpdateFile" })
+export const UpdateFile: Schema.Schema<UpdateFile, UpdateFileEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "UpdateFile",
+  () =>
+    Schema.Struct({
+      title: Schema.optionalWith(Schema.String, { nullable: true }),
+      lastVersion: Schema.optional(Schema.Number)
+    }).annotations({ identifier: "UpdateFile" })
+)
 
 /**
  * @since 0.1.0
@@ -3377,8 +3554,9 @@ export interface SaveEditingFileFromFormRequestEncoded {
 export const SaveEditingFileFromFormRequest: Schema.Schema<
   SaveEditingFileFromFormRequest,
   SaveEditingFileFromFormRequestEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  FileExtension: Schema.optional(Schema.String),
-  File: Schema.optional(Schema.String),
-  Forcesave: Schema.optional(Schema.Boolean)
-}).annotations({ identifier: "saveEditingFileFromForm_request" })
+> = /*#__PURE__*/ Runtime.lazy("saveEditingFileFromForm_request", () =>
+  Schema.Struct({
+    FileExtension: Schema.optional(Schema.String),
+    File: Schema.optional(Schema.String),
+    Forcesave: Schema.optional(Schema.Boolean)
+  }).annotations({ identifier: "saveEditingFileFromForm_request" }))

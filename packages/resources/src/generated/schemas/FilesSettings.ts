@@ -38,12 +38,14 @@ export type DateToAutoCleanUp = 1 | 2 | 3 | 4 | 5 | 6 | (number & {})
  * @since 0.1.0
  * @category enums
  */
-export const DateToAutoCleanUpSchema: Schema.Schema<DateToAutoCleanUp> = /*#__PURE__*/ Runtime.intEnum<
-  DateToAutoCleanUp
->(
+export const DateToAutoCleanUpSchema: Schema.Schema<DateToAutoCleanUp> = /*#__PURE__*/ Runtime.lazy(
   "DateToAutoCleanUp",
-  DateToAutoCleanUp,
-  "1 = OneWeek, 2 = TwoWeeks, 3 = OneMonth, 4 = ThirtyDays, 5 = TwoMonths, 6 = ThreeMonths"
+  () =>
+    Runtime.intEnum<DateToAutoCleanUp>(
+      "DateToAutoCleanUp",
+      DateToAutoCleanUp,
+      "1 = OneWeek, 2 = TwoWeeks, 3 = OneMonth, 4 = ThirtyDays, 5 = TwoMonths, 6 = ThreeMonths"
+    )
 )
 
 /**
@@ -80,10 +82,14 @@ export interface AutoCleanUpDataEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const AutoCleanUpData: Schema.Schema<AutoCleanUpData, AutoCleanUpDataEncoded> = /*#__PURE__*/ Schema.Struct({
-  isAutoCleanUp: Schema.optional(Schema.Boolean),
-  gap: Schema.optional(DateToAutoCleanUpSchema)
-}).annotations({ identifier: "AutoCleanUpData" })
+export const AutoCleanUpData: Schema.Schema<AutoCleanUpData, AutoCleanUpDataEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "AutoCleanUpData",
+  () =>
+    Schema.Struct({
+      isAutoCleanUp: Schema.optional(Schema.Boolean),
+      gap: Schema.optional(DateToAutoCleanUpSchema)
+    }).annotations({ identifier: "AutoCleanUpData" })
+)
 
 /**
  * The request parameters for updating the trash bin auto-clearing setting.
@@ -120,10 +126,11 @@ export interface AutoCleanupRequestDtoEncoded {
  * @category schemas
  */
 export const AutoCleanupRequestDto: Schema.Schema<AutoCleanupRequestDto, AutoCleanupRequestDtoEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    set: Schema.optional(Schema.Boolean),
-    gap: Schema.optional(DateToAutoCleanUpSchema)
-  }).annotations({ identifier: "AutoCleanupRequestDto" })
+  /*#__PURE__*/ Runtime.lazy("AutoCleanupRequestDto", () =>
+    Schema.Struct({
+      set: Schema.optional(Schema.Boolean),
+      gap: Schema.optional(DateToAutoCleanUpSchema)
+    }).annotations({ identifier: "AutoCleanupRequestDto" }))
 
 /**
  * The request parameters for checking the document service location.
@@ -182,14 +189,15 @@ export interface CheckDocServiceUrlRequestDtoEncoded {
 export const CheckDocServiceUrlRequestDto: Schema.Schema<
   CheckDocServiceUrlRequestDto,
   CheckDocServiceUrlRequestDtoEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  docServiceUrl: Schema.optionalWith(Schema.String, { nullable: true }),
-  docServiceUrlInternal: Schema.optionalWith(Schema.String, { nullable: true }),
-  docServiceUrlPortal: Schema.optionalWith(Schema.String, { nullable: true }),
-  docServiceSignatureSecret: Schema.optionalWith(Schema.String, { nullable: true }),
-  docServiceSignatureHeader: Schema.optionalWith(Schema.String, { nullable: true }),
-  docServiceSslVerification: Schema.optionalWith(Schema.Boolean, { nullable: true })
-}).annotations({ identifier: "CheckDocServiceUrlRequestDto" })
+> = /*#__PURE__*/ Runtime.lazy("CheckDocServiceUrlRequestDto", () =>
+  Schema.Struct({
+    docServiceUrl: Schema.optionalWith(Schema.String, { nullable: true }),
+    docServiceUrlInternal: Schema.optionalWith(Schema.String, { nullable: true }),
+    docServiceUrlPortal: Schema.optionalWith(Schema.String, { nullable: true }),
+    docServiceSignatureSecret: Schema.optionalWith(Schema.String, { nullable: true }),
+    docServiceSignatureHeader: Schema.optionalWith(Schema.String, { nullable: true }),
+    docServiceSslVerification: Schema.optionalWith(Schema.Boolean, { nullable: true })
+  }).annotations({ identifier: "CheckDocServiceUrlRequestDto" }))
 
 /**
  * Default template setting
@@ -246,14 +254,15 @@ export interface DefaultTemplateItemDtoEncoded {
  * @category schemas
  */
 export const DefaultTemplateItemDto: Schema.Schema<DefaultTemplateItemDto, DefaultTemplateItemDtoEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    selectedFile: Schema.optionalWith(Schema.Number, { nullable: true }),
-    fileExtension: Schema.optionalWith(Schema.String, { nullable: true }),
-    fileTitle: Schema.optionalWith(Schema.String, { nullable: true }),
-    lastModified: Schema.optionalWith(Runtime.DateTime, { nullable: true }),
-    fileSize: Schema.optionalWith(Schema.Number, { nullable: true }),
-    viewUrl: Schema.optionalWith(Schema.String, { nullable: true })
-  }).annotations({ identifier: "DefaultTemplateItemDto" })
+  /*#__PURE__*/ Runtime.lazy("DefaultTemplateItemDto", () =>
+    Schema.Struct({
+      selectedFile: Schema.optionalWith(Schema.Number, { nullable: true }),
+      fileExtension: Schema.optionalWith(Schema.String, { nullable: true }),
+      fileTitle: Schema.optionalWith(Schema.String, { nullable: true }),
+      lastModified: Schema.optionalWith(Runtime.DateTime, { nullable: true }),
+      fileSize: Schema.optionalWith(Schema.Number, { nullable: true }),
+      viewUrl: Schema.optionalWith(Schema.String, { nullable: true })
+    }).annotations({ identifier: "DefaultTemplateItemDto" }))
 
 /**
  * Default templates settings parameters.
@@ -285,9 +294,10 @@ export interface DefaultTemplateSettingsDtoEncoded {
  * @category schemas
  */
 export const DefaultTemplateSettingsDto: Schema.Schema<DefaultTemplateSettingsDto, DefaultTemplateSettingsDtoEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    items: Schema.optionalWith(Schema.Array(DefaultTemplateItemDto), { nullable: true })
-  }).annotations({ identifier: "DefaultTemplateSettingsDto" })
+  /*#__PURE__*/ Runtime.lazy("DefaultTemplateSettingsDto", () =>
+    Schema.Struct({
+      items: Schema.optionalWith(Schema.Array(DefaultTemplateItemDto), { nullable: true })
+    }).annotations({ identifier: "DefaultTemplateSettingsDto" }))
 
 /**
  * File id to replace template with
@@ -314,7 +324,10 @@ export type DefaultTemplateSettingsRequestDtoSelectedFileEncoded = number | stri
 export const DefaultTemplateSettingsRequestDtoSelectedFile: Schema.Schema<
   DefaultTemplateSettingsRequestDtoSelectedFile,
   DefaultTemplateSettingsRequestDtoSelectedFileEncoded
-> = /*#__PURE__*/ Schema.asSchema(Schema.Union(Schema.Number, Schema.String))
+> = /*#__PURE__*/ Runtime.lazy(
+  "DefaultTemplateSettingsRequestDto_selectedFile",
+  () => Schema.asSchema(Schema.Union(Schema.Number, Schema.String))
+)
 
 /**
  * Default templates settings request parameters.
@@ -353,10 +366,11 @@ export interface DefaultTemplateSettingsRequestDtoEncoded {
 export const DefaultTemplateSettingsRequestDto: Schema.Schema<
   DefaultTemplateSettingsRequestDto,
   DefaultTemplateSettingsRequestDtoEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  selectedFile: DefaultTemplateSettingsRequestDtoSelectedFile,
-  fileExtension: Schema.optionalWith(Schema.String, { nullable: true })
-}).annotations({ identifier: "DefaultTemplateSettingsRequestDto" })
+> = /*#__PURE__*/ Runtime.lazy("DefaultTemplateSettingsRequestDto", () =>
+  Schema.Struct({
+    selectedFile: DefaultTemplateSettingsRequestDtoSelectedFile,
+    fileExtension: Schema.optionalWith(Schema.String, { nullable: true })
+  }).annotations({ identifier: "DefaultTemplateSettingsRequestDto" }))
 
 /**
  * Default templates settings reset request parameters.
@@ -390,9 +404,10 @@ export interface DefaultTemplateSettingsResetRequestDtoEncoded {
 export const DefaultTemplateSettingsResetRequestDto: Schema.Schema<
   DefaultTemplateSettingsResetRequestDto,
   DefaultTemplateSettingsResetRequestDtoEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  fileExtension: Schema.optionalWith(Schema.String, { nullable: true })
-}).annotations({ identifier: "DefaultTemplateSettingsResetRequestDto" })
+> = /*#__PURE__*/ Runtime.lazy("DefaultTemplateSettingsResetRequestDto", () =>
+  Schema.Struct({
+    fileExtension: Schema.optionalWith(Schema.String, { nullable: true })
+  }).annotations({ identifier: "DefaultTemplateSettingsResetRequestDto" }))
 
 /**
  * The settings request parameters.
@@ -423,10 +438,13 @@ export interface DisplayRequestDtoEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const DisplayRequestDto: Schema.Schema<DisplayRequestDto, DisplayRequestDtoEncoded> = /*#__PURE__*/ Schema
-  .Struct({
-    set: Schema.optional(Schema.Boolean)
-  }).annotations({ identifier: "DisplayRequestDto" })
+export const DisplayRequestDto: Schema.Schema<DisplayRequestDto, DisplayRequestDtoEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "DisplayRequestDto",
+  () =>
+    Schema.Struct({
+      set: Schema.optional(Schema.Boolean)
+    }).annotations({ identifier: "DisplayRequestDto" })
+)
 
 /**
  * The document service URL parameters.
@@ -497,17 +515,21 @@ export interface DocServiceUrlDtoEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const DocServiceUrlDto: Schema.Schema<DocServiceUrlDto, DocServiceUrlDtoEncoded> = /*#__PURE__*/ Schema.Struct({
-  version: Schema.optionalWith(Schema.String, { nullable: true }),
-  docServiceUrlApi: Schema.optionalWith(Schema.String, { nullable: true }),
-  docServiceUrl: Schema.optionalWith(Schema.String, { nullable: true }),
-  docServicePreloadUrl: Schema.optionalWith(Schema.String, { nullable: true }),
-  docServiceUrlInternal: Schema.optionalWith(Schema.String, { nullable: true }),
-  docServicePortalUrl: Schema.optionalWith(Schema.String, { nullable: true }),
-  docServiceSignatureHeader: Schema.optionalWith(Schema.String, { nullable: true }),
-  docServiceSslVerification: Schema.Boolean,
-  isDefault: Schema.Boolean
-}).annotations({ identifier: "DocServiceUrlDto" })
+export const DocServiceUrlDto: Schema.Schema<DocServiceUrlDto, DocServiceUrlDtoEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "DocServiceUrlDto",
+  () =>
+    Schema.Struct({
+      version: Schema.optionalWith(Schema.String, { nullable: true }),
+      docServiceUrlApi: Schema.optionalWith(Schema.String, { nullable: true }),
+      docServiceUrl: Schema.optionalWith(Schema.String, { nullable: true }),
+      docServicePreloadUrl: Schema.optionalWith(Schema.String, { nullable: true }),
+      docServiceUrlInternal: Schema.optionalWith(Schema.String, { nullable: true }),
+      docServicePortalUrl: Schema.optionalWith(Schema.String, { nullable: true }),
+      docServiceSignatureHeader: Schema.optionalWith(Schema.String, { nullable: true }),
+      docServiceSslVerification: Schema.Boolean,
+      isDefault: Schema.Boolean
+    }).annotations({ identifier: "DocServiceUrlDto" })
+)
 
 /**
  * The Access Control external sharing settings.
@@ -559,13 +581,14 @@ export interface ExternalSharingSettingsDtoEncoded {
  * @category schemas
  */
 export const ExternalSharingSettingsDto: Schema.Schema<ExternalSharingSettingsDto, ExternalSharingSettingsDtoEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    externalShare: Schema.optional(Schema.Boolean),
-    defaultShareLinkInternal: Schema.optional(Schema.Boolean),
-    externalShareApplyToDocuments: Schema.optional(Schema.Boolean),
-    externalShareApplyToRooms: Schema.optional(Schema.Boolean),
-    blockExistingLinksOnRestrict: Schema.optional(Schema.Boolean)
-  }).annotations({ identifier: "ExternalSharingSettingsDto" })
+  /*#__PURE__*/ Runtime.lazy("ExternalSharingSettingsDto", () =>
+    Schema.Struct({
+      externalShare: Schema.optional(Schema.Boolean),
+      defaultShareLinkInternal: Schema.optional(Schema.Boolean),
+      externalShareApplyToDocuments: Schema.optional(Schema.Boolean),
+      externalShareApplyToRooms: Schema.optional(Schema.Boolean),
+      blockExistingLinksOnRestrict: Schema.optional(Schema.Boolean)
+    }).annotations({ identifier: "ExternalSharingSettingsDto" }))
 
 /**
  * The Access Control external sharing settings request parameters.
@@ -623,13 +646,14 @@ export interface ExternalSharingSettingsRequestDtoEncoded {
 export const ExternalSharingSettingsRequestDto: Schema.Schema<
   ExternalSharingSettingsRequestDto,
   ExternalSharingSettingsRequestDtoEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  externalShare: Schema.optional(Schema.Boolean),
-  defaultShareLinkInternal: Schema.optional(Schema.Boolean),
-  externalShareApplyToDocuments: Schema.optional(Schema.Boolean),
-  externalShareApplyToRooms: Schema.optional(Schema.Boolean),
-  blockExistingLinksOnRestrict: Schema.optional(Schema.Boolean)
-}).annotations({ identifier: "ExternalSharingSettingsRequestDto" })
+> = /*#__PURE__*/ Runtime.lazy("ExternalSharingSettingsRequestDto", () =>
+  Schema.Struct({
+    externalShare: Schema.optional(Schema.Boolean),
+    defaultShareLinkInternal: Schema.optional(Schema.Boolean),
+    externalShareApplyToDocuments: Schema.optional(Schema.Boolean),
+    externalShareApplyToRooms: Schema.optional(Schema.Boolean),
+    blockExistingLinksOnRestrict: Schema.optional(Schema.Boolean)
+  }).annotations({ identifier: "ExternalSharingSettingsRequestDto" }))
 
 /**
  * The internal file formats.
@@ -678,18 +702,19 @@ export interface FilesSettingsDtoInternalFormatsEncoded {
 export const FilesSettingsDtoInternalFormats: Schema.Schema<
   FilesSettingsDtoInternalFormats,
   FilesSettingsDtoInternalFormatsEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  Unknown: Schema.optional(Schema.String),
-  Archive: Schema.optional(Schema.String),
-  Video: Schema.optional(Schema.String),
-  Audio: Schema.optional(Schema.String),
-  Image: Schema.optional(Schema.String),
-  Spreadsheet: Schema.optional(Schema.String),
-  Presentation: Schema.optional(Schema.String),
-  Document: Schema.optional(Schema.String),
-  Pdf: Schema.optional(Schema.String),
-  Diagram: Schema.optional(Schema.String)
-}).annotations({ identifier: "FilesSettingsDto_internalFormats" })
+> = /*#__PURE__*/ Runtime.lazy("FilesSettingsDto_internalFormats", () =>
+  Schema.Struct({
+    Unknown: Schema.optional(Schema.String),
+    Archive: Schema.optional(Schema.String),
+    Video: Schema.optional(Schema.String),
+    Audio: Schema.optional(Schema.String),
+    Image: Schema.optional(Schema.String),
+    Spreadsheet: Schema.optional(Schema.String),
+    Presentation: Schema.optional(Schema.String),
+    Document: Schema.optional(Schema.String),
+    Pdf: Schema.optional(Schema.String),
+    Diagram: Schema.optional(Schema.String)
+  }).annotations({ identifier: "FilesSettingsDto_internalFormats" }))
 
 /**
  * [0 - Date and time, 1 - AZ, 2 - Size, 3 - Author, 4 - Type, 5 - New, 6 - Date and time creation, 7 - Room type, 8 - Tags, 9 - Room, 10 - Custom order, 11 - Last opened, 12 - Used space]
@@ -729,10 +754,14 @@ export type SortedByType = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11 | 12 
  * @since 0.1.0
  * @category enums
  */
-export const SortedByTypeSchema: Schema.Schema<SortedByType> = /*#__PURE__*/ Runtime.intEnum<SortedByType>(
+export const SortedByTypeSchema: Schema.Schema<SortedByType> = /*#__PURE__*/ Runtime.lazy(
   "SortedByType",
-  SortedByType,
-  "0 = DateAndTime, 1 = AZ, 2 = Size, 3 = Author, 4 = Type, 5 = New, 6 = DateAndTimeCreation, 7 = RoomType, 8 = Tags, 9 = Room, 10 = CustomOrder, 11 = LastOpened, 12 = UsedSpace"
+  () =>
+    Runtime.intEnum<SortedByType>(
+      "SortedByType",
+      SortedByType,
+      "0 = DateAndTime, 1 = AZ, 2 = Size, 3 = Author, 4 = Type, 5 = New, 6 = DateAndTimeCreation, 7 = RoomType, 8 = Tags, 9 = Room, 10 = CustomOrder, 11 = LastOpened, 12 = UsedSpace"
+    )
 )
 
 /**
@@ -769,10 +798,14 @@ export interface OrderByEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const OrderBy: Schema.Schema<OrderBy, OrderByEncoded> = /*#__PURE__*/ Schema.Struct({
-  is_asc: Schema.optional(Schema.Boolean),
-  property: Schema.optional(SortedByTypeSchema)
-}).annotations({ identifier: "OrderBy" })
+export const OrderBy: Schema.Schema<OrderBy, OrderByEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "OrderBy",
+  () =>
+    Schema.Struct({
+      is_asc: Schema.optional(Schema.Boolean),
+      property: Schema.optional(SortedByTypeSchema)
+    }).annotations({ identifier: "OrderBy" })
+)
 
 /**
  * The file settings parameters.
@@ -1125,97 +1158,101 @@ export interface FilesSettingsDtoEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const FilesSettingsDto: Schema.Schema<FilesSettingsDto, FilesSettingsDtoEncoded> = /*#__PURE__*/ Schema.Struct({
-  extsImagePreviewed: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true }),
-  extsMediaPreviewed: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true }),
-  extsWebPreviewed: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true }),
-  extsWebEdited: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true }),
-  extsWebEncrypt: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true }),
-  extsWebReviewed: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true }),
-  extsWebCustomFilterEditing: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true }),
-  extsWebRestrictedEditing: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true }),
-  extsWebCommented: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true }),
-  extsWebTemplate: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true }),
-  extsMustConvert: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true }),
-  extsConvertible: Schema.optionalWith(
-    Schema.Record({ key: Schema.String, value: Schema.NullOr(Schema.Array(Schema.String)) }),
-    { nullable: true }
-  ),
-  extsUploadable: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true }),
-  extsArchive: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true }),
-  extsVideo: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true }),
-  extsAudio: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true }),
-  extsImage: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true }),
-  extsSpreadsheet: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true }),
-  extsPresentation: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true }),
-  extsDocument: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true }),
-  extsDiagram: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true }),
-  internalFormats: Schema.optionalWith(FilesSettingsDtoInternalFormats, { nullable: true }),
-  masterFormExtension: Schema.optionalWith(Schema.String, { nullable: true }),
-  paramVersion: Schema.optionalWith(Schema.String, { nullable: true }),
-  paramOutType: Schema.optionalWith(Schema.String, { nullable: true }),
-  fileDownloadUrlString: Schema.optionalWith(Schema.String, { nullable: true }),
-  fileWebViewerUrlString: Schema.optionalWith(Schema.String, { nullable: true }),
-  fileWebViewerExternalUrlString: Schema.optionalWith(Schema.String, { nullable: true }),
-  fileWebEditorUrlString: Schema.optionalWith(Schema.String, { nullable: true }),
-  fileWebEditorExternalUrlString: Schema.optionalWith(Schema.String, { nullable: true }),
-  fileRedirectPreviewUrlString: Schema.optionalWith(Schema.String, { nullable: true }),
-  fileThumbnailUrlString: Schema.optionalWith(Schema.String, { nullable: true }),
-  confirmDelete: Schema.optional(Schema.Boolean),
-  enableThirdParty: Schema.optional(Schema.Boolean),
-  externalShare: Schema.optional(Schema.Boolean),
-  externalShareSocialMedia: Schema.optional(Schema.Boolean),
-  storeOriginalFiles: Schema.optional(Schema.Boolean),
-  keepNewFileName: Schema.optional(Schema.Boolean),
-  displayFileExtension: Schema.optional(Schema.Boolean),
-  convertNotify: Schema.optional(Schema.Boolean),
-  hideConfirmCancelOperation: Schema.optional(Schema.Boolean),
-  hideConfirmConvertSave: Schema.optional(Schema.Boolean),
-  hideConfirmConvertOpen: Schema.optional(Schema.Boolean),
-  hideConfirmRoomLifetime: Schema.optional(Schema.Boolean),
-  defaultOrder: Schema.optional(OrderBy),
-  forcesave: Schema.optional(Schema.Boolean),
-  storeForcesave: Schema.optional(Schema.Boolean),
-  recentSection: Schema.optional(Schema.Boolean),
-  favoritesSection: Schema.optional(Schema.Boolean),
-  templatesSection: Schema.optional(Schema.Boolean),
-  downloadTarGz: Schema.optional(Schema.Boolean),
-  automaticallyCleanUp: Schema.optional(AutoCleanUpData),
-  canSearchByContent: Schema.optional(Schema.Boolean),
-  defaultSharingAccessRights: Schema.optionalWith(
-    Schema.Array(
-      Runtime.intEnum<0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11 | (number & {})>(
-        "enum",
-        {
-          None: 0,
-          ReadWrite: 1,
-          Read: 2,
-          Restrict: 3,
-          Varies: 4,
-          Review: 5,
-          Comment: 6,
-          FillForms: 7,
-          CustomFilter: 8,
-          RoomManager: 9,
-          Editing: 10,
-          ContentCreator: 11
-        },
-        "0 = None, 1 = ReadWrite, 2 = Read, 3 = Restrict, 4 = Varies, 5 = Review, 6 = Comment, 7 = FillForms, 8 = CustomFilter, 9 = RoomManager, 10 = Editing, 11 = ContentCreator"
-      )
-    ),
-    { nullable: true }
-  ),
-  maxUploadThreadCount: Schema.optional(Schema.Number),
-  chunkUploadSize: Schema.optional(Schema.Number),
-  openEditorInSameTab: Schema.optional(Schema.Boolean),
-  organizeRoomsGrouping: Schema.optional(Schema.Boolean),
-  defaultShareLinkInternal: Schema.optional(Schema.Boolean),
-  externalShareApplyToDocuments: Schema.optional(Schema.Boolean),
-  externalShareApplyToRooms: Schema.optional(Schema.Boolean),
-  blockExistingLinksOnRestrict: Schema.optional(Schema.Boolean),
-  extsFilesVectorized: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true }),
-  maxVectorizationFileSize: Schema.optional(Schema.Number)
-}).annotations({ identifier: "FilesSettingsDto" })
+export const FilesSettingsDto: Schema.Schema<FilesSettingsDto, FilesSettingsDtoEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "FilesSettingsDto",
+  () =>
+    Schema.Struct({
+      extsImagePreviewed: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true }),
+      extsMediaPreviewed: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true }),
+      extsWebPreviewed: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true }),
+      extsWebEdited: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true }),
+      extsWebEncrypt: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true }),
+      extsWebReviewed: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true }),
+      extsWebCustomFilterEditing: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true }),
+      extsWebRestrictedEditing: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true }),
+      extsWebCommented: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true }),
+      extsWebTemplate: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true }),
+      extsMustConvert: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true }),
+      extsConvertible: Schema.optionalWith(
+        Schema.Record({ key: Schema.String, value: Schema.NullOr(Schema.Array(Schema.String)) }),
+        { nullable: true }
+      ),
+      extsUploadable: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true }),
+      extsArchive: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true }),
+      extsVideo: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true }),
+      extsAudio: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true }),
+      extsImage: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true }),
+      extsSpreadsheet: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true }),
+      extsPresentation: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true }),
+      extsDocument: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true }),
+      extsDiagram: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true }),
+      internalFormats: Schema.optionalWith(FilesSettingsDtoInternalFormats, { nullable: true }),
+      masterFormExtension: Schema.optionalWith(Schema.String, { nullable: true }),
+      paramVersion: Schema.optionalWith(Schema.String, { nullable: true }),
+      paramOutType: Schema.optionalWith(Schema.String, { nullable: true }),
+      fileDownloadUrlString: Schema.optionalWith(Schema.String, { nullable: true }),
+      fileWebViewerUrlString: Schema.optionalWith(Schema.String, { nullable: true }),
+      fileWebViewerExternalUrlString: Schema.optionalWith(Schema.String, { nullable: true }),
+      fileWebEditorUrlString: Schema.optionalWith(Schema.String, { nullable: true }),
+      fileWebEditorExternalUrlString: Schema.optionalWith(Schema.String, { nullable: true }),
+      fileRedirectPreviewUrlString: Schema.optionalWith(Schema.String, { nullable: true }),
+      fileThumbnailUrlString: Schema.optionalWith(Schema.String, { nullable: true }),
+      confirmDelete: Schema.optional(Schema.Boolean),
+      enableThirdParty: Schema.optional(Schema.Boolean),
+      externalShare: Schema.optional(Schema.Boolean),
+      externalShareSocialMedia: Schema.optional(Schema.Boolean),
+      storeOriginalFiles: Schema.optional(Schema.Boolean),
+      keepNewFileName: Schema.optional(Schema.Boolean),
+      displayFileExtension: Schema.optional(Schema.Boolean),
+      convertNotify: Schema.optional(Schema.Boolean),
+      hideConfirmCancelOperation: Schema.optional(Schema.Boolean),
+      hideConfirmConvertSave: Schema.optional(Schema.Boolean),
+      hideConfirmConvertOpen: Schema.optional(Schema.Boolean),
+      hideConfirmRoomLifetime: Schema.optional(Schema.Boolean),
+      defaultOrder: Schema.optional(OrderBy),
+      forcesave: Schema.optional(Schema.Boolean),
+      storeForcesave: Schema.optional(Schema.Boolean),
+      recentSection: Schema.optional(Schema.Boolean),
+      favoritesSection: Schema.optional(Schema.Boolean),
+      templatesSection: Schema.optional(Schema.Boolean),
+      downloadTarGz: Schema.optional(Schema.Boolean),
+      automaticallyCleanUp: Schema.optional(AutoCleanUpData),
+      canSearchByContent: Schema.optional(Schema.Boolean),
+      defaultSharingAccessRights: Schema.optionalWith(
+        Schema.Array(
+          Runtime.intEnum<0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11 | (number & {})>(
+            "enum",
+            {
+              None: 0,
+              ReadWrite: 1,
+              Read: 2,
+              Restrict: 3,
+              Varies: 4,
+              Review: 5,
+              Comment: 6,
+              FillForms: 7,
+              CustomFilter: 8,
+              RoomManager: 9,
+              Editing: 10,
+              ContentCreator: 11
+            },
+            "0 = None, 1 = ReadWrite, 2 = Read, 3 = Restrict, 4 = Varies, 5 = Review, 6 = Comment, 7 = FillForms, 8 = CustomFilter, 9 = RoomManager, 10 = Editing, 11 = ContentCreator"
+          )
+        ),
+        { nullable: true }
+      ),
+      maxUploadThreadCount: Schema.optional(Schema.Number),
+      chunkUploadSize: Schema.optional(Schema.Number),
+      openEditorInSameTab: Schema.optional(Schema.Boolean),
+      organizeRoomsGrouping: Schema.optional(Schema.Boolean),
+      defaultShareLinkInternal: Schema.optional(Schema.Boolean),
+      externalShareApplyToDocuments: Schema.optional(Schema.Boolean),
+      externalShareApplyToRooms: Schema.optional(Schema.Boolean),
+      blockExistingLinksOnRestrict: Schema.optional(Schema.Boolean),
+      extsFilesVectorized: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true }),
+      maxVectorizationFileSize: Schema.optional(Schema.Number)
+    }).annotations({ identifier: "FilesSettingsDto" })
+)
 
 /**
  * The request parameters for hiding the confirmation dialog when converting.
@@ -1249,9 +1286,10 @@ export interface HideConfirmConvertRequestDtoEncoded {
 export const HideConfirmConvertRequestDto: Schema.Schema<
   HideConfirmConvertRequestDto,
   HideConfirmConvertRequestDtoEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  save: Schema.optional(Schema.Boolean)
-}).annotations({ identifier: "HideConfirmConvertRequestDto" })
+> = /*#__PURE__*/ Runtime.lazy("HideConfirmConvertRequestDto", () =>
+  Schema.Struct({
+    save: Schema.optional(Schema.Boolean)
+  }).annotations({ identifier: "HideConfirmConvertRequestDto" }))
 
 /**
  * The module information.
@@ -1322,17 +1360,18 @@ export interface ModuleEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const Module: Schema.Schema<Module, ModuleEncoded> = /*#__PURE__*/ Schema.Struct({
-  id: Schema.optional(Schema.String),
-  appName: Schema.optionalWith(Schema.String, { nullable: true }),
-  title: Schema.optionalWith(Schema.String, { nullable: true }),
-  link: Schema.optionalWith(Schema.String, { nullable: true }),
-  iconUrl: Schema.optionalWith(Schema.String, { nullable: true }),
-  imageUrl: Schema.optionalWith(Schema.String, { nullable: true }),
-  helpUrl: Schema.optionalWith(Schema.String, { nullable: true }),
-  description: Schema.optionalWith(Schema.String, { nullable: true }),
-  isPrimary: Schema.optional(Schema.Boolean)
-}).annotations({ identifier: "Module" })
+export const Module: Schema.Schema<Module, ModuleEncoded> = /*#__PURE__*/ Runtime.lazy("Module", () =>
+  Schema.Struct({
+    id: Schema.optional(Schema.String),
+    appName: Schema.optionalWith(Schema.String, { nullable: true }),
+    title: Schema.optionalWith(Schema.String, { nullable: true }),
+    link: Schema.optionalWith(Schema.String, { nullable: true }),
+    iconUrl: Schema.optionalWith(Schema.String, { nullable: true }),
+    imageUrl: Schema.optionalWith(Schema.String, { nullable: true }),
+    helpUrl: Schema.optionalWith(Schema.String, { nullable: true }),
+    description: Schema.optionalWith(Schema.String, { nullable: true }),
+    isPrimary: Schema.optional(Schema.Boolean)
+  }).annotations({ identifier: "Module" }))
 
 /**
  * The settings request parameters.
@@ -1363,10 +1402,11 @@ export interface SettingsRequestDtoEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const SettingsRequestDto: Schema.Schema<SettingsRequestDto, SettingsRequestDtoEncoded> = /*#__PURE__*/ Schema
-  .Struct({
-    set: Schema.optional(Schema.Boolean)
-  }).annotations({ identifier: "SettingsRequestDto" })
+export const SettingsRequestDto: Schema.Schema<SettingsRequestDto, SettingsRequestDtoEncoded> = /*#__PURE__*/ Runtime
+  .lazy("SettingsRequestDto", () =>
+    Schema.Struct({
+      set: Schema.optional(Schema.Boolean)
+    }).annotations({ identifier: "SettingsRequestDto" }))
 
 /**
  * @since 0.1.0
@@ -1396,6 +1436,7 @@ export interface UploadDefaultTemplateRequestEncoded {
 export const UploadDefaultTemplateRequest: Schema.Schema<
   UploadDefaultTemplateRequest,
   UploadDefaultTemplateRequestEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  File: Schema.String
-}).annotations({ identifier: "uploadDefaultTemplate_request" })
+> = /*#__PURE__*/ Runtime.lazy("uploadDefaultTemplate_request", () =>
+  Schema.Struct({
+    File: Schema.String
+  }).annotations({ identifier: "uploadDefaultTemplate_request" }))

@@ -32,9 +32,10 @@ export type ApplyFilterOption = 0 | 1 | 2 | (number & {})
  * @since 0.1.0
  * @category enums
  */
-export const ApplyFilterOptionSchema: Schema.Schema<ApplyFilterOption> = /*#__PURE__*/ Runtime.intEnum<
-  ApplyFilterOption
->("ApplyFilterOption", ApplyFilterOption, "0 = All, 1 = Files, 2 = Folders")
+export const ApplyFilterOptionSchema: Schema.Schema<ApplyFilterOption> = /*#__PURE__*/ Runtime.lazy(
+  "ApplyFilterOption",
+  () => Runtime.intEnum<ApplyFilterOption>("ApplyFilterOption", ApplyFilterOption, "0 = All, 1 = Files, 2 = Folders")
+)
 
 /**
  * The request parameters for checking file uploads.
@@ -65,10 +66,11 @@ export interface CheckUploadRequestEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const CheckUploadRequest: Schema.Schema<CheckUploadRequest, CheckUploadRequestEncoded> = /*#__PURE__*/ Schema
-  .Struct({
-    filesTitle: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true })
-  }).annotations({ identifier: "CheckUploadRequest" })
+export const CheckUploadRequest: Schema.Schema<CheckUploadRequest, CheckUploadRequestEncoded> = /*#__PURE__*/ Runtime
+  .lazy("CheckUploadRequest", () =>
+    Schema.Struct({
+      filesTitle: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true })
+    }).annotations({ identifier: "CheckUploadRequest" }))
 
 /**
  * The parameters for creating a folder.
@@ -99,9 +101,13 @@ export interface CreateFolderEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const CreateFolder: Schema.Schema<CreateFolder, CreateFolderEncoded> = /*#__PURE__*/ Schema.Struct({
-  title: Schema.optionalWith(Schema.String, { nullable: true })
-}).annotations({ identifier: "CreateFolder" })
+export const CreateFolder: Schema.Schema<CreateFolder, CreateFolderEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "CreateFolder",
+  () =>
+    Schema.Struct({
+      title: Schema.optionalWith(Schema.String, { nullable: true })
+    }).annotations({ identifier: "CreateFolder" })
+)
 
 /**
  * The parameters for deleting a folder.
@@ -137,10 +143,14 @@ export interface DeleteFolderEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const DeleteFolder: Schema.Schema<DeleteFolder, DeleteFolderEncoded> = /*#__PURE__*/ Schema.Struct({
-  deleteAfter: Schema.optional(Schema.Boolean),
-  immediately: Schema.optional(Schema.Boolean)
-}).annotations({ identifier: "DeleteFolder" })
+export const DeleteFolder: Schema.Schema<DeleteFolder, DeleteFolderEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "DeleteFolder",
+  () =>
+    Schema.Struct({
+      deleteAfter: Schema.optional(Schema.Boolean),
+      immediately: Schema.optional(Schema.Boolean)
+    }).annotations({ identifier: "DeleteFolder" })
+)
 
 /**
  * The file statictics folder parameters.
@@ -177,10 +187,11 @@ export interface FilesStatisticsFolderEncoded {
  * @category schemas
  */
 export const FilesStatisticsFolder: Schema.Schema<FilesStatisticsFolder, FilesStatisticsFolderEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    title: Schema.optionalWith(Schema.String, { nullable: true }),
-    usedSpace: Schema.optional(Schema.Number)
-  }).annotations({ identifier: "FilesStatisticsFolder" })
+  /*#__PURE__*/ Runtime.lazy("FilesStatisticsFolder", () =>
+    Schema.Struct({
+      title: Schema.optionalWith(Schema.String, { nullable: true }),
+      usedSpace: Schema.optional(Schema.Number)
+    }).annotations({ identifier: "FilesStatisticsFolder" }))
 
 /**
  * The file statistics result parameters.
@@ -232,13 +243,14 @@ export interface FilesStatisticsResultDtoEncoded {
  * @category schemas
  */
 export const FilesStatisticsResultDto: Schema.Schema<FilesStatisticsResultDto, FilesStatisticsResultDtoEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    myDocumentsUsedSpace: Schema.optional(FilesStatisticsFolder),
-    trashUsedSpace: Schema.optional(FilesStatisticsFolder),
-    archiveUsedSpace: Schema.optional(FilesStatisticsFolder),
-    roomsUsedSpace: Schema.optional(FilesStatisticsFolder),
-    aiAgentsUsedSpace: Schema.optional(FilesStatisticsFolder)
-  }).annotations({ identifier: "FilesStatisticsResultDto" })
+  /*#__PURE__*/ Runtime.lazy("FilesStatisticsResultDto", () =>
+    Schema.Struct({
+      myDocumentsUsedSpace: Schema.optional(FilesStatisticsFolder),
+      trashUsedSpace: Schema.optional(FilesStatisticsFolder),
+      archiveUsedSpace: Schema.optional(FilesStatisticsFolder),
+      roomsUsedSpace: Schema.optional(FilesStatisticsFolder),
+      aiAgentsUsedSpace: Schema.optional(FilesStatisticsFolder)
+    }).annotations({ identifier: "FilesStatisticsResultDto" }))
 
 /**
  * [0 - None, 1 - Files  only, 2 - Folders only, 3 - Documents only, 4 - Presentations only, 5 - Spreadsheets only, 7 - Images only, 8 - By user, 9 - By department, 10 - Archive only, 11 - By extension, 12 - Media only, 13 - Filling forms rooms, 14 - Editing rooms, 17 - Custom rooms, 20 - Public rooms, 22 - Pdf, 23 - Pdf form, 24 - Virtual data rooms, 25 - Diagrams only, 26 - Ai rooms]
@@ -308,10 +320,14 @@ export type FilterType =
  * @since 0.1.0
  * @category enums
  */
-export const FilterTypeSchema: Schema.Schema<FilterType> = /*#__PURE__*/ Runtime.intEnum<FilterType>(
+export const FilterTypeSchema: Schema.Schema<FilterType> = /*#__PURE__*/ Runtime.lazy(
   "FilterType",
-  FilterType,
-  "0 = None, 1 = FilesOnly, 2 = FoldersOnly, 3 = DocumentsOnly, 4 = PresentationsOnly, 5 = SpreadsheetsOnly, 7 = ImagesOnly, 8 = ByUser, 9 = ByDepartment, 10 = ArchiveOnly, 11 = ByExtension, 12 = MediaOnly, 13 = FillingFormsRooms, 14 = EditingRooms, 17 = CustomRooms, 20 = PublicRooms, 22 = Pdf, 23 = PdfForm, 24 = VirtualDataRooms, 25 = DiagramsOnly, 26 = AiRooms"
+  () =>
+    Runtime.intEnum<FilterType>(
+      "FilterType",
+      FilterType,
+      "0 = None, 1 = FilesOnly, 2 = FoldersOnly, 3 = DocumentsOnly, 4 = PresentationsOnly, 5 = SpreadsheetsOnly, 7 = ImagesOnly, 8 = ByUser, 9 = ByDepartment, 10 = ArchiveOnly, 11 = ByExtension, 12 = MediaOnly, 13 = FillingFormsRooms, 14 = EditingRooms, 17 = CustomRooms, 20 = PublicRooms, 22 = Pdf, 23 = PdfForm, 24 = VirtualDataRooms, 25 = DiagramsOnly, 26 = AiRooms"
+    )
 )
 
 /**
@@ -378,17 +394,20 @@ export interface FolderLinkRequestEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const FolderLinkRequest: Schema.Schema<FolderLinkRequest, FolderLinkRequestEncoded> = /*#__PURE__*/ Schema
-  .Struct({
-    linkId: Schema.optional(Schema.String),
-    access: Schema.optional(Common.FileShareSchema),
-    expirationDate: Schema.optional(Common.ApiDateTime),
-    title: Schema.optionalWith(Schema.String, { nullable: true }),
-    password: Schema.optionalWith(Schema.String, { nullable: true }),
-    denyDownload: Schema.optional(Schema.Boolean),
-    internal: Schema.optional(Schema.Boolean),
-    primary: Schema.optional(Schema.Boolean)
-  }).annotations({ identifier: "FolderLinkRequest" })
+export const FolderLinkRequest: Schema.Schema<FolderLinkRequest, FolderLinkRequestEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "FolderLinkRequest",
+  () =>
+    Schema.Struct({
+      linkId: Schema.optional(Schema.String),
+      access: Schema.optional(Common.FileShareSchema),
+      expirationDate: Schema.optional(Common.ApiDateTime),
+      title: Schema.optionalWith(Schema.String, { nullable: true }),
+      password: Schema.optionalWith(Schema.String, { nullable: true }),
+      denyDownload: Schema.optional(Schema.Boolean),
+      internal: Schema.optional(Schema.Boolean),
+      primary: Schema.optional(Schema.Boolean)
+    }).annotations({ identifier: "FolderLinkRequest" })
+)
 
 /**
  * The forms item information.
@@ -426,10 +445,14 @@ export interface FormsItemDtoEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const FormsItemDto: Schema.Schema<FormsItemDto, FormsItemDtoEncoded> = /*#__PURE__*/ Schema.Struct({
-  key: Schema.optionalWith(Schema.String, { nullable: true }),
-  type: Schema.optionalWith(Schema.String, { nullable: true })
-}).annotations({ identifier: "FormsItemDto" })
+export const FormsItemDto: Schema.Schema<FormsItemDto, FormsItemDtoEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "FormsItemDto",
+  () =>
+    Schema.Struct({
+      key: Schema.optionalWith(Schema.String, { nullable: true }),
+      type: Schema.optionalWith(Schema.String, { nullable: true })
+    }).annotations({ identifier: "FormsItemDto" })
+)
 
 /**
  * [1 - Room, 2 - Documents, 3 - Link]
@@ -455,10 +478,9 @@ export type Location = 1 | 2 | 3 | (number & {})
  * @since 0.1.0
  * @category enums
  */
-export const LocationSchema: Schema.Schema<Location> = /*#__PURE__*/ Runtime.intEnum<Location>(
+export const LocationSchema: Schema.Schema<Location> = /*#__PURE__*/ Runtime.lazy(
   "Location",
-  Location,
-  "1 = Room, 2 = Documents, 3 = Link"
+  () => Runtime.intEnum<Location>("Location", Location, "1 = Room, 2 = Documents, 3 = Link")
 )
 
 /**
@@ -520,20 +542,21 @@ export interface InsertFileToMyFromBodyRequestEncoded {
 export const InsertFileToMyFromBodyRequest: Schema.Schema<
   InsertFileToMyFromBodyRequest,
   InsertFileToMyFromBodyRequestEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  File: Schema.optional(Schema.String),
-  Title: Schema.optional(Schema.String),
-  CreateNewIfExist: Schema.optional(Schema.Boolean),
-  KeepConvertStatus: Schema.optional(Schema.Boolean),
-  "Stream.CanRead": Schema.optional(Schema.Boolean),
-  "Stream.CanWrite": Schema.optional(Schema.Boolean),
-  "Stream.CanSeek": Schema.optional(Schema.Boolean),
-  "Stream.CanTimeout": Schema.optional(Schema.Boolean),
-  "Stream.Length": Schema.optional(Schema.Number),
-  "Stream.Position": Schema.optional(Schema.Number),
-  "Stream.ReadTimeout": Schema.optional(Schema.Number),
-  "Stream.WriteTimeout": Schema.optional(Schema.Number)
-}).annotations({ identifier: "insertFileToMyFromBody_request" })
+> = /*#__PURE__*/ Runtime.lazy("insertFileToMyFromBody_request", () =>
+  Schema.Struct({
+    File: Schema.optional(Schema.String),
+    Title: Schema.optional(Schema.String),
+    CreateNewIfExist: Schema.optional(Schema.Boolean),
+    KeepConvertStatus: Schema.optional(Schema.Boolean),
+    "Stream.CanRead": Schema.optional(Schema.Boolean),
+    "Stream.CanWrite": Schema.optional(Schema.Boolean),
+    "Stream.CanSeek": Schema.optional(Schema.Boolean),
+    "Stream.CanTimeout": Schema.optional(Schema.Boolean),
+    "Stream.Length": Schema.optional(Schema.Number),
+    "Stream.Position": Schema.optional(Schema.Number),
+    "Stream.ReadTimeout": Schema.optional(Schema.Number),
+    "Stream.WriteTimeout": Schema.optional(Schema.Number)
+  }).annotations({ identifier: "insertFileToMyFromBody_request" }))
 
 /**
  * @since 0.1.0
@@ -591,21 +614,24 @@ export interface InsertFileRequestEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const InsertFileRequest: Schema.Schema<InsertFileRequest, InsertFileRequestEncoded> = /*#__PURE__*/ Schema
-  .Struct({
-    "InsertFile.File": Schema.optional(Schema.String),
-    "InsertFile.Title": Schema.optional(Schema.String),
-    "InsertFile.CreateNewIfExist": Schema.optional(Schema.Boolean),
-    "InsertFile.KeepConvertStatus": Schema.optional(Schema.Boolean),
-    "InsertFile.Stream.CanRead": Schema.optional(Schema.Boolean),
-    "InsertFile.Stream.CanWrite": Schema.optional(Schema.Boolean),
-    "InsertFile.Stream.CanSeek": Schema.optional(Schema.Boolean),
-    "InsertFile.Stream.CanTimeout": Schema.optional(Schema.Boolean),
-    "InsertFile.Stream.Length": Schema.optional(Schema.Number),
-    "InsertFile.Stream.Position": Schema.optional(Schema.Number),
-    "InsertFile.Stream.ReadTimeout": Schema.optional(Schema.Number),
-    "InsertFile.Stream.WriteTimeout": Schema.optional(Schema.Number)
-  }).annotations({ identifier: "insertFile_request" })
+export const InsertFileRequest: Schema.Schema<InsertFileRequest, InsertFileRequestEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "insertFile_request",
+  () =>
+    Schema.Struct({
+      "InsertFile.File": Schema.optional(Schema.String),
+      "InsertFile.Title": Schema.optional(Schema.String),
+      "InsertFile.CreateNewIfExist": Schema.optional(Schema.Boolean),
+      "InsertFile.KeepConvertStatus": Schema.optional(Schema.Boolean),
+      "InsertFile.Stream.CanRead": Schema.optional(Schema.Boolean),
+      "InsertFile.Stream.CanWrite": Schema.optional(Schema.Boolean),
+      "InsertFile.Stream.CanSeek": Schema.optional(Schema.Boolean),
+      "InsertFile.Stream.CanTimeout": Schema.optional(Schema.Boolean),
+      "InsertFile.Stream.Length": Schema.optional(Schema.Number),
+      "InsertFile.Stream.Position": Schema.optional(Schema.Number),
+      "InsertFile.Stream.ReadTimeout": Schema.optional(Schema.Number),
+      "InsertFile.Stream.WriteTimeout": Schema.optional(Schema.Number)
+    }).annotations({ identifier: "insertFile_request" })
+)
 
 /**
  * @since 0.1.0
@@ -632,7 +658,10 @@ export interface UploadFileRequestEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const UploadFileRequest: Schema.Schema<UploadFileRequest, UploadFileRequestEncoded> = /*#__PURE__*/ Schema
-  .Struct({
-    File: Schema.optional(Schema.String)
-  }).annotations({ identifier: "uploadFile_request" })
+export const UploadFileRequest: Schema.Schema<UploadFileRequest, UploadFileRequestEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "uploadFile_request",
+  () =>
+    Schema.Struct({
+      File: Schema.optional(Schema.String)
+    }).annotations({ identifier: "uploadFile_request" })
+)

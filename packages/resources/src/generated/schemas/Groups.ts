@@ -5,6 +5,7 @@
  * @since 0.1.0
  */
 import * as Schema from "effect/Schema"
+import * as Runtime from "../internal/runtime.js"
 import * as Common from "./Common.js"
 
 /**
@@ -81,18 +82,22 @@ export interface GroupDtoEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const GroupDto: Schema.Schema<GroupDto, GroupDtoEncoded> = /*#__PURE__*/ Schema.Struct({
-  name: Schema.optionalWith(Schema.String, { nullable: true }),
-  parent: Schema.optionalWith(Schema.String, { nullable: true }),
-  category: Schema.String,
-  id: Schema.String,
-  isLDAP: Schema.Boolean,
-  isSystem: Schema.optionalWith(Schema.Boolean, { nullable: true }),
-  manager: Schema.optional(Common.EmployeeFullDto),
-  members: Schema.optionalWith(Schema.Array(Common.EmployeeFullDto), { nullable: true }),
-  shared: Schema.optionalWith(Schema.Boolean, { nullable: true }),
-  membersCount: Schema.optional(Schema.Number)
-}).annotations({ identifier: "GroupDto" })
+export const GroupDto: Schema.Schema<GroupDto, GroupDtoEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "GroupDto",
+  () =>
+    Schema.Struct({
+      name: Schema.optionalWith(Schema.String, { nullable: true }),
+      parent: Schema.optionalWith(Schema.String, { nullable: true }),
+      category: Schema.String,
+      id: Schema.String,
+      isLDAP: Schema.Boolean,
+      isSystem: Schema.optionalWith(Schema.Boolean, { nullable: true }),
+      manager: Schema.optional(Common.EmployeeFullDto),
+      members: Schema.optionalWith(Schema.Array(Common.EmployeeFullDto), { nullable: true }),
+      shared: Schema.optionalWith(Schema.Boolean, { nullable: true }),
+      membersCount: Schema.optional(Schema.Number)
+    }).annotations({ identifier: "GroupDto" })
+)
 
 /**
  * The group request parameters.
@@ -133,11 +138,15 @@ export interface GroupRequestDtoEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const GroupRequestDto: Schema.Schema<GroupRequestDto, GroupRequestDtoEncoded> = /*#__PURE__*/ Schema.Struct({
-  members: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true }),
-  groupManager: Schema.optional(Schema.String),
-  groupName: Schema.optionalWith(Schema.String, { nullable: true })
-}).annotations({ identifier: "GroupRequestDto" })
+export const GroupRequestDto: Schema.Schema<GroupRequestDto, GroupRequestDtoEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "GroupRequestDto",
+  () =>
+    Schema.Struct({
+      members: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true }),
+      groupManager: Schema.optional(Schema.String),
+      groupName: Schema.optionalWith(Schema.String, { nullable: true })
+    }).annotations({ identifier: "GroupRequestDto" })
+)
 
 /**
  * The member request.
@@ -168,9 +177,13 @@ export interface MembersRequestEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const MembersRequest: Schema.Schema<MembersRequest, MembersRequestEncoded> = /*#__PURE__*/ Schema.Struct({
-  members: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true })
-}).annotations({ identifier: "MembersRequest" })
+export const MembersRequest: Schema.Schema<MembersRequest, MembersRequestEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "MembersRequest",
+  () =>
+    Schema.Struct({
+      members: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true })
+    }).annotations({ identifier: "MembersRequest" })
+)
 
 /**
  * The request for setting a group manager.
@@ -201,10 +214,13 @@ export interface SetManagerRequestEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const SetManagerRequest: Schema.Schema<SetManagerRequest, SetManagerRequestEncoded> = /*#__PURE__*/ Schema
-  .Struct({
-    userId: Schema.String
-  }).annotations({ identifier: "SetManagerRequest" })
+export const SetManagerRequest: Schema.Schema<SetManagerRequest, SetManagerRequestEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "SetManagerRequest",
+  () =>
+    Schema.Struct({
+      userId: Schema.String
+    }).annotations({ identifier: "SetManagerRequest" })
+)
 
 /**
  * The request for updating a group.
@@ -250,10 +266,11 @@ export interface UpdateGroupRequestEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const UpdateGroupRequest: Schema.Schema<UpdateGroupRequest, UpdateGroupRequestEncoded> = /*#__PURE__*/ Schema
-  .Struct({
-    membersToAdd: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true }),
-    membersToRemove: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true }),
-    groupManager: Schema.optional(Schema.String),
-    groupName: Schema.optionalWith(Schema.String, { nullable: true })
-  }).annotations({ identifier: "UpdateGroupRequest" })
+export const UpdateGroupRequest: Schema.Schema<UpdateGroupRequest, UpdateGroupRequestEncoded> = /*#__PURE__*/ Runtime
+  .lazy("UpdateGroupRequest", () =>
+    Schema.Struct({
+      membersToAdd: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true }),
+      membersToRemove: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true }),
+      groupManager: Schema.optional(Schema.String),
+      groupName: Schema.optionalWith(Schema.String, { nullable: true })
+    }).annotations({ identifier: "UpdateGroupRequest" }))

@@ -5,6 +5,7 @@
  * @since 0.1.0
  */
 import * as Schema from "effect/Schema"
+import * as Runtime from "../internal/runtime.js"
 import * as Common from "./Common.js"
 
 /**
@@ -36,9 +37,13 @@ export interface FinishDtoEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const FinishDto: Schema.Schema<FinishDto, FinishDtoEncoded> = /*#__PURE__*/ Schema.Struct({
-  isSendWelcomeEmail: Schema.Boolean
-}).annotations({ identifier: "FinishDto" })
+export const FinishDto: Schema.Schema<FinishDto, FinishDtoEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "FinishDto",
+  () =>
+    Schema.Struct({
+      isSendWelcomeEmail: Schema.Boolean
+    }).annotations({ identifier: "FinishDto" })
+)
 
 /**
  * @since 0.1.0
@@ -62,10 +67,11 @@ export interface ImportableApiEntityEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const ImportableApiEntity: Schema.Schema<ImportableApiEntity, ImportableApiEntityEncoded> = /*#__PURE__*/ Schema
-  .Struct({
-    shouldImport: Schema.optional(Schema.Boolean)
-  }).annotations({ identifier: "ImportableApiEntity" })
+export const ImportableApiEntity: Schema.Schema<ImportableApiEntity, ImportableApiEntityEncoded> = /*#__PURE__*/ Runtime
+  .lazy("ImportableApiEntity", () =>
+    Schema.Struct({
+      shouldImport: Schema.optional(Schema.Boolean)
+    }).annotations({ identifier: "ImportableApiEntity" }))
 
 /**
  * @since 0.1.0
@@ -93,12 +99,15 @@ export interface MigratingApiFilesEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const MigratingApiFiles: Schema.Schema<MigratingApiFiles, MigratingApiFilesEncoded> = /*#__PURE__*/ Schema
-  .Struct({
-    foldersCount: Schema.optional(Schema.Number),
-    filesCount: Schema.optional(Schema.Number),
-    bytesTotal: Schema.optional(Schema.Number)
-  }).annotations({ identifier: "MigratingApiFiles" })
+export const MigratingApiFiles: Schema.Schema<MigratingApiFiles, MigratingApiFilesEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "MigratingApiFiles",
+  () =>
+    Schema.Struct({
+      foldersCount: Schema.optional(Schema.Number),
+      filesCount: Schema.optional(Schema.Number),
+      bytesTotal: Schema.optional(Schema.Number)
+    }).annotations({ identifier: "MigratingApiFiles" })
+)
 
 /**
  * @since 0.1.0
@@ -128,13 +137,16 @@ export interface MigratingApiGroupEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const MigratingApiGroup: Schema.Schema<MigratingApiGroup, MigratingApiGroupEncoded> = /*#__PURE__*/ Schema
-  .Struct({
-    shouldImport: Schema.optional(Schema.Boolean),
-    groupName: Schema.optionalWith(Schema.String, { nullable: true }),
-    moduleName: Schema.optionalWith(Schema.String, { nullable: true }),
-    userUidList: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true })
-  }).annotations({ identifier: "MigratingApiGroup" })
+export const MigratingApiGroup: Schema.Schema<MigratingApiGroup, MigratingApiGroupEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "MigratingApiGroup",
+  () =>
+    Schema.Struct({
+      shouldImport: Schema.optional(Schema.Boolean),
+      groupName: Schema.optionalWith(Schema.String, { nullable: true }),
+      moduleName: Schema.optionalWith(Schema.String, { nullable: true }),
+      userUidList: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true })
+    }).annotations({ identifier: "MigratingApiGroup" })
+)
 
 /**
  * @since 0.1.0
@@ -175,16 +187,20 @@ export interface MigratingApiUserEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const MigratingApiUser: Schema.Schema<MigratingApiUser, MigratingApiUserEncoded> = /*#__PURE__*/ Schema.Struct({
-  shouldImport: Schema.optional(Schema.Boolean),
-  key: Schema.optionalWith(Schema.String, { nullable: true }),
-  email: Schema.optionalWith(Schema.String, { nullable: true }),
-  displayName: Schema.optionalWith(Schema.String, { nullable: true }),
-  firstName: Schema.optionalWith(Schema.String, { nullable: true }),
-  lastName: Schema.optionalWith(Schema.String, { nullable: true }),
-  userType: Schema.optional(Common.EmployeeTypeSchema),
-  migratingFiles: Schema.optional(MigratingApiFiles)
-}).annotations({ identifier: "MigratingApiUser" })
+export const MigratingApiUser: Schema.Schema<MigratingApiUser, MigratingApiUserEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "MigratingApiUser",
+  () =>
+    Schema.Struct({
+      shouldImport: Schema.optional(Schema.Boolean),
+      key: Schema.optionalWith(Schema.String, { nullable: true }),
+      email: Schema.optionalWith(Schema.String, { nullable: true }),
+      displayName: Schema.optionalWith(Schema.String, { nullable: true }),
+      firstName: Schema.optionalWith(Schema.String, { nullable: true }),
+      lastName: Schema.optionalWith(Schema.String, { nullable: true }),
+      userType: Schema.optional(Common.EmployeeTypeSchema),
+      migratingFiles: Schema.optional(MigratingApiFiles)
+    }).annotations({ identifier: "MigratingApiUser" })
+)
 
 /**
  * @since 0.1.0
@@ -240,25 +256,29 @@ export interface MigrationApiInfoEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const MigrationApiInfo: Schema.Schema<MigrationApiInfo, MigrationApiInfoEncoded> = /*#__PURE__*/ Schema.Struct({
-  migratorName: Schema.optionalWith(Schema.String, { nullable: true }),
-  operation: Schema.optionalWith(Schema.String, { nullable: true }),
-  failedArchives: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true }),
-  users: Schema.optionalWith(Schema.Array(MigratingApiUser), { nullable: true }),
-  withoutEmailUsers: Schema.optionalWith(Schema.Array(MigratingApiUser), { nullable: true }),
-  existUsers: Schema.optionalWith(Schema.Array(MigratingApiUser), { nullable: true }),
-  groups: Schema.optionalWith(Schema.Array(MigratingApiGroup), { nullable: true }),
-  importPersonalFiles: Schema.optional(Schema.Boolean),
-  importSharedFiles: Schema.optional(Schema.Boolean),
-  importSharedFolders: Schema.optional(Schema.Boolean),
-  importCommonFiles: Schema.optional(Schema.Boolean),
-  importProjectFiles: Schema.optional(Schema.Boolean),
-  importGroups: Schema.optional(Schema.Boolean),
-  successedUsers: Schema.optional(Schema.Number),
-  failedUsers: Schema.optional(Schema.Number),
-  files: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true }),
-  errors: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true })
-}).annotations({ identifier: "MigrationApiInfo" })
+export const MigrationApiInfo: Schema.Schema<MigrationApiInfo, MigrationApiInfoEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "MigrationApiInfo",
+  () =>
+    Schema.Struct({
+      migratorName: Schema.optionalWith(Schema.String, { nullable: true }),
+      operation: Schema.optionalWith(Schema.String, { nullable: true }),
+      failedArchives: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true }),
+      users: Schema.optionalWith(Schema.Array(MigratingApiUser), { nullable: true }),
+      withoutEmailUsers: Schema.optionalWith(Schema.Array(MigratingApiUser), { nullable: true }),
+      existUsers: Schema.optionalWith(Schema.Array(MigratingApiUser), { nullable: true }),
+      groups: Schema.optionalWith(Schema.Array(MigratingApiGroup), { nullable: true }),
+      importPersonalFiles: Schema.optional(Schema.Boolean),
+      importSharedFiles: Schema.optional(Schema.Boolean),
+      importSharedFolders: Schema.optional(Schema.Boolean),
+      importCommonFiles: Schema.optional(Schema.Boolean),
+      importProjectFiles: Schema.optional(Schema.Boolean),
+      importGroups: Schema.optional(Schema.Boolean),
+      successedUsers: Schema.optional(Schema.Number),
+      failedUsers: Schema.optional(Schema.Number),
+      files: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true }),
+      errors: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true })
+    }).annotations({ identifier: "MigrationApiInfo" })
+)
 
 /**
  * The migration status parameters.
@@ -301,10 +321,11 @@ export interface MigrationStatusDtoEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const MigrationStatusDto: Schema.Schema<MigrationStatusDto, MigrationStatusDtoEncoded> = /*#__PURE__*/ Schema
-  .Struct({
-    progress: Schema.optional(Schema.Number),
-    error: Schema.optionalWith(Schema.String, { nullable: true }),
-    parseResult: Schema.optional(MigrationApiInfo),
-    isCompleted: Schema.optional(Schema.Boolean)
-  }).annotations({ identifier: "MigrationStatusDto" })
+export const MigrationStatusDto: Schema.Schema<MigrationStatusDto, MigrationStatusDtoEncoded> = /*#__PURE__*/ Runtime
+  .lazy("MigrationStatusDto", () =>
+    Schema.Struct({
+      progress: Schema.optional(Schema.Number),
+      error: Schema.optionalWith(Schema.String, { nullable: true }),
+      parseResult: Schema.optional(MigrationApiInfo),
+      isCompleted: Schema.optional(Schema.Boolean)
+    }).annotations({ identifier: "MigrationStatusDto" }))

@@ -39,9 +39,10 @@ export interface ChangeClientActivationRequestEncoded {
 export const ChangeClientActivationRequest: Schema.Schema<
   ChangeClientActivationRequest,
   ChangeClientActivationRequestEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  status: Schema.Boolean
-}).annotations({ identifier: "ChangeClientActivationRequest" })
+> = /*#__PURE__*/ Runtime.lazy("ChangeClientActivationRequest", () =>
+  Schema.Struct({
+    status: Schema.Boolean
+  }).annotations({ identifier: "ChangeClientActivationRequest" }))
 
 /**
  * The response containing public client information.
@@ -139,24 +140,25 @@ export interface ClientInfoResponseEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const ClientInfoResponse: Schema.Schema<ClientInfoResponse, ClientInfoResponseEncoded> = /*#__PURE__*/ Schema
-  .Struct({
-    name: Schema.optional(Schema.String),
-    description: Schema.optional(Schema.String),
-    scopes: Schema.optional(Schema.Array(Schema.String)),
-    public: Schema.optional(Schema.Boolean),
-    client_id: Schema.optional(Schema.String),
-    website_url: Schema.optional(Schema.String),
-    terms_url: Schema.optional(Schema.String),
-    policy_url: Schema.optional(Schema.String),
-    logo: Schema.optional(Schema.String),
-    authentication_methods: Schema.optional(Schema.Array(Schema.String)),
-    is_public: Schema.optional(Schema.Boolean),
-    created_on: Schema.optional(Runtime.DateTime),
-    created_by: Schema.optional(Schema.String),
-    modified_on: Schema.optional(Runtime.DateTime),
-    modified_by: Schema.optional(Schema.String)
-  }).annotations({ identifier: "ClientInfoResponse" })
+export const ClientInfoResponse: Schema.Schema<ClientInfoResponse, ClientInfoResponseEncoded> = /*#__PURE__*/ Runtime
+  .lazy("ClientInfoResponse", () =>
+    Schema.Struct({
+      name: Schema.optional(Schema.String),
+      description: Schema.optional(Schema.String),
+      scopes: Schema.optional(Schema.Array(Schema.String)),
+      public: Schema.optional(Schema.Boolean),
+      client_id: Schema.optional(Schema.String),
+      website_url: Schema.optional(Schema.String),
+      terms_url: Schema.optional(Schema.String),
+      policy_url: Schema.optional(Schema.String),
+      logo: Schema.optional(Schema.String),
+      authentication_methods: Schema.optional(Schema.Array(Schema.String)),
+      is_public: Schema.optional(Schema.Boolean),
+      created_on: Schema.optional(Runtime.DateTime),
+      created_by: Schema.optional(Schema.String),
+      modified_on: Schema.optional(Runtime.DateTime),
+      modified_by: Schema.optional(Schema.String)
+    }).annotations({ identifier: "ClientInfoResponse" }))
 
 /**
  * @since 0.1.0
@@ -278,28 +280,32 @@ export interface ClientResponseEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const ClientResponse: Schema.Schema<ClientResponse, ClientResponseEncoded> = /*#__PURE__*/ Schema.Struct({
-  name: Schema.optional(Schema.String),
-  description: Schema.optional(Schema.String),
-  tenant: Schema.optional(Schema.Number),
-  scopes: Schema.optional(Schema.Array(Schema.String)),
-  enabled: Schema.optional(Schema.Boolean),
-  client_id: Schema.optional(Schema.String),
-  client_secret: Schema.optional(Schema.String),
-  website_url: Schema.optional(Schema.String),
-  terms_url: Schema.optional(Schema.String),
-  policy_url: Schema.optional(Schema.String),
-  logo: Schema.optional(Schema.String),
-  authentication_methods: Schema.optional(Schema.Array(Schema.String)),
-  redirect_uris: Schema.optional(Schema.Array(Schema.String)),
-  allowed_origins: Schema.optional(Schema.Array(Schema.String)),
-  logout_redirect_uris: Schema.optional(Schema.Array(Schema.String)),
-  created_on: Schema.optional(Runtime.DateTime),
-  created_by: Schema.optional(Schema.String),
-  modified_on: Schema.optional(Runtime.DateTime),
-  modified_by: Schema.optional(Schema.String),
-  is_public: Schema.optional(Schema.Boolean)
-}).annotations({ identifier: "ClientResponse" })
+export const ClientResponse: Schema.Schema<ClientResponse, ClientResponseEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "ClientResponse",
+  () =>
+    Schema.Struct({
+      name: Schema.optional(Schema.String),
+      description: Schema.optional(Schema.String),
+      tenant: Schema.optional(Schema.Number),
+      scopes: Schema.optional(Schema.Array(Schema.String)),
+      enabled: Schema.optional(Schema.Boolean),
+      client_id: Schema.optional(Schema.String),
+      client_secret: Schema.optional(Schema.String),
+      website_url: Schema.optional(Schema.String),
+      terms_url: Schema.optional(Schema.String),
+      policy_url: Schema.optional(Schema.String),
+      logo: Schema.optional(Schema.String),
+      authentication_methods: Schema.optional(Schema.Array(Schema.String)),
+      redirect_uris: Schema.optional(Schema.Array(Schema.String)),
+      allowed_origins: Schema.optional(Schema.Array(Schema.String)),
+      logout_redirect_uris: Schema.optional(Schema.Array(Schema.String)),
+      created_on: Schema.optional(Runtime.DateTime),
+      created_by: Schema.optional(Schema.String),
+      modified_on: Schema.optional(Runtime.DateTime),
+      modified_by: Schema.optional(Schema.String),
+      is_public: Schema.optional(Schema.Boolean)
+    }).annotations({ identifier: "ClientResponse" })
+)
 
 /**
  * The response containing the regenerated client secret.
@@ -331,9 +337,10 @@ export interface ClientSecretResponseEncoded {
  * @category schemas
  */
 export const ClientSecretResponse: Schema.Schema<ClientSecretResponse, ClientSecretResponseEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    client_secret: Schema.optional(Schema.String)
-  }).annotations({ identifier: "ClientSecretResponse" })
+  /*#__PURE__*/ Runtime.lazy("ClientSecretResponse", () =>
+    Schema.Struct({
+      client_secret: Schema.optional(Schema.String)
+    }).annotations({ identifier: "ClientSecretResponse" }))
 
 /**
  * Client creation request containing client details
@@ -421,22 +428,23 @@ export interface CreateClientRequestEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const CreateClientRequest: Schema.Schema<CreateClientRequest, CreateClientRequestEncoded> = /*#__PURE__*/ Schema
-  .Struct({
-    name: Schema.optional(Schema.String),
-    description: Schema.optional(Schema.String),
-    logo: Schema.optional(Schema.String),
-    scopes: Schema.optional(Schema.Array(Schema.String)),
-    public: Schema.optional(Schema.Boolean),
-    allow_pkce: Schema.optional(Schema.Boolean),
-    is_public: Schema.optional(Schema.Boolean),
-    website_url: Schema.optional(Schema.String),
-    terms_url: Schema.optional(Schema.String),
-    policy_url: Schema.optional(Schema.String),
-    redirect_uris: Schema.Array(Schema.String),
-    allowed_origins: Schema.Array(Schema.String),
-    logout_redirect_uri: Schema.optional(Schema.String)
-  }).annotations({ identifier: "CreateClientRequest" })
+export const CreateClientRequest: Schema.Schema<CreateClientRequest, CreateClientRequestEncoded> = /*#__PURE__*/ Runtime
+  .lazy("CreateClientRequest", () =>
+    Schema.Struct({
+      name: Schema.optional(Schema.String),
+      description: Schema.optional(Schema.String),
+      logo: Schema.optional(Schema.String),
+      scopes: Schema.optional(Schema.Array(Schema.String)),
+      public: Schema.optional(Schema.Boolean),
+      allow_pkce: Schema.optional(Schema.Boolean),
+      is_public: Schema.optional(Schema.Boolean),
+      website_url: Schema.optional(Schema.String),
+      terms_url: Schema.optional(Schema.String),
+      policy_url: Schema.optional(Schema.String),
+      redirect_uris: Schema.Array(Schema.String),
+      allowed_origins: Schema.Array(Schema.String),
+      logout_redirect_uri: Schema.optional(Schema.String)
+    }).annotations({ identifier: "CreateClientRequest" }))
 
 /**
  * The response containing paginated modification information.
@@ -480,11 +488,12 @@ export interface PageableModificationResponseEncoded {
 export const PageableModificationResponse: Schema.Schema<
   PageableModificationResponse,
   PageableModificationResponseEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  data: Schema.optional(Schema.Unknown),
-  limit: Schema.optional(Schema.Number),
-  last_modified_on: Schema.optional(Runtime.DateTime)
-}).annotations({ identifier: "PageableModificationResponse" })
+> = /*#__PURE__*/ Runtime.lazy("PageableModificationResponse", () =>
+  Schema.Struct({
+    data: Schema.optional(Schema.Unknown),
+    limit: Schema.optional(Schema.Number),
+    last_modified_on: Schema.optional(Runtime.DateTime)
+  }).annotations({ identifier: "PageableModificationResponse" }))
 
 /**
  * The response containing paginated data.
@@ -530,12 +539,16 @@ export interface PageableResponseEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const PageableResponse: Schema.Schema<PageableResponse, PageableResponseEncoded> = /*#__PURE__*/ Schema.Struct({
-  data: Schema.optional(Schema.Unknown),
-  limit: Schema.optional(Schema.Number),
-  last_client_id: Schema.optional(Schema.String),
-  last_created_on: Schema.optional(Runtime.DateTime)
-}).annotations({ identifier: "PageableResponse" })
+export const PageableResponse: Schema.Schema<PageableResponse, PageableResponseEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "PageableResponse",
+  () =>
+    Schema.Struct({
+      data: Schema.optional(Schema.Unknown),
+      limit: Schema.optional(Schema.Number),
+      last_client_id: Schema.optional(Schema.String),
+      last_created_on: Schema.optional(Runtime.DateTime)
+    }).annotations({ identifier: "PageableResponse" })
+)
 
 /**
  * The response containing paginated client information.
@@ -584,12 +597,13 @@ export interface PageableResponseClientInfoResponseEncoded {
 export const PageableResponseClientInfoResponse: Schema.Schema<
   PageableResponseClientInfoResponse,
   PageableResponseClientInfoResponseEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  data: Schema.optional(Schema.Unknown),
-  limit: Schema.optional(Schema.Number),
-  last_client_id: Schema.optional(Schema.String),
-  last_created_on: Schema.optional(Runtime.DateTime)
-}).annotations({ identifier: "PageableResponseClientInfoResponse" })
+> = /*#__PURE__*/ Runtime.lazy("PageableResponseClientInfoResponse", () =>
+  Schema.Struct({
+    data: Schema.optional(Schema.Unknown),
+    limit: Schema.optional(Schema.Number),
+    last_client_id: Schema.optional(Schema.String),
+    last_created_on: Schema.optional(Runtime.DateTime)
+  }).annotations({ identifier: "PageableResponseClientInfoResponse" }))
 
 /**
  * The response containing the scope information.
@@ -630,11 +644,15 @@ export interface ScopeResponseEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const ScopeResponse: Schema.Schema<ScopeResponse, ScopeResponseEncoded> = /*#__PURE__*/ Schema.Struct({
-  name: Schema.optional(Schema.String),
-  group: Schema.optional(Schema.String),
-  type: Schema.optional(Schema.String)
-}).annotations({ identifier: "ScopeResponse" })
+export const ScopeResponse: Schema.Schema<ScopeResponse, ScopeResponseEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "ScopeResponse",
+  () =>
+    Schema.Struct({
+      name: Schema.optional(Schema.String),
+      group: Schema.optional(Schema.String),
+      type: Schema.optional(Schema.String)
+    }).annotations({ identifier: "ScopeResponse" })
+)
 
 /**
  * Client update request containing modified client details
@@ -692,16 +710,17 @@ export interface UpdateClientRequestEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const UpdateClientRequest: Schema.Schema<UpdateClientRequest, UpdateClientRequestEncoded> = /*#__PURE__*/ Schema
-  .Struct({
-    name: Schema.optional(Schema.String),
-    description: Schema.optional(Schema.String),
-    logo: Schema.optional(Schema.String),
-    public: Schema.optional(Schema.Boolean),
-    allow_pkce: Schema.optional(Schema.Boolean),
-    is_public: Schema.optional(Schema.Boolean),
-    allowed_origins: Schema.optional(Schema.Array(Schema.String))
-  }).annotations({ identifier: "UpdateClientRequest" })
+export const UpdateClientRequest: Schema.Schema<UpdateClientRequest, UpdateClientRequestEncoded> = /*#__PURE__*/ Runtime
+  .lazy("UpdateClientRequest", () =>
+    Schema.Struct({
+      name: Schema.optional(Schema.String),
+      description: Schema.optional(Schema.String),
+      logo: Schema.optional(Schema.String),
+      public: Schema.optional(Schema.Boolean),
+      allow_pkce: Schema.optional(Schema.Boolean),
+      is_public: Schema.optional(Schema.Boolean),
+      allowed_origins: Schema.optional(Schema.Array(Schema.String))
+    }).annotations({ identifier: "UpdateClientRequest" }))
 
 /**
  * @since 0.1.0
@@ -744,12 +763,13 @@ export interface ExchangeToken200ResponseEncoded {
  * @category schemas
  */
 export const ExchangeToken200Response: Schema.Schema<ExchangeToken200Response, ExchangeToken200ResponseEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    access_token: Schema.optional(Schema.String),
-    token_type: Schema.optional(Schema.String),
-    expires_in: Schema.optional(Schema.Number),
-    refresh_token: Schema.optional(Schema.String)
-  }).annotations({ identifier: "exchangeToken_200_response" })
+  /*#__PURE__*/ Runtime.lazy("exchangeToken_200_response", () =>
+    Schema.Struct({
+      access_token: Schema.optional(Schema.String),
+      token_type: Schema.optional(Schema.String),
+      expires_in: Schema.optional(Schema.Number),
+      refresh_token: Schema.optional(Schema.String)
+    }).annotations({ identifier: "exchangeToken_200_response" }))
 
 /**
  * @since 0.1.0
@@ -797,13 +817,14 @@ export interface ExchangeTokenRequestEncoded {
  * @category schemas
  */
 export const ExchangeTokenRequest: Schema.Schema<ExchangeTokenRequest, ExchangeTokenRequestEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    grant_type: Schema.optional(Schema.String),
-    code: Schema.optional(Schema.String),
-    redirect_uri: Schema.optional(Schema.String),
-    client_id: Schema.optional(Schema.String),
-    client_secret: Schema.optional(Schema.String)
-  }).annotations({ identifier: "exchangeToken_request" })
+  /*#__PURE__*/ Runtime.lazy("exchangeToken_request", () =>
+    Schema.Struct({
+      grant_type: Schema.optional(Schema.String),
+      code: Schema.optional(Schema.String),
+      redirect_uri: Schema.optional(Schema.String),
+      client_id: Schema.optional(Schema.String),
+      client_secret: Schema.optional(Schema.String)
+    }).annotations({ identifier: "exchangeToken_request" }))
 
 /**
  * @since 0.1.0
@@ -841,8 +862,9 @@ export interface SubmitConsentRequestEncoded {
  * @category schemas
  */
 export const SubmitConsentRequest: Schema.Schema<SubmitConsentRequest, SubmitConsentRequestEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    client_id: Schema.optional(Schema.String),
-    state: Schema.optional(Schema.String),
-    scope: Schema.optional(Schema.String)
-  }).annotations({ identifier: "submitConsent_request" })
+  /*#__PURE__*/ Runtime.lazy("submitConsent_request", () =>
+    Schema.Struct({
+      client_id: Schema.optional(Schema.String),
+      state: Schema.optional(Schema.String),
+      scope: Schema.optional(Schema.String)
+    }).annotations({ identifier: "submitConsent_request" }))

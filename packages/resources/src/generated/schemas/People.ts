@@ -47,11 +47,15 @@ export interface AccountInfoDtoEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const AccountInfoDto: Schema.Schema<AccountInfoDto, AccountInfoDtoEncoded> = /*#__PURE__*/ Schema.Struct({
-  provider: Schema.optionalWith(Schema.String, { nullable: true }),
-  url: Schema.optionalWith(Schema.String, { nullable: true }),
-  linked: Schema.Boolean
-}).annotations({ identifier: "AccountInfoDto" })
+export const AccountInfoDto: Schema.Schema<AccountInfoDto, AccountInfoDtoEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "AccountInfoDto",
+  () =>
+    Schema.Struct({
+      provider: Schema.optionalWith(Schema.String, { nullable: true }),
+      url: Schema.optionalWith(Schema.String, { nullable: true }),
+      linked: Schema.Boolean
+    }).annotations({ identifier: "AccountInfoDto" })
+)
 
 /**
  * [0 - SSO, 1 - LDAP, 2 - Standart]
@@ -77,10 +81,9 @@ export type AccountLoginType = 0 | 1 | 2 | (number & {})
  * @since 0.1.0
  * @category enums
  */
-export const AccountLoginTypeSchema: Schema.Schema<AccountLoginType> = /*#__PURE__*/ Runtime.intEnum<AccountLoginType>(
+export const AccountLoginTypeSchema: Schema.Schema<AccountLoginType> = /*#__PURE__*/ Runtime.lazy(
   "AccountLoginType",
-  AccountLoginType,
-  "0 = SSO, 1 = LDAP, 2 = Standart"
+  () => Runtime.intEnum<AccountLoginType>("AccountLoginType", AccountLoginType, "0 = SSO, 1 = LDAP, 2 = Standart")
 )
 
 /**
@@ -107,10 +110,9 @@ export type Area = 0 | 1 | 2 | (number & {})
  * @since 0.1.0
  * @category enums
  */
-export const AreaSchema: Schema.Schema<Area> = /*#__PURE__*/ Runtime.intEnum<Area>(
+export const AreaSchema: Schema.Schema<Area> = /*#__PURE__*/ Runtime.lazy(
   "Area",
-  Area,
-  "0 = All, 1 = People, 2 = Guests"
+  () => Runtime.intEnum<Area>("Area", Area, "0 = All, 1 = People, 2 = Guests")
 )
 
 /**
@@ -147,11 +149,12 @@ export interface ChangeEmailRequestEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const ChangeEmailRequest: Schema.Schema<ChangeEmailRequest, ChangeEmailRequestEncoded> = /*#__PURE__*/ Schema
-  .Struct({
-    email: Schema.optionalWith(Schema.String, { nullable: true }),
-    encEmail: Schema.optionalWith(Schema.String, { nullable: true })
-  }).annotations({ identifier: "ChangeEmailRequest" })
+export const ChangeEmailRequest: Schema.Schema<ChangeEmailRequest, ChangeEmailRequestEncoded> = /*#__PURE__*/ Runtime
+  .lazy("ChangeEmailRequest", () =>
+    Schema.Struct({
+      email: Schema.optionalWith(Schema.String, { nullable: true }),
+      encEmail: Schema.optionalWith(Schema.String, { nullable: true })
+    }).annotations({ identifier: "ChangeEmailRequest" }))
 
 /**
  * The request parameters for updating a user password.
@@ -188,10 +191,11 @@ export interface ChangePasswordRequestEncoded {
  * @category schemas
  */
 export const ChangePasswordRequest: Schema.Schema<ChangePasswordRequest, ChangePasswordRequestEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    password: Schema.optionalWith(Schema.String, { nullable: true }),
-    passwordHash: Schema.optionalWith(Schema.String, { nullable: true })
-  }).annotations({ identifier: "ChangePasswordRequest" })
+  /*#__PURE__*/ Runtime.lazy("ChangePasswordRequest", () =>
+    Schema.Struct({
+      password: Schema.optionalWith(Schema.String, { nullable: true }),
+      passwordHash: Schema.optionalWith(Schema.String, { nullable: true })
+    }).annotations({ identifier: "ChangePasswordRequest" }))
 
 /**
  * The culture name parameters.
@@ -222,9 +226,13 @@ export interface CultureEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const Culture: Schema.Schema<Culture, CultureEncoded> = /*#__PURE__*/ Schema.Struct({
-  cultureName: Schema.String
-}).annotations({ identifier: "Culture" })
+export const Culture: Schema.Schema<Culture, CultureEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "Culture",
+  () =>
+    Schema.Struct({
+      cultureName: Schema.String
+    }).annotations({ identifier: "Culture" })
+)
 
 /**
  * The theme parameters.
@@ -260,11 +268,14 @@ export interface DarkThemeSettingsEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const DarkThemeSettings: Schema.Schema<DarkThemeSettings, DarkThemeSettingsEncoded> = /*#__PURE__*/ Schema
-  .Struct({
-    theme: Schema.optional(Common.DarkThemeSettingsTypeSchema),
-    lastModified: Schema.optional(Runtime.DateTime)
-  }).annotations({ identifier: "DarkThemeSettings" })
+export const DarkThemeSettings: Schema.Schema<DarkThemeSettings, DarkThemeSettingsEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "DarkThemeSettings",
+  () =>
+    Schema.Struct({
+      theme: Schema.optional(Common.DarkThemeSettingsTypeSchema),
+      lastModified: Schema.optional(Runtime.DateTime)
+    }).annotations({ identifier: "DarkThemeSettings" })
+)
 
 /**
  * The theme settings request parameters.
@@ -298,9 +309,10 @@ export interface DarkThemeSettingsRequestDtoEncoded {
 export const DarkThemeSettingsRequestDto: Schema.Schema<
   DarkThemeSettingsRequestDto,
   DarkThemeSettingsRequestDtoEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  theme: Common.DarkThemeSettingsTypeSchema
-}).annotations({ identifier: "DarkThemeSettingsRequestDto" })
+> = /*#__PURE__*/ Runtime.lazy("DarkThemeSettingsRequestDto", () =>
+  Schema.Struct({
+    theme: Common.DarkThemeSettingsTypeSchema
+  }).annotations({ identifier: "DarkThemeSettingsRequestDto" }))
 
 /**
  * The request parameters for the user email.
@@ -342,11 +354,12 @@ export interface EmailMemberRequestDtoEncoded {
  * @category schemas
  */
 export const EmailMemberRequestDto: Schema.Schema<EmailMemberRequestDto, EmailMemberRequestDtoEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    email: Schema.String,
-    recaptchaType: Schema.optional(Common.RecaptchaTypeSchema),
-    recaptchaResponse: Schema.optionalWith(Schema.String, { nullable: true })
-  }).annotations({ identifier: "EmailMemberRequestDto" })
+  /*#__PURE__*/ Runtime.lazy("EmailMemberRequestDto", () =>
+    Schema.Struct({
+      email: Schema.String,
+      recaptchaType: Schema.optional(Common.RecaptchaTypeSchema),
+      recaptchaResponse: Schema.optionalWith(Schema.String, { nullable: true })
+    }).annotations({ identifier: "EmailMemberRequestDto" }))
 
 /**
  * The file upload result.
@@ -387,12 +400,13 @@ export interface FileUploadResultDtoEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const FileUploadResultDto: Schema.Schema<FileUploadResultDto, FileUploadResultDtoEncoded> = /*#__PURE__*/ Schema
-  .Struct({
-    success: Schema.optional(Schema.Boolean),
-    data: Schema.optionalWith(Schema.Unknown, { nullable: true }),
-    message: Schema.optionalWith(Schema.String, { nullable: true })
-  }).annotations({ identifier: "FileUploadResultDto" })
+export const FileUploadResultDto: Schema.Schema<FileUploadResultDto, FileUploadResultDtoEncoded> = /*#__PURE__*/ Runtime
+  .lazy("FileUploadResultDto", () =>
+    Schema.Struct({
+      success: Schema.optional(Schema.Boolean),
+      data: Schema.optionalWith(Schema.Unknown, { nullable: true }),
+      message: Schema.optionalWith(Schema.String, { nullable: true })
+    }).annotations({ identifier: "FileUploadResultDto" }))
 
 /**
  * The user invitation parameters.
@@ -429,10 +443,11 @@ export interface UserInvitationRequestDtoEncoded {
  * @category schemas
  */
 export const UserInvitationRequestDto: Schema.Schema<UserInvitationRequestDto, UserInvitationRequestDtoEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    email: Schema.optionalWith(Schema.String, { nullable: true }),
-    type: Schema.optional(Common.EmployeeTypeSchema)
-  }).annotations({ identifier: "UserInvitationRequestDto" })
+  /*#__PURE__*/ Runtime.lazy("UserInvitationRequestDto", () =>
+    Schema.Struct({
+      email: Schema.optionalWith(Schema.String, { nullable: true }),
+      type: Schema.optional(Common.EmployeeTypeSchema)
+    }).annotations({ identifier: "UserInvitationRequestDto" }))
 
 /**
  * The request parameters for inviting users.
@@ -469,10 +484,11 @@ export interface InviteUsersRequestDtoEncoded {
  * @category schemas
  */
 export const InviteUsersRequestDto: Schema.Schema<InviteUsersRequestDto, InviteUsersRequestDtoEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    invitations: Schema.Array(UserInvitationRequestDto),
-    culture: Schema.optionalWith(Schema.String, { nullable: true })
-  }).annotations({ identifier: "InviteUsersRequestDto" })
+  /*#__PURE__*/ Runtime.lazy("InviteUsersRequestDto", () =>
+    Schema.Struct({
+      invitations: Schema.Array(UserInvitationRequestDto),
+      culture: Schema.optionalWith(Schema.String, { nullable: true })
+    }).annotations({ identifier: "InviteUsersRequestDto" }))
 
 /**
  * The request parameters for linking accounts.
@@ -504,9 +520,10 @@ export interface LinkAccountRequestDtoEncoded {
  * @category schemas
  */
 export const LinkAccountRequestDto: Schema.Schema<LinkAccountRequestDto, LinkAccountRequestDtoEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    serializedProfile: Schema.optionalWith(Schema.String, { nullable: true })
-  }).annotations({ identifier: "LinkAccountRequestDto" })
+  /*#__PURE__*/ Runtime.lazy("LinkAccountRequestDto", () =>
+    Schema.Struct({
+      serializedProfile: Schema.optionalWith(Schema.String, { nullable: true })
+    }).annotations({ identifier: "LinkAccountRequestDto" }))
 
 /**
  * The user request parameters.
@@ -617,25 +634,29 @@ export interface MemberRequestDtoEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const MemberRequestDto: Schema.Schema<MemberRequestDto, MemberRequestDtoEncoded> = /*#__PURE__*/ Schema.Struct({
-  password: Schema.optionalWith(Schema.String, { nullable: true }),
-  passwordHash: Schema.optionalWith(Schema.String, { nullable: true }),
-  email: Schema.optionalWith(Schema.String, { nullable: true }),
-  type: Schema.optional(Common.EmployeeTypeSchema),
-  isUser: Schema.optionalWith(Schema.Boolean, { nullable: true }),
-  firstName: Schema.optionalWith(Schema.String, { nullable: true }),
-  lastName: Schema.optionalWith(Schema.String, { nullable: true }),
-  department: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true }),
-  location: Schema.optionalWith(Schema.String, { nullable: true }),
-  comment: Schema.optionalWith(Schema.String, { nullable: true }),
-  contacts: Schema.optionalWith(Schema.Array(Common.Contact), { nullable: true }),
-  files: Schema.optionalWith(Schema.String, { nullable: true }),
-  fromInviteLink: Schema.optional(Schema.Boolean),
-  key: Schema.optionalWith(Schema.String, { nullable: true }),
-  cultureName: Schema.optionalWith(Schema.String, { nullable: true }),
-  target: Schema.optional(Schema.String),
-  spam: Schema.optionalWith(Schema.Boolean, { nullable: true })
-}).annotations({ identifier: "MemberRequestDto" })
+export const MemberRequestDto: Schema.Schema<MemberRequestDto, MemberRequestDtoEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "MemberRequestDto",
+  () =>
+    Schema.Struct({
+      password: Schema.optionalWith(Schema.String, { nullable: true }),
+      passwordHash: Schema.optionalWith(Schema.String, { nullable: true }),
+      email: Schema.optionalWith(Schema.String, { nullable: true }),
+      type: Schema.optional(Common.EmployeeTypeSchema),
+      isUser: Schema.optionalWith(Schema.Boolean, { nullable: true }),
+      firstName: Schema.optionalWith(Schema.String, { nullable: true }),
+      lastName: Schema.optionalWith(Schema.String, { nullable: true }),
+      department: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true }),
+      location: Schema.optionalWith(Schema.String, { nullable: true }),
+      comment: Schema.optionalWith(Schema.String, { nullable: true }),
+      contacts: Schema.optionalWith(Schema.Array(Common.Contact), { nullable: true }),
+      files: Schema.optionalWith(Schema.String, { nullable: true }),
+      fromInviteLink: Schema.optional(Schema.Boolean),
+      key: Schema.optionalWith(Schema.String, { nullable: true }),
+      cultureName: Schema.optionalWith(Schema.String, { nullable: true }),
+      target: Schema.optional(Schema.String),
+      spam: Schema.optionalWith(Schema.Boolean, { nullable: true })
+    }).annotations({ identifier: "MemberRequestDto" })
+)
 
 /**
  * [0 - Paid, 1 - Free]
@@ -661,10 +682,9 @@ export type Payments = 0 | 1 | (number & {})
  * @since 0.1.0
  * @category enums
  */
-export const PaymentsSchema: Schema.Schema<Payments> = /*#__PURE__*/ Runtime.intEnum<Payments>(
+export const PaymentsSchema: Schema.Schema<Payments> = /*#__PURE__*/ Runtime.lazy(
   "Payments",
-  Payments,
-  "0 = Paid, 1 = Free"
+  () => Runtime.intEnum<Payments>("Payments", Payments, "0 = Paid, 1 = Free")
 )
 
 /**
@@ -712,12 +732,13 @@ export interface SignupAccountRequestDtoEncoded {
  * @category schemas
  */
 export const SignupAccountRequestDto: Schema.Schema<SignupAccountRequestDto, SignupAccountRequestDtoEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    employeeType: Schema.optional(Common.EmployeeTypeSchema),
-    key: Schema.optionalWith(Schema.String, { nullable: true }),
-    culture: Schema.optionalWith(Schema.String, { nullable: true }),
-    serializedProfile: Schema.optionalWith(Schema.String, { nullable: true })
-  }).annotations({ identifier: "SignupAccountRequestDto" })
+  /*#__PURE__*/ Runtime.lazy("SignupAccountRequestDto", () =>
+    Schema.Struct({
+      employeeType: Schema.optional(Common.EmployeeTypeSchema),
+      key: Schema.optionalWith(Schema.String, { nullable: true }),
+      culture: Schema.optionalWith(Schema.String, { nullable: true }),
+      serializedProfile: Schema.optionalWith(Schema.String, { nullable: true })
+    }).annotations({ identifier: "SignupAccountRequestDto" }))
 
 /**
  * The request parameters for starting the reassignment process.
@@ -759,11 +780,12 @@ export interface StartReassignRequestDtoEncoded {
  * @category schemas
  */
 export const StartReassignRequestDto: Schema.Schema<StartReassignRequestDto, StartReassignRequestDtoEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    fromUserId: Schema.String,
-    toUserId: Schema.String,
-    deleteProfile: Schema.optional(Schema.Boolean)
-  }).annotations({ identifier: "StartReassignRequestDto" })
+  /*#__PURE__*/ Runtime.lazy("StartReassignRequestDto", () =>
+    Schema.Struct({
+      fromUserId: Schema.String,
+      toUserId: Schema.String,
+      deleteProfile: Schema.optional(Schema.Boolean)
+    }).annotations({ identifier: "StartReassignRequestDto" }))
 
 /**
  * The parameters for updating the type of the user or guest when reassigning rooms and shared files.
@@ -805,11 +827,12 @@ export interface StartUpdateUserTypeDtoEncoded {
  * @category schemas
  */
 export const StartUpdateUserTypeDto: Schema.Schema<StartUpdateUserTypeDto, StartUpdateUserTypeDtoEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    type: Schema.optional(Common.EmployeeTypeSchema),
-    userId: Schema.optional(Schema.String),
-    reassignUserId: Schema.optionalWith(Schema.String, { nullable: true })
-  }).annotations({ identifier: "StartUpdateUserTypeDto" })
+  /*#__PURE__*/ Runtime.lazy("StartUpdateUserTypeDto", () =>
+    Schema.Struct({
+      type: Schema.optional(Common.EmployeeTypeSchema),
+      userId: Schema.optional(Schema.String),
+      reassignUserId: Schema.optionalWith(Schema.String, { nullable: true })
+    }).annotations({ identifier: "StartUpdateUserTypeDto" }))
 
 /**
  * The task progress response parameters.
@@ -861,13 +884,14 @@ export interface TaskProgressResponseDtoEncoded {
  * @category schemas
  */
 export const TaskProgressResponseDto: Schema.Schema<TaskProgressResponseDto, TaskProgressResponseDtoEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    id: Schema.optionalWith(Schema.String, { nullable: true }),
-    error: Schema.optionalWith(Schema.String, { nullable: true }),
-    percentage: Schema.Number,
-    isCompleted: Schema.Boolean,
-    status: Common.DistributedTaskStatusSchema
-  }).annotations({ identifier: "TaskProgressResponseDto" })
+  /*#__PURE__*/ Runtime.lazy("TaskProgressResponseDto", () =>
+    Schema.Struct({
+      id: Schema.optionalWith(Schema.String, { nullable: true }),
+      error: Schema.optionalWith(Schema.String, { nullable: true }),
+      percentage: Schema.Number,
+      isCompleted: Schema.Boolean,
+      status: Common.DistributedTaskStatusSchema
+    }).annotations({ identifier: "TaskProgressResponseDto" }))
 
 /**
  * The request parameters for terminating the reassignment/deletion process.
@@ -898,10 +922,11 @@ export interface TerminateRequestDtoEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const TerminateRequestDto: Schema.Schema<TerminateRequestDto, TerminateRequestDtoEncoded> = /*#__PURE__*/ Schema
-  .Struct({
-    userId: Schema.String
-  }).annotations({ identifier: "TerminateRequestDto" })
+export const TerminateRequestDto: Schema.Schema<TerminateRequestDto, TerminateRequestDtoEncoded> = /*#__PURE__*/ Runtime
+  .lazy("TerminateRequestDto", () =>
+    Schema.Struct({
+      userId: Schema.String
+    }).annotations({ identifier: "TerminateRequestDto" }))
 
 /**
  * The thumbnails data parameters.
@@ -957,15 +982,18 @@ export interface ThumbnailsDataDtoEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const ThumbnailsDataDto: Schema.Schema<ThumbnailsDataDto, ThumbnailsDataDtoEncoded> = /*#__PURE__*/ Schema
-  .Struct({
-    original: Schema.optionalWith(Schema.String, { nullable: true }),
-    retina: Schema.optionalWith(Schema.String, { nullable: true }),
-    max: Schema.optionalWith(Schema.String, { nullable: true }),
-    big: Schema.optionalWith(Schema.String, { nullable: true }),
-    medium: Schema.optionalWith(Schema.String, { nullable: true }),
-    small: Schema.optionalWith(Schema.String, { nullable: true })
-  }).annotations({ identifier: "ThumbnailsDataDto" })
+export const ThumbnailsDataDto: Schema.Schema<ThumbnailsDataDto, ThumbnailsDataDtoEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "ThumbnailsDataDto",
+  () =>
+    Schema.Struct({
+      original: Schema.optionalWith(Schema.String, { nullable: true }),
+      retina: Schema.optionalWith(Schema.String, { nullable: true }),
+      max: Schema.optionalWith(Schema.String, { nullable: true }),
+      big: Schema.optionalWith(Schema.String, { nullable: true }),
+      medium: Schema.optionalWith(Schema.String, { nullable: true }),
+      small: Schema.optionalWith(Schema.String, { nullable: true })
+    }).annotations({ identifier: "ThumbnailsDataDto" })
+)
 
 /**
  * The thumbnail request.
@@ -1016,14 +1044,17 @@ export interface ThumbnailsRequestEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const ThumbnailsRequest: Schema.Schema<ThumbnailsRequest, ThumbnailsRequestEncoded> = /*#__PURE__*/ Schema
-  .Struct({
-    tmpFile: Schema.optionalWith(Schema.String, { nullable: true }),
-    x: Schema.optional(Schema.Number),
-    y: Schema.optional(Schema.Number),
-    width: Schema.optional(Schema.Number),
-    height: Schema.optional(Schema.Number)
-  }).annotations({ identifier: "ThumbnailsRequest" })
+export const ThumbnailsRequest: Schema.Schema<ThumbnailsRequest, ThumbnailsRequestEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "ThumbnailsRequest",
+  () =>
+    Schema.Struct({
+      tmpFile: Schema.optionalWith(Schema.String, { nullable: true }),
+      x: Schema.optional(Schema.Number),
+      y: Schema.optional(Schema.Number),
+      width: Schema.optional(Schema.Number),
+      height: Schema.optional(Schema.Number)
+    }).annotations({ identifier: "ThumbnailsRequest" })
+)
 
 /**
  * The request parameters for updating the user information.
@@ -1110,20 +1141,21 @@ export interface UpdateMemberRequestDtoEncoded {
  * @category schemas
  */
 export const UpdateMemberRequestDto: Schema.Schema<UpdateMemberRequestDto, UpdateMemberRequestDtoEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    userId: Schema.optionalWith(Schema.String, { nullable: true }),
-    disable: Schema.optionalWith(Schema.Boolean, { nullable: true }),
-    email: Schema.optionalWith(Schema.String, { nullable: true }),
-    isUser: Schema.optionalWith(Schema.Boolean, { nullable: true }),
-    firstName: Schema.optionalWith(Schema.String, { nullable: true }),
-    lastName: Schema.optionalWith(Schema.String, { nullable: true }),
-    department: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true }),
-    location: Schema.optionalWith(Schema.String, { nullable: true }),
-    comment: Schema.optionalWith(Schema.String, { nullable: true }),
-    contacts: Schema.optionalWith(Schema.Array(Common.Contact), { nullable: true }),
-    files: Schema.optionalWith(Schema.String, { nullable: true }),
-    spam: Schema.optionalWith(Schema.Boolean, { nullable: true })
-  }).annotations({ identifier: "UpdateMemberRequestDto" })
+  /*#__PURE__*/ Runtime.lazy("UpdateMemberRequestDto", () =>
+    Schema.Struct({
+      userId: Schema.optionalWith(Schema.String, { nullable: true }),
+      disable: Schema.optionalWith(Schema.Boolean, { nullable: true }),
+      email: Schema.optionalWith(Schema.String, { nullable: true }),
+      isUser: Schema.optionalWith(Schema.Boolean, { nullable: true }),
+      firstName: Schema.optionalWith(Schema.String, { nullable: true }),
+      lastName: Schema.optionalWith(Schema.String, { nullable: true }),
+      department: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true }),
+      location: Schema.optionalWith(Schema.String, { nullable: true }),
+      comment: Schema.optionalWith(Schema.String, { nullable: true }),
+      contacts: Schema.optionalWith(Schema.Array(Common.Contact), { nullable: true }),
+      files: Schema.optionalWith(Schema.String, { nullable: true }),
+      spam: Schema.optionalWith(Schema.Boolean, { nullable: true })
+    }).annotations({ identifier: "UpdateMemberRequestDto" }))
 
 /**
  * The quota in JSON format.
@@ -1150,7 +1182,10 @@ export type UpdateMembersQuotaRequestDtoQuotaEncoded = number | string
 export const UpdateMembersQuotaRequestDtoQuota: Schema.Schema<
   UpdateMembersQuotaRequestDtoQuota,
   UpdateMembersQuotaRequestDtoQuotaEncoded
-> = /*#__PURE__*/ Schema.asSchema(Schema.Union(Schema.Number, Schema.String))
+> = /*#__PURE__*/ Runtime.lazy(
+  "UpdateMembersQuotaRequestDto_quota",
+  () => Schema.asSchema(Schema.Union(Schema.Number, Schema.String))
+)
 
 /**
  * The request parameters for updating a user quota.
@@ -1189,10 +1224,11 @@ export interface UpdateMembersQuotaRequestDtoEncoded {
 export const UpdateMembersQuotaRequestDto: Schema.Schema<
   UpdateMembersQuotaRequestDto,
   UpdateMembersQuotaRequestDtoEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  userIds: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true }),
-  quota: Schema.optional(UpdateMembersQuotaRequestDtoQuota)
-}).annotations({ identifier: "UpdateMembersQuotaRequestDto" })
+> = /*#__PURE__*/ Runtime.lazy("UpdateMembersQuotaRequestDto", () =>
+  Schema.Struct({
+    userIds: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true }),
+    quota: Schema.optional(UpdateMembersQuotaRequestDtoQuota)
+  }).annotations({ identifier: "UpdateMembersQuotaRequestDto" }))
 
 /**
  * The request parameters for updating the user information.
@@ -1229,10 +1265,11 @@ export interface UpdateMembersRequestDtoEncoded {
  * @category schemas
  */
 export const UpdateMembersRequestDto: Schema.Schema<UpdateMembersRequestDto, UpdateMembersRequestDtoEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    userIds: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true }),
-    resendAll: Schema.optional(Schema.Boolean)
-  }).annotations({ identifier: "UpdateMembersRequestDto" })
+  /*#__PURE__*/ Runtime.lazy("UpdateMembersRequestDto", () =>
+    Schema.Struct({
+      userIds: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true }),
+      resendAll: Schema.optional(Schema.Boolean)
+    }).annotations({ identifier: "UpdateMembersRequestDto" }))
 
 /**
  * The request parameters for updating a photo.
@@ -1264,9 +1301,10 @@ export interface UpdatePhotoMemberRequestEncoded {
  * @category schemas
  */
 export const UpdatePhotoMemberRequest: Schema.Schema<UpdatePhotoMemberRequest, UpdatePhotoMemberRequestEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    files: Schema.optionalWith(Schema.String, { nullable: true })
-  }).annotations({ identifier: "UpdatePhotoMemberRequest" })
+  /*#__PURE__*/ Runtime.lazy("UpdatePhotoMemberRequest", () =>
+    Schema.Struct({
+      files: Schema.optionalWith(Schema.String, { nullable: true })
+    }).annotations({ identifier: "UpdatePhotoMemberRequest" }))
 
 /**
  * The user existence check response parameters.
@@ -1303,10 +1341,11 @@ export interface UserExistsResponseDtoEncoded {
  * @category schemas
  */
 export const UserExistsResponseDto: Schema.Schema<UserExistsResponseDto, UserExistsResponseDtoEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    exists: Schema.Boolean,
-    status: Schema.optional(Common.EmployeeStatusSchema)
-  }).annotations({ identifier: "UserExistsResponseDto" })
+  /*#__PURE__*/ Runtime.lazy("UserExistsResponseDto", () =>
+    Schema.Struct({
+      exists: Schema.Boolean,
+      status: Schema.optional(Common.EmployeeStatusSchema)
+    }).annotations({ identifier: "UserExistsResponseDto" }))
 
 /**
  * @since 0.1.0
@@ -1339,7 +1378,8 @@ export interface UploadMemberPhotoRequestEncoded {
  * @category schemas
  */
 export const UploadMemberPhotoRequest: Schema.Schema<UploadMemberPhotoRequest, UploadMemberPhotoRequestEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    File: Schema.String,
-    Autosave: Schema.optional(Schema.Boolean)
-  }).annotations({ identifier: "uploadMemberPhoto_request" })
+  /*#__PURE__*/ Runtime.lazy("uploadMemberPhoto_request", () =>
+    Schema.Struct({
+      File: Schema.String,
+      Autosave: Schema.optional(Schema.Boolean)
+    }).annotations({ identifier: "uploadMemberPhoto_request" }))

@@ -38,14 +38,15 @@ export interface AiChatModelPricingEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const AiChatModelPricing: Schema.Schema<AiChatModelPricing, AiChatModelPricingEncoded> = /*#__PURE__*/ Schema
-  .Struct({
-    id: Schema.optionalWith(Schema.String, { nullable: true }),
-    alias: Schema.optionalWith(Schema.String, { nullable: true }),
-    ownedBy: Schema.optionalWith(Schema.String, { nullable: true }),
-    provider: Schema.optionalWith(Schema.String, { nullable: true }),
-    price: Common.AiChatPrice
-  }).annotations({ identifier: "AiChatModelPricing" })
+export const AiChatModelPricing: Schema.Schema<AiChatModelPricing, AiChatModelPricingEncoded> = /*#__PURE__*/ Runtime
+  .lazy("AiChatModelPricing", () =>
+    Schema.Struct({
+      id: Schema.optionalWith(Schema.String, { nullable: true }),
+      alias: Schema.optionalWith(Schema.String, { nullable: true }),
+      ownedBy: Schema.optionalWith(Schema.String, { nullable: true }),
+      provider: Schema.optionalWith(Schema.String, { nullable: true }),
+      price: Common.AiChatPrice
+    }).annotations({ identifier: "AiChatModelPricing" }))
 
 /**
  * @since 0.1.0
@@ -69,9 +70,13 @@ export interface AiEmbeddingPriceEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const AiEmbeddingPrice: Schema.Schema<AiEmbeddingPrice, AiEmbeddingPriceEncoded> = /*#__PURE__*/ Schema.Struct({
-  prompt: Schema.optional(Schema.Number)
-}).annotations({ identifier: "AiEmbeddingPrice" })
+export const AiEmbeddingPrice: Schema.Schema<AiEmbeddingPrice, AiEmbeddingPriceEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "AiEmbeddingPrice",
+  () =>
+    Schema.Struct({
+      prompt: Schema.optional(Schema.Number)
+    }).annotations({ identifier: "AiEmbeddingPrice" })
+)
 
 /**
  * @since 0.1.0
@@ -104,13 +109,14 @@ export interface AiEmbeddingModelPricingEncoded {
  * @category schemas
  */
 export const AiEmbeddingModelPricing: Schema.Schema<AiEmbeddingModelPricing, AiEmbeddingModelPricingEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    id: Schema.optionalWith(Schema.String, { nullable: true }),
-    alias: Schema.optionalWith(Schema.String, { nullable: true }),
-    ownedBy: Schema.optionalWith(Schema.String, { nullable: true }),
-    provider: Schema.optionalWith(Schema.String, { nullable: true }),
-    price: AiEmbeddingPrice
-  }).annotations({ identifier: "AiEmbeddingModelPricing" })
+  /*#__PURE__*/ Runtime.lazy("AiEmbeddingModelPricing", () =>
+    Schema.Struct({
+      id: Schema.optionalWith(Schema.String, { nullable: true }),
+      alias: Schema.optionalWith(Schema.String, { nullable: true }),
+      ownedBy: Schema.optionalWith(Schema.String, { nullable: true }),
+      provider: Schema.optionalWith(Schema.String, { nullable: true }),
+      price: AiEmbeddingPrice
+    }).annotations({ identifier: "AiEmbeddingModelPricing" }))
 
 /**
  * @since 0.1.0
@@ -138,12 +144,13 @@ export interface AiWebSearchPricingEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const AiWebSearchPricing: Schema.Schema<AiWebSearchPricing, AiWebSearchPricingEncoded> = /*#__PURE__*/ Schema
-  .Struct({
-    provider: Schema.optionalWith(Schema.String, { nullable: true }),
-    search: Schema.optional(Schema.Number),
-    contents: Schema.optional(Schema.Number)
-  }).annotations({ identifier: "AiWebSearchPricing" })
+export const AiWebSearchPricing: Schema.Schema<AiWebSearchPricing, AiWebSearchPricingEncoded> = /*#__PURE__*/ Runtime
+  .lazy("AiWebSearchPricing", () =>
+    Schema.Struct({
+      provider: Schema.optionalWith(Schema.String, { nullable: true }),
+      search: Schema.optional(Schema.Number),
+      contents: Schema.optional(Schema.Number)
+    }).annotations({ identifier: "AiWebSearchPricing" }))
 
 /**
  * @since 0.1.0
@@ -173,12 +180,16 @@ export interface AiPricesResponseEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const AiPricesResponse: Schema.Schema<AiPricesResponse, AiPricesResponseEncoded> = /*#__PURE__*/ Schema.Struct({
-  chat: Schema.optionalWith(Schema.Array(AiChatModelPricing), { nullable: true }),
-  embedding: Schema.optionalWith(Schema.Array(AiEmbeddingModelPricing), { nullable: true }),
-  webSearch: AiWebSearchPricing,
-  currency: Common.CurrencyInfo
-}).annotations({ identifier: "AiPricesResponse" })
+export const AiPricesResponse: Schema.Schema<AiPricesResponse, AiPricesResponseEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "AiPricesResponse",
+  () =>
+    Schema.Struct({
+      chat: Schema.optionalWith(Schema.Array(AiChatModelPricing), { nullable: true }),
+      embedding: Schema.optionalWith(Schema.Array(AiEmbeddingModelPricing), { nullable: true }),
+      webSearch: AiWebSearchPricing,
+      currency: Common.CurrencyInfo
+    }).annotations({ identifier: "AiPricesResponse" })
+)
 
 /**
  * Represents a sub-account with a specific currency and balance.
@@ -214,10 +225,14 @@ export interface SubAccountEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const SubAccount: Schema.Schema<SubAccount, SubAccountEncoded> = /*#__PURE__*/ Schema.Struct({
-  currency: Schema.optionalWith(Schema.String, { nullable: true }),
-  amount: Schema.optional(Schema.Number)
-}).annotations({ identifier: "SubAccount" })
+export const SubAccount: Schema.Schema<SubAccount, SubAccountEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "SubAccount",
+  () =>
+    Schema.Struct({
+      currency: Schema.optionalWith(Schema.String, { nullable: true }),
+      amount: Schema.optional(Schema.Number)
+    }).annotations({ identifier: "SubAccount" })
+)
 
 /**
  * Represents information about the transaction applied to an account.
@@ -258,11 +273,15 @@ export interface TransactionInfoEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const TransactionInfo: Schema.Schema<TransactionInfo, TransactionInfoEncoded> = /*#__PURE__*/ Schema.Struct({
-  date: Schema.optional(Runtime.DateTime),
-  currency: Schema.optionalWith(Schema.String, { nullable: true }),
-  amount: Schema.optional(Schema.Number)
-}).annotations({ identifier: "TransactionInfo" })
+export const TransactionInfo: Schema.Schema<TransactionInfo, TransactionInfoEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "TransactionInfo",
+  () =>
+    Schema.Struct({
+      date: Schema.optional(Runtime.DateTime),
+      currency: Schema.optionalWith(Schema.String, { nullable: true }),
+      amount: Schema.optional(Schema.Number)
+    }).annotations({ identifier: "TransactionInfo" })
+)
 
 /**
  * Represents a balance with an account number and a list of sub-accounts.
@@ -318,14 +337,18 @@ export interface BalanceEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const Balance: Schema.Schema<Balance, BalanceEncoded> = /*#__PURE__*/ Schema.Struct({
-  accountNumber: Schema.optional(Schema.Number),
-  subAccountNumber: Schema.optional(Schema.Number),
-  accountName: Schema.optionalWith(Schema.String, { nullable: true }),
-  accountCurrency: Schema.optionalWith(Schema.String, { nullable: true }),
-  subAccounts: Schema.optionalWith(Schema.Array(SubAccount), { nullable: true }),
-  lastCredit: Schema.optional(TransactionInfo)
-}).annotations({ identifier: "Balance" })
+export const Balance: Schema.Schema<Balance, BalanceEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "Balance",
+  () =>
+    Schema.Struct({
+      accountNumber: Schema.optional(Schema.Number),
+      subAccountNumber: Schema.optional(Schema.Number),
+      accountName: Schema.optionalWith(Schema.String, { nullable: true }),
+      accountCurrency: Schema.optionalWith(Schema.String, { nullable: true }),
+      subAccounts: Schema.optionalWith(Schema.Array(SubAccount), { nullable: true }),
+      lastCredit: Schema.optional(TransactionInfo)
+    }).annotations({ identifier: "Balance" })
+)
 
 /**
  * [-13 - AITools, -12 - Backup, -11 - Storage]
@@ -351,9 +374,15 @@ export type TenantWalletService = -13 | -12 | -11 | (number & {})
  * @since 0.1.0
  * @category enums
  */
-export const TenantWalletServiceSchema: Schema.Schema<TenantWalletService> = /*#__PURE__*/ Runtime.intEnum<
-  TenantWalletService
->("TenantWalletService", TenantWalletService, "-13 = AITools, -12 = Backup, -11 = Storage")
+export const TenantWalletServiceSchema: Schema.Schema<TenantWalletService> = /*#__PURE__*/ Runtime.lazy(
+  "TenantWalletService",
+  () =>
+    Runtime.intEnum<TenantWalletService>(
+      "TenantWalletService",
+      TenantWalletService,
+      "-13 = AITools, -12 = Backup, -11 = Storage"
+    )
+)
 
 /**
  * The request parameters for changing the tenant wallet service state.
@@ -392,10 +421,11 @@ export interface ChangeWalletServiceStateRequestDtoEncoded {
 export const ChangeWalletServiceStateRequestDto: Schema.Schema<
   ChangeWalletServiceStateRequestDto,
   ChangeWalletServiceStateRequestDtoEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  service: Schema.optional(TenantWalletServiceSchema),
-  enabled: Schema.optional(Schema.Boolean)
-}).annotations({ identifier: "ChangeWalletServiceStateRequestDto" })
+> = /*#__PURE__*/ Runtime.lazy("ChangeWalletServiceStateRequestDto", () =>
+  Schema.Struct({
+    service: Schema.optional(TenantWalletServiceSchema),
+    enabled: Schema.optional(Schema.Boolean)
+  }).annotations({ identifier: "ChangeWalletServiceStateRequestDto" }))
 
 /**
  * The request parameters for crediting AI quota to the customer AI subaccount.
@@ -432,10 +462,11 @@ export interface CreditAiBalanceRequestDtoEncoded {
  * @category schemas
  */
 export const CreditAiBalanceRequestDto: Schema.Schema<CreditAiBalanceRequestDto, CreditAiBalanceRequestDtoEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    amount: Schema.optional(Schema.Number),
-    currency: Schema.optionalWith(Schema.String, { nullable: true })
-  }).annotations({ identifier: "CreditAiBalanceRequestDto" })
+  /*#__PURE__*/ Runtime.lazy("CreditAiBalanceRequestDto", () =>
+    Schema.Struct({
+      amount: Schema.optional(Schema.Number),
+      currency: Schema.optionalWith(Schema.String, { nullable: true })
+    }).annotations({ identifier: "CreditAiBalanceRequestDto" }))
 
 /**
  * The currencies parameters.
@@ -476,11 +507,15 @@ export interface CurrenciesDtoEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const CurrenciesDto: Schema.Schema<CurrenciesDto, CurrenciesDtoEncoded> = /*#__PURE__*/ Schema.Struct({
-  isoCountryCode: Schema.optionalWith(Schema.String, { nullable: true }),
-  isoCurrencySymbol: Schema.optionalWith(Schema.String, { nullable: true }),
-  currencyNativeName: Schema.optionalWith(Schema.String, { nullable: true })
-}).annotations({ identifier: "CurrenciesDto" })
+export const CurrenciesDto: Schema.Schema<CurrenciesDto, CurrenciesDtoEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "CurrenciesDto",
+  () =>
+    Schema.Struct({
+      isoCountryCode: Schema.optionalWith(Schema.String, { nullable: true }),
+      isoCurrencySymbol: Schema.optionalWith(Schema.String, { nullable: true }),
+      currencyNativeName: Schema.optionalWith(Schema.String, { nullable: true })
+    }).annotations({ identifier: "CurrenciesDto" })
+)
 
 /**
  * [0 - None, 1 - Set, 2 - Expired]
@@ -506,9 +541,11 @@ export type PaymentMethodStatus = 0 | 1 | 2 | (number & {})
  * @since 0.1.0
  * @category enums
  */
-export const PaymentMethodStatusSchema: Schema.Schema<PaymentMethodStatus> = /*#__PURE__*/ Runtime.intEnum<
-  PaymentMethodStatus
->("PaymentMethodStatus", PaymentMethodStatus, "0 = None, 1 = Set, 2 = Expired")
+export const PaymentMethodStatusSchema: Schema.Schema<PaymentMethodStatus> = /*#__PURE__*/ Runtime.lazy(
+  "PaymentMethodStatus",
+  () =>
+    Runtime.intEnum<PaymentMethodStatus>("PaymentMethodStatus", PaymentMethodStatus, "0 = None, 1 = Set, 2 = Expired")
+)
 
 /**
  * The customer information.
@@ -554,12 +591,16 @@ export interface CustomerInfoDtoEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const CustomerInfoDto: Schema.Schema<CustomerInfoDto, CustomerInfoDtoEncoded> = /*#__PURE__*/ Schema.Struct({
-  portalId: Schema.optionalWith(Schema.String, { nullable: true }),
-  paymentMethodStatus: Schema.optional(PaymentMethodStatusSchema),
-  email: Schema.optionalWith(Schema.String, { nullable: true }),
-  payer: Schema.optional(Common.EmployeeDto)
-}).annotations({ identifier: "CustomerInfoDto" })
+export const CustomerInfoDto: Schema.Schema<CustomerInfoDto, CustomerInfoDtoEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "CustomerInfoDto",
+  () =>
+    Schema.Struct({
+      portalId: Schema.optionalWith(Schema.String, { nullable: true }),
+      paymentMethodStatus: Schema.optional(PaymentMethodStatusSchema),
+      email: Schema.optionalWith(Schema.String, { nullable: true }),
+      payer: Schema.optional(Common.EmployeeDto)
+    }).annotations({ identifier: "CustomerInfoDto" })
+)
 
 /**
  * [0 - Unknown, 1 - ServicePayment, 2 - PackagePayment, 3 - AiServicePayment, 4 - Deposit, 5 - ReceiveProviderInvoice, 6 - ProcessProviderInvoice, 7 - WriteOffServiceProfit, 8 - Profit, 9 - PartnerAccrual, 10 - ProviderPayment, 11 - PartnerPayment, 12 - Refund, 13 - BankDeposit, 14 - BankWithdrawal, 15 - GoodwillCredit, 16 - WriteOffProfit, 17 - WriteOffDifferenceCurrency, 18 - AiDebit, 19 - AiCredit]
@@ -627,10 +668,14 @@ export type OperationType =
  * @since 0.1.0
  * @category enums
  */
-export const OperationTypeSchema: Schema.Schema<OperationType> = /*#__PURE__*/ Runtime.intEnum<OperationType>(
+export const OperationTypeSchema: Schema.Schema<OperationType> = /*#__PURE__*/ Runtime.lazy(
   "OperationType",
-  OperationType,
-  "0 = Unknown, 1 = ServicePayment, 2 = PackagePayment, 3 = AiServicePayment, 4 = Deposit, 5 = ReceiveProviderInvoice, 6 = ProcessProviderInvoice, 7 = WriteOffServiceProfit, 8 = Profit, 9 = PartnerAccrual, 10 = ProviderPayment, 11 = PartnerPayment, 12 = Refund, 13 = BankDeposit, 14 = BankWithdrawal, 15 = GoodwillCredit, 16 = WriteOffProfit, 17 = WriteOffDifferenceCurrency, 18 = AiDebit, 19 = AiCredit"
+  () =>
+    Runtime.intEnum<OperationType>(
+      "OperationType",
+      OperationType,
+      "0 = Unknown, 1 = ServicePayment, 2 = PackagePayment, 3 = AiServicePayment, 4 = Deposit, 5 = ReceiveProviderInvoice, 6 = ProcessProviderInvoice, 7 = WriteOffServiceProfit, 8 = Profit, 9 = PartnerAccrual, 10 = ProviderPayment, 11 = PartnerPayment, 12 = Refund, 13 = BankDeposit, 14 = BankWithdrawal, 15 = GoodwillCredit, 16 = WriteOffProfit, 17 = WriteOffDifferenceCurrency, 18 = AiDebit, 19 = AiCredit"
+    )
 )
 
 /**
@@ -657,10 +702,14 @@ export type OperationStatus = 0 | 1 | 2 | 3 | (number & {})
  * @since 0.1.0
  * @category enums
  */
-export const OperationStatusSchema: Schema.Schema<OperationStatus> = /*#__PURE__*/ Runtime.intEnum<OperationStatus>(
+export const OperationStatusSchema: Schema.Schema<OperationStatus> = /*#__PURE__*/ Runtime.lazy(
   "OperationStatus",
-  OperationStatus,
-  "0 = Pending, 1 = Completed, 2 = Rejected, 3 = Canceled"
+  () =>
+    Runtime.intEnum<OperationStatus>(
+      "OperationStatus",
+      OperationStatus,
+      "0 = Pending, 1 = Completed, 2 = Rejected, 3 = Canceled"
+    )
 )
 
 /**
@@ -687,9 +736,10 @@ export type OperationOrderType = 0 | 1 | (number & {})
  * @since 0.1.0
  * @category enums
  */
-export const OperationOrderTypeSchema: Schema.Schema<OperationOrderType> = /*#__PURE__*/ Runtime.intEnum<
-  OperationOrderType
->("OperationOrderType", OperationOrderType, "0 = Descending, 1 = Ascending")
+export const OperationOrderTypeSchema: Schema.Schema<OperationOrderType> = /*#__PURE__*/ Runtime.lazy(
+  "OperationOrderType",
+  () => Runtime.intEnum<OperationOrderType>("OperationOrderType", OperationOrderType, "0 = Descending, 1 = Ascending")
+)
 
 /**
  * The request parameters for generating a report on client operations.
@@ -768,18 +818,19 @@ export interface CustomerOperationsReportRequestDtoEncoded {
 export const CustomerOperationsReportRequestDto: Schema.Schema<
   CustomerOperationsReportRequestDto,
   CustomerOperationsReportRequestDtoEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  serviceName: Schema.optionalWith(Schema.String, { nullable: true }),
-  startDate: Schema.optionalWith(Runtime.DateTime, { nullable: true }),
-  endDate: Schema.optionalWith(Runtime.DateTime, { nullable: true }),
-  participantName: Schema.optionalWith(Schema.String, { nullable: true }),
-  credit: Schema.optionalWith(Schema.Boolean, { nullable: true }),
-  debit: Schema.optionalWith(Schema.Boolean, { nullable: true }),
-  type: Schema.optional(OperationTypeSchema),
-  status: Schema.optional(OperationStatusSchema),
-  orderBy: Schema.optionalWith(Schema.String, { nullable: true }),
-  orderType: Schema.optional(OperationOrderTypeSchema)
-}).annotations({ identifier: "CustomerOperationsReportRequestDto" })
+> = /*#__PURE__*/ Runtime.lazy("CustomerOperationsReportRequestDto", () =>
+  Schema.Struct({
+    serviceName: Schema.optionalWith(Schema.String, { nullable: true }),
+    startDate: Schema.optionalWith(Runtime.DateTime, { nullable: true }),
+    endDate: Schema.optionalWith(Runtime.DateTime, { nullable: true }),
+    participantName: Schema.optionalWith(Schema.String, { nullable: true }),
+    credit: Schema.optionalWith(Schema.Boolean, { nullable: true }),
+    debit: Schema.optionalWith(Schema.Boolean, { nullable: true }),
+    type: Schema.optional(OperationTypeSchema),
+    status: Schema.optional(OperationStatusSchema),
+    orderBy: Schema.optionalWith(Schema.String, { nullable: true }),
+    orderType: Schema.optional(OperationOrderTypeSchema)
+  }).annotations({ identifier: "CustomerOperationsReportRequestDto" }))
 
 /**
  * The used space parameters of the tenant quota feature.
@@ -815,10 +866,14 @@ export interface FeatureUsedDtoEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const FeatureUsedDto: Schema.Schema<FeatureUsedDto, FeatureUsedDtoEncoded> = /*#__PURE__*/ Schema.Struct({
-  value: Schema.optionalWith(Schema.Unknown, { nullable: true }),
-  title: Schema.optionalWith(Schema.String, { nullable: true })
-}).annotations({ identifier: "FeatureUsedDto" })
+export const FeatureUsedDto: Schema.Schema<FeatureUsedDto, FeatureUsedDtoEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "FeatureUsedDto",
+  () =>
+    Schema.Struct({
+      value: Schema.optionalWith(Schema.Unknown, { nullable: true }),
+      title: Schema.optionalWith(Schema.String, { nullable: true })
+    }).annotations({ identifier: "FeatureUsedDto" })
+)
 
 /**
  * The request parameters for creating an invitation link.
@@ -862,11 +917,12 @@ export interface InvitationLinkCreateRequestDtoEncoded {
 export const InvitationLinkCreateRequestDto: Schema.Schema<
   InvitationLinkCreateRequestDto,
   InvitationLinkCreateRequestDtoEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  employeeType: Common.EmployeeTypeSchema,
-  expiration: Schema.optionalWith(Runtime.DateTime, { nullable: true }),
-  maxUseCount: Schema.optionalWith(Schema.Number, { nullable: true })
-}).annotations({ identifier: "InvitationLinkCreateRequestDto" })
+> = /*#__PURE__*/ Runtime.lazy("InvitationLinkCreateRequestDto", () =>
+  Schema.Struct({
+    employeeType: Common.EmployeeTypeSchema,
+    expiration: Schema.optionalWith(Runtime.DateTime, { nullable: true }),
+    maxUseCount: Schema.optionalWith(Schema.Number, { nullable: true })
+  }).annotations({ identifier: "InvitationLinkCreateRequestDto" }))
 
 /**
  * The request parameters for deleting an invitation link.
@@ -900,9 +956,10 @@ export interface InvitationLinkDeleteRequestDtoEncoded {
 export const InvitationLinkDeleteRequestDto: Schema.Schema<
   InvitationLinkDeleteRequestDto,
   InvitationLinkDeleteRequestDtoEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  id: Schema.String
-}).annotations({ identifier: "InvitationLinkDeleteRequestDto" })
+> = /*#__PURE__*/ Runtime.lazy("InvitationLinkDeleteRequestDto", () =>
+  Schema.Struct({
+    id: Schema.String
+  }).annotations({ identifier: "InvitationLinkDeleteRequestDto" }))
 
 /**
  * The invitation link parameters.
@@ -963,16 +1020,19 @@ export interface InvitationLinkDtoEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const InvitationLinkDto: Schema.Schema<InvitationLinkDto, InvitationLinkDtoEncoded> = /*#__PURE__*/ Schema
-  .Struct({
-    id: Schema.optional(Schema.String),
-    employeeType: Common.EmployeeTypeSchema,
-    expiration: Schema.optional(Common.ApiDateTime),
-    isExpired: Schema.optional(Schema.Boolean),
-    maxUseCount: Schema.optionalWith(Schema.Number, { nullable: true }),
-    currentUseCount: Schema.optional(Schema.Number),
-    url: Schema.optionalWith(Schema.String, { nullable: true })
-  }).annotations({ identifier: "InvitationLinkDto" })
+export const InvitationLinkDto: Schema.Schema<InvitationLinkDto, InvitationLinkDtoEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "InvitationLinkDto",
+  () =>
+    Schema.Struct({
+      id: Schema.optional(Schema.String),
+      employeeType: Common.EmployeeTypeSchema,
+      expiration: Schema.optional(Common.ApiDateTime),
+      isExpired: Schema.optional(Schema.Boolean),
+      maxUseCount: Schema.optionalWith(Schema.Number, { nullable: true }),
+      currentUseCount: Schema.optional(Schema.Number),
+      url: Schema.optionalWith(Schema.String, { nullable: true })
+    }).annotations({ identifier: "InvitationLinkDto" })
+)
 
 /**
  * The request parameters for updating an invitation link.
@@ -1016,11 +1076,12 @@ export interface InvitationLinkUpdateRequestDtoEncoded {
 export const InvitationLinkUpdateRequestDto: Schema.Schema<
   InvitationLinkUpdateRequestDto,
   InvitationLinkUpdateRequestDtoEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  id: Schema.String,
-  expiration: Schema.optionalWith(Runtime.DateTime, { nullable: true }),
-  maxUseCount: Schema.optionalWith(Schema.Number, { nullable: true })
-}).annotations({ identifier: "InvitationLinkUpdateRequestDto" })
+> = /*#__PURE__*/ Runtime.lazy("InvitationLinkUpdateRequestDto", () =>
+  Schema.Struct({
+    id: Schema.String,
+    expiration: Schema.optionalWith(Runtime.DateTime, { nullable: true }),
+    maxUseCount: Schema.optionalWith(Schema.Number, { nullable: true })
+  }).annotations({ identifier: "InvitationLinkUpdateRequestDto" }))
 
 /**
  * Represents an operation.
@@ -1116,22 +1177,26 @@ export interface OperationDtoEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const OperationDto: Schema.Schema<OperationDto, OperationDtoEncoded> = /*#__PURE__*/ Schema.Struct({
-  date: Schema.optional(Common.ApiDateTime),
-  service: Schema.optionalWith(Schema.String, { nullable: true }),
-  description: Schema.optionalWith(Schema.String, { nullable: true }),
-  details: Schema.optionalWith(Schema.String, { nullable: true }),
-  serviceUnit: Schema.optionalWith(Schema.String, { nullable: true }),
-  quantity: Schema.optional(Schema.Number),
-  currency: Schema.optionalWith(Schema.String, { nullable: true }),
-  credit: Schema.optional(Schema.Number),
-  debit: Schema.optional(Schema.Number),
-  participantName: Schema.optionalWith(Schema.String, { nullable: true }),
-  participantDisplayName: Schema.optionalWith(Schema.String, { nullable: true }),
-  agentId: Schema.optionalWith(Schema.String, { nullable: true }),
-  agentTitle: Schema.optionalWith(Schema.String, { nullable: true }),
-  type: Schema.optional(OperationTypeSchema)
-}).annotations({ identifier: "OperationDto" })
+export const OperationDto: Schema.Schema<OperationDto, OperationDtoEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "OperationDto",
+  () =>
+    Schema.Struct({
+      date: Schema.optional(Common.ApiDateTime),
+      service: Schema.optionalWith(Schema.String, { nullable: true }),
+      description: Schema.optionalWith(Schema.String, { nullable: true }),
+      details: Schema.optionalWith(Schema.String, { nullable: true }),
+      serviceUnit: Schema.optionalWith(Schema.String, { nullable: true }),
+      quantity: Schema.optional(Schema.Number),
+      currency: Schema.optionalWith(Schema.String, { nullable: true }),
+      credit: Schema.optional(Schema.Number),
+      debit: Schema.optional(Schema.Number),
+      participantName: Schema.optionalWith(Schema.String, { nullable: true }),
+      participantDisplayName: Schema.optionalWith(Schema.String, { nullable: true }),
+      agentId: Schema.optionalWith(Schema.String, { nullable: true }),
+      agentTitle: Schema.optionalWith(Schema.String, { nullable: true }),
+      type: Schema.optional(OperationTypeSchema)
+    }).annotations({ identifier: "OperationDto" })
+)
 
 /**
  * The parameters of the calculated payment amount.
@@ -1177,13 +1242,14 @@ export interface PaymentCalculationEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const PaymentCalculation: Schema.Schema<PaymentCalculation, PaymentCalculationEncoded> = /*#__PURE__*/ Schema
-  .Struct({
-    operationId: Schema.optional(Schema.Number),
-    amount: Schema.optional(Schema.Number),
-    currency: Schema.optionalWith(Schema.String, { nullable: true }),
-    quantity: Schema.optional(Schema.Number)
-  }).annotations({ identifier: "PaymentCalculation" })
+export const PaymentCalculation: Schema.Schema<PaymentCalculation, PaymentCalculationEncoded> = /*#__PURE__*/ Runtime
+  .lazy("PaymentCalculation", () =>
+    Schema.Struct({
+      operationId: Schema.optional(Schema.Number),
+      amount: Schema.optional(Schema.Number),
+      currency: Schema.optionalWith(Schema.String, { nullable: true }),
+      quantity: Schema.optional(Schema.Number)
+    }).annotations({ identifier: "PaymentCalculation" }))
 
 /**
  * The request parameters for the payment URL configuration with quantity information.
@@ -1225,11 +1291,12 @@ export interface PaymentUrlRequestDtoEncoded {
  * @category schemas
  */
 export const PaymentUrlRequestDto: Schema.Schema<PaymentUrlRequestDto, PaymentUrlRequestDtoEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    backUrl: Schema.String,
-    successUrl: Schema.String,
-    quantity: Schema.optionalWith(Schema.Record({ key: Schema.String, value: Schema.Number }), { nullable: true })
-  }).annotations({ identifier: "PaymentUrlRequestDto" })
+  /*#__PURE__*/ Runtime.lazy("PaymentUrlRequestDto", () =>
+    Schema.Struct({
+      backUrl: Schema.String,
+      successUrl: Schema.String,
+      quantity: Schema.optionalWith(Schema.Record({ key: Schema.String, value: Schema.Number }), { nullable: true })
+    }).annotations({ identifier: "PaymentUrlRequestDto" }))
 
 /**
  * The price parameters.
@@ -1270,11 +1337,15 @@ export interface PriceDtoEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const PriceDto: Schema.Schema<PriceDto, PriceDtoEncoded> = /*#__PURE__*/ Schema.Struct({
-  value: Schema.optionalWith(Schema.Number, { nullable: true }),
-  currencySymbol: Schema.optionalWith(Schema.String, { nullable: true }),
-  isoCurrencySymbol: Schema.optionalWith(Schema.String, { nullable: true })
-}).annotations({ identifier: "PriceDto" })
+export const PriceDto: Schema.Schema<PriceDto, PriceDtoEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "PriceDto",
+  () =>
+    Schema.Struct({
+      value: Schema.optionalWith(Schema.Number, { nullable: true }),
+      currencySymbol: Schema.optionalWith(Schema.String, { nullable: true }),
+      isoCurrencySymbol: Schema.optionalWith(Schema.String, { nullable: true })
+    }).annotations({ identifier: "PriceDto" })
+)
 
 /**
  * [0 - Set, 1 - Add, 2 - Sub, 3 - Renew]
@@ -1300,9 +1371,15 @@ export type ProductQuantityType = 0 | 1 | 2 | 3 | (number & {})
  * @since 0.1.0
  * @category enums
  */
-export const ProductQuantityTypeSchema: Schema.Schema<ProductQuantityType> = /*#__PURE__*/ Runtime.intEnum<
-  ProductQuantityType
->("ProductQuantityType", ProductQuantityType, "0 = Set, 1 = Add, 2 = Sub, 3 = Renew")
+export const ProductQuantityTypeSchema: Schema.Schema<ProductQuantityType> = /*#__PURE__*/ Runtime.lazy(
+  "ProductQuantityType",
+  () =>
+    Runtime.intEnum<ProductQuantityType>(
+      "ProductQuantityType",
+      ProductQuantityType,
+      "0 = Set, 1 = Add, 2 = Sub, 3 = Renew"
+    )
+)
 
 /**
  * The request parameters for specifying payment quantity.
@@ -1333,10 +1410,11 @@ export interface QuantityRequestDtoEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const QuantityRequestDto: Schema.Schema<QuantityRequestDto, QuantityRequestDtoEncoded> = /*#__PURE__*/ Schema
-  .Struct({
-    quantity: Schema.optionalWith(Schema.Record({ key: Schema.String, value: Schema.Number }), { nullable: true })
-  }).annotations({ identifier: "QuantityRequestDto" })
+export const QuantityRequestDto: Schema.Schema<QuantityRequestDto, QuantityRequestDtoEncoded> = /*#__PURE__*/ Runtime
+  .lazy("QuantityRequestDto", () =>
+    Schema.Struct({
+      quantity: Schema.optionalWith(Schema.Record({ key: Schema.String, value: Schema.Number }), { nullable: true })
+    }).annotations({ identifier: "QuantityRequestDto" }))
 
 /**
  * [0 - Active, 1 - Overdue]
@@ -1362,10 +1440,9 @@ export type QuotaState = 0 | 1 | (number & {})
  * @since 0.1.0
  * @category enums
  */
-export const QuotaStateSchema: Schema.Schema<QuotaState> = /*#__PURE__*/ Runtime.intEnum<QuotaState>(
+export const QuotaStateSchema: Schema.Schema<QuotaState> = /*#__PURE__*/ Runtime.lazy(
   "QuotaState",
-  QuotaState,
-  "0 = Active, 1 = Overdue"
+  () => Runtime.intEnum<QuotaState>("QuotaState", QuotaState, "0 = Active, 1 = Overdue")
 )
 
 /**
@@ -1442,14 +1519,15 @@ export interface QuotaEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const Quota: Schema.Schema<Quota, QuotaEncoded> = /*#__PURE__*/ Schema.Struct({
-  id: Schema.optional(Schema.Number),
-  quantity: Schema.optional(Schema.Number),
-  wallet: Schema.optional(Schema.Boolean),
-  dueDate: Schema.optionalWith(Runtime.DateTime, { nullable: true }),
-  nextQuantity: Schema.optionalWith(Schema.Number, { nullable: true }),
-  state: Schema.optional(QuotaStateSchema)
-}).annotations({ identifier: "Quota" })
+export const Quota: Schema.Schema<Quota, QuotaEncoded> = /*#__PURE__*/ Runtime.lazy("Quota", () =>
+  Schema.Struct({
+    id: Schema.optional(Schema.Number),
+    quantity: Schema.optional(Schema.Number),
+    wallet: Schema.optional(Schema.Boolean),
+    dueDate: Schema.optionalWith(Runtime.DateTime, { nullable: true }),
+    nextQuantity: Schema.optionalWith(Schema.Number, { nullable: true }),
+    state: Schema.optional(QuotaStateSchema)
+  }).annotations({ identifier: "Quota" }))
 
 /**
  * The tenant quota feature parameters.
@@ -1511,15 +1589,16 @@ export interface TenantQuotaFeatureDtoEncoded {
  * @category schemas
  */
 export const TenantQuotaFeatureDto: Schema.Schema<TenantQuotaFeatureDto, TenantQuotaFeatureDtoEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    id: Schema.optionalWith(Schema.String, { nullable: true }),
-    title: Schema.optionalWith(Schema.String, { nullable: true }),
-    image: Schema.optionalWith(Schema.String, { nullable: true }),
-    value: Schema.optionalWith(Schema.Unknown, { nullable: true }),
-    type: Schema.optionalWith(Schema.String, { nullable: true }),
-    used: Schema.optional(FeatureUsedDto),
-    priceTitle: Schema.optionalWith(Schema.String, { nullable: true })
-  }).annotations({ identifier: "TenantQuotaFeatureDto" })
+  /*#__PURE__*/ Runtime.lazy("TenantQuotaFeatureDto", () =>
+    Schema.Struct({
+      id: Schema.optionalWith(Schema.String, { nullable: true }),
+      title: Schema.optionalWith(Schema.String, { nullable: true }),
+      image: Schema.optionalWith(Schema.String, { nullable: true }),
+      value: Schema.optionalWith(Schema.Unknown, { nullable: true }),
+      type: Schema.optionalWith(Schema.String, { nullable: true }),
+      used: Schema.optional(FeatureUsedDto),
+      priceTitle: Schema.optionalWith(Schema.String, { nullable: true })
+    }).annotations({ identifier: "TenantQuotaFeatureDto" }))
 
 /**
  * The quota information.
@@ -1605,20 +1684,24 @@ export interface QuotaDtoEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const QuotaDto: Schema.Schema<QuotaDto, QuotaDtoEncoded> = /*#__PURE__*/ Schema.Struct({
-  id: Schema.Number,
-  title: Schema.optionalWith(Schema.String, { nullable: true }),
-  price: PriceDto,
-  nonProfit: Schema.Boolean,
-  free: Schema.Boolean,
-  trial: Schema.Boolean,
-  features: Schema.optionalWith(Schema.Array(TenantQuotaFeatureDto), { nullable: true }),
-  usersQuota: Schema.optional(Common.TenantEntityQuotaSettings),
-  roomsQuota: Schema.optional(Common.TenantEntityQuotaSettings),
-  aiAgentsQuota: Schema.optional(Common.TenantEntityQuotaSettings),
-  tenantCustomQuota: Schema.optional(Common.TenantQuotaSettings),
-  dueDate: Schema.optionalWith(Runtime.DateTime, { nullable: true })
-}).annotations({ identifier: "QuotaDto" })
+export const QuotaDto: Schema.Schema<QuotaDto, QuotaDtoEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "QuotaDto",
+  () =>
+    Schema.Struct({
+      id: Schema.Number,
+      title: Schema.optionalWith(Schema.String, { nullable: true }),
+      price: PriceDto,
+      nonProfit: Schema.Boolean,
+      free: Schema.Boolean,
+      trial: Schema.Boolean,
+      features: Schema.optionalWith(Schema.Array(TenantQuotaFeatureDto), { nullable: true }),
+      usersQuota: Schema.optional(Common.TenantEntityQuotaSettings),
+      roomsQuota: Schema.optional(Common.TenantEntityQuotaSettings),
+      aiAgentsQuota: Schema.optional(Common.TenantEntityQuotaSettings),
+      tenantCustomQuota: Schema.optional(Common.TenantQuotaSettings),
+      dueDate: Schema.optionalWith(Runtime.DateTime, { nullable: true })
+    }).annotations({ identifier: "QuotaDto" })
+)
 
 /**
  * Represents a report containing a collection of operations.
@@ -1674,14 +1757,18 @@ export interface ReportDtoEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const ReportDto: Schema.Schema<ReportDto, ReportDtoEncoded> = /*#__PURE__*/ Schema.Struct({
-  collection: Schema.optionalWith(Schema.Array(OperationDto), { nullable: true }),
-  offset: Schema.optional(Schema.Number),
-  limit: Schema.optional(Schema.Number),
-  totalQuantity: Schema.optional(Schema.Number),
-  totalPage: Schema.optional(Schema.Number),
-  currentPage: Schema.optional(Schema.Number)
-}).annotations({ identifier: "ReportDto" })
+export const ReportDto: Schema.Schema<ReportDto, ReportDtoEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "ReportDto",
+  () =>
+    Schema.Struct({
+      collection: Schema.optionalWith(Schema.Array(OperationDto), { nullable: true }),
+      offset: Schema.optional(Schema.Number),
+      limit: Schema.optional(Schema.Number),
+      totalQuantity: Schema.optional(Schema.Number),
+      totalPage: Schema.optional(Schema.Number),
+      currentPage: Schema.optional(Schema.Number)
+    }).annotations({ identifier: "ReportDto" })
+)
 
 /**
  * @since 0.1.0
@@ -1706,9 +1793,10 @@ export interface RestrictedModelsResponseEncoded {
  * @category schemas
  */
 export const RestrictedModelsResponse: Schema.Schema<RestrictedModelsResponse, RestrictedModelsResponseEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    models: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true })
-  }).annotations({ identifier: "RestrictedModelsResponse" })
+  /*#__PURE__*/ Runtime.lazy("RestrictedModelsResponse", () =>
+    Schema.Struct({
+      models: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true })
+    }).annotations({ identifier: "RestrictedModelsResponse" }))
 
 /**
  * The request parameters for handling sales and payment inquiries in the portal.
@@ -1749,11 +1837,15 @@ export interface SalesRequestsDtoEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const SalesRequestsDto: Schema.Schema<SalesRequestsDto, SalesRequestsDtoEncoded> = /*#__PURE__*/ Schema.Struct({
-  userName: Schema.optionalWith(Schema.String, { nullable: true }),
-  email: Schema.optionalWith(Schema.String, { nullable: true }),
-  message: Schema.optionalWith(Schema.String, { nullable: true })
-}).annotations({ identifier: "SalesRequestsDto" })
+export const SalesRequestsDto: Schema.Schema<SalesRequestsDto, SalesRequestsDtoEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "SalesRequestsDto",
+  () =>
+    Schema.Struct({
+      userName: Schema.optionalWith(Schema.String, { nullable: true }),
+      email: Schema.optionalWith(Schema.String, { nullable: true }),
+      message: Schema.optionalWith(Schema.String, { nullable: true })
+    }).annotations({ identifier: "SalesRequestsDto" })
+)
 
 /**
  * Represents service payment information.
@@ -1814,15 +1906,19 @@ export interface ServicePaymentEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const ServicePayment: Schema.Schema<ServicePayment, ServicePaymentEncoded> = /*#__PURE__*/ Schema.Struct({
-  operationId: Schema.optional(Schema.Number),
-  amount: Schema.optional(Schema.Number),
-  currency: Schema.optionalWith(Schema.String, { nullable: true }),
-  quantity: Schema.optional(Schema.Number),
-  subscriptionId: Schema.optionalWith(Schema.Number, { nullable: true }),
-  startDate: Schema.optionalWith(Runtime.DateTime, { nullable: true }),
-  endDate: Schema.optionalWith(Runtime.DateTime, { nullable: true })
-}).annotations({ identifier: "ServicePayment" })
+export const ServicePayment: Schema.Schema<ServicePayment, ServicePaymentEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "ServicePayment",
+  () =>
+    Schema.Struct({
+      operationId: Schema.optional(Schema.Number),
+      amount: Schema.optional(Schema.Number),
+      currency: Schema.optionalWith(Schema.String, { nullable: true }),
+      quantity: Schema.optional(Schema.Number),
+      subscriptionId: Schema.optionalWith(Schema.Number, { nullable: true }),
+      startDate: Schema.optionalWith(Runtime.DateTime, { nullable: true }),
+      endDate: Schema.optionalWith(Runtime.DateTime, { nullable: true })
+    }).annotations({ identifier: "ServicePayment" })
+)
 
 /**
  * The request parameters for setting restricted AI models.
@@ -1856,9 +1952,10 @@ export interface SetRestrictedAiModelsRequestDtoEncoded {
 export const SetRestrictedAiModelsRequestDto: Schema.Schema<
   SetRestrictedAiModelsRequestDto,
   SetRestrictedAiModelsRequestDtoEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  models: Schema.Array(Schema.String)
-}).annotations({ identifier: "SetRestrictedAiModelsRequestDto" })
+> = /*#__PURE__*/ Runtime.lazy("SetRestrictedAiModelsRequestDto", () =>
+  Schema.Struct({
+    models: Schema.Array(Schema.String)
+  }).annotations({ identifier: "SetRestrictedAiModelsRequestDto" }))
 
 /**
  * [0 - Trial, 1 - Paid, 2 - Delay, 3 - Not paid]
@@ -1884,10 +1981,9 @@ export type TariffState = 0 | 1 | 2 | 3 | (number & {})
  * @since 0.1.0
  * @category enums
  */
-export const TariffStateSchema: Schema.Schema<TariffState> = /*#__PURE__*/ Runtime.intEnum<TariffState>(
+export const TariffStateSchema: Schema.Schema<TariffState> = /*#__PURE__*/ Runtime.lazy(
   "TariffState",
-  TariffState,
-  "0 = Trial, 1 = Paid, 2 = Delay, 3 = NotPaid"
+  () => Runtime.intEnum<TariffState>("TariffState", TariffState, "0 = Trial, 1 = Paid, 2 = Delay, 3 = NotPaid")
 )
 
 /**
@@ -1954,16 +2050,17 @@ export interface TariffEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const Tariff: Schema.Schema<Tariff, TariffEncoded> = /*#__PURE__*/ Schema.Struct({
-  id: Schema.optional(Schema.Number),
-  state: Schema.optional(TariffStateSchema),
-  dueDate: Runtime.DateTime,
-  delayDueDate: Schema.optional(Runtime.DateTime),
-  licenseDate: Schema.optional(Runtime.DateTime),
-  customerId: Schema.optionalWith(Schema.String, { nullable: true }),
-  quotas: Schema.optionalWith(Schema.Array(Quota), { nullable: true }),
-  overdueQuotas: Schema.optionalWith(Schema.Array(Quota), { nullable: true })
-}).annotations({ identifier: "Tariff" })
+export const Tariff: Schema.Schema<Tariff, TariffEncoded> = /*#__PURE__*/ Runtime.lazy("Tariff", () =>
+  Schema.Struct({
+    id: Schema.optional(Schema.Number),
+    state: Schema.optional(TariffStateSchema),
+    dueDate: Runtime.DateTime,
+    delayDueDate: Schema.optional(Runtime.DateTime),
+    licenseDate: Schema.optional(Runtime.DateTime),
+    customerId: Schema.optionalWith(Schema.String, { nullable: true }),
+    quotas: Schema.optionalWith(Schema.Array(Quota), { nullable: true }),
+    overdueQuotas: Schema.optionalWith(Schema.Array(Quota), { nullable: true })
+  }).annotations({ identifier: "Tariff" }))
 
 /**
  * The tenant parameters.
@@ -2109,32 +2206,36 @@ export interface TenantDtoEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const TenantDto: Schema.Schema<TenantDto, TenantDtoEncoded> = /*#__PURE__*/ Schema.Struct({
-  affiliateId: Schema.optionalWith(Schema.String, { nullable: true }),
-  tenantAlias: Schema.optionalWith(Schema.String, { nullable: true }),
-  calls: Schema.optional(Schema.Boolean),
-  campaign: Schema.optionalWith(Schema.String, { nullable: true }),
-  creationDateTime: Schema.optional(Runtime.DateTime),
-  hostedRegion: Schema.optionalWith(Schema.String, { nullable: true }),
-  tenantId: Schema.optional(Schema.Number),
-  industry: Schema.optional(Common.TenantIndustrySchema),
-  language: Schema.optionalWith(Schema.String, { nullable: true }),
-  lastModified: Schema.optional(Runtime.DateTime),
-  mappedDomain: Schema.optionalWith(Schema.String, { nullable: true }),
-  name: Schema.optionalWith(Schema.String, { nullable: true }),
-  ownerId: Schema.optional(Schema.String),
-  paymentId: Schema.optionalWith(Schema.String, { nullable: true }),
-  spam: Schema.optional(Schema.Boolean),
-  status: Schema.optional(Common.TenantStatusSchema),
-  statusChangeDate: Schema.optional(Runtime.DateTime),
-  timeZone: Schema.optionalWith(Schema.String, { nullable: true }),
-  trustedDomains: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true }),
-  trustedDomainsRaw: Schema.optionalWith(Schema.String, { nullable: true }),
-  trustedDomainsType: Schema.optional(Common.TenantTrustedDomainsTypeSchema),
-  version: Schema.optional(Schema.Number),
-  versionChanged: Schema.optional(Runtime.DateTime),
-  region: Schema.optionalWith(Schema.String, { nullable: true })
-}).annotations({ identifier: "TenantDto" })
+export const TenantDto: Schema.Schema<TenantDto, TenantDtoEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "TenantDto",
+  () =>
+    Schema.Struct({
+      affiliateId: Schema.optionalWith(Schema.String, { nullable: true }),
+      tenantAlias: Schema.optionalWith(Schema.String, { nullable: true }),
+      calls: Schema.optional(Schema.Boolean),
+      campaign: Schema.optionalWith(Schema.String, { nullable: true }),
+      creationDateTime: Schema.optional(Runtime.DateTime),
+      hostedRegion: Schema.optionalWith(Schema.String, { nullable: true }),
+      tenantId: Schema.optional(Schema.Number),
+      industry: Schema.optional(Common.TenantIndustrySchema),
+      language: Schema.optionalWith(Schema.String, { nullable: true }),
+      lastModified: Schema.optional(Runtime.DateTime),
+      mappedDomain: Schema.optionalWith(Schema.String, { nullable: true }),
+      name: Schema.optionalWith(Schema.String, { nullable: true }),
+      ownerId: Schema.optional(Schema.String),
+      paymentId: Schema.optionalWith(Schema.String, { nullable: true }),
+      spam: Schema.optional(Schema.Boolean),
+      status: Schema.optional(Common.TenantStatusSchema),
+      statusChangeDate: Schema.optional(Runtime.DateTime),
+      timeZone: Schema.optionalWith(Schema.String, { nullable: true }),
+      trustedDomains: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true }),
+      trustedDomainsRaw: Schema.optionalWith(Schema.String, { nullable: true }),
+      trustedDomainsType: Schema.optional(Common.TenantTrustedDomainsTypeSchema),
+      version: Schema.optional(Schema.Number),
+      versionChanged: Schema.optional(Runtime.DateTime),
+      region: Schema.optionalWith(Schema.String, { nullable: true })
+    }).annotations({ identifier: "TenantDto" })
+)
 
 /**
  * The current tenant quota.
@@ -2365,49 +2466,53 @@ export interface TenantQuotaEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const TenantQuota: Schema.Schema<TenantQuota, TenantQuotaEncoded> = /*#__PURE__*/ Schema.Struct({
-  tenantId: Schema.optional(Schema.Number),
-  name: Schema.optionalWith(Schema.String, { nullable: true }),
-  price: Schema.optional(Schema.Number),
-  priceCurrencySymbol: Schema.optionalWith(Schema.String, { nullable: true }),
-  priceISOCurrencySymbol: Schema.optionalWith(Schema.String, { nullable: true }),
-  productId: Schema.optionalWith(Schema.String, { nullable: true }),
-  serviceName: Schema.optionalWith(Schema.String, { nullable: true }),
-  serviceGroup: Schema.optionalWith(Schema.String, { nullable: true }),
-  visible: Schema.optional(Schema.Boolean),
-  wallet: Schema.optional(Schema.Boolean),
-  dueDate: Schema.optionalWith(Runtime.DateTime, { nullable: true }),
-  features: Schema.optionalWith(Schema.String, { nullable: true }),
-  maxFileSize: Schema.optional(Schema.Number),
-  maxTotalSize: Schema.optional(Schema.Number),
-  countUser: Schema.optional(Schema.Number),
-  countRoomAdmin: Schema.optional(Schema.Number),
-  usersInRoom: Schema.optional(Schema.Number),
-  countRoom: Schema.optional(Schema.Number),
-  nonProfit: Schema.optional(Schema.Boolean),
-  trial: Schema.optional(Schema.Boolean),
-  free: Schema.optional(Schema.Boolean),
-  update: Schema.optional(Schema.Boolean),
-  audit: Schema.optional(Schema.Boolean),
-  docsEdition: Schema.optional(Schema.Boolean),
-  ldap: Schema.optional(Schema.Boolean),
-  sso: Schema.optional(Schema.Boolean),
-  statistic: Schema.optional(Schema.Boolean),
-  branding: Schema.optional(Schema.Boolean),
-  customization: Schema.optional(Schema.Boolean),
-  lifetime: Schema.optional(Schema.Boolean),
-  automationApi: Schema.optional(Schema.Boolean),
-  custom: Schema.optional(Schema.Boolean),
-  restore: Schema.optional(Schema.Boolean),
-  oauth: Schema.optional(Schema.Boolean),
-  contentSearch: Schema.optional(Schema.Boolean),
-  thirdParty: Schema.optional(Schema.Boolean),
-  year: Schema.optional(Schema.Boolean),
-  countFreeBackup: Schema.optional(Schema.Number),
-  backup: Schema.optional(Schema.Boolean),
-  countAIAgent: Schema.optional(Schema.Number),
-  aiTools: Schema.optional(Schema.Boolean)
-}).annotations({ identifier: "TenantQuota" })
+export const TenantQuota: Schema.Schema<TenantQuota, TenantQuotaEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "TenantQuota",
+  () =>
+    Schema.Struct({
+      tenantId: Schema.optional(Schema.Number),
+      name: Schema.optionalWith(Schema.String, { nullable: true }),
+      price: Schema.optional(Schema.Number),
+      priceCurrencySymbol: Schema.optionalWith(Schema.String, { nullable: true }),
+      priceISOCurrencySymbol: Schema.optionalWith(Schema.String, { nullable: true }),
+      productId: Schema.optionalWith(Schema.String, { nullable: true }),
+      serviceName: Schema.optionalWith(Schema.String, { nullable: true }),
+      serviceGroup: Schema.optionalWith(Schema.String, { nullable: true }),
+      visible: Schema.optional(Schema.Boolean),
+      wallet: Schema.optional(Schema.Boolean),
+      dueDate: Schema.optionalWith(Runtime.DateTime, { nullable: true }),
+      features: Schema.optionalWith(Schema.String, { nullable: true }),
+      maxFileSize: Schema.optional(Schema.Number),
+      maxTotalSize: Schema.optional(Schema.Number),
+      countUser: Schema.optional(Schema.Number),
+      countRoomAdmin: Schema.optional(Schema.Number),
+      usersInRoom: Schema.optional(Schema.Number),
+      countRoom: Schema.optional(Schema.Number),
+      nonProfit: Schema.optional(Schema.Boolean),
+      trial: Schema.optional(Schema.Boolean),
+      free: Schema.optional(Schema.Boolean),
+      update: Schema.optional(Schema.Boolean),
+      audit: Schema.optional(Schema.Boolean),
+      docsEdition: Schema.optional(Schema.Boolean),
+      ldap: Schema.optional(Schema.Boolean),
+      sso: Schema.optional(Schema.Boolean),
+      statistic: Schema.optional(Schema.Boolean),
+      branding: Schema.optional(Schema.Boolean),
+      customization: Schema.optional(Schema.Boolean),
+      lifetime: Schema.optional(Schema.Boolean),
+      automationApi: Schema.optional(Schema.Boolean),
+      custom: Schema.optional(Schema.Boolean),
+      restore: Schema.optional(Schema.Boolean),
+      oauth: Schema.optional(Schema.Boolean),
+      contentSearch: Schema.optional(Schema.Boolean),
+      thirdParty: Schema.optional(Schema.Boolean),
+      year: Schema.optional(Schema.Boolean),
+      countFreeBackup: Schema.optional(Schema.Number),
+      backup: Schema.optional(Schema.Boolean),
+      countAIAgent: Schema.optional(Schema.Number),
+      aiTools: Schema.optional(Schema.Boolean)
+    }).annotations({ identifier: "TenantQuota" })
+)
 
 /**
  * The wallet services settings.
@@ -2446,19 +2551,20 @@ export interface TenantWalletServiceSettingsEncoded {
 export const TenantWalletServiceSettings: Schema.Schema<
   TenantWalletServiceSettings,
   TenantWalletServiceSettingsEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  enabledServices: Schema.optionalWith(
-    Schema.Array(
-      Runtime.intEnum<-13 | -12 | -11 | (number & {})>(
-        "enum",
-        { AITools: -13, Backup: -12, Storage: -11 },
-        "-13 = AITools, -12 = Backup, -11 = Storage"
-      )
+> = /*#__PURE__*/ Runtime.lazy("TenantWalletServiceSettings", () =>
+  Schema.Struct({
+    enabledServices: Schema.optionalWith(
+      Schema.Array(
+        Runtime.intEnum<-13 | -12 | -11 | (number & {})>(
+          "enum",
+          { AITools: -13, Backup: -12, Storage: -11 },
+          "-13 = AITools, -12 = Backup, -11 = Storage"
+        )
+      ),
+      { nullable: true }
     ),
-    { nullable: true }
-  ),
-  lastModified: Schema.optional(Runtime.DateTime)
-}).annotations({ identifier: "TenantWalletServiceSettings" })
+    lastModified: Schema.optional(Runtime.DateTime)
+  }).annotations({ identifier: "TenantWalletServiceSettings" }))
 
 /**
  * The tenant wallet settings.
@@ -2510,13 +2616,14 @@ export interface TenantWalletSettingsEncoded {
  * @category schemas
  */
 export const TenantWalletSettings: Schema.Schema<TenantWalletSettings, TenantWalletSettingsEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    enabled: Schema.optional(Schema.Boolean),
-    minBalance: Schema.optional(Schema.Number),
-    upToBalance: Schema.optional(Schema.Number),
-    currency: Schema.optionalWith(Schema.String, { nullable: true }),
-    lastModified: Schema.optional(Runtime.DateTime)
-  }).annotations({ identifier: "TenantWalletSettings" })
+  /*#__PURE__*/ Runtime.lazy("TenantWalletSettings", () =>
+    Schema.Struct({
+      enabled: Schema.optional(Schema.Boolean),
+      minBalance: Schema.optional(Schema.Number),
+      upToBalance: Schema.optional(Schema.Number),
+      currency: Schema.optionalWith(Schema.String, { nullable: true }),
+      lastModified: Schema.optional(Runtime.DateTime)
+    }).annotations({ identifier: "TenantWalletSettings" }))
 
 /**
  * The wrapper for the tenant wallet settings.
@@ -2550,9 +2657,10 @@ export interface TenantWalletSettingsWrapperEncoded {
 export const TenantWalletSettingsWrapper: Schema.Schema<
   TenantWalletSettingsWrapper,
   TenantWalletSettingsWrapperEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  settings: Schema.optional(TenantWalletSettings)
-}).annotations({ identifier: "TenantWalletSettingsWrapper" })
+> = /*#__PURE__*/ Runtime.lazy("TenantWalletSettingsWrapper", () =>
+  Schema.Struct({
+    settings: Schema.optional(TenantWalletSettings)
+  }).annotations({ identifier: "TenantWalletSettingsWrapper" }))
 
 /**
  * The request parameters for putting money on deposit.
@@ -2589,10 +2697,11 @@ export interface TopUpDepositRequestDtoEncoded {
  * @category schemas
  */
 export const TopUpDepositRequestDto: Schema.Schema<TopUpDepositRequestDto, TopUpDepositRequestDtoEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    amount: Schema.optional(Schema.Number),
-    currency: Schema.optionalWith(Schema.String, { nullable: true })
-  }).annotations({ identifier: "TopUpDepositRequestDto" })
+  /*#__PURE__*/ Runtime.lazy("TopUpDepositRequestDto", () =>
+    Schema.Struct({
+      amount: Schema.optional(Schema.Number),
+      currency: Schema.optionalWith(Schema.String, { nullable: true })
+    }).annotations({ identifier: "TopUpDepositRequestDto" }))
 
 /**
  * The request parameters for specifying wallet payment quantity.
@@ -2629,12 +2738,13 @@ export interface WalletQuantityRequestDtoEncoded {
  * @category schemas
  */
 export const WalletQuantityRequestDto: Schema.Schema<WalletQuantityRequestDto, WalletQuantityRequestDtoEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    quantity: Schema.optionalWith(Schema.Record({ key: Schema.String, value: Schema.NullOr(Schema.Number) }), {
-      nullable: true
-    }),
-    productQuantityType: Schema.optional(ProductQuantityTypeSchema)
-  }).annotations({ identifier: "WalletQuantityRequestDto" })
+  /*#__PURE__*/ Runtime.lazy("WalletQuantityRequestDto", () =>
+    Schema.Struct({
+      quantity: Schema.optionalWith(Schema.Record({ key: Schema.String, value: Schema.NullOr(Schema.Number) }), {
+        nullable: true
+      }),
+      productQuantityType: Schema.optional(ProductQuantityTypeSchema)
+    }).annotations({ identifier: "WalletQuantityRequestDto" }))
 
 /**
  * The wallet service information.
@@ -2730,22 +2840,26 @@ export interface WalletServiceDtoEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const WalletServiceDto: Schema.Schema<WalletServiceDto, WalletServiceDtoEncoded> = /*#__PURE__*/ Schema.Struct({
-  id: Schema.Number,
-  title: Schema.optionalWith(Schema.String, { nullable: true }),
-  price: PriceDto,
-  nonProfit: Schema.Boolean,
-  free: Schema.Boolean,
-  trial: Schema.Boolean,
-  features: Schema.optionalWith(Schema.Array(TenantQuotaFeatureDto), { nullable: true }),
-  usersQuota: Schema.optional(Common.TenantEntityQuotaSettings),
-  roomsQuota: Schema.optional(Common.TenantEntityQuotaSettings),
-  aiAgentsQuota: Schema.optional(Common.TenantEntityQuotaSettings),
-  tenantCustomQuota: Schema.optional(Common.TenantQuotaSettings),
-  dueDate: Schema.optionalWith(Runtime.DateTime, { nullable: true }),
-  innerServices: Schema.optionalWith(
-    Schema.Array(Schema.suspend((): Schema.Schema<WalletServiceDto, WalletServiceDtoEncoded> => WalletServiceDto)),
-    { nullable: true }
-  ),
-  serviceName: Schema.optionalWith(Schema.String, { nullable: true })
-}).annotations({ identifier: "WalletServiceDto" })
+export const WalletServiceDto: Schema.Schema<WalletServiceDto, WalletServiceDtoEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "WalletServiceDto",
+  () =>
+    Schema.Struct({
+      id: Schema.Number,
+      title: Schema.optionalWith(Schema.String, { nullable: true }),
+      price: PriceDto,
+      nonProfit: Schema.Boolean,
+      free: Schema.Boolean,
+      trial: Schema.Boolean,
+      features: Schema.optionalWith(Schema.Array(TenantQuotaFeatureDto), { nullable: true }),
+      usersQuota: Schema.optional(Common.TenantEntityQuotaSettings),
+      roomsQuota: Schema.optional(Common.TenantEntityQuotaSettings),
+      aiAgentsQuota: Schema.optional(Common.TenantEntityQuotaSettings),
+      tenantCustomQuota: Schema.optional(Common.TenantQuotaSettings),
+      dueDate: Schema.optionalWith(Runtime.DateTime, { nullable: true }),
+      innerServices: Schema.optionalWith(
+        Schema.Array(Schema.suspend((): Schema.Schema<WalletServiceDto, WalletServiceDtoEncoded> => WalletServiceDto)),
+        { nullable: true }
+      ),
+      serviceName: Schema.optionalWith(Schema.String, { nullable: true })
+    }).annotations({ identifier: "WalletServiceDto" })
+)

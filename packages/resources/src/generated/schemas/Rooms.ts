@@ -37,10 +37,11 @@ export interface ArchiveRoomRequestEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const ArchiveRoomRequest: Schema.Schema<ArchiveRoomRequest, ArchiveRoomRequestEncoded> = /*#__PURE__*/ Schema
-  .Struct({
-    deleteAfter: Schema.optional(Schema.Boolean)
-  }).annotations({ identifier: "ArchiveRoomRequest" })
+export const ArchiveRoomRequest: Schema.Schema<ArchiveRoomRequest, ArchiveRoomRequestEncoded> = /*#__PURE__*/ Runtime
+  .lazy("ArchiveRoomRequest", () =>
+    Schema.Struct({
+      deleteAfter: Schema.optional(Schema.Boolean)
+    }).annotations({ identifier: "ArchiveRoomRequest" }))
 
 /**
  * The parameters for managing room tags.
@@ -71,10 +72,11 @@ export interface BatchTagsRequestDtoEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const BatchTagsRequestDto: Schema.Schema<BatchTagsRequestDto, BatchTagsRequestDtoEncoded> = /*#__PURE__*/ Schema
-  .Struct({
-    names: Schema.Array(Schema.String)
-  }).annotations({ identifier: "BatchTagsRequestDto" })
+export const BatchTagsRequestDto: Schema.Schema<BatchTagsRequestDto, BatchTagsRequestDtoEncoded> = /*#__PURE__*/ Runtime
+  .lazy("BatchTagsRequestDto", () =>
+    Schema.Struct({
+      names: Schema.Array(Schema.String)
+    }).annotations({ identifier: "BatchTagsRequestDto" }))
 
 /**
  * The request parameters to change the room cover.
@@ -110,10 +112,14 @@ export interface CoverRequestDtoEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const CoverRequestDto: Schema.Schema<CoverRequestDto, CoverRequestDtoEncoded> = /*#__PURE__*/ Schema.Struct({
-  color: Schema.optionalWith(Schema.String, { nullable: true }),
-  cover: Schema.optionalWith(Schema.String, { nullable: true })
-}).annotations({ identifier: "CoverRequestDto" })
+export const CoverRequestDto: Schema.Schema<CoverRequestDto, CoverRequestDtoEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "CoverRequestDto",
+  () =>
+    Schema.Struct({
+      color: Schema.optionalWith(Schema.String, { nullable: true }),
+      cover: Schema.optionalWith(Schema.String, { nullable: true })
+    }).annotations({ identifier: "CoverRequestDto" })
+)
 
 /**
  * The result of the cover request containing the cover image data.
@@ -149,10 +155,14 @@ export interface CoversResultDtoEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const CoversResultDto: Schema.Schema<CoversResultDto, CoversResultDtoEncoded> = /*#__PURE__*/ Schema.Struct({
-  id: Schema.optionalWith(Schema.String, { nullable: true }),
-  data: Schema.optionalWith(Schema.String, { nullable: true })
-}).annotations({ identifier: "CoversResultDto" })
+export const CoversResultDto: Schema.Schema<CoversResultDto, CoversResultDtoEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "CoversResultDto",
+  () =>
+    Schema.Struct({
+      id: Schema.optionalWith(Schema.String, { nullable: true }),
+      data: Schema.optionalWith(Schema.String, { nullable: true })
+    }).annotations({ identifier: "CoversResultDto" })
+)
 
 /**
  * The parameters for creating a room from a template.
@@ -244,21 +254,22 @@ export interface CreateRoomFromTemplateDtoEncoded {
  * @category schemas
  */
 export const CreateRoomFromTemplateDto: Schema.Schema<CreateRoomFromTemplateDto, CreateRoomFromTemplateDtoEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    templateId: Schema.Number,
-    title: Schema.optionalWith(Schema.String, { nullable: true }),
-    logo: Schema.optional(Common.LogoRequest),
-    copyLogo: Schema.optional(Schema.Boolean),
-    tags: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true }),
-    color: Schema.optionalWith(Schema.String, { nullable: true }),
-    cover: Schema.optionalWith(Schema.String, { nullable: true }),
-    quota: Schema.optionalWith(Schema.Number, { nullable: true }),
-    indexing: Schema.optionalWith(Schema.Boolean, { nullable: true }),
-    denyDownload: Schema.optionalWith(Schema.Boolean, { nullable: true }),
-    lifetime: Schema.optional(Common.RoomDataLifetimeDto),
-    watermark: Schema.optional(Common.WatermarkRequestDto),
-    private: Schema.optionalWith(Schema.Boolean, { nullable: true })
-  }).annotations({ identifier: "CreateRoomFromTemplateDto" })
+  /*#__PURE__*/ Runtime.lazy("CreateRoomFromTemplateDto", () =>
+    Schema.Struct({
+      templateId: Schema.Number,
+      title: Schema.optionalWith(Schema.String, { nullable: true }),
+      logo: Schema.optional(Common.LogoRequest),
+      copyLogo: Schema.optional(Schema.Boolean),
+      tags: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true }),
+      color: Schema.optionalWith(Schema.String, { nullable: true }),
+      cover: Schema.optionalWith(Schema.String, { nullable: true }),
+      quota: Schema.optionalWith(Schema.Number, { nullable: true }),
+      indexing: Schema.optionalWith(Schema.Boolean, { nullable: true }),
+      denyDownload: Schema.optionalWith(Schema.Boolean, { nullable: true }),
+      lifetime: Schema.optional(Common.RoomDataLifetimeDto),
+      watermark: Schema.optional(Common.WatermarkRequestDto),
+      private: Schema.optionalWith(Schema.Boolean, { nullable: true })
+    }).annotations({ identifier: "CreateRoomFromTemplateDto" }))
 
 /**
  * The request parameters for creating a room.
@@ -365,24 +376,25 @@ export interface CreateRoomRequestDtoEncoded {
  * @category schemas
  */
 export const CreateRoomRequestDto: Schema.Schema<CreateRoomRequestDto, CreateRoomRequestDtoEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    title: Schema.optionalWith(Schema.String, { nullable: true }),
-    quota: Schema.optionalWith(Schema.Number, { nullable: true }),
-    indexing: Schema.optionalWith(Schema.Boolean, { nullable: true }),
-    denyDownload: Schema.optionalWith(Schema.Boolean, { nullable: true }),
-    lifetime: Schema.optional(Common.RoomDataLifetimeDto),
-    watermark: Schema.optional(Common.WatermarkRequestDto),
-    logo: Schema.optional(Common.LogoRequest),
-    tags: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true }),
-    color: Schema.optionalWith(Schema.String, { nullable: true }),
-    cover: Schema.optionalWith(Schema.String, { nullable: true }),
-    roomType: Common.RoomTypeSchema,
-    private: Schema.optional(Schema.Boolean),
-    share: Schema.optionalWith(Schema.Array(Common.FileShareParams), { nullable: true }),
-    chatSettings: Schema.optional(Common.ChatSettings),
-    sendFormToExternalDB: Schema.optionalWith(Schema.Boolean, { nullable: true }),
-    saveFormAsXLSX: Schema.optionalWith(Schema.Boolean, { nullable: true })
-  }).annotations({ identifier: "CreateRoomRequestDto" })
+  /*#__PURE__*/ Runtime.lazy("CreateRoomRequestDto", () =>
+    Schema.Struct({
+      title: Schema.optionalWith(Schema.String, { nullable: true }),
+      quota: Schema.optionalWith(Schema.Number, { nullable: true }),
+      indexing: Schema.optionalWith(Schema.Boolean, { nullable: true }),
+      denyDownload: Schema.optionalWith(Schema.Boolean, { nullable: true }),
+      lifetime: Schema.optional(Common.RoomDataLifetimeDto),
+      watermark: Schema.optional(Common.WatermarkRequestDto),
+      logo: Schema.optional(Common.LogoRequest),
+      tags: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true }),
+      color: Schema.optionalWith(Schema.String, { nullable: true }),
+      cover: Schema.optionalWith(Schema.String, { nullable: true }),
+      roomType: Common.RoomTypeSchema,
+      private: Schema.optional(Schema.Boolean),
+      share: Schema.optionalWith(Schema.Array(Common.FileShareParams), { nullable: true }),
+      chatSettings: Schema.optional(Common.ChatSettings),
+      sendFormToExternalDB: Schema.optionalWith(Schema.Boolean, { nullable: true }),
+      saveFormAsXLSX: Schema.optionalWith(Schema.Boolean, { nullable: true })
+    }).annotations({ identifier: "CreateRoomRequestDto" }))
 
 /**
  * The request parameters for creating a tag.
@@ -413,10 +425,11 @@ export interface CreateTagRequestDtoEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const CreateTagRequestDto: Schema.Schema<CreateTagRequestDto, CreateTagRequestDtoEncoded> = /*#__PURE__*/ Schema
-  .Struct({
-    name: Schema.optionalWith(Schema.String, { nullable: true })
-  }).annotations({ identifier: "CreateTagRequestDto" })
+export const CreateTagRequestDto: Schema.Schema<CreateTagRequestDto, CreateTagRequestDtoEncoded> = /*#__PURE__*/ Runtime
+  .lazy("CreateTagRequestDto", () =>
+    Schema.Struct({
+      name: Schema.optionalWith(Schema.String, { nullable: true })
+    }).annotations({ identifier: "CreateTagRequestDto" }))
 
 /**
  * The parameters for creating a third-party room.
@@ -493,18 +506,19 @@ export interface CreateThirdPartyRoomEncoded {
  * @category schemas
  */
 export const CreateThirdPartyRoom: Schema.Schema<CreateThirdPartyRoom, CreateThirdPartyRoomEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    createAsNewFolder: Schema.optional(Schema.Boolean),
-    title: Schema.optionalWith(Schema.String, { nullable: true }),
-    roomType: Common.RoomTypeSchema,
-    private: Schema.optional(Schema.Boolean),
-    indexing: Schema.optional(Schema.Boolean),
-    denyDownload: Schema.optional(Schema.Boolean),
-    color: Schema.optionalWith(Schema.String, { nullable: true }),
-    cover: Schema.optionalWith(Schema.String, { nullable: true }),
-    tags: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true }),
-    logo: Schema.optional(Common.LogoRequest)
-  }).annotations({ identifier: "CreateThirdPartyRoom" })
+  /*#__PURE__*/ Runtime.lazy("CreateThirdPartyRoom", () =>
+    Schema.Struct({
+      createAsNewFolder: Schema.optional(Schema.Boolean),
+      title: Schema.optionalWith(Schema.String, { nullable: true }),
+      roomType: Common.RoomTypeSchema,
+      private: Schema.optional(Schema.Boolean),
+      indexing: Schema.optional(Schema.Boolean),
+      denyDownload: Schema.optional(Schema.Boolean),
+      color: Schema.optionalWith(Schema.String, { nullable: true }),
+      cover: Schema.optionalWith(Schema.String, { nullable: true }),
+      tags: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true }),
+      logo: Schema.optional(Common.LogoRequest)
+    }).annotations({ identifier: "CreateThirdPartyRoom" }))
 
 /**
  * The result of an external DB synchronization for a single form.
@@ -553,12 +567,13 @@ export interface ExternalDbSyncFormResultDtoEncoded {
 export const ExternalDbSyncFormResultDto: Schema.Schema<
   ExternalDbSyncFormResultDto,
   ExternalDbSyncFormResultDtoEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  id: Schema.optional(Schema.Number),
-  title: Schema.optionalWith(Schema.String, { nullable: true }),
-  success: Schema.optional(Schema.Boolean),
-  error: Schema.optionalWith(Schema.String, { nullable: true })
-}).annotations({ identifier: "ExternalDbSyncFormResultDto" })
+> = /*#__PURE__*/ Runtime.lazy("ExternalDbSyncFormResultDto", () =>
+  Schema.Struct({
+    id: Schema.optional(Schema.Number),
+    title: Schema.optionalWith(Schema.String, { nullable: true }),
+    success: Schema.optional(Schema.Boolean),
+    error: Schema.optionalWith(Schema.String, { nullable: true })
+  }).annotations({ identifier: "ExternalDbSyncFormResultDto" }))
 
 /**
  * The external DB synchronization task parameters.
@@ -615,14 +630,15 @@ export interface ExternalDbSyncTaskDtoEncoded {
  * @category schemas
  */
 export const ExternalDbSyncTaskDto: Schema.Schema<ExternalDbSyncTaskDto, ExternalDbSyncTaskDtoEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    id: Schema.optionalWith(Schema.String, { nullable: true }),
-    error: Schema.optionalWith(Schema.String, { nullable: true }),
-    percentage: Schema.Number,
-    isCompleted: Schema.Boolean,
-    status: Common.DistributedTaskStatusSchema,
-    forms: Schema.optionalWith(Schema.Array(ExternalDbSyncFormResultDto), { nullable: true })
-  }).annotations({ identifier: "ExternalDbSyncTaskDto" })
+  /*#__PURE__*/ Runtime.lazy("ExternalDbSyncTaskDto", () =>
+    Schema.Struct({
+      id: Schema.optionalWith(Schema.String, { nullable: true }),
+      error: Schema.optionalWith(Schema.String, { nullable: true }),
+      percentage: Schema.Number,
+      isCompleted: Schema.Boolean,
+      status: Common.DistributedTaskStatusSchema,
+      forms: Schema.optionalWith(Schema.Array(ExternalDbSyncFormResultDto), { nullable: true })
+    }).annotations({ identifier: "ExternalDbSyncTaskDto" }))
 
 /**
  * @since 0.1.0
@@ -649,9 +665,13 @@ export interface IconRequestEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const IconRequest: Schema.Schema<IconRequest, IconRequestEncoded> = /*#__PURE__*/ Schema.Struct({
-  icon: Schema.optionalWith(Schema.String, { nullable: true })
-}).annotations({ identifier: "IconRequest" })
+export const IconRequest: Schema.Schema<IconRequest, IconRequestEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "IconRequest",
+  () =>
+    Schema.Struct({
+      icon: Schema.optionalWith(Schema.String, { nullable: true })
+    }).annotations({ identifier: "IconRequest" })
+)
 
 /**
  * @since 0.1.0
@@ -683,13 +703,14 @@ export interface MultiSizeLogoCoverEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const MultiSizeLogoCover: Schema.Schema<MultiSizeLogoCover, MultiSizeLogoCoverEncoded> = /*#__PURE__*/ Schema
-  .Struct({
-    id: Schema.optionalWith(Schema.String, { nullable: true }),
-    data: Schema.optionalWith(Schema.Record({ key: Schema.String, value: Schema.NullOr(Schema.String) }), {
-      nullable: true
-    })
-  }).annotations({ identifier: "MultiSizeLogoCover" })
+export const MultiSizeLogoCover: Schema.Schema<MultiSizeLogoCover, MultiSizeLogoCoverEncoded> = /*#__PURE__*/ Runtime
+  .lazy("MultiSizeLogoCover", () =>
+    Schema.Struct({
+      id: Schema.optionalWith(Schema.String, { nullable: true }),
+      data: Schema.optionalWith(Schema.Record({ key: Schema.String, value: Schema.NullOr(Schema.String) }), {
+        nullable: true
+      })
+    }).annotations({ identifier: "MultiSizeLogoCover" }))
 
 /**
  * The new item parameters.
@@ -728,10 +749,11 @@ export interface NewItemsDtoFileEntryBaseDtoEncoded {
 export const NewItemsDtoFileEntryBaseDto: Schema.Schema<
   NewItemsDtoFileEntryBaseDto,
   NewItemsDtoFileEntryBaseDtoEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  date: Common.ApiDateTime,
-  items: Schema.optionalWith(Schema.Array(Common.FileEntryBaseDto), { nullable: true })
-}).annotations({ identifier: "NewItemsDtoFileEntryBaseDto" })
+> = /*#__PURE__*/ Runtime.lazy("NewItemsDtoFileEntryBaseDto", () =>
+  Schema.Struct({
+    date: Common.ApiDateTime,
+    items: Schema.optionalWith(Schema.Array(Common.FileEntryBaseDto), { nullable: true })
+  }).annotations({ identifier: "NewItemsDtoFileEntryBaseDto" }))
 
 /**
  * The room new items information.
@@ -767,10 +789,14 @@ export interface RoomNewItemsDtoEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const RoomNewItemsDto: Schema.Schema<RoomNewItemsDto, RoomNewItemsDtoEncoded> = /*#__PURE__*/ Schema.Struct({
-  room: Schema.optional(Common.FileEntryBaseDto),
-  items: Schema.optionalWith(Schema.Array(Common.FileEntryBaseDto), { nullable: true })
-}).annotations({ identifier: "RoomNewItemsDto" })
+export const RoomNewItemsDto: Schema.Schema<RoomNewItemsDto, RoomNewItemsDtoEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "RoomNewItemsDto",
+  () =>
+    Schema.Struct({
+      room: Schema.optional(Common.FileEntryBaseDto),
+      items: Schema.optionalWith(Schema.Array(Common.FileEntryBaseDto), { nullable: true })
+    }).annotations({ identifier: "RoomNewItemsDto" })
+)
 
 /**
  * The new item parameters.
@@ -807,10 +833,11 @@ export interface NewItemsDtoRoomNewItemsDtoEncoded {
  * @category schemas
  */
 export const NewItemsDtoRoomNewItemsDto: Schema.Schema<NewItemsDtoRoomNewItemsDto, NewItemsDtoRoomNewItemsDtoEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    date: Common.ApiDateTime,
-    items: Schema.optionalWith(Schema.Array(RoomNewItemsDto), { nullable: true })
-  }).annotations({ identifier: "NewItemsDtoRoomNewItemsDto" })
+  /*#__PURE__*/ Runtime.lazy("NewItemsDtoRoomNewItemsDto", () =>
+    Schema.Struct({
+      date: Common.ApiDateTime,
+      items: Schema.optionalWith(Schema.Array(RoomNewItemsDto), { nullable: true })
+    }).annotations({ identifier: "NewItemsDtoRoomNewItemsDto" }))
 
 /**
  * [0 - None, 1 - Box, 2 - DropBox, 3 - GoogleDrive, 4 - kDrive, 5 - OneDrive, 6 - SharePoint, 7 - WebDav, 8 - Yandex, 9 - Storage]
@@ -847,10 +874,14 @@ export type ProviderFilter = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | (number & {
  * @since 0.1.0
  * @category enums
  */
-export const ProviderFilterSchema: Schema.Schema<ProviderFilter> = /*#__PURE__*/ Runtime.intEnum<ProviderFilter>(
+export const ProviderFilterSchema: Schema.Schema<ProviderFilter> = /*#__PURE__*/ Runtime.lazy(
   "ProviderFilter",
-  ProviderFilter,
-  "0 = None, 1 = Box, 2 = DropBox, 3 = GoogleDrive, 4 = KDrive, 5 = OneDrive, 6 = SharePoint, 7 = WebDav, 8 = Yandex, 9 = Storage"
+  () =>
+    Runtime.intEnum<ProviderFilter>(
+      "ProviderFilter",
+      ProviderFilter,
+      "0 = None, 1 = Box, 2 = DropBox, 3 = GoogleDrive, 4 = KDrive, 5 = OneDrive, 6 = SharePoint, 7 = WebDav, 8 = Yandex, 9 = Storage"
+    )
 )
 
 /**
@@ -898,12 +929,13 @@ export interface RoomFromTemplateStatusDtoEncoded {
  * @category schemas
  */
 export const RoomFromTemplateStatusDto: Schema.Schema<RoomFromTemplateStatusDto, RoomFromTemplateStatusDtoEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    roomId: Schema.Number,
-    progress: Schema.Number,
-    error: Schema.optionalWith(Schema.String, { nullable: true }),
-    isCompleted: Schema.Boolean
-  }).annotations({ identifier: "RoomFromTemplateStatusDto" })
+  /*#__PURE__*/ Runtime.lazy("RoomFromTemplateStatusDto", () =>
+    Schema.Struct({
+      roomId: Schema.Number,
+      progress: Schema.Number,
+      error: Schema.optionalWith(Schema.String, { nullable: true }),
+      isCompleted: Schema.Boolean
+    }).annotations({ identifier: "RoomFromTemplateStatusDto" }))
 
 /**
  * The room security parameters.
@@ -956,14 +988,18 @@ export interface RoomGroupDtoEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const RoomGroupDto: Schema.Schema<RoomGroupDto, RoomGroupDtoEncoded> = /*#__PURE__*/ Schema.Struct({
-  id: Schema.optional(Schema.Number),
-  name: Schema.optionalWith(Schema.String, { nullable: true }),
-  icon: Schema.optional(MultiSizeLogoCover),
-  userId: Schema.optional(Schema.String),
-  rooms: Schema.optionalWith(Schema.Array(Common.FileEntryBaseDto), { nullable: true }),
-  totalRooms: Schema.optional(Schema.Number)
-}).annotations({ identifier: "RoomGroupDto" })
+export const RoomGroupDto: Schema.Schema<RoomGroupDto, RoomGroupDtoEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "RoomGroupDto",
+  () =>
+    Schema.Struct({
+      id: Schema.optional(Schema.Number),
+      name: Schema.optionalWith(Schema.String, { nullable: true }),
+      icon: Schema.optional(MultiSizeLogoCover),
+      userId: Schema.optional(Schema.String),
+      rooms: Schema.optionalWith(Schema.Array(Common.FileEntryBaseDto), { nullable: true }),
+      totalRooms: Schema.optional(Schema.Number)
+    }).annotations({ identifier: "RoomGroupDto" })
+)
 
 /**
  * The request parameters for creating a room group
@@ -1004,12 +1040,13 @@ export interface RoomGroupRequestDtoEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const RoomGroupRequestDto: Schema.Schema<RoomGroupRequestDto, RoomGroupRequestDtoEncoded> = /*#__PURE__*/ Schema
-  .Struct({
-    name: Schema.String,
-    icon: Schema.String,
-    rooms: Schema.Array(Common.DuplicateRequestDtoAllOfFileIds)
-  }).annotations({ identifier: "RoomGroupRequestDto" })
+export const RoomGroupRequestDto: Schema.Schema<RoomGroupRequestDto, RoomGroupRequestDtoEncoded> = /*#__PURE__*/ Runtime
+  .lazy("RoomGroupRequestDto", () =>
+    Schema.Struct({
+      name: Schema.String,
+      icon: Schema.String,
+      rooms: Schema.Array(Common.DuplicateRequestDtoAllOfFileIds)
+    }).annotations({ identifier: "RoomGroupRequestDto" }))
 
 /**
  * The room invitation parameters.
@@ -1050,11 +1087,15 @@ export interface RoomInvitationEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const RoomInvitation: Schema.Schema<RoomInvitation, RoomInvitationEncoded> = /*#__PURE__*/ Schema.Struct({
-  email: Schema.optionalWith(Schema.String, { nullable: true }),
-  id: Schema.optional(Schema.String),
-  access: Schema.optional(Common.FileShareSchema)
-}).annotations({ identifier: "RoomInvitation" })
+export const RoomInvitation: Schema.Schema<RoomInvitation, RoomInvitationEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "RoomInvitation",
+  () =>
+    Schema.Struct({
+      email: Schema.optionalWith(Schema.String, { nullable: true }),
+      id: Schema.optional(Schema.String),
+      access: Schema.optional(Common.FileShareSchema)
+    }).annotations({ identifier: "RoomInvitation" })
+)
 
 /**
  * The request parameters for inviting users to the room.
@@ -1106,13 +1147,14 @@ export interface RoomInvitationRequestEncoded {
  * @category schemas
  */
 export const RoomInvitationRequest: Schema.Schema<RoomInvitationRequest, RoomInvitationRequestEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    invitations: Schema.optionalWith(Schema.Array(RoomInvitation), { nullable: true }),
-    notify: Schema.optional(Schema.Boolean),
-    message: Schema.optionalWith(Schema.String, { nullable: true }),
-    culture: Schema.optionalWith(Schema.String, { nullable: true }),
-    force: Schema.optional(Schema.Boolean)
-  }).annotations({ identifier: "RoomInvitationRequest" })
+  /*#__PURE__*/ Runtime.lazy("RoomInvitationRequest", () =>
+    Schema.Struct({
+      invitations: Schema.optionalWith(Schema.Array(RoomInvitation), { nullable: true }),
+      notify: Schema.optional(Schema.Boolean),
+      message: Schema.optionalWith(Schema.String, { nullable: true }),
+      culture: Schema.optionalWith(Schema.String, { nullable: true }),
+      force: Schema.optional(Schema.Boolean)
+    }).annotations({ identifier: "RoomInvitationRequest" }))
 
 /**
  * The room link parameters.
@@ -1188,18 +1230,22 @@ export interface RoomLinkRequestEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const RoomLinkRequest: Schema.Schema<RoomLinkRequest, RoomLinkRequestEncoded> = /*#__PURE__*/ Schema.Struct({
-  linkId: Schema.optional(Schema.String),
-  access: Schema.optional(Common.FileShareSchema),
-  expirationDate: Schema.optional(Common.ApiDateTime),
-  internal: Schema.optional(Schema.Boolean),
-  title: Schema.optionalWith(Schema.String, { nullable: true }),
-  linkType: Schema.optional(Common.LinkTypeSchema),
-  password: Schema.optionalWith(Schema.String, { nullable: true }),
-  denyDownload: Schema.optional(Schema.Boolean),
-  maxUseCount: Schema.optionalWith(Schema.Number, { nullable: true }),
-  currentUseCount: Schema.optional(Schema.Number)
-}).annotations({ identifier: "RoomLinkRequest" })
+export const RoomLinkRequest: Schema.Schema<RoomLinkRequest, RoomLinkRequestEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "RoomLinkRequest",
+  () =>
+    Schema.Struct({
+      linkId: Schema.optional(Schema.String),
+      access: Schema.optional(Common.FileShareSchema),
+      expirationDate: Schema.optional(Common.ApiDateTime),
+      internal: Schema.optional(Schema.Boolean),
+      title: Schema.optionalWith(Schema.String, { nullable: true }),
+      linkType: Schema.optional(Common.LinkTypeSchema),
+      password: Schema.optionalWith(Schema.String, { nullable: true }),
+      denyDownload: Schema.optional(Schema.Boolean),
+      maxUseCount: Schema.optionalWith(Schema.Number, { nullable: true }),
+      currentUseCount: Schema.optional(Schema.Number)
+    }).annotations({ identifier: "RoomLinkRequest" })
+)
 
 /**
  * [0 - None, 1 - Form role blocking deletion]
@@ -1225,9 +1271,11 @@ export type RoomSecurityError = 0 | 1 | (number & {})
  * @since 0.1.0
  * @category enums
  */
-export const RoomSecurityErrorSchema: Schema.Schema<RoomSecurityError> = /*#__PURE__*/ Runtime.intEnum<
-  RoomSecurityError
->("RoomSecurityError", RoomSecurityError, "0 = None, 1 = FormRoleBlockingDeletion")
+export const RoomSecurityErrorSchema: Schema.Schema<RoomSecurityError> = /*#__PURE__*/ Runtime.lazy(
+  "RoomSecurityError",
+  () =>
+    Runtime.intEnum<RoomSecurityError>("RoomSecurityError", RoomSecurityError, "0 = None, 1 = FormRoleBlockingDeletion")
+)
 
 /**
  * The room security parameters.
@@ -1268,11 +1316,15 @@ export interface RoomSecurityDtoEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const RoomSecurityDto: Schema.Schema<RoomSecurityDto, RoomSecurityDtoEncoded> = /*#__PURE__*/ Schema.Struct({
-  members: Schema.optionalWith(Schema.Array(Common.FileShareDto), { nullable: true }),
-  warning: Schema.optionalWith(Schema.String, { nullable: true }),
-  error: Schema.optional(RoomSecurityErrorSchema)
-}).annotations({ identifier: "RoomSecurityDto" })
+export const RoomSecurityDto: Schema.Schema<RoomSecurityDto, RoomSecurityDtoEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "RoomSecurityDto",
+  () =>
+    Schema.Struct({
+      members: Schema.optionalWith(Schema.Array(Common.FileShareDto), { nullable: true }),
+      warning: Schema.optionalWith(Schema.String, { nullable: true }),
+      error: Schema.optional(RoomSecurityErrorSchema)
+    }).annotations({ identifier: "RoomSecurityDto" })
+)
 
 /**
  * The room template parameters.
@@ -1353,19 +1405,23 @@ export interface RoomTemplateDtoEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const RoomTemplateDto: Schema.Schema<RoomTemplateDto, RoomTemplateDtoEncoded> = /*#__PURE__*/ Schema.Struct({
-  roomId: Schema.Number,
-  title: Schema.optionalWith(Schema.String, { nullable: true }),
-  logo: Schema.optional(Common.LogoRequest),
-  copyLogo: Schema.optional(Schema.Boolean),
-  share: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true }),
-  groups: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true }),
-  public: Schema.optional(Schema.Boolean),
-  tags: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true }),
-  color: Schema.optionalWith(Schema.String, { nullable: true }),
-  cover: Schema.optionalWith(Schema.String, { nullable: true }),
-  quota: Schema.optionalWith(Schema.Number, { nullable: true })
-}).annotations({ identifier: "RoomTemplateDto" })
+export const RoomTemplateDto: Schema.Schema<RoomTemplateDto, RoomTemplateDtoEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "RoomTemplateDto",
+  () =>
+    Schema.Struct({
+      roomId: Schema.Number,
+      title: Schema.optionalWith(Schema.String, { nullable: true }),
+      logo: Schema.optional(Common.LogoRequest),
+      copyLogo: Schema.optional(Schema.Boolean),
+      share: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true }),
+      groups: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true }),
+      public: Schema.optional(Schema.Boolean),
+      tags: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true }),
+      color: Schema.optionalWith(Schema.String, { nullable: true }),
+      cover: Schema.optionalWith(Schema.String, { nullable: true }),
+      quota: Schema.optionalWith(Schema.Number, { nullable: true })
+    }).annotations({ identifier: "RoomTemplateDto" })
+)
 
 /**
  * The room template status.
@@ -1412,12 +1468,13 @@ export interface RoomTemplateStatusDtoEncoded {
  * @category schemas
  */
 export const RoomTemplateStatusDto: Schema.Schema<RoomTemplateStatusDto, RoomTemplateStatusDtoEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    templateId: Schema.Number,
-    progress: Schema.Number,
-    error: Schema.optionalWith(Schema.String, { nullable: true }),
-    isCompleted: Schema.Boolean
-  }).annotations({ identifier: "RoomTemplateStatusDto" })
+  /*#__PURE__*/ Runtime.lazy("RoomTemplateStatusDto", () =>
+    Schema.Struct({
+      templateId: Schema.Number,
+      progress: Schema.Number,
+      error: Schema.optionalWith(Schema.String, { nullable: true }),
+      isCompleted: Schema.Boolean
+    }).annotations({ identifier: "RoomTemplateStatusDto" }))
 
 /**
  * The public settings of the room template to set.
@@ -1453,10 +1510,14 @@ export interface SetPublicDtoEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const SetPublicDto: Schema.Schema<SetPublicDto, SetPublicDtoEncoded> = /*#__PURE__*/ Schema.Struct({
-  id: Schema.Number,
-  public: Schema.optional(Schema.Boolean)
-}).annotations({ identifier: "SetPublicDto" })
+export const SetPublicDto: Schema.Schema<SetPublicDto, SetPublicDtoEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "SetPublicDto",
+  () =>
+    Schema.Struct({
+      id: Schema.Number,
+      public: Schema.optional(Schema.Boolean)
+    }).annotations({ identifier: "SetPublicDto" })
+)
 
 /**
  * [0 - User or group, 1 - Invitation link, 2 - External link, 4 - Additional external link, 8 - Primary external link, 16 - User, 32 - Group]
@@ -1491,10 +1552,14 @@ export type ShareFilterType = 0 | 1 | 2 | 4 | 8 | 15 | 16 | 32 | (number & {})
  * @since 0.1.0
  * @category enums
  */
-export const ShareFilterTypeSchema: Schema.Schema<ShareFilterType> = /*#__PURE__*/ Runtime.intEnum<ShareFilterType>(
+export const ShareFilterTypeSchema: Schema.Schema<ShareFilterType> = /*#__PURE__*/ Runtime.lazy(
   "ShareFilterType",
-  ShareFilterType,
-  "0 = UserOrGroup, 1 = InvitationLink, 2 = ExternalLink, 4 = AdditionalExternalLink, 8 = PrimaryExternalLink, 15 = Link, 16 = User, 32 = Group"
+  () =>
+    Runtime.intEnum<ShareFilterType>(
+      "ShareFilterType",
+      ShareFilterType,
+      "0 = UserOrGroup, 1 = InvitationLink, 2 = ExternalLink, 4 = AdditionalExternalLink, 8 = PrimaryExternalLink, 15 = Link, 16 = User, 32 = Group"
+    )
 )
 
 /**
@@ -1521,10 +1586,9 @@ export type StorageFilter = 0 | 1 | 2 | (number & {})
  * @since 0.1.0
  * @category enums
  */
-export const StorageFilterSchema: Schema.Schema<StorageFilter> = /*#__PURE__*/ Runtime.intEnum<StorageFilter>(
+export const StorageFilterSchema: Schema.Schema<StorageFilter> = /*#__PURE__*/ Runtime.lazy(
   "StorageFilter",
-  StorageFilter,
-  "0 = None, 1 = Internal, 2 = ThirdParty"
+  () => Runtime.intEnum<StorageFilter>("StorageFilter", StorageFilter, "0 = None, 1 = Internal, 2 = ThirdParty")
 )
 
 /**
@@ -1563,11 +1627,12 @@ export interface UpdateRoomGroupRequestEncoded {
  * @category schemas
  */
 export const UpdateRoomGroupRequest: Schema.Schema<UpdateRoomGroupRequest, UpdateRoomGroupRequestEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    roomsToAdd: Schema.optionalWith(Schema.Array(Common.DuplicateRequestDtoAllOfFileIds), { nullable: true }),
-    roomsToRemove: Schema.optionalWith(Schema.Array(Common.DuplicateRequestDtoAllOfFileIds), { nullable: true }),
-    groupName: Schema.optionalWith(Schema.String, { nullable: true })
-  }).annotations({ identifier: "UpdateRoomGroupRequest" })
+  /*#__PURE__*/ Runtime.lazy("UpdateRoomGroupRequest", () =>
+    Schema.Struct({
+      roomsToAdd: Schema.optionalWith(Schema.Array(Common.DuplicateRequestDtoAllOfFileIds), { nullable: true }),
+      roomsToRemove: Schema.optionalWith(Schema.Array(Common.DuplicateRequestDtoAllOfFileIds), { nullable: true }),
+      groupName: Schema.optionalWith(Schema.String, { nullable: true })
+    }).annotations({ identifier: "UpdateRoomGroupRequest" }))
 
 /**
  * The request parameters for creating a tag.
@@ -1603,11 +1668,12 @@ export interface UpdateTagRequestDtoEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const UpdateTagRequestDto: Schema.Schema<UpdateTagRequestDto, UpdateTagRequestDtoEncoded> = /*#__PURE__*/ Schema
-  .Struct({
-    oldName: Schema.optionalWith(Schema.String, { nullable: true }),
-    newName: Schema.optionalWith(Schema.String, { nullable: true })
-  }).annotations({ identifier: "UpdateTagRequestDto" })
+export const UpdateTagRequestDto: Schema.Schema<UpdateTagRequestDto, UpdateTagRequestDtoEncoded> = /*#__PURE__*/ Runtime
+  .lazy("UpdateTagRequestDto", () =>
+    Schema.Struct({
+      oldName: Schema.optionalWith(Schema.String, { nullable: true }),
+      newName: Schema.optionalWith(Schema.String, { nullable: true })
+    }).annotations({ identifier: "UpdateTagRequestDto" }))
 
 /**
  * The upload result parameters.
@@ -1648,11 +1714,15 @@ export interface UploadResultDtoEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const UploadResultDto: Schema.Schema<UploadResultDto, UploadResultDtoEncoded> = /*#__PURE__*/ Schema.Struct({
-  success: Schema.optional(Schema.Boolean),
-  data: Schema.optionalWith(Schema.Unknown, { nullable: true }),
-  message: Schema.optionalWith(Schema.String, { nullable: true })
-}).annotations({ identifier: "UploadResultDto" })
+export const UploadResultDto: Schema.Schema<UploadResultDto, UploadResultDtoEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "UploadResultDto",
+  () =>
+    Schema.Struct({
+      success: Schema.optional(Schema.Boolean),
+      data: Schema.optionalWith(Schema.Unknown, { nullable: true }),
+      message: Schema.optionalWith(Schema.String, { nullable: true })
+    }).annotations({ identifier: "UploadResultDto" })
+)
 
 /**
  * The user invitation parameters.
@@ -1688,10 +1758,14 @@ export interface UserInvitationEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const UserInvitation: Schema.Schema<UserInvitation, UserInvitationEncoded> = /*#__PURE__*/ Schema.Struct({
-  usersIds: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true }),
-  resendAll: Schema.optional(Schema.Boolean)
-}).annotations({ identifier: "UserInvitation" })
+export const UserInvitation: Schema.Schema<UserInvitation, UserInvitationEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "UserInvitation",
+  () =>
+    Schema.Struct({
+      usersIds: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true }),
+      resendAll: Schema.optional(Schema.Boolean)
+    }).annotations({ identifier: "UserInvitation" })
+)
 
 /**
  * @since 0.1.0
@@ -1719,6 +1793,7 @@ export interface UploadRoomLogoRequestEncoded {
  * @category schemas
  */
 export const UploadRoomLogoRequest: Schema.Schema<UploadRoomLogoRequest, UploadRoomLogoRequestEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    File: Schema.optional(Schema.String)
-  }).annotations({ identifier: "uploadRoomLogo_request" })
+  /*#__PURE__*/ Runtime.lazy("uploadRoomLogo_request", () =>
+    Schema.Struct({
+      File: Schema.optional(Schema.String)
+    }).annotations({ identifier: "uploadRoomLogo_request" }))

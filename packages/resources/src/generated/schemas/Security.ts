@@ -74,10 +74,14 @@ export type ActionType =
  * @since 0.1.0
  * @category enums
  */
-export const ActionTypeSchema: Schema.Schema<ActionType> = /*#__PURE__*/ Runtime.intEnum<ActionType>(
+export const ActionTypeSchema: Schema.Schema<ActionType> = /*#__PURE__*/ Runtime.lazy(
   "ActionType",
-  ActionType,
-  "0 = None, 1 = Create, 2 = Update, 3 = Delete, 4 = Link, 5 = Unlink, 6 = Attach, 7 = Detach, 8 = Send, 9 = Import, 10 = Export, 11 = UpdateAccess, 12 = Download, 13 = Upload, 14 = Copy, 15 = Move, 16 = Reassigns, 17 = Follow, 18 = Unfollow, 19 = Logout"
+  () =>
+    Runtime.intEnum<ActionType>(
+      "ActionType",
+      ActionType,
+      "0 = None, 1 = Create, 2 = Update, 3 = Delete, 4 = Link, 5 = Unlink, 6 = Attach, 7 = Detach, 8 = Send, 9 = Import, 10 = Export, 11 = UpdateAccess, 12 = Download, 13 = Upload, 14 = Copy, 15 = Move, 16 = Reassigns, 17 = Follow, 18 = Unfollow, 19 = Logout"
+    )
 )
 
 /**
@@ -160,19 +164,20 @@ export interface ActiveConnectionsItemDtoEncoded {
  * @category schemas
  */
 export const ActiveConnectionsItemDto: Schema.Schema<ActiveConnectionsItemDto, ActiveConnectionsItemDtoEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    id: Schema.Number,
-    tenantId: Schema.Number,
-    userId: Schema.String,
-    mobile: Schema.optional(Schema.Boolean),
-    ip: Schema.optionalWith(Schema.String, { nullable: true }),
-    country: Schema.optionalWith(Schema.String, { nullable: true }),
-    city: Schema.optionalWith(Schema.String, { nullable: true }),
-    browser: Schema.optionalWith(Schema.String, { nullable: true }),
-    platform: Schema.optionalWith(Schema.String, { nullable: true }),
-    date: Schema.optional(Common.ApiDateTime),
-    page: Schema.optionalWith(Schema.String, { nullable: true })
-  }).annotations({ identifier: "ActiveConnectionsItemDto" })
+  /*#__PURE__*/ Runtime.lazy("ActiveConnectionsItemDto", () =>
+    Schema.Struct({
+      id: Schema.Number,
+      tenantId: Schema.Number,
+      userId: Schema.String,
+      mobile: Schema.optional(Schema.Boolean),
+      ip: Schema.optionalWith(Schema.String, { nullable: true }),
+      country: Schema.optionalWith(Schema.String, { nullable: true }),
+      city: Schema.optionalWith(Schema.String, { nullable: true }),
+      browser: Schema.optionalWith(Schema.String, { nullable: true }),
+      platform: Schema.optionalWith(Schema.String, { nullable: true }),
+      date: Schema.optional(Common.ApiDateTime),
+      page: Schema.optionalWith(Schema.String, { nullable: true })
+    }).annotations({ identifier: "ActiveConnectionsItemDto" }))
 
 /**
  * The active connections parameters.
@@ -209,10 +214,11 @@ export interface ActiveConnectionsDtoEncoded {
  * @category schemas
  */
 export const ActiveConnectionsDto: Schema.Schema<ActiveConnectionsDto, ActiveConnectionsDtoEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    loginEvent: Schema.Number,
-    items: Schema.optionalWith(Schema.Array(ActiveConnectionsItemDto), { nullable: true })
-  }).annotations({ identifier: "ActiveConnectionsDto" })
+  /*#__PURE__*/ Runtime.lazy("ActiveConnectionsDto", () =>
+    Schema.Struct({
+      loginEvent: Schema.Number,
+      items: Schema.optionalWith(Schema.Array(ActiveConnectionsItemDto), { nullable: true })
+    }).annotations({ identifier: "ActiveConnectionsDto" }))
 
 /**
  * [2 - Documents, 3 - Login, 7 - Settings, 8 - Contacts]
@@ -238,10 +244,9 @@ export type ProductType = 2 | 3 | 7 | 8 | (number & {})
  * @since 0.1.0
  * @category enums
  */
-export const ProductTypeSchema: Schema.Schema<ProductType> = /*#__PURE__*/ Runtime.intEnum<ProductType>(
+export const ProductTypeSchema: Schema.Schema<ProductType> = /*#__PURE__*/ Runtime.lazy(
   "ProductType",
-  ProductType,
-  "2 = Documents, 3 = Login, 7 = Settings, 8 = Contacts"
+  () => Runtime.intEnum<ProductType>("ProductType", ProductType, "2 = Documents, 3 = Login, 7 = Settings, 8 = Contacts")
 )
 
 /**
@@ -277,10 +282,14 @@ export type LocationType = 0 | 1 | 2 | 3 | 27 | 29 | 30 | 31 | (number & {})
  * @since 0.1.0
  * @category enums
  */
-export const LocationTypeSchema: Schema.Schema<LocationType> = /*#__PURE__*/ Runtime.intEnum<LocationType>(
+export const LocationTypeSchema: Schema.Schema<LocationType> = /*#__PURE__*/ Runtime.lazy(
   "LocationType",
-  LocationType,
-  "0 = None, 1 = Files, 2 = Folders, 3 = DocumentsSettings, 27 = Rooms, 29 = Settings, 30 = Contacts, 31 = Agents"
+  () =>
+    Runtime.intEnum<LocationType>(
+      "LocationType",
+      LocationType,
+      "0 = None, 1 = Files, 2 = Folders, 3 = DocumentsSettings, 27 = Rooms, 29 = Settings, 30 = Contacts, 31 = Agents"
+    )
 )
 
 /**
@@ -307,10 +316,14 @@ export type EntryType = 0 | 1 | 2 | 23 | 24 | 25 | 26 | 27 | (number & {})
  * @since 0.1.0
  * @category enums
  */
-export const EntryTypeSchema: Schema.Schema<EntryType> = /*#__PURE__*/ Runtime.intEnum<EntryType>(
+export const EntryTypeSchema: Schema.Schema<EntryType> = /*#__PURE__*/ Runtime.lazy(
   "EntryType",
-  EntryType,
-  "0 = None, 1 = File, 2 = Folder, 23 = User, 24 = Group, 25 = Room, 26 = Tag, 27 = Agent"
+  () =>
+    Runtime.intEnum<EntryType>(
+      "EntryType",
+      EntryType,
+      "0 = None, 1 = File, 2 = Folder, 23 = User, 24 = Group, 25 = Room, 26 = Tag, 27 = Agent"
+    )
 )
 
 /**
@@ -427,26 +440,30 @@ export interface AuditEventDtoEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const AuditEventDto: Schema.Schema<AuditEventDto, AuditEventDtoEncoded> = /*#__PURE__*/ Schema.Struct({
-  id: Schema.optional(Schema.Number),
-  date: Schema.optional(Common.ApiDateTime),
-  user: Schema.optionalWith(Schema.String, { nullable: true }),
-  userId: Schema.optional(Schema.String),
-  action: Schema.optionalWith(Schema.String, { nullable: true }),
-  actionId: Schema.optional(Common.MessageActionSchema),
-  ip: Schema.optionalWith(Schema.String, { nullable: true }),
-  country: Schema.optionalWith(Schema.String, { nullable: true }),
-  city: Schema.optionalWith(Schema.String, { nullable: true }),
-  browser: Schema.optionalWith(Schema.String, { nullable: true }),
-  platform: Schema.optionalWith(Schema.String, { nullable: true }),
-  page: Schema.optionalWith(Schema.String, { nullable: true }),
-  actionType: Schema.optional(ActionTypeSchema),
-  product: Schema.optional(ProductTypeSchema),
-  location: Schema.optional(LocationTypeSchema),
-  target: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true }),
-  entries: Schema.optionalWith(Schema.Array(EntryTypeSchema), { nullable: true }),
-  context: Schema.optionalWith(Schema.String, { nullable: true })
-}).annotations({ identifier: "AuditEventDto" })
+export const AuditEventDto: Schema.Schema<AuditEventDto, AuditEventDtoEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "AuditEventDto",
+  () =>
+    Schema.Struct({
+      id: Schema.optional(Schema.Number),
+      date: Schema.optional(Common.ApiDateTime),
+      user: Schema.optionalWith(Schema.String, { nullable: true }),
+      userId: Schema.optional(Schema.String),
+      action: Schema.optionalWith(Schema.String, { nullable: true }),
+      actionId: Schema.optional(Common.MessageActionSchema),
+      ip: Schema.optionalWith(Schema.String, { nullable: true }),
+      country: Schema.optionalWith(Schema.String, { nullable: true }),
+      city: Schema.optionalWith(Schema.String, { nullable: true }),
+      browser: Schema.optionalWith(Schema.String, { nullable: true }),
+      platform: Schema.optionalWith(Schema.String, { nullable: true }),
+      page: Schema.optionalWith(Schema.String, { nullable: true }),
+      actionType: Schema.optional(ActionTypeSchema),
+      product: Schema.optional(ProductTypeSchema),
+      location: Schema.optional(LocationTypeSchema),
+      target: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true }),
+      entries: Schema.optionalWith(Schema.Array(EntryTypeSchema), { nullable: true }),
+      context: Schema.optionalWith(Schema.String, { nullable: true })
+    }).annotations({ identifier: "AuditEventDto" })
+)
 
 /**
  * The CSP (Content Security Policy) parameters.
@@ -482,10 +499,11 @@ export interface CspDtoEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const CspDto: Schema.Schema<CspDto, CspDtoEncoded> = /*#__PURE__*/ Schema.Struct({
-  domains: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true }),
-  header: Schema.optionalWith(Schema.String, { nullable: true })
-}).annotations({ identifier: "CspDto" })
+export const CspDto: Schema.Schema<CspDto, CspDtoEncoded> = /*#__PURE__*/ Runtime.lazy("CspDto", () =>
+  Schema.Struct({
+    domains: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true }),
+    header: Schema.optionalWith(Schema.String, { nullable: true })
+  }).annotations({ identifier: "CspDto" }))
 
 /**
  * The request parameters for configuring the Content Security Policy (CSP) settings.
@@ -516,9 +534,13 @@ export interface CspRequestsDtoEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const CspRequestsDto: Schema.Schema<CspRequestsDto, CspRequestsDtoEncoded> = /*#__PURE__*/ Schema.Struct({
-  domains: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true })
-}).annotations({ identifier: "CspRequestsDto" })
+export const CspRequestsDto: Schema.Schema<CspRequestsDto, CspRequestsDtoEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "CspRequestsDto",
+  () =>
+    Schema.Struct({
+      domains: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true })
+    }).annotations({ identifier: "CspRequestsDto" })
+)
 
 /**
  * The database tenant partner parameters.
@@ -564,12 +586,16 @@ export interface DbTenantPartnerEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const DbTenantPartner: Schema.Schema<DbTenantPartner, DbTenantPartnerEncoded> = /*#__PURE__*/ Schema.Struct({
-  tenantId: Schema.optional(Schema.Number),
-  partnerId: Schema.optionalWith(Schema.String, { nullable: true }),
-  affiliateId: Schema.optionalWith(Schema.String, { nullable: true }),
-  campaign: Schema.optionalWith(Schema.String, { nullable: true })
-}).annotations({ identifier: "DbTenantPartner" })
+export const DbTenantPartner: Schema.Schema<DbTenantPartner, DbTenantPartnerEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "DbTenantPartner",
+  () =>
+    Schema.Struct({
+      tenantId: Schema.optional(Schema.Number),
+      partnerId: Schema.optionalWith(Schema.String, { nullable: true }),
+      affiliateId: Schema.optionalWith(Schema.String, { nullable: true }),
+      campaign: Schema.optionalWith(Schema.String, { nullable: true })
+    }).annotations({ identifier: "DbTenantPartner" })
+)
 
 /**
  * The database tenant parameters.
@@ -700,29 +726,33 @@ export interface DbTenantEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const DbTenant: Schema.Schema<DbTenant, DbTenantEncoded> = /*#__PURE__*/ Schema.Struct({
-  id: Schema.optional(Schema.Number),
-  name: Schema.optionalWith(Schema.String, { nullable: true }),
-  alias: Schema.optionalWith(Schema.String, { nullable: true }),
-  mappedDomain: Schema.optionalWith(Schema.String, { nullable: true }),
-  version: Schema.optional(Schema.Number),
-  version_Changed: Schema.optionalWith(Runtime.DateTime, { nullable: true }),
-  versionChanged: Schema.optional(Runtime.DateTime),
-  language: Schema.optionalWith(Schema.String, { nullable: true }),
-  timeZone: Schema.optionalWith(Schema.String, { nullable: true }),
-  trustedDomainsRaw: Schema.optionalWith(Schema.String, { nullable: true }),
-  trustedDomainsEnabled: Schema.optional(Common.TenantTrustedDomainsTypeSchema),
-  status: Schema.optional(Common.TenantStatusSchema),
-  statusChanged: Schema.optionalWith(Runtime.DateTime, { nullable: true }),
-  statusChangedHack: Schema.optional(Runtime.DateTime),
-  creationDateTime: Schema.optional(Runtime.DateTime),
-  ownerId: Schema.optionalWith(Schema.String, { nullable: true }),
-  paymentId: Schema.optionalWith(Schema.String, { nullable: true }),
-  industry: Schema.optional(Common.TenantIndustrySchema),
-  lastModified: Schema.optional(Runtime.DateTime),
-  calls: Schema.optional(Schema.Boolean),
-  partner: Schema.optional(DbTenantPartner)
-}).annotations({ identifier: "DbTenant" })
+export const DbTenant: Schema.Schema<DbTenant, DbTenantEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "DbTenant",
+  () =>
+    Schema.Struct({
+      id: Schema.optional(Schema.Number),
+      name: Schema.optionalWith(Schema.String, { nullable: true }),
+      alias: Schema.optionalWith(Schema.String, { nullable: true }),
+      mappedDomain: Schema.optionalWith(Schema.String, { nullable: true }),
+      version: Schema.optional(Schema.Number),
+      version_Changed: Schema.optionalWith(Runtime.DateTime, { nullable: true }),
+      versionChanged: Schema.optional(Runtime.DateTime),
+      language: Schema.optionalWith(Schema.String, { nullable: true }),
+      timeZone: Schema.optionalWith(Schema.String, { nullable: true }),
+      trustedDomainsRaw: Schema.optionalWith(Schema.String, { nullable: true }),
+      trustedDomainsEnabled: Schema.optional(Common.TenantTrustedDomainsTypeSchema),
+      status: Schema.optional(Common.TenantStatusSchema),
+      statusChanged: Schema.optionalWith(Runtime.DateTime, { nullable: true }),
+      statusChangedHack: Schema.optional(Runtime.DateTime),
+      creationDateTime: Schema.optional(Runtime.DateTime),
+      ownerId: Schema.optionalWith(Schema.String, { nullable: true }),
+      paymentId: Schema.optionalWith(Schema.String, { nullable: true }),
+      industry: Schema.optional(Common.TenantIndustrySchema),
+      lastModified: Schema.optional(Runtime.DateTime),
+      calls: Schema.optional(Schema.Boolean),
+      partner: Schema.optional(DbTenantPartner)
+    }).annotations({ identifier: "DbTenant" })
+)
 
 /**
  * The Firebase user parameters.
@@ -783,15 +813,19 @@ export interface FireBaseUserEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const FireBaseUser: Schema.Schema<FireBaseUser, FireBaseUserEncoded> = /*#__PURE__*/ Schema.Struct({
-  id: Schema.optional(Schema.Number),
-  userId: Schema.optional(Schema.String),
-  tenantId: Schema.optional(Schema.Number),
-  firebaseDeviceToken: Schema.optionalWith(Schema.String, { nullable: true }),
-  application: Schema.optionalWith(Schema.String, { nullable: true }),
-  isSubscribed: Schema.optionalWith(Schema.Boolean, { nullable: true }),
-  tenant: Schema.optional(DbTenant)
-}).annotations({ identifier: "FireBaseUser" })
+export const FireBaseUser: Schema.Schema<FireBaseUser, FireBaseUserEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "FireBaseUser",
+  () =>
+    Schema.Struct({
+      id: Schema.optional(Schema.Number),
+      userId: Schema.optional(Schema.String),
+      tenantId: Schema.optional(Schema.Number),
+      firebaseDeviceToken: Schema.optionalWith(Schema.String, { nullable: true }),
+      application: Schema.optionalWith(Schema.String, { nullable: true }),
+      isSubscribed: Schema.optionalWith(Schema.Boolean, { nullable: true }),
+      tenant: Schema.optional(DbTenant)
+    }).annotations({ identifier: "FireBaseUser" })
+)
 
 /**
  * The Firebase-related request parameters.
@@ -827,11 +861,12 @@ export interface FirebaseRequestsDtoEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const FirebaseRequestsDto: Schema.Schema<FirebaseRequestsDto, FirebaseRequestsDtoEncoded> = /*#__PURE__*/ Schema
-  .Struct({
-    firebaseDeviceToken: Schema.optionalWith(Schema.String, { nullable: true }),
-    isSubscribed: Schema.optional(Schema.Boolean)
-  }).annotations({ identifier: "FirebaseRequestsDto" })
+export const FirebaseRequestsDto: Schema.Schema<FirebaseRequestsDto, FirebaseRequestsDtoEncoded> = /*#__PURE__*/ Runtime
+  .lazy("FirebaseRequestsDto", () =>
+    Schema.Struct({
+      firebaseDeviceToken: Schema.optionalWith(Schema.String, { nullable: true }),
+      isSubscribed: Schema.optional(Schema.Boolean)
+    }).annotations({ identifier: "FirebaseRequestsDto" }))
 
 /**
  * The login event parameters.
@@ -922,21 +957,25 @@ export interface LoginEventDtoEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const LoginEventDto: Schema.Schema<LoginEventDto, LoginEventDtoEncoded> = /*#__PURE__*/ Schema.Struct({
-  id: Schema.optional(Schema.Number),
-  date: Schema.optional(Common.ApiDateTime),
-  user: Schema.optionalWith(Schema.String, { nullable: true }),
-  userId: Schema.optional(Schema.String),
-  login: Schema.optionalWith(Schema.String, { nullable: true }),
-  action: Schema.optionalWith(Schema.String, { nullable: true }),
-  actionId: Schema.optional(Common.MessageActionSchema),
-  ip: Schema.optionalWith(Schema.String, { nullable: true }),
-  country: Schema.optionalWith(Schema.String, { nullable: true }),
-  city: Schema.optionalWith(Schema.String, { nullable: true }),
-  browser: Schema.optionalWith(Schema.String, { nullable: true }),
-  platform: Schema.optionalWith(Schema.String, { nullable: true }),
-  page: Schema.optionalWith(Schema.String, { nullable: true })
-}).annotations({ identifier: "LoginEventDto" })
+export const LoginEventDto: Schema.Schema<LoginEventDto, LoginEventDtoEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "LoginEventDto",
+  () =>
+    Schema.Struct({
+      id: Schema.optional(Schema.Number),
+      date: Schema.optional(Common.ApiDateTime),
+      user: Schema.optionalWith(Schema.String, { nullable: true }),
+      userId: Schema.optional(Schema.String),
+      login: Schema.optionalWith(Schema.String, { nullable: true }),
+      action: Schema.optionalWith(Schema.String, { nullable: true }),
+      actionId: Schema.optional(Common.MessageActionSchema),
+      ip: Schema.optionalWith(Schema.String, { nullable: true }),
+      country: Schema.optionalWith(Schema.String, { nullable: true }),
+      city: Schema.optionalWith(Schema.String, { nullable: true }),
+      browser: Schema.optionalWith(Schema.String, { nullable: true }),
+      platform: Schema.optionalWith(Schema.String, { nullable: true }),
+      page: Schema.optionalWith(Schema.String, { nullable: true })
+    }).annotations({ identifier: "LoginEventDto" })
+)
 
 /**
  * The request parameters for tracking SMTP (Simple Mail Transfer Protocol) operation status.
@@ -990,13 +1029,14 @@ export interface SmtpOperationStatusRequestsDtoEncoded {
 export const SmtpOperationStatusRequestsDto: Schema.Schema<
   SmtpOperationStatusRequestsDto,
   SmtpOperationStatusRequestsDtoEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  completed: Schema.optional(Schema.Boolean),
-  id: Schema.optionalWith(Schema.String, { nullable: true }),
-  error: Schema.optionalWith(Schema.String, { nullable: true }),
-  status: Schema.optionalWith(Schema.String, { nullable: true }),
-  percents: Schema.optional(Schema.Number)
-}).annotations({ identifier: "SmtpOperationStatusRequestsDto" })
+> = /*#__PURE__*/ Runtime.lazy("SmtpOperationStatusRequestsDto", () =>
+  Schema.Struct({
+    completed: Schema.optional(Schema.Boolean),
+    id: Schema.optionalWith(Schema.String, { nullable: true }),
+    error: Schema.optionalWith(Schema.String, { nullable: true }),
+    status: Schema.optionalWith(Schema.String, { nullable: true }),
+    percents: Schema.optional(Schema.Number)
+  }).annotations({ identifier: "SmtpOperationStatusRequestsDto" }))
 
 /**
  * The SMTP settings parameters.
@@ -1072,18 +1112,22 @@ export interface SmtpSettingsDtoEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const SmtpSettingsDto: Schema.Schema<SmtpSettingsDto, SmtpSettingsDtoEncoded> = /*#__PURE__*/ Schema.Struct({
-  host: Schema.optionalWith(Schema.String, { nullable: true }),
-  port: Schema.optionalWith(Schema.Number, { nullable: true }),
-  senderAddress: Schema.optionalWith(Schema.String, { nullable: true }),
-  senderDisplayName: Schema.optionalWith(Schema.String, { nullable: true }),
-  credentialsUserName: Schema.optionalWith(Schema.String, { nullable: true }),
-  credentialsUserPassword: Schema.optionalWith(Schema.String, { nullable: true }),
-  enableSSL: Schema.optional(Schema.Boolean),
-  enableAuth: Schema.optional(Schema.Boolean),
-  useNtlm: Schema.optional(Schema.Boolean),
-  isDefaultSettings: Schema.optional(Schema.Boolean)
-}).annotations({ identifier: "SmtpSettingsDto" })
+export const SmtpSettingsDto: Schema.Schema<SmtpSettingsDto, SmtpSettingsDtoEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "SmtpSettingsDto",
+  () =>
+    Schema.Struct({
+      host: Schema.optionalWith(Schema.String, { nullable: true }),
+      port: Schema.optionalWith(Schema.Number, { nullable: true }),
+      senderAddress: Schema.optionalWith(Schema.String, { nullable: true }),
+      senderDisplayName: Schema.optionalWith(Schema.String, { nullable: true }),
+      credentialsUserName: Schema.optionalWith(Schema.String, { nullable: true }),
+      credentialsUserPassword: Schema.optionalWith(Schema.String, { nullable: true }),
+      enableSSL: Schema.optional(Schema.Boolean),
+      enableAuth: Schema.optional(Schema.Boolean),
+      useNtlm: Schema.optional(Schema.Boolean),
+      isDefaultSettings: Schema.optional(Schema.Boolean)
+    }).annotations({ identifier: "SmtpSettingsDto" })
+)
 
 /**
  * The tenant audit settings parameters.
@@ -1124,12 +1168,13 @@ export interface TenantAuditSettingsEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const TenantAuditSettings: Schema.Schema<TenantAuditSettings, TenantAuditSettingsEncoded> = /*#__PURE__*/ Schema
-  .Struct({
-    loginHistoryLifeTime: Schema.optional(Schema.Number),
-    auditTrailLifeTime: Schema.optional(Schema.Number),
-    lastModified: Schema.optional(Runtime.DateTime)
-  }).annotations({ identifier: "TenantAuditSettings" })
+export const TenantAuditSettings: Schema.Schema<TenantAuditSettings, TenantAuditSettingsEncoded> = /*#__PURE__*/ Runtime
+  .lazy("TenantAuditSettings", () =>
+    Schema.Struct({
+      loginHistoryLifeTime: Schema.optional(Schema.Number),
+      auditTrailLifeTime: Schema.optional(Schema.Number),
+      lastModified: Schema.optional(Runtime.DateTime)
+    }).annotations({ identifier: "TenantAuditSettings" }))
 
 /**
  * The tenant audit settings wrapper.
@@ -1161,9 +1206,10 @@ export interface TenantAuditSettingsWrapperEncoded {
  * @category schemas
  */
 export const TenantAuditSettingsWrapper: Schema.Schema<TenantAuditSettingsWrapper, TenantAuditSettingsWrapperEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    settings: Schema.optional(TenantAuditSettings)
-  }).annotations({ identifier: "TenantAuditSettingsWrapper" })
+  /*#__PURE__*/ Runtime.lazy("TenantAuditSettingsWrapper", () =>
+    Schema.Struct({
+      settings: Schema.optional(TenantAuditSettings)
+    }).annotations({ identifier: "TenantAuditSettingsWrapper" }))
 
 /**
  * The request parameters for managing the visibility settings of the promotional banners for the current tenant.
@@ -1195,9 +1241,10 @@ export interface TenantBannerSettingsDtoEncoded {
  * @category schemas
  */
 export const TenantBannerSettingsDto: Schema.Schema<TenantBannerSettingsDto, TenantBannerSettingsDtoEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    hidden: Schema.optional(Schema.Boolean)
-  }).annotations({ identifier: "TenantBannerSettingsDto" })
+  /*#__PURE__*/ Runtime.lazy("TenantBannerSettingsDto", () =>
+    Schema.Struct({
+      hidden: Schema.optional(Schema.Boolean)
+    }).annotations({ identifier: "TenantBannerSettingsDto" }))
 
 /**
  * The request parameters for managing the Developer Tools access settings for the current tenant.
@@ -1231,6 +1278,7 @@ export interface TenantDevToolsAccessSettingsDtoEncoded {
 export const TenantDevToolsAccessSettingsDto: Schema.Schema<
   TenantDevToolsAccessSettingsDto,
   TenantDevToolsAccessSettingsDtoEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  limitedAccessForUsers: Schema.optional(Schema.Boolean)
-}).annotations({ identifier: "TenantDevToolsAccessSettingsDto" })
+> = /*#__PURE__*/ Runtime.lazy("TenantDevToolsAccessSettingsDto", () =>
+  Schema.Struct({
+    limitedAccessForUsers: Schema.optional(Schema.Boolean)
+  }).annotations({ identifier: "TenantDevToolsAccessSettingsDto" }))

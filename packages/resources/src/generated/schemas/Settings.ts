@@ -70,15 +70,16 @@ export interface AdditionalWhiteLabelSettingsEncoded {
 export const AdditionalWhiteLabelSettings: Schema.Schema<
   AdditionalWhiteLabelSettings,
   AdditionalWhiteLabelSettingsEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  startDocsEnabled: Schema.optional(Schema.Boolean),
-  helpCenterEnabled: Schema.optional(Schema.Boolean),
-  feedbackAndSupportEnabled: Schema.optional(Schema.Boolean),
-  userForumEnabled: Schema.optional(Schema.Boolean),
-  videoGuidesEnabled: Schema.optional(Schema.Boolean),
-  licenseAgreementsEnabled: Schema.optional(Schema.Boolean),
-  lastModified: Schema.optional(Runtime.DateTime)
-}).annotations({ identifier: "AdditionalWhiteLabelSettings" })
+> = /*#__PURE__*/ Runtime.lazy("AdditionalWhiteLabelSettings", () =>
+  Schema.Struct({
+    startDocsEnabled: Schema.optional(Schema.Boolean),
+    helpCenterEnabled: Schema.optional(Schema.Boolean),
+    feedbackAndSupportEnabled: Schema.optional(Schema.Boolean),
+    userForumEnabled: Schema.optional(Schema.Boolean),
+    videoGuidesEnabled: Schema.optional(Schema.Boolean),
+    licenseAgreementsEnabled: Schema.optional(Schema.Boolean),
+    lastModified: Schema.optional(Runtime.DateTime)
+  }).annotations({ identifier: "AdditionalWhiteLabelSettings" }))
 
 /**
  * The additional white label settings wrapper.
@@ -112,9 +113,10 @@ export interface AdditionalWhiteLabelSettingsWrapperEncoded {
 export const AdditionalWhiteLabelSettingsWrapper: Schema.Schema<
   AdditionalWhiteLabelSettingsWrapper,
   AdditionalWhiteLabelSettingsWrapperEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  settings: Schema.optional(AdditionalWhiteLabelSettings)
-}).annotations({ identifier: "AdditionalWhiteLabelSettingsWrapper" })
+> = /*#__PURE__*/ Runtime.lazy("AdditionalWhiteLabelSettingsWrapper", () =>
+  Schema.Struct({
+    settings: Schema.optional(AdditionalWhiteLabelSettings)
+  }).annotations({ identifier: "AdditionalWhiteLabelSettingsWrapper" }))
 
 /**
  * The request parameters for the administrator message configuration.
@@ -153,10 +155,11 @@ export interface AdminMessageBaseSettingsRequestsDtoEncoded {
 export const AdminMessageBaseSettingsRequestsDto: Schema.Schema<
   AdminMessageBaseSettingsRequestsDto,
   AdminMessageBaseSettingsRequestsDtoEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  email: Schema.optionalWith(Schema.String, { nullable: true }),
-  culture: Schema.optionalWith(Schema.String, { nullable: true })
-}).annotations({ identifier: "AdminMessageBaseSettingsRequestsDto" })
+> = /*#__PURE__*/ Runtime.lazy("AdminMessageBaseSettingsRequestsDto", () =>
+  Schema.Struct({
+    email: Schema.optionalWith(Schema.String, { nullable: true }),
+    culture: Schema.optionalWith(Schema.String, { nullable: true })
+  }).annotations({ identifier: "AdminMessageBaseSettingsRequestsDto" }))
 
 /**
  * The request parameters for configuring the administrator message content.
@@ -210,13 +213,14 @@ export interface AdminMessageSettingsRequestsDtoEncoded {
 export const AdminMessageSettingsRequestsDto: Schema.Schema<
   AdminMessageSettingsRequestsDto,
   AdminMessageSettingsRequestsDtoEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  message: Schema.optionalWith(Schema.String, { nullable: true }),
-  email: Schema.optionalWith(Schema.String, { nullable: true }),
-  culture: Schema.optionalWith(Schema.String, { nullable: true }),
-  recaptchaType: Schema.optional(Common.RecaptchaTypeSchema),
-  recaptchaResponse: Schema.optionalWith(Schema.String, { nullable: true })
-}).annotations({ identifier: "AdminMessageSettingsRequestsDto" })
+> = /*#__PURE__*/ Runtime.lazy("AdminMessageSettingsRequestsDto", () =>
+  Schema.Struct({
+    message: Schema.optionalWith(Schema.String, { nullable: true }),
+    email: Schema.optionalWith(Schema.String, { nullable: true }),
+    culture: Schema.optionalWith(Schema.String, { nullable: true }),
+    recaptchaType: Schema.optional(Common.RecaptchaTypeSchema),
+    recaptchaResponse: Schema.optionalWith(Schema.String, { nullable: true })
+  }).annotations({ identifier: "AdminMessageSettingsRequestsDto" }))
 
 /**
  * The authorization key parameters.
@@ -277,15 +281,19 @@ export interface AuthKeyEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const AuthKey: Schema.Schema<AuthKey, AuthKeyEncoded> = /*#__PURE__*/ Schema.Struct({
-  name: Schema.optionalWith(Schema.String, { nullable: true }),
-  value: Schema.optionalWith(Schema.String, { nullable: true }),
-  title: Schema.optionalWith(Schema.String, { nullable: true }),
-  type: Schema.optionalWith(Schema.String, { nullable: true }),
-  options: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true }),
-  dependsOn: Schema.optionalWith(Schema.String, { nullable: true }),
-  dependsOnValue: Schema.optionalWith(Schema.String, { nullable: true })
-}).annotations({ identifier: "AuthKey" })
+export const AuthKey: Schema.Schema<AuthKey, AuthKeyEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "AuthKey",
+  () =>
+    Schema.Struct({
+      name: Schema.optionalWith(Schema.String, { nullable: true }),
+      value: Schema.optionalWith(Schema.String, { nullable: true }),
+      title: Schema.optionalWith(Schema.String, { nullable: true }),
+      type: Schema.optionalWith(Schema.String, { nullable: true }),
+      options: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true }),
+      dependsOn: Schema.optionalWith(Schema.String, { nullable: true }),
+      dependsOnValue: Schema.optionalWith(Schema.String, { nullable: true })
+    }).annotations({ identifier: "AuthKey" })
+)
 
 /**
  * The request parameters for handling the authorization service.
@@ -347,15 +355,16 @@ export interface AuthServiceRequestsDtoEncoded {
  * @category schemas
  */
 export const AuthServiceRequestsDto: Schema.Schema<AuthServiceRequestsDto, AuthServiceRequestsDtoEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    name: Schema.optionalWith(Schema.String, { nullable: true }),
-    title: Schema.optionalWith(Schema.String, { nullable: true }),
-    description: Schema.optionalWith(Schema.String, { nullable: true }),
-    instruction: Schema.optionalWith(Schema.String, { nullable: true }),
-    canSet: Schema.optional(Schema.Boolean),
-    paid: Schema.optional(Schema.Boolean),
-    props: Schema.optionalWith(Schema.Array(AuthKey), { nullable: true })
-  }).annotations({ identifier: "AuthServiceRequestsDto" })
+  /*#__PURE__*/ Runtime.lazy("AuthServiceRequestsDto", () =>
+    Schema.Struct({
+      name: Schema.optionalWith(Schema.String, { nullable: true }),
+      title: Schema.optionalWith(Schema.String, { nullable: true }),
+      description: Schema.optionalWith(Schema.String, { nullable: true }),
+      instruction: Schema.optionalWith(Schema.String, { nullable: true }),
+      canSet: Schema.optional(Schema.Boolean),
+      paid: Schema.optional(Schema.Boolean),
+      props: Schema.optionalWith(Schema.Array(AuthKey), { nullable: true })
+    }).annotations({ identifier: "AuthServiceRequestsDto" }))
 
 /**
  * @since 0.1.0
@@ -386,13 +395,14 @@ export interface BaseStorageSettingsCdnStorageSettingsEncoded {
 export const BaseStorageSettingsCdnStorageSettings: Schema.Schema<
   BaseStorageSettingsCdnStorageSettings,
   BaseStorageSettingsCdnStorageSettingsEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  module: Schema.optionalWith(Schema.String, { nullable: true }),
-  props: Schema.optionalWith(Schema.Record({ key: Schema.String, value: Schema.NullOr(Schema.String) }), {
-    nullable: true
-  }),
-  lastModified: Schema.optional(Runtime.DateTime)
-}).annotations({ identifier: "BaseStorageSettingsCdnStorageSettings" })
+> = /*#__PURE__*/ Runtime.lazy("BaseStorageSettingsCdnStorageSettings", () =>
+  Schema.Struct({
+    module: Schema.optionalWith(Schema.String, { nullable: true }),
+    props: Schema.optionalWith(Schema.Record({ key: Schema.String, value: Schema.NullOr(Schema.String) }), {
+      nullable: true
+    }),
+    lastModified: Schema.optional(Runtime.DateTime)
+  }).annotations({ identifier: "BaseStorageSettingsCdnStorageSettings" }))
 
 /**
  * @since 0.1.0
@@ -423,13 +433,14 @@ export interface BaseStorageSettingsStorageSettingsEncoded {
 export const BaseStorageSettingsStorageSettings: Schema.Schema<
   BaseStorageSettingsStorageSettings,
   BaseStorageSettingsStorageSettingsEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  module: Schema.optionalWith(Schema.String, { nullable: true }),
-  props: Schema.optionalWith(Schema.Record({ key: Schema.String, value: Schema.NullOr(Schema.String) }), {
-    nullable: true
-  }),
-  lastModified: Schema.optional(Runtime.DateTime)
-}).annotations({ identifier: "BaseStorageSettingsStorageSettings" })
+> = /*#__PURE__*/ Runtime.lazy("BaseStorageSettingsStorageSettings", () =>
+  Schema.Struct({
+    module: Schema.optionalWith(Schema.String, { nullable: true }),
+    props: Schema.optionalWith(Schema.Record({ key: Schema.String, value: Schema.NullOr(Schema.String) }), {
+      nullable: true
+    }),
+    lastModified: Schema.optional(Runtime.DateTime)
+  }).annotations({ identifier: "BaseStorageSettingsStorageSettings" }))
 
 /**
  * @since 0.1.0
@@ -457,14 +468,15 @@ export interface CdnStorageSettingsEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const CdnStorageSettings: Schema.Schema<CdnStorageSettings, CdnStorageSettingsEncoded> = /*#__PURE__*/ Schema
-  .Struct({
-    module: Schema.optionalWith(Schema.String, { nullable: true }),
-    props: Schema.optionalWith(Schema.Record({ key: Schema.String, value: Schema.NullOr(Schema.String) }), {
-      nullable: true
-    }),
-    lastModified: Schema.optional(Runtime.DateTime)
-  }).annotations({ identifier: "CdnStorageSettings" })
+export const CdnStorageSettings: Schema.Schema<CdnStorageSettings, CdnStorageSettingsEncoded> = /*#__PURE__*/ Runtime
+  .lazy("CdnStorageSettings", () =>
+    Schema.Struct({
+      module: Schema.optionalWith(Schema.String, { nullable: true }),
+      props: Schema.optionalWith(Schema.Record({ key: Schema.String, value: Schema.NullOr(Schema.String) }), {
+        nullable: true
+      }),
+      lastModified: Schema.optional(Runtime.DateTime)
+    }).annotations({ identifier: "CdnStorageSettings" }))
 
 /**
  * The company white label settings.
@@ -531,16 +543,17 @@ export interface CompanyWhiteLabelSettingsEncoded {
  * @category schemas
  */
 export const CompanyWhiteLabelSettings: Schema.Schema<CompanyWhiteLabelSettings, CompanyWhiteLabelSettingsEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    companyName: Schema.optionalWith(Schema.String, { nullable: true }),
-    site: Schema.optionalWith(Schema.String, { nullable: true }),
-    email: Schema.optionalWith(Schema.String, { nullable: true }),
-    address: Schema.optionalWith(Schema.String, { nullable: true }),
-    phone: Schema.optionalWith(Schema.String, { nullable: true }),
-    IsLicensor: Schema.optional(Schema.Boolean),
-    hideAbout: Schema.optional(Schema.Boolean),
-    lastModified: Schema.optional(Runtime.DateTime)
-  }).annotations({ identifier: "CompanyWhiteLabelSettings" })
+  /*#__PURE__*/ Runtime.lazy("CompanyWhiteLabelSettings", () =>
+    Schema.Struct({
+      companyName: Schema.optionalWith(Schema.String, { nullable: true }),
+      site: Schema.optionalWith(Schema.String, { nullable: true }),
+      email: Schema.optionalWith(Schema.String, { nullable: true }),
+      address: Schema.optionalWith(Schema.String, { nullable: true }),
+      phone: Schema.optionalWith(Schema.String, { nullable: true }),
+      IsLicensor: Schema.optional(Schema.Boolean),
+      hideAbout: Schema.optional(Schema.Boolean),
+      lastModified: Schema.optional(Runtime.DateTime)
+    }).annotations({ identifier: "CompanyWhiteLabelSettings" }))
 
 /**
  * The company white label settings wrapper.
@@ -574,9 +587,10 @@ export interface CompanyWhiteLabelSettingsWrapperEncoded {
 export const CompanyWhiteLabelSettingsWrapper: Schema.Schema<
   CompanyWhiteLabelSettingsWrapper,
   CompanyWhiteLabelSettingsWrapperEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  settings: Schema.optional(CompanyWhiteLabelSettings)
-}).annotations({ identifier: "CompanyWhiteLabelSettingsWrapper" })
+> = /*#__PURE__*/ Runtime.lazy("CompanyWhiteLabelSettingsWrapper", () =>
+  Schema.Struct({
+    settings: Schema.optional(CompanyWhiteLabelSettings)
+  }).annotations({ identifier: "CompanyWhiteLabelSettingsWrapper" }))
 
 /**
  * @since 0.1.0
@@ -603,10 +617,11 @@ export interface ConnectionTestResultEncoded {
  * @category schemas
  */
 export const ConnectionTestResult: Schema.Schema<ConnectionTestResult, ConnectionTestResultEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    success: Schema.optional(Schema.Boolean),
-    error: Schema.optionalWith(Schema.String, { nullable: true })
-  }).annotations({ identifier: "ConnectionTestResult" })
+  /*#__PURE__*/ Runtime.lazy("ConnectionTestResult", () =>
+    Schema.Struct({
+      success: Schema.optional(Schema.Boolean),
+      error: Schema.optionalWith(Schema.String, { nullable: true })
+    }).annotations({ identifier: "ConnectionTestResult" }))
 
 /**
  * The cookie settings.
@@ -642,11 +657,14 @@ export interface CookieSettingsDtoEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const CookieSettingsDto: Schema.Schema<CookieSettingsDto, CookieSettingsDtoEncoded> = /*#__PURE__*/ Schema
-  .Struct({
-    lifeTime: Schema.Number,
-    enabled: Schema.Boolean
-  }).annotations({ identifier: "CookieSettingsDto" })
+export const CookieSettingsDto: Schema.Schema<CookieSettingsDto, CookieSettingsDtoEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "CookieSettingsDto",
+  () =>
+    Schema.Struct({
+      lifeTime: Schema.Number,
+      enabled: Schema.Boolean
+    }).annotations({ identifier: "CookieSettingsDto" })
+)
 
 /**
  * The request parameters for managing cookie settings.
@@ -683,10 +701,11 @@ export interface CookieSettingsRequestsDtoEncoded {
  * @category schemas
  */
 export const CookieSettingsRequestsDto: Schema.Schema<CookieSettingsRequestsDto, CookieSettingsRequestsDtoEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    lifeTime: Schema.optional(Schema.Number),
-    enabled: Schema.optional(Schema.Boolean)
-  }).annotations({ identifier: "CookieSettingsRequestsDto" })
+  /*#__PURE__*/ Runtime.lazy("CookieSettingsRequestsDto", () =>
+    Schema.Struct({
+      lifeTime: Schema.optional(Schema.Number),
+      enabled: Schema.optional(Schema.Boolean)
+    }).annotations({ identifier: "CookieSettingsRequestsDto" }))
 
 /**
  * The external resource parameters.
@@ -725,12 +744,13 @@ export interface CultureSpecificExternalResourceEncoded {
 export const CultureSpecificExternalResource: Schema.Schema<
   CultureSpecificExternalResource,
   CultureSpecificExternalResourceEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  domain: Schema.optionalWith(Schema.String, { nullable: true }),
-  entries: Schema.optionalWith(Schema.Record({ key: Schema.String, value: Schema.NullOr(Schema.String) }), {
-    nullable: true
-  })
-}).annotations({ identifier: "CultureSpecificExternalResource" })
+> = /*#__PURE__*/ Runtime.lazy("CultureSpecificExternalResource", () =>
+  Schema.Struct({
+    domain: Schema.optionalWith(Schema.String, { nullable: true }),
+    entries: Schema.optionalWith(Schema.Record({ key: Schema.String, value: Schema.NullOr(Schema.String) }), {
+      nullable: true
+    })
+  }).annotations({ identifier: "CultureSpecificExternalResource" }))
 
 /**
  * The external resources settings.
@@ -804,17 +824,18 @@ export interface CultureSpecificExternalResourcesEncoded {
 export const CultureSpecificExternalResources: Schema.Schema<
   CultureSpecificExternalResources,
   CultureSpecificExternalResourcesEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  api: Schema.optional(CultureSpecificExternalResource),
-  common: Schema.optional(CultureSpecificExternalResource),
-  forum: Schema.optional(CultureSpecificExternalResource),
-  helpcenter: Schema.optional(CultureSpecificExternalResource),
-  integrations: Schema.optional(CultureSpecificExternalResource),
-  site: Schema.optional(CultureSpecificExternalResource),
-  socialNetworks: Schema.optional(CultureSpecificExternalResource),
-  support: Schema.optional(CultureSpecificExternalResource),
-  videoguides: Schema.optional(CultureSpecificExternalResource)
-}).annotations({ identifier: "CultureSpecificExternalResources" })
+> = /*#__PURE__*/ Runtime.lazy("CultureSpecificExternalResources", () =>
+  Schema.Struct({
+    api: Schema.optional(CultureSpecificExternalResource),
+    common: Schema.optional(CultureSpecificExternalResource),
+    forum: Schema.optional(CultureSpecificExternalResource),
+    helpcenter: Schema.optional(CultureSpecificExternalResource),
+    integrations: Schema.optional(CultureSpecificExternalResource),
+    site: Schema.optional(CultureSpecificExternalResource),
+    socialNetworks: Schema.optional(CultureSpecificExternalResource),
+    support: Schema.optional(CultureSpecificExternalResource),
+    videoguides: Schema.optional(CultureSpecificExternalResource)
+  }).annotations({ identifier: "CultureSpecificExternalResources" }))
 
 /**
  * The current license information.
@@ -850,11 +871,12 @@ export interface CurrentLicenseInfoEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const CurrentLicenseInfo: Schema.Schema<CurrentLicenseInfo, CurrentLicenseInfoEncoded> = /*#__PURE__*/ Schema
-  .Struct({
-    trial: Schema.Boolean,
-    dueDate: Runtime.DateTime
-  }).annotations({ identifier: "CurrentLicenseInfo" })
+export const CurrentLicenseInfo: Schema.Schema<CurrentLicenseInfo, CurrentLicenseInfoEncoded> = /*#__PURE__*/ Runtime
+  .lazy("CurrentLicenseInfo", () =>
+    Schema.Struct({
+      trial: Schema.Boolean,
+      dueDate: Runtime.DateTime
+    }).annotations({ identifier: "CurrentLicenseInfo" }))
 
 /**
  * The custom color theme color parameters.
@@ -893,10 +915,11 @@ export interface CustomColorThemesSettingsColorItemEncoded {
 export const CustomColorThemesSettingsColorItem: Schema.Schema<
   CustomColorThemesSettingsColorItem,
   CustomColorThemesSettingsColorItemEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  accent: Schema.optionalWith(Schema.String, { nullable: true }),
-  buttons: Schema.optionalWith(Schema.String, { nullable: true })
-}).annotations({ identifier: "CustomColorThemesSettingsColorItem" })
+> = /*#__PURE__*/ Runtime.lazy("CustomColorThemesSettingsColorItem", () =>
+  Schema.Struct({
+    accent: Schema.optionalWith(Schema.String, { nullable: true }),
+    buttons: Schema.optionalWith(Schema.String, { nullable: true })
+  }).annotations({ identifier: "CustomColorThemesSettingsColorItem" }))
 
 /**
  * The custom color theme settings.
@@ -945,12 +968,13 @@ export interface CustomColorThemesSettingsItemEncoded {
 export const CustomColorThemesSettingsItem: Schema.Schema<
   CustomColorThemesSettingsItem,
   CustomColorThemesSettingsItemEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  id: Schema.optional(Schema.Number),
-  name: Schema.optionalWith(Schema.String, { nullable: true }),
-  main: Schema.optional(CustomColorThemesSettingsColorItem),
-  text: Schema.optional(CustomColorThemesSettingsColorItem)
-}).annotations({ identifier: "CustomColorThemesSettingsItem" })
+> = /*#__PURE__*/ Runtime.lazy("CustomColorThemesSettingsItem", () =>
+  Schema.Struct({
+    id: Schema.optional(Schema.Number),
+    name: Schema.optionalWith(Schema.String, { nullable: true }),
+    main: Schema.optional(CustomColorThemesSettingsColorItem),
+    text: Schema.optional(CustomColorThemesSettingsColorItem)
+  }).annotations({ identifier: "CustomColorThemesSettingsItem" }))
 
 /**
  * The custom color themes settings.
@@ -994,11 +1018,12 @@ export interface CustomColorThemesSettingsDtoEncoded {
 export const CustomColorThemesSettingsDto: Schema.Schema<
   CustomColorThemesSettingsDto,
   CustomColorThemesSettingsDtoEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  themes: Schema.optionalWith(Schema.Array(CustomColorThemesSettingsItem), { nullable: true }),
-  selected: Schema.optional(Schema.Number),
-  limit: Schema.optional(Schema.Number)
-}).annotations({ identifier: "CustomColorThemesSettingsDto" })
+> = /*#__PURE__*/ Runtime.lazy("CustomColorThemesSettingsDto", () =>
+  Schema.Struct({
+    themes: Schema.optionalWith(Schema.Array(CustomColorThemesSettingsItem), { nullable: true }),
+    selected: Schema.optional(Schema.Number),
+    limit: Schema.optional(Schema.Number)
+  }).annotations({ identifier: "CustomColorThemesSettingsDto" }))
 
 /**
  * The request parameters for managing the portal theme settings.
@@ -1037,10 +1062,11 @@ export interface CustomColorThemesSettingsRequestsDtoEncoded {
 export const CustomColorThemesSettingsRequestsDto: Schema.Schema<
   CustomColorThemesSettingsRequestsDto,
   CustomColorThemesSettingsRequestsDtoEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  theme: Schema.optional(CustomColorThemesSettingsItem),
-  selected: Schema.optionalWith(Schema.Number, { nullable: true })
-}).annotations({ identifier: "CustomColorThemesSettingsRequestsDto" })
+> = /*#__PURE__*/ Runtime.lazy("CustomColorThemesSettingsRequestsDto", () =>
+  Schema.Struct({
+    theme: Schema.optional(CustomColorThemesSettingsItem),
+    selected: Schema.optionalWith(Schema.Number, { nullable: true })
+  }).annotations({ identifier: "CustomColorThemesSettingsRequestsDto" }))
 
 /**
  * [0 - Provide choice, 1 - Web, 2 - App]
@@ -1066,9 +1092,15 @@ export type DeepLinkHandlingMode = 0 | 1 | 2 | (number & {})
  * @since 0.1.0
  * @category enums
  */
-export const DeepLinkHandlingModeSchema: Schema.Schema<DeepLinkHandlingMode> = /*#__PURE__*/ Runtime.intEnum<
-  DeepLinkHandlingMode
->("DeepLinkHandlingMode", DeepLinkHandlingMode, "0 = ProvideChoice, 1 = Web, 2 = App")
+export const DeepLinkHandlingModeSchema: Schema.Schema<DeepLinkHandlingMode> = /*#__PURE__*/ Runtime.lazy(
+  "DeepLinkHandlingMode",
+  () =>
+    Runtime.intEnum<DeepLinkHandlingMode>(
+      "DeepLinkHandlingMode",
+      DeepLinkHandlingMode,
+      "0 = ProvideChoice, 1 = Web, 2 = App"
+    )
+)
 
 /**
  * The deep link settings.
@@ -1105,10 +1137,11 @@ export interface TenantDeepLinkSettingsEncoded {
  * @category schemas
  */
 export const TenantDeepLinkSettings: Schema.Schema<TenantDeepLinkSettings, TenantDeepLinkSettingsEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    handlingMode: Schema.optional(DeepLinkHandlingModeSchema),
-    lastModified: Schema.optional(Runtime.DateTime)
-  }).annotations({ identifier: "TenantDeepLinkSettings" })
+  /*#__PURE__*/ Runtime.lazy("TenantDeepLinkSettings", () =>
+    Schema.Struct({
+      handlingMode: Schema.optional(DeepLinkHandlingModeSchema),
+      lastModified: Schema.optional(Runtime.DateTime)
+    }).annotations({ identifier: "TenantDeepLinkSettings" }))
 
 /**
  * The request parameters for managing the deep link configuration.
@@ -1142,9 +1175,10 @@ export interface DeepLinkConfigurationRequestsDtoEncoded {
 export const DeepLinkConfigurationRequestsDto: Schema.Schema<
   DeepLinkConfigurationRequestsDto,
   DeepLinkConfigurationRequestsDtoEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  deepLinkSettings: Schema.optional(TenantDeepLinkSettings)
-}).annotations({ identifier: "DeepLinkConfigurationRequestsDto" })
+> = /*#__PURE__*/ Runtime.lazy("DeepLinkConfigurationRequestsDto", () =>
+  Schema.Struct({
+    deepLinkSettings: Schema.optional(TenantDeepLinkSettings)
+  }).annotations({ identifier: "DeepLinkConfigurationRequestsDto" }))
 
 /**
  * The deep link parameters.
@@ -1185,11 +1219,15 @@ export interface DeepLinkDtoEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const DeepLinkDto: Schema.Schema<DeepLinkDto, DeepLinkDtoEncoded> = /*#__PURE__*/ Schema.Struct({
-  androidPackageName: Schema.optionalWith(Schema.String, { nullable: true }),
-  url: Schema.optionalWith(Schema.String, { nullable: true }),
-  iosPackageId: Schema.optionalWith(Schema.String, { nullable: true })
-}).annotations({ identifier: "DeepLinkDto" })
+export const DeepLinkDto: Schema.Schema<DeepLinkDto, DeepLinkDtoEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "DeepLinkDto",
+  () =>
+    Schema.Struct({
+      androidPackageName: Schema.optionalWith(Schema.String, { nullable: true }),
+      url: Schema.optionalWith(Schema.String, { nullable: true }),
+      iosPackageId: Schema.optionalWith(Schema.String, { nullable: true })
+    }).annotations({ identifier: "DeepLinkDto" })
+)
 
 /**
  * The request parameters for setting the default product configuration.
@@ -1221,9 +1259,10 @@ export interface DefaultProductRequestDtoEncoded {
  * @category schemas
  */
 export const DefaultProductRequestDto: Schema.Schema<DefaultProductRequestDto, DefaultProductRequestDtoEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    defaultFolderType: Common.FolderTypeSchema
-  }).annotations({ identifier: "DefaultProductRequestDto" })
+  /*#__PURE__*/ Runtime.lazy("DefaultProductRequestDto", () =>
+    Schema.Struct({
+      defaultFolderType: Common.FolderTypeSchema
+    }).annotations({ identifier: "DefaultProductRequestDto" }))
 
 /**
  * The request parameters for managing the DNS (Domain Name System) settings.
@@ -1260,10 +1299,11 @@ export interface DnsSettingsRequestsDtoEncoded {
  * @category schemas
  */
 export const DnsSettingsRequestsDto: Schema.Schema<DnsSettingsRequestsDto, DnsSettingsRequestsDtoEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    dnsName: Schema.optionalWith(Schema.String, { nullable: true }),
-    enable: Schema.optional(Schema.Boolean)
-  }).annotations({ identifier: "DnsSettingsRequestsDto" })
+  /*#__PURE__*/ Runtime.lazy("DnsSettingsRequestsDto", () =>
+    Schema.Struct({
+      dnsName: Schema.optionalWith(Schema.String, { nullable: true }),
+      enable: Schema.optional(Schema.Boolean)
+    }).annotations({ identifier: "DnsSettingsRequestsDto" }))
 
 /**
  * The email activation settings.
@@ -1300,10 +1340,11 @@ export interface EmailActivationSettingsEncoded {
  * @category schemas
  */
 export const EmailActivationSettings: Schema.Schema<EmailActivationSettings, EmailActivationSettingsEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    show: Schema.optional(Schema.Boolean),
-    lastModified: Schema.optional(Runtime.DateTime)
-  }).annotations({ identifier: "EmailActivationSettings" })
+  /*#__PURE__*/ Runtime.lazy("EmailActivationSettings", () =>
+    Schema.Struct({
+      show: Schema.optional(Schema.Boolean),
+      lastModified: Schema.optional(Runtime.DateTime)
+    }).annotations({ identifier: "EmailActivationSettings" }))
 
 /**
  * [0 - Decrypted, 1 - Encryption started, 2 - Encrypted, 3 - Decryption started]
@@ -1329,9 +1370,15 @@ export type EncryprtionStatus = 0 | 1 | 2 | 3 | (number & {})
  * @since 0.1.0
  * @category enums
  */
-export const EncryprtionStatusSchema: Schema.Schema<EncryprtionStatus> = /*#__PURE__*/ Runtime.intEnum<
-  EncryprtionStatus
->("EncryprtionStatus", EncryprtionStatus, "0 = Decrypted, 1 = EncryptionStarted, 2 = Encrypted, 3 = DecryptionStarted")
+export const EncryprtionStatusSchema: Schema.Schema<EncryprtionStatus> = /*#__PURE__*/ Runtime.lazy(
+  "EncryprtionStatus",
+  () =>
+    Runtime.intEnum<EncryprtionStatus>(
+      "EncryprtionStatus",
+      EncryprtionStatus,
+      "0 = Decrypted, 1 = EncryptionStarted, 2 = Encrypted, 3 = DecryptionStarted"
+    )
+)
 
 /**
  * The encryption settings.
@@ -1372,12 +1419,13 @@ export interface EncryptionSettingsEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const EncryptionSettings: Schema.Schema<EncryptionSettings, EncryptionSettingsEncoded> = /*#__PURE__*/ Schema
-  .Struct({
-    password: Schema.optionalWith(Schema.String, { nullable: true }),
-    status: Schema.optional(EncryprtionStatusSchema),
-    notifyUsers: Schema.optional(Schema.Boolean)
-  }).annotations({ identifier: "EncryptionSettings" })
+export const EncryptionSettings: Schema.Schema<EncryptionSettings, EncryptionSettingsEncoded> = /*#__PURE__*/ Runtime
+  .lazy("EncryptionSettings", () =>
+    Schema.Struct({
+      password: Schema.optionalWith(Schema.String, { nullable: true }),
+      status: Schema.optional(EncryprtionStatusSchema),
+      notifyUsers: Schema.optional(Schema.Boolean)
+    }).annotations({ identifier: "EncryptionSettings" }))
 
 /**
  * []
@@ -1403,9 +1451,10 @@ export type ExternalDatabaseType = 0 | 1 | (number & {})
  * @since 0.1.0
  * @category enums
  */
-export const ExternalDatabaseTypeSchema: Schema.Schema<ExternalDatabaseType> = /*#__PURE__*/ Runtime.intEnum<
-  ExternalDatabaseType
->("ExternalDatabaseType", ExternalDatabaseType, "0 = MySql, 1 = Sqlite")
+export const ExternalDatabaseTypeSchema: Schema.Schema<ExternalDatabaseType> = /*#__PURE__*/ Runtime.lazy(
+  "ExternalDatabaseType",
+  () => Runtime.intEnum<ExternalDatabaseType>("ExternalDatabaseType", ExternalDatabaseType, "0 = MySql, 1 = Sqlite")
+)
 
 /**
  * @since 0.1.0
@@ -1449,17 +1498,18 @@ export interface ExternalDatabaseSettingsEncoded {
  * @category schemas
  */
 export const ExternalDatabaseSettings: Schema.Schema<ExternalDatabaseSettings, ExternalDatabaseSettingsEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    databaseType: Schema.optionalWith(Schema.String, { nullable: true }),
-    databaseTypeEnum: Schema.optional(ExternalDatabaseTypeSchema),
-    dbHost: Schema.optionalWith(Schema.String, { nullable: true }),
-    dbPort: Schema.optional(Schema.Number),
-    dbName: Schema.optionalWith(Schema.String, { nullable: true }),
-    dbUser: Schema.optionalWith(Schema.String, { nullable: true }),
-    dbPassword: Schema.optionalWith(Schema.String, { nullable: true }),
-    dbSsl: Schema.optional(Schema.Boolean),
-    sqliteFilePath: Schema.optionalWith(Schema.String, { nullable: true })
-  }).annotations({ identifier: "ExternalDatabaseSettings" })
+  /*#__PURE__*/ Runtime.lazy("ExternalDatabaseSettings", () =>
+    Schema.Struct({
+      databaseType: Schema.optionalWith(Schema.String, { nullable: true }),
+      databaseTypeEnum: Schema.optional(ExternalDatabaseTypeSchema),
+      dbHost: Schema.optionalWith(Schema.String, { nullable: true }),
+      dbPort: Schema.optional(Schema.Number),
+      dbName: Schema.optionalWith(Schema.String, { nullable: true }),
+      dbUser: Schema.optionalWith(Schema.String, { nullable: true }),
+      dbPassword: Schema.optionalWith(Schema.String, { nullable: true }),
+      dbSsl: Schema.optional(Schema.Boolean),
+      sqliteFilePath: Schema.optionalWith(Schema.String, { nullable: true })
+    }).annotations({ identifier: "ExternalDatabaseSettings" }))
 
 /**
  * The Firebase parameters.
@@ -1525,16 +1575,20 @@ export interface FirebaseDtoEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const FirebaseDto: Schema.Schema<FirebaseDto, FirebaseDtoEncoded> = /*#__PURE__*/ Schema.Struct({
-  apiKey: Schema.optionalWith(Schema.String, { nullable: true }),
-  authDomain: Schema.optionalWith(Schema.String, { nullable: true }),
-  projectId: Schema.optionalWith(Schema.String, { nullable: true }),
-  storageBucket: Schema.optionalWith(Schema.String, { nullable: true }),
-  messagingSenderId: Schema.optionalWith(Schema.String, { nullable: true }),
-  appId: Schema.optionalWith(Schema.String, { nullable: true }),
-  measurementId: Schema.optionalWith(Schema.String, { nullable: true }),
-  databaseURL: Schema.optionalWith(Schema.String, { nullable: true })
-}).annotations({ identifier: "FirebaseDto" })
+export const FirebaseDto: Schema.Schema<FirebaseDto, FirebaseDtoEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "FirebaseDto",
+  () =>
+    Schema.Struct({
+      apiKey: Schema.optionalWith(Schema.String, { nullable: true }),
+      authDomain: Schema.optionalWith(Schema.String, { nullable: true }),
+      projectId: Schema.optionalWith(Schema.String, { nullable: true }),
+      storageBucket: Schema.optionalWith(Schema.String, { nullable: true }),
+      messagingSenderId: Schema.optionalWith(Schema.String, { nullable: true }),
+      appId: Schema.optionalWith(Schema.String, { nullable: true }),
+      measurementId: Schema.optionalWith(Schema.String, { nullable: true }),
+      databaseURL: Schema.optionalWith(Schema.String, { nullable: true })
+    }).annotations({ identifier: "FirebaseDto" })
+)
 
 /**
  * The form gallery parameters.
@@ -1595,15 +1649,19 @@ export interface FormGalleryDtoEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const FormGalleryDto: Schema.Schema<FormGalleryDto, FormGalleryDtoEncoded> = /*#__PURE__*/ Schema.Struct({
-  path: Schema.optionalWith(Schema.String, { nullable: true }),
-  domain: Schema.optionalWith(Schema.String, { nullable: true }),
-  ext: Schema.optionalWith(Schema.String, { nullable: true }),
-  uploadPath: Schema.optionalWith(Schema.String, { nullable: true }),
-  uploadDomain: Schema.optionalWith(Schema.String, { nullable: true }),
-  uploadExt: Schema.optionalWith(Schema.String, { nullable: true }),
-  uploadDashboard: Schema.optionalWith(Schema.String, { nullable: true })
-}).annotations({ identifier: "FormGalleryDto" })
+export const FormGalleryDto: Schema.Schema<FormGalleryDto, FormGalleryDtoEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "FormGalleryDto",
+  () =>
+    Schema.Struct({
+      path: Schema.optionalWith(Schema.String, { nullable: true }),
+      domain: Schema.optionalWith(Schema.String, { nullable: true }),
+      ext: Schema.optionalWith(Schema.String, { nullable: true }),
+      uploadPath: Schema.optionalWith(Schema.String, { nullable: true }),
+      uploadDomain: Schema.optionalWith(Schema.String, { nullable: true }),
+      uploadExt: Schema.optionalWith(Schema.String, { nullable: true }),
+      uploadDashboard: Schema.optionalWith(Schema.String, { nullable: true })
+    }).annotations({ identifier: "FormGalleryDto" })
+)
 
 /**
  * The request parameters for managing the greeting settings.
@@ -1637,9 +1695,10 @@ export interface GreetingSettingsRequestsDtoEncoded {
 export const GreetingSettingsRequestsDto: Schema.Schema<
   GreetingSettingsRequestsDto,
   GreetingSettingsRequestsDtoEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  title: Schema.optionalWith(Schema.String, { nullable: true })
-}).annotations({ identifier: "GreetingSettingsRequestsDto" })
+> = /*#__PURE__*/ Runtime.lazy("GreetingSettingsRequestsDto", () =>
+  Schema.Struct({
+    title: Schema.optionalWith(Schema.String, { nullable: true })
+  }).annotations({ identifier: "GreetingSettingsRequestsDto" }))
 
 /**
  * @since 0.1.0
@@ -1683,19 +1742,23 @@ export interface IMagickGeometryEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const IMagickGeometry: Schema.Schema<IMagickGeometry, IMagickGeometryEncoded> = /*#__PURE__*/ Schema.Struct({
-  aspectRatio: Schema.optional(Schema.Boolean),
-  fillArea: Schema.optional(Schema.Boolean),
-  greater: Schema.optional(Schema.Boolean),
-  height: Schema.optional(Schema.Number),
-  ignoreAspectRatio: Schema.optional(Schema.Boolean),
-  isPercentage: Schema.optional(Schema.Boolean),
-  less: Schema.optional(Schema.Boolean),
-  limitPixels: Schema.optional(Schema.Boolean),
-  width: Schema.optional(Schema.Number),
-  x: Schema.optional(Schema.Number),
-  y: Schema.optional(Schema.Number)
-}).annotations({ identifier: "IMagickGeometry" })
+export const IMagickGeometry: Schema.Schema<IMagickGeometry, IMagickGeometryEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "IMagickGeometry",
+  () =>
+    Schema.Struct({
+      aspectRatio: Schema.optional(Schema.Boolean),
+      fillArea: Schema.optional(Schema.Boolean),
+      greater: Schema.optional(Schema.Boolean),
+      height: Schema.optional(Schema.Number),
+      ignoreAspectRatio: Schema.optional(Schema.Boolean),
+      isPercentage: Schema.optional(Schema.Boolean),
+      less: Schema.optional(Schema.Boolean),
+      limitPixels: Schema.optional(Schema.Boolean),
+      width: Schema.optional(Schema.Number),
+      x: Schema.optional(Schema.Number),
+      y: Schema.optional(Schema.Number)
+    }).annotations({ identifier: "IMagickGeometry" })
+)
 
 /**
  * @since 0.1.0
@@ -1721,11 +1784,14 @@ export interface IpRestrictionBaseEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const IpRestrictionBase: Schema.Schema<IpRestrictionBase, IpRestrictionBaseEncoded> = /*#__PURE__*/ Schema
-  .Struct({
-    ip: Schema.optionalWith(Schema.String, { nullable: true }),
-    forAdmin: Schema.optional(Schema.Boolean)
-  }).annotations({ identifier: "IpRestrictionBase" })
+export const IpRestrictionBase: Schema.Schema<IpRestrictionBase, IpRestrictionBaseEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "IpRestrictionBase",
+  () =>
+    Schema.Struct({
+      ip: Schema.optionalWith(Schema.String, { nullable: true }),
+      forAdmin: Schema.optional(Schema.Boolean)
+    }).annotations({ identifier: "IpRestrictionBase" })
+)
 
 /**
  * @since 0.1.0
@@ -1755,12 +1821,16 @@ export interface IPRestrictionEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const IPRestriction: Schema.Schema<IPRestriction, IPRestrictionEncoded> = /*#__PURE__*/ Schema.Struct({
-  ip: Schema.optionalWith(Schema.String, { nullable: true }),
-  forAdmin: Schema.optional(Schema.Boolean),
-  id: Schema.optional(Schema.Number),
-  tenantId: Schema.optional(Schema.Number)
-}).annotations({ identifier: "IPRestriction" })
+export const IPRestriction: Schema.Schema<IPRestriction, IPRestrictionEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "IPRestriction",
+  () =>
+    Schema.Struct({
+      ip: Schema.optionalWith(Schema.String, { nullable: true }),
+      forAdmin: Schema.optional(Schema.Boolean),
+      id: Schema.optional(Schema.Number),
+      tenantId: Schema.optional(Schema.Number)
+    }).annotations({ identifier: "IPRestriction" })
+)
 
 /**
  * @since 0.1.0
@@ -1787,10 +1857,11 @@ export interface IPRestrictionsSettingsEncoded {
  * @category schemas
  */
 export const IPRestrictionsSettings: Schema.Schema<IPRestrictionsSettings, IPRestrictionsSettingsEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    enable: Schema.optional(Schema.Boolean),
-    lastModified: Schema.optional(Runtime.DateTime)
-  }).annotations({ identifier: "IPRestrictionsSettings" })
+  /*#__PURE__*/ Runtime.lazy("IPRestrictionsSettings", () =>
+    Schema.Struct({
+      enable: Schema.optional(Schema.Boolean),
+      lastModified: Schema.optional(Runtime.DateTime)
+    }).annotations({ identifier: "IPRestrictionsSettings" }))
 
 /**
  * The parameters for configuring new IP restriction settings.
@@ -1826,11 +1897,14 @@ export interface IpRestrictionsDtoEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const IpRestrictionsDto: Schema.Schema<IpRestrictionsDto, IpRestrictionsDtoEncoded> = /*#__PURE__*/ Schema
-  .Struct({
-    ipRestrictions: Schema.optionalWith(Schema.Array(IpRestrictionBase), { nullable: true }),
-    enable: Schema.optionalWith(Schema.Boolean, { nullable: true })
-  }).annotations({ identifier: "IpRestrictionsDto" })
+export const IpRestrictionsDto: Schema.Schema<IpRestrictionsDto, IpRestrictionsDtoEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "IpRestrictionsDto",
+  () =>
+    Schema.Struct({
+      ipRestrictions: Schema.optionalWith(Schema.Array(IpRestrictionBase), { nullable: true }),
+      enable: Schema.optionalWith(Schema.Boolean, { nullable: true })
+    }).annotations({ identifier: "IpRestrictionsDto" })
+)
 
 /**
  * The default white label logo parameters.
@@ -1869,10 +1943,11 @@ export interface IsDefaultWhiteLabelLogosDtoEncoded {
 export const IsDefaultWhiteLabelLogosDto: Schema.Schema<
   IsDefaultWhiteLabelLogosDto,
   IsDefaultWhiteLabelLogosDtoEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  name: Schema.optionalWith(Schema.String, { nullable: true }),
-  default: Schema.Boolean
-}).annotations({ identifier: "IsDefaultWhiteLabelLogosDto" })
+> = /*#__PURE__*/ Runtime.lazy("IsDefaultWhiteLabelLogosDto", () =>
+  Schema.Struct({
+    name: Schema.optionalWith(Schema.String, { nullable: true }),
+    default: Schema.Boolean
+  }).annotations({ identifier: "IsDefaultWhiteLabelLogosDto" }))
 
 /**
  * @since 0.1.0
@@ -1901,10 +1976,11 @@ export interface ItemKeyValuePairStringBooleanEncoded {
 export const ItemKeyValuePairStringBoolean: Schema.Schema<
   ItemKeyValuePairStringBoolean,
   ItemKeyValuePairStringBooleanEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  key: Schema.optionalWith(Schema.String, { nullable: true }),
-  value: Schema.optional(Schema.Boolean)
-}).annotations({ identifier: "ItemKeyValuePairStringBoolean" })
+> = /*#__PURE__*/ Runtime.lazy("ItemKeyValuePairStringBoolean", () =>
+  Schema.Struct({
+    key: Schema.optionalWith(Schema.String, { nullable: true }),
+    value: Schema.optional(Schema.Boolean)
+  }).annotations({ identifier: "ItemKeyValuePairStringBoolean" }))
 
 /**
  * The request parameters for the theme-specific logo configurations.
@@ -1940,10 +2016,14 @@ export interface LogoRequestsDtoEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const LogoRequestsDto: Schema.Schema<LogoRequestsDto, LogoRequestsDtoEncoded> = /*#__PURE__*/ Schema.Struct({
-  light: Schema.optionalWith(Schema.String, { nullable: true }),
-  dark: Schema.optionalWith(Schema.String, { nullable: true })
-}).annotations({ identifier: "LogoRequestsDto" })
+export const LogoRequestsDto: Schema.Schema<LogoRequestsDto, LogoRequestsDtoEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "LogoRequestsDto",
+  () =>
+    Schema.Struct({
+      light: Schema.optionalWith(Schema.String, { nullable: true }),
+      dark: Schema.optionalWith(Schema.String, { nullable: true })
+    }).annotations({ identifier: "LogoRequestsDto" })
+)
 
 /**
  * @since 0.1.0
@@ -1975,10 +2055,11 @@ export interface ItemKeyValuePairStringLogoRequestsDtoEncoded {
 export const ItemKeyValuePairStringLogoRequestsDto: Schema.Schema<
   ItemKeyValuePairStringLogoRequestsDto,
   ItemKeyValuePairStringLogoRequestsDtoEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  key: Schema.optionalWith(Schema.String, { nullable: true }),
-  value: Schema.optional(LogoRequestsDto)
-}).annotations({ identifier: "ItemKeyValuePairStringLogoRequestsDto" })
+> = /*#__PURE__*/ Runtime.lazy("ItemKeyValuePairStringLogoRequestsDto", () =>
+  Schema.Struct({
+    key: Schema.optionalWith(Schema.String, { nullable: true }),
+    value: Schema.optional(LogoRequestsDto)
+  }).annotations({ identifier: "ItemKeyValuePairStringLogoRequestsDto" }))
 
 /**
  * @since 0.1.0
@@ -2007,10 +2088,11 @@ export interface ItemKeyValuePairStringStringEncoded {
 export const ItemKeyValuePairStringString: Schema.Schema<
   ItemKeyValuePairStringString,
   ItemKeyValuePairStringStringEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  key: Schema.optionalWith(Schema.String, { nullable: true }),
-  value: Schema.optionalWith(Schema.String, { nullable: true })
-}).annotations({ identifier: "ItemKeyValuePairStringString" })
+> = /*#__PURE__*/ Runtime.lazy("ItemKeyValuePairStringString", () =>
+  Schema.Struct({
+    key: Schema.optionalWith(Schema.String, { nullable: true }),
+    value: Schema.optionalWith(Schema.String, { nullable: true })
+  }).annotations({ identifier: "ItemKeyValuePairStringString" }))
 
 /**
  * The login settings parameters.
@@ -2056,12 +2138,16 @@ export interface LoginSettingsDtoEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const LoginSettingsDto: Schema.Schema<LoginSettingsDto, LoginSettingsDtoEncoded> = /*#__PURE__*/ Schema.Struct({
-  attemptCount: Schema.Number,
-  blockTime: Schema.Number,
-  checkPeriod: Schema.Number,
-  isDefault: Schema.Boolean
-}).annotations({ identifier: "LoginSettingsDto" })
+export const LoginSettingsDto: Schema.Schema<LoginSettingsDto, LoginSettingsDtoEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "LoginSettingsDto",
+  () =>
+    Schema.Struct({
+      attemptCount: Schema.Number,
+      blockTime: Schema.Number,
+      checkPeriod: Schema.Number,
+      isDefault: Schema.Boolean
+    }).annotations({ identifier: "LoginSettingsDto" })
+)
 
 /**
  * The request parameters for configuring login security and performance settings.
@@ -2103,11 +2189,12 @@ export interface LoginSettingsRequestDtoEncoded {
  * @category schemas
  */
 export const LoginSettingsRequestDto: Schema.Schema<LoginSettingsRequestDto, LoginSettingsRequestDtoEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    attemptCount: Schema.optional(Schema.Number),
-    blockTime: Schema.optional(Schema.Number),
-    checkPeriod: Schema.optional(Schema.Number)
-  }).annotations({ identifier: "LoginSettingsRequestDto" })
+  /*#__PURE__*/ Runtime.lazy("LoginSettingsRequestDto", () =>
+    Schema.Struct({
+      attemptCount: Schema.optional(Schema.Number),
+      blockTime: Schema.optional(Schema.Number),
+      checkPeriod: Schema.optional(Schema.Number)
+    }).annotations({ identifier: "LoginSettingsRequestDto" }))
 
 /**
  * The request parameters for configuring trusted mail domains and visitor invitation settings.
@@ -2151,11 +2238,12 @@ export interface MailDomainSettingsRequestsDtoEncoded {
 export const MailDomainSettingsRequestsDto: Schema.Schema<
   MailDomainSettingsRequestsDto,
   MailDomainSettingsRequestsDtoEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  type: Common.TenantTrustedDomainsTypeSchema,
-  domains: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true }),
-  inviteUsersAsVisitors: Schema.Boolean
-}).annotations({ identifier: "MailDomainSettingsRequestsDto" })
+> = /*#__PURE__*/ Runtime.lazy("MailDomainSettingsRequestsDto", () =>
+  Schema.Struct({
+    type: Common.TenantTrustedDomainsTypeSchema,
+    domains: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true }),
+    inviteUsersAsVisitors: Schema.Boolean
+  }).annotations({ identifier: "MailDomainSettingsRequestsDto" }))
 
 /**
  * The notification channel information.
@@ -2192,10 +2280,11 @@ export interface NotificationChannelDtoEncoded {
  * @category schemas
  */
 export const NotificationChannelDto: Schema.Schema<NotificationChannelDto, NotificationChannelDtoEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    name: Schema.optionalWith(Schema.String, { nullable: true }),
-    isEnabled: Schema.Boolean
-  }).annotations({ identifier: "NotificationChannelDto" })
+  /*#__PURE__*/ Runtime.lazy("NotificationChannelDto", () =>
+    Schema.Struct({
+      name: Schema.optionalWith(Schema.String, { nullable: true }),
+      isEnabled: Schema.Boolean
+    }).annotations({ identifier: "NotificationChannelDto" }))
 
 /**
  * The notification channel settings.
@@ -2229,9 +2318,10 @@ export interface NotificationChannelStatusDtoEncoded {
 export const NotificationChannelStatusDto: Schema.Schema<
   NotificationChannelStatusDto,
   NotificationChannelStatusDtoEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  channels: Schema.optionalWith(Schema.Array(NotificationChannelDto), { nullable: true })
-}).annotations({ identifier: "NotificationChannelStatusDto" })
+> = /*#__PURE__*/ Runtime.lazy("NotificationChannelStatusDto", () =>
+  Schema.Struct({
+    channels: Schema.optionalWith(Schema.Array(NotificationChannelDto), { nullable: true })
+  }).annotations({ identifier: "NotificationChannelStatusDto" }))
 
 /**
  * [0 - Badges, 1 - Rooms activity, 2 - Daily feed, 3 - Usefull tips]
@@ -2257,10 +2347,14 @@ export type NotificationType = 0 | 1 | 2 | 3 | (number & {})
  * @since 0.1.0
  * @category enums
  */
-export const NotificationTypeSchema: Schema.Schema<NotificationType> = /*#__PURE__*/ Runtime.intEnum<NotificationType>(
+export const NotificationTypeSchema: Schema.Schema<NotificationType> = /*#__PURE__*/ Runtime.lazy(
   "NotificationType",
-  NotificationType,
-  "0 = Badges, 1 = RoomsActivity, 2 = DailyFeed, 3 = UsefullTips"
+  () =>
+    Runtime.intEnum<NotificationType>(
+      "NotificationType",
+      NotificationType,
+      "0 = Badges, 1 = RoomsActivity, 2 = DailyFeed, 3 = UsefullTips"
+    )
 )
 
 /**
@@ -2298,10 +2392,11 @@ export interface NotificationSettingsDtoEncoded {
  * @category schemas
  */
 export const NotificationSettingsDto: Schema.Schema<NotificationSettingsDto, NotificationSettingsDtoEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    type: Schema.optional(NotificationTypeSchema),
-    isEnabled: Schema.optional(Schema.Boolean)
-  }).annotations({ identifier: "NotificationSettingsDto" })
+  /*#__PURE__*/ Runtime.lazy("NotificationSettingsDto", () =>
+    Schema.Struct({
+      type: Schema.optional(NotificationTypeSchema),
+      isEnabled: Schema.optional(Schema.Boolean)
+    }).annotations({ identifier: "NotificationSettingsDto" }))
 
 /**
  * The request parameters for configuring notification settings.
@@ -2340,10 +2435,11 @@ export interface NotificationSettingsRequestsDtoEncoded {
 export const NotificationSettingsRequestsDto: Schema.Schema<
   NotificationSettingsRequestsDto,
   NotificationSettingsRequestsDtoEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  type: NotificationTypeSchema,
-  isEnabled: Schema.optional(Schema.Boolean)
-}).annotations({ identifier: "NotificationSettingsRequestsDto" })
+> = /*#__PURE__*/ Runtime.lazy("NotificationSettingsRequestsDto", () =>
+  Schema.Struct({
+    type: NotificationTypeSchema,
+    isEnabled: Schema.optional(Schema.Boolean)
+  }).annotations({ identifier: "NotificationSettingsRequestsDto" }))
 
 /**
  * The owner change instructions parameters.
@@ -2380,10 +2476,11 @@ export interface OwnerChangeInstructionsDtoEncoded {
  * @category schemas
  */
 export const OwnerChangeInstructionsDto: Schema.Schema<OwnerChangeInstructionsDto, OwnerChangeInstructionsDtoEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    status: Schema.optional(Schema.Number),
-    message: Schema.optionalWith(Schema.String, { nullable: true })
-  }).annotations({ identifier: "OwnerChangeInstructionsDto" })
+  /*#__PURE__*/ Runtime.lazy("OwnerChangeInstructionsDto", () =>
+    Schema.Struct({
+      status: Schema.optional(Schema.Number),
+      message: Schema.optionalWith(Schema.String, { nullable: true })
+    }).annotations({ identifier: "OwnerChangeInstructionsDto" }))
 
 /**
  * The request parameters for managing the owner-specific settings.
@@ -2415,9 +2512,10 @@ export interface OwnerIdSettingsRequestDtoEncoded {
  * @category schemas
  */
 export const OwnerIdSettingsRequestDto: Schema.Schema<OwnerIdSettingsRequestDto, OwnerIdSettingsRequestDtoEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    ownerId: Schema.String
-  }).annotations({ identifier: "OwnerIdSettingsRequestDto" })
+  /*#__PURE__*/ Runtime.lazy("OwnerIdSettingsRequestDto", () =>
+    Schema.Struct({
+      ownerId: Schema.String
+    }).annotations({ identifier: "OwnerIdSettingsRequestDto" }))
 
 /**
  * @since 0.1.0
@@ -2445,11 +2543,15 @@ export interface PasswordHasherEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const PasswordHasher: Schema.Schema<PasswordHasher, PasswordHasherEncoded> = /*#__PURE__*/ Schema.Struct({
-  size: Schema.optional(Schema.Number),
-  iterations: Schema.optional(Schema.Number),
-  salt: Schema.optionalWith(Schema.String, { nullable: true })
-}).annotations({ identifier: "PasswordHasher" })
+export const PasswordHasher: Schema.Schema<PasswordHasher, PasswordHasherEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "PasswordHasher",
+  () =>
+    Schema.Struct({
+      size: Schema.optional(Schema.Number),
+      iterations: Schema.optional(Schema.Number),
+      salt: Schema.optionalWith(Schema.String, { nullable: true })
+    }).annotations({ identifier: "PasswordHasher" })
+)
 
 /**
  * The password settings parameters.
@@ -2515,17 +2617,18 @@ export interface PasswordSettingsDtoEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const PasswordSettingsDto: Schema.Schema<PasswordSettingsDto, PasswordSettingsDtoEncoded> = /*#__PURE__*/ Schema
-  .Struct({
-    minLength: Schema.Number,
-    upperCase: Schema.Boolean,
-    digits: Schema.Boolean,
-    specSymbols: Schema.Boolean,
-    allowedCharactersRegexStr: Schema.optionalWith(Schema.String, { nullable: true }),
-    digitsRegexStr: Schema.optionalWith(Schema.String, { nullable: true }),
-    upperCaseRegexStr: Schema.optionalWith(Schema.String, { nullable: true }),
-    specSymbolsRegexStr: Schema.optionalWith(Schema.String, { nullable: true })
-  }).annotations({ identifier: "PasswordSettingsDto" })
+export const PasswordSettingsDto: Schema.Schema<PasswordSettingsDto, PasswordSettingsDtoEncoded> = /*#__PURE__*/ Runtime
+  .lazy("PasswordSettingsDto", () =>
+    Schema.Struct({
+      minLength: Schema.Number,
+      upperCase: Schema.Boolean,
+      digits: Schema.Boolean,
+      specSymbols: Schema.Boolean,
+      allowedCharactersRegexStr: Schema.optionalWith(Schema.String, { nullable: true }),
+      digitsRegexStr: Schema.optionalWith(Schema.String, { nullable: true }),
+      upperCaseRegexStr: Schema.optionalWith(Schema.String, { nullable: true }),
+      specSymbolsRegexStr: Schema.optionalWith(Schema.String, { nullable: true })
+    }).annotations({ identifier: "PasswordSettingsDto" }))
 
 /**
  * The request parameters for configuring the password complexity requirements.
@@ -2574,12 +2677,13 @@ export interface PasswordSettingsRequestsDtoEncoded {
 export const PasswordSettingsRequestsDto: Schema.Schema<
   PasswordSettingsRequestsDto,
   PasswordSettingsRequestsDtoEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  minLength: Schema.Number,
-  upperCase: Schema.optional(Schema.Boolean),
-  digits: Schema.optional(Schema.Boolean),
-  specSymbols: Schema.optional(Schema.Boolean)
-}).annotations({ identifier: "PasswordSettingsRequestsDto" })
+> = /*#__PURE__*/ Runtime.lazy("PasswordSettingsRequestsDto", () =>
+  Schema.Struct({
+    minLength: Schema.Number,
+    upperCase: Schema.optional(Schema.Boolean),
+    digits: Schema.optional(Schema.Boolean),
+    specSymbols: Schema.optional(Schema.Boolean)
+  }).annotations({ identifier: "PasswordSettingsRequestsDto" }))
 
 /**
  * The payment settings parameters.
@@ -2635,15 +2739,16 @@ export interface PaymentSettingsDtoEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const PaymentSettingsDto: Schema.Schema<PaymentSettingsDto, PaymentSettingsDtoEncoded> = /*#__PURE__*/ Schema
-  .Struct({
-    salesEmail: Schema.optionalWith(Schema.String, { nullable: true }),
-    feedbackAndSupportUrl: Schema.optionalWith(Schema.String, { nullable: true }),
-    buyUrl: Schema.optionalWith(Schema.String, { nullable: true }),
-    standalone: Schema.Boolean,
-    currentLicense: CurrentLicenseInfo,
-    max: Schema.Number
-  }).annotations({ identifier: "PaymentSettingsDto" })
+export const PaymentSettingsDto: Schema.Schema<PaymentSettingsDto, PaymentSettingsDtoEncoded> = /*#__PURE__*/ Runtime
+  .lazy("PaymentSettingsDto", () =>
+    Schema.Struct({
+      salesEmail: Schema.optionalWith(Schema.String, { nullable: true }),
+      feedbackAndSupportUrl: Schema.optionalWith(Schema.String, { nullable: true }),
+      buyUrl: Schema.optionalWith(Schema.String, { nullable: true }),
+      standalone: Schema.Boolean,
+      currentLicense: CurrentLicenseInfo,
+      max: Schema.Number
+    }).annotations({ identifier: "PaymentSettingsDto" }))
 
 /**
  * The plugins parameters.
@@ -2684,11 +2789,15 @@ export interface PluginsDtoEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const PluginsDto: Schema.Schema<PluginsDto, PluginsDtoEncoded> = /*#__PURE__*/ Schema.Struct({
-  enabled: Schema.optional(Schema.Boolean),
-  upload: Schema.optional(Schema.Boolean),
-  delete: Schema.optional(Schema.Boolean)
-}).annotations({ identifier: "PluginsDto" })
+export const PluginsDto: Schema.Schema<PluginsDto, PluginsDtoEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "PluginsDto",
+  () =>
+    Schema.Struct({
+      enabled: Schema.optional(Schema.Boolean),
+      upload: Schema.optional(Schema.Boolean),
+      delete: Schema.optional(Schema.Boolean)
+    }).annotations({ identifier: "PluginsDto" })
+)
 
 /**
  * The product administrator parameters.
@@ -2730,11 +2839,12 @@ export interface ProductAdministratorDtoEncoded {
  * @category schemas
  */
 export const ProductAdministratorDto: Schema.Schema<ProductAdministratorDto, ProductAdministratorDtoEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    productId: Schema.String,
-    userId: Schema.String,
-    administrator: Schema.Boolean
-  }).annotations({ identifier: "ProductAdministratorDto" })
+  /*#__PURE__*/ Runtime.lazy("ProductAdministratorDto", () =>
+    Schema.Struct({
+      productId: Schema.String,
+      userId: Schema.String,
+      administrator: Schema.Boolean
+    }).annotations({ identifier: "ProductAdministratorDto" }))
 
 /**
  * The default storage quota value applied to new users.
@@ -2761,7 +2871,10 @@ export type QuotaSettingsRequestsDtoDefaultQuotaEncoded = number | string
 export const QuotaSettingsRequestsDtoDefaultQuota: Schema.Schema<
   QuotaSettingsRequestsDtoDefaultQuota,
   QuotaSettingsRequestsDtoDefaultQuotaEncoded
-> = /*#__PURE__*/ Schema.asSchema(Schema.Union(Schema.Number, Schema.String))
+> = /*#__PURE__*/ Runtime.lazy(
+  "QuotaSettingsRequestsDto_defaultQuota",
+  () => Schema.asSchema(Schema.Union(Schema.Number, Schema.String))
+)
 
 /**
  * The request parameters for managing the user storage quota configurations.
@@ -2798,10 +2911,11 @@ export interface QuotaSettingsRequestsDtoEncoded {
  * @category schemas
  */
 export const QuotaSettingsRequestsDto: Schema.Schema<QuotaSettingsRequestsDto, QuotaSettingsRequestsDtoEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    enableQuota: Schema.optional(Schema.Boolean),
-    defaultQuota: QuotaSettingsRequestsDtoDefaultQuota
-  }).annotations({ identifier: "QuotaSettingsRequestsDto" })
+  /*#__PURE__*/ Runtime.lazy("QuotaSettingsRequestsDto", () =>
+    Schema.Struct({
+      enableQuota: Schema.optional(Schema.Boolean),
+      defaultQuota: QuotaSettingsRequestsDtoDefaultQuota
+    }).annotations({ identifier: "QuotaSettingsRequestsDto" }))
 
 /**
  * []
@@ -2827,10 +2941,9 @@ export type RegStatus = 0 | 1 | 2 | (number & {})
  * @since 0.1.0
  * @category enums
  */
-export const RegStatusSchema: Schema.Schema<RegStatus> = /*#__PURE__*/ Runtime.intEnum<RegStatus>(
+export const RegStatusSchema: Schema.Schema<RegStatus> = /*#__PURE__*/ Runtime.lazy(
   "RegStatus",
-  RegStatus,
-  "0 = Unlinked, 1 = Linked, 2 = Linking"
+  () => Runtime.intEnum<RegStatus>("RegStatus", RegStatus, "0 = Unlinked, 1 = Linked, 2 = Linking")
 )
 
 /**
@@ -2865,9 +2978,10 @@ export interface RoomsNotificationSettingsDtoEncoded {
 export const RoomsNotificationSettingsDto: Schema.Schema<
   RoomsNotificationSettingsDto,
   RoomsNotificationSettingsDtoEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  disabledRooms: Schema.optionalWith(Schema.Array(Schema.Unknown), { nullable: true })
-}).annotations({ identifier: "RoomsNotificationSettingsDto" })
+> = /*#__PURE__*/ Runtime.lazy("RoomsNotificationSettingsDto", () =>
+  Schema.Struct({
+    disabledRooms: Schema.optionalWith(Schema.Array(Schema.Unknown), { nullable: true })
+  }).annotations({ identifier: "RoomsNotificationSettingsDto" }))
 
 /**
  * The request parameters for configuring notification settings for the chat or collaboration rooms.
@@ -2906,10 +3020,11 @@ export interface RoomsNotificationsSettingsRequestDtoEncoded {
 export const RoomsNotificationsSettingsRequestDto: Schema.Schema<
   RoomsNotificationsSettingsRequestDto,
   RoomsNotificationsSettingsRequestDtoEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  roomsId: Schema.optionalWith(Schema.Unknown, { nullable: true }),
-  mute: Schema.optional(Schema.Boolean)
-}).annotations({ identifier: "RoomsNotificationsSettingsRequestDto" })
+> = /*#__PURE__*/ Runtime.lazy("RoomsNotificationsSettingsRequestDto", () =>
+  Schema.Struct({
+    roomsId: Schema.optionalWith(Schema.Unknown, { nullable: true }),
+    mute: Schema.optional(Schema.Boolean)
+  }).annotations({ identifier: "RoomsNotificationsSettingsRequestDto" }))
 
 /**
  * The security information.
@@ -2960,13 +3075,17 @@ export interface SecurityDtoEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const SecurityDto: Schema.Schema<SecurityDto, SecurityDtoEncoded> = /*#__PURE__*/ Schema.Struct({
-  webItemId: Schema.optionalWith(Schema.String, { nullable: true }),
-  users: Schema.optionalWith(Schema.Array(Common.EmployeeDto), { nullable: true }),
-  groups: Schema.optionalWith(Schema.Array(Common.GroupSummaryDto), { nullable: true }),
-  enabled: Schema.optional(Schema.Boolean),
-  isSubItem: Schema.optional(Schema.Boolean)
-}).annotations({ identifier: "SecurityDto" })
+export const SecurityDto: Schema.Schema<SecurityDto, SecurityDtoEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "SecurityDto",
+  () =>
+    Schema.Struct({
+      webItemId: Schema.optionalWith(Schema.String, { nullable: true }),
+      users: Schema.optionalWith(Schema.Array(Common.EmployeeDto), { nullable: true }),
+      groups: Schema.optionalWith(Schema.Array(Common.GroupSummaryDto), { nullable: true }),
+      enabled: Schema.optional(Schema.Boolean),
+      isSubItem: Schema.optional(Schema.Boolean)
+    }).annotations({ identifier: "SecurityDto" })
+)
 
 /**
  * The request parameters for managing user security and access permissions.
@@ -3007,12 +3126,13 @@ export interface SecurityRequestsDtoEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const SecurityRequestsDto: Schema.Schema<SecurityRequestsDto, SecurityRequestsDtoEncoded> = /*#__PURE__*/ Schema
-  .Struct({
-    productId: Schema.String,
-    userId: Schema.String,
-    administrator: Schema.optional(Schema.Boolean)
-  }).annotations({ identifier: "SecurityRequestsDto" })
+export const SecurityRequestsDto: Schema.Schema<SecurityRequestsDto, SecurityRequestsDtoEncoded> = /*#__PURE__*/ Runtime
+  .lazy("SecurityRequestsDto", () =>
+    Schema.Struct({
+      productId: Schema.String,
+      userId: Schema.String,
+      administrator: Schema.optional(Schema.Boolean)
+    }).annotations({ identifier: "SecurityRequestsDto" }))
 
 /**
  * The domain validator.
@@ -3054,11 +3174,12 @@ export interface TenantDomainValidatorEncoded {
  * @category schemas
  */
 export const TenantDomainValidator: Schema.Schema<TenantDomainValidator, TenantDomainValidatorEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    regex: Schema.optionalWith(Schema.String, { nullable: true }),
-    minLength: Schema.optional(Schema.Number),
-    maxLength: Schema.optional(Schema.Number)
-  }).annotations({ identifier: "TenantDomainValidator" })
+  /*#__PURE__*/ Runtime.lazy("TenantDomainValidator", () =>
+    Schema.Struct({
+      regex: Schema.optionalWith(Schema.String, { nullable: true }),
+      minLength: Schema.optional(Schema.Number),
+      maxLength: Schema.optional(Schema.Number)
+    }).annotations({ identifier: "TenantDomainValidator" }))
 
 /**
  * The settings information.
@@ -3307,53 +3428,57 @@ export interface SettingsDtoEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const SettingsDto: Schema.Schema<SettingsDto, SettingsDtoEncoded> = /*#__PURE__*/ Schema.Struct({
-  timezone: Schema.optionalWith(Schema.String, { nullable: true }),
-  trustedDomains: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true }),
-  trustedDomainsType: Schema.optional(Common.TenantTrustedDomainsTypeSchema),
-  culture: Schema.optionalWith(Schema.String, { nullable: true }),
-  utcOffset: Schema.optional(Schema.String),
-  utcHoursOffset: Schema.optional(Schema.Number),
-  greetingSettings: Schema.optionalWith(Schema.String, { nullable: true }),
-  ownerId: Schema.optional(Schema.String),
-  nameSchemaId: Schema.optionalWith(Schema.String, { nullable: true }),
-  enabledJoin: Schema.optionalWith(Schema.Boolean, { nullable: true }),
-  enableAdmMess: Schema.optionalWith(Schema.Boolean, { nullable: true }),
-  thirdpartyEnable: Schema.optionalWith(Schema.Boolean, { nullable: true }),
-  docSpace: Schema.optional(Schema.Boolean),
-  standalone: Schema.optional(Schema.Boolean),
-  isAmi: Schema.optional(Schema.Boolean),
-  baseDomain: Schema.optionalWith(Schema.String, { nullable: true }),
-  wizardToken: Schema.optionalWith(Schema.String, { nullable: true }),
-  passwordHash: Schema.optional(PasswordHasher),
-  firebase: Schema.optional(FirebaseDto),
-  version: Schema.optionalWith(Schema.String, { nullable: true }),
-  recaptchaType: Schema.optional(Common.RecaptchaTypeSchema),
-  recaptchaPublicKey: Schema.optionalWith(Schema.String, { nullable: true }),
-  debugInfo: Schema.optional(Schema.Boolean),
-  socketUrl: Schema.optionalWith(Schema.String, { nullable: true }),
-  tenantStatus: Schema.optional(Common.TenantStatusSchema),
-  tenantAlias: Schema.optionalWith(Schema.String, { nullable: true }),
-  displayAbout: Schema.optional(Schema.Boolean),
-  domainValidator: Schema.optional(TenantDomainValidator),
-  zendeskKey: Schema.optionalWith(Schema.String, { nullable: true }),
-  tagManagerId: Schema.optionalWith(Schema.String, { nullable: true }),
-  cookieSettingsEnabled: Schema.Boolean,
-  limitedAccessSpace: Schema.optional(Schema.Boolean),
-  limitedAccessDevToolsForUsers: Schema.optional(Schema.Boolean),
-  displayBanners: Schema.optional(Schema.Boolean),
-  aiEnabled: Schema.optional(Schema.Boolean),
-  userNameRegex: Schema.optionalWith(Schema.String, { nullable: true }),
-  invitationLimit: Schema.optionalWith(Schema.Number, { nullable: true }),
-  plugins: Schema.optional(PluginsDto),
-  deepLink: DeepLinkDto,
-  formGallery: Schema.optional(FormGalleryDto),
-  maxImageUploadSize: Schema.optional(Schema.Number),
-  logoText: Schema.optionalWith(Schema.String, { nullable: true }),
-  externalResources: Schema.optional(CultureSpecificExternalResources),
-  defaultFolderType: Schema.optional(Common.FolderTypeSchema),
-  externalDbEnabled: Schema.optional(Schema.Boolean)
-}).annotations({ identifier: "SettingsDto" })
+export const SettingsDto: Schema.Schema<SettingsDto, SettingsDtoEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "SettingsDto",
+  () =>
+    Schema.Struct({
+      timezone: Schema.optionalWith(Schema.String, { nullable: true }),
+      trustedDomains: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true }),
+      trustedDomainsType: Schema.optional(Common.TenantTrustedDomainsTypeSchema),
+      culture: Schema.optionalWith(Schema.String, { nullable: true }),
+      utcOffset: Schema.optional(Schema.String),
+      utcHoursOffset: Schema.optional(Schema.Number),
+      greetingSettings: Schema.optionalWith(Schema.String, { nullable: true }),
+      ownerId: Schema.optional(Schema.String),
+      nameSchemaId: Schema.optionalWith(Schema.String, { nullable: true }),
+      enabledJoin: Schema.optionalWith(Schema.Boolean, { nullable: true }),
+      enableAdmMess: Schema.optionalWith(Schema.Boolean, { nullable: true }),
+      thirdpartyEnable: Schema.optionalWith(Schema.Boolean, { nullable: true }),
+      docSpace: Schema.optional(Schema.Boolean),
+      standalone: Schema.optional(Schema.Boolean),
+      isAmi: Schema.optional(Schema.Boolean),
+      baseDomain: Schema.optionalWith(Schema.String, { nullable: true }),
+      wizardToken: Schema.optionalWith(Schema.String, { nullable: true }),
+      passwordHash: Schema.optional(PasswordHasher),
+      firebase: Schema.optional(FirebaseDto),
+      version: Schema.optionalWith(Schema.String, { nullable: true }),
+      recaptchaType: Schema.optional(Common.RecaptchaTypeSchema),
+      recaptchaPublicKey: Schema.optionalWith(Schema.String, { nullable: true }),
+      debugInfo: Schema.optional(Schema.Boolean),
+      socketUrl: Schema.optionalWith(Schema.String, { nullable: true }),
+      tenantStatus: Schema.optional(Common.TenantStatusSchema),
+      tenantAlias: Schema.optionalWith(Schema.String, { nullable: true }),
+      displayAbout: Schema.optional(Schema.Boolean),
+      domainValidator: Schema.optional(TenantDomainValidator),
+      zendeskKey: Schema.optionalWith(Schema.String, { nullable: true }),
+      tagManagerId: Schema.optionalWith(Schema.String, { nullable: true }),
+      cookieSettingsEnabled: Schema.Boolean,
+      limitedAccessSpace: Schema.optional(Schema.Boolean),
+      limitedAccessDevToolsForUsers: Schema.optional(Schema.Boolean),
+      displayBanners: Schema.optional(Schema.Boolean),
+      aiEnabled: Schema.optional(Schema.Boolean),
+      userNameRegex: Schema.optionalWith(Schema.String, { nullable: true }),
+      invitationLimit: Schema.optionalWith(Schema.Number, { nullable: true }),
+      plugins: Schema.optional(PluginsDto),
+      deepLink: DeepLinkDto,
+      formGallery: Schema.optional(FormGalleryDto),
+      maxImageUploadSize: Schema.optional(Schema.Number),
+      logoText: Schema.optionalWith(Schema.String, { nullable: true }),
+      externalResources: Schema.optional(CultureSpecificExternalResources),
+      defaultFolderType: Schema.optional(Common.FolderTypeSchema),
+      externalDbEnabled: Schema.optional(Schema.Boolean)
+    }).annotations({ identifier: "SettingsDto" })
+)
 
 /**
  * @since 0.1.0
@@ -3381,11 +3506,15 @@ export interface SetupCodeEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const SetupCode: Schema.Schema<SetupCode, SetupCodeEncoded> = /*#__PURE__*/ Schema.Struct({
-  account: Schema.optionalWith(Schema.String, { nullable: true }),
-  manualEntryKey: Schema.optionalWith(Schema.String, { nullable: true }),
-  qrCodeSetupImageUrl: Schema.optionalWith(Schema.String, { nullable: true })
-}).annotations({ identifier: "SetupCode" })
+export const SetupCode: Schema.Schema<SetupCode, SetupCodeEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "SetupCode",
+  () =>
+    Schema.Struct({
+      account: Schema.optionalWith(Schema.String, { nullable: true }),
+      manualEntryKey: Schema.optionalWith(Schema.String, { nullable: true }),
+      qrCodeSetupImageUrl: Schema.optionalWith(Schema.String, { nullable: true })
+    }).annotations({ identifier: "SetupCode" })
+)
 
 /**
  * The SSO certificate parameters.
@@ -3446,15 +3575,19 @@ export interface SsoCertificateEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const SsoCertificate: Schema.Schema<SsoCertificate, SsoCertificateEncoded> = /*#__PURE__*/ Schema.Struct({
-  selfSigned: Schema.optional(Schema.Boolean),
-  crt: Schema.optionalWith(Schema.String, { nullable: true }),
-  key: Schema.optionalWith(Schema.String, { nullable: true }),
-  action: Schema.optionalWith(Schema.String, { nullable: true }),
-  domainName: Schema.optionalWith(Schema.String, { nullable: true }),
-  startDate: Schema.optional(Runtime.DateTime),
-  expiredDate: Schema.optional(Runtime.DateTime)
-}).annotations({ identifier: "SsoCertificate" })
+export const SsoCertificate: Schema.Schema<SsoCertificate, SsoCertificateEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "SsoCertificate",
+  () =>
+    Schema.Struct({
+      selfSigned: Schema.optional(Schema.Boolean),
+      crt: Schema.optionalWith(Schema.String, { nullable: true }),
+      key: Schema.optionalWith(Schema.String, { nullable: true }),
+      action: Schema.optionalWith(Schema.String, { nullable: true }),
+      domainName: Schema.optionalWith(Schema.String, { nullable: true }),
+      startDate: Schema.optional(Runtime.DateTime),
+      expiredDate: Schema.optional(Runtime.DateTime)
+    }).annotations({ identifier: "SsoCertificate" })
+)
 
 /**
  * The SSO field mapping.
@@ -3510,14 +3643,18 @@ export interface SsoFieldMappingEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const SsoFieldMapping: Schema.Schema<SsoFieldMapping, SsoFieldMappingEncoded> = /*#__PURE__*/ Schema.Struct({
-  firstName: Schema.optionalWith(Schema.String, { nullable: true }),
-  lastName: Schema.optionalWith(Schema.String, { nullable: true }),
-  email: Schema.optionalWith(Schema.String, { nullable: true }),
-  title: Schema.optionalWith(Schema.String, { nullable: true }),
-  location: Schema.optionalWith(Schema.String, { nullable: true }),
-  phone: Schema.optionalWith(Schema.String, { nullable: true })
-}).annotations({ identifier: "SsoFieldMapping" })
+export const SsoFieldMapping: Schema.Schema<SsoFieldMapping, SsoFieldMappingEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "SsoFieldMapping",
+  () =>
+    Schema.Struct({
+      firstName: Schema.optionalWith(Schema.String, { nullable: true }),
+      lastName: Schema.optionalWith(Schema.String, { nullable: true }),
+      email: Schema.optionalWith(Schema.String, { nullable: true }),
+      title: Schema.optionalWith(Schema.String, { nullable: true }),
+      location: Schema.optionalWith(Schema.String, { nullable: true }),
+      phone: Schema.optionalWith(Schema.String, { nullable: true })
+    }).annotations({ identifier: "SsoFieldMapping" })
+)
 
 /**
  * The IdP advanced certificate parameters.
@@ -3574,14 +3711,15 @@ export interface SsoIdpCertificateAdvancedEncoded {
  * @category schemas
  */
 export const SsoIdpCertificateAdvanced: Schema.Schema<SsoIdpCertificateAdvanced, SsoIdpCertificateAdvancedEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    verifyAlgorithm: Schema.optionalWith(Schema.String, { nullable: true }),
-    verifyAuthResponsesSign: Schema.optional(Schema.Boolean),
-    verifyLogoutRequestsSign: Schema.optional(Schema.Boolean),
-    verifyLogoutResponsesSign: Schema.optional(Schema.Boolean),
-    decryptAlgorithm: Schema.optionalWith(Schema.String, { nullable: true }),
-    decryptAssertions: Schema.optional(Schema.Boolean)
-  }).annotations({ identifier: "SsoIdpCertificateAdvanced" })
+  /*#__PURE__*/ Runtime.lazy("SsoIdpCertificateAdvanced", () =>
+    Schema.Struct({
+      verifyAlgorithm: Schema.optionalWith(Schema.String, { nullable: true }),
+      verifyAuthResponsesSign: Schema.optional(Schema.Boolean),
+      verifyLogoutRequestsSign: Schema.optional(Schema.Boolean),
+      verifyLogoutResponsesSign: Schema.optional(Schema.Boolean),
+      decryptAlgorithm: Schema.optionalWith(Schema.String, { nullable: true }),
+      decryptAssertions: Schema.optional(Schema.Boolean)
+    }).annotations({ identifier: "SsoIdpCertificateAdvanced" }))
 
 /**
  * The SSO IdP settings.
@@ -3637,14 +3775,18 @@ export interface SsoIdpSettingsEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const SsoIdpSettings: Schema.Schema<SsoIdpSettings, SsoIdpSettingsEncoded> = /*#__PURE__*/ Schema.Struct({
-  entityId: Schema.optionalWith(Schema.String, { nullable: true }),
-  ssoUrl: Schema.optionalWith(Schema.String, { nullable: true }),
-  ssoBinding: Schema.optionalWith(Schema.String, { nullable: true }),
-  sloUrl: Schema.optionalWith(Schema.String, { nullable: true }),
-  sloBinding: Schema.optionalWith(Schema.String, { nullable: true }),
-  nameIdFormat: Schema.optionalWith(Schema.String, { nullable: true })
-}).annotations({ identifier: "SsoIdpSettings" })
+export const SsoIdpSettings: Schema.Schema<SsoIdpSettings, SsoIdpSettingsEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "SsoIdpSettings",
+  () =>
+    Schema.Struct({
+      entityId: Schema.optionalWith(Schema.String, { nullable: true }),
+      ssoUrl: Schema.optionalWith(Schema.String, { nullable: true }),
+      ssoBinding: Schema.optionalWith(Schema.String, { nullable: true }),
+      sloUrl: Schema.optionalWith(Schema.String, { nullable: true }),
+      sloBinding: Schema.optionalWith(Schema.String, { nullable: true }),
+      nameIdFormat: Schema.optionalWith(Schema.String, { nullable: true })
+    }).annotations({ identifier: "SsoIdpSettings" })
+)
 
 /**
  * The request parameters for the Single Sign-On (SSO) configuration settings.
@@ -3676,9 +3818,10 @@ export interface SsoSettingsRequestsDtoEncoded {
  * @category schemas
  */
 export const SsoSettingsRequestsDto: Schema.Schema<SsoSettingsRequestsDto, SsoSettingsRequestsDtoEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    serializeSettings: Schema.optionalWith(Schema.String, { nullable: true })
-  }).annotations({ identifier: "SsoSettingsRequestsDto" })
+  /*#__PURE__*/ Runtime.lazy("SsoSettingsRequestsDto", () =>
+    Schema.Struct({
+      serializeSettings: Schema.optionalWith(Schema.String, { nullable: true })
+    }).annotations({ identifier: "SsoSettingsRequestsDto" }))
 
 /**
  * The SP advanced certificate parameters.
@@ -3740,15 +3883,16 @@ export interface SsoSpCertificateAdvancedEncoded {
  * @category schemas
  */
 export const SsoSpCertificateAdvanced: Schema.Schema<SsoSpCertificateAdvanced, SsoSpCertificateAdvancedEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    signingAlgorithm: Schema.optionalWith(Schema.String, { nullable: true }),
-    signAuthRequests: Schema.optional(Schema.Boolean),
-    signLogoutRequests: Schema.optional(Schema.Boolean),
-    signLogoutResponses: Schema.optional(Schema.Boolean),
-    encryptAlgorithm: Schema.optionalWith(Schema.String, { nullable: true }),
-    decryptAlgorithm: Schema.optionalWith(Schema.String, { nullable: true }),
-    encryptAssertions: Schema.optional(Schema.Boolean)
-  }).annotations({ identifier: "SsoSpCertificateAdvanced" })
+  /*#__PURE__*/ Runtime.lazy("SsoSpCertificateAdvanced", () =>
+    Schema.Struct({
+      signingAlgorithm: Schema.optionalWith(Schema.String, { nullable: true }),
+      signAuthRequests: Schema.optional(Schema.Boolean),
+      signLogoutRequests: Schema.optional(Schema.Boolean),
+      signLogoutResponses: Schema.optional(Schema.Boolean),
+      encryptAlgorithm: Schema.optionalWith(Schema.String, { nullable: true }),
+      decryptAlgorithm: Schema.optionalWith(Schema.String, { nullable: true }),
+      encryptAssertions: Schema.optional(Schema.Boolean)
+    }).annotations({ identifier: "SsoSpCertificateAdvanced" }))
 
 /**
  * The SSO portal settings.
@@ -3834,20 +3978,24 @@ export interface SsoSettingsV2Encoded {
  * @since 0.1.0
  * @category schemas
  */
-export const SsoSettingsV2: Schema.Schema<SsoSettingsV2, SsoSettingsV2Encoded> = /*#__PURE__*/ Schema.Struct({
-  lastModified: Schema.optional(Runtime.DateTime),
-  enableSso: Schema.optionalWith(Schema.Boolean, { nullable: true }),
-  idpSettings: Schema.optional(SsoIdpSettings),
-  idpCertificates: Schema.optionalWith(Schema.Array(SsoCertificate), { nullable: true }),
-  idpCertificateAdvanced: Schema.optional(SsoIdpCertificateAdvanced),
-  spLoginLabel: Schema.optionalWith(Schema.String, { nullable: true }),
-  spCertificates: Schema.optionalWith(Schema.Array(SsoCertificate), { nullable: true }),
-  spCertificateAdvanced: Schema.optional(SsoSpCertificateAdvanced),
-  fieldMapping: Schema.optional(SsoFieldMapping),
-  hideAuthPage: Schema.optional(Schema.Boolean),
-  usersType: Schema.optional(Schema.Number),
-  disableEmailVerification: Schema.optional(Schema.Boolean)
-}).annotations({ identifier: "SsoSettingsV2" })
+export const SsoSettingsV2: Schema.Schema<SsoSettingsV2, SsoSettingsV2Encoded> = /*#__PURE__*/ Runtime.lazy(
+  "SsoSettingsV2",
+  () =>
+    Schema.Struct({
+      lastModified: Schema.optional(Runtime.DateTime),
+      enableSso: Schema.optionalWith(Schema.Boolean, { nullable: true }),
+      idpSettings: Schema.optional(SsoIdpSettings),
+      idpCertificates: Schema.optionalWith(Schema.Array(SsoCertificate), { nullable: true }),
+      idpCertificateAdvanced: Schema.optional(SsoIdpCertificateAdvanced),
+      spLoginLabel: Schema.optionalWith(Schema.String, { nullable: true }),
+      spCertificates: Schema.optionalWith(Schema.Array(SsoCertificate), { nullable: true }),
+      spCertificateAdvanced: Schema.optional(SsoSpCertificateAdvanced),
+      fieldMapping: Schema.optional(SsoFieldMapping),
+      hideAuthPage: Schema.optional(Schema.Boolean),
+      usersType: Schema.optional(Schema.Number),
+      disableEmailVerification: Schema.optional(Schema.Boolean)
+    }).annotations({ identifier: "SsoSettingsV2" })
+)
 
 /**
  * The storage information.
@@ -3898,13 +4046,17 @@ export interface StorageDtoEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const StorageDto: Schema.Schema<StorageDto, StorageDtoEncoded> = /*#__PURE__*/ Schema.Struct({
-  id: Schema.optionalWith(Schema.String, { nullable: true }),
-  title: Schema.optionalWith(Schema.String, { nullable: true }),
-  properties: Schema.optionalWith(Schema.Array(AuthKey), { nullable: true }),
-  current: Schema.Boolean,
-  isSet: Schema.Boolean
-}).annotations({ identifier: "StorageDto" })
+export const StorageDto: Schema.Schema<StorageDto, StorageDtoEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "StorageDto",
+  () =>
+    Schema.Struct({
+      id: Schema.optionalWith(Schema.String, { nullable: true }),
+      title: Schema.optionalWith(Schema.String, { nullable: true }),
+      properties: Schema.optionalWith(Schema.Array(AuthKey), { nullable: true }),
+      current: Schema.Boolean,
+      isSet: Schema.Boolean
+    }).annotations({ identifier: "StorageDto" })
+)
 
 /**
  * The request parameters for managing storage encryption operations and notifications.
@@ -3938,9 +4090,10 @@ export interface StorageEncryptionRequestsDtoEncoded {
 export const StorageEncryptionRequestsDto: Schema.Schema<
   StorageEncryptionRequestsDto,
   StorageEncryptionRequestsDtoEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  notifyUsers: Schema.optional(Schema.Boolean)
-}).annotations({ identifier: "StorageEncryptionRequestsDto" })
+> = /*#__PURE__*/ Runtime.lazy("StorageEncryptionRequestsDto", () =>
+  Schema.Struct({
+    notifyUsers: Schema.optional(Schema.Boolean)
+  }).annotations({ identifier: "StorageEncryptionRequestsDto" }))
 
 /**
  * The request parameters for configuring the storage module settings.
@@ -3976,11 +4129,12 @@ export interface StorageRequestsDtoEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const StorageRequestsDto: Schema.Schema<StorageRequestsDto, StorageRequestsDtoEncoded> = /*#__PURE__*/ Schema
-  .Struct({
-    module: Schema.optionalWith(Schema.String, { nullable: true }),
-    props: Schema.optionalWith(Schema.Array(ItemKeyValuePairStringString), { nullable: true })
-  }).annotations({ identifier: "StorageRequestsDto" })
+export const StorageRequestsDto: Schema.Schema<StorageRequestsDto, StorageRequestsDtoEncoded> = /*#__PURE__*/ Runtime
+  .lazy("StorageRequestsDto", () =>
+    Schema.Struct({
+      module: Schema.optionalWith(Schema.String, { nullable: true }),
+      props: Schema.optionalWith(Schema.Array(ItemKeyValuePairStringString), { nullable: true })
+    }).annotations({ identifier: "StorageRequestsDto" }))
 
 /**
  * @since 0.1.0
@@ -4008,13 +4162,17 @@ export interface StorageSettingsEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const StorageSettings: Schema.Schema<StorageSettings, StorageSettingsEncoded> = /*#__PURE__*/ Schema.Struct({
-  module: Schema.optionalWith(Schema.String, { nullable: true }),
-  props: Schema.optionalWith(Schema.Record({ key: Schema.String, value: Schema.NullOr(Schema.String) }), {
-    nullable: true
-  }),
-  lastModified: Schema.optional(Runtime.DateTime)
-}).annotations({ identifier: "StorageSettings" })
+export const StorageSettings: Schema.Schema<StorageSettings, StorageSettingsEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "StorageSettings",
+  () =>
+    Schema.Struct({
+      module: Schema.optionalWith(Schema.String, { nullable: true }),
+      props: Schema.optionalWith(Schema.Record({ key: Schema.String, value: Schema.NullOr(Schema.String) }), {
+        nullable: true
+      }),
+      lastModified: Schema.optional(Runtime.DateTime)
+    }).annotations({ identifier: "StorageSettings" })
+)
 
 /**
  * @since 0.1.0
@@ -4047,10 +4205,11 @@ export interface StudioDefaultPageSettingsEncoded {
  * @category schemas
  */
 export const StudioDefaultPageSettings: Schema.Schema<StudioDefaultPageSettings, StudioDefaultPageSettingsEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    defaultFolderType: Schema.optional(Common.FolderTypeSchema),
-    lastModified: Schema.optional(Runtime.DateTime)
-  }).annotations({ identifier: "StudioDefaultPageSettings" })
+  /*#__PURE__*/ Runtime.lazy("StudioDefaultPageSettings", () =>
+    Schema.Struct({
+      defaultFolderType: Schema.optional(Common.FolderTypeSchema),
+      lastModified: Schema.optional(Runtime.DateTime)
+    }).annotations({ identifier: "StudioDefaultPageSettings" }))
 
 /**
  * The Telegram connection status parameters.
@@ -4086,11 +4245,14 @@ export interface TelegramStatusDtoEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const TelegramStatusDto: Schema.Schema<TelegramStatusDto, TelegramStatusDtoEncoded> = /*#__PURE__*/ Schema
-  .Struct({
-    status: RegStatusSchema,
-    username: Schema.optionalWith(Schema.String, { nullable: true })
-  }).annotations({ identifier: "TelegramStatusDto" })
+export const TelegramStatusDto: Schema.Schema<TelegramStatusDto, TelegramStatusDtoEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "TelegramStatusDto",
+  () =>
+    Schema.Struct({
+      status: RegStatusSchema,
+      username: Schema.optionalWith(Schema.String, { nullable: true })
+    }).annotations({ identifier: "TelegramStatusDto" })
+)
 
 /**
  * The tenant-level settings for enabling or disabling all AI functionality in DocSpace.
@@ -4128,10 +4290,11 @@ export interface TenantAiAccessSettingsEncoded {
  * @category schemas
  */
 export const TenantAiAccessSettings: Schema.Schema<TenantAiAccessSettings, TenantAiAccessSettingsEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    enabled: Schema.optional(Schema.Boolean),
-    lastModified: Schema.optional(Runtime.DateTime)
-  }).annotations({ identifier: "TenantAiAccessSettings" })
+  /*#__PURE__*/ Runtime.lazy("TenantAiAccessSettings", () =>
+    Schema.Struct({
+      enabled: Schema.optional(Schema.Boolean),
+      lastModified: Schema.optional(Runtime.DateTime)
+    }).annotations({ identifier: "TenantAiAccessSettings" }))
 
 /**
  * The request parameters for managing the tenant-level AI access settings.
@@ -4164,9 +4327,10 @@ export interface TenantAiAccessSettingsDtoEncoded {
  * @category schemas
  */
 export const TenantAiAccessSettingsDto: Schema.Schema<TenantAiAccessSettingsDto, TenantAiAccessSettingsDtoEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    enabled: Schema.optional(Schema.Boolean)
-  }).annotations({ identifier: "TenantAiAccessSettingsDto" })
+  /*#__PURE__*/ Runtime.lazy("TenantAiAccessSettingsDto", () =>
+    Schema.Struct({
+      enabled: Schema.optional(Schema.Boolean)
+    }).annotations({ identifier: "TenantAiAccessSettingsDto" }))
 
 /**
  * The AI agent quota settings.
@@ -4213,12 +4377,13 @@ export interface TenantAiAgentQuotaSettingsEncoded {
  * @category schemas
  */
 export const TenantAiAgentQuotaSettings: Schema.Schema<TenantAiAgentQuotaSettings, TenantAiAgentQuotaSettingsEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    enableQuota: Schema.optional(Schema.Boolean),
-    defaultQuota: Schema.optional(Schema.Number),
-    lastRecalculateDate: Schema.optionalWith(Runtime.DateTime, { nullable: true }),
-    lastModified: Schema.optional(Runtime.DateTime)
-  }).annotations({ identifier: "TenantAiAgentQuotaSettings" })
+  /*#__PURE__*/ Runtime.lazy("TenantAiAgentQuotaSettings", () =>
+    Schema.Struct({
+      enableQuota: Schema.optional(Schema.Boolean),
+      defaultQuota: Schema.optional(Schema.Number),
+      lastRecalculateDate: Schema.optionalWith(Runtime.DateTime, { nullable: true }),
+      lastModified: Schema.optional(Runtime.DateTime)
+    }).annotations({ identifier: "TenantAiAgentQuotaSettings" }))
 
 /**
  * The request parameters for managing the tenant storage quota settings in a multi-tenant system.
@@ -4257,10 +4422,11 @@ export interface TenantQuotaSettingsRequestsDtoEncoded {
 export const TenantQuotaSettingsRequestsDto: Schema.Schema<
   TenantQuotaSettingsRequestsDto,
   TenantQuotaSettingsRequestsDtoEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  tenantId: Schema.Number,
-  quota: Schema.optional(Schema.Number)
-}).annotations({ identifier: "TenantQuotaSettingsRequestsDto" })
+> = /*#__PURE__*/ Runtime.lazy("TenantQuotaSettingsRequestsDto", () =>
+  Schema.Struct({
+    tenantId: Schema.Number,
+    quota: Schema.optional(Schema.Number)
+  }).annotations({ identifier: "TenantQuotaSettingsRequestsDto" }))
 
 /**
  * The room quota settings.
@@ -4307,12 +4473,13 @@ export interface TenantRoomQuotaSettingsEncoded {
  * @category schemas
  */
 export const TenantRoomQuotaSettings: Schema.Schema<TenantRoomQuotaSettings, TenantRoomQuotaSettingsEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    enableQuota: Schema.optional(Schema.Boolean),
-    defaultQuota: Schema.optional(Schema.Number),
-    lastRecalculateDate: Schema.optionalWith(Runtime.DateTime, { nullable: true }),
-    lastModified: Schema.optional(Runtime.DateTime)
-  }).annotations({ identifier: "TenantRoomQuotaSettings" })
+  /*#__PURE__*/ Runtime.lazy("TenantRoomQuotaSettings", () =>
+    Schema.Struct({
+      enableQuota: Schema.optional(Schema.Boolean),
+      defaultQuota: Schema.optional(Schema.Number),
+      lastRecalculateDate: Schema.optionalWith(Runtime.DateTime, { nullable: true }),
+      lastModified: Schema.optional(Runtime.DateTime)
+    }).annotations({ identifier: "TenantRoomQuotaSettings" }))
 
 /**
  * The user invitation settings.
@@ -4351,10 +4518,11 @@ export interface TenantUserInvitationSettingsDtoEncoded {
 export const TenantUserInvitationSettingsDto: Schema.Schema<
   TenantUserInvitationSettingsDto,
   TenantUserInvitationSettingsDtoEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  allowInvitingMembers: Schema.Boolean,
-  allowInvitingGuests: Schema.Boolean
-}).annotations({ identifier: "TenantUserInvitationSettingsDto" })
+> = /*#__PURE__*/ Runtime.lazy("TenantUserInvitationSettingsDto", () =>
+  Schema.Struct({
+    allowInvitingMembers: Schema.Boolean,
+    allowInvitingGuests: Schema.Boolean
+  }).annotations({ identifier: "TenantUserInvitationSettingsDto" }))
 
 /**
  * The request parameters for updating the user invitation settings.
@@ -4393,10 +4561,11 @@ export interface TenantUserInvitationSettingsRequestDtoEncoded {
 export const TenantUserInvitationSettingsRequestDto: Schema.Schema<
   TenantUserInvitationSettingsRequestDto,
   TenantUserInvitationSettingsRequestDtoEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  allowInvitingMembers: Schema.optional(Schema.Boolean),
-  allowInvitingGuests: Schema.optional(Schema.Boolean)
-}).annotations({ identifier: "TenantUserInvitationSettingsRequestDto" })
+> = /*#__PURE__*/ Runtime.lazy("TenantUserInvitationSettingsRequestDto", () =>
+  Schema.Struct({
+    allowInvitingMembers: Schema.optional(Schema.Boolean),
+    allowInvitingGuests: Schema.optional(Schema.Boolean)
+  }).annotations({ identifier: "TenantUserInvitationSettingsRequestDto" }))
 
 /**
  * The user quota settings.
@@ -4443,12 +4612,13 @@ export interface TenantUserQuotaSettingsEncoded {
  * @category schemas
  */
 export const TenantUserQuotaSettings: Schema.Schema<TenantUserQuotaSettings, TenantUserQuotaSettingsEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    enableQuota: Schema.optional(Schema.Boolean),
-    defaultQuota: Schema.optional(Schema.Number),
-    lastRecalculateDate: Schema.optionalWith(Runtime.DateTime, { nullable: true }),
-    lastModified: Schema.optional(Runtime.DateTime)
-  }).annotations({ identifier: "TenantUserQuotaSettings" })
+  /*#__PURE__*/ Runtime.lazy("TenantUserQuotaSettings", () =>
+    Schema.Struct({
+      enableQuota: Schema.optional(Schema.Boolean),
+      defaultQuota: Schema.optional(Schema.Number),
+      lastRecalculateDate: Schema.optionalWith(Runtime.DateTime, { nullable: true }),
+      lastModified: Schema.optional(Runtime.DateTime)
+    }).annotations({ identifier: "TenantUserQuotaSettings" }))
 
 /**
  * The TFA app code.
@@ -4484,10 +4654,14 @@ export interface TfaAppCodeDtoEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const TfaAppCodeDto: Schema.Schema<TfaAppCodeDto, TfaAppCodeDtoEncoded> = /*#__PURE__*/ Schema.Struct({
-  isUsed: Schema.optional(Schema.Boolean),
-  code: Schema.optionalWith(Schema.String, { nullable: true })
-}).annotations({ identifier: "TfaAppCodeDto" })
+export const TfaAppCodeDto: Schema.Schema<TfaAppCodeDto, TfaAppCodeDtoEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "TfaAppCodeDto",
+  () =>
+    Schema.Struct({
+      isUsed: Schema.optional(Schema.Boolean),
+      code: Schema.optionalWith(Schema.String, { nullable: true })
+    }).annotations({ identifier: "TfaAppCodeDto" })
+)
 
 /**
  * The TFA confirmation data.
@@ -4528,12 +4702,15 @@ export interface TfaConfirmDataDtoEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const TfaConfirmDataDto: Schema.Schema<TfaConfirmDataDto, TfaConfirmDataDtoEncoded> = /*#__PURE__*/ Schema
-  .Struct({
-    url: Schema.optionalWith(Schema.String, { nullable: true }),
-    cookieName: Schema.optionalWith(Schema.String, { nullable: true }),
-    cookieValue: Schema.optionalWith(Schema.String, { nullable: true })
-  }).annotations({ identifier: "TfaConfirmDataDto" })
+export const TfaConfirmDataDto: Schema.Schema<TfaConfirmDataDto, TfaConfirmDataDtoEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "TfaConfirmDataDto",
+  () =>
+    Schema.Struct({
+      url: Schema.optionalWith(Schema.String, { nullable: true }),
+      cookieName: Schema.optionalWith(Schema.String, { nullable: true }),
+      cookieValue: Schema.optionalWith(Schema.String, { nullable: true })
+    }).annotations({ identifier: "TfaConfirmDataDto" })
+)
 
 /**
  * [0 - None, 1 - Sms, 2 - App]
@@ -4559,9 +4736,10 @@ export type TfaRequestsDtoType = 0 | 1 | 2 | (number & {})
  * @since 0.1.0
  * @category enums
  */
-export const TfaRequestsDtoTypeSchema: Schema.Schema<TfaRequestsDtoType> = /*#__PURE__*/ Runtime.intEnum<
-  TfaRequestsDtoType
->("TfaRequestsDtoType", TfaRequestsDtoType, "0 = None, 1 = Sms, 2 = App")
+export const TfaRequestsDtoTypeSchema: Schema.Schema<TfaRequestsDtoType> = /*#__PURE__*/ Runtime.lazy(
+  "TfaRequestsDtoType",
+  () => Runtime.intEnum<TfaRequestsDtoType>("TfaRequestsDtoType", TfaRequestsDtoType, "0 = None, 1 = Sms, 2 = App")
+)
 
 /**
  * The request parameters for configuring the Two-Factor Authentication (TFA) settings.
@@ -4612,13 +4790,17 @@ export interface TfaRequestsDtoEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const TfaRequestsDto: Schema.Schema<TfaRequestsDto, TfaRequestsDtoEncoded> = /*#__PURE__*/ Schema.Struct({
-  type: Schema.optional(TfaRequestsDtoTypeSchema),
-  id: Schema.optional(Schema.String),
-  trustedIps: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true }),
-  mandatoryUsers: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true }),
-  mandatoryGroups: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true })
-}).annotations({ identifier: "TfaRequestsDto" })
+export const TfaRequestsDto: Schema.Schema<TfaRequestsDto, TfaRequestsDtoEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "TfaRequestsDto",
+  () =>
+    Schema.Struct({
+      type: Schema.optional(TfaRequestsDtoTypeSchema),
+      id: Schema.optional(Schema.String),
+      trustedIps: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true }),
+      mandatoryUsers: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true }),
+      mandatoryGroups: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true })
+    }).annotations({ identifier: "TfaRequestsDto" })
+)
 
 /**
  * The parameters representing the Two-Factor Authentication (TFA) configuration settings.
@@ -4679,15 +4861,19 @@ export interface TfaSettingsDtoEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const TfaSettingsDto: Schema.Schema<TfaSettingsDto, TfaSettingsDtoEncoded> = /*#__PURE__*/ Schema.Struct({
-  id: Schema.optionalWith(Schema.String, { nullable: true }),
-  title: Schema.optionalWith(Schema.String, { nullable: true }),
-  enabled: Schema.Boolean,
-  available: Schema.Boolean,
-  trustedIps: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true }),
-  mandatoryUsers: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true }),
-  mandatoryGroups: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true })
-}).annotations({ identifier: "TfaSettingsDto" })
+export const TfaSettingsDto: Schema.Schema<TfaSettingsDto, TfaSettingsDtoEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "TfaSettingsDto",
+  () =>
+    Schema.Struct({
+      id: Schema.optionalWith(Schema.String, { nullable: true }),
+      title: Schema.optionalWith(Schema.String, { nullable: true }),
+      enabled: Schema.Boolean,
+      available: Schema.Boolean,
+      trustedIps: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true }),
+      mandatoryUsers: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true }),
+      mandatoryGroups: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true })
+    }).annotations({ identifier: "TfaSettingsDto" })
+)
 
 /**
  * The request parameters for validating the two-factor authentication codes.
@@ -4724,10 +4910,11 @@ export interface TfaValidateRequestsDtoEncoded {
  * @category schemas
  */
 export const TfaValidateRequestsDto: Schema.Schema<TfaValidateRequestsDto, TfaValidateRequestsDtoEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    code: Schema.optionalWith(Schema.String, { nullable: true }),
-    session: Schema.optional(Schema.Boolean)
-  }).annotations({ identifier: "TfaValidateRequestsDto" })
+  /*#__PURE__*/ Runtime.lazy("TfaValidateRequestsDto", () =>
+    Schema.Struct({
+      code: Schema.optionalWith(Schema.String, { nullable: true }),
+      session: Schema.optional(Schema.Boolean)
+    }).annotations({ identifier: "TfaValidateRequestsDto" }))
 
 /**
  * The request parameters for managing the time zone configurations.
@@ -4764,10 +4951,11 @@ export interface TimezonesRequestsDtoEncoded {
  * @category schemas
  */
 export const TimezonesRequestsDto: Schema.Schema<TimezonesRequestsDto, TimezonesRequestsDtoEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    id: Schema.optionalWith(Schema.String, { nullable: true }),
-    displayName: Schema.optionalWith(Schema.String, { nullable: true })
-  }).annotations({ identifier: "TimezonesRequestsDto" })
+  /*#__PURE__*/ Runtime.lazy("TimezonesRequestsDto", () =>
+    Schema.Struct({
+      id: Schema.optionalWith(Schema.String, { nullable: true }),
+      displayName: Schema.optionalWith(Schema.String, { nullable: true })
+    }).annotations({ identifier: "TimezonesRequestsDto" }))
 
 /**
  * The request parameters for enabling or disabling administrator messaging system.
@@ -4801,9 +4989,10 @@ export interface TurnOnAdminMessageSettingsRequestDtoEncoded {
 export const TurnOnAdminMessageSettingsRequestDto: Schema.Schema<
   TurnOnAdminMessageSettingsRequestDto,
   TurnOnAdminMessageSettingsRequestDtoEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  turnOn: Schema.optional(Schema.Boolean)
-}).annotations({ identifier: "TurnOnAdminMessageSettingsRequestDto" })
+> = /*#__PURE__*/ Runtime.lazy("TurnOnAdminMessageSettingsRequestDto", () =>
+  Schema.Struct({
+    turnOn: Schema.optional(Schema.Boolean)
+  }).annotations({ identifier: "TurnOnAdminMessageSettingsRequestDto" }))
 
 /**
  * The parameters of the usage space statistics item.
@@ -4855,13 +5044,14 @@ export interface UsageSpaceStatItemDtoEncoded {
  * @category schemas
  */
 export const UsageSpaceStatItemDto: Schema.Schema<UsageSpaceStatItemDto, UsageSpaceStatItemDtoEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    name: Schema.optionalWith(Schema.String, { nullable: true }),
-    icon: Schema.optionalWith(Schema.String, { nullable: true }),
-    disabled: Schema.optional(Schema.Boolean),
-    size: Schema.optionalWith(Schema.String, { nullable: true }),
-    url: Schema.optionalWith(Schema.String, { nullable: true })
-  }).annotations({ identifier: "UsageSpaceStatItemDto" })
+  /*#__PURE__*/ Runtime.lazy("UsageSpaceStatItemDto", () =>
+    Schema.Struct({
+      name: Schema.optionalWith(Schema.String, { nullable: true }),
+      icon: Schema.optionalWith(Schema.String, { nullable: true }),
+      disabled: Schema.optional(Schema.Boolean),
+      size: Schema.optionalWith(Schema.String, { nullable: true }),
+      url: Schema.optionalWith(Schema.String, { nullable: true })
+    }).annotations({ identifier: "UsageSpaceStatItemDto" }))
 
 /**
  * The request parameters for configuring security settings of a single web module.
@@ -4903,11 +5093,12 @@ export interface WebItemSecurityRequestsDtoEncoded {
  * @category schemas
  */
 export const WebItemSecurityRequestsDto: Schema.Schema<WebItemSecurityRequestsDto, WebItemSecurityRequestsDtoEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    id: Schema.optionalWith(Schema.String, { nullable: true }),
-    enabled: Schema.optional(Schema.Boolean),
-    subjects: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true })
-  }).annotations({ identifier: "WebItemSecurityRequestsDto" })
+  /*#__PURE__*/ Runtime.lazy("WebItemSecurityRequestsDto", () =>
+    Schema.Struct({
+      id: Schema.optionalWith(Schema.String, { nullable: true }),
+      enabled: Schema.optional(Schema.Boolean),
+      subjects: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true })
+    }).annotations({ identifier: "WebItemSecurityRequestsDto" }))
 
 /**
  * The request parameters for configuring security settings across multiple web modules.
@@ -4941,9 +5132,10 @@ export interface WebItemsSecurityRequestsDtoEncoded {
 export const WebItemsSecurityRequestsDto: Schema.Schema<
   WebItemsSecurityRequestsDto,
   WebItemsSecurityRequestsDtoEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  items: Schema.optionalWith(Schema.Array(ItemKeyValuePairStringBoolean), { nullable: true })
-}).annotations({ identifier: "WebItemsSecurityRequestsDto" })
+> = /*#__PURE__*/ Runtime.lazy("WebItemsSecurityRequestsDto", () =>
+  Schema.Struct({
+    items: Schema.optionalWith(Schema.Array(ItemKeyValuePairStringBoolean), { nullable: true })
+  }).annotations({ identifier: "WebItemsSecurityRequestsDto" }))
 
 /**
  * The web plugin information.
@@ -5064,31 +5256,36 @@ export interface WebPluginDtoEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const WebPluginDto: Schema.Schema<WebPluginDto, WebPluginDtoEncoded> = /*#__PURE__*/ Schema.Struct({
-  name: Schema.optionalWith(Schema.String, { nullable: true }),
-  version: Schema.optionalWith(Schema.String, { nullable: true }),
-  minDocSpaceVersion: Schema.optionalWith(Schema.String, { nullable: true }),
-  description: Schema.optionalWith(Schema.String, { nullable: true }),
-  license: Schema.optionalWith(Schema.String, { nullable: true }),
-  author: Schema.optionalWith(Schema.String, { nullable: true }),
-  homePage: Schema.optionalWith(Schema.String, { nullable: true }),
-  pluginName: Schema.optionalWith(Schema.String, { nullable: true }),
-  scopes: Schema.optionalWith(Schema.String, { nullable: true }),
-  image: Schema.optionalWith(Schema.String, { nullable: true }),
-  createBy: Common.EmployeeDto,
-  createOn: Runtime.DateTime,
-  enabled: Schema.Boolean,
-  system: Schema.Boolean,
-  url: Schema.optionalWith(Schema.String, { nullable: true }),
-  cssUrl: Schema.optionalWith(Schema.String, { nullable: true }),
-  settings: Schema.optionalWith(Schema.String, { nullable: true }),
-  nameLocale: Schema.optionalWith(Schema.Record({ key: Schema.String, value: Schema.NullOr(Schema.String) }), {
-    nullable: true
-  }),
-  descriptionLocale: Schema.optionalWith(Schema.Record({ key: Schema.String, value: Schema.NullOr(Schema.String) }), {
-    nullable: true
-  })
-}).annotations({ identifier: "WebPluginDto" })
+export const WebPluginDto: Schema.Schema<WebPluginDto, WebPluginDtoEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "WebPluginDto",
+  () =>
+    Schema.Struct({
+      name: Schema.optionalWith(Schema.String, { nullable: true }),
+      version: Schema.optionalWith(Schema.String, { nullable: true }),
+      minDocSpaceVersion: Schema.optionalWith(Schema.String, { nullable: true }),
+      description: Schema.optionalWith(Schema.String, { nullable: true }),
+      license: Schema.optionalWith(Schema.String, { nullable: true }),
+      author: Schema.optionalWith(Schema.String, { nullable: true }),
+      homePage: Schema.optionalWith(Schema.String, { nullable: true }),
+      pluginName: Schema.optionalWith(Schema.String, { nullable: true }),
+      scopes: Schema.optionalWith(Schema.String, { nullable: true }),
+      image: Schema.optionalWith(Schema.String, { nullable: true }),
+      createBy: Common.EmployeeDto,
+      createOn: Runtime.DateTime,
+      enabled: Schema.Boolean,
+      system: Schema.Boolean,
+      url: Schema.optionalWith(Schema.String, { nullable: true }),
+      cssUrl: Schema.optionalWith(Schema.String, { nullable: true }),
+      settings: Schema.optionalWith(Schema.String, { nullable: true }),
+      nameLocale: Schema.optionalWith(Schema.Record({ key: Schema.String, value: Schema.NullOr(Schema.String) }), {
+        nullable: true
+      }),
+      descriptionLocale: Schema.optionalWith(
+        Schema.Record({ key: Schema.String, value: Schema.NullOr(Schema.String) }),
+        { nullable: true }
+      )
+    }).annotations({ identifier: "WebPluginDto" })
+)
 
 /**
  * The configuration settings for the web plugin instance.
@@ -5124,11 +5321,14 @@ export interface WebPluginRequestsEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const WebPluginRequests: Schema.Schema<WebPluginRequests, WebPluginRequestsEncoded> = /*#__PURE__*/ Schema
-  .Struct({
-    enabled: Schema.optional(Schema.Boolean),
-    settings: Schema.optionalWith(Schema.String, { nullable: true })
-  }).annotations({ identifier: "WebPluginRequests" })
+export const WebPluginRequests: Schema.Schema<WebPluginRequests, WebPluginRequestsEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "WebPluginRequests",
+  () =>
+    Schema.Struct({
+      enabled: Schema.optional(Schema.Boolean),
+      settings: Schema.optionalWith(Schema.String, { nullable: true })
+    }).annotations({ identifier: "WebPluginRequests" })
+)
 
 /**
  * [1 - Light small, 2 - Login page, 3 - Favicon, 4 - Docs editor, 5 - Docs editor embed, 6 - Left menu, 7 - About page, 8 - Notification, 9 - Spreadsheet editor, 10 - Spreadsheet editor embed, 11 - Presentation editor, 12 - Presentation editor embed, 13 - Pdf editor, 14 - Pdf editor embed, 15 - Diagram editor, 16 - Diagram editor embed]
@@ -5171,12 +5371,14 @@ export type WhiteLabelLogoType = 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11 | 1
  * @since 0.1.0
  * @category enums
  */
-export const WhiteLabelLogoTypeSchema: Schema.Schema<WhiteLabelLogoType> = /*#__PURE__*/ Runtime.intEnum<
-  WhiteLabelLogoType
->(
+export const WhiteLabelLogoTypeSchema: Schema.Schema<WhiteLabelLogoType> = /*#__PURE__*/ Runtime.lazy(
   "WhiteLabelLogoType",
-  WhiteLabelLogoType,
-  "1 = LightSmall, 2 = LoginPage, 3 = Favicon, 4 = DocsEditor, 5 = DocsEditorEmbed, 6 = LeftMenu, 7 = AboutPage, 8 = Notification, 9 = SpreadsheetEditor, 10 = SpreadsheetEditorEmbed, 11 = PresentationEditor, 12 = PresentationEditorEmbed, 13 = PdfEditor, 14 = PdfEditorEmbed, 15 = DiagramEditor, 16 = DiagramEditorEmbed"
+  () =>
+    Runtime.intEnum<WhiteLabelLogoType>(
+      "WhiteLabelLogoType",
+      WhiteLabelLogoType,
+      "1 = LightSmall, 2 = LoginPage, 3 = Favicon, 4 = DocsEditor, 5 = DocsEditorEmbed, 6 = LeftMenu, 7 = AboutPage, 8 = Notification, 9 = SpreadsheetEditor, 10 = SpreadsheetEditorEmbed, 11 = PresentationEditor, 12 = PresentationEditorEmbed, 13 = PdfEditor, 14 = PdfEditorEmbed, 15 = DiagramEditor, 16 = DiagramEditorEmbed"
+    )
 )
 
 /**
@@ -5214,10 +5416,11 @@ export interface WhiteLabelItemPathDtoEncoded {
  * @category schemas
  */
 export const WhiteLabelItemPathDto: Schema.Schema<WhiteLabelItemPathDto, WhiteLabelItemPathDtoEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    light: Schema.optionalWith(Schema.String, { nullable: true }),
-    dark: Schema.optionalWith(Schema.String, { nullable: true })
-  }).annotations({ identifier: "WhiteLabelItemPathDto" })
+  /*#__PURE__*/ Runtime.lazy("WhiteLabelItemPathDto", () =>
+    Schema.Struct({
+      light: Schema.optionalWith(Schema.String, { nullable: true }),
+      dark: Schema.optionalWith(Schema.String, { nullable: true })
+    }).annotations({ identifier: "WhiteLabelItemPathDto" }))
 
 /**
  * The white label item parameters.
@@ -5260,13 +5463,16 @@ export interface WhiteLabelItemDtoEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const WhiteLabelItemDto: Schema.Schema<WhiteLabelItemDto, WhiteLabelItemDtoEncoded> = /*#__PURE__*/ Schema
-  .Struct({
-    type: Schema.optional(WhiteLabelLogoTypeSchema),
-    name: Schema.optionalWith(Schema.String, { nullable: true }),
-    size: Schema.optional(IMagickGeometry),
-    path: Schema.optional(WhiteLabelItemPathDto)
-  }).annotations({ identifier: "WhiteLabelItemDto" })
+export const WhiteLabelItemDto: Schema.Schema<WhiteLabelItemDto, WhiteLabelItemDtoEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "WhiteLabelItemDto",
+  () =>
+    Schema.Struct({
+      type: Schema.optional(WhiteLabelLogoTypeSchema),
+      name: Schema.optionalWith(Schema.String, { nullable: true }),
+      size: Schema.optional(IMagickGeometry),
+      path: Schema.optional(WhiteLabelItemPathDto)
+    }).annotations({ identifier: "WhiteLabelItemDto" })
+)
 
 /**
  * The request parameters for configuring the white label branding settings.
@@ -5303,10 +5509,11 @@ export interface WhiteLabelRequestsDtoEncoded {
  * @category schemas
  */
 export const WhiteLabelRequestsDto: Schema.Schema<WhiteLabelRequestsDto, WhiteLabelRequestsDtoEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    logoText: Schema.optionalWith(Schema.String, { nullable: true }),
-    logo: Schema.optionalWith(Schema.Array(ItemKeyValuePairStringLogoRequestsDto), { nullable: true })
-  }).annotations({ identifier: "WhiteLabelRequestsDto" })
+  /*#__PURE__*/ Runtime.lazy("WhiteLabelRequestsDto", () =>
+    Schema.Struct({
+      logoText: Schema.optionalWith(Schema.String, { nullable: true }),
+      logo: Schema.optionalWith(Schema.Array(ItemKeyValuePairStringLogoRequestsDto), { nullable: true })
+    }).annotations({ identifier: "WhiteLabelRequestsDto" }))
 
 /**
  * The request parameters for initial configuration of the setup wizard.
@@ -5362,15 +5569,18 @@ export interface WizardRequestsDtoEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const WizardRequestsDto: Schema.Schema<WizardRequestsDto, WizardRequestsDtoEncoded> = /*#__PURE__*/ Schema
-  .Struct({
-    email: Schema.optionalWith(Schema.String, { nullable: true }),
-    passwordHash: Schema.optionalWith(Schema.String, { nullable: true }),
-    lng: Schema.optionalWith(Schema.String, { nullable: true }),
-    timeZone: Schema.optionalWith(Schema.String, { nullable: true }),
-    amiId: Schema.optionalWith(Schema.String, { nullable: true }),
-    subscribeFromSite: Schema.optional(Schema.Boolean)
-  }).annotations({ identifier: "WizardRequestsDto" })
+export const WizardRequestsDto: Schema.Schema<WizardRequestsDto, WizardRequestsDtoEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "WizardRequestsDto",
+  () =>
+    Schema.Struct({
+      email: Schema.optionalWith(Schema.String, { nullable: true }),
+      passwordHash: Schema.optionalWith(Schema.String, { nullable: true }),
+      lng: Schema.optionalWith(Schema.String, { nullable: true }),
+      timeZone: Schema.optionalWith(Schema.String, { nullable: true }),
+      amiId: Schema.optionalWith(Schema.String, { nullable: true }),
+      subscribeFromSite: Schema.optional(Schema.Boolean)
+    }).annotations({ identifier: "WizardRequestsDto" })
+)
 
 /**
  * The Wizard settings.
@@ -5406,10 +5616,14 @@ export interface WizardSettingsEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const WizardSettings: Schema.Schema<WizardSettings, WizardSettingsEncoded> = /*#__PURE__*/ Schema.Struct({
-  completed: Schema.optional(Schema.Boolean),
-  lastModified: Schema.optional(Runtime.DateTime)
-}).annotations({ identifier: "WizardSettings" })
+export const WizardSettings: Schema.Schema<WizardSettings, WizardSettingsEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "WizardSettings",
+  () =>
+    Schema.Struct({
+      completed: Schema.optional(Schema.Boolean),
+      lastModified: Schema.optional(Runtime.DateTime)
+    }).annotations({ identifier: "WizardSettings" })
+)
 
 /**
  * @since 0.1.0
@@ -5437,6 +5651,7 @@ export interface UploadLicenseRequestEncoded {
  * @category schemas
  */
 export const UploadLicenseRequest: Schema.Schema<UploadLicenseRequest, UploadLicenseRequestEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    Files: Schema.Array(Schema.String)
-  }).annotations({ identifier: "uploadLicense_request" })
+  /*#__PURE__*/ Runtime.lazy("uploadLicense_request", () =>
+    Schema.Struct({
+      Files: Schema.Array(Schema.String)
+    }).annotations({ identifier: "uploadLicense_request" }))

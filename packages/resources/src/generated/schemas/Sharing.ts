@@ -42,10 +42,14 @@ export interface ActionConfigEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const ActionConfig: Schema.Schema<ActionConfig, ActionConfigEncoded> = /*#__PURE__*/ Schema.Struct({
-  data: Schema.optionalWith(Schema.String, { nullable: true }),
-  type: Schema.optionalWith(Schema.String, { nullable: true })
-}).annotations({ identifier: "ActionConfig" })
+export const ActionConfig: Schema.Schema<ActionConfig, ActionConfigEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "ActionConfig",
+  () =>
+    Schema.Struct({
+      data: Schema.optionalWith(Schema.String, { nullable: true }),
+      type: Schema.optionalWith(Schema.String, { nullable: true })
+    }).annotations({ identifier: "ActionConfig" })
+)
 
 /**
  * The config parameter which contains the information about the action in the document that will be scrolled to.
@@ -76,9 +80,13 @@ export interface ActionLinkConfigEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const ActionLinkConfig: Schema.Schema<ActionLinkConfig, ActionLinkConfigEncoded> = /*#__PURE__*/ Schema.Struct({
-  action: Schema.optional(ActionConfig)
-}).annotations({ identifier: "ActionLinkConfig" })
+export const ActionLinkConfig: Schema.Schema<ActionLinkConfig, ActionLinkConfigEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "ActionLinkConfig",
+  () =>
+    Schema.Struct({
+      action: Schema.optional(ActionConfig)
+    }).annotations({ identifier: "ActionLinkConfig" })
+)
 
 /**
  * The request parameters for changing the file owner.
@@ -120,11 +128,12 @@ export interface ChangeOwnerRequestDtoEncoded {
  * @category schemas
  */
 export const ChangeOwnerRequestDto: Schema.Schema<ChangeOwnerRequestDto, ChangeOwnerRequestDtoEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    folderIds: Schema.optionalWith(Schema.Array(Common.BatchRequestDtoAllOfFileIds), { nullable: true }),
-    fileIds: Schema.optionalWith(Schema.Array(Common.BatchRequestDtoAllOfFileIds), { nullable: true }),
-    userId: Schema.String
-  }).annotations({ identifier: "ChangeOwnerRequestDto" })
+  /*#__PURE__*/ Runtime.lazy("ChangeOwnerRequestDto", () =>
+    Schema.Struct({
+      folderIds: Schema.optionalWith(Schema.Array(Common.BatchRequestDtoAllOfFileIds), { nullable: true }),
+      fileIds: Schema.optionalWith(Schema.Array(Common.BatchRequestDtoAllOfFileIds), { nullable: true }),
+      userId: Schema.String
+    }).annotations({ identifier: "ChangeOwnerRequestDto" }))
 
 /**
  * [0 - Ok, 1 - Invalid, 2 - Expired, 3 - Required password, 4 - Invalid password, 5 - External access denied]
@@ -157,10 +166,14 @@ export type Status = 0 | 1 | 2 | 3 | 4 | 5 | (number & {})
  * @since 0.1.0
  * @category enums
  */
-export const StatusSchema: Schema.Schema<Status> = /*#__PURE__*/ Runtime.intEnum<Status>(
+export const StatusSchema: Schema.Schema<Status> = /*#__PURE__*/ Runtime.lazy(
   "Status",
-  Status,
-  "0 = Ok, 1 = Invalid, 2 = Expired, 3 = RequiredPassword, 4 = InvalidPassword, 5 = ExternalAccessDenied"
+  () =>
+    Runtime.intEnum<Status>(
+      "Status",
+      Status,
+      "0 = Ok, 1 = Invalid, 2 = Expired, 3 = RequiredPassword, 4 = InvalidPassword, 5 = ExternalAccessDenied"
+    )
 )
 
 /**
@@ -252,21 +265,25 @@ export interface ExternalShareDtoEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const ExternalShareDto: Schema.Schema<ExternalShareDto, ExternalShareDtoEncoded> = /*#__PURE__*/ Schema.Struct({
-  status: StatusSchema,
-  id: Schema.optionalWith(Schema.String, { nullable: true }),
-  title: Schema.optionalWith(Schema.String, { nullable: true }),
-  type: Schema.optional(Common.FileEntryTypeSchema),
-  tenantId: Schema.Number,
-  entityId: Schema.optionalWith(Schema.String, { nullable: true }),
-  entityTitle: Schema.optionalWith(Schema.String, { nullable: true }),
-  entityType: Schema.optional(Common.FileEntryTypeSchema),
-  isRoom: Schema.optionalWith(Schema.Boolean, { nullable: true }),
-  shared: Schema.Boolean,
-  linkId: Schema.String,
-  isAuthenticated: Schema.Boolean,
-  isRoomMember: Schema.optional(Schema.Boolean)
-}).annotations({ identifier: "ExternalShareDto" })
+export const ExternalShareDto: Schema.Schema<ExternalShareDto, ExternalShareDtoEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "ExternalShareDto",
+  () =>
+    Schema.Struct({
+      status: StatusSchema,
+      id: Schema.optionalWith(Schema.String, { nullable: true }),
+      title: Schema.optionalWith(Schema.String, { nullable: true }),
+      type: Schema.optional(Common.FileEntryTypeSchema),
+      tenantId: Schema.Number,
+      entityId: Schema.optionalWith(Schema.String, { nullable: true }),
+      entityTitle: Schema.optionalWith(Schema.String, { nullable: true }),
+      entityType: Schema.optional(Common.FileEntryTypeSchema),
+      isRoom: Schema.optionalWith(Schema.Boolean, { nullable: true }),
+      shared: Schema.Boolean,
+      linkId: Schema.String,
+      isAuthenticated: Schema.Boolean,
+      isRoomMember: Schema.optional(Schema.Boolean)
+    }).annotations({ identifier: "ExternalShareDto" })
+)
 
 /**
  * The external data parameters.
@@ -298,9 +315,10 @@ export interface ExternalShareRequestParamEncoded {
  * @category schemas
  */
 export const ExternalShareRequestParam: Schema.Schema<ExternalShareRequestParam, ExternalShareRequestParamEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    password: Schema.optionalWith(Schema.String, { nullable: true })
-  }).annotations({ identifier: "ExternalShareRequestParam" })
+  /*#__PURE__*/ Runtime.lazy("ExternalShareRequestParam", () =>
+    Schema.Struct({
+      password: Schema.optionalWith(Schema.String, { nullable: true })
+    }).annotations({ identifier: "ExternalShareRequestParam" }))
 
 /**
  * The group member security information.
@@ -359,14 +377,15 @@ export interface GroupMemberSecurityRequestDtoEncoded {
 export const GroupMemberSecurityRequestDto: Schema.Schema<
   GroupMemberSecurityRequestDto,
   GroupMemberSecurityRequestDtoEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  user: Common.EmployeeFullDto,
-  groupAccess: Common.FileShareSchema,
-  userAccess: Schema.optional(Common.FileShareSchema),
-  overridden: Schema.Boolean,
-  canEditAccess: Schema.Boolean,
-  owner: Schema.Boolean
-}).annotations({ identifier: "GroupMemberSecurityRequestDto" })
+> = /*#__PURE__*/ Runtime.lazy("GroupMemberSecurityRequestDto", () =>
+  Schema.Struct({
+    user: Common.EmployeeFullDto,
+    groupAccess: Common.FileShareSchema,
+    userAccess: Schema.optional(Common.FileShareSchema),
+    overridden: Schema.Boolean,
+    canEditAccess: Schema.Boolean,
+    owner: Schema.Boolean
+  }).annotations({ identifier: "GroupMemberSecurityRequestDto" }))
 
 /**
  * The mention message parameters.
@@ -408,11 +427,12 @@ export interface MentionMessageWrapperEncoded {
  * @category schemas
  */
 export const MentionMessageWrapper: Schema.Schema<MentionMessageWrapper, MentionMessageWrapperEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    actionLink: Schema.optional(ActionLinkConfig),
-    emails: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true }),
-    message: Schema.optionalWith(Schema.String, { nullable: true })
-  }).annotations({ identifier: "MentionMessageWrapper" })
+  /*#__PURE__*/ Runtime.lazy("MentionMessageWrapper", () =>
+    Schema.Struct({
+      actionLink: Schema.optional(ActionLinkConfig),
+      emails: Schema.optionalWith(Schema.Array(Schema.String), { nullable: true }),
+      message: Schema.optionalWith(Schema.String, { nullable: true })
+    }).annotations({ identifier: "MentionMessageWrapper" }))
 
 /**
  * The security information request parameters.
@@ -464,13 +484,14 @@ export interface SecurityInfoRequestDtoEncoded {
  * @category schemas
  */
 export const SecurityInfoRequestDto: Schema.Schema<SecurityInfoRequestDto, SecurityInfoRequestDtoEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    folderIds: Schema.optionalWith(Schema.Array(Common.DuplicateRequestDtoAllOfFileIds), { nullable: true }),
-    fileIds: Schema.optionalWith(Schema.Array(Common.DuplicateRequestDtoAllOfFileIds), { nullable: true }),
-    share: Schema.optionalWith(Schema.Array(Common.FileShareParams), { nullable: true }),
-    notify: Schema.optional(Schema.Boolean),
-    sharingMessage: Schema.optionalWith(Schema.String, { nullable: true })
-  }).annotations({ identifier: "SecurityInfoRequestDto" })
+  /*#__PURE__*/ Runtime.lazy("SecurityInfoRequestDto", () =>
+    Schema.Struct({
+      folderIds: Schema.optionalWith(Schema.Array(Common.DuplicateRequestDtoAllOfFileIds), { nullable: true }),
+      fileIds: Schema.optionalWith(Schema.Array(Common.DuplicateRequestDtoAllOfFileIds), { nullable: true }),
+      share: Schema.optionalWith(Schema.Array(Common.FileShareParams), { nullable: true }),
+      notify: Schema.optional(Schema.Boolean),
+      sharingMessage: Schema.optionalWith(Schema.String, { nullable: true })
+    }).annotations({ identifier: "SecurityInfoRequestDto" }))
 
 /**
  * The parameters of the security information request.
@@ -514,8 +535,9 @@ export interface SecurityInfoSimpleRequestDtoEncoded {
 export const SecurityInfoSimpleRequestDto: Schema.Schema<
   SecurityInfoSimpleRequestDto,
   SecurityInfoSimpleRequestDtoEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  share: Schema.optionalWith(Schema.Array(Common.FileShareParams), { nullable: true }),
-  notify: Schema.optional(Schema.Boolean),
-  sharingMessage: Schema.optionalWith(Schema.String, { nullable: true })
-}).annotations({ identifier: "SecurityInfoSimpleRequestDto" })
+> = /*#__PURE__*/ Runtime.lazy("SecurityInfoSimpleRequestDto", () =>
+  Schema.Struct({
+    share: Schema.optionalWith(Schema.Array(Common.FileShareParams), { nullable: true }),
+    notify: Schema.optional(Schema.Boolean),
+    sharingMessage: Schema.optionalWith(Schema.String, { nullable: true })
+  }).annotations({ identifier: "SecurityInfoSimpleRequestDto" }))

@@ -43,16 +43,20 @@ export interface OAuth20TokenEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const OAuth20Token: Schema.Schema<OAuth20Token, OAuth20TokenEncoded> = /*#__PURE__*/ Schema.Struct({
-  access_token: Schema.optionalWith(Schema.String, { nullable: true }),
-  refresh_token: Schema.optionalWith(Schema.String, { nullable: true }),
-  expires_in: Schema.optional(Schema.Number),
-  client_id: Schema.optionalWith(Schema.String, { nullable: true }),
-  client_secret: Schema.optionalWith(Schema.String, { nullable: true }),
-  redirect_uri: Schema.optionalWith(Schema.String, { nullable: true }),
-  timestamp: Schema.optional(Runtime.DateTime),
-  isExpired: Schema.optional(Schema.Boolean)
-}).annotations({ identifier: "OAuth20Token" })
+export const OAuth20Token: Schema.Schema<OAuth20Token, OAuth20TokenEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "OAuth20Token",
+  () =>
+    Schema.Struct({
+      access_token: Schema.optionalWith(Schema.String, { nullable: true }),
+      refresh_token: Schema.optionalWith(Schema.String, { nullable: true }),
+      expires_in: Schema.optional(Schema.Number),
+      client_id: Schema.optionalWith(Schema.String, { nullable: true }),
+      client_secret: Schema.optionalWith(Schema.String, { nullable: true }),
+      redirect_uri: Schema.optionalWith(Schema.String, { nullable: true }),
+      timestamp: Schema.optional(Runtime.DateTime),
+      isExpired: Schema.optional(Schema.Boolean)
+    }).annotations({ identifier: "OAuth20Token" })
+)
 
 /**
  * The authentication data.
@@ -105,14 +109,18 @@ export interface AuthDataEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const AuthData: Schema.Schema<AuthData, AuthDataEncoded> = /*#__PURE__*/ Schema.Struct({
-  login: Schema.optionalWith(Schema.String, { nullable: true }),
-  password: Schema.optionalWith(Schema.String, { nullable: true }),
-  rawToken: Schema.optionalWith(Schema.String, { nullable: true }),
-  url: Schema.optionalWith(Schema.String, { nullable: true }),
-  provider: Schema.optionalWith(Schema.String, { nullable: true }),
-  token: Schema.optional(OAuth20Token)
-}).annotations({ identifier: "AuthData" })
+export const AuthData: Schema.Schema<AuthData, AuthDataEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "AuthData",
+  () =>
+    Schema.Struct({
+      login: Schema.optionalWith(Schema.String, { nullable: true }),
+      password: Schema.optionalWith(Schema.String, { nullable: true }),
+      rawToken: Schema.optionalWith(Schema.String, { nullable: true }),
+      url: Schema.optionalWith(Schema.String, { nullable: true }),
+      provider: Schema.optionalWith(Schema.String, { nullable: true }),
+      token: Schema.optional(OAuth20Token)
+    }).annotations({ identifier: "AuthData" })
+)
 
 /**
  * [0 - Facebook, 1 - Google, 2 - Dropbox, 3 - Docusign, 4 - Box, 5 - OneDrive, 6 - GosUslugi, 7 - LinkedIn, 8 - MailRu, 9 - VK, 10 - Wordpress, 11 - Yahoo, 12 - Yandex, 13 - Github, 14 - Nextcloud]
@@ -154,10 +162,14 @@ export type LoginProvider = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11 | 12
  * @since 0.1.0
  * @category enums
  */
-export const LoginProviderSchema: Schema.Schema<LoginProvider> = /*#__PURE__*/ Runtime.intEnum<LoginProvider>(
+export const LoginProviderSchema: Schema.Schema<LoginProvider> = /*#__PURE__*/ Runtime.lazy(
   "LoginProvider",
-  LoginProvider,
-  "0 = Facebook, 1 = Google, 2 = Dropbox, 3 = Docusign, 4 = Box, 5 = OneDrive, 6 = GosUslugi, 7 = LinkedIn, 8 = MailRu, 9 = VK, 10 = Wordpress, 11 = Yahoo, 12 = Yandex, 13 = Github, 14 = Nextcloud"
+  () =>
+    Runtime.intEnum<LoginProvider>(
+      "LoginProvider",
+      LoginProvider,
+      "0 = Facebook, 1 = Google, 2 = Dropbox, 3 = Docusign, 4 = Box, 5 = OneDrive, 6 = GosUslugi, 7 = LinkedIn, 8 = MailRu, 9 = VK, 10 = Wordpress, 11 = Yahoo, 12 = Yandex, 13 = Github, 14 = Nextcloud"
+    )
 )
 
 /**
@@ -219,15 +231,19 @@ export interface ProviderDtoEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const ProviderDto: Schema.Schema<ProviderDto, ProviderDtoEncoded> = /*#__PURE__*/ Schema.Struct({
-  name: Schema.optionalWith(Schema.String, { nullable: true }),
-  key: Schema.optionalWith(Schema.String, { nullable: true }),
-  connected: Schema.optional(Schema.Boolean),
-  oauth: Schema.optional(Schema.Boolean),
-  redirectUrl: Schema.optionalWith(Schema.String, { nullable: true }),
-  requiredConnectionUrl: Schema.optional(Schema.Boolean),
-  clientId: Schema.optionalWith(Schema.String, { nullable: true })
-}).annotations({ identifier: "ProviderDto" })
+export const ProviderDto: Schema.Schema<ProviderDto, ProviderDtoEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "ProviderDto",
+  () =>
+    Schema.Struct({
+      name: Schema.optionalWith(Schema.String, { nullable: true }),
+      key: Schema.optionalWith(Schema.String, { nullable: true }),
+      connected: Schema.optional(Schema.Boolean),
+      oauth: Schema.optional(Schema.Boolean),
+      redirectUrl: Schema.optionalWith(Schema.String, { nullable: true }),
+      requiredConnectionUrl: Schema.optional(Schema.Boolean),
+      clientId: Schema.optionalWith(Schema.String, { nullable: true })
+    }).annotations({ identifier: "ProviderDto" })
+)
 
 /**
  * The third-party backup request parameters.
@@ -284,14 +300,15 @@ export interface ThirdPartyBackupRequestDtoEncoded {
  * @category schemas
  */
 export const ThirdPartyBackupRequestDto: Schema.Schema<ThirdPartyBackupRequestDto, ThirdPartyBackupRequestDtoEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    url: Schema.optionalWith(Schema.String, { nullable: true }),
-    login: Schema.optionalWith(Schema.String, { nullable: true }),
-    password: Schema.optionalWith(Schema.String, { nullable: true }),
-    token: Schema.optionalWith(Schema.String, { nullable: true }),
-    customerTitle: Schema.optionalWith(Schema.String, { nullable: true }),
-    providerKey: Schema.optionalWith(Schema.String, { nullable: true })
-  }).annotations({ identifier: "ThirdPartyBackupRequestDto" })
+  /*#__PURE__*/ Runtime.lazy("ThirdPartyBackupRequestDto", () =>
+    Schema.Struct({
+      url: Schema.optionalWith(Schema.String, { nullable: true }),
+      login: Schema.optionalWith(Schema.String, { nullable: true }),
+      password: Schema.optionalWith(Schema.String, { nullable: true }),
+      token: Schema.optionalWith(Schema.String, { nullable: true }),
+      customerTitle: Schema.optionalWith(Schema.String, { nullable: true }),
+      providerKey: Schema.optionalWith(Schema.String, { nullable: true })
+    }).annotations({ identifier: "ThirdPartyBackupRequestDto" }))
 
 /**
  * The third-party account parameters.
@@ -347,14 +364,18 @@ export interface ThirdPartyParamsEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const ThirdPartyParams: Schema.Schema<ThirdPartyParams, ThirdPartyParamsEncoded> = /*#__PURE__*/ Schema.Struct({
-  auth_data: Schema.optional(AuthData),
-  corporate: Schema.optional(Schema.Boolean),
-  roomsStorage: Schema.optional(Schema.Boolean),
-  customer_title: Schema.optionalWith(Schema.String, { nullable: true }),
-  provider_id: Schema.optionalWith(Schema.Number, { nullable: true }),
-  provider_key: Schema.optionalWith(Schema.String, { nullable: true })
-}).annotations({ identifier: "ThirdPartyParams" })
+export const ThirdPartyParams: Schema.Schema<ThirdPartyParams, ThirdPartyParamsEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "ThirdPartyParams",
+  () =>
+    Schema.Struct({
+      auth_data: Schema.optional(AuthData),
+      corporate: Schema.optional(Schema.Boolean),
+      roomsStorage: Schema.optional(Schema.Boolean),
+      customer_title: Schema.optionalWith(Schema.String, { nullable: true }),
+      provider_id: Schema.optionalWith(Schema.Number, { nullable: true }),
+      provider_key: Schema.optionalWith(Schema.String, { nullable: true })
+    }).annotations({ identifier: "ThirdPartyParams" })
+)
 
 /**
  * The third-party request parameters.
@@ -416,12 +437,13 @@ export interface ThirdPartyRequestDtoEncoded {
  * @category schemas
  */
 export const ThirdPartyRequestDto: Schema.Schema<ThirdPartyRequestDto, ThirdPartyRequestDtoEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    url: Schema.optionalWith(Schema.String, { nullable: true }),
-    login: Schema.optionalWith(Schema.String, { nullable: true }),
-    password: Schema.optionalWith(Schema.String, { nullable: true }),
-    token: Schema.optionalWith(Schema.String, { nullable: true }),
-    customerTitle: Schema.optionalWith(Schema.String, { nullable: true }),
-    providerKey: Schema.optionalWith(Schema.String, { nullable: true }),
-    providerId: Schema.optionalWith(Schema.Number, { nullable: true })
-  }).annotations({ identifier: "ThirdPartyRequestDto" })
+  /*#__PURE__*/ Runtime.lazy("ThirdPartyRequestDto", () =>
+    Schema.Struct({
+      url: Schema.optionalWith(Schema.String, { nullable: true }),
+      login: Schema.optionalWith(Schema.String, { nullable: true }),
+      password: Schema.optionalWith(Schema.String, { nullable: true }),
+      token: Schema.optionalWith(Schema.String, { nullable: true }),
+      customerTitle: Schema.optionalWith(Schema.String, { nullable: true }),
+      providerKey: Schema.optionalWith(Schema.String, { nullable: true }),
+      providerId: Schema.optionalWith(Schema.Number, { nullable: true })
+    }).annotations({ identifier: "ThirdPartyRequestDto" }))

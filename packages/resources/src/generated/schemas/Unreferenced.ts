@@ -5,6 +5,7 @@
  * @since 0.1.0
  */
 import * as Schema from "effect/Schema"
+import * as Runtime from "../internal/runtime.js"
 
 /**
  * The additional white label settings parameters.
@@ -68,15 +69,16 @@ export interface AdditionalWhiteLabelSettingsDtoEncoded {
 export const AdditionalWhiteLabelSettingsDto: Schema.Schema<
   AdditionalWhiteLabelSettingsDto,
   AdditionalWhiteLabelSettingsDtoEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  startDocsEnabled: Schema.Boolean,
-  helpCenterEnabled: Schema.Boolean,
-  feedbackAndSupportEnabled: Schema.Boolean,
-  userForumEnabled: Schema.Boolean,
-  videoGuidesEnabled: Schema.Boolean,
-  licenseAgreementsEnabled: Schema.Boolean,
-  isDefault: Schema.Boolean
-}).annotations({ identifier: "AdditionalWhiteLabelSettingsDto" })
+> = /*#__PURE__*/ Runtime.lazy("AdditionalWhiteLabelSettingsDto", () =>
+  Schema.Struct({
+    startDocsEnabled: Schema.Boolean,
+    helpCenterEnabled: Schema.Boolean,
+    feedbackAndSupportEnabled: Schema.Boolean,
+    userForumEnabled: Schema.Boolean,
+    videoGuidesEnabled: Schema.Boolean,
+    licenseAgreementsEnabled: Schema.Boolean,
+    isDefault: Schema.Boolean
+  }).annotations({ identifier: "AdditionalWhiteLabelSettingsDto" }))
 
 /**
  * The company white label settings.
@@ -145,16 +147,17 @@ export interface CompanyWhiteLabelSettingsDtoEncoded {
 export const CompanyWhiteLabelSettingsDto: Schema.Schema<
   CompanyWhiteLabelSettingsDto,
   CompanyWhiteLabelSettingsDtoEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  companyName: Schema.optionalWith(Schema.String, { nullable: true }),
-  site: Schema.optionalWith(Schema.String, { nullable: true }),
-  email: Schema.optionalWith(Schema.String, { nullable: true }),
-  address: Schema.optionalWith(Schema.String, { nullable: true }),
-  phone: Schema.optionalWith(Schema.String, { nullable: true }),
-  isLicensor: Schema.Boolean,
-  hideAbout: Schema.Boolean,
-  isDefault: Schema.Boolean
-}).annotations({ identifier: "CompanyWhiteLabelSettingsDto" })
+> = /*#__PURE__*/ Runtime.lazy("CompanyWhiteLabelSettingsDto", () =>
+  Schema.Struct({
+    companyName: Schema.optionalWith(Schema.String, { nullable: true }),
+    site: Schema.optionalWith(Schema.String, { nullable: true }),
+    email: Schema.optionalWith(Schema.String, { nullable: true }),
+    address: Schema.optionalWith(Schema.String, { nullable: true }),
+    phone: Schema.optionalWith(Schema.String, { nullable: true }),
+    isLicensor: Schema.Boolean,
+    hideAbout: Schema.Boolean,
+    isDefault: Schema.Boolean
+  }).annotations({ identifier: "CompanyWhiteLabelSettingsDto" }))
 
 /**
  * The editor tool call parameters.
@@ -181,7 +184,7 @@ export type EditorToolCallParametersDtoEncoded = unknown
 export const EditorToolCallParametersDto: Schema.Schema<
   EditorToolCallParametersDto,
   EditorToolCallParametersDtoEncoded
-> = /*#__PURE__*/ Schema.asSchema(Schema.Unknown)
+> = /*#__PURE__*/ Runtime.lazy("EditorToolCallParametersDto", () => Schema.asSchema(Schema.Unknown))
 
 /**
  * The archiving class unification interface.
@@ -205,7 +208,10 @@ export type ICompressEncoded = unknown
  * @since 0.1.0
  * @category schemas
  */
-export const ICompress: Schema.Schema<ICompress, ICompressEncoded> = /*#__PURE__*/ Schema.asSchema(Schema.Unknown)
+export const ICompress: Schema.Schema<ICompress, ICompressEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "ICompress",
+  () => Schema.asSchema(Schema.Unknown)
+)
 
 /**
  * @since 0.1.0
@@ -239,14 +245,18 @@ export interface ProblemDetailEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const ProblemDetail: Schema.Schema<ProblemDetail, ProblemDetailEncoded> = /*#__PURE__*/ Schema.Struct({
-  type: Schema.optional(Schema.String),
-  title: Schema.optional(Schema.String),
-  status: Schema.optional(Schema.Number),
-  detail: Schema.optional(Schema.String),
-  instance: Schema.optional(Schema.String),
-  properties: Schema.optional(Schema.Record({ key: Schema.String, value: Schema.Unknown }))
-}).annotations({ identifier: "ProblemDetail" })
+export const ProblemDetail: Schema.Schema<ProblemDetail, ProblemDetailEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "ProblemDetail",
+  () =>
+    Schema.Struct({
+      type: Schema.optional(Schema.String),
+      title: Schema.optional(Schema.String),
+      status: Schema.optional(Schema.Number),
+      detail: Schema.optional(Schema.String),
+      instance: Schema.optional(Schema.String),
+      properties: Schema.optional(Schema.Record({ key: Schema.String, value: Schema.Unknown }))
+    }).annotations({ identifier: "ProblemDetail" })
+)
 
 /**
  * @since 0.1.0
@@ -281,7 +291,8 @@ export interface GetPortalPrices200ResponseLinksInnerEncoded {
 export const GetPortalPrices200ResponseLinksInner: Schema.Schema<
   GetPortalPrices200ResponseLinksInner,
   GetPortalPrices200ResponseLinksInnerEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  href: Schema.optional(Schema.String),
-  action: Schema.optional(Schema.String)
-}).annotations({ identifier: "getPortalPrices_200_response_links_inner" })
+> = /*#__PURE__*/ Runtime.lazy("getPortalPrices_200_response_links_inner", () =>
+  Schema.Struct({
+    href: Schema.optional(Schema.String),
+    action: Schema.optional(Schema.String)
+  }).annotations({ identifier: "getPortalPrices_200_response_links_inner" }))

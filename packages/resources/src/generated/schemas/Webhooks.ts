@@ -98,10 +98,14 @@ export type WebhookTrigger =
  * @since 0.1.0
  * @category enums
  */
-export const WebhookTriggerSchema: Schema.Schema<WebhookTrigger> = /*#__PURE__*/ Runtime.intEnum<WebhookTrigger>(
+export const WebhookTriggerSchema: Schema.Schema<WebhookTrigger> = /*#__PURE__*/ Runtime.lazy(
   "WebhookTrigger",
-  WebhookTrigger,
-  "0 = Value0, 1 = user, 2 = user, 4 = user, 8 = user, 16 = group, 32 = group, 64 = group, 128 = file, 256 = file, 512 = file, 1024 = file, 2048 = file, 4096 = file, 8192 = file, 16384 = file, 32768 = folder, 65536 = folder, 131072 = folder, 262144 = folder, 524288 = folder, 1048576 = folder, 2097152 = folder, 4194304 = room, 8388608 = room, 16777216 = room, 33554432 = room, 67108864 = room, 134217728 = room, 268435456 = form, 536870912 = form, 1073741824 = form"
+  () =>
+    Runtime.intEnum<WebhookTrigger>(
+      "WebhookTrigger",
+      WebhookTrigger,
+      "0 = Value0, 1 = user, 2 = user, 4 = user, 8 = user, 16 = group, 32 = group, 64 = group, 128 = file, 256 = file, 512 = file, 1024 = file, 2048 = file, 4096 = file, 8192 = file, 16384 = file, 32768 = folder, 65536 = folder, 131072 = folder, 262144 = folder, 524288 = folder, 1048576 = folder, 2097152 = folder, 4194304 = room, 8388608 = room, 16777216 = room, 33554432 = room, 67108864 = room, 134217728 = room, 268435456 = form, 536870912 = form, 1073741824 = form"
+    )
 )
 
 /**
@@ -166,15 +170,16 @@ export interface CreateWebhooksConfigRequestsDtoEncoded {
 export const CreateWebhooksConfigRequestsDto: Schema.Schema<
   CreateWebhooksConfigRequestsDto,
   CreateWebhooksConfigRequestsDtoEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  name: Schema.String,
-  uri: Schema.String,
-  secretKey: Schema.optionalWith(Schema.String, { nullable: true }),
-  enabled: Schema.optional(Schema.Boolean),
-  ssl: Schema.optional(Schema.Boolean),
-  triggers: Schema.optional(WebhookTriggerSchema),
-  targetId: Schema.optionalWith(Schema.String, { nullable: true })
-}).annotations({ identifier: "CreateWebhooksConfigRequestsDto" })
+> = /*#__PURE__*/ Runtime.lazy("CreateWebhooksConfigRequestsDto", () =>
+  Schema.Struct({
+    name: Schema.String,
+    uri: Schema.String,
+    secretKey: Schema.optionalWith(Schema.String, { nullable: true }),
+    enabled: Schema.optional(Schema.Boolean),
+    ssl: Schema.optional(Schema.Boolean),
+    triggers: Schema.optional(WebhookTriggerSchema),
+    targetId: Schema.optionalWith(Schema.String, { nullable: true })
+  }).annotations({ identifier: "CreateWebhooksConfigRequestsDto" }))
 
 /**
  * The request parameters for updating the webhook configuration.
@@ -243,16 +248,17 @@ export interface UpdateWebhooksConfigRequestsDtoEncoded {
 export const UpdateWebhooksConfigRequestsDto: Schema.Schema<
   UpdateWebhooksConfigRequestsDto,
   UpdateWebhooksConfigRequestsDtoEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  name: Schema.String,
-  uri: Schema.String,
-  secretKey: Schema.optionalWith(Schema.String, { nullable: true }),
-  enabled: Schema.optional(Schema.Boolean),
-  ssl: Schema.optional(Schema.Boolean),
-  triggers: Schema.optional(WebhookTriggerSchema),
-  targetId: Schema.optionalWith(Schema.String, { nullable: true }),
-  id: Schema.Number
-}).annotations({ identifier: "UpdateWebhooksConfigRequestsDto" })
+> = /*#__PURE__*/ Runtime.lazy("UpdateWebhooksConfigRequestsDto", () =>
+  Schema.Struct({
+    name: Schema.String,
+    uri: Schema.String,
+    secretKey: Schema.optionalWith(Schema.String, { nullable: true }),
+    enabled: Schema.optional(Schema.Boolean),
+    ssl: Schema.optional(Schema.Boolean),
+    triggers: Schema.optional(WebhookTriggerSchema),
+    targetId: Schema.optionalWith(Schema.String, { nullable: true }),
+    id: Schema.Number
+  }).annotations({ identifier: "UpdateWebhooksConfigRequestsDto" }))
 
 /**
  * [0 - None, 1 - Not sent, 2 - Status2xx, 4 - Status3xx, 8 - Status4xx, 16 - Status5xx]
@@ -285,12 +291,14 @@ export type WebhookGroupStatus = 0 | 1 | 2 | 4 | 8 | 16 | (number & {})
  * @since 0.1.0
  * @category enums
  */
-export const WebhookGroupStatusSchema: Schema.Schema<WebhookGroupStatus> = /*#__PURE__*/ Runtime.intEnum<
-  WebhookGroupStatus
->(
+export const WebhookGroupStatusSchema: Schema.Schema<WebhookGroupStatus> = /*#__PURE__*/ Runtime.lazy(
   "WebhookGroupStatus",
-  WebhookGroupStatus,
-  "0 = None, 1 = NotSent, 2 = Status2xx, 4 = Status3xx, 8 = Status4xx, 16 = Status5xx"
+  () =>
+    Runtime.intEnum<WebhookGroupStatus>(
+      "WebhookGroupStatus",
+      WebhookGroupStatus,
+      "0 = None, 1 = NotSent, 2 = Status2xx, 4 = Status3xx, 8 = Status4xx, 16 = Status5xx"
+    )
 )
 
 /**
@@ -323,9 +331,10 @@ export interface WebhookRetryRequestsDtoEncoded {
  * @category schemas
  */
 export const WebhookRetryRequestsDto: Schema.Schema<WebhookRetryRequestsDto, WebhookRetryRequestsDtoEncoded> =
-  /*#__PURE__*/ Schema.Struct({
-    ids: Schema.optionalWith(Schema.Array(Schema.Number), { nullable: true })
-  }).annotations({ identifier: "WebhookRetryRequestsDto" })
+  /*#__PURE__*/ Runtime.lazy("WebhookRetryRequestsDto", () =>
+    Schema.Struct({
+      ids: Schema.optionalWith(Schema.Array(Schema.Number), { nullable: true })
+    }).annotations({ identifier: "WebhookRetryRequestsDto" }))
 
 /**
  * The webhook trigger with its availability for the current user.
@@ -366,12 +375,15 @@ export interface WebhookTriggerDtoEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const WebhookTriggerDto: Schema.Schema<WebhookTriggerDto, WebhookTriggerDtoEncoded> = /*#__PURE__*/ Schema
-  .Struct({
-    name: Schema.optionalWith(Schema.String, { nullable: true }),
-    id: Schema.optional(Schema.Number),
-    available: Schema.optional(Schema.Boolean)
-  }).annotations({ identifier: "WebhookTriggerDto" })
+export const WebhookTriggerDto: Schema.Schema<WebhookTriggerDto, WebhookTriggerDtoEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "WebhookTriggerDto",
+  () =>
+    Schema.Struct({
+      name: Schema.optionalWith(Schema.String, { nullable: true }),
+      id: Schema.optional(Schema.Number),
+      available: Schema.optional(Schema.Boolean)
+    }).annotations({ identifier: "WebhookTriggerDto" })
+)
 
 /**
  * The webhook configuration parameters.
@@ -467,23 +479,26 @@ export interface WebhooksConfigDtoEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const WebhooksConfigDto: Schema.Schema<WebhooksConfigDto, WebhooksConfigDtoEncoded> = /*#__PURE__*/ Schema
-  .Struct({
-    id: Schema.Number,
-    name: Schema.optionalWith(Schema.String, { nullable: true }),
-    uri: Schema.optionalWith(Schema.String, { nullable: true }),
-    enabled: Schema.optional(Schema.Boolean),
-    ssl: Schema.optional(Schema.Boolean),
-    triggers: Schema.optional(WebhookTriggerSchema),
-    targetId: Schema.optionalWith(Schema.String, { nullable: true }),
-    createdBy: Schema.optional(Common.EmployeeDto),
-    createdOn: Schema.optionalWith(Runtime.DateTime, { nullable: true }),
-    modifiedBy: Schema.optional(Common.EmployeeDto),
-    modifiedOn: Schema.optionalWith(Runtime.DateTime, { nullable: true }),
-    lastFailureOn: Schema.optionalWith(Runtime.DateTime, { nullable: true }),
-    lastFailureContent: Schema.optionalWith(Schema.String, { nullable: true }),
-    lastSuccessOn: Schema.optionalWith(Runtime.DateTime, { nullable: true })
-  }).annotations({ identifier: "WebhooksConfigDto" })
+export const WebhooksConfigDto: Schema.Schema<WebhooksConfigDto, WebhooksConfigDtoEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "WebhooksConfigDto",
+  () =>
+    Schema.Struct({
+      id: Schema.Number,
+      name: Schema.optionalWith(Schema.String, { nullable: true }),
+      uri: Schema.optionalWith(Schema.String, { nullable: true }),
+      enabled: Schema.optional(Schema.Boolean),
+      ssl: Schema.optional(Schema.Boolean),
+      triggers: Schema.optional(WebhookTriggerSchema),
+      targetId: Schema.optionalWith(Schema.String, { nullable: true }),
+      createdBy: Schema.optional(Common.EmployeeDto),
+      createdOn: Schema.optionalWith(Runtime.DateTime, { nullable: true }),
+      modifiedBy: Schema.optional(Common.EmployeeDto),
+      modifiedOn: Schema.optionalWith(Runtime.DateTime, { nullable: true }),
+      lastFailureOn: Schema.optionalWith(Runtime.DateTime, { nullable: true }),
+      lastFailureContent: Schema.optionalWith(Schema.String, { nullable: true }),
+      lastSuccessOn: Schema.optionalWith(Runtime.DateTime, { nullable: true })
+    }).annotations({ identifier: "WebhooksConfigDto" })
+)
 
 /**
  * The webhook configuration with its status.
@@ -522,10 +537,11 @@ export interface WebhooksConfigWithStatusDtoEncoded {
 export const WebhooksConfigWithStatusDto: Schema.Schema<
   WebhooksConfigWithStatusDto,
   WebhooksConfigWithStatusDtoEncoded
-> = /*#__PURE__*/ Schema.Struct({
-  configs: Schema.optional(WebhooksConfigDto),
-  status: Schema.optional(Schema.Number)
-}).annotations({ identifier: "WebhooksConfigWithStatusDto" })
+> = /*#__PURE__*/ Runtime.lazy("WebhooksConfigWithStatusDto", () =>
+  Schema.Struct({
+    configs: Schema.optional(WebhooksConfigDto),
+    status: Schema.optional(Schema.Number)
+  }).annotations({ identifier: "WebhooksConfigWithStatusDto" }))
 
 /**
  * The webhook log parameters.
@@ -611,17 +627,21 @@ export interface WebhooksLogDtoEncoded {
  * @since 0.1.0
  * @category schemas
  */
-export const WebhooksLogDto: Schema.Schema<WebhooksLogDto, WebhooksLogDtoEncoded> = /*#__PURE__*/ Schema.Struct({
-  id: Schema.Number,
-  configName: Schema.optionalWith(Schema.String, { nullable: true }),
-  trigger: Schema.optional(WebhookTriggerSchema),
-  creationTime: Schema.optional(Runtime.DateTime),
-  method: Schema.optionalWith(Schema.String, { nullable: true }),
-  route: Schema.optionalWith(Schema.String, { nullable: true }),
-  requestHeaders: Schema.optionalWith(Schema.String, { nullable: true }),
-  requestPayload: Schema.optionalWith(Schema.String, { nullable: true }),
-  responseHeaders: Schema.optionalWith(Schema.String, { nullable: true }),
-  responsePayload: Schema.optionalWith(Schema.String, { nullable: true }),
-  status: Schema.optional(Schema.Number),
-  delivery: Schema.optionalWith(Runtime.DateTime, { nullable: true })
-}).annotations({ identifier: "WebhooksLogDto" })
+export const WebhooksLogDto: Schema.Schema<WebhooksLogDto, WebhooksLogDtoEncoded> = /*#__PURE__*/ Runtime.lazy(
+  "WebhooksLogDto",
+  () =>
+    Schema.Struct({
+      id: Schema.Number,
+      configName: Schema.optionalWith(Schema.String, { nullable: true }),
+      trigger: Schema.optional(WebhookTriggerSchema),
+      creationTime: Schema.optional(Runtime.DateTime),
+      method: Schema.optionalWith(Schema.String, { nullable: true }),
+      route: Schema.optionalWith(Schema.String, { nullable: true }),
+      requestHeaders: Schema.optionalWith(Schema.String, { nullable: true }),
+      requestPayload: Schema.optionalWith(Schema.String, { nullable: true }),
+      responseHeaders: Schema.optionalWith(Schema.String, { nullable: true }),
+      responsePayload: Schema.optionalWith(Schema.String, { nullable: true }),
+      status: Schema.optional(Schema.Number),
+      delivery: Schema.optionalWith(Runtime.DateTime, { nullable: true })
+    }).annotations({ identifier: "WebhooksLogDto" })
+)
