@@ -6,6 +6,7 @@ import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as Redacted from "effect/Redacted"
+import * as Listen from "../src/internal/listen.js"
 import * as Main from "../src/main.js"
 import * as Output from "../src/Output.js"
 import { runCli, serveFake } from "./harness.js"
@@ -122,6 +123,23 @@ describe("webhooks", () => {
       expect(none.code).toBe(2)
       expect(none.stderr).toBe("docspace: give the webhook's secret: --secret or DOCSPACE_WEBHOOK_SECRET\n")
     }))
+})
+
+describe("listen", () => {
+  it.live("a port in use is a ListenError with one line, not a defect", () =>
+    Effect.scoped(Effect.gen(function*() {
+      const secret = Redacted.make("Listen-Secret-44")
+      const first = yield* Listen.listen({ secret, port: 0, host: "127.0.0.1" })
+      const port = Number(new URL(first.url).port)
+      const second = yield* Effect.flip(Listen.listen({ secret, port, host: "127.0.0.1" }))
+      expect(second._tag).toBe("ListenError")
+      expect(second.message).toMatch(new RegExp(`^cannot listen on 127\\.0\\.0\\.1:${port}: .*EADDRINUSE`))
+      const cli = yield* runCli(["webhooks", "listen", "--port", String(port), "--secret", "Listen-Secret-44"])
+      expect(cli.code).toBe(1)
+      expect(cli.stderr.trim().split("\n")).toEqual([
+        expect.stringContaining(`docspace: cannot listen on 127.0.0.1:${port}`)
+      ])
+    })))
 })
 
 describe("keys", () => {
