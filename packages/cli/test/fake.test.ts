@@ -55,7 +55,7 @@ describe("fake", () => {
       )
       expect(text).toMatch(/^FakeDocSpace listening on http:\/\/127\.0\.0\.1:\d+ \(limits: cloud, time scale 0\.01\)\n/)
       expect(text).toMatch(/\nexport DOCSPACE_URL=http:\/\/127\.0\.0\.1:\d+\nexport DOCSPACE_API_KEY=sk-[0-9a-f]{64}\n/)
-      expect(text).toContain("saved as profile \"fake\"")
+      expect(text).toContain("saved as profile \"fake\": docspace whoami --profile fake")
       const rooms = yield* runCli(["rooms", "ls", "--profile", "fake", "--json"], {
         env: { DOCSPACE_CONFIG_DIR: configDir }
       })

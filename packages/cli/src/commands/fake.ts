@@ -12,7 +12,7 @@ import * as Root from "../Root.js"
  * `docspace fake [--port N] [--limits cloud|legacy] [--time-scale X] [--seed N] [--save-profile NAME]`: runs the
  * embedded FakeDocSpace of `@effect-docspace/testing` on a loopback port until Ctrl-C and prints the environment
  * (`DOCSPACE_URL`, `DOCSPACE_API_KEY`: the fake's own key, valid only in this process) to try every command without
- * a portal; `--save-profile` also stores it as a profile (`docspace --profile fake ls`).
+ * a portal; `--save-profile` also stores it as a profile (`docspace ls --profile fake`).
  *
  * @since 0.2.0
  * @category commands
@@ -85,8 +85,8 @@ export const fake = Root.localCommand("fake", {
         `export DOCSPACE_API_KEY=${key}`,
         "",
         Option.isSome(args.saveProfile)
-          ? `saved as profile "${args.saveProfile.value}": docspace --profile ${args.saveProfile.value} whoami`
-          : "then: docspace whoami (or run with --save-profile fake and use --profile fake)",
+          ? `saved as profile "${args.saveProfile.value}": docspace whoami --profile ${args.saveProfile.value}`
+          : "then: docspace whoami (or start it with --save-profile NAME and add --profile NAME to commands)",
         "Ctrl-C to stop."
       ].join("\n"))
     return yield* Effect.never
