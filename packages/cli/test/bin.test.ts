@@ -1,0 +1,93 @@
+/**
+ * The real bin, spawned: `dist/bin.js` as `npx docspace` runs it (CI builds with `tsc -b` before the tests).
+ */
+import { describe, expect, it } from "@effect/vitest"
+import * as Effect from "effect/Effect"
+import * as Redacted from "effect/Redacted"
+import { spawn } from "node:child_process"
+import * as fs from "node:fs"
+import * as path from "node:path"
+import { fileURLToPath } from "node:url"
+import { serveFake, tempDir } from "./harness.js"
+
+const bin = path.join(path.dirname(fileURLToPath(import.meta.url)), "../dist/bin.js")
+
+interface Spawned {
+  readonly code: number | null
+  readonly stdout: string
+  readonly stderr: string
+}
+
+const run = (args: ReadonlyArray<string>, env: Record<string, string>, stdin?: string): Effect.Effect<Spawned> =>
+  Effect.async<Spawned>((resume) => {
+    const child = spawn(process.execPath, [bin, ...args], {
+      env: { PATH: process.env.PATH ?? "", HOME: "/nonexistent-home", ...env },
+      stdio: ["pipe", "pipe", "pipe"]
+    })
+    let stdout = ""
+    let stderr = ""
+    child.stdout.on("data", (d) => (stdout += d))
+    child.stderr.on("data", (d) => (stderr += d))
+    child.on("close", (code) => resume(Effect.succeed({ code, stdout, stderr })))
+    child.stdin.end(stdin ?? "")
+    return Effect.sync(() => void child.kill())
+  })
+
+describe("the docspace bin", () => {
+  it("is built (run `node_modules/.bin/tsc -b packages/cli` first)", () => {
+    expect(fs.existsSync(bin)).toBe(true)
+  })
+
+  it.live("--help lists the commands; --version", () =>
+    Effect.gen(function*() {
+      const help = yield* run(["--help"], {})
+      expect(help.code).toBe(0)
+      for (const command of ["login", "whoami", "ls", "tree", "stat", "upload", "download", "mirror", "push", "rm"]) {
+        expect(help.stdout).toContain(`- ${command}`)
+      }
+      const version = yield* run(["--version"], {})
+      expect(version.stdout.trim()).toBe("0.1.0")
+    }))
+
+  it.live("exit codes: unknown flag 2, no configuration 3, wrong key 3, not found 4", () =>
+    Effect.scoped(Effect.gen(function*() {
+      const { configDir, env, fake } = yield* serveFake()
+      const unknown = yield* run(["whoami", "--frobnicate"], env)
+      expect(unknown.code).toBe(2)
+      const none = yield* run(["whoami"], { DOCSPACE_CONFIG_DIR: configDir })
+      expect(none.code).toBe(3)
+      expect(none.stderr).toMatch(/^docspace: no portal URL.*\(hint: .*\)\n$/)
+      const wrong = yield* run(["whoami"], { ...env, DOCSPACE_API_KEY: "sk-" + "c".repeat(64) })
+      expect(wrong.code).toBe(3)
+      expect(wrong.stderr.split("\n").filter((l) => l !== "")).toHaveLength(1)
+      expect(wrong.stderr).not.toContain("c".repeat(64))
+      const missing = yield* run(["ls", "@my/nothing-here"], env)
+      expect(missing.code).toBe(4)
+      expect(Redacted.value(fake.apiKey)).not.toBe("")
+    })))
+
+  it.live("login with the key on stdin, then upload, ls --jsonl and download through the stored profile", () =>
+    Effect.scoped(Effect.gen(function*() {
+      const { configDir, fake } = yield* serveFake()
+      const env = { DOCSPACE_CONFIG_DIR: configDir }
+      const login = yield* run(["login", "--url", fake.url], env, `${Redacted.value(fake.apiKey)}\n`)
+      expect(login.code, login.stderr).toBe(0)
+      expect(login.stdout + login.stderr).not.toContain(Redacted.value(fake.apiKey))
+      const local = yield* tempDir()
+      fs.mkdirSync(path.join(local, "docs/sub"), { recursive: true })
+      fs.writeFileSync(path.join(local, "docs/a.txt"), "alpha")
+      fs.writeFileSync(path.join(local, "docs/sub/b.txt"), "beta")
+      const upload = yield* run(["upload", path.join(local, "docs"), "@my"], env)
+      expect(upload.code, upload.stderr).toBe(0)
+      expect(upload.stdout).toMatch(/^uploaded 2, skipped 0, failed 0: 9 B in /)
+      // not a terminal: the progress is plain lines on stderr
+      expect(upload.stderr).toMatch(/uploading 2\/2 done, 9 B\/9 B, 0 in flight, 0 waiting for rate limit/)
+      expect(upload.stderr).not.toContain("\r")
+      const ls = yield* run(["ls", "-R", "--jsonl", "@my/docs"], env)
+      expect(ls.stdout.trim().split("\n").map((l) => JSON.parse(l).path)).toEqual(["sub", "sub/b.txt", "a.txt"])
+      const out = yield* tempDir()
+      const download = yield* run(["download", "@my/docs", out], env)
+      expect(download.code, download.stderr).toBe(0)
+      expect(fs.readFileSync(path.join(out, "docs/sub/b.txt"), "utf8")).toBe("beta")
+    })))
+})
