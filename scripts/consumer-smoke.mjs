@@ -1,5 +1,5 @@
 // The consumer smoke test (issue 11): uses the packages as someone else's project would, from their packed tarballs.
-// 1. packs the four public packages (after `pnpm build`) and installs them in a fresh project OUTSIDE the workspace,
+// 1. packs the five public packages (after `pnpm build`) and installs them in a fresh project OUTSIDE the workspace,
 //    with the pinned Effect 3 peers from the npm registry, and without ioredis;
 // 2. type-checks scripts/consumer/{src,test} and the READMEs' examples under strict + NodeNext +
 //    noUncheckedIndexedAccess + skipLibCheck: false, with TypeScript 5.9 (what most users have) and 7;
@@ -88,6 +88,10 @@ try {
     `@effect/platform-node ${installed("@effect/platform-node")}, typescript ${installed("typescript")}`)
   if (existsSync(join(project, "node_modules/ioredis"))) fail("ioredis was installed although nobody asked for it")
   else say("ioredis is not installed (the Redis store is not used here)")
+  // the command line's bin, as `npx docspace` runs it from the installed tarball
+  const help = capture("npx", ["--no-install", "docspace", "--help"])
+  if (!help.ok || !/- upload/.test(help.out)) fail("npx docspace --help does not list the commands", indent(help.out))
+  else say("npx docspace --help lists the commands")
 
   // 2. type-check
   say("type-check: tsc -p tsconfig.json (strict, NodeNext, noUncheckedIndexedAccess, skipLibCheck: false)")

@@ -1,6 +1,6 @@
 // Packs the public packages of the workspace (every packages/*/package.json without "private": true) into one
 // directory, as `pnpm pack` does for publishing (workspace:^ ranges become real versions). `pnpm -r pack` packs the
-// same four (pnpm 12 packs private packages, so the private generator and linter carry no version, which it needs),
+// same five (pnpm 12 packs private packages, so the private generator and linter carry no version, which it needs),
 // but each into its own folder. Needs `pnpm build` first.
 //
 //   node scripts/pack.mjs [destination]     (default: build/packs)

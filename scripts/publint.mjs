@@ -5,7 +5,7 @@ import { mkdtempSync, readdirSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 
-const packages = ["rate-limit", "core", "resources", "testing"]
+const packages = ["rate-limit", "core", "resources", "testing", "cli"]
 let failed = false
 for (const name of packages) {
   const dir = join("packages", name)
