@@ -54,6 +54,18 @@ describe("upload, download, mirror, push", () => {
       expect(JSON.parse(again.stdout)).toMatchObject({ downloaded: 0, skipped: 3, failed: 0 })
     })))
 
+  it.live("names the portal would change are uploaded as it stores them, so a second run skips them", () =>
+    Effect.scoped(Effect.gen(function*() {
+      const { env } = yield* serveFake()
+      const local = yield* tempDir()
+      write(path.join(local, "q:a/what?.txt"), "?")
+      const first = yield* runCli(["upload", path.join(local, "q:a"), "@my", "--json"], { env })
+      expect(first.code, first.stderr).toBe(0)
+      expect((yield* runCli(["stat", "@my/q_a/what_.txt"], { env })).code).toBe(0)
+      const second = yield* runCli(["upload", path.join(local, "q:a"), "@my", "--json"], { env })
+      expect(JSON.parse(second.stdout)).toMatchObject({ uploaded: 0, skipped: 1 })
+    })))
+
   it.live("push --dry-run, push, push --delete (asks; --yes), mirror --delete", () =>
     Effect.scoped(Effect.gen(function*() {
       const { env } = yield* serveFake()

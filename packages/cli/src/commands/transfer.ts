@@ -151,7 +151,7 @@ const uploadTree = (
       const key = dirs.join("/")
       const parentId = folderIds.get(dirs.slice(0, -1).join("/"))
       if (parentId === undefined) continue // below a folder that a dry run did not create
-      const name = dirs[dirs.length - 1]!
+      const name = Local.portalTitle(dirs[dirs.length - 1]!)
       const listing = yield* listings.get(parentId)
       const existing = listing.get(name)
       if (existing !== undefined && existing._tag === "Folder") {
@@ -177,7 +177,8 @@ const uploadTree = (
         Effect.gen(function*() {
           const rel = path.relative(options.base, file.path) || file.name
           const folderId = folderIds.get(file.dirs.join("/"))
-          const existing = folderId === undefined ? undefined : (yield* listings.get(folderId)).get(file.name)
+          const title = Local.portalTitle(file.name)
+          const existing = folderId === undefined ? undefined : (yield* listings.get(folderId)).get(title)
           if (existing !== undefined && existing._tag === "Folder") {
             summary.failed++
             progress.failed()
@@ -202,7 +203,7 @@ const uploadTree = (
           let sent = 0
           const result = yield* NodeUploads.fromFile(file.path, {
             folderId,
-            fileName: file.name,
+            fileName: title,
             onProgress: ({ bytesSent }) =>
               Effect.sync(() => {
                 progress.advance(0, bytesSent - sent)
@@ -285,9 +286,10 @@ export const push = Root.command("push", {
     const result = yield* uploadTree(tree, dest.id, { parallel: args.parallel, dryRun: args.dryRun, base: abs })
     if (args.delete) {
       // what the folder has below it and the directory has not: the top-most such entry of each branch
+      const remotePath = (parts: ReadonlyArray<string>) => parts.map(Local.portalTitle).join("/")
       const localPaths = new Set([
-        ...tree.files.map((f) => [...f.dirs, f.name].join("/")),
-        ...tree.dirs.map((d) => d.join("/"))
+        ...tree.files.map((f) => remotePath([...f.dirs, f.name])),
+        ...tree.dirs.map(remotePath)
       ])
       const extra: Array<Remote.Walked> = []
       yield* Remote.walk(dest.id).pipe(

@@ -80,3 +80,25 @@ export const safeName = (title: string): string | undefined => {
   const name = title.replace(/[/\\\u0000-\u001f]/g, "_").trim()
   return name === "" || name === "." || name === ".." ? undefined : name
 }
+
+const maxTitle = 170
+// the portal's own rule: DocSpace-server products/ASC.Files/Core/Helpers/Global.cs, ReplaceInvalidCharsAndTruncate
+// (.NET matches \p{Cs} per UTF-16 unit, so each half of a surrogate pair becomes "_")
+
+const invalidTitleChars = /[\t*+:"<>?|\\/\uD800-\uDFFF]/g
+
+/**
+ * The title the portal gives a file or folder uploaded under `name`: longer than 170 UTF-16 units is cut (keeping
+ * the extension when it starts within the last 20), then tab, `*+:"<>?|\/` and surrogates become `_`. Transfers
+ * compare and upload with it, so that a second run finds what the first one stored.
+ */
+export const portalTitle = (name: string): string => {
+  let title = name
+  if (title.length > maxTitle) {
+    const dot = title.lastIndexOf(".")
+    title = maxTitle - 20 < dot
+      ? title.slice(0, maxTitle - (title.length - dot)) + title.slice(dot)
+      : title.slice(0, maxTitle)
+  }
+  return title.replace(invalidTitleChars, "_")
+}
