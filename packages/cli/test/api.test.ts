@@ -1,5 +1,8 @@
+import { FakeDocSpace, FakeServer } from "@effect-docspace/testing"
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
+import * as Redacted from "effect/Redacted"
+import * as Stream from "effect/Stream"
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { rewriteHelp } from "../src/commands/api.js"
@@ -59,6 +62,47 @@ describe("api", () => {
       expect(notPaged.stderr).toBe("docspace: getApiKeys is not paged: --all does not apply\n")
       const counted = yield* runCli(["api", "getRoomsFolder", "--all", "--json", "-p", "count=5"], { env })
       expect(counted.code).toBe(2)
+    })))
+
+  it.live("--raw prints the portal's JSON as it is when the generated decoder refuses it", () =>
+    Effect.scoped(Effect.gen(function*() {
+      const running = yield* Effect.orDie(FakeDocSpace.make({ storageRedirect: false }))
+      // an answer off the spec: a key's id as a number
+      const handler: FakeServer.Handler = (request) =>
+        request.method === "GET" && request.url.pathname === "/api/2.0/keys"
+          ? Effect.succeed({
+            status: 200,
+            headers: { "content-type": "application/json" },
+            body: Stream.make(
+              new TextEncoder().encode(
+                JSON.stringify({ response: [{ id: 5, extra: "kept" }], status: 0, statusCode: 200 })
+              )
+            )
+          })
+          : running.handler(request)
+      const served = yield* Effect.orDie(FakeServer.serve(handler))
+      const configDir = yield* tempDir("docspace-config-")
+      const env = {
+        DOCSPACE_URL: served.url,
+        DOCSPACE_API_KEY: Redacted.value(running.apiKey),
+        DOCSPACE_CONFIG_DIR: configDir,
+        DOCSPACE_RATE_LIMIT: "none"
+      }
+      const typed = yield* runCli(["api", "getApiKeys"], { env })
+      expect(typed.code).toBe(1)
+      expect(typed.stderr).toMatch(/^docspace: .*\(hint: the portal answered something the client does not understand/)
+      const raw = yield* runCli(["api", "getApiKeys", "--raw"], { env })
+      expect(raw.code).toBe(0)
+      expect(JSON.parse(raw.stdout)).toEqual([{ id: 5, extra: "kept" }])
+      const room = yield* runCli(
+        ["api", "createRoom", "--raw", "--body", JSON.stringify({ title: "R", roomType: 5 })],
+        {
+          env
+        }
+      )
+      expect(JSON.parse(room.stdout)).toMatchObject({ title: "R", roomType: 5 })
+      const both = yield* runCli(["api", "getRoomsFolder", "--raw", "--all", "--json"], { env })
+      expect(both.code).toBe(2)
     })))
 
   it.live("--list filters the table, --describe and <id> --help show the parameters, without a portal", () =>

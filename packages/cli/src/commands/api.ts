@@ -27,6 +27,11 @@ const options = {
   all: Options.boolean("all").pipe(
     Options.withDescription("a paged operation: every item, page by page (one JSON value per item with --jsonl)")
   ),
+  raw: Options.boolean("raw").pipe(
+    Options.withDescription(
+      "print the portal's JSON as it is, without the generated decoder (for an answer the spec gets wrong)"
+    )
+  ),
   body: Options.text("body").pipe(
     Options.withDescription("the JSON body: @file.json, @- for stdin, or the JSON text"),
     Options.optional
@@ -136,7 +141,12 @@ const describeOperation = (id: string) =>
     )
   })
 
-const call = (id: string, pairs: ReadonlyArray<string>, bodySpec: Option.Option<string>, all: boolean) =>
+const call = (
+  id: string,
+  pairs: ReadonlyArray<string>,
+  bodySpec: Option.Option<string>,
+  flags: { readonly all: boolean; readonly raw: boolean }
+) =>
   Effect.gen(function*() {
     const output = yield* Output.Output
     const info = Api.find(id)
@@ -152,7 +162,13 @@ const call = (id: string, pairs: ReadonlyArray<string>, bodySpec: Option.Option<
     yield* output.debug(`${info.operationId}: ${info.method} ${info.path}`)
     // the client is built only now: --list and --describe work without a portal
     const globals = yield* Root.Globals
-    if (all) {
+    if (flags.all && flags.raw) return yield* new UsageError({ message: "--all and --raw cannot be used together" })
+    if (flags.raw && info.response !== "json") {
+      return yield* new UsageError({
+        message: `${info.operationId} answers ${info.response}, not JSON: --raw does not apply`
+      })
+    }
+    if (flags.all) {
       if ("count" in params || "startIndex" in params) {
         return yield* new UsageError({ message: "--all pages by itself: leave out --param count and startIndex" })
       }
@@ -166,9 +182,10 @@ const call = (id: string, pairs: ReadonlyArray<string>, bodySpec: Option.Option<
       }).pipe(Effect.provide(Client.layerFromFlags(globals)))
       return
     }
-    const result = yield* Api.invoke(fn, body === undefined ? params : { ...params, body }).pipe(
-      Effect.provide(Client.layerFromFlags(globals))
-    )
+    const input = body === undefined ? params : { ...params, body }
+    const result = yield* (flags.raw
+      ? Effect.map(Api.invokeRaw(info, fn, input), (value): Api.Result => ({ _tag: "Value", value }))
+      : Api.invoke(fn, input)).pipe(Effect.provide(Client.layerFromFlags(globals)))
     if (result._tag === "Bytes") {
       // a byte answer (a chat's event stream, an export) goes to stdout as it comes
       const decoder = new TextDecoder()
@@ -209,7 +226,7 @@ export const api = Root.localCommand("api", options, (args) =>
         message: "--all prints JSON: add --json (one array) or --jsonl (one item per line)"
       })
     }
-    return yield* call(target, args.param, args.body, args.all)
+    return yield* call(target, args.param, args.body, { all: args.all, raw: args.raw })
   })).pipe(
     Command.withDescription(
       "call any operation of the DocSpace API by its operationId (--list [filter] lists them, <id> --help describes one)"

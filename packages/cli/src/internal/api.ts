@@ -13,6 +13,7 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Predicate from "effect/Predicate"
 import * as Redacted from "effect/Redacted"
+import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 
 /** Where a parameter goes on the wire. */
@@ -353,6 +354,41 @@ export const invoke = (
         client
       )
     }))
+  })
+
+/**
+ * The request an operation's generated function builds for these parameters, without sending it (the same
+ * recording client as {@link describe}); `undefined` if the function builds none.
+ */
+export const requestOf = (
+  fn: OperationFunction,
+  params: Record<string, unknown>
+): DocSpaceClient.RequestOptions | undefined => {
+  const sink: Array<DocSpaceClient.RequestOptions> = []
+  try {
+    run(fn(params), capturingClient(sink))
+  } catch {
+    // nothing recorded
+  }
+  return sink[0]
+}
+
+/**
+ * Sends an operation's request as its generated function builds it, and gives the answer's JSON as the portal wrote
+ * it (the envelope's `response`, or the whole body for operations without one), without the generated decoder:
+ * for an answer the spec describes wrongly.
+ */
+export const invokeRaw = (
+  info: Operations.OperationInfo,
+  fn: OperationFunction,
+  params: Record<string, unknown>
+): Effect.Effect<unknown, DocSpaceError.DocSpaceError, DocSpaceClient.DocSpaceClient> =>
+  Effect.suspend(() => {
+    const options = requestOf(fn, params)
+    if (options === undefined) {
+      return Effect.die(new Error(`${info.operationId}: the generated function built no request`))
+    }
+    return Client.request(options, Schema.Unknown)
   })
 
 /** The help of one operation, from the table and its parameters. */
