@@ -229,7 +229,7 @@ export const api = Root.localCommand("api", options, (args) =>
     return yield* call(target, args.param, args.body, { all: args.all, raw: args.raw })
   })).pipe(
     Command.withDescription(
-      "call any operation of the DocSpace API by its operationId (--list [filter] lists them, <id> --help describes one)"
+      "call any operation of the DocSpace API by its operationId (--list [filter] lists them, <id> --describe shows one)"
     )
   )
 
