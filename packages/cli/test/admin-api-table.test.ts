@@ -35,7 +35,7 @@ describe("api operation table", () => {
       const client = yield* described("getClient")
       expect(client.params.find((p) => p.name === "xSignature")).toEqual({
         name: "xSignature",
-        location: "header",
+        location: "cookie",
         wire: "x-signature",
         required: false,
         secret: true

@@ -17,7 +17,7 @@ import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 
 /** Where a parameter goes on the wire. */
-export type ParamLocation = "path" | "query" | "header" | "body" | "object"
+export type ParamLocation = "path" | "query" | "cookie" | "body" | "object"
 
 /** One parameter of a generated operation. */
 export interface ParamInfo {
@@ -225,7 +225,7 @@ export const describe = (info: Operations.OperationInfo, fn: OperationFunction):
     for (const [wire, v] of valuesOf(options?.urlParams)) if (v === value) return { location: "query", wire }
     if (name === "body") return { location: "body", wire: "body" }
     const scheme = info.security.find((s) => camel(s) === name)
-    if (scheme !== undefined) return { location: "header", wire: scheme }
+    if (scheme !== undefined) return { location: "cookie", wire: scheme }
     // without a recorded request (it threw), a placeholder of the same name is the path parameter
     if (info.path.includes(`{${name}}`)) return { location: "path", wire: name }
     return { location: "object", wire: name }
@@ -276,7 +276,7 @@ export const parseParams = (
       }
       continue
     }
-    if (param.location === "path" || param.location === "header" || param.location === "object") {
+    if (param.location === "path" || param.location === "cookie" || param.location === "object") {
       if (given.length > 1) {
         return Either.left(`--param ${param.name} is given ${given.length} times; it takes one value`)
       }
@@ -410,7 +410,7 @@ export const help = (described: Described): string => {
   for (const p of shown) {
     const where = p.location === "object"
       ? "query, a JSON object whose fields become query keys"
-      : p.location === "header"
+      : p.location === "cookie"
       ? `cookie ${p.wire}, secret`
       : p.location === "query" && p.wire !== p.name
       ? `query key ${p.wire}`
