@@ -32,3 +32,8 @@ export * as Pagination from "./Pagination.js"
  * @since 0.1.0
  */
 export * as Redaction from "./Redaction.js"
+
+/**
+ * @since 0.2.0
+ */
+export * as Streams from "./Streams.js"

@@ -1,0 +1,219 @@
+import type * as HttpClientError from "@effect/platform/HttpClientError"
+import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import type * as Cause from "effect/Cause"
+import type * as Chunk from "effect/Chunk"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import { dual } from "effect/Function"
+import * as Option from "effect/Option"
+import * as Stream from "effect/Stream"
+
+type Take<A, E> = Exit.Exit<Chunk.Chunk<A>, Option.Option<E>>
+type Resume<A, E> = (effect: Effect.Effect<Chunk.Chunk<A>, Option.Option<E>>) => void
+
+/**
+ * An idle timeout on a stream: it fails with `onTimeout()` when the consumer has waited longer than `duration` for
+ * the next chunk. Time the consumer spends elsewhere (writing what it got) never counts.
+ *
+ * `Stream.timeoutFail` races every pull against a timer, forking two fibers and arming a timer per chunk: on a 64 KiB
+ * download body that halved the throughput. Here the upstream is read by one fiber (the pump), which hands each chunk
+ * to the consumer through a slot of one chunk (so at most two chunks are read ahead), and one fiber (the watchdog)
+ * sleeps on the stream's `Clock` until the deadline of the consumer's current wait; it re-arms only when it wakes
+ * early, so there is one timer per `duration`, not per chunk. A stall fails the consumer's pending wait directly; the
+ * pump (and the upstream's pending read) is interrupted when the stream's scope closes. `TestClock` drives the
+ * watchdog like any other sleep.
+ */
+export const idleTimeout: {
+  <E2>(
+    onTimeout: () => E2,
+    duration: Duration.DurationInput
+  ): <A, E, R>(self: Stream.Stream<A, E, R>) => Stream.Stream<A, E | E2, R>
+  <A, E, R, E2>(
+    self: Stream.Stream<A, E, R>,
+    onTimeout: () => E2,
+    duration: Duration.DurationInput
+  ): Stream.Stream<A, E | E2, R>
+} = dual(
+  3,
+  <A, E, R, E2>(self: Stream.Stream<A, E, R>, onTimeout: () => E2, duration: Duration.DurationInput) =>
+    make(self, onTimeout, duration)
+)
+
+const make = <A, E, R, E2>(
+  self: Stream.Stream<A, E, R>,
+  onTimeout: () => E2,
+  duration: Duration.DurationInput
+): Stream.Stream<A, E | E2, R> =>
+  Stream.unwrapScoped(Effect.gen(function*() {
+    // at least a millisecond: a watchdog that sleeps 0 while nobody waits would spin
+    const millis = Math.max(1, Duration.toMillis(Duration.decode(duration)))
+    const clock = yield* Effect.clock
+    const pull = yield* Stream.toPull(self)
+    // a chunk (or the end) read ahead, and one more waiting to be put in the slot
+    let slot: Take<A, E> | undefined
+    let putter: { readonly take: Take<A, E>; readonly resume: () => void } | undefined
+    // the consumer waiting for a chunk, and since when
+    let taker: Resume<A, E | E2> | undefined
+    let since = 0
+
+    const put = (take: Take<A, E>): Effect.Effect<void> =>
+      Effect.async<void>((resume) => {
+        if (taker !== undefined) {
+          const waiting = taker
+          taker = undefined
+          waiting(take)
+          return resume(Effect.void)
+        }
+        if (slot === undefined) {
+          slot = take
+          return resume(Effect.void)
+        }
+        putter = { take, resume: () => resume(Effect.void) }
+        return Effect.sync(() => {
+          putter = undefined
+        })
+      })
+
+    const take: Effect.Effect<Chunk.Chunk<A>, Option.Option<E | E2>> = Effect.async((resume) => {
+      if (slot !== undefined) {
+        const ready = slot
+        slot = undefined
+        if (putter !== undefined) {
+          const next = putter
+          putter = undefined
+          slot = next.take
+          next.resume()
+        }
+        return resume(ready)
+      }
+      since = clock.unsafeCurrentTimeMillis()
+      taker = resume
+      return Effect.sync(() => {
+        if (taker === resume) taker = undefined
+      })
+    })
+
+    const pump: Effect.Effect<void, never, R> = Effect.matchCauseEffect(pull, {
+      onFailure: (cause: Cause.Cause<Option.Option<E>>) => put(Exit.failCause(cause)),
+      onSuccess: (chunk) => Effect.zipRight(put(Exit.succeed(chunk)), pump)
+    })
+
+    const watchdog: Effect.Effect<void> = Effect.suspend(() => {
+      const now = clock.unsafeCurrentTimeMillis()
+      if (taker !== undefined && now - since >= millis) {
+        const waiting = taker
+        taker = undefined
+        waiting(Exit.fail(Option.some(onTimeout())))
+        return Effect.void
+      }
+      // asleep until the current wait's deadline, or a whole period when nobody waits (a wait that starts meanwhile
+      // ends later than that, and is checked then)
+      return Effect.zipRight(Effect.sleep(taker !== undefined ? since + millis - now : millis), watchdog)
+    })
+
+    yield* Effect.forkScoped(pump)
+    yield* Effect.forkScoped(watchdog)
+    return Stream.repeatEffectChunkOption(take)
+  }))
+
+interface NodeReadable {
+  readonly destroyed?: boolean
+  destroy(error?: Error): unknown
+}
+
+const isNodeReadable = (value: unknown): value is NodeReadable =>
+  typeof value === "object" && value !== null && typeof (value as { read?: unknown }).read === "function" &&
+  typeof (value as { on?: unknown }).on === "function" && typeof (value as NodeReadable).destroy === "function" &&
+  "readableEnded" in value
+
+/**
+ * The Node body under a response: the platform's Node transports keep their native answer in `source` (undici's
+ * `ResponseData`, its `body` a `Readable`; node:http's `IncomingMessage`, a `Readable` itself), and wrappers (core's
+ * bounded answer, the rate limiter's permit holder) keep the response they wrap in `original`.
+ */
+const nodeBody = (response: HttpClientResponse.HttpClientResponse): NodeReadable | undefined => {
+  let current: unknown = response
+  for (let depth = 0; depth < 8 && typeof current === "object" && current !== null; depth++) {
+    const source = (current as { readonly source?: unknown }).source
+    if (source !== undefined) {
+      if (isNodeReadable(source)) return source
+      const body = typeof source === "object" && source !== null
+        ? (source as { readonly body?: unknown }).body
+        : undefined
+      return isNodeReadable(body) ? body : undefined
+    }
+    current = (current as { readonly original?: unknown }).original
+  }
+  return undefined
+}
+
+/** Why a body was destroyed by its watchdog. */
+class Stalled extends Error {
+  constructor() {
+    super("the body stalled longer than its idle timeout")
+  }
+}
+
+/**
+ * A response's body (`response.stream`, through every wrapper, so that a wrapper's own end of body still runs, such as
+ * the rate limiter giving its permit back) with an idle timeout: it fails with `onTimeout()` when the consumer has
+ * waited longer than `duration` for the next chunk.
+ *
+ * Over a Node transport the stream is read in the consumer's own fiber, with one watchdog fiber sleeping until the
+ * current wait's deadline: on a stall it destroys the native body, which fails the pending read (`Stream.timeoutFail`
+ * raced every 64 KiB chunk against a timer, two fibers and a timer per chunk, and halved the throughput). Any other
+ * response (a web `Response`, whose reader the platform holds; a mock) gets {@link idleTimeout}: a pump fiber and a
+ * hand-off per chunk, still no race. Failures of the body go through `onError`.
+ */
+export const responseBody = <E, E2>(
+  response: HttpClientResponse.HttpClientResponse,
+  options: {
+    readonly onError: (error: HttpClientError.ResponseError) => E
+    readonly onTimeout: () => E2
+    readonly duration: Duration.DurationInput
+  }
+): Stream.Stream<Uint8Array, E | E2> => {
+  const native = nodeBody(response)
+  if (native === undefined) {
+    return make(Stream.mapError(response.stream, options.onError), options.onTimeout, options.duration)
+  }
+  return Stream.unwrapScoped(Effect.gen(function*() {
+    const millis = Math.max(1, Duration.toMillis(Duration.decode(options.duration)))
+    const clock = yield* Effect.clock
+    const pull = yield* Stream.toPull(response.stream)
+    // whether the consumer waits for a chunk, and since when; whether the watchdog destroyed the body
+    let waiting = false
+    let since = 0
+    let stalled = false
+    const read: Effect.Effect<Chunk.Chunk<Uint8Array>, Option.Option<E | E2>> = Effect.suspend(() => {
+      since = clock.unsafeCurrentTimeMillis()
+      waiting = true
+      return Effect.matchEffect(pull, {
+        onFailure: (error) => {
+          waiting = false
+          return Effect.fail(
+            Option.isNone(error)
+              ? Option.none()
+              : Option.some(stalled ? options.onTimeout() : options.onError(error.value))
+          )
+        },
+        onSuccess: (chunk) => {
+          waiting = false
+          return Effect.succeed(chunk)
+        }
+      })
+    })
+    const watchdog: Effect.Effect<void> = Effect.suspend(() => {
+      const now = clock.unsafeCurrentTimeMillis()
+      if (waiting && now - since >= millis) {
+        stalled = true
+        native.destroy(new Stalled())
+        return Effect.void
+      }
+      return Effect.zipRight(Effect.sleep(waiting ? since + millis - now : millis), watchdog)
+    })
+    yield* Effect.forkScoped(watchdog)
+    return Stream.repeatEffectChunkOption(read)
+  }))
+}
