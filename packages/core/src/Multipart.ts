@@ -165,3 +165,62 @@ export const fromFormData = (form: FormData): HttpBody.HttpBody => {
   })
   return body(parts)
 }
+
+/**
+ * A one-file `multipart/form-data` body framed in place around bytes already in a buffer: the caller leaves
+ * `headLength` bytes free before the file's bytes and `tailLength` after them, and `body` writes the part's head and
+ * the closing boundary there and sends a view of the buffer, without copying the file's bytes. The body is a
+ * `Uint8Array` (a `Content-Length`, sent again as it is on a retry), the same bytes as {@link body} with one
+ * {@link file} part. The buffer must stay untouched until the request is over. `body` throws a `RangeError` (a
+ * programming error) when the frame and `length` bytes do not fit the buffer.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface Frame {
+  readonly contentType: string
+  readonly headLength: number
+  readonly tailLength: number
+  readonly body: (buffer: Uint8Array, length: number) => HttpBody.HttpBody
+}
+
+/**
+ * A {@link Frame} for one file part named `name` (one boundary for every body it frames).
+ *
+ * @example
+ * ```ts
+ * import { Multipart } from "@effect-docspace/core"
+ *
+ * const frame = Multipart.frame("file", { fileName: "part.bin" })
+ * const buffer = new Uint8Array(frame.headLength + 1024 + frame.tailLength)
+ * // ...the part's bytes written at buffer[frame.headLength], then:
+ * const body = frame.body(buffer, 1024)
+ * ```
+ *
+ * @since 0.2.0
+ * @category constructors
+ */
+export const frame = (
+  name: string,
+  options?: { readonly fileName?: string | undefined; readonly contentType?: string | undefined }
+): Frame => {
+  const b = boundary()
+  const part = file(name, new Uint8Array(0), options) as File
+  const head = encoder.encode(fileHead(b, part))
+  const tail = encoder.encode(`\r\n--${b}--\r\n`)
+  const contentType = `multipart/form-data; boundary=${b}`
+  return {
+    contentType,
+    headLength: head.length,
+    tailLength: tail.length,
+    body: (buffer, length) => {
+      const end = head.length + length + tail.length
+      if (!Number.isSafeInteger(length) || length < 0 || end > buffer.length) {
+        throw new RangeError(`Multipart.frame: ${length} bytes and the frame do not fit a buffer of ${buffer.length}`)
+      }
+      buffer.set(head, 0)
+      buffer.set(tail, head.length + length)
+      return HttpBody.uint8Array(buffer.subarray(0, end), contentType)
+    }
+  }
+}

@@ -120,4 +120,28 @@ describe("Multipart", () => {
         )).pipe(Effect.flatMap((response) => response.text), Effect.provide(NodeHttpClient.layerUndici))
       expect(text).toBe(`${payload.length} hi`)
     }).pipe(Effect.scoped, Effect.timeout("10 seconds")))
+
+  it.effect("frame: a one-file body written in place around bytes in a buffer, the same parse, no copy", () =>
+    Effect.gen(function*() {
+      const frame = Multipart.frame("file", { fileName: "répört \"q\".bin", contentType: "application/x-test" })
+      const buffer = new Uint8Array(frame.headLength + payload.length + frame.tailLength + 10)
+      buffer.set(payload, frame.headLength)
+      const body = frame.body(buffer, payload.length)
+      expect(body._tag).toBe("Uint8Array")
+      const bytes = (body as HttpBody.Uint8Array).body
+      // a view of the caller's buffer: the file's bytes were not copied
+      expect(bytes.buffer).toBe(buffer.buffer)
+      expect(bytes.length).toBe(frame.headLength + payload.length + frame.tailLength)
+      const form = yield* parse(body)
+      const file = form.get("file") as File
+      expect(file.name).toBe("répört \"q\".bin")
+      expect(file.type).toBe("application/x-test")
+      expect(new Uint8Array(yield* Effect.promise(() => file.arrayBuffer()))).toEqual(payload)
+      // a shorter part in the same buffer (the last part of an upload): the tail follows it
+      const short = yield* parse(frame.body(buffer, 5))
+      expect(new Uint8Array(yield* Effect.promise(() => (short.get("file") as File).arrayBuffer()))).toEqual(
+        payload.subarray(0, 5)
+      )
+      expect(() => frame.body(buffer, buffer.length)).toThrow(RangeError)
+    }))
 })

@@ -61,7 +61,7 @@ import { globalValue } from "effect/GlobalValue"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
-import { rechunk } from "./internal/bytes.js"
+import { cut, type Part } from "./internal/bytes.js"
 import * as Schemas from "./internal/schemas.js"
 
 /**
@@ -305,15 +305,23 @@ const withSession = <S, A, E, R>(
   )
 }
 
-// Each part with whether it is the last one, the declared size enforced: a stream longer than `size` fails as soon
-// as it passes it; a shorter one fails before its last part is sent.
+/**
+ * Each part with whether it is the last one and the bytes up to its end, the declared size enforced: a stream longer
+ * than `size` fails as soon as it passes it; a shorter one fails before its last part is sent. A part sits in a pooled
+ * buffer with room for `frame` around it (the multipart body is written in place, the bytes copied once): its body is
+ * `frame.body(part.buffer, part.length)`, and `part.release` must run once its request is over. `inFlight` parts may
+ * be sending at once; the pool holds one more, the part of look-ahead (cutting the next one waits for a part to be
+ * sent, which costs nothing: the look-ahead is ready to go), so memory stays at `inFlight + 1` parts.
+ */
 const parts = <E, R>(
   content: Stream.Stream<Uint8Array, E, R>,
   size: number,
   partSize: number,
+  frame: Multipart.Frame,
+  inFlight: number,
   operation: string,
   url: string
-): Stream.Stream<readonly [Uint8Array, boolean, number], E | Errors.BadRequest, R> => {
+): Stream.Stream<readonly [Part, boolean, number], E | Errors.BadRequest, R> => {
   const mismatch = (seen: number, ended: boolean) =>
     badRequest(
       operation,
@@ -323,7 +331,7 @@ const parts = <E, R>(
         : `the content is longer than the declared size of ${size} bytes`
     )
   return content.pipe(
-    rechunk(partSize),
+    cut({ size: partSize, before: frame.headLength, after: frame.tailLength, buffers: inFlight + 1 }),
     Stream.mapAccumEffect(0, (seen, part) => {
       const total = seen + part.length
       return total > size ? Effect.fail(mismatch(total, false)) : Effect.succeed([total, [part, total] as const])
@@ -349,7 +357,15 @@ const parts = <E, R>(
     }),
     // an empty file is one empty part
     Stream.orElseIfEmptyStream(() =>
-      size === 0 ? Stream.make([new Uint8Array(0), true, 0] as const) : Stream.fail(mismatch(0, true))
+      size === 0
+        ? Stream.make(
+          [
+            { buffer: new Uint8Array(frame.headLength + frame.tailLength), length: 0, release: Effect.void },
+            true,
+            0
+          ] as const
+        )
+        : Stream.fail(mismatch(0, true))
     )
   )
 }
@@ -467,25 +483,24 @@ const uploadViaLocation = <E, R>(
         return yield* Effect.fail(serverError(createInfo, "the portal's upload location is missing or not a URL"))
       }
       const info = { operation: "uploadChunk", method: "POST", url: Redaction.safeUrl(location) }
-      const send = (part: Uint8Array | undefined, query = "") =>
+      const parallel = threads > 1 && options.size > partSize
+      // a Uint8Array body: a Content-Length, and one part with exactly two headers, as the parallel mode needs; there
+      // the portal counts header lengths in characters, so the part is named "blob" (the web client's FormData Blob)
+      // instead of a name that may not be ASCII: the session has the file's name
+      const frame = Multipart.frame("file", { fileName: parallel ? "blob" : options.fileName })
+      const send = (part: Part | undefined, query = "") =>
         Effect.flatMap(
           readReply(client, {
             operation: "uploadChunk",
             method: "POST",
             path: `${location}${query}`,
-            // a Uint8Array body: a Content-Length, and one part with exactly two headers, as the parallel mode needs;
-            // there the portal counts header lengths in characters, so the part is named "blob" (the web client's
-            // FormData Blob) instead of a name that may not be ASCII: the session has the file's name
-            ...(part !== undefined
-              ? {
-                body: Multipart.body([
-                  Multipart.file("file", part, { fileName: query === "" ? options.fileName : "blob" })
-                ])
-              }
-              : {}),
+            ...(part !== undefined ? { body: frame.body(part.buffer, part.length) } : {}),
             envelope: false,
             timeout
-          }, info),
+          }, info).pipe(
+            // the part's buffer is reused once its request is over, whatever its outcome
+            Effect.ensuring(part !== undefined ? part.release : Effect.void)
+          ),
           ([status, json]) =>
             Effect.flatMap(
               Effect.mapError(
@@ -506,10 +521,10 @@ const uploadViaLocation = <E, R>(
             )
         )
       const sep = location.includes("?") ? "&" : "?"
-      if (threads > 1 && options.size > partSize) {
+      if (parallel) {
         // parallel mode (the web client's): numbered parts in any order, then `finalize=true` assembles them
         let sent = 0
-        yield* parts(options.content, options.size, partSize, info.operation, info.url).pipe(
+        yield* parts(options.content, options.size, partSize, frame, threads, info.operation, info.url).pipe(
           Stream.zipWithIndex,
           Stream.mapEffect(([[part], index]) =>
             Effect.flatMap(send(part, `${sep}upload=true&chunkNumber=${index + 1}`), () => {
@@ -526,7 +541,7 @@ const uploadViaLocation = <E, R>(
         }
         return yield* proof(info, data, session.id, options.fileName)
       }
-      const result = yield* parts(options.content, options.size, partSize, info.operation, info.url).pipe(
+      const result = yield* parts(options.content, options.size, partSize, frame, 1, info.operation, info.url).pipe(
         Stream.mapEffect(([part, last, total]) =>
           Effect.flatMap(send(part), ([status, data]) => {
             const stored = status === 201 || (typeof data === "object" && data !== null && "uploaded" in data &&
@@ -586,7 +601,8 @@ const uploadViaSession = <E, R>(
       const pathParams = { folderId, sessionId: session.id }
       const url = `${client.config.baseUrl.origin}/api/2.0/files/{folderId}/session/{sessionId}/upload`
       let sent = 0
-      yield* parts(options.content, options.size, partSize, "uploadAsyncSession", url).pipe(
+      const frame = Multipart.frame("file", { fileName: options.fileName })
+      yield* parts(options.content, options.size, partSize, frame, threads, "uploadAsyncSession", url).pipe(
         Stream.zipWithIndex,
         Stream.mapEffect(([[part], index]) =>
           client.request({
@@ -595,9 +611,11 @@ const uploadViaSession = <E, R>(
             path: "/api/2.0/files/{folderId}/session/{sessionId}/upload",
             pathParams,
             urlParams: { chunkNumber: index + 1 },
-            body: Multipart.body([Multipart.file("file", part, { fileName: options.fileName })]),
+            body: frame.body(part.buffer, part.length),
             timeout
           }, Schema.Unknown).pipe(
+            // the part's buffer is reused once its request is over, whatever its outcome
+            Effect.ensuring(part.release),
             Effect.zipRight(Effect.suspend(() => {
               sent += part.length
               return options.onProgress ? options.onProgress({ bytesSent: sent, size: options.size }) : Effect.void

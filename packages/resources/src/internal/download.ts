@@ -13,6 +13,7 @@
 import type * as DocSpaceClient from "@effect-docspace/core/DocSpaceClient"
 import * as Errors from "@effect-docspace/core/DocSpaceError"
 import * as Redaction from "@effect-docspace/core/Redaction"
+import * as Streams from "@effect-docspace/core/Streams"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
@@ -95,7 +96,8 @@ const storageHop = (
             const status = response.status
             const body = response.stream.pipe(
               Stream.mapError(() => new Errors.TransportError({ ...info, message: "the storage's body broke off" })),
-              Stream.timeoutFail(timedOut, timeout)
+              // one watchdog per body, not a race per chunk
+              Streams.idleTimeout(timedOut, timeout)
             )
             if ((status >= 200 && status < 300) || isRedirect(status)) {
               return Effect.succeed({
