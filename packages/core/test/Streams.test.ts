@@ -1,14 +1,21 @@
-import { Streams } from "@effect-docspace/core"
+import { Auth, DocSpaceClient, DocSpaceConfig, Streams } from "@effect-docspace/core"
+import * as RateLimitPolicy from "@effect-docspace/rate-limit/RateLimitPolicy"
+import { NodeHttpClient } from "@effect/platform-node"
 import { describe, expect, it } from "@effect/vitest"
 import * as Chunk from "effect/Chunk"
+import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
+import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Queue from "effect/Queue"
+import * as Redacted from "effect/Redacted"
 import * as Ref from "effect/Ref"
 import * as Stream from "effect/Stream"
 import * as TestClock from "effect/TestClock"
+import * as Http from "node:http"
+import { API_KEY } from "./utils.js"
 
 class Stalled {
   readonly _tag = "Stalled"
@@ -108,5 +115,69 @@ describe("Streams.idleTimeout", () => {
       const first = yield* Stream.runHead(Streams.idleTimeout(upstream, () => new Stalled(), "2 seconds"))
       expect(first).toEqual(Option.some(1))
       expect(yield* Ref.get(released)).toBe(true)
+    }))
+})
+
+// A loopback server: `/stall` sends 10 bytes and then nothing (it says when the request's socket closes), `/full`
+// sends 100,000 bytes.
+const server = Effect.acquireRelease(
+  Effect.async<{ readonly url: string; readonly closed: Promise<void>; readonly server: Http.Server }>((resume) => {
+    let onClose: () => void = () => undefined
+    const closed = new Promise<void>((resolve) => (onClose = resolve))
+    const server = Http.createServer((req, res) => {
+      res.writeHead(200, { "content-type": "application/octet-stream" })
+      if (req.url?.startsWith("/stall") === true) {
+        req.socket.once("close", onClose)
+        res.write(new Uint8Array(10))
+        return
+      }
+      res.end(new Uint8Array(100_000))
+    })
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address() as { port: number }
+      resume(Effect.succeed({ url: `http://127.0.0.1:${address.port}`, closed, server }))
+    })
+  }),
+  ({ server }) =>
+    Effect.async<void>((resume) => {
+      server.closeAllConnections()
+      server.close(() => resume(Effect.void))
+    })
+)
+
+describe("DocSpaceClient.stream's idle timeout over a real socket (undici)", () => {
+  it.scoped("a stalled body is a Timeout, its socket is closed, and the limiter's permit comes back", () =>
+    Effect.gen(function*() {
+      const { closed, url } = yield* server
+      // one GET at a time: the second download gets its permit only if the stalled one gave it back
+      const layer = DocSpaceClient.layer().pipe(
+        Layer.provide(DocSpaceConfig.layer({
+          baseUrl: url,
+          auth: Auth.apiKey(Redacted.make(API_KEY)),
+          timeout: 10_000,
+          rateLimit: { ...RateLimitPolicy.unlimited, concurrency: { read: 1 } }
+        })),
+        Layer.provide(NodeHttpClient.layerUndici),
+        Layer.orDie
+      )
+      const got = yield* Deferred.make<void>()
+      const download = (path: string) =>
+        DocSpaceClient.stream({ operation: "download", method: "GET", path }).pipe(
+          Stream.tap(() => Deferred.succeed(got, undefined)),
+          Stream.runFold(0, (n, chunk) => n + chunk.length)
+        )
+      const stalled = yield* Effect.fork(Effect.exit(Effect.provide(download("/stall"), layer)))
+      yield* Deferred.await(got)
+      yield* TestClock.adjust("9 seconds")
+      expect(stalled.unsafePoll()).toBeNull()
+      yield* TestClock.adjust("2 seconds")
+      const exit = yield* Fiber.join(stalled)
+      expect(Exit.isFailure(exit) && exit.cause._tag === "Fail" && exit.cause.error).toMatchObject({
+        _tag: "Timeout",
+        operation: "download",
+        timeoutMillis: 10_000
+      })
+      yield* Effect.promise(() => closed)
+      expect(yield* Effect.provide(download("/full"), layer)).toBe(100_000)
     }))
 })

@@ -249,7 +249,11 @@ const download = (
       let received = position
       const last = opened.last
       return opened.body.pipe(
-        Stream.tap((bytes) => Effect.sync(() => received += bytes.length)),
+        // counted per chunk of arrays, without an effect per array
+        Stream.mapChunks((chunk) => {
+          for (const bytes of chunk) received += bytes.length
+          return chunk
+        }),
         // a body that ends before the bytes it announced is broken off too
         Stream.concat(Stream.suspend(() =>
           last !== undefined && received <= last
