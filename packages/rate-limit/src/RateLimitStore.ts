@@ -49,6 +49,19 @@ export type AcquireResult =
   | { readonly _tag: "Busy"; readonly wait: Effect.Effect<void> }
 
 /**
+ * The answer of `acquireAndTake`: `Taken` (the lease, if one was asked for, and every window permit are recorded),
+ * `Blocked` (a window or the gate: nothing recorded, retry at `retryAt`, epoch ms, possibly `Infinity`) or `Busy` (the
+ * windows had room but every lease is held: nothing recorded, retry when `wait` completes).
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type AcquireTakeResult =
+  | { readonly _tag: "Taken" }
+  | { readonly _tag: "Blocked"; readonly retryAt: number }
+  | { readonly _tag: "Busy"; readonly wait: Effect.Effect<void> }
+
+/**
  * @since 0.1.0
  * @category models
  */
@@ -87,6 +100,23 @@ export interface RateLimitStore {
     readonly ttlMillis: number
     readonly now: number
   }) => Effect.Effect<AcquireResult, StoreError>
+  /**
+   * Optional: `acquire` and `take` as one atomic step, so that a request waiting for a window permit holds no
+   * concurrency lease meanwhile (and a shared store answers in one round trip). Without it the limiter takes the
+   * lease, then the window permits, and gives the lease back when a window is full.
+   *
+   * @since 0.2.0
+   */
+  readonly acquireAndTake?: (options: {
+    /** the lease to take with the window permits; none when the class has no cap */
+    readonly lease:
+      | { readonly key: string; readonly limit: number; readonly leaseId: string; readonly ttlMillis: number }
+      | undefined
+    readonly windows: ReadonlyArray<WindowSpec>
+    readonly gateKey: string
+    readonly now: number
+    readonly permitId: string
+  }) => Effect.Effect<AcquireTakeResult, StoreError>
   /** Extends the given leases to `now + ttlMillis`. */
   readonly renew: (options: {
     readonly key: string
@@ -246,6 +276,16 @@ export const makeMemoryUnsafe = (): RateLimitStore => {
   const store: RateLimitStore = {
     leasesExpire: false,
     take: (options) => Effect.sync(() => take(options)),
+    acquireAndTake: ({ gateKey, lease, now, permitId, windows }) =>
+      Effect.sync((): AcquireTakeResult => {
+        const check = take({ windows, gateKey, now, dryRun: true, permitId })
+        if (check._tag === "Blocked") return check
+        if (lease !== undefined && !tryAcquire(lease.key, lease.leaseId, lease.limit)) {
+          return { _tag: "Busy", wait: Deferred.await(signal(lease.key)) }
+        }
+        take({ windows, gateKey, now, dryRun: false, permitId })
+        return taken
+      }),
     settle: (options) => Effect.sync(() => settle(options)),
     acquire: ({ key, leaseId, limit }) =>
       Effect.sync((): AcquireResult =>

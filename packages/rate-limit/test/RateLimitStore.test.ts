@@ -75,6 +75,37 @@ const contract = (name: string, make: Effect.Effect<RateLimitStore.RateLimitStor
         yield* store.release(key, "a")
         assert.strictEqual((yield* acquire("c"))._tag, "Acquired")
       }))
+
+    it.scoped("acquireAndTake: the lease and the window permits together, or neither", () =>
+      Effect.gen(function*() {
+        const store = yield* make
+        assert.isDefined(store.acquireAndTake)
+        const acquireAndTake = store.acquireAndTake!
+        const key = `lease:${crypto.randomUUID()}`
+        const gateKey = `g:${crypto.randomUUID()}`
+        const windows = [w(2, 1000)]
+        const now = Date.now()
+        const lease = (leaseId: string) => ({ key, limit: 1, leaseId, ttlMillis: 60_000 })
+        const run = (leaseId: string | undefined, at: number) =>
+          acquireAndTake({
+            lease: leaseId === undefined ? undefined : lease(leaseId),
+            windows,
+            gateKey,
+            now: at,
+            permitId: crypto.randomUUID()
+          })
+        assert.strictEqual((yield* run("a", now))._tag, "Taken")
+        // the lease is held: Busy, and no window permit recorded
+        assert.strictEqual((yield* run("b", now))._tag, "Busy")
+        // no lease asked for: one window permit left, then the window is full
+        assert.strictEqual((yield* run(undefined, now))._tag, "Taken")
+        yield* store.release(key, "a")
+        // the window is full: Blocked, and the lease is not taken
+        const blocked = yield* run("c", now)
+        assert.strictEqual(blocked._tag, "Blocked")
+        const free = yield* store.acquire({ key, limit: 1, leaseId: "d", ttlMillis: 60_000, now })
+        assert.strictEqual(free._tag, "Acquired", "the blocked call left the lease free")
+      }))
   })
 
 contract("memory store", RateLimitStore.makeMemory)
@@ -101,6 +132,36 @@ describe("stores in a limiter", () => {
       yield* Fiber.join(fourth)
       assert.strictEqual(t.calls.length, 4)
     }).pipe(Effect.scoped))
+
+  // A request waiting for a window permit holds no concurrency lease meanwhile, with a store that takes both in one
+  // step and with one that has no such step (the limiter then gives the lease back while the window is full).
+  for (const combined of [true, false]) {
+    it.effect(`a request waiting for a window holds no lease (${combined ? "acquireAndTake" : "acquire, then take"})`, () =>
+      Effect.gen(function*() {
+        const memory = RateLimitStore.makeMemoryUnsafe()
+        const { acquireAndTake: _, ...rest } = memory
+        // a copy is not the memory store itself: the limiter goes through the store's effects
+        const store: RateLimitStore.RateLimitStore = combined ? { ...memory } : rest
+        const t = makeTransport(() => ({}))
+        const policy: RateLimitPolicy.RateLimitPolicy = {
+          ...RateLimitPolicy.unlimited,
+          concurrency: { write: 1 },
+          windows: [RateLimitPolicy.window(1, "1 minute", { methods: ["POST"] })]
+        }
+        const [a, b] = yield* Effect.all([RateLimiter.make(policy), RateLimiter.make(policy)]).pipe(
+          Effect.provideService(RateLimitStore.RateLimitStore, store)
+        )
+        yield* Effect.flatMap(a.apply(t.client).post("http://x.test/a"), (r) => r.text)
+        const second = yield* Effect.fork(Effect.flatMap(a.apply(t.client).post("http://x.test/a"), (r) => r.text))
+        yield* TestClock.adjust("1 second")
+        // the other limiter's DELETE finds the write slot free while the POST waits for its window
+        yield* Effect.flatMap(b.apply(t.client).del("http://x.test/a"), (r) => r.text)
+        assert.deepStrictEqual(t.calls.map((c) => c.method), ["POST", "DELETE"])
+        yield* TestClock.adjust("1 minute")
+        yield* Fiber.join(second)
+        assert.deepStrictEqual(t.calls.map((c) => c.method), ["POST", "DELETE", "POST"])
+      }).pipe(Effect.scoped))
+  }
 
   it.effect("an unreachable store fails requests with RateLimited (store-unavailable), nothing goes out", () =>
     Effect.gen(function*() {

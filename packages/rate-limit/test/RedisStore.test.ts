@@ -22,8 +22,12 @@ const policy = (overrides: Partial<RateLimitPolicy.RateLimitPolicy>): RateLimitP
 })
 
 /** A limiter with its own Redis connection (as a separate process would have) under `prefix`. */
-const limiterOn = (prefix: string, p: RateLimitPolicy.RateLimitPolicy) =>
-  Layer.build(RateLimiter.layer(p).pipe(Layer.provide(RedisStore.layer({ url, prefix, pollInterval: "5 millis" }))))
+const limiterOn = (
+  prefix: string,
+  p: RateLimitPolicy.RateLimitPolicy,
+  pollInterval: Duration.DurationInput = "5 millis"
+) =>
+  Layer.build(RateLimiter.layer(p).pipe(Layer.provide(RedisStore.layer({ url, prefix, pollInterval }))))
     .pipe(Effect.map(Context.get(RateLimiter.RateLimiter)))
 
 describe.skipIf(!url)("RedisStore (real redis-server)", () => {
@@ -126,4 +130,71 @@ describe.skipIf(!url)("RedisStore (real redis-server)", () => {
       yield* Fiber.join(first)
       assert.strictEqual(t.calls.length, 3)
     }).pipe(Effect.scoped), 10_000)
+
+  it.live(
+    "a process waiting for a window permit does not hold a concurrency slot meanwhile",
+    () =>
+      Effect.gen(function*() {
+        const prefix = `test:${crypto.randomUUID()}`
+        // one write slot; POSTs alone have a window of 1 per 3 s, DELETEs none
+        const p = policy({
+          concurrency: { write: 1 },
+          windows: [RateLimitPolicy.window(1, "3 seconds", { methods: ["POST"] })]
+        })
+        const a = yield* limiterOn(prefix, p)
+        const b = yield* limiterOn(prefix, p)
+        const t = makeTransport(() => ({}))
+        yield* Effect.flatMap(a.apply(t.client).post(URL), (r) => r.text)
+        // the second POST waits about 3 s for the window
+        const second = yield* Effect.fork(Effect.flatMap(a.apply(t.client).post(URL), (r) => r.text))
+        yield* Effect.sleep("200 millis")
+        const start = Date.now()
+        yield* Effect.flatMap(b.apply(t.client).del(URL), (r) => r.text)
+        assert.isAtMost(Date.now() - start, 1500, "the DELETE of the other process found the write slot free")
+        yield* Fiber.join(second)
+        assert.deepStrictEqual(t.calls.map((c) => c.method), ["POST", "DELETE", "POST"])
+      }).pipe(Effect.scoped),
+    15_000
+  )
+
+  it.live("a waiting process wakes when the slot is released, not at its next poll", () =>
+    Effect.gen(function*() {
+      const prefix = `test:${crypto.randomUUID()}`
+      const p = policy({ concurrency: { write: 1 } })
+      // a poll far longer than the test's bound: only the release notification can wake the waiter in time
+      const a = yield* limiterOn(prefix, p, "20 seconds")
+      const b = yield* limiterOn(prefix, p, "20 seconds")
+      const t = makeTransport(() => ({}))
+      const held = yield* a.apply(t.client).post(URL) // holds the only write slot until its body is read
+      const other = yield* Effect.fork(Effect.flatMap(b.apply(t.client).post(URL), (r) => r.text))
+      yield* Effect.sleep("300 millis")
+      assert.strictEqual(t.calls.length, 1, "the other process waits for the slot")
+      const releasedAt = Date.now()
+      yield* held.text
+      yield* Fiber.join(other)
+      assert.strictEqual(t.calls.length, 2)
+      assert.isAtMost(t.calls[1].at - releasedAt, 1000, "woken by the release")
+    }).pipe(Effect.scoped), 30_000)
+
+  it.live(
+    "a waiting process wakes when a crashed holder's lease expires, not at its next poll",
+    () =>
+      Effect.gen(function*() {
+        const prefix = `test:${crypto.randomUUID()}`
+        // a lease taken by a process that died without releasing it: it expires 600 ms from now
+        yield* Effect.scoped(
+          Effect.flatMap(RedisStore.make({ url, prefix }), (store) =>
+            store.acquire({ key: "lease:write", limit: 1, leaseId: "crashed", ttlMillis: 600, now: Date.now() }))
+        )
+        const b = yield* limiterOn(prefix, policy({ concurrency: { write: 1 } }), "20 seconds")
+        const t = makeTransport(() => ({}))
+        const start = Date.now()
+        yield* Effect.flatMap(b.apply(t.client).post(URL), (r) =>
+          r.text)
+        const waited = Date.now() - start
+        assert.isAtLeast(waited, 500, "it waited for the lease to expire")
+        assert.isAtMost(waited, 2500, "and not for its 20 s poll")
+      }).pipe(Effect.scoped),
+    30_000
+  )
 })

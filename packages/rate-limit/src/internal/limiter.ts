@@ -344,27 +344,60 @@ export const make = Effect.fnUntraced(function*(input: RateLimitPolicy.RateLimit
     const state = { throttled: false }
     const permitId = nextId()
     const lock = locks[ctx.cls]
-    const acquireLease = Effect.gen(function*() {
-      const leaseId = nextId()
+    const leaseKey = leaseKeys[ctx.cls]
+    const acquireLease = (leaseId: string, limit: number) =>
+      Effect.gen(function*() {
+        while (true) {
+          const now = yield* Clock.currentTimeMillis
+          const result = yield* storeCall(ctx, store.acquire({ key: leaseKey, limit, leaseId, ttlMillis: ttl, now }))
+          if (result._tag === "Acquired") return
+          yield* markThrottled(ctx, state)
+          yield* restore(result.wait)
+        }
+      })
+    const waitUntil = (retryAt: number, now: number) => {
+      const wait = retryAt - now
+      if (wait > maxWait) return rateLimited(ctx, "wait-exceeds-limit", wait)
+      return Effect.zipRight(markThrottled(ctx, state, wait), restore(Effect.sleep(Duration.millis(wait))))
+    }
+    // The lease and the window permits are taken together, or neither: a request waiting for a window (or the gate)
+    // holds no concurrency slot meanwhile, so that other requests (other processes' too) can use it.
+    const underLock = Effect.gen(function*() {
+      const cap = caps[ctx.cls]
+      const leaseId = cap === undefined ? undefined : nextId()
       while (true) {
         const now = yield* Clock.currentTimeMillis
-        const result = yield* storeCall(
-          ctx,
-          store.acquire({ key: leaseKeys[ctx.cls], limit: caps[ctx.cls] ?? Infinity, leaseId, ttlMillis: ttl, now })
-        )
-        if (result._tag === "Acquired") {
-          held.set(leaseId, leaseKeys[ctx.cls])
-          return leaseId
+        // the limits in force now: a refusal may have lowered them while this request waited
+        const limit = caps[ctx.cls]
+        if (store.acquireAndTake !== undefined) {
+          const lease = leaseId === undefined || limit === undefined ?
+            undefined :
+            { key: leaseKey, limit, leaseId, ttlMillis: ttl }
+          // interruptible: a lease taken by an answer that never came back expires by itself (it is never renewed)
+          const result = yield* restore(
+            storeCall(ctx, store.acquireAndTake({ lease, windows: ctx.all(), gateKey, now, permitId }))
+          )
+          if (result._tag === "Taken") break
+          if (result._tag === "Blocked") yield* waitUntil(result.retryAt, now)
+          else {
+            yield* markThrottled(ctx, state)
+            yield* restore(result.wait)
+          }
+          continue
         }
-        yield* markThrottled(ctx, state)
-        yield* restore(result.wait)
+        // a store without the combined step: the lease, then the windows; the lease goes back while a window is full
+        if (leaseId !== undefined) yield* acquireLease(leaseId, limit ?? Infinity)
+        const taken = yield* restore(
+          storeCall(ctx, store.take({ windows: ctx.all(), gateKey, now, dryRun: false, permitId }))
+        ).pipe(
+          Effect.onError(() => leaseId === undefined ? Effect.void : Effect.ignore(store.release(leaseKey, leaseId)))
+        )
+        if (taken._tag === "Taken") break
+        if (leaseId !== undefined) yield* Effect.ignore(store.release(leaseKey, leaseId))
+        yield* waitUntil(taken.retryAt, now)
       }
-    })
-    const underLock = Effect.gen(function*() {
-      const leaseId = caps[ctx.cls] === undefined ? undefined : yield* acquireLease
-      const permit = makePermit(ctx, permitId, leaseId)
-      yield* restore(waitWindows(ctx, ctx.all, false, state, permitId)).pipe(Effect.onError(() => permit.release))
-      return permit
+      if (leaseId !== undefined) held.set(leaseId, leaseKey)
+      return makePermit(ctx, permitId, leaseId)
     })
     return Effect.gen(function*() {
       yield* restore(waitScopedGates(ctx, state))
