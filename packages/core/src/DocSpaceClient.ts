@@ -66,7 +66,7 @@ import { responseBody } from "./internal/idleTimeout.js"
 import { buildPath, type PathParam } from "./internal/path.js"
 import { safeUrl } from "./internal/redact.js"
 import * as Response from "./internal/response.js"
-import { withSafeSpan } from "./internal/span.js"
+import { withRequestRefs, withRequestSpan } from "./internal/span.js"
 import { boundedTimeout } from "./internal/timeout.js"
 import * as Multipart from "./Multipart.js"
 
@@ -327,26 +327,43 @@ export const make = (
       })
     // transport -> timeout (per request, not counting the wait for permits) -> rate limiter -> base URL & headers
     // every request is tied to a scope: interrupting it, or closing the scope of a streamed body, aborts it
-    const timed = HttpClient.transform(
-      HttpClient.withScope(transport),
-      (effect, request) =>
-        Effect.flatMap(
-          FiberRef.get(currentRequest),
-          (current) => {
-            if (current === undefined) return Effect.map(effect, limitBody)
-            // a JSON request reads its whole (bounded) body here: one timer covers headers and body
-            const run = current.buffer === true
-              ? Effect.flatMap(effect, (response) => prefetch(limitBody(response), request, current))
-              : Effect.map(effect, limitBody)
-            return boundedTimeout(run, current.timeout, () =>
+    // Streamed and raw bodies live as long as the caller's scope: closing that scope aborts them (`withScope`). A JSON
+    // request reads its whole body below the limiter, under the same one timer as its headers, and is not tied to a
+    // scope: the platform's response aborts it when it is interrupted (by its timer or by the caller), and a finished
+    // one has nothing to abort (`withScope` would abort it once more when its scope closes: an AbortController, a
+    // DOMException and their listeners, about 200 us of CPU a request, see docs/benchmarks.md).
+    const scopedTransport = HttpClient.withScope(transport)
+    const timed = HttpClient.makeWith<
+      never,
+      never,
+      HttpClientError.HttpClientError | Errors.DocSpaceError,
+      Scope.Scope
+    >(
+      (requestEffect) =>
+        Effect.flatMap(requestEffect, (request) =>
+          Effect.flatMap(FiberRef.get(currentRequest), (current) => {
+            if (current === undefined) return Effect.map(scopedTransport.execute(request), limitBody)
+            const onTimeout = () =>
               new Errors.Timeout({
                 operation: current.operation,
                 method: request.method,
                 url: current.url ?? safeUrl(request.url),
                 timeoutMillis: Duration.toMillis(current.timeout)
-              }))
-          }
-        )
+              })
+            return current.buffer === true
+              // the request's own fiber changes no FiberRef the caller reads: nothing to merge back
+              ? boundedTimeout(
+                Effect.flatMap(
+                  transport.execute(request),
+                  (response) => prefetch(limitBody(response), request, current)
+                ),
+                current.timeout,
+                onTimeout,
+                { inherit: false }
+              )
+              : boundedTimeout(Effect.map(scopedTransport.execute(request), limitBody), current.timeout, onTimeout)
+          })),
+      Effect.succeed
     )
     const limited = limiter.apply(timed)
     const origin = config.baseUrl.origin
@@ -480,34 +497,33 @@ export const make = (
       )
 
     const instrument =
-      <A, R>(opts: RequestOptions, buffer = false) => (effect: Effect.Effect<A, Errors.DocSpaceError, R>) =>
-        effect.pipe(
-          scrubbed,
-          // a fresh record per run: `buffered` is written by the transport level of this run
-          (self) =>
-            Effect.suspend(() =>
-              Effect.locally(self, currentRequest, {
-                operation: opts.operation,
-                timeout: opts.timeout === undefined ? config.timeout : Duration.decode(opts.timeout),
-                buffer
-              })
-            ),
-          // the platform's own `http.client` span would keep the request (its Authorization header) as its exit
-          // value and the full URL with its query: this span replaces it, keeps no value, and propagates the trace
-          Effect.locally(HttpClient.currentTracerDisabledWhen, () => true),
-          // the limiter's and the re-login's debug logs say which operation they are about (never the real URL)
-          Effect.annotateLogs({
-            "docspace.operation": opts.operation,
-            "url.template": /^https?:/i.test(opts.path) ? safeUrl(opts.path) : opts.path
-          }),
-          withSafeSpan(`DocSpace.${opts.operation}`, {
-            "docspace.operation": opts.operation,
-            "http.request.method": opts.method,
-            "url.template": /^https?:/i.test(opts.path) ? safeUrl(opts.path) : opts.path,
-            "server.address": config.baseUrl.host
-          }),
-          withRedactedHeaders
+      <A, R>(opts: RequestOptions, buffer = false) => (effect: Effect.Effect<A, Errors.DocSpaceError, R>) => {
+        const template = /^https?:/i.test(opts.path) ? safeUrl(opts.path) : opts.path
+        const timeout = opts.timeout === undefined ? config.timeout : Duration.decode(opts.timeout)
+        // the limiter's and the re-login's debug logs say which operation they are about (never the real URL)
+        const annotations: ReadonlyArray<readonly [string, unknown]> = [
+          ["docspace.operation", opts.operation],
+          ["url.template", template]
+        ]
+        const attributes = {
+          "docspace.operation": opts.operation,
+          "http.request.method": opts.method,
+          "url.template": template,
+          "server.address": config.baseUrl.host
+        }
+        return withRequestSpan(
+          `DocSpace.${opts.operation}`,
+          attributes,
+          (span) =>
+            // one step sets what every level below reads, and puts it back when the request ends
+            withRequestRefs(scrubbed(effect), span, annotations, {
+              // a fresh record per run: `buffered` is written by the transport level of this run
+              operation: opts.operation,
+              timeout,
+              buffer
+            }, redactedHeaderNames)
         )
+      }
 
     // the body of a JSON request was read below the limiter, under the request's one timer; when it was not (a
     // transport that bypassed that), reading it here gets a timer of its own

@@ -1,9 +1,10 @@
 import { Auth, DocSpaceClient } from "@effect-docspace/core"
-import { describe, expect, it } from "@effect/vitest"
+import { describe, expect, it, vi } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
+import { identity } from "effect/Function"
 import * as Redacted from "effect/Redacted"
 import * as Ref from "effect/Ref"
 import * as Schema from "effect/Schema"
@@ -150,4 +151,70 @@ describe("every request is bounded by its timeout, even where interruption is im
       const result = yield* Fiber.join(fiber)
       expect(Either.isLeft(result) && result.left).toMatchObject({ _tag: "Timeout", timeoutMillis: 5000 })
     }))
+})
+
+// With the default clock a request's timer is a JavaScript timer (an Effect sleep racing the request cost a third of
+// a loopback request): vitest's fake timers stand in for real time here, so nothing really waits.
+describe("the timer of a request under the default clock (issue 13: one timer, no sleeping fiber)", () => {
+  const withFakeTimers = <A, E>(body: Effect.Effect<A, E>) =>
+    Effect.acquireUseRelease(
+      Effect.sync(() => vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] })),
+      () => body,
+      () => Effect.sync(() => vi.useRealTimers())
+    )
+  // lets the request reach its transport (the runtime's own scheduling is real microtasks)
+  const turns: Effect.Effect<void> = Effect.asVoid(
+    Effect.promise(() => new Promise<void>((resolve) => queueMicrotask(resolve))).pipe(Effect.repeatN(50))
+  )
+  const profile = DocSpaceClient.request(
+    { operation: "getSelfProfile", method: "GET", path: "/api/2.0/people/@self" },
+    Schema.Struct({ id: Schema.String })
+  )
+
+  const wraps: ReadonlyArray<readonly [string, <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>]> = [
+    ["interruptible", identity],
+    ["inside Effect.uninterruptible", Effect.uninterruptible]
+  ]
+  for (const [name, wrap] of wraps) {
+    it.live(`a portal that never answers ends as Timeout after the timeout, not before (${name})`, () =>
+      withFakeTimers(Effect.gen(function*() {
+        const interrupted = yield* Ref.make(false)
+        const { client } = yield* mockTransport(() =>
+          Effect.onInterrupt(Effect.never, () => Ref.set(interrupted, true)) as Effect.Effect<never>
+        )
+        const fiber = yield* Effect.fork(
+          Effect.either(Effect.provide(wrap(profile), clientLayer(client, { timeout: 5000 })))
+        )
+        yield* turns
+        vi.advanceTimersByTime(4999)
+        yield* turns
+        expect(fiber.unsafePoll()).toBeNull()
+        vi.advanceTimersByTime(1)
+        const result = yield* Fiber.join(fiber)
+        expect(Either.isLeft(result) && result.left).toMatchObject({ _tag: "Timeout", timeoutMillis: 5000 })
+        yield* turns
+        // the request itself was interrupted (its socket aborted), not left running
+        expect(yield* Ref.get(interrupted)).toBe(true)
+      })))
+  }
+
+  it.live("a request answered in time leaves no timer behind", () =>
+    withFakeTimers(Effect.gen(function*() {
+      const { client } = yield* mockTransport(() => envelope({ id: "me" }))
+      const result = yield* Effect.provide(profile, clientLayer(client, { timeout: 5000 }))
+      expect(result).toEqual({ id: "me" })
+      expect(vi.getTimerCount()).toBe(0)
+    })))
+
+  it.live("interrupting the caller interrupts the request and clears its timer", () =>
+    withFakeTimers(Effect.gen(function*() {
+      const interrupted = yield* Ref.make(false)
+      const { client } = yield* mockTransport(() => Effect.onInterrupt(Effect.never, () => Ref.set(interrupted, true)))
+      const fiber = yield* Effect.fork(Effect.provide(profile, clientLayer(client, { timeout: 5000 })))
+      yield* turns
+      expect(vi.getTimerCount()).toBe(1)
+      yield* Fiber.interrupt(fiber)
+      expect(yield* Ref.get(interrupted)).toBe(true)
+      expect(vi.getTimerCount()).toBe(0)
+    })))
 })
