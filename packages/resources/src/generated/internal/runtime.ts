@@ -69,7 +69,7 @@ export const DateTime: Schema.Schema<Date, string | DateTimeObject> = /*#__PURE_
 
 /**
  * A component schema built on its first use rather than when its module is imported: a generated module then costs
- * little to import, and the schemas a program never decodes are never built (the whole `Api` holds about 700).
+ * little to import, and the schemas a program never decodes are never built (the whole `Api` holds about 600).
  * The schema is a `Schema.suspend` carrying the component's `identifier`; decoding, encoding, union
  * discrimination and error messages are those of the schema `build` returns, built once.
  *
