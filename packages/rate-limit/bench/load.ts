@@ -4,15 +4,29 @@ import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
-import { RateLimiter, RateLimitPolicy } from "../src/index.js"
-import * as RedisStore from "../src/RedisStore.js"
+import type * as Limits from "../src/index.js"
+import type * as RedisStores from "../src/RedisStore.js"
+
+// LIMITER_SRC_DIR=<another copy's src directory> benches that copy (before/after comparisons with the same harness)
+const srcDir = process.env.LIMITER_SRC_DIR ?? "../src"
+const { RateLimiter, RateLimitPolicy }: typeof Limits = await import(`${srcDir}/index.js`)
+const RedisStore: typeof RedisStores = await import(`${srcDir}/RedisStore.js`)
+// RL_BENCH_POLL: the Redis store's pollInterval (its default when unset)
+const pollInterval = process.env.RL_BENCH_POLL as `${number} millis` | undefined
 
 export interface LoadResult {
   readonly ok: number
   readonly failed: number
   readonly failures: Record<string, number>
   readonly elapsedMs: number
-  readonly stats: RateLimiter.RateLimitStats
+  /** the process's CPU time (user + system) during the run, in microseconds */
+  readonly cpuMicros: number
+  /**
+   * Every request as the limiter let it go: [handed to the transport, answer headers back (the window permit's
+   * settle instant), body read (the concurrency permit released), 0 = GET / 1 = other], epoch ms.
+   */
+  readonly sends: Array<readonly [number, number, number, number]>
+  readonly stats: Limits.RateLimiter.RateLimitStats
 }
 
 export const benchPolicy = (
@@ -21,7 +35,7 @@ export const benchPolicy = (
   read: number,
   write: number,
   name = "bench"
-): RateLimitPolicy.RateLimitPolicy => ({
+): Limits.RateLimitPolicy.RateLimitPolicy => ({
   ...RateLimitPolicy.unlimited,
   name,
   windows: [RateLimitPolicy.window(limit, `${windowMs} millis`)],
@@ -34,17 +48,32 @@ export const runLoad = (options: {
   readonly baseUrl: string
   readonly n: number
   readonly offset?: number
-  readonly policy: RateLimitPolicy.RateLimitPolicy
+  readonly policy: Limits.RateLimitPolicy.RateLimitPolicy
   readonly redis?: { readonly url: string; readonly prefix: string } | undefined
-  readonly startAt?: number | undefined
+  /** called once everything is built (Redis connected): resolves to the instant to start at */
+  readonly ready?: (() => Promise<number>) | undefined
 }): Promise<LoadResult> => {
   const program = Effect.gen(function*() {
     const limiter = yield* RateLimiter.RateLimiter
-    const client = limiter.apply(yield* HttpClient.HttpClient)
-    if (options.startAt !== undefined) yield* Effect.sleep(Math.max(0, options.startAt - Date.now()))
+    const answered = new Map<HttpClientRequest.HttpClientRequest, readonly [number, number]>()
+    // below the limiter: the instant it hands a request to the transport, and the instant the answer comes back
+    const transport = HttpClient.transform(yield* HttpClient.HttpClient, (effect, request) => {
+      const sentAt = Date.now()
+      return Effect.tap(effect, () => {
+        answered.set(request, [sentAt, Date.now()])
+      })
+    })
+    const client = limiter.apply(transport)
+    const sends: Array<readonly [number, number, number, number]> = []
+    if (options.ready !== undefined) {
+      const ready = options.ready
+      const startAt = yield* Effect.promise(() => ready())
+      yield* Effect.sleep(Math.max(0, startAt - Date.now()))
+    }
     const failures: Record<string, number> = {}
     let ok = 0
     const start = Date.now()
+    const cpuBefore = process.cpuUsage()
     yield* Effect.forEach(
       Array.from({ length: options.n }, (_, i) => i + (options.offset ?? 0)),
       (i) => {
@@ -54,7 +83,16 @@ export const runLoad = (options: {
           ? HttpClientRequest.make(method)(url)
           : HttpClientRequest.make(method)(url).pipe(HttpClientRequest.bodyUnsafeJson({ i }))
         return client.execute(request).pipe(
-          Effect.flatMap((res) => Effect.as(res.arrayBuffer, res.status)),
+          Effect.flatMap((res) =>
+            Effect.as(
+              Effect.tap(res.arrayBuffer, () => {
+                const at = answered.get(request)
+                answered.delete(request)
+                if (at !== undefined) sends.push([at[0], at[1], Date.now(), method === "GET" ? 0 : 1])
+              }),
+              res.status
+            )
+          ),
           Effect.match({
             onFailure: (e) => {
               const key = e._tag === "RateLimited" ? `RateLimited:${e.reason}` : e._tag
@@ -70,15 +108,21 @@ export const runLoad = (options: {
       { concurrency: "unbounded", discard: true }
     )
     const elapsedMs = Date.now() - start
+    const cpu = process.cpuUsage(cpuBefore)
     const stats = yield* limiter.stats
-    return { ok, failed: options.n - ok, failures, elapsedMs, stats }
+    return { ok, failed: options.n - ok, failures, elapsedMs, cpuMicros: cpu.user + cpu.system, sends, stats }
   })
   const limiterLayer = options.redis === undefined
     ? RateLimiter.layer(options.policy)
     : RateLimiter.layer(options.policy).pipe(
       Layer.provide(
-        RedisStore.layer({ url: options.redis.url, prefix: options.redis.prefix, pollInterval: "2 millis" })
+        RedisStore.layer({ url: options.redis.url, prefix: options.redis.prefix, pollInterval })
       )
     )
-  return Effect.runPromise(program.pipe(Effect.provide(Layer.merge(limiterLayer, NodeHttpClient.layer))))
+  // keep-alive, as every real client (undici, fetch) has it: NodeHttpClient.layer's own agent opens a connection per
+  // request, whose cost (client and server) would be most of the CPU the bench spends, and not the limiter's
+  const transport = NodeHttpClient.layerWithoutAgent.pipe(
+    Layer.provide(NodeHttpClient.makeAgentLayer({ keepAlive: true }))
+  )
+  return Effect.runPromise(program.pipe(Effect.provide(Layer.merge(limiterLayer, transport))))
 }

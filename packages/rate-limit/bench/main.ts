@@ -7,6 +7,7 @@
 import { spawn, spawnSync } from "node:child_process"
 import type { ChildProcess } from "node:child_process"
 import * as net from "node:net"
+import * as os from "node:os"
 import * as path from "node:path"
 import * as readline from "node:readline"
 import { fileURLToPath } from "node:url"
@@ -23,21 +24,35 @@ const children: Array<ChildProcess> = []
 
 const spawnTs = (file: string, args: Array<string> = []) => {
   const child = spawn(process.execPath, ["--import", "tsx", path.join(here, file), ...args], {
-    stdio: ["ignore", "pipe", "inherit"]
+    stdio: ["pipe", "pipe", "inherit"]
   })
   children.push(child)
   return child
 }
 
-const firstLine = (child: ChildProcess) =>
-  new Promise<string>((resolve, reject) => {
-    const rl = readline.createInterface({ input: child.stdout! })
-    rl.once("line", (line) => {
-      rl.close()
-      resolve(line)
-    })
-    child.once("exit", (code) => reject(new Error(`${child.spawnargs.join(" ")} exited with ${code}`)))
+// the lines a child prints, one at a time
+const lines = (child: ChildProcess) => {
+  const queue: Array<string> = []
+  const waiting: Array<{ resolve: (line: string) => void; reject: (error: Error) => void }> = []
+  let exited: Error | undefined
+  readline.createInterface({ input: child.stdout! }).on("line", (line) => {
+    const w = waiting.shift()
+    if (w === undefined) queue.push(line)
+    else w.resolve(line)
   })
+  child.once("exit", (code) => {
+    exited = new Error(`${child.spawnargs.join(" ")} exited with ${code}`)
+    for (const w of waiting.splice(0)) w.reject(exited)
+  })
+  return () =>
+    new Promise<string>((resolve, reject) => {
+      const line = queue.shift()
+      if (line !== undefined) resolve(line)
+      else if (exited !== undefined) reject(exited)
+      else waiting.push({ resolve, reject })
+    })
+}
+const firstLine = (child: ChildProcess) => lines(child)()
 
 const freePort = () =>
   new Promise<number>((resolve) => {
@@ -83,6 +98,25 @@ const startRedis = async (): Promise<string | undefined> => {
   return undefined
 }
 
+// the commands Redis ran: `INFO commandstats` as { command: calls }
+const redisCommands = (url: string) =>
+  new Promise<Record<string, number>>((resolve) => {
+    const socket = net.connect(Number(new URL(url).port), "127.0.0.1")
+    let data = ""
+    socket.once("connect", () => socket.write("INFO commandstats\r\n"))
+    socket.on("data", (d) => {
+      data += d.toString()
+      const header = /^\$(\d+)\r\n/.exec(data)
+      if (header !== null && data.length >= header[0].length + Number(header[1])) {
+        socket.destroy()
+        const out: Record<string, number> = {}
+        for (const m of data.matchAll(/cmdstat_([a-z|]+):calls=(\d+)/g)) out[m[1]] = Number(m[2])
+        resolve(out)
+      }
+    })
+    socket.once("error", () => resolve({}))
+  })
+
 interface ServerStats {
   accepted: number
   refusedWindow: number
@@ -107,6 +141,60 @@ const goodput = (s: ServerStats) => {
   const k = Math.max(1, Math.floor(span / WINDOW_MS))
   const inWindows = s.times.filter((t) => t < s.firstAcceptedAt + k * WINDOW_MS).length
   return { span, k, inWindows, goodput: inWindows / (k * LIMIT) }
+}
+
+// The store's side, from the sends the limiters let go (client side, before the network), which a loaded machine
+// does not distort the way it distorts the server's count (a process descheduled after its send holds its permits,
+// as the store counts them, however late it reads its answer):
+//  - saturation: the share of the time the store left nothing idle that a waiting request could have used: the
+//    window full (LIMIT permits counted, a permit counting from its send until its answer came back plus WINDOW_MS,
+//    the store's own conservative account), or every class that still had requests to send at its concurrency cap
+//    (a permit held from the send until the body was read). 1.0 means no request ever waited for a free permit.
+//  - occupancy: the share of the window's LIMIT permits counted as taken, averaged over the first whole windows.
+//  - sent: the sends in the first k whole windows from the first send / (k * LIMIT).
+const storeSide = (clients: ReadonlyArray<LoadResult>) => {
+  const sends = clients.flatMap((c) => c.sends).sort((a, b) => a[0] - b[0])
+  if (sends.length === 0) return undefined
+  const t0 = sends[0][0]
+  const tEnd = sends[sends.length - 1][0]
+  const k = Math.max(1, Math.floor((tEnd - t0) / WINDOW_MS))
+  const end = t0 + k * WINDOW_MS
+  const caps = [READ, WRITE]
+  const total = [0, 0]
+  for (const x of sends) total[x[3]]++
+  // events: [at, window delta, class, in-flight delta, sent delta]
+  const events: Array<readonly [number, number, number, number, number]> = []
+  for (const [sentAt, answeredAt, doneAt, cls] of sends) {
+    events.push([sentAt, 1, cls, 1, 1], [answeredAt + WINDOW_MS, -1, cls, 0, 0], [doneAt, 0, cls, -1, 0])
+  }
+  events.sort((a, b) => a[0] - b[0] || a[1] - b[1])
+  let window = 0
+  const inFlight = [0, 0]
+  const sent = [0, 0]
+  let last = t0
+  let area = 0
+  let saturated = 0
+  for (const [at, dw, cls, df, ds] of events) {
+    const from = Math.max(last, t0)
+    const occupancyTo = Math.min(at, end)
+    if (occupancyTo > from) area += Math.min(window, LIMIT) * (occupancyTo - from)
+    const to = Math.min(at, tEnd)
+    if (to > from) {
+      const full = window >= LIMIT || [0, 1].every((c) => sent[c] >= total[c] || inFlight[c] >= caps[c])
+      if (full) saturated += to - from
+    }
+    last = Math.max(last, at)
+    window += dw
+    inFlight[cls] += df
+    sent[cls] += ds
+  }
+  const inWindows = sends.filter((x) => x[0] < end).length
+  return {
+    k,
+    saturation: saturated / Math.max(1, tEnd - t0),
+    occupancy: area / (k * WINDOW_MS * LIMIT),
+    sent: inWindows / (k * LIMIT)
+  }
 }
 
 const report = (title: string, s: ServerStats, clients: ReadonlyArray<LoadResult>) => {
@@ -137,6 +225,18 @@ const report = (title: string, s: ServerStats, clients: ReadonlyArray<LoadResult
     )
     console.log(`  rejections at (ms after the first): ${s.refusals.map((t) => t - s.firstRefusalAt).join(" ")}`)
   }
+  const side = storeSide(clients)
+  if (side !== undefined) {
+    console.log(
+      `  store side: saturation ${side.saturation.toFixed(3)} (no free permit left idle while a request waited), ` +
+        `window occupancy ${side.occupancy.toFixed(3)}, sends ${
+          side.sent.toFixed(3)
+        } of the allowed rate (first ${side.k} whole windows from the first send)`
+    )
+  }
+  const perWindow = Array.from({ length: Math.ceil((g.span + 1) / WINDOW_MS) }, () => 0)
+  for (const t of s.times) perWindow[Math.floor((t - s.firstAcceptedAt) / WINDOW_MS)]++
+  console.log(`  accepted per window: ${perWindow.join(" ")}`)
   console.log(`  server peak in flight: GET ${s.peakRead}/${READ}, non-GET ${s.peakWrite}/${WRITE}`)
   const st = clients.map((c) => c.stats)
   console.log(
@@ -146,66 +246,87 @@ const report = (title: string, s: ServerStats, clients: ReadonlyArray<LoadResult
       st.reduce((n, x) => n + x.throttled, 0)
     }, limits in force ${JSON.stringify(st[0].limits)}`
   )
-  return { ok, refusals, goodput: g.goodput }
+  const cpu = clients.reduce((n, c) => n + c.cpuMicros, 0)
+  console.log(
+    `  client CPU: ${(cpu / 1000).toFixed(0)} ms in all, ${(cpu / N).toFixed(0)} us per request (${
+      clients.map((c) => (c.cpuMicros / 1000).toFixed(0)).join(" + ")
+    } ms); elapsed ${clients.map((c) => c.elapsedMs).join(", ")} ms`
+  )
+  return { ok, refusals, goodput: g.goodput, saturation: side?.saturation ?? 0 }
 }
+
+// `RL_BENCH_ONLY=redis` (or a comma-separated list of cloud, legacy, high, real, redis) runs only those scenarios
+const only = process.env.RL_BENCH_ONLY?.split(",").map((s) => s.trim())
+const runs = (name: string) => only === undefined || only.includes(name)
+
+const expect = (what: string, ok: boolean) => console.log(`  ${ok ? "OK  " : "FAIL"} ${what}`)
 
 const main = async () => {
   const started = Date.now()
   const server = spawnTs("server.ts")
   const { port } = JSON.parse(await firstLine(server)) as { port: number }
   const baseUrl = `http://127.0.0.1:${port}`
+  console.log(`machine: ${os.cpus().length} cores, load average ${os.loadavg().map((x) => x.toFixed(2)).join(" ")}`)
   console.log(
     `server: ${LIMIT} requests per ${WINDOW_MS} ms (sliding), ${READ} GET / ${WRITE} non-GET concurrent; ${N} requests, 70% GET, 10% each POST/PUT/DELETE`
   )
   const base = { limit: LIMIT, windowMs: WINDOW_MS, read: READ, write: WRITE, latencyMs: [2, 8] }
 
-  await configure(baseUrl, { ...base, mode: "cloud" })
-  const a = await runLoad({ baseUrl, n: N, policy: benchPolicy(LIMIT, WINDOW_MS, READ, WRITE) })
-  report("cloud (429), matching policy", await serverStats(baseUrl), [a])
+  if (runs("cloud")) {
+    await configure(baseUrl, { ...base, mode: "cloud" })
+    const a = await runLoad({ baseUrl, n: N, policy: benchPolicy(LIMIT, WINDOW_MS, READ, WRITE) })
+    report("cloud (429), matching policy", await serverStats(baseUrl), [a])
+  }
 
-  await configure(baseUrl, { ...base, mode: "legacy" })
-  const b = await runLoad({ baseUrl, n: N, policy: benchPolicy(LIMIT, WINDOW_MS, READ, WRITE) })
-  report("legacy (503), matching policy", await serverStats(baseUrl), [b])
+  if (runs("legacy")) {
+    await configure(baseUrl, { ...base, mode: "legacy" })
+    const b = await runLoad({ baseUrl, n: N, policy: benchPolicy(LIMIT, WINDOW_MS, READ, WRITE) })
+    report("legacy (503), matching policy", await serverStats(baseUrl), [b])
+  }
 
-  await configure(baseUrl, { ...base, mode: "cloud" })
-  const c = await runLoad({ baseUrl, n: N, policy: benchPolicy(LIMIT * 2, WINDOW_MS, READ * 2, WRITE * 2) })
-  report("cloud (429), client policy 2x too high", await serverStats(baseUrl), [c])
+  if (runs("high")) {
+    await configure(baseUrl, { ...base, mode: "cloud" })
+    const c = await runLoad({ baseUrl, n: N, policy: benchPolicy(LIMIT * 2, WINDOW_MS, READ * 2, WRITE * 2) })
+    report("cloud (429), client policy 2x too high", await serverStats(baseUrl), [c])
+  }
 
   // The refusals a DocSpace server really sends: 429, empty body, only X-RateLimit-Limit (the window's limit or the
   // concurrency cap) and X-RateLimit-Remaining (<= 0), no Retry-After; HEAD counts with the writes.
-  const expect = (what: string, ok: boolean) => console.log(`  ${ok ? "OK  " : "FAIL"} ${what}`)
-  await configure(baseUrl, { ...base, mode: "real" })
-  const d = await runLoad({ baseUrl, n: N, policy: benchPolicy(LIMIT, WINDOW_MS, READ, WRITE) })
-  const dr = report("real headers (429, no Retry-After), matching policy", await serverStats(baseUrl), [d])
-  expect("0 refusals", dr.refusals === 0)
+  if (runs("real")) {
+    await configure(baseUrl, { ...base, mode: "real" })
+    const d = await runLoad({ baseUrl, n: N, policy: benchPolicy(LIMIT, WINDOW_MS, READ, WRITE) })
+    const dr = report("real headers (429, no Retry-After), matching policy", await serverStats(baseUrl), [d])
+    expect("0 refusals", dr.refusals === 0)
 
-  await configure(baseUrl, { ...base, mode: "real" })
-  const e = await runLoad({ baseUrl, n: N, policy: benchPolicy(LIMIT, WINDOW_MS, READ * 2, WRITE * 2) })
-  const er = report("real headers, client caps 2x too high", await serverStats(baseUrl), [e])
-  expect(`every request finished (${er.ok}/${N})`, er.ok === N)
-  expect(
-    `window limit unchanged (${
-      e.stats.limits.windows.join(",")
-    } = ${LIMIT}), caps learned (${e.stats.limits.read}/${e.stats.limits.write} = ${READ}/${WRITE})`,
-    e.stats.limits.windows[0] === LIMIT && e.stats.limits.read === READ && e.stats.limits.write === WRITE
-  )
+    await configure(baseUrl, { ...base, mode: "real" })
+    const e = await runLoad({ baseUrl, n: N, policy: benchPolicy(LIMIT, WINDOW_MS, READ * 2, WRITE * 2) })
+    const er = report("real headers, client caps 2x too high", await serverStats(baseUrl), [e])
+    expect(`every request finished (${er.ok}/${N})`, er.ok === N)
+    expect(
+      `window limit unchanged (${
+        e.stats.limits.windows.join(",")
+      } = ${LIMIT}), caps learned (${e.stats.limits.read}/${e.stats.limits.write} = ${READ}/${WRITE})`,
+      e.stats.limits.windows[0] === LIMIT && e.stats.limits.read === READ && e.stats.limits.write === WRITE
+    )
 
-  await configure(baseUrl, { ...base, mode: "real" })
-  const f = await runLoad({ baseUrl, n: N, policy: benchPolicy(LIMIT * 2, WINDOW_MS, READ * 2, WRITE * 2) })
-  const fr = report("real headers, client caps and window 2x too high", await serverStats(baseUrl), [f])
-  expect(`every request finished (${fr.ok}/${N})`, fr.ok === N)
-  expect(
-    `window learned from window refusals only (${f.stats.limits.windows.join(",")} = ${LIMIT})`,
-    f.stats.limits.windows[0] === LIMIT
-  )
+    await configure(baseUrl, { ...base, mode: "real" })
+    const f = await runLoad({ baseUrl, n: N, policy: benchPolicy(LIMIT * 2, WINDOW_MS, READ * 2, WRITE * 2) })
+    const fr = report("real headers, client caps and window 2x too high", await serverStats(baseUrl), [f])
+    expect(`every request finished (${fr.ok}/${N})`, fr.ok === N)
+    expect(
+      `window learned from window refusals only (${f.stats.limits.windows.join(",")} = ${LIMIT})`,
+      f.stats.limits.windows[0] === LIMIT
+    )
+  }
 
-  const redisUrl = await startRedis()
-  if (redisUrl === undefined) {
+  const redisUrl = runs("redis") ? await startRedis() : undefined
+  if (!runs("redis")) {
+    // not asked for
+  } else if (redisUrl === undefined) {
     console.log("\n== 4 processes sharing Redis: SKIPPED (redis-server not installed)")
   } else {
     await configure(baseUrl, { ...base, mode: "cloud" })
     const prefix = `bench:${Date.now()}`
-    const startAt = Date.now() + 2500
     const workers = Array.from({ length: 4 }, (_, w) =>
       spawnTs("worker.ts", [
         JSON.stringify({
@@ -217,12 +338,28 @@ const main = async () => {
           read: READ,
           write: WRITE,
           redisUrl,
-          prefix,
-          startAt
+          prefix
         })
       ]))
-    const results = await Promise.all(workers.map((w) => firstLine(w).then((l) => JSON.parse(l) as LoadResult)))
-    report("4 processes sharing Redis, matching policy", await serverStats(baseUrl), results)
+    const next = workers.map(lines)
+    // every worker built and connected, then all start together
+    await Promise.all(next.map((line) => line()))
+    await configure(baseUrl, { ...base, mode: "cloud" }) // forget the warm-up
+    const commandsBefore = await redisCommands(redisUrl)
+    const startAt = Date.now() + 200
+    for (const w of workers) w.stdin!.write(`${startAt}\n`)
+    const results = await Promise.all(next.map((line) => line().then((l) => JSON.parse(l) as LoadResult)))
+    const rr = report("4 processes sharing Redis, matching policy", await serverStats(baseUrl), results)
+    const commands = await redisCommands(redisUrl)
+    const delta = (name: string) => (commands[name] ?? 0) - (commandsBefore[name] ?? 0)
+    console.log(
+      `  Redis: ${(delta("evalsha") / N).toFixed(2)} scripts per request (${delta("evalsha")} EVALSHA, ${
+        delta("publish")
+      } PUBLISH, ${delta("zrem") + delta("get") + delta("eval")} other)`
+    )
+    expect(`every request finished (${rr.ok}/${N})`, rr.ok === N)
+    expect(`0 refusals (${rr.refusals})`, rr.refusals === 0)
+    expect(`store-side saturation >= 0.95 (${rr.saturation.toFixed(3)})`, rr.saturation >= 0.95)
   }
   console.log(`\ntotal bench time ${((Date.now() - started) / 1000).toFixed(1)} s`)
 }
