@@ -47,7 +47,9 @@ const unknownOperation = (id: string): UsageError => {
   })
 }
 
-const readBody = (spec: string): Effect.Effect<unknown, UsageError | LocalFileError, FileSystem.FileSystem> =>
+const readBody = (
+  spec: string
+): Effect.Effect<unknown, UsageError | LocalFileError, FileSystem.FileSystem | Output.Output> =>
   Effect.gen(function*() {
     let text: string
     let source: string
@@ -56,6 +58,10 @@ const readBody = (spec: string): Effect.Effect<unknown, UsageError | LocalFileEr
       if (path === "") return yield* new UsageError({ message: "--body @ needs a file name (or @- for stdin)" })
       source = spec
       if (path === "-") {
+        if (process.stdin.isTTY === true) {
+          const output = yield* Output.Output
+          yield* output.note("reading the body from the terminal: end it with Ctrl-D")
+        }
         text = yield* Effect.tryPromise({
           try: async () => {
             const chunks: Array<Buffer> = []
