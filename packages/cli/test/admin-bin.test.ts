@@ -114,7 +114,9 @@ describe("admin commands through the bin", () => {
       fs.writeFileSync(csv, "email\nann@example.com\nann@example\n\"unclosed@example.com\n")
       const result = yield* run(["people", "invite", "--csv", csv], env)
       expect(result.code).toBe(2)
-      expect(result.stderr).toBe(`${csv}:4: a quoted field is not closed\ndocspace: 1 bad row: nobody was invited\n`)
+      expect(result.stderr).toBe(
+        `${csv}:4: a quoted field is not closed\ndocspace: 1 bad invitation: nobody was invited\n`
+      )
     })), spawned)
 
   it.live(

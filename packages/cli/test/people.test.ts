@@ -112,7 +112,7 @@ describe("people", () => {
         [
           `${csv}:2: "not-an-email" is not an email the portal accepts`,
           `${csv}:3: unknown type "Boss" (one of DocSpaceAdmin, RoomAdmin, User)`,
-          "docspace: 2 bad rows: nobody was invited",
+          "docspace: 2 bad invitations: nobody was invited",
           ""
         ].join("\n")
       )
@@ -122,6 +122,17 @@ describe("people", () => {
       expect(missing.stderr).toBe(`docspace: cannot read ${path.join(dir, "nope.csv")}: no such file\n`)
       const nothing = yield* runCli(["people", "invite"], { env })
       expect(nothing.code).toBe(2)
+      const args = yield* runCli(["people", "invite", "ok@example.com", "bob", "--csv", csv], { env })
+      expect(args.code).toBe(2)
+      expect(args.stderr).toBe(
+        [
+          `${csv}:2: "not-an-email" is not an email the portal accepts`,
+          `${csv}:3: unknown type "Boss" (one of DocSpaceAdmin, RoomAdmin, User)`,
+          "argument 2: \"bob\" is not an email the portal accepts",
+          "docspace: 3 bad invitations: nobody was invited",
+          ""
+        ].join("\n")
+      )
     })))
 
   it.live("a batch the portal refuses after others went through is a partial failure naming the batch", () =>
@@ -157,7 +168,7 @@ describe("people", () => {
         "b@example.com"
       ])
       expect(result.stderr).toMatch(
-        /^docspace: invited 2 of 3; the batch from c@example\.com \(line 3\) failed: .*exceeds the limit/m
+        /^docspace: invited 2 of 3; the batch from c@example\.com \(argument 3\) failed: .*exceeds the limit/m
       )
       expect(invites).toBe(2)
       const first = yield* runCli(["people", "invite", "d@example.com", "--batch-size", "1"], { env })

@@ -101,31 +101,29 @@ const invite = Root.command("invite", {
     if (Option.isNone(args.csv) && args.emails.length === 0) {
       return yield* new UsageError({ message: "give emails, or a CSV file with --csv" })
     }
-    // the command line's emails read as CSV rows too, so that they are checked the same way
-    const sources: Array<{ readonly text: string; readonly source: string }> = []
-    if (Option.isSome(args.csv)) sources.push({ text: yield* readCsv(args.csv.value), source: args.csv.value })
-    if (args.emails.length > 0) {
-      sources.push({ text: args.emails.map((e) => `"${e.replace(/"/g, "\"\"")}"`).join("\n"), source: "argument" })
-    }
-    const invitations: Array<Csv.Invitation> = []
+    const invitations: Array<Csv.Invitation & { readonly where: string }> = []
     const problems: Array<string> = []
     const seen = new Set<string>()
-    for (const { source, text } of sources) {
-      const read = Csv.readInvitations(text, { source, defaultType: args.type })
-      if (read._tag === "Bad") {
-        problems.push(...read.problems)
-      } else {
-        for (const invitation of read.invitations) {
-          if (seen.has(invitation.email.toLowerCase())) continue
-          seen.add(invitation.email.toLowerCase())
-          invitations.push(invitation)
-        }
-      }
+    const add = (invitation: Csv.Invitation, where: string) => {
+      if (seen.has(invitation.email.toLowerCase())) return
+      seen.add(invitation.email.toLowerCase())
+      invitations.push({ ...invitation, where })
     }
+    if (Option.isSome(args.csv)) {
+      const source = args.csv.value
+      const read = Csv.readInvitations(yield* readCsv(source), { source, defaultType: args.type })
+      if (read._tag === "Bad") problems.push(...read.problems)
+      else for (const invitation of read.invitations) add(invitation, `${source}:${invitation.line}`)
+    }
+    // emails on the command line are checked as the file's rows are
+    args.emails.forEach((email, i) => {
+      if (Csv.isEmail(email.trim())) add({ line: i + 1, email: email.trim(), type: args.type }, `argument ${i + 1}`)
+      else problems.push(`argument ${i + 1}: ${JSON.stringify(email)} is not an email the portal accepts`)
+    })
     if (problems.length > 0) {
       for (const problem of problems) yield* output.note(problem)
       return yield* new UsageError({
-        message: `${problems.length} bad ${problems.length === 1 ? "row" : "rows"}: nobody was invited`
+        message: `${problems.length} bad ${problems.length === 1 ? "invitation" : "invitations"}: nobody was invited`
       })
     }
     if (invitations.length === 0) return yield* new UsageError({ message: "the CSV file has no invitations" })
@@ -138,7 +136,7 @@ const invite = Root.command("invite", {
       yield* output.list(Stream.fromIterable(invitations.map((i) => ({ email: i.email, type: i.type }))), { columns })
       return
     }
-    const batches: Array<ReadonlyArray<Csv.Invitation>> = []
+    const batches: Array<typeof invitations> = []
     for (let i = 0; i < invitations.length; i += args.batchSize) batches.push(invitations.slice(i, i + args.batchSize))
     const invited: Array<{ email: string; type: string }> = []
     const failure = yield* Effect.scoped(Effect.gen(function*() {
@@ -166,8 +164,8 @@ const invite = Root.command("invite", {
       const { batch, error } = failure.value
       if (invited.length === 0) return yield* Effect.fail(error)
       return yield* new PartialFailure({
-        message: `invited ${invited.length} of ${invitations.length}; the batch from ${batch[0]!.email} (line ${
-          batch[0]!.line
+        message: `invited ${invited.length} of ${invitations.length}; the batch from ${batch[0]!.email} (${
+          batch[0]!.where
         }) failed: ${error.message}`,
         failed: invitations.length - invited.length
       })
