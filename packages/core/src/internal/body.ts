@@ -6,6 +6,7 @@ import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as HttpIncomingMessage from "@effect/platform/HttpIncomingMessage"
 import type * as UrlParams from "@effect/platform/UrlParams"
 import * as Effect from "effect/Effect"
+import { identity } from "effect/Function"
 import * as Inspectable from "effect/Inspectable"
 import type * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
@@ -37,15 +38,33 @@ type Source =
   | { readonly _tag: "Web"; readonly body: ReadableStream<Uint8Array> | null }
   | { readonly _tag: "Node"; readonly body: AsyncIterable<Uint8Array> & { destroy?: (error?: Error) => void } }
 
-/** The platform's own transports keep the native answer in `source`: a web `Response`, or undici's `ResponseData`. */
-const sourceOf = (response: HttpClientResponse.HttpClientResponse): Source | undefined => {
-  const source = (response as unknown as { readonly source?: unknown }).source
+/**
+ * The platform's own transports keep the native answer in `source`: a web `Response`, or undici's `ResponseData`.
+ * A request not tied to a scope gets it wrapped once more (the platform's `InterruptibleResponse`: `original`, and
+ * the `controller` that aborts it).
+ */
+export const sourceOf = (response: HttpClientResponse.HttpClientResponse): Source | undefined => {
+  const unwrapped = unwrap(response)
+  const source = (unwrapped as unknown as { readonly source?: unknown }).source
   if (typeof Response !== "undefined" && source instanceof Response) return { _tag: "Web", body: source.body }
   const body = typeof source === "object" && source !== null ? (source as { readonly body?: unknown }).body : undefined
   if (typeof body === "object" && body !== null && Symbol.asyncIterator in body) {
     return { _tag: "Node", body: body as AsyncIterable<Uint8Array> }
   }
   return undefined
+}
+
+const unwrap = (response: HttpClientResponse.HttpClientResponse): HttpClientResponse.HttpClientResponse => {
+  const original = (response as unknown as { readonly original?: unknown }).original
+  return typeof original === "object" && original !== null && HttpClientResponse.TypeId in original
+    ? original as HttpClientResponse.HttpClientResponse
+    : response
+}
+
+/** The AbortController of a response not tied to a scope, if the platform gave it one. */
+const controllerOf = (response: HttpClientResponse.HttpClientResponse): AbortController | undefined => {
+  const controller = (response as unknown as { readonly controller?: unknown }).controller
+  return controller instanceof AbortController ? controller : undefined
 }
 
 /** Reads a native body up to `limit` bytes, natively (no Effect stream per chunk); cancels it beyond the limit. */
@@ -146,12 +165,17 @@ class BoundedResponse extends DelegatingResponse {
     }
     const source = sourceOf(this.original)
     if (source === undefined) return this.boundedStream
+    const controller = controllerOf(this.original)
     return Effect.flatMap(
       Effect.tryPromise({
         try: () => readNative(source, this.limit),
         catch: (cause) =>
           new HttpClientError.ResponseError({ request: this.request, response: this, reason: "Decode", cause })
-      }),
+      }).pipe(
+        // read natively, past the platform's wrapper: an interruption (the request's timer) aborts it as the wrapper
+        // would (a request tied to a scope is aborted when its scope closes)
+        controller === undefined ? identity : Effect.onInterrupt(() => Effect.sync(() => controller.abort()))
+      ),
       (result) => (result instanceof TooLarge ? Effect.fail(this.tooLarge()) : Effect.succeed(decoder.decode(result)))
     )
   }
