@@ -5,6 +5,7 @@
  * @since 0.1.0
  */
 import type * as HttpClient from "@effect/platform/HttpClient"
+import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as Context from "effect/Context"
 import type * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
@@ -91,6 +92,35 @@ export const metrics = {
 } as const
 
 /**
+ * How a request is named in the limiter's `RateLimited` errors (`method`, `url`) and warning logs (`route`).
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface RequestDescription {
+  readonly method: string
+  /** the URL to show: never a secret (no query string, and no id the caller would rather not log) */
+  readonly url: string
+  /** a template for the logs (`/api/2.0/files/{fileId}`), when the caller has one */
+  readonly route: string | undefined
+}
+
+/**
+ * @since 0.2.0
+ * @category models
+ */
+export interface ApplyOptions {
+  /**
+   * Names a request in the limiter's errors and logs; called only when one is made (never on the fast path), in the
+   * request's fiber, so it may read a `FiberRef` (an Effect result is run). A hook that throws falls back to the
+   * default: the method and the URL without its query string.
+   */
+  readonly describeRequest?:
+    | ((request: HttpClientRequest.HttpClientRequest) => RequestDescription | Effect.Effect<RequestDescription>)
+    | undefined
+}
+
+/**
  * @since 0.1.0
  * @category models
  */
@@ -98,9 +128,13 @@ export interface RateLimiter {
   readonly policy: RateLimitPolicy.RateLimitPolicy
   /**
    * Wraps any HttpClient: waits for permits, holds concurrency permits until the response body is consumed or its
-   * scope closes, closes the shared gate on 429/503, retries safely.
+   * scope closes, closes the shared gate on 429/503, retries safely. `options.describeRequest` names requests in the
+   * errors and logs (by default, the method and the URL without its query string).
    */
-  readonly apply: <E, R>(client: HttpClient.HttpClient.With<E, R>) => HttpClient.HttpClient.With<E | RateLimited, R>
+  readonly apply: <E, R>(
+    client: HttpClient.HttpClient.With<E, R>,
+    options?: ApplyOptions
+  ) => HttpClient.HttpClient.With<E | RateLimited, R>
   /** A snapshot of the limiter's counters. */
   readonly stats: Effect.Effect<RateLimitStats>
 }

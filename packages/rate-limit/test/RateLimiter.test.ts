@@ -8,6 +8,7 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Fiber from "effect/Fiber"
+import * as FiberRef from "effect/FiberRef"
 import * as Metric from "effect/Metric"
 import * as Stream from "effect/Stream"
 import * as TestClock from "effect/TestClock"
@@ -689,4 +690,58 @@ describe("adaptive limits", () => {
       assert.strictEqual(stats.refused429, 3, "refused only before the limit was learned")
       assert.isTrue(t.calls.filter((c) => c.at > 0).every((c, i, all) => i < 3 || c.at - all[i - 3].at >= 1000))
     }).pipe(Effect.scoped))
+})
+
+describe("describeRequest", () => {
+  // a window of 1 per minute and maxWait 1 s: the second request fails at once with RateLimited
+  const strict = policy({ windows: [RateLimitPolicy.window(1, "1 minute")], maxWait: Duration.seconds(1) })
+  const secret = "http://api.test/api/2.0/files/share/s3cr3t-key?token=abc"
+  const refusedSecond = (options?: RateLimiter.ApplyOptions) =>
+    Effect.gen(function*() {
+      const limiter = yield* RateLimiter.make(strict)
+      const client = limiter.apply(makeTransport(() => ({})).client, options)
+      yield* Effect.flatMap(client.get(secret), (r) => r.text)
+      return yield* Effect.flip(client.get(secret))
+    })
+
+  it.scoped("by default: the method and the URL without its query", () =>
+    Effect.gen(function*() {
+      const error = yield* refusedSecond()
+      assert.strictEqual(error._tag === "RateLimited" && error.url, "http://api.test/api/2.0/files/share/s3cr3t-key")
+      assert.strictEqual(error._tag === "RateLimited" && error.method, "GET")
+    }))
+
+  it.scoped("the caller's hook names the request in RateLimited (a template instead of a secret path)", () =>
+    Effect.gen(function*() {
+      const error = yield* refusedSecond({
+        describeRequest: (request) => ({
+          method: request.method,
+          route: "/api/2.0/files/share/{key}",
+          url: "/api/2.0/files/share/{key}"
+        })
+      })
+      assert.strictEqual(error._tag === "RateLimited" && error.url, "/api/2.0/files/share/{key}")
+      assert.notInclude(error.message, "s3cr3t")
+    }))
+
+  it.scoped("an effectful hook runs in the request's fiber (it can read a FiberRef)", () =>
+    Effect.gen(function*() {
+      const template = FiberRef.unsafeMake<string>("none")
+      const error = yield* refusedSecond({
+        describeRequest: (request) =>
+          Effect.map(FiberRef.get(template), (url) => ({ method: request.method, route: url, url }))
+      }).pipe(Effect.locally(template, "/api/2.0/files/share/{key}"))
+      assert.strictEqual(error._tag === "RateLimited" && error.url, "/api/2.0/files/share/{key}")
+    }))
+
+  it.scoped("a hook that throws falls back to the default description, still a typed RateLimited", () =>
+    Effect.gen(function*() {
+      const error = yield* refusedSecond({
+        describeRequest: () => {
+          throw new Error("boom")
+        }
+      })
+      assert.strictEqual(error._tag, "RateLimited")
+      assert.strictEqual(error._tag === "RateLimited" && error.url, "http://api.test/api/2.0/files/share/s3cr3t-key")
+    }))
 })
