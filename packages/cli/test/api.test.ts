@@ -174,6 +174,12 @@ describe("api", () => {
       expect(notJson.stderr).toContain(`--body @${badJson} is not JSON`)
       oneLine(notJson)
 
+      const wrongKey = "sk-" + "e".repeat(64)
+      const refused = yield* runCli(["api", "getApiKeys", "--verbose"], { env: { ...env, DOCSPACE_API_KEY: wrongKey } })
+      expect(refused.code).toBe(3)
+      expect(refused.stderr).toMatch(/^docspace: .*\(hint: /)
+      expect(refused.stderr).not.toContain("e".repeat(64))
+
       const noBody = yield* runCli(["api", "getApiKeys", "--body", "{}"], { env })
       expect(noBody.code).toBe(2)
       expect(noBody.stderr).toContain("getApiKeys (GET /api/2.0/keys) takes no body")
