@@ -177,7 +177,7 @@ describe("api", () => {
       const wrongKey = "sk-" + "e".repeat(64)
       const refused = yield* runCli(["api", "getApiKeys", "--verbose"], { env: { ...env, DOCSPACE_API_KEY: wrongKey } })
       expect(refused.code).toBe(3)
-      expect(refused.stderr).toMatch(/^docspace: .*\(hint: /)
+      expect(refused.stderr).toMatch(/^docspace: .*\(hint: /m)
       expect(refused.stderr).not.toContain("e".repeat(64))
 
       const noBody = yield* runCli(["api", "getApiKeys", "--body", "{}"], { env })
