@@ -1,0 +1,555 @@
+/**
+ * The implementation of `DocSpaceClient`: the public module holds its signatures and documentation.
+ */
+import * as RateLimiter from "@effect-docspace/rate-limit/RateLimiter"
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
+import * as Headers from "@effect/platform/Headers"
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientError from "@effect/platform/HttpClientError"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import * as HttpTraceContext from "@effect/platform/HttpTraceContext"
+import * as Clock from "effect/Clock"
+import * as Context from "effect/Context"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as FiberRef from "effect/FiberRef"
+import { identity } from "effect/Function"
+import * as Option from "effect/Option"
+import type * as Schema from "effect/Schema"
+import type * as Scope from "effect/Scope"
+import * as Stream from "effect/Stream"
+import * as Tracer from "effect/Tracer"
+import type * as Auth from "../Auth.js"
+import type {
+  DocSpaceClient,
+  Envelope,
+  MakeOptions,
+  RequestOptions,
+  StreamedResponse,
+  UrlParam
+} from "../DocSpaceClient.js"
+import * as Config from "../DocSpaceConfig.js"
+import * as Errors from "../DocSpaceError.js"
+import { makeAuthenticator } from "./auth.js"
+import * as Body from "./body.js"
+import { type CurrentRequest, currentRequest } from "./current.js"
+import { responseBody } from "./idleTimeout.js"
+import { buildPath } from "./path.js"
+import { safeUrl } from "./redact.js"
+import * as Response from "./response.js"
+import { withRequestRefs, withRequestSpan } from "./span.js"
+import { boundedTimeout } from "./timeout.js"
+
+/** The service's tag. */
+export const tag: Context.Tag<DocSpaceClient, DocSpaceClient> = Context.GenericTag<DocSpaceClient>(
+  "@effect-docspace/core/DocSpaceClient"
+)
+
+const redactedHeaderNames = ["authorization", "cookie", "set-cookie", "x-auth-token"] as const
+
+const withRedactedHeaders = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
+  Effect.locallyWith(
+    effect,
+    Headers.currentRedactedNames,
+    (names) => [...names, ...redactedHeaderNames.filter((name) => !names.includes(name))]
+  )
+
+// a UTF-16 surrogate without its pair: a URL would silently carry U+FFFD instead
+// a `FetchHttpClient` follows redirects itself unless told not to; other transports ignore this
+const noFollow = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+  Effect.provideService(effect, FetchHttpClient.RequestInit, { redirect: "manual" })
+
+const loneSurrogate = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/
+
+/** The query parameters as entries, or why one cannot be sent (never quoting its value). */
+const urlParamEntries = (params: RequestOptions["urlParams"]): Either.Either<Array<[string, string]>, string> => {
+  const entries: Array<[string, string]> = []
+  if (params === undefined) return Either.right(entries)
+  for (const [key, value] of Object.entries(params)) {
+    if (value === undefined) continue
+    const values: ReadonlyArray<UrlParam> = Array.isArray(value) ? value : [value as UrlParam]
+    for (const v of values) {
+      if (typeof v === "number" && !Number.isFinite(v)) {
+        return Either.left(`query parameter "${key}" is not a finite number (${v})`)
+      }
+      if (v instanceof Date && Number.isNaN(v.getTime())) {
+        return Either.left(`query parameter "${key}" is an invalid Date`)
+      }
+      const text = v instanceof Date ? v.toISOString() : String(v)
+      if (loneSurrogate.test(text) || loneSurrogate.test(key)) {
+        return Either.left(`query parameter "${key}" holds a lone UTF-16 surrogate, which no URL can carry`)
+      }
+      entries.push([key, text])
+    }
+  }
+  return Either.right(entries)
+}
+
+/** See the public `make`. */
+export const make = (
+  options?: MakeOptions
+): Effect.Effect<DocSpaceClient, never, Config.DocSpaceConfig | HttpClient.HttpClient | Scope.Scope> =>
+  Effect.gen(function*() {
+    const config = yield* Config.DocSpaceConfig
+    const transport = yield* HttpClient.HttpClient
+    const limiter = yield* Effect.serviceOption(RateLimiter.RateLimiter).pipe(
+      Effect.flatMap(Option.match({
+        onSome: Effect.succeed,
+        onNone: () => Effect.orDie(RateLimiter.make(config.rateLimit))
+      }))
+    )
+
+    // whole-body reads (`text`) of every answer stop at maxBodyBytes, below the limiter so that its own body
+    // handling (permit release, re-sending a GET whose body was cut) reads through the bound
+    const limitBody = (response: HttpClientResponse.HttpClientResponse) => Body.bounded(response, config.maxBodyBytes)
+    // Reads the body of a JSON request whole, below the limiter: a failure to read it is the transport's (the
+    // limiter sends a GET again after one), a body over the limit its typed error
+    const prefetch = (
+      response: HttpClientResponse.HttpClientResponse,
+      request: HttpClientRequest.HttpClientRequest,
+      current: CurrentRequest
+    ): Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError | Errors.DocSpaceError> =>
+      Effect.matchEffect(response.text, {
+        onSuccess: (text): Effect.Effect<HttpClientResponse.HttpClientResponse> => {
+          current.buffered = true
+          return Effect.succeed(Body.buffered(response, text))
+        },
+        onFailure: (error): Effect.Effect<never, HttpClientError.HttpClientError | Errors.DocSpaceError> =>
+          Body.isTooLarge(error)
+            ? Effect.flatMap(Clock.currentTimeMillis, (now) =>
+              Effect.fail(
+                Response.tooLarge(
+                  { operation: current.operation, method: request.method, url: current.url ?? safeUrl(request.url) },
+                  response.status,
+                  config.maxBodyBytes,
+                  response.headers as unknown as Readonly<Record<string, string>>,
+                  now
+                )
+              ))
+            : Effect.fail(
+              new HttpClientError.RequestError({
+                request,
+                reason: "Transport",
+                cause: error,
+                description: `the connection broke off while the body was read: ${error.message}`
+              })
+            )
+      })
+    // transport -> timeout (per request, not counting the wait for permits) -> rate limiter -> base URL & headers
+    // every request is tied to a scope: interrupting it, or closing the scope of a streamed body, aborts it
+    // Streamed and raw bodies live as long as the caller's scope: closing that scope aborts them (`withScope`). A JSON
+    // request reads its whole body below the limiter, under the same one timer as its headers, and is not tied to a
+    // scope: the platform's response aborts it when it is interrupted (by its timer or by the caller), and a finished
+    // one has nothing to abort (`withScope` would abort it once more when its scope closes: an AbortController, a
+    // DOMException and their listeners, about 200 us of CPU a request, see docs/benchmarks.md).
+    const scopedTransport = HttpClient.withScope(transport)
+    const timed = HttpClient.makeWith<
+      never,
+      never,
+      HttpClientError.HttpClientError | Errors.DocSpaceError,
+      Scope.Scope
+    >(
+      (requestEffect) =>
+        Effect.flatMap(requestEffect, (request) =>
+          Effect.flatMap(FiberRef.get(currentRequest), (current) => {
+            if (current === undefined) return Effect.map(scopedTransport.execute(request), limitBody)
+            const onTimeout = () =>
+              new Errors.Timeout({
+                operation: current.operation,
+                method: request.method,
+                url: current.url ?? safeUrl(request.url),
+                timeoutMillis: Duration.toMillis(current.timeout)
+              })
+            return current.buffer === true
+              // the request's own fiber changes no FiberRef the caller reads: nothing to merge back
+              ? boundedTimeout(
+                Effect.flatMap(
+                  transport.execute(request),
+                  (response) => prefetch(limitBody(response), request, current)
+                ),
+                current.timeout,
+                onTimeout,
+                { inherit: false }
+              )
+              : boundedTimeout(Effect.map(scopedTransport.execute(request), limitBody), current.timeout, onTimeout)
+          })),
+      Effect.succeed
+    )
+    const limited = limiter.apply(timed)
+    const origin = config.baseUrl.origin
+    const based: HttpClient.HttpClient.With<Errors.DocSpaceError, Scope.Scope> = limited.pipe(
+      HttpClient.mapRequest((request) => {
+        const withUrl = request.url.startsWith("/")
+          ? HttpClientRequest.setUrl(request, `${config.baseUrl.href.replace(/\/$/, "")}${request.url}`)
+          : request
+        return withUrl.pipe(
+          // an operation may ask for something else (server-sent events); JSON otherwise
+          request.headers["accept"] === undefined ? HttpClientRequest.acceptJson : identity,
+          HttpClientRequest.setHeader("user-agent", config.userAgent)
+        )
+      }),
+      HttpClient.catchAll((error): Effect.Effect<never, Errors.DocSpaceError> =>
+        Effect.flatMap(FiberRef.get(currentRequest), (current): Effect.Effect<never, Errors.DocSpaceError> => {
+          if (!Errors.isDocSpaceError(error)) {
+            const failure = Response.transportError({
+              operation: current?.operation ?? "unknown",
+              method: error.request.method,
+              url: current?.url ?? safeUrl(error.request.url)
+            }, error)
+            if (current?.url === undefined) return Effect.fail(failure)
+            // the description may quote the real URL: show the template there too
+            const real = new URL(error.request.url, config.baseUrl)
+            const message = failure.message.split(real.href).join(current.url).split(real.pathname).join(current.url)
+            return Effect.fail(new Errors.TransportError({ ...failure, message }))
+          }
+          // the limiter names the real URL: keep a template instead where the real one holds a secret
+          return Effect.fail(
+            error._tag === "RateLimited" && current?.url !== undefined
+              ? new Errors.RateLimited({ ...error, url: current.url })
+              : error
+          )
+        })
+      )
+    )
+    const client = options?.transformClient ? options.transformClient(based) : based
+    // logins do not pass through the user's middleware: their bodies hold the password in clear
+    const authenticator = yield* makeAuthenticator(config.auth, based, {
+      timeout: config.timeout,
+      maxBodyBytes: config.maxBodyBytes
+    })
+    // an error whose server message echoes a secret in use (the portal quoting the token back) never shows it; a
+    // 401 says what was refused and what to check
+    const scrubbed = <A, R>(effect: Effect.Effect<A, Errors.DocSpaceError, R>) =>
+      Effect.catchAll(
+        effect,
+        (error) =>
+          Effect.flatMap(authenticator.secrets, (secrets) =>
+            Effect.fail(withHint(Response.scrubError(error, secrets), config.auth)))
+      )
+
+    const toRequest = (
+      opts: RequestOptions
+    ): Either.Either<readonly [HttpClientRequest.HttpClientRequest, Response.RequestInfo], Errors.DocSpaceError> => {
+      const isAbsolute = /^https?:\/\//i.test(opts.path)
+      if (isAbsolute) {
+        let url: URL
+        try {
+          url = new URL(opts.path)
+        } catch {
+          return Either.left(badRequest(opts, opts.path, "not a valid URL"))
+        }
+        if (url.origin !== origin) {
+          // never send the portal's credentials anywhere else
+          return Either.left(badRequest(opts, safeUrl(url), `the URL is not on the portal's origin ${origin}`))
+        }
+        return build(opts, url.href, safeUrl(url))
+      }
+      return Either.match(buildPath(opts.path, opts.pathParams), {
+        onLeft: (message) => Either.left(badRequest(opts, `${origin}${opts.path}`, message)),
+        onRight: (path) => build(opts, path, `${config.baseUrl.href.replace(/\/$/, "")}${path}`)
+      })
+    }
+
+    const build = (
+      opts: RequestOptions,
+      url: string,
+      infoUrl: string
+    ): Either.Either<readonly [HttpClientRequest.HttpClientRequest, Response.RequestInfo], Errors.DocSpaceError> => {
+      const params = urlParamEntries(opts.urlParams)
+      if (Either.isLeft(params)) return Either.left(badRequest(opts, infoUrl, params.left))
+      let request = HttpClientRequest.make(opts.method)(url)
+      if (params.right.length > 0) request = HttpClientRequest.appendUrlParams(request, params.right)
+      if (opts.headers) request = HttpClientRequest.setHeaders(request, opts.headers)
+      if (opts.body) request = HttpClientRequest.setBody(request, opts.body)
+      return Either.right([request, { operation: opts.operation, method: opts.method, url: infoUrl }] as const)
+    }
+
+    // Sends with auth; a 401 with a refreshable credential (password, OAuth2) gets exactly one more try.
+    // the status goes on the client's own span (the platform's span, which would carry it, is not made)
+    const execute = (request: HttpClientRequest.HttpClientRequest) =>
+      Effect.tap(
+        client.execute(request),
+        (response) => Effect.annotateCurrentSpan("http.response.status_code", response.status)
+      )
+
+    const send = (
+      original: HttpClientRequest.HttpClientRequest
+    ): Effect.Effect<HttpClientResponse.HttpClientResponse, Errors.DocSpaceError, Scope.Scope> =>
+      Effect.flatMap(
+        propagate(original),
+        (request) =>
+          Effect.flatMap(authenticator.authorize(request), ([authorized, used]) =>
+            Effect.flatMap(execute(authorized), (response) =>
+              // a streamed body was consumed by this attempt and cannot be sent again
+              response.status !== 401 || request.body._tag === "Stream"
+                ? Effect.succeed(response)
+                : Effect.flatMap(authenticator.invalidate(used), (retry) =>
+                  retry
+                    // drain the refused answer first: its connection and rate-limit permit are released at once
+                    ? Effect.zipRight(
+                      Effect.zipRight(
+                        Effect.logDebug("401 with credentials that may have expired: logging in again, then retrying")
+                          .pipe(Effect.annotateLogs({ "docspace.auth": config.auth._tag })),
+                        // bounded by the request's own timeout, as the request itself
+                        Effect.flatMap(FiberRef.get(currentRequest), (current) =>
+                          Effect.ignore(
+                            boundedTimeout(
+                              Stream.runDrain(response.stream),
+                              current?.timeout ?? config.timeout,
+                              () =>
+                                "timeout"
+                            )
+                          ))
+                      ),
+                      Effect.flatMap(authenticator.authorize(request), ([again]) => execute(again))
+                    )
+                    : Effect.succeed(response))))
+      )
+
+    const instrument =
+      <A, R>(opts: RequestOptions, buffer = false) => (effect: Effect.Effect<A, Errors.DocSpaceError, R>) => {
+        const template = /^https?:/i.test(opts.path) ? safeUrl(opts.path) : opts.path
+        const timeout = opts.timeout === undefined ? config.timeout : Duration.decode(opts.timeout)
+        // the limiter's and the re-login's debug logs say which operation they are about (never the real URL)
+        const annotations: ReadonlyArray<readonly [string, unknown]> = [
+          ["docspace.operation", opts.operation],
+          ["url.template", template]
+        ]
+        const attributes = {
+          "docspace.operation": opts.operation,
+          "http.request.method": opts.method,
+          "url.template": template,
+          "server.address": config.baseUrl.host
+        }
+        return withRequestSpan(
+          `DocSpace.${opts.operation}`,
+          attributes,
+          (span) =>
+            // one step sets what every level below reads, and puts it back when the request ends
+            withRequestRefs(scrubbed(effect), span, annotations, {
+              // a fresh record per run: `buffered` is written by the transport level of this run
+              operation: opts.operation,
+              timeout,
+              buffer
+            }, redactedHeaderNames)
+        )
+      }
+
+    // the body of a JSON request was read below the limiter, under the request's one timer; when it was not (a
+    // transport that bypassed that), reading it here gets a timer of its own
+    const readTimeout =
+      (opts: RequestOptions, info: Response.RequestInfo) =>
+      <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E | Errors.Timeout, R> =>
+        Effect.flatMap(
+          FiberRef.get(currentRequest),
+          (current) => (current?.buffered === true ? effect : bodyTimeout(opts, info)(effect))
+        )
+
+    const bodyTimeout = (opts: RequestOptions, info: Response.RequestInfo) => {
+      const timeout = opts.timeout === undefined ? config.timeout : Duration.decode(opts.timeout)
+      return <A, E, R>(effect: Effect.Effect<A, E, R>) =>
+        boundedTimeout(
+          effect,
+          timeout,
+          () => new Errors.Timeout({ ...info, timeoutMillis: Duration.toMillis(timeout) })
+        )
+    }
+
+    const requestEnvelope = <A, I, R>(
+      opts: RequestOptions,
+      schema: Schema.Schema<A, I, R>
+    ): Effect.Effect<Envelope<A>, Errors.DocSpaceError, R> =>
+      Either.match(toRequest(opts), {
+        onLeft: Effect.fail,
+        onRight: ([request, info]) =>
+          send(request).pipe(
+            Effect.flatMap((response) =>
+              Effect.flatMap(Clock.currentTimeMillis, (now) =>
+                Response.readJson(info, response, now, config.maxBodyBytes).pipe(
+                  readTimeout(opts, info),
+                  Effect.flatMap((json) => {
+                    const envelope = opts.envelope === false
+                      ? { response: json, omitted: json === undefined }
+                      : Response.unwrapEnvelope(json)
+                    return Effect.map(
+                      Response.decodeEnvelope(
+                        { ...info, status: response.status },
+                        schema,
+                        envelope,
+                        opts.envelope === false ? "" : "response"
+                      ),
+                      (decoded): Envelope<A> => ({ count: envelope.count, total: envelope.total, response: decoded })
+                    )
+                  })
+                ))
+            ),
+            Effect.scoped,
+            instrument(opts, true)
+          )
+      })
+
+    const raw = (
+      opts: RequestOptions
+    ): Effect.Effect<HttpClientResponse.HttpClientResponse, Errors.DocSpaceError, Scope.Scope> =>
+      Either.match(toRequest(opts), {
+        onLeft: Effect.fail,
+        onRight: ([request, info]) =>
+          // the request (its socket, and the rate-limit permit the limiter holds for it) lives until the caller's
+          // scope closes or the body has been read
+          Effect.flatMap(opts.redirect === "manual" ? noFollow(send(request)) : send(request), (response) =>
+            (response.status >= 200 && response.status < 300) ||
+              (opts.redirect === "manual" && response.status >= 300 && response.status < 400 &&
+                response.headers["location"] !== undefined)
+              ? Effect.succeed(response)
+              : Effect.flatMap(Clock.currentTimeMillis, (now) =>
+                Effect.flatMap(
+                  bodyTimeout(opts, info)(Response.readJson(info, response, now, config.maxBodyBytes)),
+                  () =>
+                    Effect.fail(
+                      Response.errorForStatus(info, response.status, {}, { message: `HTTP ${response.status}` }, now)
+                    )
+                ))).pipe(instrument(opts))
+      })
+
+    const rawStream = (opts: RequestOptions): Effect.Effect<StreamedResponse, Errors.DocSpaceError, Scope.Scope> =>
+      Effect.map(raw(opts), (response) => {
+        const info = { operation: opts.operation, method: opts.method, url: safeUrl(response.request.url) }
+        const timeout = opts.timeout === undefined ? config.timeout : Duration.decode(opts.timeout)
+        return {
+          status: response.status,
+          headers: response.headers as unknown as Readonly<Record<string, string>>,
+          // an idle timeout: a body may take as long as it needs, but not stall longer than this between chunks (one
+          // watchdog per body, which destroys a stalled native body: `Stream.timeoutFail` raced every 64 KiB chunk
+          // against a timer and halved the throughput)
+          body: responseBody(response, {
+            onError: (error) => Response.transportError(info, error),
+            onTimeout: () => new Errors.Timeout({ ...info, timeoutMillis: Duration.toMillis(timeout) }),
+            duration: timeout
+          })
+        }
+      })
+
+    const stream = (opts: RequestOptions): Stream.Stream<Uint8Array, Errors.DocSpaceError> =>
+      Stream.unwrapScoped(Effect.map(rawStream(opts), (response) => response.body))
+
+    return tag.of({
+      config,
+      request: (opts, schema) => Effect.map(requestEnvelope(opts, schema), (envelope) => envelope.response),
+      requestEnvelope,
+      raw,
+      rawStream,
+      stream,
+      logout: authenticator.logout.pipe(
+        Effect.locally(HttpClient.currentTracerDisabledWhen, () => true),
+        withRedactedHeaders
+      )
+    })
+  })
+
+/** The trace context of the client's span, as `traceparent`/`b3` headers (the platform's span is not made). */
+const propagate = (request: HttpClientRequest.HttpClientRequest) =>
+  Effect.withFiberRuntime<HttpClientRequest.HttpClientRequest>((fiber) => {
+    if (!fiber.getFiberRef(HttpClient.currentTracerPropagation)) return Effect.succeed(request)
+    const span = Context.getOption(fiber.currentContext, Tracer.ParentSpan)
+    return Effect.succeed(
+      Option.isSome(span) && span.value._tag === "Span"
+        ? HttpClientRequest.setHeaders(request, HttpTraceContext.toHeaders(span.value))
+        : request
+    )
+  })
+
+/** What to check after a 401, by the kind of credentials (and, for a login, by its step). */
+const unauthorizedHint = (auth: Auth.Auth, operation: string): string => {
+  switch (auth._tag) {
+    case "ApiKey":
+      return "check the API key (DOCSPACE_API_KEY, Auth.apiKey): keys start with sk- followed by 64 hex digits, and " +
+        "a revoked or expired key is refused"
+    case "Token":
+      return "the token (DOCSPACE_TOKEN, Auth.token) has expired or was revoked: log in again for a new one"
+    case "Basic":
+      return "check the user name and password given to Auth.basic (most portals do not accept Basic auth)"
+    case "OAuth2":
+      return operation === "oauth2AccessToken"
+        ? "check the effect given to Auth.oauth2"
+        : "the OAuth2 access token was refused, also after asking for a fresh one: check its scopes and audience"
+    case "Password":
+      return operation === "authenticateWithCode"
+        ? "check the two-factor code (Auth.password's code, DOCSPACE_TOTP_CODE): codes expire after 30 seconds"
+        : operation === "authenticate"
+        ? "check the user name and password (DOCSPACE_USERNAME, DOCSPACE_PASSWORD)"
+        : "the portal refused a token from a fresh login: the user may be disabled or lack access to the API"
+  }
+}
+
+/**
+ * An error whose message names the request (operation, method, URL), its status and what to check. The server's own
+ * message stays first, so a program matching on it still finds it.
+ */
+const withHint = (error: Errors.DocSpaceError, auth: Auth.Auth): Errors.DocSpaceError => {
+  switch (error._tag) {
+    case "RateLimited":
+    case "Timeout":
+    case "PaginationError":
+    case "TransportError":
+      // their messages already name the request and what to do
+      return error
+  }
+  const request = `${error.method} ${error.url} (${error.operation})`
+  if (error.message.includes(request)) return error
+  const status = error.status
+  const answered = (fallback: number) => `${request} was refused with HTTP ${status ?? fallback}`
+  switch (error._tag) {
+    case "Unauthorized":
+      return new Errors.Unauthorized({
+        ...error,
+        message: `${error.message}: ${answered(401)}; ${unauthorizedHint(auth, error.operation)}`
+      })
+    case "Forbidden":
+      return new Errors.Forbidden({
+        ...error,
+        message: `${error.message}: ${answered(403)}; the credentials are valid but not allowed to do this: check ` +
+          "the key's permissions/scopes, or the user's role (and its access to the room or folder)"
+      })
+    case "NotFound":
+      return new Errors.NotFound({
+        ...error,
+        message: `${error.message}: ${answered(404)}; check the id (it may have been deleted or moved; the @my, ` +
+          "@trash... folder aliases work only where the operation documents them) and the portal's version"
+      })
+    case "PaymentRequired":
+      return new Errors.PaymentRequired({
+        ...error,
+        message: `${error.message}: ${answered(402)}; the portal's tariff or quota does not allow this: check ` +
+          "its plan, the storage quota (the room's or the user's) and the payment status"
+      })
+    case "BadRequest":
+      return new Errors.BadRequest({
+        ...error,
+        message: status === undefined
+          ? `${error.message}: ${request} was not sent; check the parameters`
+          : `${error.message}: ${answered(400)}; check the parameters`
+      })
+    case "ServerError":
+      return new Errors.ServerError({
+        ...error,
+        message: `${error.message}: ${request} failed with ${status === undefined ? "an error" : `HTTP ${status}`}; ${
+          error.excerpt !== undefined
+            ? "the portal or its proxy failed (an HTML or non-JSON page came back): check that the base URL is " +
+              "the portal's and retry later"
+            : "the portal failed: retry later, and report it with the server's message if it persists"
+        }`
+      })
+    case "DecodeError":
+      return new Errors.DecodeError({
+        ...error,
+        message: `${request}${status === undefined ? "" : ` (HTTP ${status})`}: the portal answered something this ` +
+          `version cannot read: ${error.message}; check that the base URL is a DocSpace portal, and report it with ` +
+          "the portal's version if it is"
+      })
+  }
+}
+
+const badRequest = (opts: RequestOptions, url: string, message: string) =>
+  new Errors.BadRequest({ operation: opts.operation, method: opts.method, url: safeUrl(url), message })
