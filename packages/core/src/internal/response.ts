@@ -6,6 +6,7 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
+import type { Envelope } from "../DocSpaceClient.js"
 import * as Errors from "../DocSpaceError.js"
 import { safeUrl } from "../Redaction.js"
 import { isTooLarge } from "./body.js"
@@ -19,11 +20,11 @@ export interface RequestInfo {
   readonly url: string
 }
 
-/** The decoded success envelope. `omitted` when the server left `response` out: its way of sending null. */
-export interface Envelope<A> {
-  readonly response: A
-  readonly count?: number | undefined
-  readonly total?: number | undefined
+/**
+ * A success envelope as read off the wire, before its `response` is decoded: the client's one `Envelope`, plus
+ * `omitted` when the server left `response` out (its way of sending null).
+ */
+export interface Unwrapped extends Envelope<unknown> {
   readonly omitted?: boolean | undefined
 }
 
@@ -349,7 +350,7 @@ export const decode = <A, I, R>(
  * "status": 0, "statusCode": 200}`: the server omits a null result) is `omitted`; a body that is no envelope at all
  * is taken as the value itself.
  */
-export const unwrapEnvelope = (json: unknown): Envelope<unknown> => {
+export const unwrapEnvelope = (json: unknown): Unwrapped => {
   if (!isRecord(json)) return json === undefined ? { response: undefined, omitted: true } : { response: json }
   if ("response" in json) {
     return { response: json.response, count: optionalNumber(json.count), total: optionalNumber(json.total) }
@@ -364,7 +365,7 @@ export const unwrapEnvelope = (json: unknown): Envelope<unknown> => {
 export const decodeEnvelope = <A, I, R>(
   info: RequestInfo & { readonly status?: number | undefined },
   schema: Schema.Schema<A, I, R>,
-  envelope: Envelope<unknown>,
+  envelope: Unwrapped,
   prefix: string
 ): Effect.Effect<A, Errors.DecodeError, R> =>
   envelope.omitted === true
