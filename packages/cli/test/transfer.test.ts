@@ -66,6 +66,29 @@ describe("upload, download, mirror, push", () => {
       expect(JSON.parse(second.stdout)).toMatchObject({ uploaded: 0, skipped: 1 })
     })))
 
+  it.live("the library's warnings go to stderr, never into --json on stdout; --verbose adds its debug lines", () =>
+    Effect.scoped(Effect.gen(function*() {
+      // an older portal allowing 10 requests a second (503 + Retry-After) and a client told nothing: it is refused,
+      // waits as told, and says so
+      const { env, fake } = yield* serveFake({
+        limits: { regime: "legacy", requests: { limit: 10, window: "1 second" } }
+      })
+      const local = yield* tempDir()
+      for (let i = 0; i < 8; i++) write(path.join(local, `w/f${i}.txt`), `${i}`)
+      const result = yield* runCli(["upload", path.join(local, "w"), "@my", "--json", "--parallel", "8"], { env })
+      expect(result.code, result.stderr).toBe(0)
+      expect(JSON.parse(result.stdout)).toMatchObject({ uploaded: 8, failed: 0 })
+      const refused = (yield* Option.getOrThrow(fake.limits).stats).rejected.total
+      expect(refused).toBeGreaterThan(0)
+      expect(result.stderr).toContain("the portal refused a request the rate-limit policy allowed")
+      expect(result.stderr).not.toContain("level=DEBUG")
+      write(path.join(local, "v/one.txt"), "1")
+      const verbose = yield* runCli(["upload", path.join(local, "v"), "@my", "--verbose"], { env })
+      expect(verbose.code).toBe(0)
+      expect(verbose.stderr).toContain("level=DEBUG")
+      expect(verbose.stdout).not.toContain("level=")
+    })))
+
   it.live("push --dry-run, push, push --delete (asks; --yes), mirror --delete", () =>
     Effect.scoped(Effect.gen(function*() {
       const { env } = yield* serveFake()
@@ -162,12 +185,13 @@ describe("upload, download, mirror, push", () => {
     "bulk: 1,000 small files under a tight fake limit finish with 0 refusals",
     () =>
       Effect.scoped(Effect.gen(function*() {
-        // the portal allows 4 concurrent writes, 8 concurrent reads and 600 requests a second; the client is told
-        // the same and runs 16 files at once, so only its limiter keeps it from being refused
+        // the portal allows 4 concurrent writes, 8 concurrent reads and 100 requests a second (sliding); the client is
+        // told the same and runs 16 files at once: only its limiter keeps it from being refused. ~2,100 requests at
+        // 100 a second take at least 20 s: the window binds however fast the machine is.
         const { env, fake } = yield* serveFake({
           // 256 KiB chunks: Uploads allocates one whole chunk per file, and 1,000 x 10 MiB is mostly GC time
           chunkUploadSize: 256 * 1024,
-          limits: { regime: "cloud", concurrency: { get: 8, other: 4 }, requests: { limit: 600, window: "1 second" } }
+          limits: { regime: "cloud", concurrency: { get: 8, other: 4 }, requests: { limit: 100, window: "1 second" } }
         })
         const local = yield* tempDir()
         let bytes = 0
@@ -178,19 +202,20 @@ describe("upload, download, mirror, push", () => {
         }
         const started = Date.now()
         const result = yield* runCli(["upload", path.join(local, "bulk"), "@my", "--parallel", "16", "--json"], {
-          env: { ...env, DOCSPACE_RATE_LIMIT: "cloud,read=8,write=4,window=600/1 second" }
+          env: { ...env, DOCSPACE_RATE_LIMIT: "cloud,read=8,write=4,window=100/1 second" }
         })
         const wall = Date.now() - started
         expect(result.code, result.stderr).toBe(0)
         const report = JSON.parse(result.stdout)
         expect(report).toMatchObject({ uploaded: 1000, failed: 0, skipped: 0, bytes })
-        const limits = Option.getOrThrow(fake.limits)
-        const stats = yield* limits.stats
+        const stats = yield* Option.getOrThrow(fake.limits).stats
         console.log(
           `bulk upload: ${report.uploaded} files, ${report.bytes} bytes, ${(wall / 1000).toFixed(1)} s wall, ` +
-            `${stats.rejected.total} refusals`
+            `${stats.received} requests, ${stats.rejected.total} refusals`
         )
         expect(stats.rejected.total).toBe(0)
+        // the window was the limit: no faster than 100 requests a second after the first 100
+        expect(wall).toBeGreaterThanOrEqual(((stats.received - 100) / 100) * 1000 - 1000)
       })),
     240_000
   )

@@ -3,6 +3,8 @@ import * as ValidationError from "@effect/cli/ValidationError"
 import * as Cause from "effect/Cause"
 import type * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
+import * as Logger from "effect/Logger"
+import * as LogLevel from "effect/LogLevel"
 import { commands } from "../commands/index.js"
 import * as Exit from "../Exit.js"
 import * as Output from "../Output.js"
@@ -31,6 +33,14 @@ const consoleOf = (terminal: Output.Terminal, base: Console.Console): Console.Co
   } as Console.Console
 }
 
+// the library's logs (the limiter's warnings, debug lines) go to stderr, never into the results on stdout:
+// warnings and errors always, everything from Debug up with --verbose
+const loggerOf = (terminal: Output.Terminal) =>
+  Logger.make((options) => {
+    const line = Logger.logfmtLogger.log(options)
+    Effect.runFork(terminal.stderr(line + "\n"))
+  })
+
 /** @internal */
 export const run = (args: ReadonlyArray<string>) =>
   Effect.gen(function*() {
@@ -39,6 +49,8 @@ export const run = (args: ReadonlyArray<string>) =>
     const base = yield* Effect.console
     const exit = yield* cli(["node", "docspace", ...args]).pipe(
       Effect.withConsole(consoleOf(terminal, base)),
+      Logger.withMinimumLogLevel(verbose ? LogLevel.Debug : LogLevel.Warning),
+      Effect.provide(Logger.replace(Logger.defaultLogger, loggerOf(terminal))),
       Effect.exit
     )
     if (exit._tag === "Success") return 0
