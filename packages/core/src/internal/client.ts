@@ -177,7 +177,16 @@ export const make = (
           })),
       Effect.succeed
     )
-    const limited = limiter.apply(timed)
+    // the limiter names a request in its errors and logs through this hook: the template where the real URL holds a
+    // secret (a two-factor code), and the operation's route template for its logs
+    const limited = limiter.apply(timed, {
+      describeRequest: (request) =>
+        Effect.map(FiberRef.get(currentRequest), (current) => ({
+          method: request.method,
+          url: current?.url ?? safeUrl(request.url),
+          route: current?.route
+        }))
+    })
     const origin = config.baseUrl.origin
     const based: HttpClient.HttpClient.With<Errors.DocSpaceError, Scope.Scope> = limited.pipe(
       HttpClient.mapRequest((request) => {
@@ -204,12 +213,7 @@ export const make = (
             const message = failure.message.split(real.href).join(current.url).split(real.pathname).join(current.url)
             return Effect.fail(new Errors.TransportError({ ...failure, message }))
           }
-          // the limiter names the real URL: keep a template instead where the real one holds a secret
-          return Effect.fail(
-            error._tag === "RateLimited" && current?.url !== undefined
-              ? new Errors.RateLimited({ ...error, url: current.url })
-              : error
-          )
+          return Effect.fail(error)
         })
       )
     )
@@ -331,6 +335,7 @@ export const make = (
             withRequestRefs(scrubbed(effect), span, annotations, {
               // a fresh record per run: `buffered` is written by the transport level of this run
               operation: opts.operation,
+              route: template,
               timeout,
               buffer
             }, redactedHeaderNames)

@@ -6,6 +6,8 @@ import { globalValue } from "effect/GlobalValue"
 export interface CurrentRequest {
   readonly operation: string
   readonly timeout: Duration.Duration
+  /** The operation's path template (`/api/2.0/files/{fileId}`), for the rate limiter's logs. */
+  readonly route?: string | undefined
   /** Shown in errors instead of the real URL, when the real one holds a secret (a two-factor code). */
   readonly url?: string | undefined
   /**
