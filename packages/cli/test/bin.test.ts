@@ -1,6 +1,7 @@
 /**
  * The real bin, spawned: `dist/bin.js` as `npx docspace` runs it (CI builds with `tsc -b` before the tests).
  */
+import { FakeServer } from "@effect-docspace/testing"
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
@@ -30,6 +31,30 @@ const run = (args: ReadonlyArray<string>, env: Record<string, string>, stdin?: s
     child.stderr.on("data", (d) => (stderr += d))
     child.on("close", (code) => resume(Effect.succeed({ code, stdout, stderr })))
     child.stdin.end(stdin ?? "")
+    return Effect.sync(() => void child.kill())
+  })
+
+/** Spawns the bin and sends SIGINT once `ready()` says so (polled every 20 ms). */
+const interrupt = (args: ReadonlyArray<string>, env: Record<string, string>, ready: (stderr: string) => boolean) =>
+  Effect.async<Spawned>((resume) => {
+    const child = spawn(process.execPath, [bin, ...args], {
+      env: { PATH: process.env.PATH ?? "", HOME: "/nonexistent-home", ...env },
+      stdio: ["ignore", "pipe", "pipe"]
+    })
+    let stdout = ""
+    let stderr = ""
+    child.stdout.on("data", (d) => (stdout += d))
+    child.stderr.on("data", (d) => (stderr += d))
+    const timer = setInterval(() => {
+      if (ready(stderr)) {
+        clearInterval(timer)
+        child.kill("SIGINT")
+      }
+    }, 20)
+    child.on("close", (code) => {
+      clearInterval(timer)
+      resume(Effect.succeed({ code, stdout, stderr }))
+    })
     return Effect.sync(() => void child.kill())
   })
 
@@ -89,5 +114,37 @@ describe("the docspace bin", () => {
       const download = yield* run(["download", "@my/docs", out], env)
       expect(download.code, download.stderr).toBe(0)
       expect(fs.readFileSync(path.join(out, "docs/sub/b.txt"), "utf8")).toBe("beta")
+    })))
+
+  it.live("Ctrl-C during an upload and a download: exit 130, nothing half-stored, nothing half-written", () =>
+    Effect.scoped(Effect.gen(function*() {
+      // 5 parts of 64 KiB, each answered after 300 ms: the interruption lands between parts
+      const { env } = yield* serveFake({
+        chunkUploadSize: 64 * 1024,
+        faults: { rules: [{ route: "POST /ChunkedUploader.ashx", fault: FakeServer.latency("300 millis") }] }
+      })
+      const local = yield* tempDir()
+      const big = path.join(local, "big.bin")
+      fs.writeFileSync(big, new Uint8Array(4 * 64 * 1024 + 1).fill(1))
+      expect((yield* run(["mkdir", "@my/intr"], env)).code).toBe(0)
+      const upload = yield* interrupt(
+        ["upload", big, "@my/intr", "--verbose"],
+        env,
+        (err) => err.includes("uploading a part")
+      )
+      expect(upload.code, upload.stderr).toBe(130)
+      expect(upload.stderr).toContain("docspace: interrupted")
+      expect((yield* run(["ls", "@my/intr", "--json"], env)).stdout).toBe("[]\n")
+      // a complete copy to download, then a download stopped once its temporary file exists
+      expect((yield* run(["upload", big, "@my"], env)).code).toBe(0)
+      const out = yield* tempDir()
+      const download = yield* interrupt(
+        ["download", "@my/big.bin", out],
+        env,
+        () => fs.readdirSync(out).some((name) => name.endsWith(".part"))
+      )
+      // it may have finished before the signal arrived; either way nothing partial is left
+      if (download.code === 130) expect(fs.readdirSync(out)).toEqual([])
+      else expect(fs.readdirSync(out)).toEqual(["big.bin"])
     })))
 })
