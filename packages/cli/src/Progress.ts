@@ -40,6 +40,7 @@ export interface Progress {
  */
 export interface Snapshot {
   readonly label: string
+  readonly percent?: boolean | undefined
   readonly done: number
   readonly total: number | undefined
   readonly bytes: number
@@ -65,6 +66,8 @@ export interface Options {
   readonly redraw?: Duration.DurationInput | undefined
   /** How often a plain line is printed when stderr is not a terminal. Default 5 seconds. */
   readonly every?: Duration.DurationInput | undefined
+  /** The work is a percentage (a file operation): the line shows `45%` instead of counts. */
+  readonly percent?: boolean | undefined
   /** Print nothing while running (only the final line). */
   readonly quiet?: boolean | undefined
 }

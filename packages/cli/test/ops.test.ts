@@ -16,7 +16,7 @@ describe("mv, cp, rm, trash", () => {
       const cp = yield* runCli(["cp", "@my/src/a.txt", "@my/dst", "--json"], { env })
       expect(cp.code, cp.stderr).toBe(0)
       expect(JSON.parse(cp.stdout)).toMatchObject({ operation: "copy", items: [{ type: "file", title: "a.txt" }] })
-      expect(cp.stderr).toContain("copy")
+      expect(cp.stderr).toContain("copy 100%")
       const mv = yield* runCli(["mv", "@my/dst/a.txt", "@my/src", "--on-conflict", "duplicate"], { env })
       expect(mv.code, mv.stderr).toBe(0)
       const src = JSON.parse((yield* runCli(["ls", "@my/src", "--json"], { env })).stdout)

@@ -44,4 +44,20 @@ describe("Progress", () => {
       )
         .toBe(true)
     }))
+
+  it("a file operation's line is a percentage", () => {
+    expect(Progress.format({
+      label: "move",
+      percent: true,
+      done: 45,
+      total: 100,
+      bytes: 0,
+      totalBytes: undefined,
+      inFlight: 0,
+      waiting: 0,
+      failed: 0,
+      skipped: 0,
+      elapsedMillis: 2000
+    })).toBe("move 45%, 2.0s")
+  })
 })

@@ -44,7 +44,7 @@ const follow = <E, R>(
   Effect.gen(function*() {
     const output = yield* Output.Output
     const ops = yield* Effect.scoped(Effect.gen(function*() {
-      const progress = yield* Progress.start({ label: `${label} %`, total: 100 })
+      const progress = yield* Progress.start({ label, total: 100, percent: true })
       let last = 0
       return yield* run((op) =>
         Effect.sync(() => {
@@ -189,7 +189,7 @@ const trashEmpty = Root.command("empty", {}, () =>
       return yield* new Declined({ message: "the trash was not emptied" })
     }
     yield* Effect.scoped(Effect.gen(function*() {
-      const progress = yield* Progress.start({ label: "emptying trash %", total: 100 })
+      const progress = yield* Progress.start({ label: "emptying the trash", total: 100, percent: true })
       let last = 0
       yield* Trash.empty({
         onProgress: (op) =>

@@ -13,6 +13,10 @@ const seconds = (millis: number): string => `${(millis / 1000).toFixed(1)}s`
 /** @internal */
 export const format = (s: Progress.Snapshot, width?: number): string => {
   const parts: Array<string> = []
+  if (s.percent === true) {
+    const line = `${s.label} ${Math.round(s.done)}%, ${seconds(s.elapsedMillis)}`
+    return width !== undefined && line.length > width - 1 ? line.slice(0, Math.max(0, width - 1)) : line
+  }
   const count = s.total === undefined ? `${s.done}` : `${s.done}/${s.total}`
   let bar = ""
   if (width !== undefined && s.total !== undefined && s.total > 0) {
@@ -55,7 +59,12 @@ export const start = (
       skipped: 0
     }
     let now = started
-    const snapshot = (): Progress.Snapshot => ({ label: options.label, ...state, elapsedMillis: now - started })
+    const snapshot = (): Progress.Snapshot => ({
+      label: options.label,
+      ...(options.percent === true ? { percent: true } : {}),
+      ...state,
+      elapsedMillis: now - started
+    })
     const refresh = Effect.gen(function*() {
       now = yield* Clock.currentTimeMillis
       if (Option.isSome(limiter)) {
