@@ -61,7 +61,7 @@ import { globalValue } from "effect/GlobalValue"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
-import { cut, type Part } from "./internal/bytes.js"
+import { cut, LengthMismatch, type Part } from "./internal/bytes.js"
 import * as Schemas from "./internal/schemas.js"
 
 /**
@@ -307,11 +307,12 @@ const withSession = <S, A, E, R>(
 
 /**
  * Each part with whether it is the last one and the bytes up to its end, the declared size enforced: a stream longer
- * than `size` fails as soon as it passes it; a shorter one fails before its last part is sent. A part sits in a pooled
- * buffer with room for `frame` around it (the multipart body is written in place, the bytes copied once): its body is
- * `frame.body(part.buffer, part.length)`, and `part.release` must run once its request is over. `inFlight` parts may
- * be sending at once; the pool holds one more, the part of look-ahead (cutting the next one waits for a part to be
- * sent, which costs nothing: the look-ahead is ready to go), so memory stays at `inFlight + 1` parts.
+ * than `size` fails once it passes it, before the last part is sent; a shorter one fails when it ends, before the part
+ * that would have been the last (the portal counts `ceil(size / partSize)` parts, so it never finishes a file from the
+ * parts already sent). A part sits in a pooled buffer with room for `frame` around it (the multipart body is written in
+ * place, the bytes copied once): its body is `frame.body(part.buffer, part.length)`, and `part.release` must run once
+ * its request is over. The pool holds `inFlight` parts, the most that may be sending at once: the next part is cut as
+ * soon as one is sent, and memory stays at `inFlight` parts.
  */
 const parts = <E, R>(
   content: Stream.Stream<Uint8Array, E, R>,
@@ -331,36 +332,34 @@ const parts = <E, R>(
         : `the content is longer than the declared size of ${size} bytes`
     )
   return content.pipe(
-    cut({ size: partSize, before: frame.headLength, after: frame.tailLength, buffers: inFlight + 1 }),
-    Stream.mapAccumEffect(0, (seen, part) => {
-      const total = seen + part.length
-      return total > size ? Effect.fail(mismatch(total, false)) : Effect.succeed([total, [part, total] as const])
-    }),
-    // one part of look-ahead: a part is the last one when the stream ends after it
-    Stream.zipWithNext,
-    Stream.mapEffect(([[part, total], next]) => {
-      const last = Option.isNone(next)
-      return last && total !== size
-        ? Effect.fail(mismatch(total, true))
-        : Effect.as(
-          Effect.logDebug("uploading a part").pipe(
-            Effect.annotateLogs({
-              "docspace.operation": operation,
-              "docspace.upload.part_bytes": part.length,
-              "docspace.upload.bytes_sent": total - part.length,
-              "docspace.upload.size": size,
-              "docspace.upload.last": last
-            })
-          ),
-          [part, last, total] as const
-        )
-    }),
+    cut({ size: partSize, before: frame.headLength, after: frame.tailLength, buffers: inFlight, total: size }),
+    Stream.mapError((error) => error instanceof LengthMismatch ? mismatch(error.seen, error.ended) : error),
+    Stream.mapEffect((part) =>
+      Effect.as(
+        Effect.logDebug("uploading a part").pipe(
+          Effect.annotateLogs({
+            "docspace.operation": operation,
+            "docspace.upload.part_bytes": part.length,
+            "docspace.upload.bytes_sent": part.end - part.length,
+            "docspace.upload.size": size,
+            "docspace.upload.last": part.last
+          })
+        ),
+        [part, part.last, part.end] as const
+      )
+    ),
     // an empty file is one empty part
     Stream.orElseIfEmptyStream(() =>
       size === 0
         ? Stream.make(
           [
-            { buffer: new Uint8Array(frame.headLength + frame.tailLength), length: 0, release: Effect.void },
+            {
+              buffer: new Uint8Array(frame.headLength + frame.tailLength),
+              length: 0,
+              end: 0,
+              last: true,
+              release: Effect.void
+            },
             true,
             0
           ] as const

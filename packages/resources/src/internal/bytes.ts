@@ -60,8 +60,18 @@ export const toHex = (bytes: Uint8Array): string => {
 export interface Part {
   readonly buffer: Uint8Array
   readonly length: number
+  /** The bytes of the content up to the end of this part. */
+  readonly end: number
+  /** The part that reaches the declared total, the content checked to end there. */
+  readonly last: boolean
   /** Gives the buffer back to the pool (once the request that sends it is over); a second call does nothing. */
   readonly release: Effect.Effect<void>
+}
+
+/** A content whose length is not the declared total: `seen` bytes, and whether it ended there or went on. */
+export class LengthMismatch {
+  readonly _tag = "LengthMismatch"
+  constructor(readonly seen: number, readonly ended: boolean) {}
 }
 
 /**
@@ -98,25 +108,31 @@ const makePool = (size: number, max: number) => {
 }
 
 /**
- * Regroups a byte stream into parts of exactly `size` bytes (the last may be shorter), each copied once into a buffer
- * with `before` bytes of room ahead of it and `after` behind (for a multipart frame written in place). The buffers
- * come from a pool of at most `buffers`, reused once a part is released: memory stays at `buffers` parts whatever the
- * stream's length, and no part is allocated anew (a fresh 10 MiB buffer per part cost page faults and a quarter of the
- * CPU in garbage collection). The input is read lazily, one part at a time, whatever its chunking (a stream that
- * emits its whole content as one chunk of arrays is not expanded at once); cutting waits for a free buffer.
- * `size` must be a safe integer of at least 1 and `buffers` at least 1 (callers check); anything else is a defect.
+ * Regroups a byte stream of a declared `total` length into parts of exactly `size` bytes (the last may be shorter),
+ * each copied once into a buffer with `before` bytes of room ahead of it and `after` behind (for a multipart frame
+ * written in place). The buffers come from a pool of at most `buffers`, reused once a part is released: memory stays
+ * at `buffers` parts whatever the content's length, and no part is allocated anew (a fresh 10 MiB buffer per part cost
+ * page faults and a quarter of the CPU in garbage collection). The content is read lazily, one part at a time,
+ * whatever its chunking (a stream that emits its whole content as one chunk of arrays is not cut all at once);
+ * cutting waits for a free buffer.
+ *
+ * The part that reaches `total` is `last`, and is emitted only once the content is seen to end there: a content longer
+ * than `total` fails with `LengthMismatch` (`ended: false`) before that part is emitted, one that ends short fails with
+ * it (`ended: true`) instead of its short part, so no look-ahead part is needed. `size` and `buffers` must be at least
+ * 1 and `total` a safe integer (callers check); anything else is a defect here rather than an endless loop.
  */
 export const cut = (options: {
   readonly size: number
   readonly before: number
   readonly after: number
   readonly buffers: number
+  readonly total: number
 }) =>
-<E, R>(self: Stream.Stream<Uint8Array, E, R>): Stream.Stream<Part, E, R> =>
+<E, R>(self: Stream.Stream<Uint8Array, E, R>): Stream.Stream<Part, E | LengthMismatch, R> =>
   Stream.unwrapScoped(Effect.gen(function*() {
-    const { after, before, buffers, size } = options
-    if (!Number.isSafeInteger(size) || size < 1 || !(buffers >= 1)) {
-      return Stream.dieMessage(`cut: invalid part size ${size} or buffer count ${buffers}`)
+    const { after, before, buffers, size, total } = options
+    if (!Number.isSafeInteger(size) || size < 1 || !(buffers >= 1) || !Number.isSafeInteger(total) || total < 0) {
+      return Stream.dieMessage(`cut: invalid part size ${size}, buffer count ${buffers} or total ${total}`)
     }
     const pull = yield* Stream.toPull(self)
     const pool = makePool(before + size + after, buffers)
@@ -125,59 +141,78 @@ export const cut = (options: {
     let current: Uint8Array | undefined
     let offset = 0
     let ended = false
-    const fill = (buffer: Uint8Array, filled: number): Effect.Effect<number, Option.Option<E>, R> => {
-      while (filled < size) {
-        if (current === undefined || offset >= current.length) {
-          if (index < chunk.length) {
-            current = Chunk.unsafeGet(chunk, index++)
-            offset = 0
-            continue
-          }
-          if (ended) return Effect.succeed(filled)
-          return Effect.matchEffect(pull, {
-            onFailure: (error) => {
-              if (Option.isSome(error)) return Effect.fail(error)
-              ended = true
-              return Effect.succeed(filled)
-            },
-            onSuccess: (next) => {
-              chunk = next
-              index = 0
-              current = undefined
-              return fill(buffer, filled)
-            }
-          })
+    // the content's bytes cut into parts so far
+    let cutSoFar = 0
+    // the next non-empty bytes of the content in `current` (pulling as needed); false once the content has ended
+    const more: Effect.Effect<boolean, Option.Option<E>, R> = Effect.suspend(() => {
+      for (;;) {
+        if (current !== undefined && offset < current.length) return Effect.succeed(true)
+        if (index >= chunk.length) break
+        current = Chunk.unsafeGet(chunk, index++)
+        offset = 0
+      }
+      if (ended) return Effect.succeed(false)
+      return Effect.matchEffect(pull, {
+        onFailure: (error) => {
+          if (Option.isSome(error)) return Effect.fail(error)
+          ended = true
+          return Effect.succeed(false)
+        },
+        onSuccess: (next) => {
+          chunk = next
+          index = 0
+          current = undefined
+          return more
         }
-        const n = Math.min(size - filled, current.length - offset)
+      })
+    })
+    // copies up to `want` bytes into `buffer`, pulling as needed; the bytes copied
+    const fill = (buffer: Uint8Array, filled: number, want: number): Effect.Effect<number, Option.Option<E>, R> => {
+      while (filled < want) {
+        if (current === undefined || offset >= current.length) {
+          return Effect.flatMap(more, (available) => (available ? fill(buffer, filled, want) : Effect.succeed(filled)))
+        }
+        const n = Math.min(want - filled, current.length - offset)
         buffer.set(n === current.length ? current : current.subarray(offset, offset + n), before + filled)
         filled += n
         offset += n
       }
       return Effect.succeed(filled)
     }
-    const next: Effect.Effect<Part, Option.Option<E>, R> = Effect.suspend(() =>
-      ended && (current === undefined || offset >= current.length) && index >= chunk.length
-        ? Effect.fail(Option.none())
-        : Effect.flatMap(pool.acquire, (buffer) =>
-          Effect.flatMap(
-            Effect.onError(fill(buffer, 0), () => Effect.sync(() => pool.release(buffer))),
-            (length) => {
-              if (length === 0) {
-                pool.release(buffer)
-                return Effect.fail(Option.none())
-              }
-              let released = false
-              return Effect.succeed({
-                buffer,
-                length,
-                release: Effect.sync(() => {
-                  if (released) return
-                  released = true
-                  pool.release(buffer)
-                })
-              })
-            }
-          ))
-    )
+    const mismatch = (seen: number, ended: boolean) => Effect.fail(Option.some(new LengthMismatch(seen, ended)))
+    const next: Effect.Effect<Part, Option.Option<E | LengthMismatch>, R> = Effect.suspend(() => {
+      if (cutSoFar === total) {
+        // every declared byte is cut (a total of 0 included): the content must end here
+        return Effect.flatMap(
+          more,
+          (available) => (available ? mismatch(total + 1, false) : Effect.fail(Option.none()))
+        )
+      }
+      return Effect.flatMap(pool.acquire, (buffer) => {
+        const want = Math.min(size, total - cutSoFar)
+        let released = false
+        const release = Effect.sync(() => {
+          if (released) return
+          released = true
+          pool.release(buffer)
+        })
+        return Effect.onError(
+          Effect.flatMap(fill(buffer, 0, want), (length): Effect.Effect<Part, Option.Option<E | LengthMismatch>, R> => {
+            const end = cutSoFar + length
+            if (length < want) return mismatch(end, true)
+            const last = end === total
+            const part: Part = { buffer, length, end, last, release }
+            const ok = Effect.sync(() => {
+              cutSoFar = end
+              return part
+            })
+            // the last part: the content must end with it, or it is longer than declared (checked before it is sent)
+            return last ? Effect.flatMap(more, (available) => (available ? mismatch(total + 1, false) : ok)) : ok
+          }),
+          // a part that is not handed out gives its buffer back
+          () => release
+        )
+      })
+    })
     return Stream.repeatEffectOption(next)
   }))
