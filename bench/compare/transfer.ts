@@ -1,13 +1,15 @@
 /**
  * One transfer in its own process, so that its peak RSS is its own:
  *
- *   node --import tsx bench/compare/transfer.ts <baseUrl> <upload|download> <MiB> <effect-docspace|fetch>
+ *   node --import tsx bench/compare/transfer.ts <baseUrl> <upload|download> <MiB> <effect-docspace|fetch|fetch-chunked>
  *
  * upload: `size` bytes pulled 64 KiB at a time, the same (never written) buffer each time for every contender, so
  * that the source allocates nothing and the RSS shows what the client itself holds; effect-docspace
  * sends them with `Uploads.upload` (the chunked session protocol, the portal's 10 MiB parts), fetch streams them as
  * one request body (`duplex: "half"`) to the same server's sink.
  * download: `Downloads.stream` of a `size` file folded into a byte count, against fetch reading the same URL.
+ * fetch-chunked (reference): the upload by hand with plain fetch over the same chunked protocol as Uploads.upload
+ * (settings, session, 10 MiB multipart parts in order from one reused buffer); its download is plain fetch's.
  * Prints one JSON line: `{ wallMs, cpuMs, peakRssMiB, startRssMiB }`; `peakRssMiB` is the process's maximum
  * resident set (`process.resourceUsage().maxRSS`), `startRssMiB` the RSS once everything is imported.
  */
@@ -66,6 +68,51 @@ const fetchUpload = async () => {
   if (received !== size) throw new Error(`the sink received ${received} bytes, not ${size}`)
 }
 
+// The same chunked protocol by hand with plain fetch: the portal's chunk size from its settings, a session, then each
+// part copied from the 64 KiB pieces into one reused buffer between its multipart head and trailer and sent in order.
+// What the protocol itself allows (one round trip per part), without any client library.
+const fetchChunkedUpload = async () => {
+  const headers = { authorization: `Bearer ${apiKey}` }
+  const settings = (await (await fetch(`${base}/api/2.0/files/settings`, { headers })).json()) as {
+    response: { chunkUploadSize: number }
+  }
+  const chunk = settings.response.chunkUploadSize
+  const created = (await (await fetch(`${base}/api/2.0/files/1/upload/create_session`, {
+    method: "POST",
+    headers: { ...headers, "content-type": "application/json" },
+    body: JSON.stringify({ fileName: "big.bin", fileSize: size })
+  })).json()) as { response: { data: { location: string } } }
+  const location = created.response.data.location
+  const boundary = "----bench-boundary-0123456789abcdef"
+  const encoder = new TextEncoder()
+  const head = encoder.encode(
+    `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.bin"\r\n` +
+      `Content-Type: application/octet-stream\r\n\r\n`
+  )
+  const tail = encoder.encode(`\r\n--${boundary}--\r\n`)
+  const buffer = new Uint8Array(head.length + chunk + tail.length)
+  buffer.set(head, 0)
+  let sent = 0
+  let status = 0
+  while (sent < size) {
+    const n = Math.min(chunk, size - sent)
+    for (let filled = 0; filled < n; filled += piece.length) {
+      buffer.set(n - filled >= piece.length ? piece : piece.subarray(0, n - filled), head.length + filled)
+    }
+    buffer.set(tail, head.length + n)
+    const res = await fetch(location, {
+      method: "POST",
+      headers: { ...headers, "content-type": `multipart/form-data; boundary=${boundary}` },
+      body: buffer.subarray(0, head.length + n + tail.length)
+    })
+    const reply = (await res.json()) as { success: boolean }
+    if (!reply.success) throw new Error("the portal refused a part")
+    status = res.status
+    sent += n
+  }
+  if (status !== 201) throw new Error(`the last part answered ${status}, not 201`)
+}
+
 const fetchDownload = async () => {
   const res = await fetch(`${base}/filehandler.ashx?action=download&fileid=${mibArg}`, {
     headers: { authorization: `Bearer ${apiKey}` }
@@ -81,6 +128,8 @@ const fetchDownload = async () => {
 
 const run: () => Promise<unknown> = contender === "fetch"
   ? (mode === "upload" ? fetchUpload : fetchDownload)
+  : contender === "fetch-chunked"
+  ? (mode === "upload" ? fetchChunkedUpload : fetchDownload)
   : await effectDocSpace()
 
 const startRssMiB = process.memoryUsage().rss / MiB
