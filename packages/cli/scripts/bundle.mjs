@@ -1,6 +1,7 @@
 // Bundles the `docspace` program (dist/cli.js and everything it imports) into dist/docspace.mjs, which dist/bin.js
 // loads when present: one file parses and links much faster than a few hundred modules (figures in docs/cli.md).
-// Runs before `pnpm pack` (the package's prepack script), after `tsc -b`.
+// Runs before `pnpm pack` (the package's prepack script), after `tsc -b`. `node scripts/bundle.mjs <file>` writes the
+// bundle elsewhere (tests).
 import { build } from "esbuild"
 import { existsSync } from "node:fs"
 import { fileURLToPath } from "node:url"
@@ -12,7 +13,7 @@ if (!existsSync(`${dist}cli.js`)) {
 }
 await build({
   entryPoints: [`${dist}cli.js`],
-  outfile: `${dist}docspace.mjs`,
+  outfile: process.argv[2] ?? `${dist}docspace.mjs`,
   bundle: true,
   platform: "node",
   target: "node20",

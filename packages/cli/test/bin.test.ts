@@ -147,4 +147,31 @@ describe("the docspace bin", () => {
       if (download.code === 130) expect(fs.readdirSync(out)).toEqual([])
       else expect(fs.readdirSync(out)).toEqual(["big.bin"])
     })))
+
+  it.live("the bundled program (what the packed bin runs) works like the modules", () =>
+    Effect.scoped(Effect.gen(function*() {
+      const out = yield* tempDir()
+      const bundled = path.join(out, "docspace.mjs")
+      const build = yield* Effect.async<number | null>((resume) => {
+        const child = spawn(process.execPath, [path.join(path.dirname(bin), "../scripts/bundle.mjs"), bundled], {
+          stdio: "inherit"
+        })
+        child.on("close", (code) => resume(Effect.succeed(code)))
+      })
+      expect(build).toBe(0)
+      const { env } = yield* serveFake()
+      const whoami = yield* Effect.async<Spawned>((resume) => {
+        const child = spawn(process.execPath, [bundled, "whoami", "--json"], {
+          env: { PATH: process.env.PATH ?? "", ...env },
+          stdio: ["ignore", "pipe", "pipe"]
+        })
+        let stdout = ""
+        let stderr = ""
+        child.stdout.on("data", (d) => (stdout += d))
+        child.stderr.on("data", (d) => (stderr += d))
+        child.on("close", (code) => resume(Effect.succeed({ code, stdout, stderr })))
+      })
+      expect(whoami.code, whoami.stderr).toBe(0)
+      expect(JSON.parse(whoami.stdout)).toMatchObject({ email: "admin@example.com" })
+    })))
 })
