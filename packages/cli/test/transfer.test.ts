@@ -1,3 +1,4 @@
+import { FakeServer } from "@effect-docspace/testing"
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
@@ -148,6 +149,31 @@ describe("upload, download, mirror, push", () => {
       const titles = JSON.parse(ls.stdout).map((e: { title: string }) => e.title)
       expect(titles).toHaveLength(39)
       expect(titles).not.toContain("f39.txt")
+    })))
+
+  it.live("a file cut short while its parts are being sent: that file fails, its session is aborted, exit 1", () =>
+    Effect.scoped(Effect.gen(function*() {
+      // 64 KiB parts answered after 200 ms each: the file is truncated after the first part went
+      const { env, fake } = yield* serveFake({
+        chunkUploadSize: 64 * 1024,
+        faults: { rules: [{ route: "POST /ChunkedUploader.ashx", fault: FakeServer.latency("200 millis") }] }
+      })
+      const local = yield* tempDir()
+      write(path.join(local, "cut/big.bin"), new Uint8Array(5 * 64 * 1024).fill(3))
+      write(path.join(local, "cut/small.txt"), "small")
+      const fiber = yield* Effect.fork(runCli(["upload", path.join(local, "cut"), "@my", "--parallel", "1"], { env }))
+      yield* Effect.gen(function*() {
+        const counts = yield* fake.state.counts
+        if ((counts.byRoute["POST /ChunkedUploader.ashx"] ?? 0) < 1) return yield* Effect.fail("not yet")
+      }).pipe(Effect.retry(Schedule.spaced("5 millis").pipe(Schedule.upTo("30 seconds"))), Effect.orDie)
+      fs.truncateSync(path.join(local, "cut/big.bin"), 100_000)
+      const result = yield* Fiber.join(fiber)
+      expect(result.code).toBe(1)
+      expect(result.stderr).toMatch(/cut\/big\.bin: .*shrank/)
+      expect(result.stderr).toContain("docspace: 1 of 2 files failed")
+      const titles = JSON.parse((yield* runCli(["ls", "@my/cut", "--json"], { env })).stdout)
+        .map((e: { title: string }) => e.title)
+      expect(titles).toEqual(["small.txt"])
     })))
 
   it.live("a write that fails on download: one line, no partial file, exit 1", () =>
