@@ -5,6 +5,7 @@ import type * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import * as Logger from "effect/Logger"
 import * as LogLevel from "effect/LogLevel"
+import { rewriteHelp } from "../commands/api.js"
 import { commands } from "../commands/index.js"
 import * as Exit from "../Exit.js"
 import * as Output from "../Output.js"
@@ -22,9 +23,17 @@ export const command = Root.root.pipe(
 const cli = Command.run(command, { name: "docspace", version })
 
 // @effect/cli prints help and usage errors with Console.log: send them to the terminal's stdout (help) or stderr
+// (its colours only on a terminal: piped or captured help is plain text)
+
+const ansi = /\x1b\[[0-9;]*m/g
+
 const consoleOf = (terminal: Output.Terminal, base: Console.Console): Console.Console => {
-  const out = (...args: ReadonlyArray<unknown>) => Effect.runSync(terminal.stdout(args.join(" ") + "\n"))
-  const err = (...args: ReadonlyArray<unknown>) => Effect.runSync(terminal.stderr(args.join(" ") + "\n"))
+  const text = (args: ReadonlyArray<unknown>) => {
+    const joined = args.join(" ") + "\n"
+    return terminal.isTTY ? joined : joined.replace(ansi, "")
+  }
+  const out = (...args: ReadonlyArray<unknown>) => Effect.runFork(terminal.stdout(text(args)))
+  const err = (...args: ReadonlyArray<unknown>) => Effect.runFork(terminal.stderr(text(args)))
   return {
     ...base,
     log: (...args) => Effect.sync(() => out(...args)),
@@ -47,7 +56,8 @@ export const run = (args: ReadonlyArray<string>) =>
     const terminal = yield* Output.Terminal
     const verbose = args.includes("--verbose") || args.includes("-v")
     const base = yield* Effect.console
-    const exit = yield* cli(["node", "docspace", ...args]).pipe(
+    // `docspace api <operationId> --help` describes the operation (commands/api.ts)
+    const exit = yield* cli(["node", "docspace", ...rewriteHelp(args)]).pipe(
       Effect.withConsole(consoleOf(terminal, base)),
       Logger.withMinimumLogLevel(verbose ? LogLevel.Debug : LogLevel.Warning),
       Effect.provide(Logger.replace(Logger.defaultLogger, loggerOf(terminal))),
