@@ -1,7 +1,8 @@
 /**
  * Chunked uploads in constant memory: the content is a byte `Stream`, regrouped into parts of exactly the
  * portal's chunk size (`chunkUploadSize` of `GET /api/2.0/files/settings`, 10 MiB by default, asked once per
- * client and cached) and sent in order, one part in flight at a time, one part read ahead.
+ * client and cached) and sent in order, one part in flight at a time. Each part is copied once into a reused buffer
+ * with room for its multipart frame: one part in memory (`parallel` parts with `parallel`), whatever the file size.
  *
  * Two protocols:
  * - `"location"` (default, every DocSpace version): `POST /api/2.0/files/{folderId}/upload/create_session`, then
@@ -114,7 +115,7 @@ export interface UploadOptions<E, R> {
   /**
    * Send up to this many parts at once (numbered parts, then one finalize request), or `"portal"` for the portal's
    * `maxUploadThreadCount` (`GET /api/2.0/files/settings`). Default: one part at a time, in order. At most this many
-   * parts are in flight, plus one read ahead. A file of one part is always sent the sequential way.
+   * parts are in flight (and in memory). A file of one part is always sent the sequential way.
    *
    * @since 0.2.0
    */
