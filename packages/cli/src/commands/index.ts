@@ -38,8 +38,8 @@
  * export const rooms = Root.group("rooms", "rooms: list, create, archive, ...", [ls, create, ...])
  * ```
  *
- * Tests: `test/<name>.test.ts`, using `test/harness.ts` (`runCli(["rooms", "ls", "--json"], { fake })` returns
- * `{ code, stdout, stderr }` against a FakeDocSpace served on loopback).
+ * Tests: `test/<name>.test.ts`, using `test/harness.ts`: `const { env } = yield* serveFake()` (a FakeDocSpace on
+ * loopback, in `Effect.scoped`), then `runCli(["rooms", "ls", "--json"], { env })` returns `{ code, stdout, stderr }`.
  *
  * @since 0.2.0
  */
