@@ -12,6 +12,7 @@ import * as FileOperations from "@effect-docspace/resources/FileOperations"
 import * as Folders from "@effect-docspace/resources/Folders"
 import * as NodeDownloads from "@effect-docspace/resources/NodeDownloads"
 import * as NodeUploads from "@effect-docspace/resources/NodeUploads"
+import * as Uploads from "@effect-docspace/resources/Uploads"
 import * as Args from "@effect/cli/Args"
 import * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
@@ -166,6 +167,8 @@ const uploadTree = (
       }
     }
     const totalBytes = tree.files.reduce((n, f) => n + f.size, 0)
+    // the portal's chunk size, asked once before the parallel uploads (each would ask while none has the answer)
+    if (!options.dryRun && tree.files.length > 0) yield* Uploads.chunkSize
     const started = yield* Clock.currentTimeMillis
     yield* Effect.scoped(Effect.gen(function*() {
       const progress = yield* Progress.start({
