@@ -242,6 +242,8 @@ describe("upload, download, mirror, push", () => {
         expect(stats.rejected.total).toBe(0)
         // the chunk size is asked once, not by each of the first 16 uploads at the same time
         expect(stats.byRoute["GET /api/2.0/files/settings"]).toBe(1)
+        // each folder listed once (the new "bulk" and its 10 subfolders), however many uploads go into it at once
+        expect(stats.byRoute["GET /api/2.0/files/{id}"]).toBe(11)
         // the window was the limit: no faster than 100 requests a second after the first 100
         expect(wall).toBeGreaterThanOrEqual(((stats.received - 100) / 100) * 1000 - 1000)
       })),

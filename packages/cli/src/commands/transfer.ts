@@ -57,21 +57,18 @@ const timeOf = (iso: string | undefined): number => {
 }
 
 /** The entries of one remote folder by title, listed once and kept up to date as folders are created. */
-const makeListings = () => {
-  const cache = new Map<string, Map<string, Folders.Entry>>()
-  const get = (folderId: Remote.Id) =>
-    Effect.suspend(() => {
-      const hit = cache.get(String(folderId))
-      if (hit !== undefined) return Effect.succeed(hit)
-      return Stream.runFold(Folders.stream(folderId), new Map<string, Folders.Entry>(), (m, e) => {
-        // a folder wins over a file of the same title: a tree needs its folders
-        const prev = m.get(e.title)
-        if (prev === undefined || e._tag === "Folder") m.set(e.title, e)
-        return m
-      }).pipe(Effect.tap((m) => Effect.sync(() => cache.set(String(folderId), m))))
+const makeListings = Effect.gen(function*() {
+  // one listing per folder, even when many uploads into it start together (they wait for the first one's)
+  const load = yield* Effect.cachedFunction((folderId: string) =>
+    Stream.runFold(Folders.stream(folderId, Remote.byName), new Map<string, Folders.Entry>(), (m, e) => {
+      // a folder wins over a file of the same title: a tree needs its folders
+      const prev = m.get(e.title)
+      if (prev === undefined || e._tag === "Folder") m.set(e.title, e)
+      return m
     })
-  return { get }
-}
+  )
+  return { get: (folderId: Remote.Id) => load(String(folderId)) }
+})
 
 interface Summary {
   transferred: number
@@ -140,7 +137,7 @@ const uploadTree = (
   Effect.gen(function*() {
     const output = yield* Output.Output
     const path = yield* Path.Path
-    const listings = makeListings()
+    const listings = yield* makeListings
     const summary: Summary = { transferred: 0, skipped: 0, failed: 0, bytes: 0, deleted: 0 }
     const outcomes: Array<Outcome> = []
     const record = (outcome: Outcome) =>
