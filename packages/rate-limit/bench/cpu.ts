@@ -4,7 +4,9 @@
  * each policy, sequential and 16 at a time, the median of REPEAT runs (after one warm-up run).
  *
  * `pnpm --filter @effect-docspace/rate-limit exec tsx bench/cpu.ts [N] [REPEAT]`; with `LIMITER_SRC=<path to another
- * copy's src/index.ts>` it measures that copy (to compare before and after a change).
+ * copy's src/index.ts>` it measures that copy (to compare before and after a change). With `COMPARE_SRC=<path to
+ * another copy's src/index.ts>` it measures both in this process, alternating run by run (paired: a slow minute of
+ * the machine weighs on both), and prints the median of the per-run ratios too.
  */
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
@@ -13,6 +15,9 @@ import type * as Limits from "../src/index.js"
 
 // LIMITER_SRC=<path to another copy's src/index.ts> measures that copy instead (before/after comparisons)
 const { RateLimiter, RateLimitPolicy }: typeof Limits = await import(process.env.LIMITER_SRC ?? "../src/index.js")
+const other: typeof Limits | undefined = process.env.COMPARE_SRC === undefined ?
+  undefined :
+  await import(process.env.COMPARE_SRC)
 
 const N = Number(process.argv[2] ?? 20_000)
 const REPEAT = Number(process.argv[3] ?? 5)
@@ -37,9 +42,13 @@ const policies: Record<string, Limits.RateLimitPolicy.RateLimitPolicy> = {
   unlimited: RateLimitPolicy.unlimited
 }
 
-const run = (policy: Limits.RateLimitPolicy.RateLimitPolicy, concurrency: number) =>
+const run = (
+  policy: Limits.RateLimitPolicy.RateLimitPolicy,
+  concurrency: number,
+  make: typeof RateLimiter.make = RateLimiter.make
+) =>
   Effect.gen(function*() {
-    const limiter = yield* RateLimiter.make(policy)
+    const limiter = yield* make(policy)
     const client = limiter.apply(noop)
     const url = "https://portal.test/api/2.0/files/file/1"
     const before = process.cpuUsage()
@@ -56,6 +65,27 @@ const median = (xs: Array<number>) => [...xs].sort((a, b) => a - b)[Math.floor(x
 
 const main = Effect.gen(function*() {
   console.log(`limiter CPU per request (us), ${N} requests, median of ${REPEAT} runs, node ${process.version}`)
+  if (other !== undefined) {
+    console.log(`  A = ${process.env.LIMITER_SRC ?? "../src"}, B = ${process.env.COMPARE_SRC}, alternating`)
+    for (const [name, policy] of Object.entries(policies)) {
+      for (const concurrency of [1, 16]) {
+        yield* run(policy, concurrency)
+        yield* run(policy, concurrency, other.RateLimiter.make)
+        const a: Array<number> = []
+        const b: Array<number> = []
+        for (let i = 0; i < REPEAT; i++) {
+          a.push(yield* run(policy, concurrency))
+          b.push(yield* run(policy, concurrency, other.RateLimiter.make))
+        }
+        console.log(
+          `  ${name.padEnd(14)} concurrency ${String(concurrency).padStart(2)}: A ${median(a).toFixed(1)} us, B ${
+            median(b).toFixed(1)
+          } us, A/B ${median(a.map((x, i) => x / b[i])).toFixed(2)}`
+        )
+      }
+    }
+    return
+  }
   for (const [name, policy] of Object.entries(policies)) {
     for (const concurrency of [1, 16]) {
       yield* run(policy, concurrency) // warm-up

@@ -11,6 +11,7 @@ import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as Cause from "effect/Cause"
 import * as Clock from "effect/Clock"
+import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as ExecutionStrategy from "effect/ExecutionStrategy"
@@ -23,7 +24,7 @@ import type { RateLimited } from "../RateLimitError.js"
 import * as RateLimitPolicy from "../RateLimitPolicy.js"
 import { makeMemoryUnsafe, RateLimitStore } from "../RateLimitStore.js"
 import { makeAdaptive } from "./adaptive.js"
-import type { Class } from "./adaptive.js"
+import type { Class, SendRecord } from "./adaptive.js"
 import { makePermits } from "./permits.js"
 import type { Permit } from "./permits.js"
 import { compilePolicy, contextOf, DAY } from "./request.js"
@@ -33,6 +34,11 @@ import { makeStats } from "./stats.js"
 
 // How long a refused answer's body may take to read before the connection is simply dropped.
 const DRAIN_TIMEOUT = Duration.seconds(2)
+
+// statuses the limiter reacts to: refusals (429, 503) and, for GET/HEAD, a proxy's 502/504
+const special = (status: number) => status === 429 || status === 502 || status === 503 || status === 504
+
+const toDone = (response: HttpClientResponse.HttpClientResponse) => ({ _tag: "Done", response } as const)
 
 type Attempt<E> =
   | { readonly _tag: "Done"; readonly response: HttpClientResponse.HttpClientResponse }
@@ -114,136 +120,165 @@ export const make = Effect.fnUntraced(function*(input: RateLimitPolicy.RateLimit
     const canRetry = (budget: Budget, delay: number) =>
       budget.retries < policy.retry.attempts && budget.waited + delay <= maxTotalWait
 
+    // The common case in few steps: permits (synchronous when free), the send, the answer, its permits settled, and
+    // an answer that is no refusal handed on; everything else goes through `answered`.
     const attempt = (budget: Budget): Effect.Effect<Attempt<E>, never, R> =>
       Effect.uninterruptibleMask((restore) =>
-        Effect.gen(function*() {
-          const permitExit = yield* Effect.exit(permits.acquirePermit(ctx, restore))
-          if (Exit.isFailure(permitExit)) return { _tag: "Failed", cause: permitExit.cause } as const
+        Effect.flatMap(Effect.exit(permits.acquirePermit(ctx, restore)), (permitExit) => {
+          if (Exit.isFailure(permitExit)) return Effect.succeed({ _tag: "Failed", cause: permitExit.cause } as const)
           const permit = permitExit.value
-          const sent = yield* permit.markSent
-          const exit = yield* Effect.exit(restore(effect))
-          const now = yield* Clock.currentTimeMillis
-          // the server counted the request when it received it, after we sent it: the window permit runs from now
-          yield* permits.settle(ctx, permit, now)
-          if (Exit.isFailure(exit)) {
-            yield* permit.release
-            const error = Cause.failureOption(exit.cause)
-            const transport = Option.isSome(error) && HttpClientError.isHttpClientError(error.value) &&
-              error.value._tag === "RequestError" && error.value.reason === "Transport"
-            if (transport && idempotent) {
-              const delay = yield* backoff(budget.retries)
-              if (canRetry(budget, delay)) return { _tag: "Retry", delay, viaGate: false, reason: "transport" } as const
-            }
-            return { _tag: "Failed", cause: exit.cause } as const
-          }
-          const response = exit.value
-          const status = response.status
-          // a refused answer's body is read only to free the connection, and never for long
-          const drainAndRelease = Effect.ensuring(
-            // interruptible even when the caller is not (a finalizer): else the timeout waits for the stalled read
-            Effect.ignore(Effect.timeout(Effect.interruptible(response.arrayBuffer), DRAIN_TIMEOUT)),
-            permit.release
+          return Effect.flatMap(
+            permit.markSent,
+            (sent) =>
+              Effect.flatMap(Effect.exit(restore(effect)), (exit) =>
+                Effect.clockWith((clock) => {
+                  const now = clock.unsafeCurrentTimeMillis()
+                  // the server counted the request when it received it, after we sent it: the window permit runs
+                  // from now
+                  const settling = permits.settle(ctx, permit, now)
+                  if (Exit.isSuccess(exit) && !special(exit.value.status)) {
+                    const done = Effect.map(finish(exit.value, permit, budget), toDone)
+                    return settling === undefined ? done : Effect.zipRight(settling, done)
+                  }
+                  const handled = answered(budget, permit, sent, exit, now)
+                  return settling === undefined ? handled : Effect.zipRight(settling, handled)
+                }))
           )
-          const failWith = (reason: RateLimited["reason"], delay: number) =>
-            Effect.map(
-              Effect.zipRight(drainAndRelease, Effect.flip(stats.rateLimited(ctx, reason, delay, status))),
-              (error) => ({ _tag: "Failed", cause: Cause.fail(error) } as const)
-            )
-          if (status === 429 || status === 503) yield* stats.refused(status)
-          const refusal = status === 429 || status === 503 ?
-            classifyRefusal(ctx, sent, response.headers, status, now) :
-            undefined
-          // a refusal (a 429, or a 503 carrying a retry hint or rate headers) was refused unprocessed: safe to retry
-          // whatever the method. A bare 503 is a proxy's page, like a 502.
-          if (refusal !== undefined) {
-            // the limiter let this request go believing it within the policy: the portal's limits (or traffic the
-            // limiter does not see, another process or user on the same account) say otherwise
-            // the route template when the caller described one (`describeRequest`), never the real URL
-            const { route } = yield* ctx.describe
-            yield* Effect.logWarning("the portal refused a request the rate-limit policy allowed").pipe(
-              Effect.annotateLogs({
-                ...(route === undefined ? {} : { "http.route": route }),
-                "docspace.rate_limit.policy": policy.name,
-                "docspace.rate_limit.refusal": refusal.kind,
-                "docspace.rate_limit.evidence": refusal.evidence,
-                ...(refusal.limit === undefined ? {} : { "docspace.rate_limit.announced_limit": refusal.limit }),
-                "http.request.method": ctx.method,
-                "http.response.status_code": status
-              })
-            )
-            if (refusal.kind === "window") sent.windowRefused = true
-            learn(ctx, sent, refusal)
-            const delay = refusal.retryAt !== undefined
-              ? Math.max(0, refusal.retryAt - now)
-              : refusal.kind === "window"
-              ? windowWait(now)
-              : refusal.kind === "route" && ctx.routeInterval !== undefined
-              ? ctx.routeInterval
-              : refusal.kind === "daily"
-              ? DAY
-              : yield* backoff(budget.retries)
-            // Close a gate before anything else: nobody walks into the wall while this answer is read. A route's own
-            // limit (5 per 15 minutes) pauses only that route; the daily cap (or a write refused for longer than the
-            // policy allows) only writes; a concurrency refusal nobody: a slot frees as soon as a request in flight
-            // ends, and the caps (learned, when adaptive) hold the others back. Anything else closes the one gate
-            // shared by every request (and every process sharing a store).
-            const scoped = refusal.kind === "route"
-              ? ctx.scopedGates.filter((key) => key.startsWith(ctx.routeMatched ? "route:" : "path:"))
-              : (refusal.kind === "daily" || delay > maxWait) && ctx.scopedGates.includes("writes")
-              ? ["writes"]
-              : []
-            permits.closeScopedGates(scoped, now + delay, now)
-            const gate = scoped.length > 0 || refusal.kind === "concurrency" ?
-              Exit.void :
-              yield* Effect.exit(closeGate(ctx, now + delay, now))
-            if (Exit.isFailure(gate)) {
-              yield* drainAndRelease
-              return { _tag: "Failed", cause: gate.cause } as const
-            }
-            if (delay > maxWait) return yield* failWith("wait-exceeds-limit", delay)
-            if (!canRetry(budget, delay)) return yield* failWith("retry-budget-exhausted", delay)
-            // a streamed body was consumed by this attempt: sending it again would send a truncated body
-            if (request.body._tag === "Stream") return yield* failWith("body-not-replayable", delay)
-            yield* drainAndRelease
-            return {
-              _tag: "Retry",
-              delay,
-              viaGate: refusal.kind !== "concurrency",
-              reason: `${status} (${refusal.kind})`
-            } as const
-          }
-          if ((status === 502 || status === 503 || status === 504) && idempotent) {
-            const delay = yield* backoff(budget.retries)
-            if (canRetry(budget, delay)) {
-              yield* drainAndRelease
-              return { _tag: "Retry", delay, viaGate: false, reason: String(status) } as const
-            }
-          }
-          return { _tag: "Done", response: yield* finish(response, permit, budget) } as const
         })
       )
 
+    const answered = (
+      budget: Budget,
+      permit: Permit,
+      sent: SendRecord,
+      exit: Exit.Exit<HttpClientResponse.HttpClientResponse, E>,
+      now: number
+    ): Effect.Effect<Attempt<E>, never, R> =>
+      Effect.gen(function*() {
+        if (Exit.isFailure(exit)) {
+          yield* permit.release
+          const error = Cause.failureOption(exit.cause)
+          const transport = Option.isSome(error) && HttpClientError.isHttpClientError(error.value) &&
+            error.value._tag === "RequestError" && error.value.reason === "Transport"
+          if (transport && idempotent) {
+            const delay = yield* backoff(budget.retries)
+            if (canRetry(budget, delay)) return { _tag: "Retry", delay, viaGate: false, reason: "transport" } as const
+          }
+          return { _tag: "Failed", cause: exit.cause } as const
+        }
+        const response = exit.value
+        const status = response.status
+        // a refused answer's body is read only to free the connection, and never for long
+        const drainAndRelease = Effect.ensuring(
+          // interruptible even when the caller is not (a finalizer): else the timeout waits for the stalled read
+          Effect.ignore(Effect.timeout(Effect.interruptible(response.arrayBuffer), DRAIN_TIMEOUT)),
+          permit.release
+        )
+        const failWith = (reason: RateLimited["reason"], delay: number) =>
+          Effect.map(
+            Effect.zipRight(drainAndRelease, Effect.flip(stats.rateLimited(ctx, reason, delay, status))),
+            (error) => ({ _tag: "Failed", cause: Cause.fail(error) } as const)
+          )
+        if (status === 429 || status === 503) yield* stats.refused(status)
+        const refusal = status === 429 || status === 503 ?
+          classifyRefusal(ctx, sent, response.headers, status, now) :
+          undefined
+        // a refusal (a 429, or a 503 carrying a retry hint or rate headers) was refused unprocessed: safe to retry
+        // whatever the method. A bare 503 is a proxy's page, like a 502.
+        if (refusal !== undefined) {
+          // the limiter let this request go believing it within the policy: the portal's limits (or traffic the
+          // limiter does not see, another process or user on the same account) say otherwise
+          // the route template when the caller described one (`describeRequest`), never the real URL
+          const { route } = yield* ctx.describe
+          yield* Effect.logWarning("the portal refused a request the rate-limit policy allowed").pipe(
+            Effect.annotateLogs({
+              ...(route === undefined ? {} : { "http.route": route }),
+              "docspace.rate_limit.policy": policy.name,
+              "docspace.rate_limit.refusal": refusal.kind,
+              "docspace.rate_limit.evidence": refusal.evidence,
+              ...(refusal.limit === undefined ? {} : { "docspace.rate_limit.announced_limit": refusal.limit }),
+              "http.request.method": ctx.method,
+              "http.response.status_code": status
+            })
+          )
+          if (refusal.kind === "window") sent.windowRefused = true
+          learn(ctx, sent, refusal)
+          const delay = refusal.retryAt !== undefined
+            ? Math.max(0, refusal.retryAt - now)
+            : refusal.kind === "window"
+            ? windowWait(now)
+            : refusal.kind === "route" && ctx.routeInterval !== undefined
+            ? ctx.routeInterval
+            : refusal.kind === "daily"
+            ? DAY
+            : yield* backoff(budget.retries)
+          // Close a gate before anything else: nobody walks into the wall while this answer is read. A route's own
+          // limit (5 per 15 minutes) pauses only that route; the daily cap (or a write refused for longer than the
+          // policy allows) only writes; a concurrency refusal nobody: a slot frees as soon as a request in flight
+          // ends, and the caps (learned, when adaptive) hold the others back. Anything else closes the one gate
+          // shared by every request (and every process sharing a store).
+          const scoped = refusal.kind === "route"
+            ? ctx.scopedGates.filter((key) => key.startsWith(ctx.routeMatched ? "route:" : "path:"))
+            : (refusal.kind === "daily" || delay > maxWait) && ctx.scopedGates.includes("writes")
+            ? ["writes"]
+            : []
+          permits.closeScopedGates(scoped, now + delay, now)
+          const gate = scoped.length > 0 || refusal.kind === "concurrency" ?
+            Exit.void :
+            yield* Effect.exit(closeGate(ctx, now + delay, now))
+          if (Exit.isFailure(gate)) {
+            yield* drainAndRelease
+            return { _tag: "Failed", cause: gate.cause } as const
+          }
+          if (delay > maxWait) return yield* failWith("wait-exceeds-limit", delay)
+          if (!canRetry(budget, delay)) return yield* failWith("retry-budget-exhausted", delay)
+          // a streamed body was consumed by this attempt: sending it again would send a truncated body
+          if (request.body._tag === "Stream") return yield* failWith("body-not-replayable", delay)
+          yield* drainAndRelease
+          return {
+            _tag: "Retry",
+            delay,
+            viaGate: refusal.kind !== "concurrency",
+            reason: `${status} (${refusal.kind})`
+          } as const
+        }
+        if ((status === 502 || status === 503 || status === 504) && idempotent) {
+          const delay = yield* backoff(budget.retries)
+          if (canRetry(budget, delay)) {
+            yield* drainAndRelease
+            return { _tag: "Retry", delay, viaGate: false, reason: String(status) } as const
+          }
+        }
+        return { _tag: "Done", response: yield* finish(response, permit, budget) } as const
+      })
+
     // the permit is held until the body is consumed, or the caller's scope (if any) closes; a child scope keeps a
     // long-lived parent scope from accumulating one finalizer per response
-    const finish = (response: HttpClientResponse.HttpClientResponse, permit: Permit, budget: Budget) =>
-      Effect.gen(function*() {
-        if (hasNoBody(response)) {
-          yield* permit.release
-          return response
-        }
+    const finish = (
+      response: HttpClientResponse.HttpClientResponse,
+      permit: Permit,
+      budget: Budget
+    ): Effect.Effect<HttpClientResponse.HttpClientResponse, never, R> => {
+      if (hasNoBody(response)) return Effect.as(permit.release, response)
+      return Effect.contextWithEffect((context: Context.Context<R>) => {
         // a GET/HEAD whose body is cut by the connection is sent again, like a transport error before the headers
         const refetch = idempotent && request.body._tag !== "Stream" ?
-          Effect.provide(refetchBody(budget), yield* Effect.context<R>()) :
+          Effect.suspend(() => Effect.provide(refetchBody(budget), context)) :
           undefined
-        const scope = yield* Effect.serviceOption(Scope.Scope)
-        if (Option.isNone(scope)) return holdPermit(response, permit.release, { gcFallback: true, refetch })
-        const child = yield* Scope.fork(scope.value, ExecutionStrategy.sequential)
-        yield* Scope.addFinalizer(child, permit.release)
-        return holdPermit(response, Effect.zipRight(permit.release, Scope.close(child, Exit.void)), {
-          gcFallback: false,
-          refetch
-        })
+        const scope = Context.getOption(context as Context.Context<never>, Scope.Scope)
+        if (Option.isNone(scope)) {
+          return Effect.succeed(holdPermit(response, permit.release, { gcFallback: true, refetch }))
+        }
+        return Effect.flatMap(Scope.fork(scope.value, ExecutionStrategy.sequential), (child) =>
+          Effect.as(
+            Scope.addFinalizer(child, permit.release),
+            holdPermit(response, Effect.zipRight(permit.release, Scope.close(child, Exit.void)), {
+              gcFallback: false,
+              refetch
+            })
+          ))
       })
+    }
 
     // the same retry budget as the run that produced the cut answer: bounded by attempts and total wait
     const refetchBody = (budget: Budget): Effect.Effect<HttpClientResponse.HttpClientResponse, unknown, R> =>
@@ -265,27 +300,28 @@ export const make = Effect.fnUntraced(function*(input: RateLimitPolicy.RateLimit
         return yield* run(budget)
       })
 
-    const run = (budget: Budget) =>
+    const run = (budget: Budget): Effect.Effect<HttpClientResponse.HttpClientResponse, E | RateLimited, R> =>
+      Effect.flatMap(attempt(budget), (result) => {
+        if (result._tag === "Done") return Effect.succeed(result.response)
+        if (result._tag === "Failed") return Effect.failCause(result.cause)
+        return Effect.zipRight(retryAfter(budget, result), Effect.suspend(() => run(budget)))
+      })
+    const retryAfter = (budget: Budget, result: Extract<Attempt<E>, { _tag: "Retry" }>) =>
       Effect.gen(function*() {
-        while (true) {
-          const result = yield* attempt(budget)
-          if (result._tag === "Done") return result.response
-          if (result._tag === "Failed") return yield* Effect.failCause(result.cause)
-          budget.retries++
-          budget.waited += result.delay
-          yield* stats.retried
-          yield* Effect.logDebug("retrying the request").pipe(
-            Effect.annotateLogs({
-              "docspace.rate_limit.policy": policy.name,
-              "docspace.retry.attempt": budget.retries,
-              "docspace.retry.reason": result.reason,
-              "docspace.retry.delay_ms": result.delay,
-              "http.request.method": ctx.method
-            })
-          )
-          // gate retries wait on the gate itself when they ask for their permits again
-          if (!result.viaGate) yield* Effect.sleep(Duration.millis(result.delay))
-        }
+        budget.retries++
+        budget.waited += result.delay
+        yield* stats.retried
+        yield* Effect.logDebug("retrying the request").pipe(
+          Effect.annotateLogs({
+            "docspace.rate_limit.policy": policy.name,
+            "docspace.retry.attempt": budget.retries,
+            "docspace.retry.reason": result.reason,
+            "docspace.retry.delay_ms": result.delay,
+            "http.request.method": ctx.method
+          })
+        )
+        // gate retries wait on the gate itself when they ask for their permits again
+        if (!result.viaGate) yield* Effect.sleep(Duration.millis(result.delay))
       })
 
     // one budget per run of the request

@@ -8,8 +8,10 @@
  * @internal
  */
 import * as Clock from "effect/Clock"
+import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as FiberRef from "effect/FiberRef"
 import * as Schedule from "effect/Schedule"
 import type * as Scope from "effect/Scope"
 import type { RateLimited, StoreError } from "../RateLimitError.js"
@@ -83,6 +85,11 @@ export const makePermits = (options: {
   }).pipe(Effect.repeat(Schedule.spaced(Duration.millis(Math.max(1, Math.floor(ttl / 3))))), Effect.interruptible)
   const start = store.leasesExpire ? Effect.asVoid(Effect.forkIn(renewal, options.scope)) : Effect.void
 
+  // a store operation nobody waits for: run as a daemon, bounded by the lease TTL, its failure ignored
+  const background = (effect: Effect.Effect<void, StoreError>): Effect.Effect<void> =>
+    // (interruptible: forked from an uninterruptible region, or the timeout could not stop a hung call)
+    Effect.asVoid(Effect.forkDaemon(Effect.interruptible(Effect.ignore(Effect.timeout(effect, ttl)))))
+
   const storeCall = <A>(ctx: RequestContext, effect: Effect.Effect<A, StoreError>) =>
     Effect.catchAll(effect, () => stats.rateLimited(ctx, "store-unavailable", 1000))
 
@@ -141,12 +148,13 @@ export const makePermits = (options: {
     let released = false
     return {
       id,
-      markSent: Effect.clockWith((clock) => {
-        const at = clock.unsafeCurrentTimeMillis()
+      markSent: Effect.withFiberRuntime<SendRecord>((fiber) => {
+        const at = Context.get(fiber.currentDefaultServices, Clock.Clock).unsafeCurrentTimeMillis()
         sent = true
         const record: SendRecord = { at, inFlightBefore: stats.unsafeSent(ctx.cls), windowRefused: false }
         options.onSend(record)
-        return Effect.as(stats.inFlightGauge(ctx.cls), record)
+        stats.unsafeInFlightGauge(ctx.cls, fiber.getFiberRef(FiberRef.currentMetricLabels))
+        return Effect.succeed(record)
       }),
       release: Effect.suspend(() => {
         if (released) return Effect.void
@@ -158,12 +166,10 @@ export const makePermits = (options: {
           unsafe.release(leaseKeys[ctx.cls], leaseId)
           return gauge
         }
-        // bounded: a store that does not answer must not hang the caller (the lease expires by itself anyway)
-        // (interruptible inside this uninterruptible release, or the timeout could not stop it)
-        return Effect.zipRight(
-          gauge,
-          Effect.ignore(Effect.timeout(Effect.interruptible(store.release(leaseKeys[ctx.cls], leaseId)), ttl))
-        )
+        // In the background: the caller does not wait for a shared store's round trip (the lease is free when the
+        // store runs the release, whoever waits for its answer), and a store that does not answer cannot hang it.
+        // Bounded all the same (the lease expires by itself anyway).
+        return Effect.zipRight(gauge, background(store.release(leaseKeys[ctx.cls], leaseId)))
       }).pipe(Effect.uninterruptible)
     }
   }
@@ -172,7 +178,9 @@ export const makePermits = (options: {
   // synchronous; anything else (or any of it failing) takes the path that waits.
   const fastPermit = (ctx: RequestContext, now: number): Permit | undefined => {
     if (unsafe === undefined || locks[ctx.cls].busy) return undefined
-    for (const key of ctx.scopedGates) if ((scopedGateUntil.get(key) ?? 0) > now) return undefined
+    if (scopedGateUntil.size > 0) {
+      for (const key of ctx.scopedGates) if ((scopedGateUntil.get(key) ?? 0) > now) return undefined
+    }
     if (
       ctx.specific.length > 0 &&
       unsafe.take({ windows: ctx.specific, gateKey: GATE_KEY, now, dryRun: true, permitId: "" })._tag !== "Taken"
@@ -279,15 +287,19 @@ export const makePermits = (options: {
       return permit !== undefined ? Effect.succeed(permit) : waitForPermit(ctx, restore)
     })
 
-  /** Settles a sent request's sliding-window permits at `at`, when its answer arrived (bounded, never failing). */
-  const settle = (ctx: RequestContext, permit: Permit, at: number): Effect.Effect<void> => {
-    if (!ctx.hasSliding) return Effect.void
+  /**
+   * Settles a sent request's sliding-window permits at `at`, when its answer arrived (bounded, never failing): done
+   * at once (undefined) in a memory store, else the effect to run.
+   */
+  const settle = (ctx: RequestContext, permit: Permit, at: number): Effect.Effect<void> | undefined => {
+    if (!ctx.hasSliding) return undefined
     if (unsafe !== undefined) {
-      return Effect.sync(() => unsafe.settle({ windows: ctx.all(), permitId: permit.id, at }))
+      unsafe.settle({ windows: ctx.all(), permitId: permit.id, at })
+      return undefined
     }
-    return Effect.ignore(
-      Effect.timeout(Effect.interruptible(store.settle({ windows: ctx.all(), permitId: permit.id, at })), ttl)
-    )
+    // in the background: the answer goes to the caller without waiting for a shared store's round trip (a permit
+    // not settled yet counts as taken now, which is only more cautious)
+    return background(store.settle({ windows: ctx.all(), permitId: permit.id, at }))
   }
 
   /** Closes this limiter's mirror of the shared gate until `until`; returns how much longer it is closed now. */

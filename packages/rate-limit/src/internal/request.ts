@@ -73,7 +73,15 @@ export const stripQuery = (url: string): string => {
   return i === -1 ? url : url.slice(0, i)
 }
 
+// The path of an absolute URL without parsing it whole (a URL parse per request is most of what a request costs
+// here); anything the URL parser would rewrite (dot segments, percent-escapes, backslashes) still goes through it.
 const pathOf = (url: string): string => {
+  const scheme = url.indexOf("://")
+  if (scheme > 0) {
+    const slash = url.indexOf("/", scheme + 3)
+    const path = slash === -1 ? "/" : stripQuery(url.slice(slash))
+    if (slash !== -1 && !/\/\.|%|\\/.test(path) && !/[?#]/.test(url.slice(scheme + 3, slash))) return path
+  }
   try {
     return new URL(url).pathname
   } catch {
@@ -136,11 +144,16 @@ export const contextOf = (
   const write = method === "POST" || method === "PUT"
   if (daily !== undefined && write) specific.push(daily)
   const mine = globals.filter((w) => w.methods === undefined || w.methods.has(method))
+  // the policy's window specs themselves: their limits are the ones in force (adaptive limits lower them in place)
+  let windows: ReadonlyArray<WindowSpec> | undefined
   const all = () => {
-    const out: Array<WindowSpec> = []
-    for (const w of mine) out.push({ ...w.spec })
-    for (const w of specific) out.push(w)
-    return out
+    if (windows === undefined) {
+      const out: Array<WindowSpec> = []
+      for (const w of mine) out.push(w.spec)
+      for (const w of specific) out.push(w)
+      windows = out
+    }
+    return windows
   }
   const scopedGates = matchedRules.map((index) => `route:${index}`)
   // a route limit no rule describes (a refusal classified `route` on a request matching none) pauses this path

@@ -6,7 +6,9 @@
  */
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as FiberRef from "effect/FiberRef"
 import * as Metric from "effect/Metric"
+import type * as MetricLabel from "effect/MetricLabel"
 import type { ClassStats, RateLimitStats } from "../RateLimiter.js"
 import { RateLimited } from "../RateLimitError.js"
 import type { Class } from "./adaptive.js"
@@ -50,10 +52,14 @@ export const makeStats = (policyName: string) => {
     return before
   }
   const inFlightGauge = (cls: Class): Effect.Effect<void> => Metric.set(m.inFlight[cls], classes[cls].inFlight)
+  /** the in-flight gauge set from a running fiber (its metric labels included), without an effect of its own */
+  const unsafeInFlightGauge = (cls: Class, labels: ReadonlyArray<MetricLabel.MetricLabel>): void =>
+    m.inFlight[cls].unsafeUpdate(classes[cls].inFlight, labels)
   const settled = (cls: Class): Effect.Effect<void> =>
-    Effect.suspend(() => {
+    Effect.withFiberRuntime<void>((fiber) => {
       classes[cls].inFlight--
-      return inFlightGauge(cls)
+      unsafeInFlightGauge(cls, fiber.getFiberRef(FiberRef.currentMetricLabels))
+      return Effect.void
     })
 
   const throttled: Effect.Effect<void> = Effect.suspend(() => {
@@ -114,6 +120,7 @@ export const makeStats = (policyName: string) => {
     setWaiting,
     unsafeSent,
     inFlightGauge,
+    unsafeInFlightGauge,
     settled,
     throttled,
     retried,
