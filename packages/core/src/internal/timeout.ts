@@ -59,8 +59,10 @@ const jsTimer = <A, E, R, E2>(
   if (!(millis <= maxTimerMillis)) return effect
   return Effect.uninterruptibleMask((restore) =>
     Effect.checkInterruptible((interruptible) =>
+      // the fiber's value is the effect's Exit: the runtime logs a fiber that fails as "terminated with an unhandled
+      // error" (a request's error and its URL in the cause), and this failure is handled here
       Effect.flatMap(
-        (interruptible ? Effect.fork : Effect.forkDaemon)(Effect.interruptible(effect)),
+        (interruptible ? Effect.fork : Effect.forkDaemon)(Effect.interruptible(Effect.exit(effect))),
         (child) =>
           Effect.flatMap(
             restore(Effect.async<Exit.Exit<A, E | E2>>((resume) => {
@@ -79,7 +81,9 @@ const jsTimer = <A, E, R, E2>(
                 if (done) return
                 done = true
                 clearTimeout(timer)
-                resume(Effect.succeed(fired && Exit.isInterrupted(exit) ? Exit.fail(onTimeout()) : exit))
+                resume(Effect.succeed(
+                  Exit.isSuccess(exit) ? exit.value : fired ? Exit.fail(onTimeout()) : Exit.failCause(exit.cause)
+                ))
               })
               return Effect.suspend(() => {
                 done = true
