@@ -263,12 +263,13 @@ const measureTransfer = async (base: string) => {
     "|---|---|---:|---:|---:|---:|---:|---:|"
   )
   for (const mode of ["upload", "download"] as const) {
-    const rows: Record<string, Array<{ wallMs: number; cpuMs: number; peakRssMiB: number; startRssMiB: number }>> = {
-      fetch: [],
-      "effect-docspace": []
-    }
+    // an upload to DocSpace is a chunked session (each 10 MiB part answered before the next): "fetch-chunked" does
+    // that protocol by hand with plain fetch, the ceiling of any client of this API
+    const names = mode === "upload" ? ["fetch", "fetch-chunked", "effect-docspace"] : ["fetch", "effect-docspace"]
+    const rows: Record<string, Array<{ wallMs: number; cpuMs: number; peakRssMiB: number; startRssMiB: number }>> =
+      Object.fromEntries(names.map((name) => [name, []]))
     for (let round = 0; round < TRANSFER_ROUNDS; round++) {
-      const order = round % 2 === 0 ? ["fetch", "effect-docspace"] : ["effect-docspace", "fetch"]
+      const order = names.map((_, i) => names[(i + round) % names.length])
       for (const contender of order) {
         rows[contender].push(await worker("transfer.js", [base, mode, String(TRANSFER_MIB), contender]))
       }
@@ -286,9 +287,14 @@ const measureTransfer = async (base: string) => {
     const throughput = pairedRatio(speed("effect-docspace"), speed("fetch"))
     const rss = median(rows["effect-docspace"].map((r) => r.peakRssMiB))
     const cap = mode === "upload" ? 150 : 100
+    const chunked = mode === "upload"
+      ? ` (fetch doing the chunked protocol by hand: ${ratio(pairedRatio(speed("fetch-chunked"), speed("fetch")))})`
+      : ""
     goals.push({
       measure: `${TRANSFER_MIB} MiB ${mode} vs fetch streaming the same bytes: throughput; client peak RSS`,
-      figure: `${ratio(throughput)}; ${fmt(rss)} MiB (fetch ${fmt(median(rows.fetch.map((r) => r.peakRssMiB)))} MiB)`,
+      figure: `${ratio(throughput)}${chunked}; ${fmt(rss)} MiB (fetch ${
+        fmt(median(rows.fetch.map((r) => r.peakRssMiB)))
+      } MiB)`,
       goal: `>= 0.8x; < ${cap} MiB`,
       met: throughput >= 0.8 && rss < cap
     })

@@ -148,3 +148,9 @@ server.listen(0, "127.0.0.1", () => {
 process.stdin.resume()
 process.stdin.on("end", () => process.exit(0))
 process.on("SIGTERM", () => process.exit(0))
+// BENCH_SERVER_CONNECTIONS=1: reports the TCP connections opened so far on SIGUSR2 (to stderr), to check keep-alive
+let connections = 0
+server.on("connection", () => connections++)
+if (process.env.BENCH_SERVER_CONNECTIONS === "1") {
+  process.on("SIGUSR2", () => process.stderr.write(`connections: ${connections}\n`))
+}
