@@ -9,7 +9,7 @@ import type * as RedisStores from "../src/RedisStore.js"
 
 // LIMITER_SRC_DIR=<another copy's src directory> benches that copy (before/after comparisons with the same harness)
 const srcDir = process.env.LIMITER_SRC_DIR ?? "../src"
-const { RateLimiter, RateLimitPolicy }: typeof Limits = await import(`${srcDir}/index.js`)
+const { RateLimiter, RateLimitPolicy, RateLimitStore }: typeof Limits = await import(`${srcDir}/index.js`)
 const RedisStore: typeof RedisStores = await import(`${srcDir}/RedisStore.js`)
 // RL_BENCH_POLL: the Redis store's pollInterval (its default when unset)
 const pollInterval = process.env.RL_BENCH_POLL as `${number} millis` | undefined
@@ -26,6 +26,8 @@ export interface LoadResult {
    * settle instant), body read (the concurrency permit released), 0 = GET / 1 = other], epoch ms.
    */
   readonly sends: Array<readonly [number, number, number, number]>
+  /** with a shared store: the instants its releases of concurrency leases completed, and their class (0 GET) */
+  readonly releases: Array<readonly [number, number]>
   readonly stats: Limits.RateLimiter.RateLimitStats
 }
 
@@ -110,13 +112,37 @@ export const runLoad = (options: {
     const elapsedMs = Date.now() - start
     const cpu = process.cpuUsage(cpuBefore)
     const stats = yield* limiter.stats
-    return { ok, failed: options.n - ok, failures, elapsedMs, cpuMicros: cpu.user + cpu.system, sends, stats }
+    return {
+      ok,
+      failed: options.n - ok,
+      failures,
+      elapsedMs,
+      cpuMicros: cpu.user + cpu.system,
+      sends,
+      releases,
+      stats
+    }
   })
+  // a shared store releases a lease in the background: the bench notes when each release completed (the lease
+  // was free by then), for the store-side figures
+  const releases: Array<readonly [number, number]> = []
   const limiterLayer = options.redis === undefined
     ? RateLimiter.layer(options.policy)
     : RateLimiter.layer(options.policy).pipe(
       Layer.provide(
-        RedisStore.layer({ url: options.redis.url, prefix: options.redis.prefix, pollInterval })
+        Layer.scoped(
+          RateLimitStore.RateLimitStore,
+          Effect.map(
+            RedisStore.make({ url: options.redis.url, prefix: options.redis.prefix, pollInterval }),
+            (store): Limits.RateLimitStore.RateLimitStore => ({
+              ...store,
+              release: (key, leaseId) =>
+                Effect.tap(store.release(key, leaseId), () => {
+                  releases.push([Date.now(), key.endsWith("read") ? 0 : 1])
+                })
+            })
+          )
+        )
       )
     )
   // keep-alive, as every real client (undici, fetch) has it: NodeHttpClient.layer's own agent opens a connection per

@@ -164,9 +164,13 @@ const storeSide = (clients: ReadonlyArray<LoadResult>) => {
   for (const x of sends) total[x[3]]++
   // events: [at, window delta, class, in-flight delta, sent delta]
   const events: Array<readonly [number, number, number, number, number]> = []
+  // a concurrency permit is held until the body was read, or, with a shared store, until its release completed
+  const releases = clients.flatMap((c) => c.releases)
   for (const [sentAt, answeredAt, doneAt, cls] of sends) {
-    events.push([sentAt, 1, cls, 1, 1], [answeredAt + WINDOW_MS, -1, cls, 0, 0], [doneAt, 0, cls, -1, 0])
+    events.push([sentAt, 1, cls, 1, 1], [answeredAt + WINDOW_MS, -1, cls, 0, 0])
+    if (releases.length === 0) events.push([doneAt, 0, cls, -1, 0])
   }
+  for (const [at, cls] of releases) events.push([at, 0, cls, -1, 0])
   events.sort((a, b) => a[0] - b[0] || a[1] - b[1])
   let window = 0
   const inFlight = [0, 0]
