@@ -171,6 +171,17 @@ describe("cut", () => {
       expect(Buffer.compare(Buffer.concat(Chunk.toReadonlyArray(parts)), Buffer.from(pattern(0, 33)))).toBe(0)
     }))
 
+  it.effect("a content smaller than a part gets a buffer its own size (a 200-byte file, not 10 MiB)", () =>
+    Effect.gen(function*() {
+      const parts = yield* Stream.runCollect(
+        Stream.make(pattern(0, 200)).pipe(
+          cut({ size: 10 * 1024 * 1024, before: 3, after: 2, buffers: 4, total: 200 }),
+          Stream.mapEffect((part) => Effect.as(part.release, part.buffer.length))
+        )
+      )
+      expect(Chunk.toReadonlyArray(parts)).toEqual([205])
+    }))
+
   it.effect("waits for a buffer while all of them are held, and goes on once one is released", () =>
     Effect.gen(function*() {
       const pull = yield* Stream.toPull(

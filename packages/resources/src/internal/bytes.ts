@@ -135,7 +135,8 @@ export const cut = (options: {
       return Stream.dieMessage(`cut: invalid part size ${size}, buffer count ${buffers} or total ${total}`)
     }
     const pull = yield* Stream.toPull(self)
-    const pool = makePool(before + size + after, buffers)
+    // a content smaller than a part needs a buffer its size, not a whole part's (a 200-byte file, 10 MiB)
+    const pool = makePool(before + Math.min(size, total) + after, buffers)
     let chunk: Chunk.Chunk<Uint8Array> = Chunk.empty()
     let index = 0
     let current: Uint8Array | undefined
