@@ -149,7 +149,8 @@ const goodput = (s: ServerStats) => {
 //  - saturation: the share of the time the store left nothing idle that a waiting request could have used: the
 //    window full (LIMIT permits counted, a permit counting from its send until its answer came back plus WINDOW_MS,
 //    the store's own conservative account), or every class that still had requests to send at its concurrency cap
-//    (a permit held from the send until the body was read). 1.0 means no request ever waited for a free permit.
+//    (a permit held from the send until the body was read, or its release by a shared store completed). 1.0 means
+//    no request ever waited for a free permit.
 //  - occupancy: the share of the window's LIMIT permits counted as taken, averaged over the first whole windows.
 //  - sent: the sends in the first k whole windows from the first send / (k * LIMIT).
 const storeSide = (clients: ReadonlyArray<LoadResult>) => {
