@@ -178,7 +178,9 @@ export interface Invitation {
 }
 
 /**
- * Invites people by email (`POST /api/2.0/people/invite`); gives the profiles created for them.
+ * Invites people by email (`POST /api/2.0/people/invite`). The portal answers with the pending profiles the caller
+ * can see (not only those of this call, and without their emails: `UserController.InviteUsers`, `EmployeeDto`), so do
+ * not match the answer to the emails sent. It stops at the first email it finds invalid, after inviting those before.
  *
  * @since 0.1.0
  * @category mutations
