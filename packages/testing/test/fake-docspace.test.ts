@@ -908,3 +908,47 @@ describe("FakeDocSpace robustness and counting", () => {
       expect((yield* state.counts).total).toBe(0)
     }))
 })
+
+// `UserController.UpdateUserStatus` (products/ASC.People/Server/Api/UserController.cs)
+describe("FakeDocSpace: disabling and enabling people (PUT /api/2.0/people/status/{status})", () => {
+  const ADMIN_KEY = `sk-${"a".repeat(64)}`
+  const USER_KEY = `sk-${"b".repeat(64)}`
+  const twoUsers = make({
+    users: [
+      { email: "owner@example.com", password: "owner-password", isAdmin: true },
+      { email: "ann@example.com", password: "ann-password" }
+    ],
+    apiKeys: [{ key: ADMIN_KEY }, { key: USER_KEY, email: "ann@example.com" }]
+  })
+
+  it.effect("a disabled user's credentials are refused until enabled again; the answer is their profile", () =>
+    Effect.gen(function*() {
+      const { call } = yield* twoUsers
+      const ann = (yield* call("GET", "/api/2.0/people/@self", { auth: `Bearer ${USER_KEY}` })).json.response
+      const disabled = yield* call("PUT", "/api/2.0/people/status/Terminated", { json: { userIds: [ann.id] } })
+      expect(disabled.status).toBe(200)
+      expect(disabled.json.response).toMatchObject([{ id: ann.id, status: 2 }])
+      expect((yield* call("GET", "/api/2.0/people/@self", { auth: `Bearer ${USER_KEY}` })).status).toBe(401)
+      const enabled = yield* call("PUT", "/api/2.0/people/status/1", { json: { userIds: [ann.id] } })
+      expect(enabled.json.response).toMatchObject([{ id: ann.id, status: 1 }])
+      expect((yield* call("GET", "/api/2.0/people/@self", { auth: `Bearer ${USER_KEY}` })).status).toBe(200)
+    }))
+
+  it.effect("only Active or Terminated (400); never the caller or the owner, and not by a non-admin (403)", () =>
+    Effect.gen(function*() {
+      const { call } = yield* twoUsers
+      const owner = (yield* call("GET", "/api/2.0/people/@self")).json.response
+      const ann = (yield* call("GET", "/api/2.0/people/@self", { auth: `Bearer ${USER_KEY}` })).json.response
+      expect((yield* call("PUT", "/api/2.0/people/status/LeaveOfAbsence", { json: { userIds: [ann.id] } })).status)
+        .toBe(400)
+      expect((yield* call("PUT", "/api/2.0/people/status/Terminated", { json: { userIds: [owner.id] } })).status)
+        .toBe(403)
+      const byAnn = yield* call("PUT", "/api/2.0/people/status/Terminated", {
+        json: { userIds: [owner.id] },
+        auth: `Bearer ${USER_KEY}`
+      })
+      expect(byAnn.status).toBe(403)
+      // nobody was changed by the refused calls
+      expect((yield* call("GET", `/api/2.0/people/${ann.id}`)).json.response.status).toBe(1)
+    }))
+})

@@ -229,6 +229,12 @@ describe.skipIf(!specPresent)("FakeDocSpace against the 3.7 spec", () => {
         },
         { method: "GET", template: "/api/2.0/people/{userid}", path: () => `/api/2.0/people/${ids.self}` },
         {
+          method: "PUT",
+          template: "/api/2.0/people/status/{status}",
+          path: "/api/2.0/people/status/Active",
+          json: { userIds: [] }
+        },
+        {
           method: "POST",
           template: "/api/2.0/group",
           path: "/api/2.0/group",

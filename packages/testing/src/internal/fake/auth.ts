@@ -59,8 +59,20 @@ const cookie = (header: string | undefined, name: string): string | undefined =>
   return undefined
 }
 
-/** Who sent the request: a bearer session token or API key, Basic credentials (no 2FA), a raw token, or the cookie. */
+/**
+ * Who sent the request: a bearer session token or API key, Basic credentials (no 2FA), a raw token, or the cookie.
+ * A disabled user (`EmployeeStatus.Terminated`) is nobody: the portal signs them out and refuses their credentials.
+ */
 export const authenticate = (
+  model: FakeModel,
+  req: FakeRequest,
+  now: number
+): { readonly user: User; readonly token: string | undefined } | undefined => {
+  const found = credentialsOf(model, req, now)
+  return found !== undefined && found.user.status === 2 ? undefined : found
+}
+
+const credentialsOf = (
   model: FakeModel,
   req: FakeRequest,
   now: number

@@ -29,6 +29,8 @@ export interface User {
   isOwner: boolean
   type: string
   activationStatus: number
+  /** `EmployeeStatus`: 1 Active, 2 Terminated (disabled) */
+  status: number
   tfaCode: string | undefined
   created: number
   myFolderId: number
@@ -66,6 +68,7 @@ export const addUser = (
     lastName: seed.lastName ?? cap(rest.join(" ")),
     isAdmin: seed.isAdmin ?? false,
     isOwner: false,
+    status: 1,
     type: type ?? (seed.isAdmin ? "DocSpaceAdmin" : "RoomAdmin"),
     activationStatus,
     tfaCode: seed.tfaCode,
@@ -114,7 +117,7 @@ export const employeeFull = (model: FakeModel, user: User, origin: string) => {
     lastName: user.lastName,
     userName: user.email.split("@")[0],
     email: user.email,
-    status: 1,
+    status: user.status,
     activationStatus: user.activationStatus,
     groups: groups.map((g) => ({ id: g.id, name: g.name, manager: g.managerId, isSystem: false })),
     isAdmin: user.isAdmin,
@@ -148,6 +151,12 @@ export const groupDto = (model: FakeModel, group: Group, origin: string, withMem
       : undefined,
     membersCount: group.members.size
   }
+}
+
+/** `EmployeeStatus` from a route value: its name or its number (`Active` 1, `Terminated` 2, `LeaveOfAbsence` 4). */
+const employeeStatus = (value: string): number | undefined => {
+  const named: Record<string, number> = { active: 1, terminated: 2, leaveofabsence: 4 }
+  return /^\d+$/.test(value) ? Number(value) : named[value.toLowerCase()]
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -192,6 +201,32 @@ export const peopleRoutes: ReadonlyArray<Route> = [
         invited.push(user)
       }
       return json(ctx, invited.map((u) => employee(ctx.model, u.id, ctx.origin)))
+    }
+  },
+  {
+    // `UserController.UpdateUserStatus`: Active or Terminated only (400 otherwise), an admin's right (403), never
+    // the caller, the owner, or (unless the caller is the owner) an admin (403, and nobody is changed); answers the
+    // users' full profiles
+    method: "PUT",
+    template: "/api/2.0/people/status/{status}",
+    handle: (ctx) => {
+      const status = employeeStatus(ctx.params.status)
+      if (status !== 1 && status !== 2) throw badRequest("Incorrect status")
+      if (!ctx.user.isAdmin && !ctx.user.isOwner) {
+        throw new HttpError(403, "Access denied", "System.Security.SecurityException")
+      }
+      const body = ctx.json()
+      const ids = Array.isArray(body.userIds) ? body.userIds.map(String) : []
+      const users = ids.map((id: string) => ctx.model.users.get(id)).filter((u: User | undefined): u is User =>
+        u !== undefined
+      )
+      for (const u of users) {
+        if (u.isOwner || u.id === ctx.user.id || (!ctx.user.isOwner && u.isAdmin)) {
+          throw new HttpError(403, "Access denied", "System.Security.SecurityException")
+        }
+      }
+      for (const u of users) u.status = status
+      return json(ctx, users.map((u: User) => employeeFull(ctx.model, u, ctx.origin)))
     }
   },
   {
