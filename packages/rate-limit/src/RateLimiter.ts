@@ -10,6 +10,7 @@ import * as Context from "effect/Context"
 import type * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import type * as Scope from "effect/Scope"
+import * as internalBodyRead from "./internal/bodyRead.js"
 import * as internal from "./internal/limiter.js"
 import * as internalMetrics from "./internal/metrics.js"
 import type { InvalidPolicy, RateLimited } from "./RateLimitError.js"
@@ -90,6 +91,18 @@ export const metrics = {
   /** counter: requests failed with `RateLimited` */
   rateLimited: internalMetrics.failedFast
 } as const
+
+/**
+ * Marks a response whose body was already read whole below the limiter (`response[RateLimiter.BodyRead] === true`):
+ * the limiter gives its concurrency permit back as soon as it hands such a response on, instead of holding it until
+ * the body is consumed or the caller's scope closes (a child scope, a finalizer and a wrapper per request).
+ * `@effect-docspace/core` marks its JSON answers, whose bodies it reads right above the transport, under the request's
+ * timer; a transport of your own can do the same.
+ *
+ * @since 0.2.0
+ * @category symbols
+ */
+export const BodyRead: typeof internalBodyRead.BodyRead = internalBodyRead.BodyRead
 
 /**
  * How a request is named in the limiter's `RateLimited` errors (`method`, `url`) and warning logs (`route`).

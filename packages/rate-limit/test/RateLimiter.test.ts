@@ -478,6 +478,24 @@ describe("permits follow the response body", () => {
       assert.strictEqual((yield* limiter.stats).read.inFlight, 0)
     }).pipe(Effect.scoped))
 
+  it.effect("a response marked BodyRead (read whole below the limiter) gives its slot back at once", () =>
+    Effect.gen(function*() {
+      const t = makeTransport(() => ({ body: "x".repeat(100) }))
+      const limiter = yield* RateLimiter.make(policy({ concurrency: { read: 1 } }))
+      // a transport that reads the body first, as core's JSON requests do, and says so
+      const reading = HttpClient.transformResponse(
+        t.client,
+        Effect.map((response) => Object.assign(Object.create(response), { [RateLimiter.BodyRead]: true }))
+      )
+      const client = limiter.apply(reading)
+      const first = yield* client.get(URL)
+      assert.strictEqual((yield* limiter.stats).read.inFlight, 0)
+      // the second GET goes while the first answer is still held, unread
+      yield* client.get(URL)
+      assert.strictEqual(t.calls.length, 2)
+      assert.strictEqual(first.status, 200)
+    }).pipe(Effect.scoped))
+
   it.effect("an unread body is released when its scope closes, and interruption leaks nothing", () =>
     Effect.gen(function*() {
       const t = makeTransport((req) => (req.method === "POST" ? { latency: 100 } : {}))

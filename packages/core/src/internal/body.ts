@@ -1,3 +1,4 @@
+import * as RateLimiter from "@effect-docspace/rate-limit/RateLimiter"
 import type * as Cookies from "@effect/platform/Cookies"
 import type * as Headers from "@effect/platform/Headers"
 import * as HttpClientError from "@effect/platform/HttpClientError"
@@ -234,6 +235,9 @@ const encoder = new TextEncoder()
  * once, `stream` and `arrayBuffer` replay the bytes. Status, headers and the rest are the original's.
  */
 class BufferedResponse extends DelegatingResponse {
+  /** the rate limiter gives its permit back at once: there is no body left to read */
+  readonly [RateLimiter.BodyRead] = true
+
   constructor(original: HttpClientResponse.HttpClientResponse, readonly body: string) {
     super(original)
   }

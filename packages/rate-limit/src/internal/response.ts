@@ -9,6 +9,7 @@ import * as Effect from "effect/Effect"
 import * as Inspectable from "effect/Inspectable"
 import type * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
+import { BodyRead } from "./bodyRead.js"
 
 const TRANSPORT_CODES = new Set([
   "ECONNRESET",
@@ -131,7 +132,9 @@ class LimitedResponse extends Inspectable.Class implements HttpClientResponse.Ht
 /** @internal */
 export const hasNoBody = (response: HttpClientResponse.HttpClientResponse): boolean =>
   response.request.method === "HEAD" || response.status === 204 || response.status === 304 ||
-  response.headers["content-length"] === "0"
+  response.headers["content-length"] === "0" ||
+  // read whole below the limiter already (core's JSON answers): nothing left to hold the permit for
+  (response as unknown as { readonly [BodyRead]?: unknown })[BodyRead] === true
 
 /** @internal */
 export const holdPermit = (
