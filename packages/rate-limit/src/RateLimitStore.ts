@@ -143,8 +143,11 @@ export const RateLimitStore: Context.Tag<RateLimitStore, RateLimitStore> = Conte
 )
 
 interface SlidingLog {
-  // settled permits: the instants the server could have counted them, ascending
-  readonly settled: Array<number>
+  // settled permits: the instants the server could have counted them, ascending, from `head` on (a deque: dropping
+  // expired permits from the front of an array moved every later one, per request, and a window of thousands a minute
+  // made that the limiter's largest cost)
+  settled: Array<number>
+  head: number
   // permits whose request is still in flight, by permit id: they count as taken "now" until settled
   readonly pending: Map<string, number>
 }
@@ -186,7 +189,7 @@ export const makeMemoryUnsafe = (): RateLimitStore => {
   const logOf = (key: string): SlidingLog => {
     let log = sliding.get(key)
     if (log === undefined) {
-      log = { settled: [], pending: new Map() }
+      log = { settled: [], head: 0, pending: new Map() }
       sliding.set(key, log)
     }
     return log
@@ -195,10 +198,13 @@ export const makeMemoryUnsafe = (): RateLimitStore => {
   const taken: TakeResult = { _tag: "Taken" }
   const acquired: AcquireResult = { _tag: "Acquired" }
 
-  const insert = (settled: Array<number>, t: number) => {
+  // settle times arrive almost in order: an append, or an insertion a few places from the end
+  const insert = (log: SlidingLog, t: number) => {
+    const settled = log.settled
     let i = settled.length
-    while (i > 0 && settled[i - 1] > t) i--
-    settled.splice(i, 0, t)
+    while (i > log.head && settled[i - 1] > t) i--
+    if (i === settled.length) settled.push(t)
+    else settled.splice(i, 0, t)
   }
 
   const blockedAt = (w: WindowSpec, now: number): number | undefined => {
@@ -207,14 +213,21 @@ export const makeMemoryUnsafe = (): RateLimitStore => {
       const log = sliding.get(w.key)
       if (log === undefined) return undefined
       // a permit settled at t is free again at exactly t + interval
-      let drop = 0
-      while (drop < log.settled.length && log.settled[drop] + w.intervalMillis <= now) drop++
-      if (drop > 0) log.settled.splice(0, drop)
-      const count = log.settled.length + log.pending.size
+      const settled = log.settled
+      let head = log.head
+      while (head < settled.length && settled[head] + w.intervalMillis <= now) head++
+      // the dropped front is cut off once it is most of the array: amortised O(1) per permit
+      if (head > 1024 && head * 2 > settled.length) {
+        log.settled = settled.slice(head)
+        head = 0
+      }
+      log.head = head
+      const live = log.settled.length - head
+      const count = live + log.pending.size
       if (count < w.limit) return undefined
       const index = count - w.limit
       // a pending permit is settled at the earliest now, so it frees at the earliest now + interval
-      return (index < log.settled.length ? log.settled[index] : now) + w.intervalMillis
+      return (index < live ? log.settled[head + index] : now) + w.intervalMillis
     }
     const index = Math.floor(now / w.intervalMillis)
     const state = fixed.get(w.key)
@@ -251,7 +264,7 @@ export const makeMemoryUnsafe = (): RateLimitStore => {
       const at0 = log?.pending.get(permitId)
       if (log === undefined || at0 === undefined) continue
       log.pending.delete(permitId)
-      insert(log.settled, Math.max(at0, at))
+      insert(log, Math.max(at0, at))
     }
   }
   const tryAcquire = (key: string, leaseId: string, limit: number): boolean => {

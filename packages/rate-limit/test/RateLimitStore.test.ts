@@ -35,6 +35,33 @@ const contract = (name: string, make: Effect.Effect<RateLimitStore.RateLimitStor
         assert.deepStrictEqual(yield* take(T + 1100), { _tag: "Taken" })
       }))
 
+    it.scoped(
+      "sliding: a long log (thousands of permits, most of them expired) still frees at the exact instant",
+      () =>
+        Effect.gen(function*() {
+          const store = yield* make
+          const windows = [w(3000, 1000)]
+          const gateKey = `g:${crypto.randomUUID()}`
+          const takeAndSettle = (now: number) => {
+            const permitId = crypto.randomUUID()
+            return Effect.zipRight(
+              store.take({ windows, gateKey, now, dryRun: false, permitId }),
+              store.settle({ windows, permitId, at: now })
+            )
+          }
+          // 3000 permits, ten a millisecond from T: the window is full at T + 299
+          for (let i = 0; i < 3000; i++) yield* takeAndSettle(T + Math.floor(i / 10))
+          const take = (now: number) => store.take({ windows, gateKey, now, dryRun: true, permitId: "probe" })
+          assert.deepStrictEqual(yield* take(T + 299), { _tag: "Blocked", retryAt: T + 1000 })
+          // at T + 1150 the 1510 permits settled up to T + 150 have expired: 1490 live, room for 1510 more
+          assert.deepStrictEqual(yield* take(T + 1150), { _tag: "Taken" })
+          for (let i = 0; i < 1510; i++) yield* takeAndSettle(T + 1150)
+          // full again: the oldest live permit (settled at T + 151) frees at T + 1151
+          assert.deepStrictEqual(yield* take(T + 1150), { _tag: "Blocked", retryAt: T + 1151 })
+        }),
+      60_000
+    )
+
     it.scoped("fixed: aligned windows, exact at the boundary; limit 0 never frees", () =>
       Effect.gen(function*() {
         const store = yield* make
