@@ -1,5 +1,6 @@
 import { Auth, DocSpaceClient } from "@effect-docspace/core"
 import { describe, expect, it, vi } from "@effect/vitest"
+import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Exit from "effect/Exit"
@@ -197,6 +198,24 @@ describe("the timer of a request under the default clock (issue 13: one timer, n
         expect(yield* Ref.get(interrupted)).toBe(true)
       })))
   }
+
+  it.live("an interruptible caller gets its Timeout once the request's interruption has ended, not before", () =>
+    withFakeTimers(Effect.gen(function*() {
+      const gate = yield* Deferred.make<void>()
+      // a transport whose clean-up on interruption takes a while (until the gate opens)
+      const { client } = yield* mockTransport(() =>
+        Effect.onInterrupt(Effect.never, () => Deferred.await(gate)) as Effect.Effect<never>
+      )
+      const fiber = yield* Effect.fork(Effect.either(Effect.provide(profile, clientLayer(client, { timeout: 5000 }))))
+      yield* turns
+      vi.advanceTimersByTime(5000)
+      yield* turns
+      // as Effect.timeoutFail: the caller waits for the request's fiber to end (its socket aborted, its permit back)
+      expect(fiber.unsafePoll()).toBeNull()
+      yield* Deferred.succeed(gate, undefined)
+      const result = yield* Fiber.join(fiber)
+      expect(Either.isLeft(result) && result.left).toMatchObject({ _tag: "Timeout", timeoutMillis: 5000 })
+    })))
 
   it.live("a request answered in time leaves no timer behind", () =>
     withFakeTimers(Effect.gen(function*() {

@@ -57,40 +57,46 @@ const jsTimer = <A, E, R, E2>(
   inherit: boolean
 ): Effect.Effect<A, E | E2, R> => {
   if (!(millis <= maxTimerMillis)) return effect
-  return Effect.uninterruptibleMask((restore) =>
-    Effect.checkInterruptible((interruptible) =>
+  // whether the caller is interruptible is read before masking (inside the mask it never is)
+  return Effect.checkInterruptible((interruptible) =>
+    Effect.uninterruptibleMask((restore) =>
       // the fiber's value is the effect's Exit: the runtime logs a fiber that fails as "terminated with an unhandled
       // error" (a request's error and its URL in the cause), and this failure is handled here
       Effect.flatMap(
         (interruptible ? Effect.fork : Effect.forkDaemon)(Effect.interruptible(Effect.exit(effect))),
         (child) =>
           Effect.flatMap(
-            restore(Effect.async<Exit.Exit<A, E | E2>>((resume) => {
-              let done = false
-              let fired = false
-              const timer = setTimeout(() => {
-                if (done) return
-                fired = true
-                child.unsafeInterruptAsFork(FiberId.none)
-                if (interruptible) return
-                // uninterruptible: answer now, the request's fiber ends in the background
-                done = true
-                resume(Effect.succeed(Exit.fail(onTimeout())))
-              }, Math.max(0, millis))
-              child.addObserver((exit) => {
-                if (done) return
-                done = true
-                clearTimeout(timer)
-                resume(Effect.succeed(
-                  Exit.isSuccess(exit) ? exit.value : fired ? Exit.fail(onTimeout()) : Exit.failCause(exit.cause)
-                ))
-              })
-              return Effect.suspend(() => {
-                done = true
-                clearTimeout(timer)
-                return Fiber.interrupt(child)
-              })
-            })),
+            // an interruption that lands before the wait below is registered (at `restore`) still takes the request
+            // with it: its fiber is never left running without a timer or an owner
+            Effect.onInterrupt(
+              restore(Effect.async<Exit.Exit<A, E | E2>>((resume) => {
+                let done = false
+                let fired = false
+                const timer = setTimeout(() => {
+                  if (done) return
+                  fired = true
+                  child.unsafeInterruptAsFork(FiberId.none)
+                  if (interruptible) return
+                  // uninterruptible: answer now, the request's fiber ends in the background
+                  done = true
+                  resume(Effect.succeed(Exit.fail(onTimeout())))
+                }, Math.max(0, millis))
+                child.addObserver((exit) => {
+                  if (done) return
+                  done = true
+                  clearTimeout(timer)
+                  resume(Effect.succeed(
+                    Exit.isSuccess(exit) ? exit.value : fired ? Exit.fail(onTimeout()) : Exit.failCause(exit.cause)
+                  ))
+                })
+                return Effect.suspend(() => {
+                  done = true
+                  clearTimeout(timer)
+                  return Fiber.interrupt(child)
+                })
+              })),
+              () => Fiber.interrupt(child)
+            ),
             (exit) => inherit && Exit.isSuccess(exit) ? Effect.as(Fiber.inheritAll(child), exit.value) : exit
           )
       )
