@@ -5,6 +5,8 @@ import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import { createServer } from "node:http"
 import type { AddressInfo } from "node:net"
+import { setFlagsFromString } from "node:v8"
+import { runInNewContext } from "node:vm"
 import { gzipSync } from "node:zlib"
 import * as Body from "../src/internal/body.js"
 
@@ -47,6 +49,27 @@ describe("the bounded read of a compressed body, through the platform's unscoped
       const response = yield* client.get(`${url}/gzip`)
       expect(Body.sourceOf(response)).toBeDefined()
       expect(yield* Body.bounded(response, 1_000_000).text).toBe(payload)
+    }).pipe(Effect.provide(FetchHttpClient.layer)))
+
+  it.scoped("a body read whole is not aborted afterwards when its response is garbage-collected", () =>
+    Effect.gen(function*() {
+      const { url } = yield* server
+      const client = yield* HttpClient.HttpClient
+      setFlagsFromString("--expose-gc")
+      const gc = runInNewContext("gc") as () => void
+      const controllers: Array<AbortController> = []
+      for (let i = 0; i < 10; i++) {
+        // the response is dropped after its body is read; only its AbortController is kept
+        yield* Effect.flatMap(client.get(`${url}/gzip`), (response) => {
+          controllers.push((response as unknown as { readonly controller: AbortController }).controller)
+          return Body.bounded(response, 1_000_000).text
+        })
+      }
+      for (let i = 0; i < 5; i++) {
+        gc()
+        yield* Effect.promise(() => new Promise<void>((resolve) => setImmediate(resolve)))
+      }
+      expect(controllers.filter((c) => c.signal.aborted)).toHaveLength(0)
     }).pipe(Effect.provide(FetchHttpClient.layer)))
 
   it.scoped("still refuses a body over the limit", () =>

@@ -7,7 +7,6 @@ import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as HttpIncomingMessage from "@effect/platform/HttpIncomingMessage"
 import type * as UrlParams from "@effect/platform/UrlParams"
 import * as Effect from "effect/Effect"
-import { identity } from "effect/Function"
 import * as Inspectable from "effect/Inspectable"
 import type * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
@@ -62,11 +61,19 @@ const unwrap = (response: HttpClientResponse.HttpClientResponse): HttpClientResp
     : response
 }
 
-/** The AbortController of a response not tied to a scope, if the platform gave it one. */
-const controllerOf = (response: HttpClientResponse.HttpClientResponse): AbortController | undefined => {
-  const controller = (response as unknown as { readonly controller?: unknown }).controller
-  return controller instanceof AbortController ? controller : undefined
+/**
+ * The platform's wrapper of a response not tied to a scope runs a body read through `applyInterrupt`: it aborts the
+ * request if the read is interrupted, and takes the response off the registry that would otherwise abort it when it is
+ * garbage-collected (a DOMException and an abort event per answer, long after it was read).
+ */
+interface Interruptible {
+  readonly applyInterrupt: <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
 }
+
+const interruptibleOf = (response: HttpClientResponse.HttpClientResponse): Interruptible | undefined =>
+  typeof (response as unknown as Partial<Interruptible>).applyInterrupt === "function"
+    ? response as unknown as Interruptible
+    : undefined
 
 /** Reads a native body up to `limit` bytes, natively (no Effect stream per chunk); cancels it beyond the limit. */
 const readNative = async (source: Source, limit: number): Promise<Uint8Array | TooLarge> => {
@@ -166,17 +173,16 @@ class BoundedResponse extends DelegatingResponse {
     }
     const source = sourceOf(this.original)
     if (source === undefined) return this.boundedStream
-    const controller = controllerOf(this.original)
+    const wrapper = interruptibleOf(this.original)
+    const read = Effect.tryPromise({
+      try: () => readNative(source, this.limit),
+      catch: (cause) =>
+        new HttpClientError.ResponseError({ request: this.request, response: this, reason: "Decode", cause })
+    })
     return Effect.flatMap(
-      Effect.tryPromise({
-        try: () => readNative(source, this.limit),
-        catch: (cause) =>
-          new HttpClientError.ResponseError({ request: this.request, response: this, reason: "Decode", cause })
-      }).pipe(
-        // read natively, past the platform's wrapper: an interruption (the request's timer) aborts it as the wrapper
-        // would (a request tied to a scope is aborted when its scope closes)
-        controller === undefined ? identity : Effect.onInterrupt(() => Effect.sync(() => controller.abort()))
-      ),
+      // read natively, under the platform's wrapper: an interruption (the request's timer) aborts it, and a finished
+      // read is not aborted again at garbage collection (a request tied to a scope is aborted when its scope closes)
+      wrapper === undefined ? read : wrapper.applyInterrupt(read),
       (result) => (result instanceof TooLarge ? Effect.fail(this.tooLarge()) : Effect.succeed(decoder.decode(result)))
     )
   }
