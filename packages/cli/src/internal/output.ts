@@ -1,5 +1,6 @@
 import * as Effect from "effect/Effect"
 import * as Stream from "effect/Stream"
+import type * as Readline from "node:readline"
 import type * as Output from "../Output.js"
 
 const cell = (value: string | number | boolean | null | undefined): string =>
@@ -173,32 +174,58 @@ export const processTerminal = (): Output.Terminal => {
   return processTerminalUnguarded()
 }
 
-const processTerminalUnguarded = (): Output.Terminal => ({
-  stdout: (text) => write(process.stdout, text),
-  stderr: (text) => write(process.stderr, text),
-  isTTY: process.stderr.isTTY === true,
-  columns: process.stderr.columns ?? 80,
+const processTerminalUnguarded = (): Output.Terminal =>
+  streamTerminal({ stdin: process.stdin, stdout: process.stdout, stderr: process.stderr })
+
+/**
+ * The terminal over a set of streams: the process's in the bin, fake TTY streams in tests.
+ *
+ * @internal
+ */
+export const streamTerminal = (streams: {
+  readonly stdin: NodeJS.ReadStream
+  readonly stdout: NodeJS.WriteStream
+  readonly stderr: NodeJS.WriteStream
+}): Output.Terminal => ({
+  stdout: (text) => write(streams.stdout, text),
+  stderr: (text) => write(streams.stderr, text),
+  isTTY: streams.stderr.isTTY === true,
+  columns: streams.stderr.columns ?? 80,
   readLine: (prompt) =>
-    process.stdin.isTTY !== true
-      ? Effect.as(write(process.stderr, `${prompt}(no interactive input: pass --yes)\n`), undefined)
+    streams.stdin.isTTY !== true
+      ? Effect.as(write(streams.stderr, `${prompt}(no interactive input: pass --yes)\n`), undefined)
       : Effect.async<string | undefined>((resume) => {
+        let rl: Readline.Interface | undefined
+        let settled = false
+        // resolves once: closing the interface after an answer fires "close" too, which must not count as "no answer"
+        const settle = (answer: string | undefined) => {
+          if (settled) return
+          settled = true
+          rl?.close()
+          resume(Effect.succeed(answer))
+        }
         void import("node:readline").then(({ createInterface }) => {
-          const rl = createInterface({ input: process.stdin, output: process.stderr })
-          rl.question(prompt, (answer) => {
-            rl.close()
-            resume(Effect.succeed(answer))
-          })
-          rl.once("close", () => resume(Effect.succeed(undefined)))
+          if (settled) return
+          rl = createInterface({ input: streams.stdin, output: streams.stderr })
+          rl.once("close", () => settle(undefined))
+          rl.question(prompt, (answer) => settle(answer))
+        })
+        return Effect.sync(() => {
+          settled = true
+          rl?.close()
         })
       }),
-  readSecret
+  readSecret: (prompt) => readSecret(streams.stdin, streams.stderr, prompt)
 })
 
-const readSecret = (prompt: string): Effect.Effect<string | undefined> =>
+const readSecret = (
+  stdin: NodeJS.ReadStream,
+  stderr: NodeJS.WriteStream,
+  prompt: string
+): Effect.Effect<string | undefined> =>
   Effect.async<string | undefined>((resume) => {
-    const stdin = process.stdin
     if (stdin.isTTY === true) {
-      process.stderr.write(prompt)
+      stderr.write(prompt)
       let answer = ""
       stdin.setRawMode(true)
       stdin.resume()
@@ -207,7 +234,7 @@ const readSecret = (prompt: string): Effect.Effect<string | undefined> =>
         stdin.setRawMode(false)
         stdin.pause()
         stdin.off("data", onData)
-        process.stderr.write("\n")
+        stderr.write("\n")
         resume(Effect.succeed(value))
       }
       const onData = (chunk: string) => {
