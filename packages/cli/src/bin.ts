@@ -2,24 +2,16 @@
 /**
  * The `docspace` bin. A published package carries the whole program bundled in one file (`dist/docspace.mjs`, built
  * by `scripts/bundle.mjs` when the package is packed, removed again after): it starts about three times faster than
- * loading a few hundred modules one by one. Without a bundle, or with one older than `cli.js` (a build since), the
- * bin runs `cli.js` and its modules.
+ * loading a few hundred modules one by one. The bundle is used only by an installed package (the bin's real path is
+ * inside a `node_modules` directory); a workspace checkout always runs `cli.js` and its modules, so a bundle left
+ * behind by `pnpm pack --dry-run` (which runs prepack but not postpack) never runs stale code.
  *
  * @since 0.2.0
  */
-import { statSync } from "node:fs"
+import { existsSync } from "node:fs"
 import { fileURLToPath } from "node:url"
 
-const mtime = (url: URL): number | undefined => {
-  try {
-    return statSync(fileURLToPath(url)).mtimeMs
-  } catch {
-    return undefined
-  }
-}
-
 const bundle = new URL("./docspace.mjs", import.meta.url)
-const bundled = mtime(bundle)
-const modules = mtime(new URL("./cli.js", import.meta.url))
+const installed = fileURLToPath(import.meta.url).split(/[\\/]/).includes("node_modules")
 
-await import(bundled !== undefined && (modules === undefined || bundled >= modules) ? bundle.href : "./cli.js")
+await import(installed && existsSync(fileURLToPath(bundle)) ? bundle.href : "./cli.js")
