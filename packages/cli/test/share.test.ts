@@ -46,6 +46,17 @@ describe("share", () => {
       expect(revoked.stdout).toBe(`revoked link ${second.id}\n`)
       const after = yield* runCli(["share", String(file.id), "--list", "--jsonl"], { env })
       expect(after.stdout.trim().split("\n")).toHaveLength(1)
+
+      // an unknown or already revoked link id: not found, and no link is created by the attempt
+      const unknown = "00000000-0000-4000-8000-000000000000"
+      for (const linkId of [second.id, unknown]) {
+        const again = yield* runCli(["share", String(file.id), "--revoke", linkId], { env })
+        expect(again.code).toBe(4)
+        expect(again.stdout).toBe("")
+        expect(again.stderr).toContain(`no link ${linkId}`)
+      }
+      const still = yield* runCli(["share", String(file.id), "--list", "--jsonl"], { env })
+      expect(still.stdout.trim().split("\n")).toHaveLength(1)
     })))
 
   it.live("rooms and folders too; conflicting flags and bad dates are usage errors", () =>

@@ -5,7 +5,7 @@ import * as Options from "@effect/cli/Options"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
-import { UsageError } from "../CliError.js"
+import { NotFound, UsageError } from "../CliError.js"
 import * as Names from "../internal/admin.js"
 import * as Output from "../Output.js"
 import * as Root from "../Root.js"
@@ -39,6 +39,19 @@ const showLink = (share: Sharing.Share) =>
           l.denyDownload ? ", no download" : ""
         }${l.password ? ", password" : ""}${l.expires !== undefined ? `, expires ${l.expires}` : ""}  (id ${l.id})`
       ].join("\n")))
+
+const linkPage = 100
+
+/** The id of the first link of `target` that `matches`, paging through every link. */
+const findLink = (target: Sharing.Target, matches: (linkId: string) => boolean) =>
+  Effect.gen(function*() {
+    for (let startIndex = 0;; startIndex += linkPage) {
+      const page = yield* Sharing.links(target, { count: linkPage, startIndex })
+      const found = page.find((s) => s.sharedLink?.id !== undefined && matches(s.sharedLink.id))
+      if (found?.sharedLink?.id !== undefined) return found.sharedLink.id
+      if (page.length < linkPage) return undefined
+    }
+  })
 
 /**
  * `docspace share <id>`: the external links of a file (default), a folder (`--folder`) or a room (`--room`). Alone it
@@ -100,8 +113,14 @@ export const share = Root.command("share", {
       return
     }
     if (Option.isSome(args.revoke)) {
-      yield* Sharing.revokeLink(target, args.revoke.value)
-      yield* output.value({ revoked: args.revoke.value }, () => `revoked link ${args.revoke.pipe(Option.getOrThrow)}`)
+      // revoking is "set this link's access to None", which creates a link when the id is unknown: look it up first
+      const wanted = args.revoke.value.trim().toLowerCase()
+      const found = yield* findLink(target, (linkId) => linkId.toLowerCase() === wanted)
+      if (found === undefined) {
+        return yield* new NotFound({ message: `no link ${args.revoke.value} on ${kind} ${id}` })
+      }
+      yield* Sharing.revokeLink(target, found)
+      yield* output.value({ revoked: found }, () => `revoked link ${found}`)
       return
     }
     if (args.new) {
