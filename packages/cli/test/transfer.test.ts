@@ -108,6 +108,24 @@ describe("upload, download, mirror, push", () => {
       expect(declined.code).toBe(1)
       expect(declined.stderr).toContain("Move 1 entries that are not in")
       expect((yield* runCli(["stat", "@my/target/a.txt"], { env })).code).toBe(0)
+      // a dry run lists and counts what --delete would remove, as "would-delete", and removes nothing
+      const dryDelete = yield* runCli(["push", local, "@my/target", "--delete", "--dry-run", "--json"], { env })
+      expect(dryDelete.code, dryDelete.stderr).toBe(0)
+      const dryDoc = JSON.parse(dryDelete.stdout)
+      expect(dryDoc).toMatchObject({ uploaded: 0, deleted: 1, dryRun: true })
+      expect(dryDoc.files.filter((f: { status: string }) => f.status !== "skipped")).toMatchObject([
+        { path: "a.txt", status: "would-delete" }
+      ])
+      const dryLines = yield* runCli(["push", local, "@my/target", "--delete", "--dry-run", "--jsonl"], { env })
+      expect(dryLines.stdout.trim().split("\n").map((l) => JSON.parse(l).status).sort()).toEqual([
+        "skipped",
+        "would-delete"
+      ])
+      const dryHuman = yield* runCli(["push", local, "@my/target", "--delete", "--dry-run"], { env })
+      expect(dryHuman.stdout).toContain("would delete a.txt\n")
+      expect(dryHuman.stdout).not.toContain("would transfer a.txt")
+      expect(dryHuman.stdout).toContain("dry run: would have uploaded 0, skipped 1, deleted 1")
+      expect((yield* runCli(["stat", "@my/target/a.txt"], { env })).code).toBe(0)
       const deleted = yield* runCli(["push", local, "@my/target", "--delete", "--yes", "--json"], { env })
       expect(deleted.code, deleted.stderr).toBe(0)
       expect(JSON.parse(deleted.stdout)).toMatchObject({ uploaded: 0, skipped: 1, deleted: 1 })
@@ -115,6 +133,12 @@ describe("upload, download, mirror, push", () => {
       // mirror back into a directory with an extra file
       const copy = yield* tempDir()
       write(path.join(copy, "stale.txt"), "old")
+      const dryMirror = yield* runCli(["mirror", "@my/target", copy, "--delete", "--dry-run", "--json"], { env })
+      expect(dryMirror.code, dryMirror.stderr).toBe(0)
+      const dryMirrorDoc = JSON.parse(dryMirror.stdout)
+      expect(dryMirrorDoc).toMatchObject({ downloaded: 1, deleted: 1, dryRun: true })
+      expect(dryMirrorDoc.files).toContainEqual({ path: "stale.txt", status: "would-delete" })
+      expect(listFiles(copy)).toEqual(["stale.txt"])
       const mirror = yield* runCli(["mirror", "@my/target", copy, "--delete", "--yes", "--json"], { env })
       expect(mirror.code, mirror.stderr).toBe(0)
       expect(JSON.parse(mirror.stdout)).toMatchObject({ downloaded: 1, deleted: 1, failed: 0 })

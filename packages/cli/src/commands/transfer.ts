@@ -40,7 +40,7 @@ const dryRunOption = Options.boolean("dry-run").pipe(Options.withDescription("pr
 /** One file's outcome, as `--jsonl` prints it. */
 interface Outcome {
   readonly path: string
-  readonly status: "uploaded" | "downloaded" | "skipped" | "failed" | "deleted" | "planned"
+  readonly status: "uploaded" | "downloaded" | "skipped" | "failed" | "deleted" | "planned" | "would-delete"
   readonly id?: Remote.Id | undefined
   readonly size?: number | undefined
   readonly error?: string | undefined
@@ -121,6 +121,8 @@ const report = (outcome: Outcome) =>
     if (outcome.status === "failed") yield* output.note(`${outcome.path}: ${outcome.error}`)
     else if (outcome.status === "planned" && output.mode === "human") {
       yield* output.line(`would transfer ${outcome.path}`)
+    } else if (outcome.status === "would-delete" && output.mode === "human") {
+      yield* output.line(`would delete ${outcome.path}`)
     } else if (outcome.status === "deleted" && output.mode === "human") yield* output.line(`deleted ${outcome.path}`)
   })
 
@@ -299,7 +301,12 @@ export const push = Root.command("push", {
       if (extra.length > 0) {
         const question = `Move ${extra.length} entries that are not in ${args.dir} to the trash?`
         if (args.dryRun) {
-          for (const e of extra) yield* report({ path: e.path, status: "planned", id: e.entry.id, error: undefined })
+          for (const e of extra) {
+            const outcome: Outcome = { path: e.path, status: "would-delete", id: e.entry.id }
+            result.summary.deleted++
+            result.outcomes.push(outcome)
+            yield* report(outcome)
+          }
         } else if (!(yield* output.confirm(question))) {
           return yield* new Declined({ message: "nothing deleted; the uploads are done" })
         } else {
@@ -499,7 +506,12 @@ export const mirror = Root.command("mirror", {
       const extra = local.files.filter((f) => !result.seen.has([...f.dirs, f.name].join("/")))
       if (extra.length > 0) {
         if (args.dryRun) {
-          for (const f of extra) yield* report({ path: path.relative(dir, f.path), status: "planned" })
+          for (const f of extra) {
+            const outcome: Outcome = { path: path.relative(dir, f.path), status: "would-delete" }
+            result.summary.deleted++
+            result.outcomes.push(outcome)
+            yield* report(outcome)
+          }
         } else if (!(yield* output.confirm(`Remove ${extra.length} local files that are not in the folder?`))) {
           return yield* new Declined({ message: "no local file removed; the downloads are done" })
         } else {
