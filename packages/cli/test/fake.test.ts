@@ -2,6 +2,7 @@ import * as NodeContext from "@effect/platform-node/NodeContext"
 import { describe, expect, it } from "@effect/vitest"
 import * as ConfigProvider from "effect/ConfigProvider"
 import * as Deferred from "effect/Deferred"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as Main from "../src/main.js"
@@ -26,7 +27,56 @@ const startFake = (args: ReadonlyArray<string>, env: Record<string, string>) =>
     return { text: yield* Deferred.await(printed), fiber }
   })
 
+// starts `docspace webhooks listen ...` in a fiber and waits for the URL it prints on stderr
+const startListen = (args: ReadonlyArray<string>, env: Record<string, string>) =>
+  Effect.gen(function*() {
+    const url = yield* Deferred.make<string>()
+    const memory = Output.memoryTerminal()
+    const terminal: Output.Terminal = {
+      ...memory,
+      stderr: (text) =>
+        Effect.zipRight(
+          memory.stderr(text),
+          Effect.suspend(() => {
+            const match = /listening on (http:\/\/\S+?\/) /.exec(text)
+            return match === null ? Effect.void : Deferred.succeed(url, match[1]!)
+          })
+        )
+    }
+    const fiber = yield* Main.run(["webhooks", "listen", ...args]).pipe(
+      Effect.provideService(Output.Terminal, terminal),
+      Effect.provide(NodeContext.layer),
+      Effect.withConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(env)))),
+      Effect.fork
+    )
+    const result = Fiber.join(fiber).pipe(Effect.map((code) => ({ code, stdout: memory.stdoutText() })))
+    return { url: yield* Deferred.await(url), result }
+  })
+
 describe("fake", () => {
+  it.live("delivers the webhooks registered on it, so webhooks listen receives them", () =>
+    Effect.scoped(Effect.gen(function*() {
+      const configDir = yield* tempDir("docspace-config-")
+      const fake = yield* startFake(["--json"], { DOCSPACE_CONFIG_DIR: configDir })
+      const env = { ...JSON.parse(fake.text).env, DOCSPACE_CONFIG_DIR: configDir }
+      const secret = "Fake-Hook-Secret-1"
+      const listener = yield* startListen(["--port", "0", "--count", "1", "--jsonl"], {
+        DOCSPACE_WEBHOOK_SECRET: secret
+      })
+      const made = yield* runCli(["webhooks", "create", "ci", listener.url, "--triggers", "32768"], {
+        env: { ...env, DOCSPACE_WEBHOOK_SECRET: secret }
+      })
+      expect(made.code, made.stderr).toBe(0)
+      expect((yield* runCli(["mkdir", "@my/hooked"], { env })).code).toBe(0)
+      // a bound, not a wait: the delivery is POSTed at once; without it the listener would wait forever
+      const heard = yield* listener.result.pipe(Effect.timeout(Duration.seconds(20)))
+      expect(heard.code).toBe(0)
+      const delivery = JSON.parse(heard.stdout)
+      expect(delivery.event.trigger).toBe("folder.created")
+      expect(delivery.payload.title).toBe("hooked")
+      yield* Fiber.interrupt(fake.fiber)
+    })))
+
   it.live("prints the environment to use, which every command then works with", () =>
     Effect.scoped(Effect.gen(function*() {
       const configDir = yield* tempDir("docspace-config-")

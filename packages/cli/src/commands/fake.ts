@@ -1,5 +1,7 @@
 import * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
+import * as HttpClient from "@effect/platform/HttpClient"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
@@ -12,7 +14,8 @@ import * as Root from "../Root.js"
  * `docspace fake [--port N] [--limits cloud|legacy] [--time-scale X] [--seed N] [--save-profile NAME]`: runs the
  * embedded FakeDocSpace of `@effect-docspace/testing` on a loopback port until Ctrl-C and prints the environment
  * (`DOCSPACE_URL`, `DOCSPACE_API_KEY`: the fake's own key, valid only in this process) to try every command without
- * a portal; `--save-profile` also stores it as a profile (`docspace ls --profile fake`).
+ * a portal; `--save-profile` also stores it as a profile (`docspace ls --profile fake`). Webhooks registered on it
+ * are delivered to their URLs as a portal does (`docspace webhooks listen` receives them).
  *
  * @since 0.2.0
  * @category commands
@@ -54,9 +57,13 @@ export const fake = Root.localCommand("fake", {
     }
     // imported here, so that the other commands never load the fake
     const FakeDocSpace = yield* Effect.promise(() => import("@effect-docspace/testing/FakeDocSpace"))
+    // webhooks as on a portal: registering one checks its URL with a HEAD, each event is POSTed to it (with retries),
+    // so `docspace webhooks listen` receives what this fake sends
+    const webhookClient = yield* HttpClient.HttpClient.pipe(Effect.provide(FetchHttpClient.layer))
     const running = yield* FakeDocSpace.serve({
       port: args.port,
       seed: args.seed,
+      webhookClient,
       ...(args.limits === "off" ? {} : { limits: { regime: args.limits, timeScale: args.timeScale } })
     }).pipe(Effect.mapError((e) => new UsageError({ message: `cannot start the fake: ${e.message}` })))
     if (Option.isSome(args.saveProfile)) {
