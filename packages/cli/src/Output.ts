@@ -106,8 +106,9 @@ export interface Output {
    */
   readonly value: (value: unknown, human?: ((value: any) => string) | undefined) => Effect.Effect<void>
   /**
-   * A list, consumed as it streams: `jsonl` prints each entry as it arrives, `json` one array at the end, `human`
-   * a table printed in pages of 100 rows (columns only grow, so pages line up).
+   * A list, consumed as it streams: `jsonl` prints each entry as it arrives, `json` one array written as it streams
+   * (nothing when the list fails before its first entry, the array closed when it fails later), `human` a table
+   * printed in pages of 100 rows (columns only grow, so pages line up).
    */
   readonly list: <A, E, R>(entries: Stream.Stream<A, E, R>, options: ListOptions<A>) => Effect.Effect<number, E, R>
   /** A tree for people; its JSON form for scripts (`{label, children}` nested). */

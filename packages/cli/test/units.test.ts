@@ -79,6 +79,27 @@ describe("output", () => {
       expect(JSON.parse(t2.stdoutText())).toEqual([{ a: 1 }, { a: 2 }])
     }))
 
+  it.effect("--json: a listing that fails prints no broken document", () =>
+    Effect.gen(function*() {
+      const empty = Output.memoryTerminal()
+      yield* Output.make({ mode: "json", terminal: empty }).list(Stream.empty, { columns: [] })
+      expect(empty.stdoutText()).toBe("[]\n")
+      // failing before the first entry (`docspace ls 99999 --json`): nothing on stdout
+      const early = Output.memoryTerminal()
+      const failed = yield* Output.make({ mode: "json", terminal: early }).list(Stream.fail("not found"), {
+        columns: []
+      }).pipe(Effect.flip)
+      expect(failed).toBe("not found")
+      expect(early.stdoutText()).toBe("")
+      // failing later: the array printed so far is closed, so stdout still parses
+      const late = Output.memoryTerminal()
+      yield* Output.make({ mode: "json", terminal: late }).list(
+        Stream.concat(Stream.make({ a: 1 }), Stream.fail("page 2 refused")),
+        { columns: [] }
+      ).pipe(Effect.flip)
+      expect(JSON.parse(late.stdoutText())).toEqual([{ a: 1 }])
+    }))
+
   it.effect("confirm: --yes answers yes; without input the answer is no", () =>
     Effect.gen(function*() {
       expect(yield* Output.make({ mode: "human", yes: true, terminal: Output.memoryTerminal() }).confirm("?")).toBe(

@@ -1,4 +1,5 @@
 import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
 import * as Stream from "effect/Stream"
 import type * as Readline from "node:readline"
 import type * as Output from "../Output.js"
@@ -113,16 +114,19 @@ export const make = (options: {
         return Stream.runFoldEffect(entries, 0, (n, a) => Effect.as(out(json(toJson(a)) + "\n"), n + 1))
       }
       if (mode === "json") {
-        // one document, written as it streams: `[`, entries separated by `,`, `]`
-        return Effect.gen(function*() {
-          yield* out("[")
-          const n = yield* Stream.runFoldEffect(
-            entries,
-            0,
-            (n, a) => Effect.as(out((n === 0 ? "\n  " : ",\n  ") + json(toJson(a))), n + 1)
+        // one document, written as it streams: `[` with the first entry, entries separated by `,`, `]`. A listing
+        // that fails before its first entry prints nothing; one that fails later closes its array, so that stdout
+        // never holds a broken document (the exit code and stderr say the list is incomplete)
+        return Effect.suspend(() => {
+          let n = 0
+          return Stream.runForEach(entries, (a) => {
+            const text = (n === 0 ? "[\n  " : ",\n  ") + json(toJson(a))
+            n++
+            return out(text)
+          }).pipe(
+            Effect.onExit((exit) => n > 0 ? out("\n]\n") : Exit.isSuccess(exit) ? out("[]\n") : Effect.void),
+            Effect.map(() => n)
           )
-          yield* out(n === 0 ? "]\n" : "\n]\n")
-          return n
         })
       }
       const widths: Array<number> = []
