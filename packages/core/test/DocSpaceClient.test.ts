@@ -341,6 +341,22 @@ describe("DocSpaceClient", () => {
       expect(error.message).toContain("DocSpaceClient.withTimeout")
     }))
 
+  it.effect("a 404's hint names the folder aliases only for files routes", () =>
+    Effect.gen(function*() {
+      const onFiles = failure((yield* run(getFolder(), () => errorEnvelope(404, "Not found"))).result)
+      expect(onFiles.message).toContain("@my, @trash... folder aliases")
+      const key = DocSpaceClient.request({
+        operation: "deleteApiKey",
+        method: "DELETE",
+        path: "/api/2.0/keys/{keyId}",
+        pathParams: { keyId: "00000000-0000-0000-0000-000000000000" }
+      }, Schema.Unknown)
+      const onKeys = failure((yield* run(key, () => errorEnvelope(404, "Not found"))).result)
+      expect(onKeys._tag).toBe("NotFound")
+      expect(onKeys.message).toContain("check the id")
+      expect(onKeys.message).not.toContain("alias")
+    }))
+
   it.effect("every error's message names the request, its status and what to check, the server's message first", () =>
     Effect.gen(function*() {
       const request = `GET ${BASE}/api/2.0/files/folder/7 (getFolderInfo)`

@@ -520,8 +520,12 @@ const withHint = (error: Errors.DocSpaceError, auth: Auth.Auth): Errors.DocSpace
     case "NotFound":
       return new Errors.NotFound({
         ...error,
-        message: `${error.message}: ${answered(404)}; check the id (it may have been deleted or moved; the @my, ` +
-          "@trash... folder aliases work only where the operation documents them) and the portal's version"
+        message: `${error.message}: ${answered(404)}; check the id (it may have been deleted or moved` +
+          // the aliases are a files matter: a key, a webhook or a user has none
+          (/\/api\/2\.0\/files\//.test(error.url)
+            ? "; the @my, @trash... folder aliases work only where the operation documents them"
+            : "") +
+          ") and the portal's version"
       })
     case "PaymentRequired":
       return new Errors.PaymentRequired({
