@@ -39,26 +39,30 @@ type Source =
   | { readonly _tag: "Node"; readonly body: AsyncIterable<Uint8Array> & { destroy?: (error?: Error) => void } }
 
 /**
- * The platform's own transports keep the native answer in `source`: a web `Response`, or undici's `ResponseData`.
- * A request not tied to a scope gets it wrapped once more (the platform's `InterruptibleResponse`: `original`, and
- * the `controller` that aborts it).
+ * The native answer under a response: the platform's own transports keep it in `source` (a web `Response`, undici's
+ * `ResponseData`, node:http's `IncomingMessage`), and wrappers keep the response they wrap in `original` (the
+ * platform's `InterruptibleResponse` for a request not tied to a scope, core's bounded answer, the rate limiter's
+ * permit holder).
  */
+export const nativeAnswer = (response: HttpClientResponse.HttpClientResponse): unknown => {
+  let current: unknown = response
+  for (let depth = 0; depth < 8 && typeof current === "object" && current !== null; depth++) {
+    const source = (current as { readonly source?: unknown }).source
+    if (source !== undefined) return source
+    current = (current as { readonly original?: unknown }).original
+  }
+  return undefined
+}
+
+/** The native body a bounded read can take: a web `Response`'s stream, or undici's async-iterable body. */
 export const sourceOf = (response: HttpClientResponse.HttpClientResponse): Source | undefined => {
-  const unwrapped = unwrap(response)
-  const source = (unwrapped as unknown as { readonly source?: unknown }).source
+  const source = nativeAnswer(response)
   if (typeof Response !== "undefined" && source instanceof Response) return { _tag: "Web", body: source.body }
   const body = typeof source === "object" && source !== null ? (source as { readonly body?: unknown }).body : undefined
   if (typeof body === "object" && body !== null && Symbol.asyncIterator in body) {
     return { _tag: "Node", body: body as AsyncIterable<Uint8Array> }
   }
   return undefined
-}
-
-const unwrap = (response: HttpClientResponse.HttpClientResponse): HttpClientResponse.HttpClientResponse => {
-  const original = (response as unknown as { readonly original?: unknown }).original
-  return typeof original === "object" && original !== null && HttpClientResponse.TypeId in original
-    ? original as HttpClientResponse.HttpClientResponse
-    : response
 }
 
 /**

@@ -8,6 +8,7 @@ import * as Exit from "effect/Exit"
 import { dual } from "effect/Function"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
+import { nativeAnswer } from "./body.js"
 
 type Take<A, E> = Exit.Exit<Chunk.Chunk<A>, Option.Option<E>>
 type Resume<A, E> = (effect: Effect.Effect<Chunk.Chunk<A>, Option.Option<E>>) => void
@@ -128,24 +129,14 @@ const isNodeReadable = (value: unknown): value is NodeReadable =>
   "readableEnded" in value
 
 /**
- * The Node body under a response: the platform's Node transports keep their native answer in `source` (undici's
- * `ResponseData`, its `body` a `Readable`; node:http's `IncomingMessage`, a `Readable` itself), and wrappers (core's
- * bounded answer, the rate limiter's permit holder) keep the response they wrap in `original`.
+ * The Node body under a response (see `nativeAnswer`): undici's `ResponseData` has a `Readable` as its `body`,
+ * node:http's `IncomingMessage` is one itself.
  */
 const nodeBody = (response: HttpClientResponse.HttpClientResponse): NodeReadable | undefined => {
-  let current: unknown = response
-  for (let depth = 0; depth < 8 && typeof current === "object" && current !== null; depth++) {
-    const source = (current as { readonly source?: unknown }).source
-    if (source !== undefined) {
-      if (isNodeReadable(source)) return source
-      const body = typeof source === "object" && source !== null
-        ? (source as { readonly body?: unknown }).body
-        : undefined
-      return isNodeReadable(body) ? body : undefined
-    }
-    current = (current as { readonly original?: unknown }).original
-  }
-  return undefined
+  const source = nativeAnswer(response)
+  if (isNodeReadable(source)) return source
+  const body = typeof source === "object" && source !== null ? (source as { readonly body?: unknown }).body : undefined
+  return isNodeReadable(body) ? body : undefined
 }
 
 /** Why a body was destroyed by its watchdog. */
