@@ -1,6 +1,5 @@
 import * as Headers from "@effect/platform/Headers"
 import * as HttpClient from "@effect/platform/HttpClient"
-import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
@@ -19,18 +18,7 @@ import { type CurrentRequest, currentRequest } from "./current.js"
 export const withSafeSpan =
   (name: string, attributes: Record<string, unknown>) =>
   <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
-    Effect.flatMap(
-      Effect.makeSpan(name, { kind: "client", attributes }),
-      (span) =>
-        Effect.withParentSpan(self, span).pipe(
-          Effect.onExit((exit) =>
-            Effect.flatMap(
-              Clock.currentTimeNanos,
-              (now) => Effect.sync(() => span.end(now, Exit.isSuccess(exit) ? Exit.void : exit))
-            )
-          )
-        )
-    )
+    spanned(name, attributes, true, (span) => Effect.withParentSpan(self, span))
 
 /**
  * The client's span around one request: like {@link withSafeSpan}, without a stack trace (the call site is always
@@ -41,9 +29,16 @@ export const withRequestSpan = <A, E, R>(
   name: string,
   attributes: Record<string, unknown>,
   f: (span: Tracer.Span) => Effect.Effect<A, E, R>
+): Effect.Effect<A, E, R> => spanned(name, attributes, false, f)
+
+const spanned = <A, E, R>(
+  name: string,
+  attributes: Record<string, unknown>,
+  captureStackTrace: boolean,
+  f: (span: Tracer.Span) => Effect.Effect<A, E, R>
 ): Effect.Effect<A, E, R> =>
   Effect.flatMap(
-    Effect.makeSpan(name, { kind: "client", attributes, captureStackTrace: false }),
+    Effect.makeSpan(name, { kind: "client", attributes, captureStackTrace }),
     (span) =>
       Effect.onExit(f(span), (exit) =>
         Effect.clockWith((clock) =>
