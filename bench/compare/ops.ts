@@ -1,0 +1,113 @@
+/**
+ * Effect operations per request: the decoded GET of the profile, counted with a `Supervisor` under the runtime's
+ * `OpSupervision` flag (every step the fiber runtime evaluates), for `@effect/platform`'s HttpClient alone and for the
+ * client with `docSpaceCloud` (its window raised as in `policy.ts`) and `unlimited`. A structural figure, steady on a
+ * noisy machine, beside the CPU times of `pnpm bench:compare`:
+ *
+ *   node --import tsx bench/compare/ops.ts [requests]
+ *
+ * Starts the loopback portal (`server.ts`) itself. Prints one line per contender: operations and forked fibers per
+ * request.
+ */
+import * as Auth from "@effect-docspace/core/Auth"
+import * as RateLimitPolicy from "@effect-docspace/rate-limit/RateLimitPolicy"
+import * as DocSpace from "@effect-docspace/resources/DocSpace"
+import * as People from "@effect-docspace/resources/People"
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as ManagedRuntime from "effect/ManagedRuntime"
+import * as Redacted from "effect/Redacted"
+import * as RuntimeFlags from "effect/RuntimeFlags"
+import * as RuntimeFlagsPatch from "effect/RuntimeFlagsPatch"
+import * as Schema from "effect/Schema"
+import * as Supervisor from "effect/Supervisor"
+import { spawn } from "node:child_process"
+import { fileURLToPath } from "node:url"
+import { apiKey } from "./fixtures.js"
+import { cloudPolicy } from "./policy.js"
+
+const requests = Number(process.argv[2] ?? 100)
+const server = spawn(process.execPath, ["--import", "tsx", fileURLToPath(new URL("server.ts", import.meta.url))], {
+  stdio: ["pipe", "pipe", "inherit"]
+})
+const port = await new Promise<number>((resolve) =>
+  server.stdout.once("data", (line) => resolve((JSON.parse(String(line)) as { port: number }).port))
+)
+const base = `http://127.0.0.1:${port}`
+
+class Counter extends Supervisor.AbstractSupervisor<void> {
+  ops = 0
+  forks = 0
+  readonly value = Effect.void
+  override onStart() {
+    this.forks++
+  }
+  override onEffect() {
+    this.ops++
+  }
+}
+
+const count = async (
+  name: string,
+  runtime: ManagedRuntime.ManagedRuntime<never, never>,
+  one: Effect.Effect<unknown, unknown>
+) => {
+  await runtime.runPromise(one) // warm-up: connections, compiled decoders
+  const counter = new Counter()
+  await runtime.runPromise(
+    Effect.repeatN(one, requests - 1).pipe(
+      Effect.supervised(counter),
+      Effect.withRuntimeFlagsPatch(RuntimeFlagsPatch.enable(RuntimeFlags.OpSupervision))
+    )
+  )
+  console.log(
+    `${name.padEnd(34)} ${(counter.ops / requests).toFixed(1)} ops, ${
+      (counter.forks / requests).toFixed(2)
+    } forks per request`
+  )
+}
+
+const decodePerson = Schema.decodeUnknownSync(People.Person)
+const platform = ManagedRuntime.make(NodeHttpClient.layerUndici)
+await count(
+  "@effect/platform HttpClient",
+  platform as unknown as ManagedRuntime.ManagedRuntime<never, never>,
+  Effect.provide(
+    Effect.flatMap(HttpClient.HttpClient, (client) =>
+      Effect.scoped(
+        Effect.flatMap(
+          HttpClient.filterStatusOk(client).execute(
+            HttpClientRequest.get(`${base}/api/2.0/people/@self`).pipe(
+              HttpClientRequest.setHeaders({ authorization: `Bearer ${apiKey}`, accept: "application/json" })
+            )
+          ),
+          (response) => Effect.map(response.json, (json) => decodePerson((json as { response: unknown }).response))
+        )
+      )),
+    await platform.runtime()
+  )
+)
+await platform.dispose()
+
+for (
+  const [name, policy] of [["effect-docspace (docSpaceCloud)", cloudPolicy], [
+    "effect-docspace (unlimited)",
+    RateLimitPolicy.unlimited
+  ]] as const
+) {
+  const runtime = ManagedRuntime.make(
+    DocSpace.layer({ baseUrl: base, auth: Auth.apiKey(Redacted.make(apiKey)), rateLimit: policy }).pipe(
+      Layer.provide(NodeHttpClient.layerUndici)
+    )
+  )
+  await count(
+    name,
+    runtime as unknown as ManagedRuntime.ManagedRuntime<never, never>,
+    Effect.provide(People.self(), await runtime.runtime())
+  )
+  await runtime.dispose()
+}
+server.kill()
