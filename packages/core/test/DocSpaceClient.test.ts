@@ -538,4 +538,30 @@ describe("DocSpaceClient", () => {
       expect(sent[0].headers["x-trace"]).toBe("abc")
       expect(sent[0].url.href).toBe(`${BASE}/api/2.0/files/folder/7`)
     }))
+
+  // a JSON request runs without a scope of its own unless middleware may need one
+  it.effect("a transformClient that adds finalizers gets a scope per JSON request, closed when it ends", () =>
+    Effect.gen(function*() {
+      const { client } = yield* mockTransport(() => envelope({ id: 1, title: "x" }))
+      const events: Array<string> = []
+      const live = DocSpaceClient.layer({
+        transformClient: HttpClient.transformResponse((response) =>
+          Effect.zipRight(
+            Effect.addFinalizer(() => Effect.sync(() => events.push("finalizer"))),
+            response
+          )
+        )
+      }).pipe(
+        Layer.provide(DocSpaceConfig.layer({ baseUrl: BASE, auth: Auth.apiKey(Redacted.make(API_KEY)) })),
+        Layer.provide(Layer.succeed(HttpClient.HttpClient, client)),
+        Layer.provide(PassThroughLimiter),
+        Layer.orDie
+      )
+      const folder = yield* Effect.provide(
+        Effect.tap(getFolder(), () => Effect.sync(() => events.push("decoded"))),
+        live
+      )
+      expect(folder).toEqual({ id: 1, title: "x" })
+      expect(events).toEqual(["finalizer", "decoded"])
+    }))
 })

@@ -275,3 +275,7 @@ export const buffered = (
   response: HttpClientResponse.HttpClientResponse,
   body: string
 ): HttpClientResponse.HttpClientResponse => new BufferedResponse(response, body)
+
+/** The body of an answer read whole below the limiter ({@link buffered}), or undefined for any other answer. */
+export const bufferedText = (response: HttpClientResponse.HttpClientResponse): string | undefined =>
+  response instanceof BufferedResponse ? response.body : undefined

@@ -20,7 +20,7 @@ import * as Option from "effect/Option"
 import type * as Schema from "effect/Schema"
 import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
-import * as Tracer from "effect/Tracer"
+import type * as Tracer from "effect/Tracer"
 import type * as Auth from "../Auth.js"
 import type {
   DocSpaceClient,
@@ -39,7 +39,7 @@ import { responseBody } from "./idleTimeout.js"
 import { buildPath } from "./path.js"
 import { safeUrl } from "./redact.js"
 import * as Response from "./response.js"
-import { withRequestRefs, withRequestSpan } from "./span.js"
+import { withRequest } from "./span.js"
 import { boundedTimeout } from "./timeout.js"
 
 /** The service's tag. */
@@ -153,7 +153,8 @@ export const make = (
     >(
       (requestEffect) =>
         Effect.flatMap(requestEffect, (request) =>
-          Effect.flatMap(FiberRef.get(currentRequest), (current) => {
+          Effect.withFiberRuntime((fiber) => {
+            const current = fiber.getFiberRef(currentRequest)
             if (current === undefined) return Effect.map(scopedTransport.execute(request), limitBody)
             const onTimeout = () =>
               new Errors.Timeout({
@@ -225,13 +226,8 @@ export const make = (
     })
     // an error whose server message echoes a secret in use (the portal quoting the token back) never shows it; a
     // 401 says what was refused and what to check
-    const scrubbed = <A, R>(effect: Effect.Effect<A, Errors.DocSpaceError, R>) =>
-      Effect.catchAll(
-        effect,
-        (error) =>
-          Effect.flatMap(authenticator.secrets, (secrets) =>
-            Effect.fail(withHint(Response.scrubError(error, secrets), config.auth)))
-      )
+    const scrubbed = (error: Errors.DocSpaceError): Effect.Effect<Errors.DocSpaceError> =>
+      Effect.map(authenticator.secrets, (secrets) => withHint(Response.scrubError(error, secrets), config.auth))
 
     const toRequest = (
       opts: RequestOptions
@@ -272,20 +268,21 @@ export const make = (
 
     // Sends with auth; a 401 with a refreshable credential (password, OAuth2) gets exactly one more try.
     // the status goes on the client's own span (the platform's span, which would carry it, is not made)
-    const execute = (request: HttpClientRequest.HttpClientRequest) =>
-      Effect.tap(
-        client.execute(request),
-        (response) => Effect.annotateCurrentSpan("http.response.status_code", response.status)
-      )
+    const execute = (request: HttpClientRequest.HttpClientRequest, span: Tracer.Span) =>
+      Effect.map(client.execute(request), (response) => {
+        span.attribute("http.response.status_code", response.status)
+        return response
+      })
 
     const send = (
-      original: HttpClientRequest.HttpClientRequest
+      original: HttpClientRequest.HttpClientRequest,
+      span: Tracer.Span
     ): Effect.Effect<HttpClientResponse.HttpClientResponse, Errors.DocSpaceError, Scope.Scope> =>
       Effect.flatMap(
-        propagate(original),
+        propagate(original, span),
         (request) =>
           Effect.flatMap(authenticator.authorize(request), ([authorized, used]) =>
-            Effect.flatMap(execute(authorized), (response) =>
+            Effect.flatMap(execute(authorized, span), (response) =>
               // a streamed body was consumed by this attempt and cannot be sent again
               response.status !== 401 || request.body._tag === "Stream"
                 ? Effect.succeed(response)
@@ -307,50 +304,35 @@ export const make = (
                             )
                           ))
                       ),
-                      Effect.flatMap(authenticator.authorize(request), ([again]) => execute(again))
+                      Effect.flatMap(authenticator.authorize(request), ([again]) => execute(again, span))
                     )
                     : Effect.succeed(response))))
       )
 
-    const instrument =
-      <A, R>(opts: RequestOptions, buffer = false) => (effect: Effect.Effect<A, Errors.DocSpaceError, R>) => {
-        const template = /^https?:/i.test(opts.path) ? safeUrl(opts.path) : opts.path
-        const timeout = opts.timeout === undefined ? config.timeout : Duration.decode(opts.timeout)
-        // the limiter's and the re-login's debug logs say which operation they are about (never the real URL)
-        const annotations: ReadonlyArray<readonly [string, unknown]> = [
-          ["docspace.operation", opts.operation],
-          ["url.template", template]
-        ]
-        const attributes = {
+    // One request: its span, the settings the levels below read (`withRequest`), its errors scrubbed of secrets
+    const instrument = <A, R>(
+      opts: RequestOptions,
+      buffer: boolean,
+      f: (span: Tracer.Span, current: CurrentRequest) => Effect.Effect<A, Errors.DocSpaceError, R>
+    ): Effect.Effect<A, Errors.DocSpaceError, R> => {
+      const template = /^https?:/i.test(opts.path) ? safeUrl(opts.path) : opts.path
+      const timeout = opts.timeout === undefined ? config.timeout : Duration.decode(opts.timeout)
+      return withRequest(
+        `DocSpace.${opts.operation}`,
+        {
           "docspace.operation": opts.operation,
           "http.request.method": opts.method,
           "url.template": template,
           "server.address": config.baseUrl.host
-        }
-        return withRequestSpan(
-          `DocSpace.${opts.operation}`,
-          attributes,
-          (span) =>
-            // one step sets what every level below reads, and puts it back when the request ends
-            withRequestRefs(scrubbed(effect), span, annotations, {
-              // a fresh record per run: `buffered` is written by the transport level of this run
-              operation: opts.operation,
-              route: template,
-              timeout,
-              buffer
-            }, redactedHeaderNames)
-        )
-      }
-
-    // the body of a JSON request was read below the limiter, under the request's one timer; when it was not (a
-    // transport that bypassed that), reading it here gets a timer of its own
-    const readTimeout =
-      (opts: RequestOptions, info: Response.RequestInfo) =>
-      <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E | Errors.Timeout, R> =>
-        Effect.flatMap(
-          FiberRef.get(currentRequest),
-          (current) => (current?.buffered === true ? effect : bodyTimeout(opts, info)(effect))
-        )
+        },
+        // the limiter's and the re-login's debug logs say which operation they are about (never the real URL)
+        [["docspace.operation", opts.operation], ["url.template", template]],
+        { operation: opts.operation, route: template, timeout, buffer },
+        redactedHeaderNames,
+        scrubbed,
+        f
+      )
+    }
 
     const bodyTimeout = (opts: RequestOptions, info: Response.RequestInfo) => {
       const timeout = opts.timeout === undefined ? config.timeout : Duration.decode(opts.timeout)
@@ -362,6 +344,14 @@ export const make = (
         )
     }
 
+    // Without the user's middleware, a JSON request needs no scope: its body is read whole below the limiter and its
+    // permit is back before the answer comes up (a scope to open and close was a tenth of a request's Effect steps).
+    // Middleware may add finalizers: it gets one.
+    const jsonScope: <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E, Exclude<R, Scope.Scope>> =
+      options?.transformClient === undefined
+        ? (effect) => effect as Effect.Effect<any, any, any>
+        : Effect.scoped
+
     const requestEnvelope = <A, I, R>(
       opts: RequestOptions,
       schema: Schema.Schema<A, I, R>
@@ -369,31 +359,59 @@ export const make = (
       Either.match(toRequest(opts), {
         onLeft: Effect.fail,
         onRight: ([request, info]) =>
-          send(request).pipe(
-            Effect.flatMap((response) =>
-              Effect.flatMap(Clock.currentTimeMillis, (now) =>
-                Response.readJson(info, response, now, config.maxBodyBytes).pipe(
-                  readTimeout(opts, info),
-                  Effect.flatMap((json) => {
-                    const envelope = opts.envelope === false
-                      ? { response: json, omitted: json === undefined }
-                      : Response.unwrapEnvelope(json)
-                    return Effect.map(
-                      Response.decodeEnvelope(
-                        { ...info, status: response.status },
-                        schema,
-                        envelope,
-                        opts.envelope === false ? "" : "response"
-                      ),
-                      (decoded): Envelope<A> => ({ count: envelope.count, total: envelope.total, response: decoded })
+          instrument(opts, true, (span, current) =>
+            jsonScope(
+              Effect.flatMap(send(request, span), (response) => {
+                const text = current.buffered === true ? Body.bufferedText(response) : undefined
+                // read below the limiter, under the request's one timer: decoded in one step
+                if (text !== undefined) {
+                  return Effect.clockWith((clock) =>
+                    decodeAnswer(
+                      opts,
+                      info,
+                      schema,
+                      response.status,
+                      Response.interpret(
+                        info,
+                        response.status,
+                        response.headers as unknown as Readonly<Record<string, string>>,
+                        text,
+                        clock.unsafeCurrentTimeMillis()
+                      )
                     )
-                  })
-                ))
-            ),
-            Effect.scoped,
-            instrument(opts, true)
-          )
+                  )
+                }
+                // a transport that bypassed that: reading the body here gets a timer of its own
+                return Effect.flatMap(Clock.currentTimeMillis, (now) =>
+                  Effect.flatMap(
+                    bodyTimeout(opts, info)(Response.readJson(info, response, now, config.maxBodyBytes)),
+                    (json) => decodeAnswer(opts, info, schema, response.status, Either.right(json))
+                  ))
+              })
+            ))
       })
+
+    const decodeAnswer = <A, I, R>(
+      opts: RequestOptions,
+      info: Response.RequestInfo,
+      schema: Schema.Schema<A, I, R>,
+      status: number,
+      json: Either.Either<unknown, Errors.DocSpaceError>
+    ): Effect.Effect<Envelope<A>, Errors.DocSpaceError, R> => {
+      if (Either.isLeft(json)) return Effect.fail(json.left)
+      const envelope = opts.envelope === false
+        ? { response: json.right, omitted: json.right === undefined }
+        : Response.unwrapEnvelope(json.right)
+      return Effect.map(
+        Response.decodeEnvelope(
+          { ...info, status },
+          schema,
+          envelope,
+          opts.envelope === false ? "" : "response"
+        ),
+        (decoded): Envelope<A> => ({ count: envelope.count, total: envelope.total, response: decoded })
+      )
+    }
 
     const raw = (
       opts: RequestOptions
@@ -403,19 +421,29 @@ export const make = (
         onRight: ([request, info]) =>
           // the request (its socket, and the rate-limit permit the limiter holds for it) lives until the caller's
           // scope closes or the body has been read
-          Effect.flatMap(opts.redirect === "manual" ? noFollow(send(request)) : send(request), (response) =>
-            (response.status >= 200 && response.status < 300) ||
-              (opts.redirect === "manual" && response.status >= 300 && response.status < 400 &&
-                response.headers["location"] !== undefined)
-              ? Effect.succeed(response)
-              : Effect.flatMap(Clock.currentTimeMillis, (now) =>
-                Effect.flatMap(
-                  bodyTimeout(opts, info)(Response.readJson(info, response, now, config.maxBodyBytes)),
-                  () =>
-                    Effect.fail(
-                      Response.errorForStatus(info, response.status, {}, { message: `HTTP ${response.status}` }, now)
-                    )
-                ))).pipe(instrument(opts))
+          instrument(opts, false, (span) =>
+            Effect.flatMap(
+              opts.redirect === "manual" ? noFollow(send(request, span)) : send(request, span),
+              (response) =>
+                (response.status >= 200 && response.status < 300) ||
+                  (opts.redirect === "manual" && response.status >= 300 && response.status < 400 &&
+                    response.headers["location"] !== undefined)
+                  ? Effect.succeed(response)
+                  : Effect.flatMap(Clock.currentTimeMillis, (now) =>
+                    Effect.flatMap(
+                      bodyTimeout(opts, info)(Response.readJson(info, response, now, config.maxBodyBytes)),
+                      () =>
+                        Effect.fail(
+                          Response.errorForStatus(
+                            info,
+                            response.status,
+                            {},
+                            { message: `HTTP ${response.status}` },
+                            now
+                          )
+                        )
+                    ))
+            ))
       })
 
     const rawStream = (opts: RequestOptions): Effect.Effect<StreamedResponse, Errors.DocSpaceError, Scope.Scope> =>
@@ -454,16 +482,14 @@ export const make = (
   })
 
 /** The trace context of the client's span, as `traceparent`/`b3` headers (the platform's span is not made). */
-const propagate = (request: HttpClientRequest.HttpClientRequest) =>
-  Effect.withFiberRuntime<HttpClientRequest.HttpClientRequest>((fiber) => {
-    if (!fiber.getFiberRef(HttpClient.currentTracerPropagation)) return Effect.succeed(request)
-    const span = Context.getOption(fiber.currentContext, Tracer.ParentSpan)
-    return Effect.succeed(
-      Option.isSome(span) && span.value._tag === "Span"
-        ? HttpClientRequest.setHeaders(request, HttpTraceContext.toHeaders(span.value))
+const propagate = (request: HttpClientRequest.HttpClientRequest, span: Tracer.Span) =>
+  Effect.withFiberRuntime<HttpClientRequest.HttpClientRequest>((fiber) =>
+    Effect.succeed(
+      fiber.getFiberRef(HttpClient.currentTracerPropagation)
+        ? HttpClientRequest.setHeaders(request, HttpTraceContext.toHeaders(span))
         : request
     )
-  })
+  )
 
 /** What to check after a 401, by the kind of credentials (and, for a login, by its step). */
 const unauthorizedHint = (auth: Auth.Auth, operation: string): string => {

@@ -228,7 +228,7 @@ export const interpret = (
   headers: Readonly<Record<string, string>>,
   text: string,
   now: number
-): Effect.Effect<unknown, Errors.DocSpaceError> => {
+): Either.Either<unknown, Errors.DocSpaceError> => {
   const ok = status >= 200 && status < 300
   const contentType = headers["content-type"]
   const parsed = parseJson(text)
@@ -236,10 +236,10 @@ export const interpret = (
     if (Either.isRight(parsed)) {
       const problem = validationProblem(parsed.right)
       if (problem !== undefined) {
-        return Effect.fail(errorForStatus(info, status, headers, problem, now))
+        return Either.left(errorForStatus(info, status, headers, problem, now))
       }
       const error = envelopeError(parsed.right)
-      return Effect.fail(errorForStatus(info, status, headers, {
+      return Either.left(errorForStatus(info, status, headers, {
         message: error?.message ?? `HTTP ${status}`,
         serverType: error?.serverType,
         hresult: error?.hresult,
@@ -247,7 +247,7 @@ export const interpret = (
       }, now))
     }
     const html = isHtml(contentType, text)
-    return Effect.fail(errorForStatus(info, status, headers, {
+    return Either.left(errorForStatus(info, status, headers, {
       message: html
         ? `HTTP ${status} with an HTML page (likely from a proxy in front of the portal)`
         : text.trim().length === 0
@@ -258,9 +258,9 @@ export const interpret = (
   }
   if (Either.isLeft(parsed)) {
     // an empty 2xx body is no value: operations that promise nothing accept it, the others fail to decode it
-    if (text.trim().length === 0) return Effect.succeed(undefined)
+    if (text.trim().length === 0) return Either.right(undefined)
     const html = isHtml(contentType, text)
-    return Effect.fail(
+    return Either.left(
       new Errors.DecodeError({
         ...info,
         status,
@@ -272,18 +272,18 @@ export const interpret = (
   const problem = validationProblem(parsed.right)
   if (problem !== undefined && isRecord(parsed.right) && parsed.right.status === 1) {
     const code = problem.statusCode !== undefined && problem.statusCode >= 400 ? problem.statusCode : 400
-    return Effect.fail(errorForStatus(info, code, headers, problem, now))
+    return Either.left(errorForStatus(info, code, headers, problem, now))
   }
   const error = envelopeError(parsed.right)
   if (error !== undefined) {
     const code = error.statusCode !== undefined && error.statusCode >= 400 ? error.statusCode : 500
-    return Effect.fail(errorForStatus(info, code, headers, {
+    return Either.left(errorForStatus(info, code, headers, {
       message: error.message,
       serverType: error.serverType,
       hresult: error.hresult
     }, now))
   }
-  return Effect.succeed(parsed.right)
+  return Either.right(parsed.right)
 }
 
 const formatPath = (path: ReadonlyArray<PropertyKey>, prefix: string) =>

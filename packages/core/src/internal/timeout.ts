@@ -6,7 +6,8 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
-import * as FiberId from "effect/FiberId"
+import * as Runtime from "effect/Runtime"
+import * as RuntimeFlags from "effect/RuntimeFlags"
 
 /**
  * `Effect.timeoutFail` that also fires where interruption is impossible (a finalizer, `acquireRelease`'s acquire or
@@ -33,76 +34,88 @@ export const boundedTimeout = <A, E, R, E2>(
      */
     readonly inherit?: boolean | undefined
   }
-): Effect.Effect<A, E | E2, R> =>
-  Effect.clockWith((clock) =>
-    isLiveClock(clock)
-      ? jsTimer(effect, Duration.toMillis(duration), onTimeout, options?.inherit !== false)
-      : Effect.checkInterruptible((interruptible) =>
-        interruptible ? Effect.timeoutFail(effect, { duration, onTimeout }) : detached(effect, duration, onTimeout)
-      )
-  )
+): Effect.Effect<A, E | E2, R> => {
+  const millis = Duration.toMillis(duration)
+  const inherit = options?.inherit !== false
+  // the effect's value is its Exit: the runtime logs a fiber that fails as "terminated with an unhandled error" (a
+  // request's error and its URL in the cause), and this failure is handled here
+  const exited = Effect.exit(effect)
+  return Effect.withFiberRuntime<A, E | E2, R>((caller, status) => {
+    // whether the caller is interruptible: an interruptible one waits for the effect's interruption to end
+    const interruptible = RuntimeFlags.interruption(status.runtimeFlags)
+    if (isLiveClock(Context.get(caller.currentDefaultServices, Clock.Clock))) {
+      // the default clock treats longer durations as never
+      if (!(millis <= maxTimerMillis)) return effect
+      return jsTimer(caller, status.runtimeFlags, interruptible, exited, millis, onTimeout, inherit)
+    }
+    return interruptible ? Effect.timeoutFail(effect, { duration, onTimeout }) : detached(effect, duration, onTimeout)
+  })
+}
 
 const liveClock: Clock.Clock = Context.get(DefaultServices.liveServices, Clock.Clock)
 
 /** The default clock: time is real, and a JavaScript timer measures it as `Effect.sleep` would. */
 const isLiveClock = (clock: Clock.Clock): boolean => clock === liveClock
 
-/** `setTimeout` fires at once beyond this; the default clock treats longer durations as never. */
+/** `setTimeout` fires at once beyond this. */
 const maxTimerMillis = 2 ** 31 - 1
 
 const jsTimer = <A, E, R, E2>(
-  effect: Effect.Effect<A, E, R>,
+  caller: Fiber.RuntimeFiber<unknown, unknown>,
+  runtimeFlags: RuntimeFlags.RuntimeFlags,
+  interruptible: boolean,
+  exited: Effect.Effect<Exit.Exit<A, E>, never, R>,
   millis: number,
   onTimeout: () => E2,
   inherit: boolean
-): Effect.Effect<A, E | E2, R> => {
-  if (!(millis <= maxTimerMillis)) return effect
-  // whether the caller is interruptible is read before masking (inside the mask it never is)
-  return Effect.checkInterruptible((interruptible) =>
-    Effect.uninterruptibleMask((restore) =>
-      // the fiber's value is the effect's Exit: the runtime logs a fiber that fails as "terminated with an unhandled
-      // error" (a request's error and its URL in the cause), and this failure is handled here
-      Effect.flatMap(
-        (interruptible ? Effect.fork : Effect.forkDaemon)(Effect.interruptible(Effect.exit(effect))),
-        (child) =>
-          Effect.flatMap(
-            // an interruption that lands before the wait below is registered (at `restore`) still takes the request
-            // with it: its fiber is never left running without a timer or an owner
-            Effect.onInterrupt(
-              restore(Effect.async<Exit.Exit<A, E | E2>>((resume) => {
-                let done = false
-                let fired = false
-                const timer = setTimeout(() => {
-                  if (done) return
-                  fired = true
-                  child.unsafeInterruptAsFork(FiberId.none)
-                  if (interruptible) return
-                  // uninterruptible: answer now, the request's fiber ends in the background
-                  done = true
-                  resume(Effect.succeed(Exit.fail(onTimeout())))
-                }, Math.max(0, millis))
-                child.addObserver((exit) => {
-                  if (done) return
-                  done = true
-                  clearTimeout(timer)
-                  resume(Effect.succeed(
-                    Exit.isSuccess(exit) ? exit.value : fired ? Exit.fail(onTimeout()) : Exit.failCause(exit.cause)
-                  ))
-                })
-                return Effect.suspend(() => {
-                  done = true
-                  clearTimeout(timer)
-                  return Fiber.interrupt(child)
-                })
-              })),
-              () => Fiber.interrupt(child)
-            ),
-            (exit) => inherit && Exit.isSuccess(exit) ? Effect.as(Fiber.inheritAll(child), exit.value) : exit
-          )
-      )
+): Effect.Effect<A, E | E2, R> =>
+  Effect.async<A, E | E2, R>((resume) => {
+    let done = false
+    let fired = false
+    // The request's own fiber starts here, inside the wait, in the caller's context and with its FiberRefs: an
+    // interruption cannot land between the fork and the wait (no fiber left running without a timer or an owner),
+    // and it starts at once instead of after a trip through the scheduler. It is not the caller's child: the
+    // canceler below and the timer are its owners.
+    const child = Runtime.runFork(
+      Runtime.make({
+        context: caller.currentContext as Context.Context<R>,
+        fiberRefs: caller.getFiberRefs(),
+        runtimeFlags: RuntimeFlags.enable(runtimeFlags, RuntimeFlags.Interruption)
+      }),
+      exited
     )
-  )
-}
+    const timer = setTimeout(() => {
+      if (done) return
+      fired = true
+      child.unsafeInterruptAsFork(caller.id())
+      if (interruptible) return
+      // uninterruptible: answer now, the request's fiber ends in the background
+      done = true
+      resume(Effect.fail(onTimeout()))
+    }, Math.max(0, millis))
+    child.addObserver((exit) => {
+      if (done) return
+      done = true
+      clearTimeout(timer)
+      if (Exit.isSuccess(exit)) {
+        const result = exit.value
+        resume(
+          Exit.isSuccess(result)
+            ? inherit ? Effect.as(Fiber.inheritAll(child), result.value) : result
+            : fired
+            ? Effect.fail(onTimeout())
+            : result
+        )
+      } else {
+        resume(fired ? Effect.fail(onTimeout()) : exit as unknown as Exit.Exit<never>)
+      }
+    })
+    return Effect.suspend(() => {
+      done = true
+      clearTimeout(timer)
+      return Fiber.interrupt(child)
+    })
+  })
 
 const detached = <A, E, R, E2>(
   effect: Effect.Effect<A, E, R>,
