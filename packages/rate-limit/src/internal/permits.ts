@@ -11,6 +11,7 @@ import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import type * as Fiber from "effect/Fiber"
 import * as FiberRef from "effect/FiberRef"
 import * as Schedule from "effect/Schedule"
 import type * as Scope from "effect/Scope"
@@ -27,8 +28,15 @@ export interface Permit {
   readonly id: string
   /** the request goes to the transport now: counts it in flight and returns its send record */
   readonly markSent: Effect.Effect<SendRecord>
+  /** `markSent` run by the caller's fiber itself, in one step with the rest of the fast path */
+  readonly unsafeMarkSent: (fiber: Fiber.RuntimeFiber<unknown, unknown>) => SendRecord
   /** gives the lease back (idempotent, uninterruptible, bounded) */
   readonly release: Effect.Effect<void>
+  /**
+   * `release` run by the caller's fiber itself (uninterruptible already): done at once with a memory store
+   * (undefined), else the effect that finishes it
+   */
+  readonly unsafeRelease: (fiber: Fiber.RuntimeFiber<unknown, unknown>) => Effect.Effect<void> | undefined
 }
 
 /** A request's waiting state: whether it was counted as throttled yet. @internal */
@@ -146,31 +154,37 @@ export const makePermits = (options: {
   const makePermit = (ctx: RequestContext, id: string, leaseId: string | undefined): Permit => {
     let sent = false
     let released = false
+    const unsafeMarkSent = (fiber: Fiber.RuntimeFiber<unknown, unknown>): SendRecord => {
+      const at = Context.get(fiber.currentDefaultServices, Clock.Clock).unsafeCurrentTimeMillis()
+      sent = true
+      const record: SendRecord = { at, inFlightBefore: stats.unsafeSent(ctx.cls), windowRefused: false }
+      options.onSend(record)
+      stats.unsafeInFlightGauge(ctx.cls, fiber.getFiberRef(FiberRef.currentMetricLabels))
+      return record
+    }
+    const unsafeRelease = (fiber: Fiber.RuntimeFiber<unknown, unknown>): Effect.Effect<void> | undefined => {
+      if (released) return undefined
+      released = true
+      if (sent) stats.unsafeSettled(ctx.cls, fiber.getFiberRef(FiberRef.currentMetricLabels))
+      if (leaseId === undefined) return undefined
+      held.delete(leaseId)
+      if (unsafe !== undefined) {
+        unsafe.release(leaseKeys[ctx.cls], leaseId)
+        return undefined
+      }
+      // In the background: the caller does not wait for a shared store's round trip (the lease is free when the
+      // store runs the release, whoever waits for its answer), and a store that does not answer cannot hang it.
+      // Bounded all the same (the lease expires by itself anyway).
+      return background(store.release(leaseKeys[ctx.cls], leaseId))
+    }
     return {
       id,
-      markSent: Effect.withFiberRuntime<SendRecord>((fiber) => {
-        const at = Context.get(fiber.currentDefaultServices, Clock.Clock).unsafeCurrentTimeMillis()
-        sent = true
-        const record: SendRecord = { at, inFlightBefore: stats.unsafeSent(ctx.cls), windowRefused: false }
-        options.onSend(record)
-        stats.unsafeInFlightGauge(ctx.cls, fiber.getFiberRef(FiberRef.currentMetricLabels))
-        return Effect.succeed(record)
-      }),
-      release: Effect.suspend(() => {
-        if (released) return Effect.void
-        released = true
-        const gauge = sent ? stats.settled(ctx.cls) : Effect.void
-        if (leaseId === undefined) return gauge
-        held.delete(leaseId)
-        if (unsafe !== undefined) {
-          unsafe.release(leaseKeys[ctx.cls], leaseId)
-          return gauge
-        }
-        // In the background: the caller does not wait for a shared store's round trip (the lease is free when the
-        // store runs the release, whoever waits for its answer), and a store that does not answer cannot hang it.
-        // Bounded all the same (the lease expires by itself anyway).
-        return Effect.zipRight(gauge, background(store.release(leaseKeys[ctx.cls], leaseId)))
-      }).pipe(Effect.uninterruptible)
+      markSent: Effect.withFiberRuntime<SendRecord>((fiber) => Effect.succeed(unsafeMarkSent(fiber))),
+      unsafeMarkSent,
+      release: Effect.withFiberRuntime<void>((fiber) => unsafeRelease(fiber) ?? Effect.void).pipe(
+        Effect.uninterruptible
+      ),
+      unsafeRelease
     }
   }
 
@@ -322,6 +336,7 @@ export const makePermits = (options: {
   return {
     start,
     acquirePermit,
+    fastPermit,
     settle,
     unsafeCloseGate,
     closeStoreGate,

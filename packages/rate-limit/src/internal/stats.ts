@@ -55,10 +55,13 @@ export const makeStats = (policyName: string) => {
   /** the in-flight gauge set from a running fiber (its metric labels included), without an effect of its own */
   const unsafeInFlightGauge = (cls: Class, labels: ReadonlyArray<MetricLabel.MetricLabel>): void =>
     m.inFlight[cls].unsafeUpdate(classes[cls].inFlight, labels)
+  const unsafeSettled = (cls: Class, labels: ReadonlyArray<MetricLabel.MetricLabel>): void => {
+    classes[cls].inFlight--
+    unsafeInFlightGauge(cls, labels)
+  }
   const settled = (cls: Class): Effect.Effect<void> =>
     Effect.withFiberRuntime<void>((fiber) => {
-      classes[cls].inFlight--
-      unsafeInFlightGauge(cls, fiber.getFiberRef(FiberRef.currentMetricLabels))
+      unsafeSettled(cls, fiber.getFiberRef(FiberRef.currentMetricLabels))
       return Effect.void
     })
 
@@ -121,6 +124,7 @@ export const makeStats = (policyName: string) => {
     unsafeSent,
     inFlightGauge,
     unsafeInFlightGauge,
+    unsafeSettled,
     settled,
     throttled,
     retried,
