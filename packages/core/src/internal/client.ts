@@ -189,8 +189,14 @@ export const make = (
         }))
     })
     const origin = config.baseUrl.origin
+    const baseHref = config.baseUrl.href.replace(/\/$/, "")
     const based: HttpClient.HttpClient.With<Errors.DocSpaceError, Scope.Scope> = limited.pipe(
       HttpClient.mapRequest((request) => {
+        // built whole already (`build`): nothing to add
+        if (
+          request.headers["user-agent"] === config.userAgent && request.headers["accept"] !== undefined &&
+          !request.url.startsWith("/")
+        ) return request
         const withUrl = request.url.startsWith("/")
           ? HttpClientRequest.setUrl(request, `${config.baseUrl.href.replace(/\/$/, "")}${request.url}`)
           : request
@@ -248,7 +254,10 @@ export const make = (
       }
       return Either.match(buildPath(opts.path, opts.pathParams), {
         onLeft: (message) => Either.left(badRequest(opts, `${origin}${opts.path}`, message)),
-        onRight: (path) => build(opts, path, `${config.baseUrl.href.replace(/\/$/, "")}${path}`)
+        onRight: (path) => {
+          const url = `${baseHref}${path}`
+          return build(opts, url, url)
+        }
       })
     }
 
@@ -259,9 +268,16 @@ export const make = (
     ): Either.Either<readonly [HttpClientRequest.HttpClientRequest, Response.RequestInfo], Errors.DocSpaceError> => {
       const params = urlParamEntries(opts.urlParams)
       if (Either.isLeft(params)) return Either.left(badRequest(opts, infoUrl, params.left))
-      let request = HttpClientRequest.make(opts.method)(url)
+      // the request whole in one step: the URL on the portal, JSON unless the operation asks for something else
+      // (server-sent events), the user agent (what `based` would add, one copy of the request at a time)
+      const headers: Record<string, string> = {}
+      if (opts.headers) {
+        for (const [name, value] of Object.entries(opts.headers)) headers[name.toLowerCase()] = value
+      }
+      if (headers["accept"] === undefined) headers["accept"] = "application/json"
+      headers["user-agent"] = config.userAgent
+      let request = HttpClientRequest.make(opts.method)(url, { headers })
       if (params.right.length > 0) request = HttpClientRequest.appendUrlParams(request, params.right)
-      if (opts.headers) request = HttpClientRequest.setHeaders(request, opts.headers)
       if (opts.body) request = HttpClientRequest.setBody(request, opts.body)
       return Either.right([request, { operation: opts.operation, method: opts.method, url: infoUrl }] as const)
     }
