@@ -124,8 +124,11 @@ abstract class DelegatingResponse extends Inspectable.Class implements HttpClien
   get status(): number {
     return this.original.status
   }
+  private cachedHeaders: Headers.Headers | undefined
+  // read once: the platform's undici answer builds a new Headers record on every read, and the limiter, the bounded
+  // read and the client each read them
   get headers(): Headers.Headers {
-    return this.original.headers
+    return this.cachedHeaders ??= this.original.headers
   }
   get cookies(): Cookies.Cookies {
     return this.original.cookies

@@ -131,10 +131,10 @@ class LimitedResponse extends Inspectable.Class implements HttpClientResponse.Ht
 
 /** @internal */
 export const hasNoBody = (response: HttpClientResponse.HttpClientResponse): boolean =>
-  response.request.method === "HEAD" || response.status === 204 || response.status === 304 ||
-  response.headers["content-length"] === "0" ||
   // read whole below the limiter already (core's JSON answers): nothing left to hold the permit for
-  (response as unknown as { readonly [BodyRead]?: unknown })[BodyRead] === true
+  (response as unknown as { readonly [BodyRead]?: unknown })[BodyRead] === true ||
+  response.request.method === "HEAD" || response.status === 204 || response.status === 304 ||
+  response.headers["content-length"] === "0"
 
 /** @internal */
 export const holdPermit = (
