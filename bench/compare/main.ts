@@ -9,7 +9,7 @@
  *
  * | variable | default | what |
  * |---|---|---|
- * | BENCH_ROUNDS | 5 | rounds of the GET measures |
+ * | BENCH_ROUNDS | 9 | rounds of the GET measures (each ratio is the median of the rounds' ratios) |
  * | BENCH_REQUESTS | 1000 | requests per contender and round |
  * | BENCH_ENTRIES | 20000 | entries of the listed folder |
  * | BENCH_LIST_ROUNDS | 3 | rounds of the listing |
@@ -37,7 +37,7 @@ const env = (name: string, fallback: number) => {
   if (!Number.isFinite(value) || value < 0) throw new Error(`${name} must be a number >= 0, not ${process.env[name]}`)
   return value
 }
-const ROUNDS = Math.max(1, env("BENCH_ROUNDS", 5))
+const ROUNDS = Math.max(1, env("BENCH_ROUNDS", 9))
 const REQUESTS = Math.max(1, env("BENCH_REQUESTS", 1000))
 const ENTRIES = Math.max(100, env("BENCH_ENTRIES", 20_000))
 const LIST_ROUNDS = Math.max(1, env("BENCH_LIST_ROUNDS", 3))
