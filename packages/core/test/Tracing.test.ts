@@ -84,6 +84,35 @@ describe("tracing", () => {
       expect(own.attributes.get("http.response.status_code")).toBe(200)
     }))
 
+  // Under the default clock the request runs in a fiber of its own (its timer's): it must carry the request's settings
+  // (the platform's span off, the client's span as parent) as the TestClock path above does
+  it.live("under the default clock too: one span, no http.client span, the trace reaches the portal", () =>
+    Effect.gen(function*() {
+      const { spans, tracer } = recordingTracer()
+      const { client, seen } = yield* mockTransport(() => envelope({ id: "me" }))
+      const outer = yield* Effect.provide(
+        Effect.withSpan(
+          Effect.zipRight(
+            DocSpaceClient.request(
+              { operation: "getSelfProfile", method: "GET", path: "/api/2.0/people/@self" },
+              Schema.Struct({ id: Schema.String })
+            ),
+            Effect.currentSpan
+          ),
+          "caller"
+        ),
+        clientLayer(client)
+      ).pipe(Effect.withTracer(tracer))
+      expect(spans.map((span) => span.name)).toEqual(["caller", "DocSpace.getSelfProfile"])
+      const own = spans[1]
+      expect(own.parent._tag === "Some" && own.parent.value.spanId).toBe(outer.spanId)
+      expect(own.attributes.get("http.response.status_code")).toBe(200)
+      // after the request, the caller's own span is current again
+      expect(outer.name).toBe("caller")
+      const sent = yield* Ref.get(seen)
+      expect(sent[0].headers["traceparent"]).toContain(own.spanId)
+    }))
+
   it.effect("a raw response's span keeps no value (the response holds its request with the Authorization header)", () =>
     Effect.gen(function*() {
       const { spans, tracer } = recordingTracer()
