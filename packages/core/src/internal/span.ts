@@ -68,10 +68,12 @@ export const withRequest = <A, E, R>(
   onError: (error: E) => Effect.Effect<E>,
   f: (span: Tracer.Span, current: CurrentRequest) => Effect.Effect<A, E, R>
 ): Effect.Effect<A, E, R> =>
-  Effect.flatMap(
-    Effect.makeSpan(name, { kind: "client", attributes, captureStackTrace: false }),
-    (span) =>
-      Effect.uninterruptibleMask((restore) => {
+  Effect.uninterruptibleMask((restore) =>
+    // the span is made inside the region, right before the settings: both read the fiber's FiberRefs, which the
+    // runtime copies whenever the runtime flags changed since the last read
+    Effect.flatMap(
+      Effect.makeSpan(name, { kind: "client", attributes, captureStackTrace: false }),
+      (span) => {
         const current: CurrentRequest = { ...request }
         let saved: Entries = []
         const end = (exit: Exit.Exit<unknown, E>) =>
@@ -110,7 +112,8 @@ export const withRequest = <A, E, R>(
             }
           })
         )
-      })
+      }
+    )
   )
 
 type Entry = readonly [FiberRef.FiberRef<any>, readonly [readonly [FiberId.Single, unknown]]]
