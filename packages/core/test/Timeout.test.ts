@@ -6,6 +6,7 @@ import * as Either from "effect/Either"
 import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import { identity } from "effect/Function"
+import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import * as Ref from "effect/Ref"
 import * as Schema from "effect/Schema"
@@ -235,5 +236,38 @@ describe("the timer of a request under the default clock (issue 13: one timer, n
       yield* Fiber.interrupt(fiber)
       expect(yield* Ref.get(interrupted)).toBe(true)
       expect(vi.getTimerCount()).toBe(0)
+    })))
+})
+
+// The runtime may yield between any two steps of a fiber (`maxOpsBeforeYield`): an interruption that lands between the
+// start of the request's own fiber and the caller's wait for it must still reach the request at once (before, the
+// request ran on until its timer fired). With budgets of 10 to 60 steps the yield falls at every step of the request's
+// start in turn (below 10 the runtime cannot make progress at all: yielding takes that many steps). Real timers: the
+// runtime yields through `setTimeout` once it has yielded often, and nothing here waits for a timer.
+describe("an interruption at any step of a request's start (issue 13 review)", () => {
+  it.live("reaches the request at once, whatever step the caller had reached", () =>
+    Effect.scoped(Effect.gen(function*() {
+      const profile = DocSpaceClient.request(
+        { operation: "getSelfProfile", method: "GET", path: "/api/2.0/people/@self" },
+        Schema.Struct({ id: Schema.String })
+      )
+      const leftRunning: Array<number> = []
+      for (let budget = 10; budget <= 60; budget++) {
+        let started = false
+        let interrupted = false
+        const { client } = yield* mockTransport(() =>
+          Effect.onInterrupt(
+            Effect.zipRight(Effect.sync(() => (started = true)), Effect.never),
+            () => Effect.sync(() => (interrupted = true))
+          )
+        )
+        const context = yield* Layer.build(clientLayer(client, { timeout: 60_000 }))
+        const fiber = yield* Effect.fork(Effect.provide(Effect.withMaxOpsBeforeYield(profile, budget), context))
+        for (let i = 0; i < 1000 && !started; i++) yield* Effect.yieldNow()
+        expect(started).toBe(true)
+        yield* Fiber.interrupt(fiber)
+        if (!interrupted) leftRunning.push(budget)
+      }
+      expect(leftRunning).toEqual([])
     })))
 })

@@ -1,13 +1,18 @@
 import { Auth, DocSpaceClient } from "@effect-docspace/core"
 import { describe, expect, it } from "@effect/vitest"
+import * as Cause from "effect/Cause"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Exit from "effect/Exit"
+import * as FiberRef from "effect/FiberRef"
 import * as Inspectable from "effect/Inspectable"
 import * as Redacted from "effect/Redacted"
 import * as Ref from "effect/Ref"
 import * as Schema from "effect/Schema"
 import * as Tracer from "effect/Tracer"
+import { currentRequest } from "../src/internal/current.js"
+import { withRequest } from "../src/internal/span.js"
 import { API_KEY, clientLayer, envelope, errorEnvelope, json, mockTransport } from "./utils.js"
 
 const PASSWORD = "hunter2-hunter2"
@@ -188,5 +193,52 @@ describe("tracing", () => {
       ).join("\n")
       expect(spans.length).toBe(1)
       expect(everything).not.toContain(API_KEY)
+    }))
+})
+
+describe("a request's settings are put back however it ends", () => {
+  // the client's own scrub never fails; should it die (a bug), the request still ends cleanly: its span ended with
+  // the defect, the caller's settings back, no parent span left behind
+  const run = (onError: (error: string) => Effect.Effect<string>) =>
+    Effect.gen(function*() {
+      const { spans, tracer } = recordingTracer()
+      const exit = yield* Effect.exit(
+        withRequest(
+          "getSelfProfile",
+          {},
+          [["operation", "getSelfProfile"]],
+          {
+            operation: "getSelfProfile",
+            timeout: Duration.seconds(5)
+          },
+          ["authorization"],
+          onError,
+          () => Effect.fail("refused")
+        ).pipe(Effect.withTracer(tracer))
+      )
+      return {
+        exit,
+        spans,
+        current: yield* FiberRef.get(currentRequest),
+        parent: yield* Effect.option(Effect.currentParentSpan)
+      }
+    })
+
+  it.effect("a scrub that succeeds: the scrubbed error, the span ended with it", () =>
+    Effect.gen(function*() {
+      const { current, exit, parent, spans } = yield* run((error) => Effect.succeed(`scrubbed ${error}`))
+      expect(exit).toEqual(Exit.fail("scrubbed refused"))
+      expect(current).toBeUndefined()
+      expect(parent._tag).toBe("None")
+      expect(spans.map((span) => span.status._tag)).toEqual(["Ended"])
+    }))
+
+  it.effect("a scrub that dies: the defect, the span ended, the settings back", () =>
+    Effect.gen(function*() {
+      const { current, exit, parent, spans } = yield* run(() => Effect.die("scrub failed"))
+      expect(Exit.isFailure(exit) && Cause.isDie(exit.cause)).toBe(true)
+      expect(current).toBeUndefined()
+      expect(parent._tag).toBe("None")
+      expect(spans.map((span) => span.status._tag)).toEqual(["Ended"])
     }))
 })

@@ -76,12 +76,18 @@ export const withRequest = <A, E, R>(
       (span) => {
         const current: CurrentRequest = { ...request }
         let saved: Entries = []
+        let endedAt = BigInt(0)
+        // the caller's settings back first, then the span ended: a tracer that throws on `end` leaves no request
+        // settings behind (its throw is a defect, as with `Effect.withSpan`)
         const end = (exit: Exit.Exit<unknown, E>) =>
-          Effect.updateFiberRefs((_, refs) => {
-            const clock = Context.get(FiberRefs.getOrDefault(refs, DefaultServices.currentServices), Clock.Clock)
-            span.end(clock.unsafeCurrentTimeNanos(), Exit.isSuccess(exit) ? Exit.void : exit)
-            return FiberRefs.updateManyAs(refs, { entries: saved as unknown as NonEmpty })
-          })
+          Effect.zipRight(
+            Effect.updateFiberRefs((_, refs) => {
+              endedAt = Context.get(FiberRefs.getOrDefault(refs, DefaultServices.currentServices), Clock.Clock)
+                .unsafeCurrentTimeNanos()
+              return FiberRefs.updateManyAs(refs, { entries: saved as unknown as NonEmpty })
+            }),
+            Effect.sync(() => span.end(endedAt, Exit.isSuccess(exit) ? Exit.void : exit))
+          )
         return Effect.zipRight(
           Effect.updateFiberRefs((id, refs) => {
             const context = FiberRefs.getOrDefault(refs, FiberRef.currentContext)
@@ -104,9 +110,11 @@ export const withRequest = <A, E, R>(
             onSuccess: (value) => Effect.as(end(Exit.void), value),
             onFailure: (cause) => {
               const failure = Cause.failureOption(cause)
+              // a scrub that dies ends the request with its defect (the error cannot be shown unscrubbed), never
+              // without the settings put back
               const mapped = Option.isNone(failure)
                 ? Effect.succeed(cause)
-                : Effect.map(onError(failure.value), Cause.fail)
+                : Effect.catchAllCause(Effect.map(onError(failure.value), Cause.fail), Effect.succeed)
               return Effect.flatMap(mapped, (final) =>
                 Effect.zipRight(end(Exit.failCause(final)), Effect.failCause(final)))
             }

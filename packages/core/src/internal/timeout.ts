@@ -1,3 +1,4 @@
+import * as Cause from "effect/Cause"
 import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
 import * as DefaultServices from "effect/DefaultServices"
@@ -69,13 +70,15 @@ const jsTimer = <A, E, R, E2>(
   onTimeout: () => E2,
   inherit: boolean
 ): Effect.Effect<A, E | E2, R> =>
-  Effect.async<A, E | E2, R>((resume) => {
+  // Uninterruptible from the start of the request's fiber to the moment its owner is in place (the handler below):
+  // an interruption in between (the runtime may yield between any two steps) would leave it running without one.
+  // `jsTimer` runs anew for each request (inside `withFiberRuntime`), and the mask's body once per run.
+  Effect.uninterruptibleMask((restore) => {
     let done = false
     let fired = false
-    // The request's own fiber starts here, inside the wait, in the caller's context and with its FiberRefs: an
-    // interruption cannot land between the fork and the wait (no fiber left running without a timer or an owner),
-    // and it starts at once instead of after a trip through the scheduler. It is not the caller's child: the
-    // canceler below and the timer are its owners.
+    let resume: ((effect: Effect.Effect<A, E | E2>) => void) | undefined
+    // The request's own fiber, in the caller's context and with its FiberRefs, started at once (no trip through the
+    // scheduler). It is not the caller's child: the timer and the interruption handler below are its owners.
     const child = Runtime.runFork(
       Runtime.make({
         context: caller.currentContext as Context.Context<R>,
@@ -89,32 +92,44 @@ const jsTimer = <A, E, R, E2>(
       fired = true
       child.unsafeInterruptAsFork(caller.id())
       if (interruptible) return
-      // uninterruptible: answer now, the request's fiber ends in the background
+      // uninterruptible: answer now (or as soon as the wait begins), the request's fiber ends in the background
       done = true
-      resume(Effect.fail(onTimeout()))
+      resume?.(Effect.fail(onTimeout()))
     }, Math.max(0, millis))
-    child.addObserver((exit) => {
-      if (done) return
-      done = true
-      clearTimeout(timer)
-      if (Exit.isSuccess(exit)) {
-        const result = exit.value
-        resume(
-          Exit.isSuccess(result)
-            ? inherit ? Effect.as(Fiber.inheritAll(child), result.value) : result
-            : fired
-            ? Effect.fail(onTimeout())
-            : result
+    const wait = Effect.async<A, E | E2>((callback) => {
+      if (done) return callback(Effect.fail(onTimeout()))
+      resume = callback
+      child.addObserver((exit) => {
+        if (done) return
+        done = true
+        clearTimeout(timer)
+        if (Exit.isSuccess(exit)) {
+          const result = exit.value
+          callback(
+            Exit.isSuccess(result)
+              ? inherit ? Effect.as(Fiber.inheritAll(child), result.value) : result
+              : fired
+              ? Effect.fail(onTimeout())
+              : result
+          )
+        } else {
+          callback(fired ? Effect.fail(onTimeout()) : exit as unknown as Exit.Exit<never>)
+        }
+      })
+    })
+    // the caller interrupted while it waits: the request's fiber interrupted, its timer cleared (a handler on failure
+    // only, as `Effect.onInterrupt` would be, minus its step on success)
+    return Effect.catchAllCause(restore(wait), (cause) =>
+      Cause.isInterrupted(cause)
+        ? Effect.zipRight(
+          Effect.suspend(() => {
+            done = true
+            clearTimeout(timer)
+            return Fiber.interrupt(child)
+          }),
+          Effect.failCause(cause)
         )
-      } else {
-        resume(fired ? Effect.fail(onTimeout()) : exit as unknown as Exit.Exit<never>)
-      }
-    })
-    return Effect.suspend(() => {
-      done = true
-      clearTimeout(timer)
-      return Fiber.interrupt(child)
-    })
+        : Effect.failCause(cause))
   })
 
 const detached = <A, E, R, E2>(
