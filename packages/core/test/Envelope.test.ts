@@ -2,11 +2,13 @@ import { Auth, DocSpaceClient, DocSpaceConfig } from "@effect-docspace/core"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientError from "@effect/platform/HttpClientError"
 import { describe, expect, it } from "@effect/vitest"
+import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Inspectable from "effect/Inspectable"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
+import * as ParseResult from "effect/ParseResult"
 import * as Redacted from "effect/Redacted"
 import * as Ref from "effect/Ref"
 import * as Schema from "effect/Schema"
@@ -118,6 +120,43 @@ describe("envelope (issue 8)", () => {
         () => json({ count: 0, total: 0, links: [], status: 0, statusCode: 200 })
       )
       expect(result).toEqual(Either.right({ response: null, count: 0, total: 0 }))
+    }))
+})
+
+describe("decoding with schemas whose decoding needs services or waits", () => {
+  // the client decodes synchronously first; these schemas cannot be, and are decoded as an Effect
+  class Prefix extends Context.Tag("test/Prefix")<Prefix, string>() {}
+  const withService = Schema.transformOrFail(Schema.String, Schema.String, {
+    strict: true,
+    decode: (value) => Effect.map(Prefix, (prefix) => `${prefix}${value}`),
+    encode: ParseResult.succeed
+  })
+  const waiting = Schema.transformOrFail(Schema.String, Schema.String, {
+    strict: true,
+    decode: (value) => Effect.as(Effect.async<void>((resume) => queueMicrotask(() => resume(Effect.void))), value),
+    encode: ParseResult.succeed
+  })
+  const get = <A, I, R>(schema: Schema.Schema<A, I, R>) =>
+    DocSpaceClient.request({ operation: "getSomething", method: "GET", path: "/api/2.0/something" }, schema)
+
+  it.effect("a transformation that reads a service gets it from the caller", () =>
+    Effect.gen(function*() {
+      const { result } = yield* run(Effect.provideService(get(withService), Prefix, "id-"), () => envelope("7"))
+      expect(result).toEqual(Either.right("id-7"))
+    }))
+
+  it.effect("an asynchronous transformation is awaited", () =>
+    Effect.gen(function*() {
+      const { result } = yield* run(get(waiting), () => envelope("late"))
+      expect(result).toEqual(Either.right("late"))
+    }))
+
+  it.effect("a value they refuse is still a DecodeError with its path", () =>
+    Effect.gen(function*() {
+      const { result } = yield* run(get(Schema.Struct({ id: waiting })), () => envelope({ id: 7 }))
+      const error = failure(result)
+      expect(error._tag).toBe("DecodeError")
+      expect(error).toMatchObject({ path: "response.id" })
     }))
 })
 

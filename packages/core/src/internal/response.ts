@@ -317,9 +317,24 @@ export const decode = <A, I, R>(
   schema: Schema.Schema<A, I, R>,
   value: unknown,
   prefix: string
+): Effect.Effect<A, Errors.DecodeError, R> => {
+  // Synchronously first: a schema without effects (every schema of this library) decodes without an Effect, a third
+  // cheaper. A schema whose decoding needs services or waits fails that way and is decoded again as an Effect (so a
+  // transformation of yours with side effects runs twice when it does).
+  const sync = Schema.decodeUnknownEither(schema as Schema.Schema<A, I, never>, decodeOptions)(value)
+  return Either.isRight(sync) ? Effect.succeed(sync.right) : decodeEffect(info, schema, value, prefix)
+}
+
+const decodeOptions = { onExcessProperty: "ignore", errors: "first" } as const
+
+const decodeEffect = <A, I, R>(
+  info: RequestInfo & { readonly status?: number | undefined },
+  schema: Schema.Schema<A, I, R>,
+  value: unknown,
+  prefix: string
 ): Effect.Effect<A, Errors.DecodeError, R> =>
   Effect.mapError(
-    Schema.decodeUnknown(schema, { onExcessProperty: "ignore", errors: "first" })(value),
+    Schema.decodeUnknown(schema, decodeOptions)(value),
     (error) => {
       const issues = ParseResult.ArrayFormatter.formatErrorSync(error)
       const first = issues[0]
