@@ -1,0 +1,143 @@
+/**
+ * Where the CPU of a decoded GET goes, layer by layer, over a real loopback socket: `@effect/platform`'s HttpClient
+ * alone, then with what the client adds, one layer at a time (its timer, its span and settings without a rate
+ * limiter, the limiter with `unlimited`, with `docSpaceCloud`), plus a plain `Effect.fork` for reference. The layers
+ * run in one process, in a rotating order, paired by round; CPU time per request (`process.cpuUsage`) and the
+ * garbage collector's time per request (`PerformanceObserver` "gc" entries) are medians over the rounds.
+ *
+ *   node --expose-gc --import tsx bench/compare/layers.ts [concurrency=16] [requests=5000] [rounds=5]
+ *
+ * An in-process transport hides most of this (a request that never suspends needs no second trip through the
+ * scheduler): the socket is what makes the request's own fiber cost what it costs.
+ */
+import * as Auth from "@effect-docspace/core/Auth"
+import * as RateLimiter from "@effect-docspace/rate-limit/RateLimiter"
+import * as RateLimitPolicy from "@effect-docspace/rate-limit/RateLimitPolicy"
+import * as DocSpace from "@effect-docspace/resources/DocSpace"
+import * as People from "@effect-docspace/resources/People"
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import * as Effect from "effect/Effect"
+import * as Fiber from "effect/Fiber"
+import * as Layer from "effect/Layer"
+import * as ManagedRuntime from "effect/ManagedRuntime"
+import * as Redacted from "effect/Redacted"
+import * as Schema from "effect/Schema"
+import { spawn } from "node:child_process"
+import { PerformanceObserver } from "node:perf_hooks"
+import { fileURLToPath } from "node:url"
+import { boundedTimeout } from "../../packages/core/src/internal/timeout.js"
+import { apiKey } from "./fixtures.js"
+import { cloudPolicy } from "./policy.js"
+
+const concurrency = Number(process.argv[2] ?? 16)
+const requests = Number(process.argv[3] ?? 5000)
+const rounds = Number(process.argv[4] ?? 5)
+
+const server = spawn(process.execPath, ["--import", "tsx", fileURLToPath(new URL("server.ts", import.meta.url))], {
+  stdio: ["pipe", "pipe", "inherit"]
+})
+const port = await new Promise<number>((resolve) =>
+  server.stdout.once("data", (line) => resolve((JSON.parse(String(line)) as { port: number }).port))
+)
+const base = `http://127.0.0.1:${port}`
+
+const many = <R>(one: Effect.Effect<unknown, unknown, R>) =>
+  Effect.forEach(Array.from({ length: requests }), () => one, { concurrency, discard: true })
+
+// the platform alone: the request, its status checked, its JSON decoded with the same schema
+const platform = ManagedRuntime.make(NodeHttpClient.layerUndici)
+const client = HttpClient.filterStatusOk(await platform.runPromise(HttpClient.HttpClient))
+const decodePerson = Schema.decodeUnknownSync(People.Person)
+const plain = Effect.scoped(
+  Effect.flatMap(
+    client.execute(
+      HttpClientRequest.get(`${base}/api/2.0/people/@self`).pipe(
+        HttpClientRequest.setHeaders({ authorization: `Bearer ${apiKey}`, accept: "application/json" })
+      )
+    ),
+    (response) => Effect.map(response.json, (json) => decodePerson((json as { response: unknown }).response))
+  )
+)
+
+const docSpace = (policy: RateLimitPolicy.RateLimitPolicy, limiter?: Layer.Layer<RateLimiter.RateLimiter>) => {
+  const layer = DocSpace.layer({ baseUrl: base, auth: Auth.apiKey(Redacted.make(apiKey)), rateLimit: policy }).pipe(
+    Layer.provide(NodeHttpClient.layerUndici)
+  )
+  const runtime = ManagedRuntime.make(limiter === undefined ? layer : Layer.provide(layer, limiter))
+  return () => runtime.runPromise(many(People.self()))
+}
+// a limiter that lets every request through untouched: the client's own layers without any limiting
+const passThrough = Layer.succeed(
+  RateLimiter.RateLimiter,
+  RateLimiter.RateLimiter.of({
+    policy: RateLimitPolicy.unlimited,
+    apply: (inner) => inner,
+    stats: Effect.die("not used")
+  })
+)
+
+const layers: ReadonlyArray<readonly [string, () => Promise<unknown>]> = [
+  ["@effect/platform HttpClient", () => platform.runPromise(many(plain))],
+  [
+    "+ the client's timer (boundedTimeout)",
+    () => platform.runPromise(many(boundedTimeout(plain, "30 seconds", () => "timeout", { inherit: false })))
+  ],
+  [
+    "+ Effect.fork and await (reference)",
+    () => platform.runPromise(many(Effect.flatMap(Effect.fork(plain), Fiber.join)))
+  ],
+  ["effect-docspace, no rate limiter", docSpace(RateLimitPolicy.unlimited, passThrough)],
+  ["effect-docspace, unlimited", docSpace(RateLimitPolicy.unlimited)],
+  ["effect-docspace, docSpaceCloud", docSpace(cloudPolicy)]
+]
+
+let gcMillis = 0
+let gcCount = 0
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) {
+    gcMillis += entry.duration
+    gcCount++
+  }
+}).observe({ entryTypes: ["gc"] })
+const collect = (globalThis as { gc?: () => void }).gc ?? (() => undefined)
+
+const cpu: Array<Array<number>> = layers.map(() => [])
+const gc: Array<Array<number>> = layers.map(() => [])
+const gcs: Array<Array<number>> = layers.map(() => [])
+for (const [, run] of layers) await run() // warm-up: connections, compiled code
+for (let round = 0; round < rounds; round++) {
+  for (let turn = 0; turn < layers.length; turn++) {
+    const index = (turn + round) % layers.length
+    collect()
+    gcMillis = 0
+    gcCount = 0
+    const start = process.cpuUsage()
+    await layers[index][1]()
+    const used = process.cpuUsage(start)
+    cpu[index].push((used.user + used.system) / requests)
+    gc[index].push((gcMillis * 1000) / requests)
+    gcs[index].push((gcCount * 1000) / requests)
+  }
+}
+
+const median = (values: ReadonlyArray<number>) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]
+const baseline = median(cpu[0])
+console.log(
+  `${concurrency} in flight, ${rounds} rounds x ${requests} requests; medians of CPU time per request (us), and ` +
+    "the garbage collector's share of it"
+)
+console.log(
+  `${"layer".padEnd(40)} ${"CPU us".padStart(7)} ${"vs platform".padStart(12)} ${"GC us".padStart(6)} GCs/1000`
+)
+layers.forEach(([name], index) => {
+  const value = median(cpu[index])
+  console.log(
+    `${name.padEnd(40)} ${value.toFixed(0).padStart(7)} ${
+      `${value >= baseline ? "+" : ""}${(value - baseline).toFixed(0)}`.padStart(12)
+    } ${median(gc[index]).toFixed(1).padStart(6)} ${median(gcs[index]).toFixed(1)}`
+  )
+})
+server.kill()
+process.exit(0)
