@@ -2,7 +2,7 @@
  * Where the CPU of a decoded GET goes, layer by layer, over a real loopback socket: `@effect/platform`'s HttpClient
  * alone, then with what the client adds, one layer at a time (its timer, its span and settings without a rate
  * limiter, the limiter with `unlimited`, with `docSpaceCloud`), plus a plain `Effect.fork` for reference. The layers
- * run in one process, in a rotating order, paired by round; CPU time per request (`process.cpuUsage`) and the
+ * run in one process, in an order shuffled anew each round (`order.ts`), paired by round; CPU time per request (`process.cpuUsage`) and the
  * garbage collector's time per request (`PerformanceObserver` "gc" entries) are medians over the rounds.
  *
  *   node --expose-gc --import tsx bench/compare/layers.ts [concurrency=16] [requests=5000] [rounds=5]
@@ -29,6 +29,7 @@ import { PerformanceObserver } from "node:perf_hooks"
 import { fileURLToPath } from "node:url"
 import { boundedTimeout } from "../../packages/core/src/internal/timeout.js"
 import { apiKey } from "./fixtures.js"
+import { orderOf } from "./order.js"
 import { cloudPolicy } from "./policy.js"
 
 const concurrency = Number(process.argv[2] ?? 16)
@@ -108,8 +109,7 @@ const gc: Array<Array<number>> = layers.map(() => [])
 const gcs: Array<Array<number>> = layers.map(() => [])
 for (const [, run] of layers) await run() // warm-up: connections, compiled code
 for (let round = 0; round < rounds; round++) {
-  for (let turn = 0; turn < layers.length; turn++) {
-    const index = (turn + round) % layers.length
+  for (const index of orderOf(layers.map((_, index) => index), round)) {
     collect()
     gcMillis = 0
     gcCount = 0

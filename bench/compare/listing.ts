@@ -8,6 +8,7 @@
  * after its first. Prints one JSON line: `{ results: { [name]: Array<{ cpuMs, wallMs, heapMiB }> }, skipped }`.
  */
 import { contenders } from "./clients.js"
+import { orderOf } from "./order.js"
 
 const [base, entriesArg, roundsArg] = process.argv.slice(2)
 const entries = Number(entriesArg)
@@ -25,8 +26,7 @@ for (const contender of listers) {
   if (n !== entries) throw new Error(`${contender.name} listed ${n} entries, not ${entries}`)
 }
 for (let round = 0; round < rounds; round++) {
-  for (let i = 0; i < listers.length; i++) {
-    const contender = listers[(i + round) % listers.length]
+  for (const contender of orderOf(listers, round)) {
     gc()
     const cpu = process.cpuUsage()
     const start = performance.now()

@@ -3,8 +3,8 @@
  * official generated SDK, on loopback servers of its own, against the goals of issue 13. Prints one table and
  * writes it into `docs/benchmarks.md` (between the `bench:compare` markers, keeping the rest of the page).
  *
- * Every measurement is paired and repeated: contenders of one measure run in the same process, the order rotating
- * each round, and the figures are medians of the rounds; a ratio is the median of the per-round ratios. The portal
+ * Every measurement is paired and repeated: contenders of one measure run in the same process, in an order shuffled
+ * anew each round (`order.ts`; the transfers, one process per contender, rotate), and the figures are medians of the rounds; a ratio is the median of the per-round ratios. The portal
  * runs in its own process, so a client's CPU time is its own. Knobs (environment):
  *
  * | variable | default | what |

@@ -3,7 +3,7 @@
  *
  *   node --expose-gc --import tsx bench/compare/requests.ts <baseUrl> <concurrency> <rounds> <requests> [name...]
  *
- * Each round runs every contender (the order rotates from round to round) for `requests` requests after a
+ * Each round runs every contender (in an order shuffled anew each round, `order.ts`) for `requests` requests after a
  * collection, and records the process CPU time (user + system, `process.cpuUsage`) and the wall time per request.
  * Before the first round each contender runs a warm-up of the same size. With names, only those contenders run
  * (used for the CPU profile). Prints one JSON line: `{ results: { [name]: Array<{ cpuUs, wallUs }> }, skipped }`.
@@ -15,6 +15,7 @@
 import { writeFileSync } from "node:fs"
 import { Session } from "node:inspector/promises"
 import { contenders } from "./clients.js"
+import { orderOf } from "./order.js"
 
 const [base, concurrencyArg, roundsArg, requestsArg, ...only] = process.argv.slice(2)
 const concurrency = Number(concurrencyArg)
@@ -39,8 +40,7 @@ if (session !== undefined) {
   await session.post("Profiler.start")
 }
 for (let round = 0; round < rounds; round++) {
-  for (let i = 0; i < chosen.length; i++) {
-    const contender = chosen[(i + round) % chosen.length]
+  for (const contender of orderOf(chosen, round)) {
     gc()
     const cpu = process.cpuUsage()
     const start = performance.now()
