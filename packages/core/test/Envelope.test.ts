@@ -145,6 +145,22 @@ describe("decoding with schemas whose decoding needs services or waits", () => {
       expect(result).toEqual(Either.right("id-7"))
     }))
 
+  it.effect("such a schema is decoded as an Effect from its first decode on: its steps run twice only once", () =>
+    Effect.gen(function*() {
+      let runs = 0
+      const counted = Schema.transformOrFail(Schema.String, Schema.String, {
+        strict: true,
+        decode: (value) =>
+          Effect.zipRight(Effect.sync(() => runs++), Effect.map(Prefix, (prefix) => `${prefix}${value}`)),
+        encode: ParseResult.succeed
+      })
+      const twice = Effect.zip(get(counted), get(counted))
+      const { result } = yield* run(Effect.provideService(twice, Prefix, "id-"), () => envelope("7"))
+      expect(result).toEqual(Either.right(["id-7", "id-7"]))
+      // the first decode: the synchronous pass up to the service, then the Effect; the second: the Effect alone
+      expect(runs).toBe(3)
+    }))
+
   it.effect("an asynchronous transformation is awaited", () =>
     Effect.gen(function*() {
       const { result } = yield* run(get(waiting), () => envelope("late"))
