@@ -24,25 +24,19 @@ import * as Layer from "effect/Layer"
 import * as ManagedRuntime from "effect/ManagedRuntime"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
-import { spawn } from "node:child_process"
 import { PerformanceObserver } from "node:perf_hooks"
-import { fileURLToPath } from "node:url"
 import { boundedTimeout } from "../../packages/core/src/internal/timeout.js"
 import { apiKey } from "./fixtures.js"
 import { orderOf } from "./order.js"
 import { cloudPolicy } from "./policy.js"
+import { startPortal } from "./portal.js"
 
 const concurrency = Number(process.argv[2] ?? 16)
 const requests = Number(process.argv[3] ?? 5000)
 const rounds = Number(process.argv[4] ?? 5)
 
-const server = spawn(process.execPath, ["--import", "tsx", fileURLToPath(new URL("server.ts", import.meta.url))], {
-  stdio: ["pipe", "pipe", "inherit"]
-})
-const port = await new Promise<number>((resolve) =>
-  server.stdout.once("data", (line) => resolve((JSON.parse(String(line)) as { port: number }).port))
-)
-const base = `http://127.0.0.1:${port}`
+const portal = await startPortal()
+const base = portal.base
 
 const many = <R>(one: Effect.Effect<unknown, unknown, R>) =>
   Effect.forEach(Array.from({ length: requests }), () => one, { concurrency, discard: true })
@@ -139,5 +133,5 @@ layers.forEach(([name], index) => {
     } ${median(gc[index]).toFixed(1).padStart(6)} ${median(gcs[index]).toFixed(1)}`
   )
 })
-server.kill()
+portal.stop()
 process.exit(0)

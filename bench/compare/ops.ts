@@ -24,19 +24,13 @@ import * as RuntimeFlags from "effect/RuntimeFlags"
 import * as RuntimeFlagsPatch from "effect/RuntimeFlagsPatch"
 import * as Schema from "effect/Schema"
 import * as Supervisor from "effect/Supervisor"
-import { spawn } from "node:child_process"
-import { fileURLToPath } from "node:url"
 import { apiKey } from "./fixtures.js"
 import { cloudPolicy } from "./policy.js"
+import { startPortal } from "./portal.js"
 
 const requests = Number(process.argv[2] ?? 100)
-const server = spawn(process.execPath, ["--import", "tsx", fileURLToPath(new URL("server.ts", import.meta.url))], {
-  stdio: ["pipe", "pipe", "inherit"]
-})
-const port = await new Promise<number>((resolve) =>
-  server.stdout.once("data", (line) => resolve((JSON.parse(String(line)) as { port: number }).port))
-)
-const base = `http://127.0.0.1:${port}`
+const portal = await startPortal()
+const base = portal.base
 
 class Counter extends Supervisor.AbstractSupervisor<void> {
   ops = 0
@@ -110,4 +104,4 @@ for (
   )
   await runtime.dispose()
 }
-server.kill()
+portal.stop()
