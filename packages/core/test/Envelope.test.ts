@@ -2,6 +2,7 @@ import { Auth, DocSpaceClient, DocSpaceConfig } from "@effect-docspace/core"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientError from "@effect/platform/HttpClientError"
 import { describe, expect, it } from "@effect/vitest"
+import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
@@ -12,6 +13,7 @@ import * as ParseResult from "effect/ParseResult"
 import * as Redacted from "effect/Redacted"
 import * as Ref from "effect/Ref"
 import * as Schema from "effect/Schema"
+import * as TestClock from "effect/TestClock"
 import {
   BASE,
   clientLayer,
@@ -123,8 +125,8 @@ describe("envelope (issue 8)", () => {
     }))
 })
 
-describe("decoding with schemas whose decoding needs services or waits", () => {
-  // the client decodes synchronously first; these schemas cannot be, and are decoded as an Effect
+describe("decoding with schemas that read services or the clock, or wait", () => {
+  // decoded as an Effect, in the caller's fiber, with its services and its clock
   class Prefix extends Context.Tag("test/Prefix")<Prefix, string>() {}
   const withService = Schema.transformOrFail(Schema.String, Schema.String, {
     strict: true,
@@ -145,20 +147,27 @@ describe("decoding with schemas whose decoding needs services or waits", () => {
       expect(result).toEqual(Either.right("id-7"))
     }))
 
-  it.effect("such a schema is decoded as an Effect from its first decode on: its steps run twice only once", () =>
+  it.effect("a transformation that reads an optional service, or the clock, sees the caller's", () =>
     Effect.gen(function*() {
+      // a decoder run apart from the caller's fiber (a synchronous pass) would see no service and the real clock
       let runs = 0
-      const counted = Schema.transformOrFail(Schema.String, Schema.String, {
+      const stamped = Schema.transformOrFail(Schema.String, Schema.String, {
         strict: true,
         decode: (value) =>
-          Effect.zipRight(Effect.sync(() => runs++), Effect.map(Prefix, (prefix) => `${prefix}${value}`)),
+          Effect.zipWith(
+            Effect.serviceOption(Prefix),
+            Clock.currentTimeMillis,
+            (prefix, now) => {
+              runs++
+              return `${Option.getOrElse(prefix, () => "none-")}${value}@${now}`
+            }
+          ),
         encode: ParseResult.succeed
       })
-      const twice = Effect.zip(get(counted), get(counted))
-      const { result } = yield* run(Effect.provideService(twice, Prefix, "id-"), () => envelope("7"))
-      expect(result).toEqual(Either.right(["id-7", "id-7"]))
-      // the first decode: the synchronous pass up to the service, then the Effect; the second: the Effect alone
-      expect(runs).toBe(3)
+      yield* TestClock.setTime(42)
+      const { result } = yield* run(Effect.provideService(get(stamped), Prefix, "id-"), () => envelope("7"))
+      expect(result).toEqual(Either.right("id-7@42"))
+      expect(runs).toBe(1)
     }))
 
   it.effect("an asynchronous transformation is awaited", () =>
