@@ -1,4 +1,8 @@
 import { Auth, DocSpaceClient } from "@effect-docspace/core"
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientError from "@effect/platform/HttpClientError"
+import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import { describe, expect, it, vi } from "@effect/vitest"
 import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
@@ -11,6 +15,7 @@ import * as Redacted from "effect/Redacted"
 import * as Ref from "effect/Ref"
 import * as Schema from "effect/Schema"
 import * as Scope from "effect/Scope"
+import * as Supervisor from "effect/Supervisor"
 import * as TestClock from "effect/TestClock"
 import { clientLayer, envelope, mockTransport } from "./utils.js"
 
@@ -73,6 +78,22 @@ describe("every request is bounded by its timeout, even where interruption is im
       expect(Exit.isInterrupted(yield* Fiber.await(fiber))).toBe(true)
       expect(yield* Ref.get(released)).toBe("Timeout")
       expect((yield* Ref.get(seen)).map((s) => s.method)).toEqual(["PUT"])
+    }))
+
+  it.effect("with TransportAborts too (the TestClock drives the same timer)", () =>
+    Effect.gen(function*() {
+      const { client } = yield* silentPortal
+      const fiber = yield* Effect.fork(
+        Effect.either(
+          Effect.provide(
+            Effect.uninterruptible(cleanUp),
+            Layer.provide(clientLayer(client, { timeout: 5000 }), Layer.succeed(DocSpaceClient.TransportAborts, true))
+          )
+        )
+      )
+      expect(yield* settle(fiber)).not.toBeNull()
+      const result = yield* Fiber.join(fiber)
+      expect(Either.isLeft(result) && result.left).toMatchObject({ _tag: "Timeout", timeoutMillis: 5000 })
     }))
 
   it.effect("an uninterruptible request that answers in time is unchanged", () =>
@@ -271,3 +292,127 @@ describe("an interruption at any step of a request's start (issue 13 review)", (
       expect(leftRunning).toEqual([])
     })))
 })
+
+// A transport that honours its abort signal (`DocSpaceClient.TransportAborts`): the timer aborts the request's signal,
+// and the request needs no fiber of its own. Fake JavaScript timers, as above.
+describe("timeouts by abort signal, for a transport that honours it", () => {
+  const withFakeTimers = <A, E>(body: Effect.Effect<A, E>) =>
+    Effect.acquireUseRelease(
+      Effect.sync(() => vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] })),
+      () => body,
+      () => Effect.sync(() => vi.useRealTimers())
+    )
+  const turns: Effect.Effect<void> = Effect.asVoid(
+    Effect.promise(() => new Promise<void>((resolve) => queueMicrotask(resolve))).pipe(Effect.repeatN(50))
+  )
+  const profile = DocSpaceClient.request(
+    { operation: "getSelfProfile", method: "GET", path: "/api/2.0/people/@self" },
+    Schema.Struct({ id: Schema.String })
+  )
+  /** A transport that fails a request when its signal aborts; `answer` says what it does until then. */
+  const aborting = (
+    answer: (request: HttpClientRequest.HttpClientRequest, signal: AbortSignal) => Response | undefined
+  ) => {
+    const signals: Array<AbortSignal> = []
+    const client = HttpClient.make((request, _url, signal) =>
+      Effect.async<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError>((resume) => {
+        signals.push(signal)
+        const fail = () =>
+          resume(Effect.fail(new HttpClientError.RequestError({ request, reason: "Transport", cause: signal.reason })))
+        if (signal.aborted) return fail()
+        signal.addEventListener("abort", fail, { once: true })
+        const response = answer(request, signal)
+        if (response !== undefined) {
+          signal.removeEventListener("abort", fail)
+          resume(Effect.succeed(HttpClientResponse.fromWeb(request, response)))
+        }
+      })
+    )
+    return { client, signals }
+  }
+  const layerOf = (client: HttpClient.HttpClient) =>
+    Layer.provide(clientLayer(client, { timeout: 5000 }), Layer.succeed(DocSpaceClient.TransportAborts, true))
+
+  const wraps: ReadonlyArray<readonly [string, <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>]> = [
+    ["interruptible", identity],
+    ["inside Effect.uninterruptible", Effect.uninterruptible]
+  ]
+  for (const [name, wrap] of wraps) {
+    it.live(`a portal that never answers ends as Timeout after the timeout, its signal aborted (${name})`, () =>
+      withFakeTimers(Effect.gen(function*() {
+        const { client, signals } = aborting(() => undefined)
+        const fiber = yield* Effect.fork(Effect.either(Effect.provide(wrap(profile), layerOf(client))))
+        yield* turns
+        vi.advanceTimersByTime(4999)
+        yield* turns
+        expect(fiber.unsafePoll()).toBeNull()
+        expect(signals.map((signal) => signal.aborted)).toEqual([false])
+        vi.advanceTimersByTime(1)
+        const result = yield* Fiber.join(fiber)
+        expect(Either.isLeft(result) && result.left).toMatchObject({ _tag: "Timeout", timeoutMillis: 5000 })
+        expect(signals.map((signal) => signal.aborted)).toEqual([true])
+      })))
+  }
+
+  it.live("a body that stalls after the headers ends as Timeout too", () =>
+    withFakeTimers(Effect.gen(function*() {
+      const { client, signals } = aborting((_, signal) =>
+        new Response(
+          new ReadableStream<Uint8Array>({
+            start: (controller) => {
+              controller.enqueue(new TextEncoder().encode("{\"response\":"))
+              signal.addEventListener("abort", () => controller.error(signal.reason), { once: true })
+            }
+          }),
+          { status: 200, headers: { "content-type": "application/json" } }
+        )
+      )
+      const fiber = yield* Effect.fork(Effect.either(Effect.provide(profile, layerOf(client))))
+      yield* turns
+      expect(fiber.unsafePoll()).toBeNull()
+      vi.advanceTimersByTime(5000)
+      const result = yield* Fiber.join(fiber)
+      expect(Either.isLeft(result) && result.left).toMatchObject({ _tag: "Timeout", timeoutMillis: 5000 })
+      expect(signals[0].aborted).toBe(true)
+    })))
+
+  it.live("a request answered in time: no fiber of its own, no timer left, its signal never aborted", () =>
+    withFakeTimers(Effect.gen(function*() {
+      const { client, signals } = aborting(() =>
+        new Response(JSON.stringify({ response: { id: "me" }, status: 0, statusCode: 200 }), {
+          status: 200,
+          headers: { "content-type": "application/json" }
+        })
+      )
+      const forks = new ForkCounter()
+      const result = yield* Effect.provide(profile, layerOf(client)).pipe(Effect.supervised(forks))
+      expect(result).toEqual({ id: "me" })
+      expect(forks.count).toBe(0)
+      expect(vi.getTimerCount()).toBe(0)
+      expect(signals.map((signal) => signal.aborted)).toEqual([false])
+      // without TransportAborts, the same request runs in a fiber of its own
+      const withFiber = new ForkCounter()
+      yield* Effect.provide(profile, clientLayer(client, { timeout: 5000 })).pipe(Effect.supervised(withFiber))
+      expect(withFiber.count).toBe(1)
+    })))
+
+  it.live("interrupting the caller aborts the request's signal and clears its timer", () =>
+    withFakeTimers(Effect.gen(function*() {
+      const { client, signals } = aborting(() => undefined)
+      const fiber = yield* Effect.fork(Effect.provide(profile, layerOf(client)))
+      yield* turns
+      expect(vi.getTimerCount()).toBe(1)
+      yield* Fiber.interrupt(fiber)
+      expect(signals.map((signal) => signal.aborted)).toEqual([true])
+      expect(vi.getTimerCount()).toBe(0)
+    })))
+})
+
+/** Counts the fibers started under it. */
+class ForkCounter extends Supervisor.AbstractSupervisor<void> {
+  count = 0
+  readonly value = Effect.void
+  override onStart() {
+    this.count++
+  }
+}

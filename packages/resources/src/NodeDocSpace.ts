@@ -24,14 +24,18 @@
  *
  * @since 0.2.0
  */
-import type * as DocSpaceClient from "@effect-docspace/core/DocSpaceClient"
+import * as DocSpaceClient from "@effect-docspace/core/DocSpaceClient"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import type * as ConfigError from "effect/ConfigError"
 import * as Layer from "effect/Layer"
 import * as DocSpace from "./DocSpace.js"
 
+// undici aborts a request when its signal fires: the client's timeouts abort it, without a fiber per request
+const transport = Layer.merge(NodeHttpClient.layerUndici, Layer.succeed(DocSpaceClient.TransportAborts, true))
+
 /**
- * {@link DocSpace.layer} with Node's HTTP client (undici) included.
+ * {@link DocSpace.layer} with Node's HTTP client (undici) included. Its requests' timeouts abort them through their
+ * abort signal (see `DocSpaceClient.TransportAborts`).
  *
  * @since 0.2.0
  * @category layers
@@ -39,10 +43,11 @@ import * as DocSpace from "./DocSpace.js"
 export const layer = (
   options: DocSpace.Options
 ): Layer.Layer<DocSpaceClient.DocSpaceClient, ConfigError.ConfigError> =>
-  DocSpace.layer(options).pipe(Layer.provide(NodeHttpClient.layerUndici))
+  DocSpace.layer(options).pipe(Layer.provide(transport))
 
 /**
- * {@link DocSpace.layerConfig} with Node's HTTP client (undici) included.
+ * {@link DocSpace.layerConfig} with Node's HTTP client (undici) included, its requests' timeouts by abort signal as
+ * with {@link layer}.
  *
  * @since 0.2.0
  * @category layers
@@ -50,4 +55,4 @@ export const layer = (
 export const layerConfig = (
   options?: Parameters<typeof DocSpace.layerConfig>[0]
 ): Layer.Layer<DocSpaceClient.DocSpaceClient, ConfigError.ConfigError> =>
-  DocSpace.layerConfig(options).pipe(Layer.provide(NodeHttpClient.layerUndici))
+  DocSpace.layerConfig(options).pipe(Layer.provide(transport))

@@ -34,13 +34,13 @@ import * as Config from "../DocSpaceConfig.js"
 import * as Errors from "../DocSpaceError.js"
 import { makeAuthenticator } from "./auth.js"
 import * as Body from "./body.js"
-import { type CurrentRequest, currentRequest } from "./current.js"
+import { type CurrentRequest, currentRequest, TransportAborts } from "./current.js"
 import { responseBody } from "./idleTimeout.js"
 import { buildPath } from "./path.js"
 import { safeUrl } from "./redact.js"
 import * as Response from "./response.js"
 import { withRequest } from "./span.js"
-import { boundedTimeout } from "./timeout.js"
+import { abortTimeout, boundedTimeout } from "./timeout.js"
 
 /** The service's tag. */
 export const tag: Context.Tag<DocSpaceClient, DocSpaceClient> = Context.GenericTag<DocSpaceClient>(
@@ -94,6 +94,8 @@ export const make = (
   Effect.gen(function*() {
     const config = yield* Config.DocSpaceConfig
     const transport = yield* HttpClient.HttpClient
+    // a transport that honours its abort signal: a JSON request's timer aborts the signal, no fiber of its own
+    const aborts = yield* TransportAborts
     const limiter = yield* Effect.serviceOption(RateLimiter.RateLimiter).pipe(
       Effect.flatMap(Option.match({
         onSome: Effect.succeed,
@@ -163,6 +165,16 @@ export const make = (
                 url: current.url ?? safeUrl(request.url),
                 timeoutMillis: Duration.toMillis(current.timeout)
               })
+            if (current.buffer === true && aborts) {
+              return abortTimeout(
+                Effect.flatMap(
+                  scopedTransport.execute(request),
+                  (response) => prefetch(limitBody(response), request, current)
+                ),
+                current.timeout,
+                onTimeout
+              )
+            }
             return current.buffer === true
               // the request's own fiber changes no FiberRef the caller reads: nothing to merge back
               ? boundedTimeout(

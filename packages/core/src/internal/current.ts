@@ -1,3 +1,4 @@
+import * as Context from "effect/Context"
 import type * as Duration from "effect/Duration"
 import * as FiberRef from "effect/FiberRef"
 import { globalValue } from "effect/GlobalValue"
@@ -23,3 +24,9 @@ export const currentRequest = globalValue(
   Symbol.for("@effect-docspace/core/DocSpaceClient/currentRequest"),
   () => FiberRef.unsafeMake<CurrentRequest | undefined>(undefined)
 )
+
+/** See `DocSpaceClient.TransportAborts`. */
+export class TransportAborts extends Context.Reference<TransportAborts>()(
+  "@effect-docspace/core/DocSpaceClient/TransportAborts",
+  { defaultValue: (): boolean => false }
+) {}

@@ -9,6 +9,7 @@ import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import * as Runtime from "effect/Runtime"
 import * as RuntimeFlags from "effect/RuntimeFlags"
+import * as Scope from "effect/Scope"
 
 /**
  * `Effect.timeoutFail` that also fires where interruption is impossible (a finalizer, `acquireRelease`'s acquire or
@@ -50,6 +51,60 @@ export const boundedTimeout = <A, E, R, E2>(
       return jsTimer(caller, status.runtimeFlags, interruptible, exited, millis, onTimeout, inherit)
     }
     return interruptible ? Effect.timeoutFail(effect, { duration, onTimeout }) : detached(effect, duration, onTimeout)
+  })
+}
+
+/**
+ * {@link boundedTimeout} for a request to a transport that aborts a request when its abort signal fires (the
+ * platform's own clients do): no fiber of its own. The request is tied to a scope of its own (`effect` reaches the
+ * transport through `HttpClient.withScope`, which aborts the request's signal when that scope closes), and the timer
+ * closes that scope; so does a failure or an interruption of the caller, which also ends the request. A request that
+ * ends in time leaves its scope open: there is nothing to abort, and the scope is garbage like the request.
+ *
+ * The timeout fires inside uninterruptible regions too (aborting the signal makes the transport fail), but only if the
+ * transport honours the signal: a transport that ignores it would never time out. Any other clock than the default one
+ * gets {@link boundedTimeout} (its timer an Effect `sleep`), the scope closed when the request ends.
+ */
+export const abortTimeout = <A, E, R, E2>(
+  effect: Effect.Effect<A, E, R | Scope.Scope>,
+  duration: Duration.DurationInput,
+  onTimeout: () => E2
+): Effect.Effect<A, E | E2, Exclude<R, Scope.Scope>> => {
+  const millis = Duration.toMillis(duration)
+  return Effect.withFiberRuntime<A, E | E2, Exclude<R, Scope.Scope>>((caller) => {
+    if (!isLiveClock(Context.get(caller.currentDefaultServices, Clock.Clock))) {
+      return boundedTimeout(Effect.scoped(effect), duration, onTimeout) as Effect.Effect<
+        A,
+        E | E2,
+        Exclude<R, Scope.Scope>
+      >
+    }
+    return Effect.uninterruptibleMask((restore) =>
+      Effect.flatMap(Scope.make(), (scope) => {
+        let fired = false
+        // the default clock treats longer durations as never
+        const timer = millis <= maxTimerMillis
+          ? setTimeout(() => {
+            fired = true
+            Effect.runFork(Scope.close(scope, Exit.void))
+          }, Math.max(0, millis))
+          : undefined
+        return Effect.matchCauseEffect(restore(Scope.extend(effect, scope)), {
+          onSuccess: (value) => {
+            clearTimeout(timer)
+            return Effect.succeed(value)
+          },
+          onFailure: (cause) => {
+            clearTimeout(timer)
+            // the request ends with its scope: its signal aborted (a failed read, an interrupted caller)
+            const failed: Effect.Effect<never, E | E2> = fired && !Cause.isInterruptedOnly(cause)
+              ? Effect.fail(onTimeout())
+              : Effect.failCause(cause)
+            return Effect.zipRight(Scope.close(scope, Exit.void), failed)
+          }
+        })
+      })
+    ) as Effect.Effect<A, E | E2, Exclude<R, Scope.Scope>>
   })
 }
 
