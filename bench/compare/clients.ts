@@ -6,6 +6,7 @@ import * as Auth from "@effect-docspace/core/Auth"
 import * as RateLimitPolicy from "@effect-docspace/rate-limit/RateLimitPolicy"
 import * as DocSpace from "@effect-docspace/resources/DocSpace"
 import * as Folders from "@effect-docspace/resources/Folders"
+import * as NodeDocSpace from "@effect-docspace/resources/NodeDocSpace"
 import * as People from "@effect-docspace/resources/People"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as HttpClient from "@effect/platform/HttpClient"
@@ -154,11 +155,19 @@ const platformContender = (base: string): Contender => {
   }
 }
 
-const docSpaceContender = (base: string, name: string, policy: RateLimitPolicy.RateLimitPolicy): Contender => {
+// `NodeDocSpace.layer`, the Node entry (undici, timeouts by abort signal); with `fiberTimer`, `DocSpace.layer` over the
+// same undici client, which the client cannot know honours its abort signal (a fiber per request for its timeout)
+const docSpaceContender = (
+  base: string,
+  name: string,
+  policy: RateLimitPolicy.RateLimitPolicy,
+  fiberTimer = false
+): Contender => {
+  const options = { baseUrl: base, auth: Auth.apiKey(Redacted.make(apiKey)), rateLimit: policy }
   const runtime = ManagedRuntime.make(
-    DocSpace.layer({ baseUrl: base, auth: Auth.apiKey(Redacted.make(apiKey)), rateLimit: policy }).pipe(
-      Layer.provide(NodeHttpClient.layerUndici)
-    )
+    fiberTimer
+      ? DocSpace.layer(options).pipe(Layer.provide(NodeHttpClient.layerUndici))
+      : NodeDocSpace.layer(options)
   )
   const self = People.self()
   return {
@@ -181,7 +190,8 @@ export const contenders = (base: string): { readonly all: Array<Contender>; read
       ...(typeof sdk === "string" ? [] : [sdk]),
       platformContender(base),
       docSpaceContender(base, "effect-docspace (docSpaceCloud)", cloudPolicy),
-      docSpaceContender(base, "effect-docspace (unlimited)", RateLimitPolicy.unlimited)
+      docSpaceContender(base, "effect-docspace (unlimited)", RateLimitPolicy.unlimited),
+      docSpaceContender(base, "effect-docspace (docSpaceCloud, fiber timer)", cloudPolicy, true)
     ],
     skipped: typeof sdk === "string" ? [sdk] : []
   }

@@ -52,6 +52,7 @@ const here = path.join(root, "bench/compare")
 const out = path.join(root, "node_modules/.cache/bench-compare")
 const OURS = "effect-docspace (docSpaceCloud)"
 const OURS_UNLIMITED = "effect-docspace (unlimited)"
+const OURS_FIBER = "effect-docspace (docSpaceCloud, fiber timer)"
 const started = Date.now()
 const notes: Array<string> = []
 const log = (line: string) => console.error(`[bench:compare ${((Date.now() - started) / 1000).toFixed(0)}s] ${line}`)
@@ -191,12 +192,17 @@ const measureGet = async (base: string, concurrency: number) => {
     )
   }
   const label = concurrency === 1 ? "sequential GET, decoded" : `GET, decoded, ${concurrency} concurrent`
-  for (const name of [OURS, OURS_UNLIMITED]) {
+  const policyOf: Record<string, string> = {
+    [OURS]: "docSpaceCloud (NodeDocSpace.layer)",
+    [OURS_UNLIMITED]: "unlimited (NodeDocSpace.layer)",
+    [OURS_FIBER]: "docSpaceCloud, DocSpace.layer over undici (a fiber per request for its timeout)"
+  }
+  for (const name of [OURS, OURS_UNLIMITED, OURS_FIBER]) {
     if (results[name] === undefined) continue
     const cpu = pairedRatio(results[name].map((r) => r.cpuUs), fetchCpu)
     const wall = pairedRatio(results[name].map((r) => r.wallUs), fetchWall)
     goals.push({
-      measure: `${label}, ${name === OURS ? "docSpaceCloud" : "unlimited"}: CPU per request vs fetch`,
+      measure: `${label}, ${policyOf[name]}: CPU per request vs fetch`,
       figure: `${ratio(cpu)} (wall ${ratio(wall)}; ${fmt(median(results[name].map((r) => r.cpuUs)))} vs ${
         fmt(median(fetchCpu))
       } us)`,
