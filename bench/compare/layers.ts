@@ -59,7 +59,7 @@ const plain = Effect.scoped(
   )
 )
 
-// What a timer by abort signal would cost, for transports known to honour it (not built, see docs/benchmarks.md):
+// A timer by abort signal, as the client has it for transports known to honour it (`DocSpaceClient.TransportAborts`):
 // the request tied to a scope of its own through `withScope`, the timer closing that scope (which aborts the
 // request's signal) instead of interrupting a fiber; a request that ends in time leaves its scope open, unaborted.
 const scopedClient = HttpClient.withScope(client)
