@@ -178,26 +178,26 @@ describe("every request is bounded by its timeout, even where interruption is im
 
 // With the default clock a request's timer is a JavaScript timer (an Effect sleep racing the request cost a third of
 // a loopback request): vitest's fake timers stand in for real time here, so nothing really waits.
-describe("the timer of a request under the default clock (issue 13: one timer, no sleeping fiber)", () => {
-  const withFakeTimers = <A, E>(body: Effect.Effect<A, E>) =>
-    Effect.acquireUseRelease(
-      Effect.sync(() => vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] })),
-      () => body,
-      () => Effect.sync(() => vi.useRealTimers())
-    )
-  // lets the request reach its transport (the runtime's own scheduling is real microtasks)
-  const turns: Effect.Effect<void> = Effect.asVoid(
-    Effect.promise(() => new Promise<void>((resolve) => queueMicrotask(resolve))).pipe(Effect.repeatN(50))
+const withFakeTimers = <A, E>(body: Effect.Effect<A, E>) =>
+  Effect.acquireUseRelease(
+    Effect.sync(() => vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] })),
+    () => body,
+    () => Effect.sync(() => vi.useRealTimers())
   )
-  const profile = DocSpaceClient.request(
-    { operation: "getSelfProfile", method: "GET", path: "/api/2.0/people/@self" },
-    Schema.Struct({ id: Schema.String })
-  )
+// lets the request reach its transport (the runtime's own scheduling is real microtasks)
+const turns: Effect.Effect<void> = Effect.asVoid(
+  Effect.promise(() => new Promise<void>((resolve) => queueMicrotask(resolve))).pipe(Effect.repeatN(50))
+)
+const profile = DocSpaceClient.request(
+  { operation: "getSelfProfile", method: "GET", path: "/api/2.0/people/@self" },
+  Schema.Struct({ id: Schema.String })
+)
+const wraps: ReadonlyArray<readonly [string, <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>]> = [
+  ["interruptible", identity],
+  ["inside Effect.uninterruptible", Effect.uninterruptible]
+]
 
-  const wraps: ReadonlyArray<readonly [string, <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>]> = [
-    ["interruptible", identity],
-    ["inside Effect.uninterruptible", Effect.uninterruptible]
-  ]
+describe("the timer of a request under the default clock (issue 13: one timer, no sleeping fiber)", () => {
   for (const [name, wrap] of wraps) {
     it.live(`a portal that never answers ends as Timeout after the timeout, not before (${name})`, () =>
       withFakeTimers(Effect.gen(function*() {
@@ -268,10 +268,6 @@ describe("the timer of a request under the default clock (issue 13: one timer, n
 describe("an interruption at any step of a request's start (issue 13 review)", () => {
   it.live("reaches the request at once, whatever step the caller had reached", () =>
     Effect.scoped(Effect.gen(function*() {
-      const profile = DocSpaceClient.request(
-        { operation: "getSelfProfile", method: "GET", path: "/api/2.0/people/@self" },
-        Schema.Struct({ id: Schema.String })
-      )
       const leftRunning: Array<number> = []
       for (let budget = 10; budget <= 60; budget++) {
         let started = false
@@ -296,19 +292,6 @@ describe("an interruption at any step of a request's start (issue 13 review)", (
 // A transport that honours its abort signal (`DocSpaceClient.TransportAborts`): the timer aborts the request's signal,
 // and the request needs no fiber of its own. Fake JavaScript timers, as above.
 describe("timeouts by abort signal, for a transport that honours it", () => {
-  const withFakeTimers = <A, E>(body: Effect.Effect<A, E>) =>
-    Effect.acquireUseRelease(
-      Effect.sync(() => vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] })),
-      () => body,
-      () => Effect.sync(() => vi.useRealTimers())
-    )
-  const turns: Effect.Effect<void> = Effect.asVoid(
-    Effect.promise(() => new Promise<void>((resolve) => queueMicrotask(resolve))).pipe(Effect.repeatN(50))
-  )
-  const profile = DocSpaceClient.request(
-    { operation: "getSelfProfile", method: "GET", path: "/api/2.0/people/@self" },
-    Schema.Struct({ id: Schema.String })
-  )
   /** A transport that fails a request when its signal aborts; `answer` says what it does until then. */
   const aborting = (
     answer: (request: HttpClientRequest.HttpClientRequest, signal: AbortSignal) => Response | undefined
@@ -333,10 +316,6 @@ describe("timeouts by abort signal, for a transport that honours it", () => {
   const layerOf = (client: HttpClient.HttpClient) =>
     Layer.provide(clientLayer(client, { timeout: 5000 }), Layer.succeed(DocSpaceClient.TransportAborts, true))
 
-  const wraps: ReadonlyArray<readonly [string, <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>]> = [
-    ["interruptible", identity],
-    ["inside Effect.uninterruptible", Effect.uninterruptible]
-  ]
   for (const [name, wrap] of wraps) {
     it.live(`a portal that never answers ends as Timeout after the timeout, its signal aborted (${name})`, () =>
       withFakeTimers(Effect.gen(function*() {
