@@ -165,28 +165,17 @@ export const make = (
                 url: current.url ?? safeUrl(request.url),
                 timeoutMillis: Duration.toMillis(current.timeout)
               })
-            if (current.buffer === true && aborts) {
-              return abortTimeout(
-                Effect.flatMap(
-                  scopedTransport.execute(request),
-                  (response) => prefetch(limitBody(response), request, current)
-                ),
-                current.timeout,
-                onTimeout
-              )
+            if (current.buffer !== true) {
+              return boundedTimeout(Effect.map(scopedTransport.execute(request), limitBody), current.timeout, onTimeout)
             }
-            return current.buffer === true
+            // the answer read whole under the same timer
+            const whole = <R>(client: HttpClient.HttpClient.With<HttpClientError.HttpClientError, R>) =>
+              Effect.flatMap(client.execute(request), (response) => prefetch(limitBody(response), request, current))
+            return aborts
+              // tied to a scope of its own, whose closing aborts it
+              ? abortTimeout(whole(scopedTransport), current.timeout, onTimeout)
               // the request's own fiber changes no FiberRef the caller reads: nothing to merge back
-              ? boundedTimeout(
-                Effect.flatMap(
-                  transport.execute(request),
-                  (response) => prefetch(limitBody(response), request, current)
-                ),
-                current.timeout,
-                onTimeout,
-                { inherit: false }
-              )
-              : boundedTimeout(Effect.map(scopedTransport.execute(request), limitBody), current.timeout, onTimeout)
+              : boundedTimeout(whole(transport), current.timeout, onTimeout, { inherit: false })
           })),
       Effect.succeed
     )
