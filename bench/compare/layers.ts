@@ -19,6 +19,7 @@ import * as People from "@effect-docspace/resources/People"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
@@ -48,16 +49,12 @@ const many = <R>(one: Effect.Effect<unknown, unknown, R>) =>
 const platform = ManagedRuntime.make(NodeHttpClient.layerUndici)
 const client = HttpClient.filterStatusOk(await platform.runPromise(HttpClient.HttpClient))
 const decodePerson = Schema.decodeUnknownSync(People.Person)
-const plain = Effect.scoped(
-  Effect.flatMap(
-    client.execute(
-      HttpClientRequest.get(`${base}/api/2.0/people/@self`).pipe(
-        HttpClientRequest.setHeaders({ authorization: `Bearer ${apiKey}`, accept: "application/json" })
-      )
-    ),
-    (response) => Effect.map(response.json, (json) => decodePerson((json as { response: unknown }).response))
-  )
+const profile = HttpClientRequest.get(`${base}/api/2.0/people/@self`).pipe(
+  HttpClientRequest.setHeaders({ authorization: `Bearer ${apiKey}`, accept: "application/json" })
 )
+const decoded = (response: HttpClientResponse.HttpClientResponse) =>
+  Effect.map(response.json, (json) => decodePerson((json as { response: unknown }).response))
+const plain = Effect.scoped(Effect.flatMap(client.execute(profile), decoded))
 
 // A timer by abort signal, as the client has it for transports known to honour it (`DocSpaceClient.TransportAborts`):
 // the request tied to a scope of its own through `withScope`, the timer closing that scope (which aborts the
@@ -67,17 +64,7 @@ const aborting = Effect.flatMap(Scope.make(), (scope) =>
   Effect.suspend(() => {
     const timer = setTimeout(() => Effect.runFork(Scope.close(scope, Exit.void)), 30_000)
     return Effect.ensuring(
-      Scope.extend(
-        Effect.flatMap(
-          scopedClient.execute(
-            HttpClientRequest.get(`${base}/api/2.0/people/@self`).pipe(
-              HttpClientRequest.setHeaders({ authorization: `Bearer ${apiKey}`, accept: "application/json" })
-            )
-          ),
-          (response) => Effect.map(response.json, (json) => decodePerson((json as { response: unknown }).response))
-        ),
-        scope
-      ),
+      Scope.extend(Effect.flatMap(scopedClient.execute(profile), decoded), scope),
       Effect.sync(() => clearTimeout(timer))
     )
   }))
