@@ -9,7 +9,10 @@
  * - `GET /api/2.0/people/@self`: a profile (about 1.3 KiB, more fields than `People.Person` decodes).
  * - `GET /api/2.0/files/{total}?count&startIndex`: a page of a folder holding `total` entries (files only).
  * - `GET /api/2.0/files/settings`, `POST /api/2.0/files/{id}/upload/create_session`, `POST /ChunkedUploader.ashx`:
- *   the chunked upload protocol; parts are drained and counted, the last one answers 201 with the file.
+ *   the chunked upload protocol; parts are drained and counted, the last one answers 201 with the file. Parallel mode
+ *   as `ChunkedUploaderHandler.cs` has it: `&upload=true&chunkNumber=n` parts in any order, each part's length taken
+ *   from `Content-Length` by the handler's arithmetic (checked against the bytes drained), then `&finalize=true`
+ *   answers 201 when parts 1..n hold the declared size.
  * - `GET /filehandler.ashx?action=download&fileid={MiB}`: `fileid` MiB of zeros; `GET /source?bytes=N`: N bytes.
  * - `POST /sink`: drains the body and answers its length.
  */
@@ -24,7 +27,12 @@ const envelope = (response: unknown, extra?: Record<string, unknown>) =>
   Buffer.from(JSON.stringify({ response, count: 1, links: [], status: 0, statusCode: 200, ...extra }))
 
 const selfBody = envelope(person)
-const settingsBody = envelope({ chunkUploadSize, storeOriginalFiles: true, canSearchByContent: true })
+const settingsBody = envelope({
+  chunkUploadSize,
+  maxUploadThreadCount: 15,
+  storeOriginalFiles: true,
+  canSearchByContent: true
+})
 const pages = new Map<string, Buffer>()
 
 const page = (total: number, startIndex: number, count: number): Buffer => {
@@ -87,9 +95,48 @@ const source = (res: Http.ServerResponse, bytes: number) => {
   write()
 }
 
+/**
+ * Drains a parallel-mode part and computes its length as `ChunkedUploaderHandler.cs` (`UploadAsync`) does: without
+ * parsing the form, `Content-Length` minus the first section's header lengths (name and value, plus 2 each), minus
+ * twice `"\r\n--" + boundary` plus 2, minus 6. Answers the bytes received and that length.
+ */
+const drainPart = (req: Http.IncomingMessage): Promise<readonly [number, number]> =>
+  new Promise((resolve, reject) => {
+    const declared = Number(req.headers["content-length"] ?? NaN)
+    const boundary = /boundary=(?:"([^"]+)"|([^;]+))/i.exec(req.headers["content-type"] ?? "")
+    const b = (boundary?.[1] ?? boundary?.[2] ?? "").trim()
+    let n = 0
+    let head = ""
+    let headers = -1
+    req.on("data", (chunk: Buffer) => {
+      n += chunk.length
+      if (headers >= 0) return
+      head += chunk.subarray(0, 4096).toString("latin1")
+      const start = head.indexOf(`--${b}\r\n`)
+      const end = head.indexOf("\r\n\r\n", start)
+      if (start < 0 || end < 0) return
+      headers = 0
+      for (const line of head.slice(start + b.length + 4, end).split("\r\n")) {
+        const colon = line.indexOf(":")
+        if (colon > 0) headers += line.slice(0, colon).trim().length + line.slice(colon + 1).trim().length + 2
+      }
+    })
+    req.on("end", () =>
+      resolve([n, b === "" || headers < 0 ? -1 : declared - headers - 2 * (`\r\n--${b}`.length + 2) - 6] as const))
+    req.on("error", reject)
+  })
+
+let nextFile = 0
+const stored = () => {
+  const file = { id: 1_000_000 + ++nextFile, title: "big.bin", folderId: 1, version: 1 }
+  return { ...file, uploaded: true, file }
+}
+
 interface Session {
   readonly size: number
   parts: number
+  // parallel mode: chunk number -> its length
+  readonly numbered: Map<number, number>
 }
 const sessions = new Map<string, Session>()
 let nextSession = 0
@@ -103,21 +150,42 @@ const server = Http.createServer(async (req, res) => {
     if (req.method === "POST" && path.endsWith("/upload/create_session")) {
       const body = await readJson(req)
       const id = `s${++nextSession}`
-      sessions.set(id, { size: Number(body.fileSize), parts: 0 })
+      sessions.set(id, { size: Number(body.fileSize), parts: 0, numbered: new Map() })
       const location = `http://${req.headers.host}/ChunkedUploader.ashx?uid=${id}`
       return json(res, envelope({ success: true, data: { id, location, bytes_total: body.fileSize } }))
     }
     if (path === "/ChunkedUploader.ashx") {
-      const session = sessions.get(url.searchParams.get("uid") ?? "")
+      const uid = url.searchParams.get("uid") ?? ""
+      const session = sessions.get(uid)
+      if (url.searchParams.get("finalize") === "true") {
+        await drain(req)
+        if (session === undefined) return json(res, JSON.stringify({ success: false, message: "no such session" }))
+        let total = 0
+        for (let n = 1; n <= Math.ceil(session.size / chunkUploadSize); n++) total += session.numbered.get(n) ?? 0
+        if (total !== session.size) {
+          return json(res, JSON.stringify({ success: false, message: "uploadSize != bytesTotal" }))
+        }
+        sessions.delete(uid)
+        return json(res, JSON.stringify({ success: true, data: stored() }), 201)
+      }
+      if (url.searchParams.get("upload") === "true") {
+        const number = Number(url.searchParams.get("chunkNumber"))
+        const [received, length] = await drainPart(req)
+        if (session === undefined) return json(res, JSON.stringify({ success: false, message: "no such session" }))
+        if (!Number.isInteger(number) || number < 1 || length <= 0 || length > chunkUploadSize || length > received) {
+          return json(res, JSON.stringify({ success: false, message: `bad part ${number} of ${length} bytes` }))
+        }
+        session.numbered.set(number, length)
+        return json(res, JSON.stringify({ success: true, data: { id: uid, bytes_total: session.size } }))
+      }
       await drain(req)
       if (session === undefined) return json(res, JSON.stringify({ success: false, message: "no such session" }))
       session.parts++
       if (session.parts < Math.ceil(session.size / chunkUploadSize)) {
         return json(res, JSON.stringify({ success: true, data: { bytes_uploaded: session.parts * chunkUploadSize } }))
       }
-      sessions.delete(url.searchParams.get("uid")!)
-      const file = { id: 1_000_000 + nextSession, title: "big.bin", folderId: 1, version: 1 }
-      return json(res, JSON.stringify({ success: true, data: { ...file, uploaded: true, file } }), 201)
+      sessions.delete(uid)
+      return json(res, JSON.stringify({ success: true, data: stored() }), 201)
     }
     if (path === "/filehandler.ashx") return source(res, Number(url.searchParams.get("fileid")) * MiB)
     if (path === "/source") return source(res, Number(url.searchParams.get("bytes")))

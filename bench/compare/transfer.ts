@@ -1,7 +1,7 @@
 /**
  * One transfer in its own process, so that its peak RSS is its own:
  *
- *   node --import tsx bench/compare/transfer.ts <baseUrl> <upload|download> <MiB> <effect-docspace|fetch|fetch-chunked>
+ *   node --import tsx bench/compare/transfer.ts <baseUrl> <upload|download> <MiB> <effect-docspace|fetch|fetch-chunked> [parts]
  *
  * upload: `size` bytes pulled 64 KiB at a time, the same (never written) buffer each time for every contender, so
  * that the source allocates nothing and the RSS shows what the client itself holds; effect-docspace
@@ -10,37 +10,39 @@
  * download: `Downloads.stream` of a `size` file folded into a byte count, against fetch reading the same URL.
  * fetch-chunked (reference): the upload by hand with plain fetch over the same chunked protocol as Uploads.upload
  * (settings, session, 10 MiB multipart parts in order from one reused buffer); its download is plain fetch's.
+ * `parts` (uploads, default 1): with more than 1, the parallel mode the web client uses (numbered parts, at most
+ * `parts` in flight, then `finalize`): `Uploads.upload({ parallel: parts })`, and fetch-chunked by hand with `parts`
+ * reused buffers.
  * Prints one JSON line: `{ wallMs, cpuMs, peakRssMiB, startRssMiB }`; `peakRssMiB` is the process's maximum
  * resident set (`process.resourceUsage().maxRSS`), `startRssMiB` the RSS once everything is imported.
  */
 import { apiKey } from "./fixtures.js"
 
-const [base, mode, mibArg, contender] = process.argv.slice(2)
+const [base, mode, mibArg, contender, partsArg] = process.argv.slice(2)
+const inFlight = Number(partsArg ?? 1)
 const MiB = 1024 * 1024
 const piece = new Uint8Array(64 * 1024)
 const size = Number(mibArg) * MiB
 
 // imported only by the effect-docspace contender, so that fetch's RSS holds nothing of it
 const effectDocSpace = async () => {
-  const [Auth, DocSpace, Downloads, Uploads, NodeHttpClient, Effect, Layer, Redacted, Stream, { cloudPolicy }] =
-    await Promise.all([
-      import("@effect-docspace/core/Auth"),
-      import("@effect-docspace/resources/DocSpace"),
-      import("@effect-docspace/resources/Downloads"),
-      import("@effect-docspace/resources/Uploads"),
-      import("@effect/platform-node/NodeHttpClient"),
-      import("effect/Effect"),
-      import("effect/Layer"),
-      import("effect/Redacted"),
-      import("effect/Stream"),
-      import("./policy.js")
-    ])
-  const client = DocSpace.layer({ baseUrl: base, auth: Auth.apiKey(Redacted.make(apiKey)), rateLimit: cloudPolicy })
-    .pipe(Layer.provide(NodeHttpClient.layerUndici))
+  const [Auth, NodeDocSpace, Downloads, Uploads, Effect, Redacted, Stream, { cloudPolicy }] = await Promise.all([
+    import("@effect-docspace/core/Auth"),
+    import("@effect-docspace/resources/NodeDocSpace"),
+    import("@effect-docspace/resources/Downloads"),
+    import("@effect-docspace/resources/Uploads"),
+    import("effect/Effect"),
+    import("effect/Redacted"),
+    import("effect/Stream"),
+    import("./policy.js")
+  ])
+  // the Node entry, as the GET contenders: undici, timeouts by abort signal
+  const client = NodeDocSpace.layer({ baseUrl: base, auth: Auth.apiKey(Redacted.make(apiKey)), rateLimit: cloudPolicy })
   const upload = Uploads.upload({
     folderId: 1,
     fileName: "big.bin",
     size,
+    parallel: inFlight,
     content: Stream.range(1, size / piece.length).pipe(Stream.as(piece))
   })
   const download = Stream.runFold(Downloads.stream(Number(mibArg)), 0, (n, chunk) => n + chunk.length)
@@ -86,30 +88,58 @@ const fetchChunkedUpload = async () => {
   const boundary = "----bench-boundary-0123456789abcdef"
   const encoder = new TextEncoder()
   const head = encoder.encode(
-    `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.bin"\r\n` +
+    `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${
+      inFlight > 1 ? "blob" : "big.bin"
+    }"\r\n` +
       `Content-Type: application/octet-stream\r\n\r\n`
   )
   const tail = encoder.encode(`\r\n--${boundary}--\r\n`)
-  const buffer = new Uint8Array(head.length + chunk + tail.length)
-  buffer.set(head, 0)
+  const free = Array.from({ length: inFlight }, () => {
+    const buffer = new Uint8Array(head.length + chunk + tail.length)
+    buffer.set(head, 0)
+    return buffer
+  })
+  const post = async (body: Uint8Array<ArrayBuffer> | undefined, query: string) => {
+    const res = await fetch(location + query, {
+      method: "POST",
+      headers: { ...headers, "content-type": `multipart/form-data; boundary=${boundary}` },
+      body: body ?? null
+    })
+    const reply = (await res.json()) as { success: boolean }
+    if (!reply.success) throw new Error("the portal refused a part")
+    return res.status
+  }
   let sent = 0
   let status = 0
+  let number = 0
+  const running = new Set<Promise<unknown>>()
   while (sent < size) {
+    // a free buffer: wait for a part in flight to be answered
+    while (free.length === 0) await Promise.race(running)
+    const buffer = free.pop()!
     const n = Math.min(chunk, size - sent)
     for (let filled = 0; filled < n; filled += piece.length) {
       buffer.set(n - filled >= piece.length ? piece : piece.subarray(0, n - filled), head.length + filled)
     }
     buffer.set(tail, head.length + n)
-    const res = await fetch(location, {
-      method: "POST",
-      headers: { ...headers, "content-type": `multipart/form-data; boundary=${boundary}` },
-      body: buffer.subarray(0, head.length + n + tail.length)
-    })
-    const reply = (await res.json()) as { success: boolean }
-    if (!reply.success) throw new Error("the portal refused a part")
-    status = res.status
     sent += n
+    number++
+    if (inFlight === 1) {
+      status = await post(buffer.subarray(0, head.length + n + tail.length), "")
+      free.push(buffer)
+      continue
+    }
+    const request: Promise<unknown> = post(
+      buffer.subarray(0, head.length + n + tail.length),
+      `&upload=true&chunkNumber=${number}`
+    ).finally(() => {
+      running.delete(request)
+      free.push(buffer)
+    })
+    running.add(request)
   }
+  await Promise.all(running)
+  if (inFlight > 1) status = await post(undefined, "&finalize=true")
   if (status !== 201) throw new Error(`the last part answered ${status}, not 201`)
 }
 
