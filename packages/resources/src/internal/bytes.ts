@@ -144,14 +144,18 @@ export const cut = (options: {
     let ended = false
     // the content's bytes cut into parts so far
     let cutSoFar = 0
-    // the next non-empty bytes of the content in `current` (pulling as needed); false once the content has ended
-    const more: Effect.Effect<boolean, Option.Option<E>, R> = Effect.suspend(() => {
+    // moves `current` to the next non-empty bytes of the chunk in hand; false when the chunk is used up
+    const advance = (): boolean => {
       for (;;) {
-        if (current !== undefined && offset < current.length) return Effect.succeed(true)
-        if (index >= chunk.length) break
+        if (current !== undefined && offset < current.length) return true
+        if (index >= chunk.length) return false
         current = Chunk.unsafeGet(chunk, index++)
         offset = 0
       }
+    }
+    // the next non-empty bytes of the content in `current` (pulling as needed); false once the content has ended
+    const more: Effect.Effect<boolean, Option.Option<E>, R> = Effect.suspend(() => {
+      if (advance()) return Effect.succeed(true)
       if (ended) return Effect.succeed(false)
       return Effect.matchEffect(pull, {
         onFailure: (error) => {
@@ -167,14 +171,17 @@ export const cut = (options: {
         }
       })
     })
-    // copies up to `want` bytes into `buffer`, pulling as needed; the bytes copied
+    // copies up to `want` bytes into `buffer`, pulling as needed; the bytes copied. The pieces of a chunk already
+    // pulled are copied in one loop: only a new chunk takes an Effect step (a 10 MiB part of 64 KiB pieces is 160
+    // pieces, and a step each cost 560 Effect operations a part)
     const fill = (buffer: Uint8Array, filled: number, want: number): Effect.Effect<number, Option.Option<E>, R> => {
       while (filled < want) {
-        if (current === undefined || offset >= current.length) {
+        if (!advance()) {
           return Effect.flatMap(more, (available) => (available ? fill(buffer, filled, want) : Effect.succeed(filled)))
         }
-        const n = Math.min(want - filled, current.length - offset)
-        buffer.set(n === current.length ? current : current.subarray(offset, offset + n), before + filled)
+        const piece = current!
+        const n = Math.min(want - filled, piece.length - offset)
+        buffer.set(n === piece.length ? piece : piece.subarray(offset, offset + n), before + filled)
         filled += n
         offset += n
       }
