@@ -118,6 +118,14 @@ export interface Envelope<A> {
   readonly response: A
   readonly count?: number | undefined
   readonly total?: number | undefined
+  /**
+   * The answer's HTTP status (a 2xx), set by the client on every answer it decodes: some endpoints outside the
+   * envelope tell their outcome by it (an upload part's 201 means the file is stored). Optional so that envelopes
+   * built by hand (test doubles) need not set it.
+   *
+   * @since 0.2.0
+   */
+  readonly status?: number | undefined
 }
 
 /**
@@ -147,7 +155,7 @@ export interface DocSpaceClient {
     schema: Schema.Schema<A, I, R>
   ) => Effect.Effect<A, Errors.DocSpaceError, R>
   /**
-   * Like `request`, keeping the envelope's `count` and `total` (for pagination).
+   * Like `request`, keeping the envelope's `count` and `total` (for pagination) and the answer's HTTP status.
    */
   readonly requestEnvelope: <A, I, R>(
     options: RequestOptions,

@@ -79,7 +79,7 @@ describe("DocSpaceClient", () => {
         Schema.Array(Schema.Number)
       )
       const { result, seen } = yield* run(program, () => envelope([1, 2], { total: 9 }))
-      expect(result).toEqual(Either.right({ response: [1, 2], count: 2, total: 9 }))
+      expect(result).toEqual(Either.right({ response: [1, 2], count: 2, total: 9, status: 200 }))
       expect(seen[0].url.search).toBe("?count=2&startIndex=0&ids=1&ids=2")
     }))
 

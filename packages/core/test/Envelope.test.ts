@@ -121,7 +121,21 @@ describe("envelope (issue 8)", () => {
         ),
         () => json({ count: 0, total: 0, links: [], status: 0, statusCode: 200 })
       )
-      expect(result).toEqual(Either.right({ response: null, count: 0, total: 0 }))
+      expect(result).toEqual(Either.right({ response: null, count: 0, total: 0, status: 200 }))
+    }))
+
+  it.effect("requestEnvelope keeps the answer's 2xx status (a chunk answer outside the envelope: 201 = stored)", () =>
+    Effect.gen(function*() {
+      const options = { operation: "uploadChunk", method: "POST", path: "/ChunkedUploader.ashx", envelope: false } as const
+      const stored = yield* run(
+        DocSpaceClient.requestEnvelope(options, Schema.Unknown),
+        () => json({ success: true, data: { id: 7, uploaded: true } }, 201)
+      )
+      expect(stored.result).toEqual(
+        Either.right({ response: { success: true, data: { id: 7, uploaded: true } }, status: 201 })
+      )
+      const next = yield* run(DocSpaceClient.requestEnvelope(options, Schema.Unknown), () => json({ success: true }))
+      expect(Either.map(next.result, (answer) => answer.status)).toEqual(Either.right(200))
     }))
 })
 

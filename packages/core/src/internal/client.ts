@@ -426,7 +426,7 @@ export const make = (
           envelope,
           opts.envelope === false ? "" : "response"
         ),
-        (decoded): Envelope<A> => ({ count: envelope.count, total: envelope.total, response: decoded })
+        (decoded): Envelope<A> => ({ count: envelope.count, total: envelope.total, status, response: decoded })
       )
     }
 
