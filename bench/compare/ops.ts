@@ -7,12 +7,14 @@
  *   node --import tsx bench/compare/ops.ts [requests]
  *
  * Starts the loopback portal (`server.ts`) itself. Prints one line per contender: operations and forked fibers per
- * request.
+ * request. Then the same per 10 MiB part of a 100 MiB `Uploads.upload` (64 KiB pieces, the portal's 10 MiB parts),
+ * sequential and with `parallel: 2`, and for the content stream alone (the floor under the parts).
  */
 import * as Auth from "@effect-docspace/core/Auth"
 import * as RateLimitPolicy from "@effect-docspace/rate-limit/RateLimitPolicy"
 import * as DocSpace from "@effect-docspace/resources/DocSpace"
 import * as People from "@effect-docspace/resources/People"
+import * as Uploads from "@effect-docspace/resources/Uploads"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
@@ -23,6 +25,7 @@ import * as Redacted from "effect/Redacted"
 import * as RuntimeFlags from "effect/RuntimeFlags"
 import * as RuntimeFlagsPatch from "effect/RuntimeFlagsPatch"
 import * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
 import * as Supervisor from "effect/Supervisor"
 import { apiKey } from "./fixtures.js"
 import { cloudPolicy } from "./policy.js"
@@ -104,4 +107,39 @@ for (
   )
   await runtime.dispose()
 }
+// uploads: operations per part (the whole upload of 10 parts: settings, session, parts, its answers)
+const MiB = 1024 * 1024
+const piece = new Uint8Array(64 * 1024)
+const uploadSize = 100 * MiB
+const content = Stream.range(1, uploadSize / piece.length).pipe(Stream.as(piece))
+const uploads = ManagedRuntime.make(
+  DocSpace.layer({ baseUrl: base, auth: Auth.apiKey(Redacted.make(apiKey)), rateLimit: cloudPolicy }).pipe(
+    Layer.provide(NodeHttpClient.layerUndici)
+  )
+)
+const perPart = async (name: string, upload: Effect.Effect<unknown, unknown, never>) => {
+  await uploads.runPromise(upload)
+  const counter = new Counter()
+  await uploads.runPromise(
+    upload.pipe(
+      Effect.supervised(counter),
+      Effect.withRuntimeFlagsPatch(RuntimeFlagsPatch.enable(RuntimeFlags.OpSupervision))
+    )
+  )
+  console.log(
+    `${name.padEnd(34)} ${(counter.ops / 10).toFixed(1)} ops, ${(counter.forks / 10).toFixed(2)} forks per part`
+  )
+}
+const uploadRuntime = await uploads.runtime()
+await perPart("content stream alone", Stream.runDrain(content))
+for (const parallel of [1, 2]) {
+  await perPart(
+    `Uploads.upload, parallel ${parallel}`,
+    Effect.provide(
+      Uploads.upload({ folderId: 1, fileName: "big.bin", size: uploadSize, content, parallel }),
+      uploadRuntime
+    )
+  )
+}
+await uploads.dispose()
 portal.stop()
