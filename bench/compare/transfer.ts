@@ -1,21 +1,26 @@
 /**
  * One transfer in its own process, so that its peak RSS is its own:
  *
- *   node --import tsx bench/compare/transfer.ts <baseUrl> <upload|download> <MiB> <effect-docspace|fetch|fetch-chunked> [parts]
+ *   node --import tsx bench/compare/transfer.ts <baseUrl> <upload|download> <MiB> <contender> [parts]
+ *
+ * contender: effect-docspace, fetch, fetch-chunked or undici-chunked.
  *
  * upload: `size` bytes pulled 64 KiB at a time, the same (never written) buffer each time for every contender, so
  * that the source allocates nothing and the RSS shows what the client itself holds; effect-docspace
  * sends them with `Uploads.upload` (the chunked session protocol, the portal's 10 MiB parts), fetch streams them as
  * one request body (`duplex: "half"`) to the same server's sink.
  * download: `Downloads.stream` of a `size` file folded into a byte count, against fetch reading the same URL.
- * fetch-chunked (reference): the upload by hand with plain fetch over the same chunked protocol as Uploads.upload
- * (settings, session, 10 MiB multipart parts in order from one reused buffer); its download is plain fetch's.
+ * fetch-chunked and undici-chunked (references): the upload by hand over the same chunked protocol as Uploads.upload
+ * (settings, session, 10 MiB multipart parts in order from one reused buffer), with plain fetch (which copies each
+ * part's buffer before sending it) or with undici's `request` (the transport under `NodeDocSpace.layer`: what the
+ * protocol allows over it, without any client library); their downloads are plain fetch's.
  * `parts` (uploads, default 1): with more than 1, the parallel mode the web client uses (numbered parts, at most
- * `parts` in flight, then `finalize`): `Uploads.upload({ parallel: parts })`, and fetch-chunked by hand with `parts`
+ * `parts` in flight, then `finalize`): `Uploads.upload({ parallel: parts })`, and the references by hand with `parts`
  * reused buffers.
  * Prints one JSON line: `{ wallMs, cpuMs, peakRssMiB, startRssMiB }`; `peakRssMiB` is the process's maximum
  * resident set (`process.resourceUsage().maxRSS`), `startRssMiB` the RSS once everything is imported.
  */
+import { createRequire } from "node:module"
 import { apiKey } from "./fixtures.js"
 
 const [base, mode, mibArg, contender, partsArg] = process.argv.slice(2)
@@ -73,7 +78,34 @@ const fetchUpload = async () => {
 // The same chunked protocol by hand with plain fetch: the portal's chunk size from its settings, a session, then each
 // part copied from the 64 KiB pieces into one reused buffer between its multipart head and trailer and sent in order.
 // What the protocol itself allows (one round trip per part), without any client library.
-const fetchChunkedUpload = async () => {
+// How a part is posted: fetch (which copies a Uint8Array body before sending it, as the Fetch standard says), or
+// undici's own `request` (the transport under `NodeDocSpace.layer`, which writes the buffer as it is)
+type Post = (url: string, headers: Record<string, string>, body: Uint8Array<ArrayBuffer> | undefined) => Promise<{
+  readonly status: number
+  readonly json: unknown
+}>
+
+const viaFetch: Post = async (url, headers, body) => {
+  const res = await fetch(url, { method: "POST", headers, body: body ?? null })
+  return { status: res.status, json: await res.json() }
+}
+
+const viaUndici = async (): Promise<Post> => {
+  // undici as @effect/platform-node has it (not a dependency of the bench itself)
+  const require = createRequire(import.meta.resolve("@effect/platform-node/NodeHttpClient"))
+  const undici = require("undici") as {
+    request: (
+      url: string,
+      options: { method: string; headers: Record<string, string>; body: Uint8Array | null }
+    ) => Promise<{ statusCode: number; body: { json: () => Promise<unknown> } }>
+  }
+  return async (url, headers, body) => {
+    const res = await undici.request(url, { method: "POST", headers, body: body ?? null })
+    return { status: res.statusCode, json: await res.body.json() }
+  }
+}
+
+const chunkedUpload = (postPart: Post) => async () => {
   const headers = { authorization: `Bearer ${apiKey}` }
   const settings = (await (await fetch(`${base}/api/2.0/files/settings`, { headers })).json()) as {
     response: { chunkUploadSize: number }
@@ -100,13 +132,11 @@ const fetchChunkedUpload = async () => {
     return buffer
   })
   const post = async (body: Uint8Array<ArrayBuffer> | undefined, query: string) => {
-    const res = await fetch(location + query, {
-      method: "POST",
-      headers: { ...headers, "content-type": `multipart/form-data; boundary=${boundary}` },
-      body: body ?? null
-    })
-    const reply = (await res.json()) as { success: boolean }
-    if (!reply.success) throw new Error("the portal refused a part")
+    const res = await postPart(location + query, {
+      ...headers,
+      "content-type": `multipart/form-data; boundary=${boundary}`
+    }, body)
+    if ((res.json as { success?: boolean }).success !== true) throw new Error("the portal refused a part")
     return res.status
   }
   let sent = 0
@@ -159,7 +189,9 @@ const fetchDownload = async () => {
 const run: () => Promise<unknown> = contender === "fetch"
   ? (mode === "upload" ? fetchUpload : fetchDownload)
   : contender === "fetch-chunked"
-  ? (mode === "upload" ? fetchChunkedUpload : fetchDownload)
+  ? (mode === "upload" ? chunkedUpload(viaFetch) : fetchDownload)
+  : contender === "undici-chunked"
+  ? (mode === "upload" ? chunkedUpload(await viaUndici()) : fetchDownload)
   : await effectDocSpace()
 
 const startRssMiB = process.memoryUsage().rss / MiB
