@@ -22,8 +22,11 @@ const N = 2000
 const here = path.dirname(fileURLToPath(import.meta.url))
 const children: Array<ChildProcess> = []
 
+// RL_BENCH_NODE_ARGS: extra node flags for the server and the workers (e.g. "--cpu-prof --cpu-prof-dir=/tmp/p")
+const nodeArgs = process.env.RL_BENCH_NODE_ARGS?.split(" ").filter((arg) => arg !== "") ?? []
+
 const spawnTs = (file: string, args: Array<string> = []) => {
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(here, file), ...args], {
+  const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", path.join(here, file), ...args], {
     stdio: ["pipe", "pipe", "inherit"]
   })
   children.push(child)
