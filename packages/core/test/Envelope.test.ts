@@ -126,7 +126,12 @@ describe("envelope (issue 8)", () => {
 
   it.effect("requestEnvelope keeps the answer's 2xx status (a chunk answer outside the envelope: 201 = stored)", () =>
     Effect.gen(function*() {
-      const options = { operation: "uploadChunk", method: "POST", path: "/ChunkedUploader.ashx", envelope: false } as const
+      const options = {
+        operation: "uploadChunk",
+        method: "POST",
+        path: "/ChunkedUploader.ashx",
+        envelope: false
+      } as const
       const stored = yield* run(
         DocSpaceClient.requestEnvelope(options, Schema.Unknown),
         () => json({ success: true, data: { id: 7, uploaded: true } }, 201)
