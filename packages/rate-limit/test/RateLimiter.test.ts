@@ -9,6 +9,9 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Fiber from "effect/Fiber"
 import * as FiberRef from "effect/FiberRef"
+import * as HashMap from "effect/HashMap"
+import * as Logger from "effect/Logger"
+import * as LogLevel from "effect/LogLevel"
 import * as Metric from "effect/Metric"
 import * as Stream from "effect/Stream"
 import * as TestClock from "effect/TestClock"
@@ -761,5 +764,40 @@ describe("describeRequest", () => {
       })
       assert.strictEqual(error._tag, "RateLimited")
       assert.strictEqual(error._tag === "RateLimited" && error.url, "http://api.test/api/2.0/files/share/s3cr3t-key")
+    }))
+})
+
+describe("the waiting request's debug log", () => {
+  // two requests through a window of one a second: the second waits, and says so at Debug only
+  const waitLogs = (level: LogLevel.LogLevel) =>
+    Effect.gen(function*() {
+      const logs: Array<{ message: unknown; annotations: Record<string, unknown> }> = []
+      const logger = Logger.make(({ annotations, message }) => {
+        logs.push({ message, annotations: Object.fromEntries(HashMap.toEntries(annotations)) })
+      })
+      const t = makeTransport(() => ({ status: 200 }))
+      const limiter = yield* RateLimiter.make(policy({ windows: [RateLimitPolicy.window(1, "1 second")] }))
+      const client = limiter.apply(t.client)
+      const one = Effect.flatMap(client.get(URL), (r) => r.text)
+      yield* runWithClock(Effect.zip(one, one, { concurrent: true }), "100 millis").pipe(
+        Effect.provide(Logger.replace(Logger.defaultLogger, logger)),
+        Logger.withMinimumLogLevel(level)
+      )
+      assert.strictEqual(t.calls.length, 2)
+      return logs.filter((log) => String(log.message).includes("waiting for a rate-limit permit"))
+    }).pipe(Effect.scoped)
+
+  it.effect("is written with its annotations when Debug is enabled", () =>
+    Effect.gen(function*() {
+      const logs = yield* waitLogs(LogLevel.Debug)
+      assert.strictEqual(logs.length, 1)
+      assert.strictEqual(logs[0].annotations["docspace.rate_limit.policy"], "test")
+      assert.strictEqual(logs[0].annotations["docspace.rate_limit.class"], "read")
+      assert.strictEqual(logs[0].annotations["http.request.method"], "GET")
+    }))
+
+  it.effect("is not written (nor built) at Info", () =>
+    Effect.gen(function*() {
+      assert.deepStrictEqual(yield* waitLogs(LogLevel.Info), [])
     }))
 })

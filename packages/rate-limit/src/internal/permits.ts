@@ -13,6 +13,7 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import type * as Fiber from "effect/Fiber"
 import * as FiberRef from "effect/FiberRef"
+import * as LogLevel from "effect/LogLevel"
 import * as Schedule from "effect/Schedule"
 import type * as Scope from "effect/Scope"
 import type { RateLimited, StoreError } from "../RateLimitError.js"
@@ -108,13 +109,17 @@ export const makePermits = (options: {
       state.throttled = true
       return stats.throttled.pipe(
         Effect.zipRight(
-          Effect.logDebug("waiting for a rate-limit permit").pipe(
-            Effect.annotateLogs({
-              "docspace.rate_limit.policy": options.policyName,
-              "docspace.rate_limit.class": ctx.cls,
-              "http.request.method": ctx.method,
-              ...(waitMillis === undefined ? {} : { "docspace.rate_limit.wait_ms": waitMillis })
-            })
+          // its annotations are built only when Debug is enabled (every waiting request passes here)
+          Effect.whenLogLevel(
+            Effect.logDebug("waiting for a rate-limit permit").pipe(
+              Effect.annotateLogs({
+                "docspace.rate_limit.policy": options.policyName,
+                "docspace.rate_limit.class": ctx.cls,
+                "http.request.method": ctx.method,
+                ...(waitMillis === undefined ? {} : { "docspace.rate_limit.wait_ms": waitMillis })
+              })
+            ),
+            LogLevel.Debug
           )
         )
       )
