@@ -35,10 +35,7 @@ import { RateLimitStore } from "./RateLimitStore.js"
 export interface Options {
   /** A Redis URL (`redis://user:password@host:6379/0`); ignored when `client` is given. */
   readonly url?: string | Redacted.Redacted<string> | undefined
-  /**
-   * Extra ioredis options for the connection made from `url` (which has `enableAutoPipelining: true` unless these
-   * say otherwise).
-   */
+  /** Extra ioredis options for the connection made from `url`. */
   readonly redisOptions?: RedisOptions | undefined
   /** An existing ioredis client; it is not closed with the store. */
   readonly client?: Redis | undefined
@@ -226,14 +223,7 @@ export const make = (options: Options): Effect.Effect<RateLimitStore, StoreError
             : Redacted.isRedacted(options.url)
             ? Redacted.value(options.url)
             : options.url
-          // auto-pipelining: the scripts many waiting requests issue in the same tick go out in one write (a write
-          // per command was a tenth of a waiting process's CPU)
-          const client = new Redis(url, {
-            lazyConnect: true,
-            maxRetriesPerRequest: 3,
-            enableAutoPipelining: true,
-            ...options.redisOptions
-          })
+          const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 3, ...options.redisOptions })
           await client.connect()
           return client
         },
