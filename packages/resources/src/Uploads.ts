@@ -62,8 +62,9 @@ import { globalValue } from "effect/GlobalValue"
 import * as LogLevel from "effect/LogLevel"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
+import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
-import { cut, LengthMismatch, type Part } from "./internal/bytes.js"
+import { cutPull, LengthMismatch, type Part } from "./internal/bytes.js"
 import * as Schemas from "./internal/schemas.js"
 
 /**
@@ -324,7 +325,28 @@ const parts = <E, R>(
   inFlight: number,
   operation: string,
   url: string
-): Stream.Stream<readonly [Part, boolean, number], E | Errors.BadRequest, R> => {
+): Stream.Stream<readonly [Part, boolean, number], E | Errors.BadRequest, R> =>
+  Stream.unwrapScoped(
+    Effect.map(partsPull(content, size, partSize, frame, inFlight, operation, url), Stream.repeatEffectOption)
+  )
+
+/**
+ * {@link parts} as a pull, for the sequential upload's own loop (a stream stage per step cost about 50 Effect
+ * operations a part): each run is the next part, or fails with `None` after the last one.
+ */
+const partsPull = <E, R>(
+  content: Stream.Stream<Uint8Array, E, R>,
+  size: number,
+  partSize: number,
+  frame: Multipart.Frame,
+  inFlight: number,
+  operation: string,
+  url: string
+): Effect.Effect<
+  Effect.Effect<readonly [Part, boolean, number], Option.Option<E | Errors.BadRequest>, R>,
+  never,
+  Scope.Scope | R
+> => {
   const mismatch = (seen: number, ended: boolean) =>
     badRequest(
       operation,
@@ -333,46 +355,55 @@ const parts = <E, R>(
         ? `the content has ${seen} bytes but the declared size is ${size}`
         : `the content is longer than the declared size of ${size} bytes`
     )
-  return content.pipe(
-    cut({ size: partSize, before: frame.headLength, after: frame.tailLength, buffers: inFlight, total: size }),
-    Stream.mapError((error) => error instanceof LengthMismatch ? mismatch(error.seen, error.ended) : error),
-    Stream.mapEffect((part) =>
-      Effect.as(
-        // its annotations are built only when Debug is enabled
-        Effect.whenLogLevel(
-          Effect.logDebug("uploading a part").pipe(
-            Effect.annotateLogs({
-              "docspace.operation": operation,
-              "docspace.upload.part_bytes": part.length,
-              "docspace.upload.bytes_sent": part.end - part.length,
-              "docspace.upload.size": size,
-              "docspace.upload.last": part.last
-            })
+  const options = { size: partSize, before: frame.headLength, after: frame.tailLength, buffers: inFlight, total: size }
+  return Effect.map(cutPull(options)(content), (next) => {
+    let emitted = false
+    return Effect.matchEffect(next, {
+      onFailure: (error): Effect.Effect<readonly [Part, boolean, number], Option.Option<E | Errors.BadRequest>> => {
+        if (Option.isSome(error)) {
+          const cause = error.value
+          return Effect.fail(Option.some(cause instanceof LengthMismatch ? mismatch(cause.seen, cause.ended) : cause))
+        }
+        if (emitted) return Effect.fail(Option.none())
+        emitted = true
+        // an empty file is one empty part
+        return size === 0
+          ? Effect.succeed(
+            [
+              {
+                buffer: new Uint8Array(frame.headLength + frame.tailLength),
+                length: 0,
+                end: 0,
+                last: true,
+                release: Effect.void
+              },
+              true,
+              0
+            ] as const
+          )
+          : Effect.fail(Option.some(mismatch(0, true)))
+      },
+      onSuccess: (part) => {
+        emitted = true
+        return Effect.as(
+          // its annotations are built only when Debug is enabled
+          Effect.whenLogLevel(
+            Effect.logDebug("uploading a part").pipe(
+              Effect.annotateLogs({
+                "docspace.operation": operation,
+                "docspace.upload.part_bytes": part.length,
+                "docspace.upload.bytes_sent": part.end - part.length,
+                "docspace.upload.size": size,
+                "docspace.upload.last": part.last
+              })
+            ),
+            LogLevel.Debug
           ),
-          LogLevel.Debug
-        ),
-        [part, part.last, part.end] as const
-      )
-    ),
-    // an empty file is one empty part
-    Stream.orElseIfEmptyStream(() =>
-      size === 0
-        ? Stream.make(
-          [
-            {
-              buffer: new Uint8Array(frame.headLength + frame.tailLength),
-              length: 0,
-              end: 0,
-              last: true,
-              release: Effect.void
-            },
-            true,
-            0
-          ] as const
+          [part, part.last, part.end] as const
         )
-        : Stream.fail(mismatch(0, true))
-    )
-  )
+      }
+    })
+  })
 }
 
 /**
@@ -529,36 +560,46 @@ const uploadViaLocation = <E, R>(
         }
         return yield* proof(info, data, session.id, options.fileName)
       }
-      const result = yield* parts(options.content, options.size, partSize, frame, 1, info.operation, info.url).pipe(
-        Stream.mapEffect(([part, last, total]) =>
-          Effect.flatMap(send(part), ([status, data]) => {
-            const stored = status === 201 || (typeof data === "object" && data !== null && "uploaded" in data &&
-              (data as { uploaded?: unknown }).uploaded === true)
-            if (!last && stored) {
-              // the portal stored the file from a part before the last one: its chunk size is not the one used
-              return Effect.fail(
-                serverError(
-                  info,
-                  `the portal stored the file after ${total} of ${options.size} bytes: ` +
-                    `its chunk size is not ${partSize}`,
-                  status
-                )
-              )
-            }
-            if (last && status !== 201) {
-              return Effect.fail(
-                serverError(info, `the portal answered the last part with HTTP ${status}, not 201: no file`, status)
-              )
-            }
-            return Effect.as(
-              options.onProgress ? options.onProgress({ bytesSent: total, size: options.size }) : Effect.void,
-              data
-            )
-          })
-        ),
-        Stream.runLast
+      // one part at a time, in a loop of its own (a stream stage per step cost about 50 Effect operations a part)
+      const result = yield* Effect.scoped(
+        Effect.flatMap(
+          partsPull(options.content, options.size, partSize, frame, 1, info.operation, info.url),
+          (pull) => {
+            let answer: unknown = undefined
+            const step = ([part, last, total]: readonly [Part, boolean, number]) =>
+              Effect.flatMap(send(part), ([status, data]) => {
+                const stored = status === 201 || (typeof data === "object" && data !== null && "uploaded" in data &&
+                  (data as { uploaded?: unknown }).uploaded === true)
+                if (!last && stored) {
+                  // the portal stored the file from a part before the last one: its chunk size is not the one used
+                  return Effect.fail(
+                    serverError(
+                      info,
+                      `the portal stored the file after ${total} of ${options.size} bytes: ` +
+                        `its chunk size is not ${partSize}`,
+                      status
+                    )
+                  )
+                }
+                if (last && status !== 201) {
+                  return Effect.fail(
+                    serverError(info, `the portal answered the last part with HTTP ${status}, not 201: no file`, status)
+                  )
+                }
+                answer = data
+                return options.onProgress ? options.onProgress({ bytesSent: total, size: options.size }) : Effect.void
+              })
+            const loop: Effect.Effect<unknown, E | Errors.DocSpaceError, R> = Effect.matchEffect(pull, {
+              onFailure: (error) =>
+                Option.isSome(error) ? Effect.fail(error.value) : Effect.succeed(answer),
+              onSuccess: (item) =>
+                Effect.zipRight(step(item), loop)
+            })
+            return loop
+          }
+        )
       )
-      return yield* proof(info, Option.getOrUndefined(result), session.id, options.fileName)
+      return yield* proof(info, result, session.id, options.fileName)
     }))
 }
 

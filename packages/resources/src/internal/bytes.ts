@@ -1,6 +1,7 @@
 import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
+import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 
 /**
@@ -121,18 +122,32 @@ const makePool = (size: number, max: number) => {
  * it (`ended: true`) instead of its short part, so no look-ahead part is needed. `size` and `buffers` must be at least
  * 1 and `total` a safe integer (callers check); anything else is a defect here rather than an endless loop.
  */
-export const cut = (options: {
+export const cut =
+  (options: CutOptions) => <E, R>(self: Stream.Stream<Uint8Array, E, R>): Stream.Stream<Part, E | LengthMismatch, R> =>
+    Stream.unwrapScoped(Effect.map(cutPull(options)(self), Stream.repeatEffectOption))
+
+/** How {@link cut} cuts. */
+export interface CutOptions {
   readonly size: number
   readonly before: number
   readonly after: number
   readonly buffers: number
   readonly total: number
-}) =>
-<E, R>(self: Stream.Stream<Uint8Array, E, R>): Stream.Stream<Part, E | LengthMismatch, R> =>
-  Stream.unwrapScoped(Effect.gen(function*() {
+}
+
+/**
+ * {@link cut} as a pull, for a caller that loops over the parts itself (one Effect step a part instead of a stream
+ * stage's): each run of the pull is the next part, or fails with `None` once the content has ended there. Reads the
+ * content within the scope.
+ */
+export const cutPull = (options: CutOptions) =>
+<E, R>(
+  self: Stream.Stream<Uint8Array, E, R>
+): Effect.Effect<Effect.Effect<Part, Option.Option<E | LengthMismatch>, R>, never, Scope.Scope | R> =>
+  Effect.gen(function*() {
     const { after, before, buffers, size, total } = options
     if (!Number.isSafeInteger(size) || size < 1 || !(buffers >= 1) || !Number.isSafeInteger(total) || total < 0) {
-      return Stream.dieMessage(`cut: invalid part size ${size}, buffer count ${buffers} or total ${total}`)
+      return Effect.dieMessage(`cut: invalid part size ${size}, buffer count ${buffers} or total ${total}`)
     }
     const pull = yield* Stream.toPull(self)
     // a content smaller than a part needs a buffer its size, not a whole part's (a 200-byte file, 10 MiB)
@@ -222,5 +237,5 @@ export const cut = (options: {
         )
       })
     })
-    return Stream.repeatEffectOption(next)
-  }))
+    return next
+  })
