@@ -317,31 +317,29 @@ const withSession = <S, A, E, R>(
  * its request is over. The pool holds `inFlight` parts, the most that may be sending at once: the next part is cut as
  * soon as one is sent, and memory stays at `inFlight` parts.
  */
-const parts = <E, R>(
-  content: Stream.Stream<Uint8Array, E, R>,
-  size: number,
-  partSize: number,
-  frame: Multipart.Frame,
-  inFlight: number,
-  operation: string,
-  url: string
-): Stream.Stream<readonly [Part, boolean, number], E | Errors.BadRequest, R> =>
-  Stream.unwrapScoped(
-    Effect.map(partsPull(content, size, partSize, frame, inFlight, operation, url), Stream.repeatEffectOption)
-  )
+const parts = <E, R>(options: PartsOptions<E, R>): Stream.Stream<
+  readonly [Part, boolean, number],
+  E | Errors.BadRequest,
+  R
+> => Stream.unwrapScoped(Effect.map(partsPull(options), Stream.repeatEffectOption))
+
+/** What {@link parts} cuts, and how it names the upload in its errors and logs. */
+interface PartsOptions<E, R> {
+  /** the content and its declared size */
+  readonly upload: { readonly content: Stream.Stream<Uint8Array, E, R>; readonly size: number }
+  readonly partSize: number
+  readonly frame: Multipart.Frame
+  readonly inFlight: number
+  readonly operation: string
+  readonly url: string
+}
 
 /**
  * {@link parts} as a pull, for the sequential upload's own loop (a stream stage per step cost about 50 Effect
  * operations a part): each run is the next part, or fails with `None` after the last one.
  */
 const partsPull = <E, R>(
-  content: Stream.Stream<Uint8Array, E, R>,
-  size: number,
-  partSize: number,
-  frame: Multipart.Frame,
-  inFlight: number,
-  operation: string,
-  url: string
+  { frame, inFlight, operation, partSize, upload: { content, size }, url }: PartsOptions<E, R>
 ): Effect.Effect<
   Effect.Effect<readonly [Part, boolean, number], Option.Option<E | Errors.BadRequest>, R>,
   never,
@@ -355,8 +353,8 @@ const partsPull = <E, R>(
         ? `the content has ${seen} bytes but the declared size is ${size}`
         : `the content is longer than the declared size of ${size} bytes`
     )
-  const options = { size: partSize, before: frame.headLength, after: frame.tailLength, buffers: inFlight, total: size }
-  return Effect.map(cutPull(options)(content), (next) => {
+  const cutting = { size: partSize, before: frame.headLength, after: frame.tailLength, buffers: inFlight, total: size }
+  return Effect.map(cutPull(cutting)(content), (next) => {
     let emitted = false
     return Effect.matchEffect(next, {
       onFailure: (error): Effect.Effect<readonly [Part, boolean, number], Option.Option<E | Errors.BadRequest>> => {
@@ -543,15 +541,16 @@ const uploadViaLocation = <E, R>(
       if (parallel) {
         // parallel mode (the web client's): numbered parts in any order, then `finalize=true` assembles them
         let sent = 0
-        yield* parts(options.content, options.size, partSize, frame, threads, info.operation, info.url).pipe(
-          Stream.zipWithIndex,
-          Stream.mapEffect(([[part], index]) =>
-            Effect.flatMap(send(part, `${sep}upload=true&chunkNumber=${index + 1}`), () => {
-              sent += part.length
-              return options.onProgress ? options.onProgress({ bytesSent: sent, size: options.size }) : Effect.void
-            }), { concurrency: threads }),
-          Stream.runDrain
-        )
+        yield* parts({ upload: options, partSize, frame, inFlight: threads, operation: info.operation, url: info.url })
+          .pipe(
+            Stream.zipWithIndex,
+            Stream.mapEffect(([[part], index]) =>
+              Effect.flatMap(send(part, `${sep}upload=true&chunkNumber=${index + 1}`), () => {
+                sent += part.length
+                return options.onProgress ? options.onProgress({ bytesSent: sent, size: options.size }) : Effect.void
+              }), { concurrency: threads }),
+            Stream.runDrain
+          )
         const [status, data] = yield* send(undefined, `${sep}finalize=true`)
         if (status !== 201) {
           return yield* Effect.fail(
@@ -563,7 +562,7 @@ const uploadViaLocation = <E, R>(
       // one part at a time, in a loop of its own (a stream stage per step cost about 50 Effect operations a part)
       const result = yield* Effect.scoped(
         Effect.flatMap(
-          partsPull(options.content, options.size, partSize, frame, 1, info.operation, info.url),
+          partsPull({ upload: options, partSize, frame, inFlight: 1, operation: info.operation, url: info.url }),
           (pull) => {
             let answer: unknown = undefined
             const step = ([part, last, total]: readonly [Part, boolean, number]) =>
@@ -631,7 +630,7 @@ const uploadViaSession = <E, R>(
       const url = `${client.config.baseUrl.origin}/api/2.0/files/{folderId}/session/{sessionId}/upload`
       let sent = 0
       const frame = Multipart.frame("file", { fileName: options.fileName })
-      yield* parts(options.content, options.size, partSize, frame, threads, "uploadAsyncSession", url).pipe(
+      yield* parts({ upload: options, partSize, frame, inFlight: threads, operation: "uploadAsyncSession", url }).pipe(
         Stream.zipWithIndex,
         Stream.mapEffect(([[part], index]) =>
           client.request({
