@@ -75,6 +75,20 @@ describe("NodeDocSpace: an answer's body read natively", () => {
         expect(second).toBe(first)
         expect(third).toBe(first)
       })))
+
+    it.live(`a raw answer ${what} read as text, then as JSON, gives both`, () =>
+      Effect.scoped(Effect.gen(function*() {
+        const server = yield* serve(chunked)
+        const [text, json] = yield* Effect.provide(
+          Effect.scoped(Effect.flatMap(
+            DocSpaceClient.raw({ operation: "getSelf", method: "GET", path: "/api/2.0/people/@self" }),
+            (response) => Effect.all([response.text, response.json])
+          )),
+          layerFor(server)
+        )
+        expect(JSON.parse(text).response).toEqual(person)
+        expect((json as { readonly response: unknown }).response).toEqual(person)
+      })))
   }
 
   // a POST: a GET whose body is cut is sent again, with backoff, before its error stands

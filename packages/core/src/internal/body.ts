@@ -171,6 +171,17 @@ class BoundedResponse extends DelegatingResponse {
   }
   private nativeRead: Promise<Uint8Array | TooLarge> | undefined
 
+  // parsed from the bounded `text`: the same read whichever of the two is asked for first (the platform's `json` would
+  // read the body again, which a native read has consumed), and bounded too
+  override get json(): Effect.Effect<unknown, HttpClientError.ResponseError> {
+    return Effect.flatMap(this.text, (text) =>
+      Effect.try({
+        try: () => (text === "" ? null : JSON.parse(text) as unknown),
+        catch: (cause) =>
+          new HttpClientError.ResponseError({ request: this.request, response: this, reason: "Decode", cause })
+      }))
+  }
+
   override get text(): Effect.Effect<string, HttpClientError.ResponseError> {
     const headers = this.original.headers
     const declared = headers["content-length"] === undefined ? NaN : Number(headers["content-length"])
