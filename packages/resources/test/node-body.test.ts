@@ -16,6 +16,16 @@ const serve = (chunked: boolean) =>
   Effect.acquireRelease(
     Effect.promise(async () => {
       const server: Server = createServer((req, res) => {
+        if (req.url?.startsWith("/empty")) {
+          // a declared length of zero: no body at all
+          res.writeHead(200, { "content-type": "application/json", "content-length": "0" })
+          return void res.end()
+        }
+        if (req.url?.startsWith("/malformed")) {
+          // a length that is not a number
+          res.writeHead(200, { "content-type": "application/json", "content-length": "twelve" })
+          return void res.end("{\"response\":{}}")
+        }
         const body = req.url?.startsWith("/cut")
           ? undefined
           : JSON.stringify({ response: person, count: 1, status: 0, statusCode: 200 })
@@ -98,6 +108,30 @@ describe("NodeDocSpace: an answer's body read natively", () => {
       const result = yield* Effect.either(
         Effect.provide(
           DocSpaceClient.request({ operation: "postCut", method: "POST", path: "/cut" }, People.Person),
+          layerFor(server)
+        )
+      )
+      expect(Either.isLeft(result) && result.left._tag).toBe("TransportError")
+    })))
+
+  it.live("an answer declaring a length of zero is a DecodeError for a schema that wants a value", () =>
+    Effect.scoped(Effect.gen(function*() {
+      const server = yield* serve(false)
+      const result = yield* Effect.either(
+        Effect.provide(
+          DocSpaceClient.request({ operation: "postEmpty", method: "POST", path: "/empty" }, People.Person),
+          layerFor(server)
+        )
+      )
+      expect(Either.isLeft(result) && result.left._tag).toBe("DecodeError")
+    })))
+
+  it.live("an answer whose Content-Length is not a number is a typed failure, not a hang or a defect", () =>
+    Effect.scoped(Effect.gen(function*() {
+      const server = yield* serve(false)
+      const result = yield* Effect.either(
+        Effect.provide(
+          DocSpaceClient.request({ operation: "postMalformed", method: "POST", path: "/malformed" }, People.Person),
           layerFor(server)
         )
       )
