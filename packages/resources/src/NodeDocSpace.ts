@@ -25,13 +25,14 @@
  * @since 0.2.0
  */
 import * as DocSpaceClient from "@effect-docspace/core/DocSpaceClient"
-import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import type * as ConfigError from "effect/ConfigError"
 import * as Layer from "effect/Layer"
 import * as DocSpace from "./DocSpace.js"
+import * as Undici from "./internal/undici.js"
 
-// undici aborts a request when its signal fires: the client's timeouts abort it, without a fiber per request
-const transport = Layer.merge(NodeHttpClient.layerUndici, Layer.succeed(DocSpaceClient.TransportAborts, true))
+// undici (its agent and `request` only: see internal/undici.ts) aborts a request when its signal fires: the client's
+// timeouts abort it, without a fiber per request
+const transport = Layer.merge(Undici.layer, Layer.succeed(DocSpaceClient.TransportAborts, true))
 
 /**
  * {@link DocSpace.layer} with Node's HTTP client (undici) included. Its requests' timeouts abort them through their
