@@ -1,3 +1,6 @@
+import { Auth } from "@effect-docspace/core"
+import { People } from "@effect-docspace/resources"
+import { NodeDocSpace } from "@effect-docspace/resources/node"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import { describe, expect, it } from "@effect/vitest"
@@ -6,11 +9,18 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
+import * as Redacted from "effect/Redacted"
 import * as Stream from "effect/Stream"
 import { createServer, type IncomingMessage, type Server } from "node:http"
 import type { AddressInfo } from "node:net"
 import type { Socket } from "node:net"
 import * as Undici from "../src/internal/undici.js"
+
+/** Whether Node's own bundled undici (behind the lazy globals `fetch`, `Response`, `Headers`...) has been loaded. */
+const nodeUndiciLoaded = () =>
+  (process as unknown as { readonly moduleLoadList: ReadonlyArray<string> }).moduleLoadList.some((name) =>
+    name.includes("deps/undici")
+  )
 
 // NodeDocSpace's own transport (undici's agent and `request`, without the rest of undici) over a real socket: what the
 // platform's undici client did, it must do.
@@ -78,6 +88,19 @@ const withClient = <A, E>(f: (client: HttpClient.HttpClient) => Effect.Effect<A,
   Effect.flatMap(HttpClient.HttpClient, f).pipe(Effect.provide(Undici.layer))
 
 describe("NodeDocSpace's undici transport", () => {
+  // first in the file: nothing else has loaded Node's bundled undici yet in this process
+  it.scoped("a request through NodeDocSpace.layer never loads Node's bundled undici (8 MiB, 20 ms)", () =>
+    Effect.gen(function*() {
+      expect(nodeUndiciLoaded()).toBe(false)
+      const portal = yield* serve
+      const live = NodeDocSpace.layer({ baseUrl: portal.url(""), auth: Auth.apiKey(Redacted.make("sk-test")) })
+      // the portal's echo is not a person: the request, its answer and its body read are what this is about
+      const result = yield* Effect.either(Effect.provide(People.self(), live))
+      expect(Either.isLeft(result) && result.left._tag).toBe("DecodeError")
+      expect(portal.seen[0]).toMatchObject({ method: "GET", url: "/api/2.0/people/@self" })
+      expect(nodeUndiciLoaded()).toBe(false)
+    }))
+
   it.scoped("sends a method, headers and a byte body; answers status, headers, cookies and JSON", () =>
     Effect.gen(function*() {
       const portal = yield* serve
