@@ -118,8 +118,8 @@ describe("Streams.idleTimeout", () => {
     }))
 })
 
-// A loopback server: `/stall` sends 10 bytes and then nothing (it says when the request's socket closes), `/full`
-// sends 100,000 bytes.
+// A loopback server: `/stall` sends 10 bytes and then nothing (it says when the request's socket closes), `/two` sends
+// 10 bytes, 10 more 50 ms later and ends, `/full` sends 100,000 bytes.
 const server = Effect.acquireRelease(
   Effect.async<{ readonly url: string; readonly closed: Promise<void>; readonly server: Http.Server }>((resume) => {
     let onClose: () => void = () => undefined
@@ -129,6 +129,11 @@ const server = Effect.acquireRelease(
       if (req.url?.startsWith("/stall") === true) {
         req.socket.once("close", onClose)
         res.write(new Uint8Array(10))
+        return
+      }
+      if (req.url?.startsWith("/two") === true) {
+        res.write(new Uint8Array(10))
+        setTimeout(() => res.end(new Uint8Array(10)), 50)
         return
       }
       res.end(new Uint8Array(100_000))
@@ -179,5 +184,32 @@ describe("DocSpaceClient.stream's idle timeout over a real socket (undici)", () 
       })
       yield* Effect.promise(() => closed)
       expect(yield* Effect.provide(download("/full"), layer)).toBe(100_000)
+    }))
+
+  it.scoped("the time the consumer spends on a chunk does not count, over undici's body either", () =>
+    Effect.gen(function*() {
+      const { url } = yield* server
+      const layer = DocSpaceClient.layer().pipe(
+        Layer.provide(
+          DocSpaceConfig.layer({ baseUrl: url, auth: Auth.apiKey(Redacted.make(API_KEY)), timeout: 10_000 })
+        ),
+        Layer.provide(NodeHttpClient.layerUndici),
+        Layer.orDie
+      )
+      const got = yield* Deferred.make<void>()
+      let chunks = 0
+      // 15 seconds on the first chunk, longer than the idle timeout, while the second one is on its way
+      const fiber = yield* Effect.fork(Effect.exit(Effect.provide(
+        DocSpaceClient.stream({ operation: "download", method: "GET", path: "/two" }).pipe(
+          Stream.tap(() =>
+            ++chunks === 1 ? Effect.zipRight(Deferred.succeed(got, undefined), Effect.sleep("15 seconds")) : Effect.void
+          ),
+          Stream.runFold(0, (n, chunk) => n + chunk.length)
+        ),
+        layer
+      )))
+      yield* Deferred.await(got)
+      yield* TestClock.adjust("15 seconds")
+      expect(yield* Fiber.join(fiber)).toEqual(Exit.succeed(20))
     }))
 })

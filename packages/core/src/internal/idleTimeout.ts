@@ -1,6 +1,7 @@
 import type * as HttpClientError from "@effect/platform/HttpClientError"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import type * as Cause from "effect/Cause"
+import * as Channel from "effect/Channel"
 import type * as Chunk from "effect/Chunk"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -172,26 +173,35 @@ export const responseBody = <E, E2>(
   return Stream.unwrapScoped(Effect.gen(function*() {
     const millis = Math.max(1, Duration.toMillis(Duration.decode(options.duration)))
     const clock = yield* Effect.clock
-    const pull = yield* Stream.toPull(response.stream)
     // whether the consumer waits for a chunk, and since when; whether the watchdog destroyed the body
     let waiting = false
     let since = 0
     let stalled = false
-    const read: Effect.Effect<Chunk.Chunk<Uint8Array>, Option.Option<E | E2>> = Effect.suspend(() => {
+    // a stage between the body and the consumer: it asks the body for a chunk only when the consumer asks it for one
+    // (channels are pulled), so the time from its ask to the chunk is the consumer's wait. (Pulling the body through
+    // `Stream.toPull` into a stream of its own cost two channel executors, about 5 us a chunk more.)
+    const watch: Channel.Channel<
+      Chunk.Chunk<Uint8Array>,
+      Chunk.Chunk<Uint8Array>,
+      E | E2,
+      HttpClientError.ResponseError,
+      unknown,
+      unknown
+    > = Channel.suspend(() => {
       since = clock.unsafeCurrentTimeMillis()
       waiting = true
-      return Effect.matchEffect(pull, {
-        onFailure: (error) => {
+      return Channel.readWith({
+        onInput: (chunk: Chunk.Chunk<Uint8Array>) => {
           waiting = false
-          return Effect.fail(
-            Option.isNone(error)
-              ? Option.none()
-              : Option.some(stalled ? options.onTimeout() : options.onError(error.value))
-          )
+          return Channel.zipRight(Channel.write(chunk), watch)
         },
-        onSuccess: (chunk) => {
+        onFailure: (error: HttpClientError.ResponseError) => {
           waiting = false
-          return Effect.succeed(chunk)
+          return Channel.fail(stalled ? options.onTimeout() : options.onError(error))
+        },
+        onDone: () => {
+          waiting = false
+          return Channel.void
         }
       })
     })
@@ -205,6 +215,6 @@ export const responseBody = <E, E2>(
       return Effect.zipRight(Effect.sleep(waiting ? since + millis - now : millis), watchdog)
     })
     yield* Effect.forkScoped(watchdog)
-    return Stream.repeatEffectChunkOption(read)
+    return Stream.pipeThroughChannel(response.stream, watch)
   }))
 }
