@@ -1,6 +1,6 @@
 // The two undici modules `internal/undici.ts` loads instead of undici's index (which loads every part of undici, and
-// through it Node's own bundled copy of undici: 19 MiB of RSS and about 70 ms more at start-up). undici has no
-// `exports` map, so these paths are importable; their types are the public ones of the same classes.
+// through it Node's own bundled copy of undici: 19 MiB of RSS and 106 ms, against 10 MiB and 32 ms for these two).
+// undici has no `exports` map, so these paths are importable; their types are the public ones of the same classes.
 
 declare module "undici/lib/dispatcher/agent.js" {
   import type { Agent } from "undici"

@@ -3,10 +3,9 @@
  * `NodeHttpClient.layerUndici` drives them, without loading the rest of undici.
  *
  * `NodeHttpClient` imports undici's index, which loads every part of undici (fetch, WebSocket, the cache, the mock
- * agent, ...) and, through its cookies module, Node's own bundled copy of undici as well: about 19 MiB of RSS and 70
- * ms of start-up (`node bench/.exp`-style runs: an import of the agent and `request` alone took 10 MiB and 32 ms,
- * undici's index 19 MiB and 106 ms). Here only the agent (with its pools, clients and parser) and `request` are
- * loaded. The behaviour is the platform's (and a `FormData` body works, which under the platform's
+ * agent, ...) and, through its cookies module, Node's own bundled copy of undici as well: 19 MiB of RSS and 106 ms
+ * in a bare process, against 10 MiB and 32 ms for the agent and `request` alone (a `require` of each, 12-03). Here
+ * only the agent (with its pools, clients and parser) and `request` are loaded. The behaviour is the platform's (and a `FormData` body works, which under the platform's
  * undici client fails): the same request options, the request's `AbortSignal`, no undici timeouts
  * (the client has its own), and answers whose `source` is undici's `ResponseData` (core reads its body natively).
  * (`NodeHttpClient.UndiciRequestOptions` is not read: to pass undici options, give `DocSpace.layer` a client of
