@@ -28,9 +28,10 @@ interface Cell {
   readonly problems: ReadonlyArray<string>
 }
 
-const runCell = (flow: Flows.Flow, fault: Column) =>
+const runCell = (flow: Flows.Flow, fault: Column, transport: "node" | "undici") =>
   Effect.gen(function*() {
-    const env = yield* Flows.env(flow.envOptions)
+    // a flow that needs a transport of its own (fetch, to follow a storage redirect) keeps it
+    const env = yield* Flows.env({ transport, ...flow.envOptions })
     env.hostile.setRules(fault === "none" ? [] : [{ match: flow.target, fault, skip: flow.skip }])
     const recorder = Canaries.makeRecorder()
     const started = Date.now()
@@ -96,7 +97,9 @@ const table = (cells: ReadonlyArray<Cell>): string => {
   return lines.join("\n")
 }
 
-describe("fault matrix", () => {
+// over NodeDocSpace.layer's own transport (timeouts abort the request's signal) and over @effect/platform-node's
+// undici client under DocSpace.layer (a fiber per request for its timeout)
+describe.each(["node", "undici"] as const)("fault matrix (%s)", (transport) => {
   it.live(
     "every operation kind x every fault: the right result or a named typed error, nothing duplicated or left",
     () =>
@@ -107,7 +110,9 @@ describe("fault matrix", () => {
             fault
           }))
         )
-        const cells = yield* Effect.forEach(work, ({ fault, flow }) => runCell(flow, fault), { concurrency: 8 })
+        const cells = yield* Effect.forEach(work, ({ fault, flow }) => runCell(flow, fault, transport), {
+          concurrency: 8
+        })
         // a row whose flow fails without any fault verifies nothing: its cells do not hold
         const broken = new Set(cells.filter((c) => c.fault === "none" && c.problems.length > 0).map((c) => c.flow))
         for (const c of cells) {
@@ -135,7 +140,7 @@ describe("fault matrix", () => {
           b
         ) => (Number.parseInt(b.outcome.split(" ")[1]!) > Number.parseInt(a.outcome.split(" ")[1]!) ? b : a))
         console.log(`slowest cell: ${slowest.flow} x ${slowest.fault}, ${slowest.outcome} (bound 20 s)`)
-        console.log(`fault matrix: ${cells.length - failing.length}/${cells.length} cells hold`)
+        console.log(`fault matrix (${transport}): ${cells.length - failing.length}/${cells.length} cells hold`)
         expect(cells.length).toBeGreaterThan(80)
         expect(unexpected.map((c) => `${c.flow} x ${c.fault}: ${c.problems.join("; ")}`)).toEqual([])
       }),

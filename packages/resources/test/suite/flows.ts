@@ -7,7 +7,7 @@ import type { DocSpaceClient } from "@effect-docspace/core"
 import { Auth, DocSpaceError } from "@effect-docspace/core"
 import { RateLimitPolicy } from "@effect-docspace/rate-limit"
 import { DocSpace, Downloads, FileOperations, Folders, People, Uploads } from "@effect-docspace/resources"
-import { NodeDownloads } from "@effect-docspace/resources/node"
+import { NodeDocSpace, NodeDownloads } from "@effect-docspace/resources/node"
 import { FakeDocSpace } from "@effect-docspace/testing"
 import { NodeHttpClient } from "@effect/platform-node"
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
@@ -79,10 +79,12 @@ export interface EnvOptions {
   /** Downloads answer 302 to a storage on another origin (a Cloud portal), or the portal serves the bytes. */
   readonly storageRedirect?: boolean | undefined
   /**
-   * The client's transport: undici (does not follow redirects, so a redirecting portal's download is a `ServerError`
-   * that says so) or Node's fetch (follows them, dropping credentials on the way to another origin).
+   * The client's transport: `NodeDocSpace.layer`'s own over undici (the default: what a Node user gets; timeouts
+   * abort the request's signal), `@effect/platform-node`'s undici client under `DocSpace.layer` (neither follows
+   * redirects, so a redirecting portal's download is a `ServerError` that says so), or Node's fetch (follows them,
+   * dropping credentials on the way to another origin).
    */
-  readonly transport?: "undici" | "fetch" | undefined
+  readonly transport?: "node" | "undici" | "fetch" | undefined
 }
 
 /** A fresh portal, proxy and client layer, closed with the scope. */
@@ -126,10 +128,12 @@ export const env = (options: EnvOptions = {}): Effect.Effect<Env, unknown, Scope
         password: Redacted.make(Canaries.password),
         code: Effect.succeed(Redacted.make(Canaries.code))
       })
-    const layer = DocSpace.layer({ baseUrl: hostile.url, auth, timeout: requestTimeout, rateLimit: policy }).pipe(
-      Layer.provide(options.transport === "fetch" ? FetchHttpClient.layer : NodeHttpClient.layerUndici),
-      Layer.orDie
-    )
+    const settings = { baseUrl: hostile.url, auth, timeout: requestTimeout, rateLimit: policy }
+    const layer = (options.transport === undefined || options.transport === "node"
+      ? NodeDocSpace.layer(settings)
+      : DocSpace.layer(settings).pipe(
+        Layer.provide(options.transport === "fetch" ? FetchHttpClient.layer : NodeHttpClient.layerUndici)
+      )).pipe(Layer.orDie)
     return {
       fake,
       hostile,
