@@ -82,42 +82,56 @@ const fetchUpload = async () => {
 // What the protocol itself allows (one round trip per part), without any client library.
 // How a part is posted: fetch (which copies a Uint8Array body before sending it, as the Fetch standard says), or
 // undici's own `request` (the transport under `NodeDocSpace.layer`, which writes the buffer as it is)
-type Post = (url: string, headers: Record<string, string>, body: Uint8Array<ArrayBuffer> | undefined) => Promise<{
+type Post = (
+  url: string,
+  headers: Record<string, string>,
+  body: Uint8Array<ArrayBuffer> | string | undefined,
+  method?: "GET" | "POST"
+) => Promise<{
   readonly status: number
   readonly json: unknown
 }>
 
-const viaFetch: Post = async (url, headers, body) => {
-  const res = await fetch(url, { method: "POST", headers, body: body ?? null })
+const viaFetch: Post = async (url, headers, body, method = "POST") => {
+  const res = await fetch(url, { method, headers, body: body ?? null })
   return { status: res.status, json: await res.json() }
 }
 
 const viaUndici = async (): Promise<Post> => {
-  // undici as @effect/platform-node has it (not a dependency of the bench itself)
-  const require = createRequire(import.meta.resolve("@effect/platform-node/NodeHttpClient"))
-  const undici = require("undici") as {
-    request: (
-      url: string,
-      options: { method: string; headers: Record<string, string>; body: Uint8Array | null }
-    ) => Promise<{ statusCode: number; body: { json: () => Promise<unknown> } }>
-  }
-  return async (url, headers, body) => {
-    const res = await undici.request(url, { method: "POST", headers, body: body ?? null })
+  // the two undici modules NodeDocSpace.layer loads (its agent and `request`; the bench does not depend on undici
+  // itself): the reference's process holds what the client's transport holds, and no more
+  const require = createRequire(import.meta.resolve("@effect-docspace/resources/NodeDocSpace"))
+  const Agent = require("undici/lib/dispatcher/agent.js") as new() => object
+  const request = require("undici/lib/api/api-request.js") as (
+    this: object,
+    options: { origin: string; path: string; method: string; headers: Record<string, string>; body: unknown }
+  ) => Promise<{ statusCode: number; body: { json: () => Promise<unknown> } }>
+  const agent = new Agent()
+  return async (url, headers, body, method = "POST") => {
+    const target = new URL(url)
+    const res = await request.call(agent, {
+      origin: target.origin,
+      path: target.pathname + target.search,
+      method,
+      headers,
+      body: body ?? null
+    })
     return { status: res.statusCode, json: await res.body.json() }
   }
 }
 
 const chunkedUpload = (postPart: Post) => async () => {
   const headers = { authorization: `Bearer ${apiKey}` }
-  const settings = (await (await fetch(`${base}/api/2.0/files/settings`, { headers })).json()) as {
+  // the settings and the session through the same transport as the parts
+  const settings = (await postPart(`${base}/api/2.0/files/settings`, headers, undefined, "GET")).json as {
     response: { chunkUploadSize: number }
   }
   const chunk = settings.response.chunkUploadSize
-  const created = (await (await fetch(`${base}/api/2.0/files/1/upload/create_session`, {
-    method: "POST",
-    headers: { ...headers, "content-type": "application/json" },
-    body: JSON.stringify({ fileName: "big.bin", fileSize: size })
-  })).json()) as { response: { data: { location: string } } }
+  const created = (await postPart(
+    `${base}/api/2.0/files/1/upload/create_session`,
+    { ...headers, "content-type": "application/json" },
+    JSON.stringify({ fileName: "big.bin", fileSize: size })
+  )).json as { response: { data: { location: string } } }
   const location = created.response.data.location
   const boundary = "----bench-boundary-0123456789abcdef"
   const encoder = new TextEncoder()
