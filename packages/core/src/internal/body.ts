@@ -163,6 +163,15 @@ abstract class DelegatingResponse extends Inspectable.Class implements HttpClien
   toJSON(): unknown {
     return this.original.toJSON()
   }
+
+  /** A body's text as JSON (an empty body is `null`), as the platform's `json` reads it; a parse error is a Decode. */
+  protected parseJson(text: string): Effect.Effect<unknown, HttpClientError.ResponseError> {
+    return Effect.try({
+      try: () => (text === "" ? null : JSON.parse(text) as unknown),
+      catch: (cause) =>
+        new HttpClientError.ResponseError({ request: this.request, response: this, reason: "Decode", cause })
+    })
+  }
 }
 
 /**
@@ -180,12 +189,7 @@ class BoundedResponse extends DelegatingResponse {
   // parsed from the bounded `text`: the same read whichever of the two is asked for first (the platform's `json` would
   // read the body again, which a native read has consumed), and bounded too
   override get json(): Effect.Effect<unknown, HttpClientError.ResponseError> {
-    return Effect.flatMap(this.text, (text) =>
-      Effect.try({
-        try: () => (text === "" ? null : JSON.parse(text) as unknown),
-        catch: (cause) =>
-          new HttpClientError.ResponseError({ request: this.request, response: this, reason: "Decode", cause })
-      }))
+    return Effect.flatMap(this.text, (text) => this.parseJson(text))
   }
 
   override get text(): Effect.Effect<string, HttpClientError.ResponseError> {
@@ -279,11 +283,7 @@ class BufferedResponse extends DelegatingResponse {
     return Effect.succeed(this.body)
   }
   override get json(): Effect.Effect<unknown, HttpClientError.ResponseError> {
-    return Effect.try({
-      try: () => (this.body === "" ? null : JSON.parse(this.body)),
-      catch: (cause) =>
-        new HttpClientError.ResponseError({ request: this.request, response: this, reason: "Decode", cause })
-    })
+    return this.parseJson(this.body)
   }
   override get stream(): Stream.Stream<Uint8Array, HttpClientError.ResponseError> {
     return this.body === "" ? Stream.empty : Stream.succeed(encoder.encode(this.body))
