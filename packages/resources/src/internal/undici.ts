@@ -78,12 +78,17 @@ class UndiciResponse extends Inspectable.Class implements HttpClientResponse.Htt
     return NodeStream.fromReadable(() => this.source.body, (cause) => decodeError(this.request, this, cause))
   }
 
-  private textBody: Effect.Effect<string, HttpClientError.ResponseError> | undefined
-  get text(): Effect.Effect<string, HttpClientError.ResponseError> {
-    return this.textBody ??= Effect.runSync(Effect.cached(Effect.tryPromise({
-      try: () => this.source.body.text(),
+  // undici's body can be consumed once: each whole-body read is made at most once and kept, as the platform's are
+  private readOnce<A>(read: () => Promise<A>): Effect.Effect<A, HttpClientError.ResponseError> {
+    return Effect.runSync(Effect.cached(Effect.tryPromise({
+      try: read,
       catch: (cause) => decodeError(this.request, this, cause)
     })))
+  }
+
+  private textBody: Effect.Effect<string, HttpClientError.ResponseError> | undefined
+  get text(): Effect.Effect<string, HttpClientError.ResponseError> {
+    return this.textBody ??= this.readOnce(() => this.source.body.text())
   }
 
   get json(): Effect.Effect<unknown, HttpClientError.ResponseError> {
@@ -104,19 +109,13 @@ class UndiciResponse extends Inspectable.Class implements HttpClientResponse.Htt
 
   private arrayBufferBody: Effect.Effect<ArrayBuffer, HttpClientError.ResponseError> | undefined
   get arrayBuffer(): Effect.Effect<ArrayBuffer, HttpClientError.ResponseError> {
-    return this.arrayBufferBody ??= Effect.runSync(Effect.cached(Effect.tryPromise({
-      try: () => this.source.body.arrayBuffer(),
-      catch: (cause) => decodeError(this.request, this, cause)
-    })))
+    return this.arrayBufferBody ??= this.readOnce(() => this.source.body.arrayBuffer())
   }
 
   private formDataBody: Effect.Effect<FormData, HttpClientError.ResponseError> | undefined
   get formData(): Effect.Effect<FormData, HttpClientError.ResponseError> {
     // undici's body does not implement it (a NotSupportedError), as under the platform's client
-    return this.formDataBody ??= Effect.runSync(Effect.cached(Effect.tryPromise({
-      try: () => this.source.body.formData() as Promise<FormData>,
-      catch: (cause) => decodeError(this.request, this, cause)
-    })))
+    return this.formDataBody ??= this.readOnce(() => this.source.body.formData() as Promise<FormData>)
   }
 
   toJSON(): unknown {
