@@ -272,16 +272,23 @@ const measureTransfer = async (base: string) => {
     // an upload to DocSpace is a chunked session (each 10 MiB part answered before the next): "undici-chunked" does
     // that protocol by hand over undici (the transport under NodeDocSpace.layer), what any client of this API can
     // reach; "fetch-chunked" does it with plain fetch, which copies each part before sending it. "parallel 2": the
-    // web client's parallel mode, two parts in flight
+    // web client's parallel mode, two parts in flight. "@effect/platform": Effect's own HttpClient doing the same
+    // (the upload's protocol by hand, the download's Effect stream) without a limiter, span or Schema, a floor for any
+    // Effect client
     const contenders: Record<string, ReadonlyArray<string>> = mode === "upload"
       ? {
         "fetch": ["fetch"],
         "undici-chunked": ["undici-chunked"],
         "fetch-chunked": ["fetch-chunked"],
+        "@effect/platform HttpClient, chunked by hand": ["platform"],
         "effect-docspace": ["effect-docspace"],
         "effect-docspace, parallel 2": ["effect-docspace", "2"]
       }
-      : { "fetch": ["fetch"], "effect-docspace": ["effect-docspace"] }
+      : {
+        "fetch": ["fetch"],
+        "@effect/platform HttpClient, its Effect stream": ["platform"],
+        "effect-docspace": ["effect-docspace"]
+      }
     // the same transfer run warm, after 512 MiB moved the same way in its process (a fresh process is cold: its first
     // few hundred MiB run a large part of the client's code in the interpreter and the baseline compilers)
     contenders["fetch, warm"] = ["fetch", "1", "warm"]
@@ -313,11 +320,18 @@ const measureTransfer = async (base: string) => {
     const warmThroughput = pairedRatio(speed("effect-docspace, warm"), speed("fetch, warm"))
     const rss = median(rows["effect-docspace"].map((r) => r.peakRssMiB))
     const cap = mode === "upload" ? 150 : 100
+    const floor = mode === "upload"
+      ? "@effect/platform HttpClient, chunked by hand"
+      : "@effect/platform HttpClient, its Effect stream"
     const chunked = mode === "upload"
       ? ` (the chunked protocol by hand: over undici ${
         ratio(pairedRatio(speed("undici-chunked"), speed("fetch")))
-      }, with fetch ${ratio(pairedRatio(speed("fetch-chunked"), speed("fetch")))})`
-      : ""
+      }, with fetch ${ratio(pairedRatio(speed("fetch-chunked"), speed("fetch")))}, with @effect/platform ${
+        ratio(pairedRatio(speed(floor), speed("fetch")))
+      } and ${fmt(median(rows[floor].map((r) => r.peakRssMiB)))} MiB)`
+      : ` (@effect/platform's own stream: ${ratio(pairedRatio(speed(floor), speed("fetch")))} and ${
+        fmt(median(rows[floor].map((r) => r.peakRssMiB)))
+      } MiB)`
     goals.push({
       measure: `${TRANSFER_MIB} MiB ${mode} vs fetch streaming the same bytes: throughput; client peak RSS`,
       figure: `${ratio(throughput)} in a fresh process, ${

@@ -3,7 +3,7 @@
  *
  *   node --import tsx bench/compare/transfer.ts <baseUrl> <upload|download> <MiB> <contender> [parts]
  *
- * contender: effect-docspace, fetch, fetch-chunked or undici-chunked.
+ * contender: effect-docspace, fetch, fetch-chunked, undici-chunked or platform.
  *
  * upload: `size` bytes pulled 64 KiB at a time, the same (never written) buffer each time for every contender, so
  * that the source allocates nothing and the RSS shows what the client itself holds; effect-docspace
@@ -14,6 +14,8 @@
  * (settings, session, 10 MiB multipart parts in order from one reused buffer), with plain fetch (which copies each
  * part's buffer before sending it) or with undici's `request` (the transport under `NodeDocSpace.layer`: what the
  * protocol allows over it, without any client library); their downloads are plain fetch's.
+ * platform (a floor for any Effect client): @effect/platform's HttpClient, the upload's protocol by hand as the
+ * references, the download's Effect stream folded into a byte count.
  * `parts` (uploads, default 1): with more than 1, the parallel mode the web client uses (numbered parts, at most
  * `parts` in flight, then `finalize`): `Uploads.upload({ parallel: parts })`, and the references by hand with `parts`
  * reused buffers.
@@ -202,12 +204,53 @@ const fetchDownload = async () => {
   }
 }
 
+// Effect's own HttpClient (@effect/platform over its undici client), one `Effect.runPromise` a request, without a
+// limiter, span, Schema or typed errors: what an Effect program pays per request before any client library. Uploads do
+// the chunked protocol by hand as the references above; downloads fold the answer's Effect stream.
+const platform = async () => {
+  const [NodeHttpClient, HttpClient, HttpClientRequest, Effect, ManagedRuntime, Stream] = await Promise.all([
+    import("@effect/platform-node/NodeHttpClient"),
+    import("@effect/platform/HttpClient"),
+    import("@effect/platform/HttpClientRequest"),
+    import("effect/Effect"),
+    import("effect/ManagedRuntime"),
+    import("effect/Stream")
+  ])
+  const runtime = ManagedRuntime.make(NodeHttpClient.layerUndici)
+  const post: Post = (url, headers, body, method = "POST") => {
+    const plain = HttpClientRequest.make(method)(url, { headers })
+    const request = body === undefined
+      ? plain
+      : typeof body === "string"
+      ? HttpClientRequest.bodyText(plain, body, headers["content-type"])
+      : HttpClientRequest.bodyUint8Array(plain, body, headers["content-type"])
+    return runtime.runPromise(
+      Effect.scoped(
+        Effect.flatMap(
+          HttpClient.execute(request),
+          (res) => Effect.map(res.json, (json) => ({ status: res.status, json }))
+        )
+      )
+    )
+  }
+  const download = () =>
+    runtime.runPromise(Effect.scoped(Effect.flatMap(
+      HttpClient.get(`${base}/filehandler.ashx?action=download&fileid=${mibArg}`, {
+        headers: { authorization: `Bearer ${apiKey}` }
+      }),
+      (res) => Stream.runFold(res.stream, 0, (n, chunk) => n + chunk.length)
+    )))
+  return mode === "upload" ? chunkedUpload(post) : download
+}
+
 const run: () => Promise<unknown> = contender === "fetch"
   ? (mode === "upload" ? fetchUpload : fetchDownload)
   : contender === "fetch-chunked"
   ? (mode === "upload" ? chunkedUpload(viaFetch) : fetchDownload)
   : contender === "undici-chunked"
   ? (mode === "upload" ? chunkedUpload(await viaUndici()) : fetchDownload)
+  : contender === "platform"
+  ? await platform()
   : await effectDocSpace()
 
 // at least 512 MiB before the measured transfer: the hot path is compiled by then (the second 256 MiB in a process still
