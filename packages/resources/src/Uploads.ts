@@ -207,11 +207,21 @@ const CreatedSession = Schema.Struct({
   location: Schemas.opt(Schema.String)
 })
 
-const ChunkReply = Schema.Struct({
-  success: Schema.optionalWith(Schema.Boolean, { nullable: true, default: () => true }),
-  data: Schemas.opt(Schema.Unknown),
-  message: Schemas.opt(Schema.String)
-})
+/**
+ * A part's answer, `{ success?, data?, message? }` (`null` as missing; `success` true when missing), or undefined when
+ * it is not that shape. Checked by hand: it runs once a part, about a hundred times a transfer, so V8 seldom compiles
+ * it, and the equivalent Schema decode (three optional, nullable fields with a default) took about 0.1 ms a part in a
+ * fresh process.
+ */
+const chunkReply = (
+  json: unknown
+): { readonly success: boolean; readonly data: unknown; readonly message: string | undefined } | undefined => {
+  if (typeof json !== "object" || json === null || Array.isArray(json)) return undefined
+  const { data, message, success } = json as { readonly [key: string]: unknown }
+  if (success !== undefined && success !== null && typeof success !== "boolean") return undefined
+  if (message !== undefined && message !== null && typeof message !== "string") return undefined
+  return { success: success ?? true, data: data ?? undefined, message: message ?? undefined }
+}
 
 const Uploaded = Schema.Struct({
   id: Schemas.opt(Schemas.Id),
@@ -518,24 +528,23 @@ const uploadViaLocation = <E, R>(
             // the part's buffer is reused once its request is over, whatever its outcome
             Effect.ensuring(part !== undefined ? part.release : Effect.void)
           ),
-          ([status, json]) =>
-            Effect.flatMap(
-              Effect.mapError(
-                Schema.decodeUnknown(ChunkReply)(json),
-                () => new Errors.DecodeError({ ...info, status, message: "unexpected answer to a part", excerpt: "" })
-              ),
-              (reply) =>
-                reply.success
-                  ? Effect.succeed([status, reply.data] as const)
-                  : Effect.fail(
-                    new Errors.BadRequest({
-                      ...info,
-                      status: 200,
-                      message: reply.message ?? "the portal refused the part",
-                      serverType: "ChunkedUploader"
-                    })
-                  )
-            )
+          ([status, json]): Effect.Effect<readonly [number, unknown], Errors.DocSpaceError> => {
+            const reply = chunkReply(json)
+            return reply === undefined
+              ? Effect.fail(
+                new Errors.DecodeError({ ...info, status, message: "unexpected answer to a part", excerpt: "" })
+              )
+              : reply.success
+              ? Effect.succeed([status, reply.data] as const)
+              : Effect.fail(
+                new Errors.BadRequest({
+                  ...info,
+                  status: 200,
+                  message: reply.message ?? "the portal refused the part",
+                  serverType: "ChunkedUploader"
+                })
+              )
+          }
         )
       const sep = location.includes("?") ? "&" : "?"
       if (parallel) {

@@ -43,6 +43,8 @@ const uploadPortal = (
   options: {
     readonly pulled?: Ref.Ref<number>
     readonly refuse?: number
+    /** What part n (from 1) is answered with instead of the portal's answer. */
+    readonly answers?: ReadonlyMap<number, unknown>
     readonly serverChunk?: number
     readonly location?: string
     readonly lastReply?: Reply
@@ -89,6 +91,7 @@ const uploadPortal = (
         if (options.refuse === state.parts.length) {
           return { json: { success: false, message: "Quota exceeded" } }
         }
+        if (options.answers?.has(state.parts.length)) return { json: options.answers.get(state.parts.length) }
         const count = Math.ceil(total / serverChunk)
         const received = state.parts.slice(0, count).reduce((n, p) => n + p.length, 0)
         const stored = total < serverChunk ? bytes.length <= total : received === total
@@ -204,6 +207,44 @@ describe("Uploads", () => {
       expect(portal.state.parts.length).toBe(2)
     }).pipe(Effect.provide(portal.layer))
   })
+
+  it.effect("a part's answer of another shape is a DecodeError; a null success or message counts as missing", () =>
+    Effect.gen(function*() {
+      const upload = (answer: unknown) => {
+        const portal = uploadPortal({ answers: new Map([[2, answer]]) })
+        return Effect.map(
+          Effect.either(
+            Uploads.upload({ folderId: 5, fileName: "a.bin", size: 3500, content: Stream.make(pattern(0, 3500)) }).pipe(
+              Effect.provide(portal.layer)
+            )
+          ),
+          (result) => [result, portal.state.parts.length] as const
+        )
+      }
+      for (const answer of [{ success: "yes" }, { success: true, message: 5 }, [], "ok", null, 1]) {
+        const [result, parts] = yield* upload(answer)
+        expect(result._tag, JSON.stringify(answer)).toBe("Left")
+        if (result._tag === "Left") {
+          expect(result.left).toMatchObject({
+            _tag: "DecodeError",
+            message: "unexpected answer to a part",
+            status: 200
+          })
+        }
+        // the upload stops at the part whose answer it cannot read
+        expect(parts).toBe(2)
+      }
+      // null is missing: a success; the upload goes on to the file
+      const [stored, parts] = yield* upload({ success: null, message: null, data: null })
+      expect(stored._tag).toBe("Right")
+      expect(parts).toBe(4)
+      // success: false with a null message is refused with the client's own message
+      const [refused] = yield* upload({ success: false, message: null })
+      expect(refused._tag === "Left" && refused.left).toMatchObject({
+        _tag: "BadRequest",
+        message: "the portal refused the part"
+      })
+    }))
 
   it.effect("an invalid size is a BadRequest before any request", () => {
     const portal = uploadPortal()
