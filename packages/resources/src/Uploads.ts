@@ -210,8 +210,8 @@ const CreatedSession = Schema.Struct({
 /**
  * A part's answer, `{ success?, data?, message? }` (`null` as missing; `success` true when missing), or undefined when
  * it is not that shape. Checked by hand: it runs once a part, about a hundred times a transfer, so V8 seldom compiles
- * it, and the equivalent Schema decode (three optional, nullable fields with a default) took about 0.1 ms a part in a
- * fresh process.
+ * it, and a CPU profile of a fresh process put the equivalent Schema decode (three optional, nullable fields with a
+ * default) at about 0.1 ms a part.
  */
 const chunkReply = (
   json: unknown
