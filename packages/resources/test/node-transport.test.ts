@@ -44,6 +44,11 @@ const serve = Effect.acquireRelease(
         const body = Buffer.concat(chunks).toString("latin1")
         seen.push({ method: req.method ?? "", url: req.url ?? "", headers: req.headers, body })
         if (req.url === "/hang") return
+        if (req.url === "/text") {
+          // the request's body back as it is, whatever it holds
+          res.writeHead(200, { "content-type": "text/plain" })
+          return void res.end(body)
+        }
         if (req.url === "/bytes") {
           res.writeHead(200, { "content-type": "application/octet-stream" })
           // three writes of 64 KiB, each a different byte
@@ -99,6 +104,22 @@ describe("NodeDocSpace's undici transport", () => {
       expect(Either.isLeft(result) && result.left._tag).toBe("DecodeError")
       expect(portal.seen[0]).toMatchObject({ method: "GET", url: "/api/2.0/people/@self" })
       expect(nodeUndiciLoaded()).toBe(false)
+    }))
+
+  it.scoped("an answer's text parsed: malformed JSON is a Decode error, an empty body null, a form its params", () =>
+    Effect.gen(function*() {
+      const portal = yield* serve
+      const answer = (body: string) =>
+        withClient((client) =>
+          client.execute(HttpClientRequest.post(portal.url("/text")).pipe(HttpClientRequest.bodyText(body)))
+        )
+      const malformed = yield* Effect.scoped(
+        Effect.flatMap(answer("{not json"), (response) => Effect.flip(response.json))
+      )
+      expect(malformed).toMatchObject({ _tag: "ResponseError", reason: "Decode" })
+      expect(yield* Effect.scoped(Effect.flatMap(answer(""), (response) => response.json))).toBeNull()
+      const params = yield* Effect.scoped(Effect.flatMap(answer("a=1&b=two"), (response) => response.urlParamsBody))
+      expect(params).toEqual([["a", "1"], ["b", "two"]])
     }))
 
   it.scoped("sends a method, headers and a byte body; answers status, headers, cookies and JSON", () =>

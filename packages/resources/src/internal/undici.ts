@@ -5,9 +5,10 @@
  * `NodeHttpClient` imports undici's index, which loads every part of undici (fetch, WebSocket, the cache, the mock
  * agent, ...) and, through its cookies module, Node's own bundled copy of undici as well: 19 MiB of RSS and 106 ms
  * in a bare process, against 10 MiB and 32 ms for the agent and `request` alone (a `require` of each, 12-03). Here
- * only the agent (with its pools, clients and parser) and `request` are loaded. The behaviour is the platform's (and a `FormData` body works, which under the platform's
- * undici client fails): the same request options, the request's `AbortSignal`, no undici timeouts
- * (the client has its own), and answers whose `source` is undici's `ResponseData` (core reads its body natively).
+ * only the agent (with its pools, clients and parser) and `request` are loaded. The behaviour is the platform's (and
+ * a `FormData` body works, which under the platform's undici client fails): the same request options, the request's
+ * `AbortSignal`, no undici timeouts (the client has its own), and answers whose `source` is undici's `ResponseData`
+ * (core reads its body natively).
  * (`NodeHttpClient.UndiciRequestOptions` is not read: to pass undici options, give `DocSpace.layer` a client of
  * your own.)
  */
@@ -91,20 +92,21 @@ class UndiciResponse extends Inspectable.Class implements HttpClientResponse.Htt
     return this.textBody ??= this.readOnce(() => this.source.body.text())
   }
 
-  get json(): Effect.Effect<unknown, HttpClientError.ResponseError> {
+  // the text, parsed; a parse that throws is a Decode error
+  private parsed<A>(parse: (text: string) => A): Effect.Effect<A, HttpClientError.ResponseError> {
     return Effect.flatMap(this.text, (text) =>
       Effect.try({
-        try: () => (text === "" ? null : JSON.parse(text) as unknown),
+        try: () => parse(text),
         catch: (cause) => decodeError(this.request, this, cause)
       }))
   }
 
+  get json(): Effect.Effect<unknown, HttpClientError.ResponseError> {
+    return this.parsed((text) => (text === "" ? null : JSON.parse(text) as unknown))
+  }
+
   get urlParamsBody(): Effect.Effect<UrlParams.UrlParams, HttpClientError.ResponseError> {
-    return Effect.flatMap(this.text, (text) =>
-      Effect.try({
-        try: () => UrlParams.fromInput(new URLSearchParams(text)),
-        catch: (cause) => decodeError(this.request, this, cause)
-      }))
+    return this.parsed((text) => UrlParams.fromInput(new URLSearchParams(text)))
   }
 
   private arrayBufferBody: Effect.Effect<ArrayBuffer, HttpClientError.ResponseError> | undefined
